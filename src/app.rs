@@ -1,0 +1,413 @@
+//! The window: state, messages and the update dispatch. Views live in `ui/`.
+
+use std::collections::HashMap;
+
+use iced::futures::SinkExt;
+use iced::widget::text_editor;
+use iced::{Element, Subscription, Task, Theme};
+
+use crate::accounts::Account;
+use crate::mail::{self, Rendered};
+use crate::paths::Paths;
+use crate::store::{MessageRow, Store};
+use crate::sync::Progress;
+use crate::ui::{self, add_account};
+use crate::worker::{self, Command, Event};
+
+pub const APP_ID: &str = "org.poplar.Poplar";
+
+/// How many rows of the list are read at once.
+pub const PAGE: usize = 500;
+
+/// Opens the window and runs until it is closed.
+pub fn run(paths: Paths) -> iced::Result {
+    iced::application(move || App::new(paths.clone()), App::update, App::view)
+        .title(App::title)
+        .subscription(App::subscription)
+        .theme(App::theme)
+        .settings(iced::Settings {
+            id: Some(APP_ID.into()),
+            ..iced::Settings::default()
+        })
+        .window_size((1100.0, 720.0))
+        .run()
+}
+
+/// Which messages the list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Folder {
+    /// Every account's inbox together.
+    #[default]
+    AllInboxes,
+    Account(i64),
+}
+
+/// Everything the list and sidebar show, read in one go off the UI thread.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub accounts: Vec<Account>,
+    pub unread: HashMap<i64, usize>,
+    pub rows: Vec<MessageRow>,
+    pub total: usize,
+}
+
+/// The reading pane.
+#[derive(Debug, Default)]
+pub enum Reader {
+    #[default]
+    Empty,
+    Loading(i64),
+    Loaded {
+        id: i64,
+        message: Rendered,
+        body: text_editor::Content,
+    },
+    Failed(String),
+}
+
+pub struct App {
+    pub paths: Paths,
+    pub folder: Folder,
+    pub snapshot: Snapshot,
+    pub selected: Option<i64>,
+    pub reader: Reader,
+    pub worker: Option<worker::Handle>,
+    /// Accounts being fetched, with their progress.
+    pub fetching: HashMap<String, Progress>,
+    pub status: String,
+    pub dialog: Option<add_account::AddAccount>,
+    pub load_error: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    /// The list and sidebar were read from the store.
+    Loaded(Result<Snapshot, String>),
+    /// A folder in the sidebar was chosen.
+    SelectFolder(Folder),
+    /// A row of the list was clicked.
+    SelectMessage(i64),
+    /// The selected message was read and parsed.
+    MessageLoaded(i64, Result<Rendered, String>),
+    /// A selection or scroll in the reading pane's body.
+    Body(text_editor::Action),
+    /// "Get mail" was pressed.
+    GetMail,
+    /// The background worker said something.
+    Worker(WorkerMessage),
+    /// "Add account" was pressed.
+    OpenAddAccount,
+    /// The add-account dialog's own messages.
+    AddAccount(add_account::Message),
+    /// Nothing to do (e.g. a finished write whose result needs no reaction).
+    Done,
+}
+
+#[derive(Debug, Clone)]
+pub enum WorkerMessage {
+    Ready(worker::Handle),
+    Event(Event),
+}
+
+impl App {
+    pub fn new(paths: Paths) -> (Self, Task<Message>) {
+        let app = App {
+            paths,
+            folder: Folder::AllInboxes,
+            snapshot: Snapshot::default(),
+            selected: None,
+            reader: Reader::Empty,
+            worker: None,
+            fetching: HashMap::new(),
+            status: String::new(),
+            dialog: None,
+            load_error: None,
+        };
+        let task = app.reload();
+        (app, task)
+    }
+
+    pub fn title(&self) -> String {
+        let unread: usize = self.snapshot.unread.values().sum();
+        if unread > 0 {
+            format!("Poplar ({unread} unread)")
+        } else {
+            "Poplar".into()
+        }
+    }
+
+    pub fn theme(&self) -> Theme {
+        Theme::Light
+    }
+
+    pub fn update(&mut self, message: Message) -> Task<Message> {
+        match message {
+            Message::Loaded(result) => self.loaded(result),
+            Message::SelectFolder(folder) => self.select_folder(folder),
+            Message::SelectMessage(id) => self.select_message(id),
+            Message::MessageLoaded(id, result) => self.message_loaded(id, result),
+            Message::Body(action) => self.body_action(action),
+            Message::GetMail => self.get_mail(),
+            Message::Worker(WorkerMessage::Ready(handle)) => {
+                self.worker = Some(handle);
+                Task::none()
+            }
+            Message::Worker(WorkerMessage::Event(event)) => self.worker_event(event),
+            Message::OpenAddAccount => {
+                self.dialog = Some(add_account::AddAccount::default());
+                iced::widget::operation::focus("email")
+            }
+            Message::AddAccount(message) => self.add_account(message),
+            Message::Done => Task::none(),
+        }
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        ui::main_window(self)
+    }
+
+    pub fn subscription(&self) -> Subscription<Message> {
+        Subscription::run_with(self.paths.clone(), worker_stream).map(Message::Worker)
+    }
+
+    /// Reads the sidebar and the first page of the current folder off the UI thread.
+    pub fn reload(&self) -> Task<Message> {
+        Task::perform(
+            load_snapshot(self.paths.clone(), self.folder),
+            Message::Loaded,
+        )
+    }
+
+    fn loaded(&mut self, result: Result<Snapshot, String>) -> Task<Message> {
+        match result {
+            Ok(snapshot) => {
+                self.snapshot = snapshot;
+                self.load_error = None;
+            }
+            Err(e) => self.load_error = Some(e),
+        }
+        Task::none()
+    }
+
+    fn select_folder(&mut self, folder: Folder) -> Task<Message> {
+        self.folder = folder;
+        self.reload()
+    }
+
+    fn select_message(&mut self, id: i64) -> Task<Message> {
+        self.selected = Some(id);
+        self.reader = Reader::Loading(id);
+        let paths = self.paths.clone();
+        Task::perform(open_message(paths, id), move |r| {
+            Message::MessageLoaded(id, r)
+        })
+    }
+
+    fn message_loaded(&mut self, id: i64, result: Result<Rendered, String>) -> Task<Message> {
+        if self.selected != Some(id) {
+            return Task::none();
+        }
+        match result {
+            Ok(message) => {
+                let body = text_editor::Content::with_text(&message.body);
+                self.reader = Reader::Loaded { id, message, body };
+                if let Some(row) = self.snapshot.rows.iter_mut().find(|r| r.id == id)
+                    && !row.read
+                {
+                    row.read = true;
+                    let account = self
+                        .snapshot
+                        .accounts
+                        .iter()
+                        .find(|a| a.settings.name == row.account)
+                        .map(|a| a.id);
+                    if let Some(n) = account.and_then(|a| self.snapshot.unread.get_mut(&a)) {
+                        *n = n.saturating_sub(1);
+                    }
+                    return Task::perform(mark_read(self.paths.clone(), id), |_| Message::Done);
+                }
+            }
+            Err(e) => self.reader = Reader::Failed(e),
+        }
+        Task::none()
+    }
+
+    fn body_action(&mut self, action: text_editor::Action) -> Task<Message> {
+        // The body is read-only: selection, scrolling and copying only.
+        if let Reader::Loaded { body, .. } = &mut self.reader
+            && !action.is_edit()
+        {
+            body.perform(action);
+        }
+        Task::none()
+    }
+
+    fn get_mail(&mut self) -> Task<Message> {
+        if self.snapshot.accounts.is_empty() {
+            self.status = "Add an account first.".into();
+            return Task::none();
+        }
+        let names = match self.folder {
+            Folder::Account(id) => self
+                .snapshot
+                .accounts
+                .iter()
+                .filter(|a| a.id == id)
+                .map(|a| a.settings.name.clone())
+                .collect(),
+            Folder::AllInboxes => Vec::new(),
+        };
+        match &self.worker {
+            Some(worker) if worker.send(Command::Fetch(names)) => {
+                self.status = "Checking for new mail…".into();
+            }
+            _ => self.status = "The mail worker is not running; restart Poplar.".into(),
+        }
+        Task::none()
+    }
+
+    fn worker_event(&mut self, event: Event) -> Task<Message> {
+        match event {
+            Event::Started { account } => {
+                self.fetching.insert(account.clone(), Progress::default());
+                self.status = format!("{account}: connecting…");
+                Task::none()
+            }
+            Event::Progress { account, progress } => {
+                self.status = if progress.total == 0 {
+                    format!("{account}: no new messages")
+                } else {
+                    format!(
+                        "{account}: {} of {} new messages ({} KB)",
+                        progress.done,
+                        progress.total,
+                        progress.bytes / 1024
+                    )
+                };
+                self.fetching.insert(account, progress);
+                // Show new mail as it arrives, a page at a time.
+                if progress.done > 0 && progress.done % 50 == 0 {
+                    self.reload()
+                } else {
+                    Task::none()
+                }
+            }
+            Event::Finished { account, report } => {
+                self.fetching.remove(&account);
+                let mut status = format!(
+                    "{account}: {} new, {} deleted on server, {} kept on server",
+                    report.new, report.deleted, report.kept
+                );
+                if !report.skipped.is_empty() {
+                    status.push_str(&format!(
+                        ", {} could not be downloaded (will retry)",
+                        report.skipped.len()
+                    ));
+                }
+                self.status = status;
+                self.reload()
+            }
+            Event::Failed { account, error } => {
+                self.fetching.remove(&account);
+                self.status = format!("{account}: {error}");
+                self.reload()
+            }
+            Event::Idle => Task::none(),
+        }
+    }
+
+    fn add_account(&mut self, message: add_account::Message) -> Task<Message> {
+        let Some(dialog) = &mut self.dialog else {
+            return Task::none();
+        };
+        let (task, event) = dialog.update(message, &self.paths);
+        let task = task.map(Message::AddAccount);
+        match event {
+            None => task,
+            Some(add_account::Event::Cancelled) => {
+                self.dialog = None;
+                task
+            }
+            Some(add_account::Event::Added(saved)) => {
+                self.dialog = None;
+                let name = saved.account.settings.name.clone();
+                self.status = format!("Added {name}.");
+                if let Some((password, error)) = saved.unsaved_password {
+                    self.status = format!(
+                        "Added {name}. {error}: the password is kept only until Poplar closes."
+                    );
+                    if let Some(worker) = &self.worker {
+                        worker.send(Command::RememberPassword {
+                            account: name.clone(),
+                            password,
+                        });
+                    }
+                }
+                if let Some(worker) = &self.worker {
+                    worker.send(Command::Fetch(vec![name]));
+                }
+                self.folder = Folder::Account(saved.account.id);
+                Task::batch([task, self.reload()])
+            }
+        }
+    }
+}
+
+fn worker_stream(paths: &Paths) -> impl iced::futures::Stream<Item = WorkerMessage> + use<> {
+    let paths = paths.clone();
+    iced::stream::channel(100, async move |mut output| {
+        let (handle, mut events) = worker::spawn(paths);
+        let _ = output.send(WorkerMessage::Ready(handle)).await;
+        while let Some(event) = events.recv().await {
+            if output.send(WorkerMessage::Event(event)).await.is_err() {
+                break;
+            }
+        }
+    })
+}
+
+/// Reads what the sidebar and the list show; blocking work runs on tokio's blocking pool.
+pub async fn load_snapshot(paths: Paths, folder: Folder) -> Result<Snapshot, String> {
+    tokio::task::spawn_blocking(move || read_snapshot(&paths, folder))
+        .await
+        .map_err(|e| e.to_string())?
+}
+
+/// The blocking half of [`load_snapshot`].
+pub fn read_snapshot(paths: &Paths, folder: Folder) -> Result<Snapshot, String> {
+    paths.ensure().map_err(|e| e.to_string())?;
+    let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
+    let run = || -> Result<Snapshot, crate::store::Error> {
+        let accounts = store.accounts()?;
+        let account_id = match folder {
+            Folder::Account(id) => Some(id),
+            Folder::AllInboxes => None,
+        };
+        Ok(Snapshot {
+            unread: store.unread_counts()?.into_iter().collect(),
+            rows: store.list_messages(account_id, PAGE, 0)?,
+            total: store.count_messages(account_id)?,
+            accounts,
+        })
+    };
+    run().map_err(|e| e.to_string())
+}
+
+async fn open_message(paths: Paths, id: i64) -> Result<Rendered, String> {
+    tokio::task::spawn_blocking(move || {
+        let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
+        let raw = store.raw_message(id).map_err(|e| e.to_string())?;
+        Ok(mail::render(&raw))
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+async fn mark_read(paths: Paths, id: i64) -> Result<(), String> {
+    tokio::task::spawn_blocking(move || {
+        let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
+        store.set_read(id, true).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}

@@ -1,0 +1,355 @@
+//! The command line: everything the window does, scriptable without a display.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+
+use crate::accounts::{Keep, Security, Settings};
+use crate::paths::Paths;
+use crate::store::Store;
+use crate::{mail, secrets, sync};
+
+#[derive(Debug, Parser)]
+#[command(name = "poplar", version, about = "A desktop mail reader for POP3")]
+pub struct Cli {
+    /// Keep all data and settings in DIR (also: environment variable POPLAR_DATA_DIR)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add, list or remove accounts
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// Download new mail for the named accounts (all accounts if none are named)
+    Fetch {
+        names: Vec<String>,
+        /// Read the password from standard input, for this run only (one account)
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List stored messages, newest first
+    List {
+        #[arg(long, value_name = "NAME")]
+        account: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one stored message
+    Show {
+        id: i64,
+        /// Write the stored bytes unchanged to standard output
+        #[arg(long)]
+        raw: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Add an account
+    Add(AddAccount),
+    /// List accounts
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an account (its mail stays readable unless --delete-mail is given)
+    Remove {
+        name: String,
+        /// Also delete the account's mail from this computer
+        #[arg(long)]
+        delete_mail: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AddAccount {
+    pub name: String,
+    #[arg(long, value_name = "H")]
+    pub host: String,
+    /// Default: 995 for tls, 110 otherwise
+    #[arg(long, value_name = "P")]
+    pub port: Option<u16>,
+    #[arg(long, default_value = "tls", value_parser = parse_security)]
+    pub security: Security,
+    /// Default: the email address
+    #[arg(long, value_name = "U")]
+    pub user: Option<String>,
+    #[arg(long, value_name = "ADDR")]
+    pub email: Option<String>,
+    /// delete, forever or days:N
+    #[arg(long, default_value = "days:14", value_parser = parse_keep)]
+    pub keep: Keep,
+    /// Trust the CA (or self-signed) certificate in this PEM file
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// Read the password from standard input and store it in the system keyring
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+fn parse_security(s: &str) -> Result<Security, String> {
+    s.parse()
+}
+
+fn parse_keep(s: &str) -> Result<Keep, String> {
+    s.parse()
+}
+
+/// Runs a command-line subcommand.
+pub fn run(paths: &Paths, command: Command) -> Result<()> {
+    paths.ensure()?;
+    match command {
+        Command::Account(AccountCommand::Add(add)) => account_add(paths, add),
+        Command::Account(AccountCommand::List { json }) => account_list(paths, json),
+        Command::Account(AccountCommand::Remove { name, delete_mail }) => {
+            let store = Store::open(&paths.database())?;
+            store.remove_account(&name, delete_mail)?;
+            if let Err(e) = secrets::delete_password(&name) {
+                eprintln!("poplar: warning: {e}");
+            }
+            Ok(())
+        }
+        Command::Fetch {
+            names,
+            password_stdin,
+        } => fetch(paths, names, password_stdin),
+        Command::List { account, json } => list(paths, account, json),
+        Command::Show { id, raw } => show(paths, id, raw),
+    }
+}
+
+fn read_password_line() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("could not read the password from standard input")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        bail!("no password was given on standard input");
+    }
+    Ok(password)
+}
+
+fn account_add(paths: &Paths, add: AddAccount) -> Result<()> {
+    let email = add.email.unwrap_or_default();
+    let user = match add.user {
+        Some(u) => u,
+        None if !email.is_empty() => email.clone(),
+        None => bail!("give --user, or --email to use the address as the user name"),
+    };
+    let settings = Settings {
+        name: add.name,
+        email,
+        host: add.host,
+        port: add.port.unwrap_or(add.security.default_port()),
+        security: add.security,
+        user,
+        keep: add.keep,
+        ca_file: add.ca_file.map(|p| std::path::absolute(&p).unwrap_or(p)),
+    };
+    settings.validate().map_err(anyhow::Error::msg)?;
+    if settings.security == Security::Plain {
+        eprintln!(
+            "poplar: warning: the account \"{}\" is unencrypted: the password and the mail cross the network readable by anyone on the way",
+            settings.name
+        );
+    }
+    let store = Store::open(&paths.database())?;
+    if store.account(&settings.name).is_ok() {
+        bail!("an account named \"{}\" already exists", settings.name);
+    }
+    if add.password_stdin {
+        let password = read_password_line()?;
+        secrets::set_password(&settings.name, &password)?;
+    }
+    if let Err(e) = store.add_account(&settings) {
+        if add.password_stdin {
+            let _ = secrets::delete_password(&settings.name);
+        }
+        return Err(e.into());
+    }
+    Ok(())
+}
+
+fn account_list(paths: &Paths, json: bool) -> Result<()> {
+    let store = Store::open(&paths.database())?;
+    let accounts = store.accounts()?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        let list: Vec<_> = accounts
+            .iter()
+            .map(|a| {
+                let s = &a.settings;
+                serde_json::json!({
+                    "id": a.id, "name": s.name, "email": s.email, "host": s.host,
+                    "port": s.port, "security": s.security.as_str(), "user": s.user,
+                    "keep": s.keep.to_string(),
+                    "ca_file": s.ca_file.as_ref().map(|p| p.display().to_string()),
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &list)?;
+        writeln!(out)?;
+    } else if accounts.is_empty() {
+        writeln!(
+            out,
+            "No accounts. Add one with: poplar account add NAME --host HOST --email ADDRESS --password-stdin"
+        )?;
+    } else {
+        for a in &accounts {
+            let s = &a.settings;
+            writeln!(
+                out,
+                "{}\t{}@{}:{}\t{}\tkeep {}",
+                s.name,
+                s.user,
+                s.host,
+                s.port,
+                s.security.as_str(),
+                s.keep
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn fetch(paths: &Paths, names: Vec<String>, password_stdin: bool) -> Result<()> {
+    let mut store = Store::open(&paths.database())?;
+    let accounts = if names.is_empty() {
+        store.accounts()?
+    } else {
+        names
+            .iter()
+            .map(|n| store.account(n))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    if accounts.is_empty() {
+        bail!("there are no accounts to fetch; add one with: poplar account add");
+    }
+    let given_password = if password_stdin {
+        if accounts.len() != 1 {
+            bail!("--password-stdin works with exactly one account; name it");
+        }
+        Some(read_password_line()?)
+    } else {
+        None
+    };
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let mut failures = 0;
+    for account in &accounts {
+        let name = &account.settings.name;
+        let password = match &given_password {
+            Some(p) => p.clone(),
+            None => match secrets::get_password(name) {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("{name}: {e}; use --password-stdin");
+                    failures += 1;
+                    continue;
+                }
+            },
+        };
+        let result = runtime.block_on(async {
+            tokio::select! {
+                r = sync::fetch_account(&mut store, account, &password, |_| {}) => Some(r),
+                _ = tokio::signal::ctrl_c() => None,
+            }
+        });
+        match result {
+            None => {
+                eprintln!("{name}: cancelled; everything downloaded so far is stored");
+                std::process::exit(130);
+            }
+            Some(Ok(report)) => {
+                let mut line = format!(
+                    "{name}: {} new, {} deleted on server, {} kept on server",
+                    report.new, report.deleted, report.kept
+                );
+                if !report.skipped.is_empty() {
+                    line.push_str(&format!(
+                        ", {} skipped (will be tried again)",
+                        report.skipped.len()
+                    ));
+                }
+                println!("{line}");
+                for (number, reason) in &report.skipped {
+                    eprintln!("{name}: message {number} skipped: {reason}");
+                }
+            }
+            Some(Err(e)) => {
+                eprintln!("{name}: {e}");
+                failures += 1;
+            }
+        }
+    }
+    if failures > 0 {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+fn list(paths: &Paths, account: Option<String>, json: bool) -> Result<()> {
+    let store = Store::open(&paths.database())?;
+    let account_id = match &account {
+        Some(name) => Some(store.account(name)?.id),
+        None => None,
+    };
+    let rows = store.list_messages(account_id, usize::MAX >> 1, 0)?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &rows)?;
+        writeln!(out)?;
+    } else {
+        for r in &rows {
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}",
+                r.id,
+                if r.read { " " } else { "N" },
+                mail::format_date(r.date),
+                r.from,
+                r.subject
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn show(paths: &Paths, id: i64, raw: bool) -> Result<()> {
+    let store = Store::open(&paths.database())?;
+    let bytes = store.raw_message(id)?;
+    let mut out = std::io::stdout().lock();
+    if raw {
+        out.write_all(&bytes)?;
+    } else {
+        let m = mail::render(&bytes);
+        writeln!(out, "From: {}", m.from)?;
+        writeln!(out, "To: {}", m.to)?;
+        if !m.cc.is_empty() {
+            writeln!(out, "Cc: {}", m.cc)?;
+        }
+        if let Some(date) = m.date {
+            writeln!(out, "Date: {}", mail::format_date(date))?;
+        }
+        writeln!(out, "Subject: {}", m.subject)?;
+        for a in &m.attachments {
+            writeln!(out, "Attachment: {} ({} bytes)", a.name, a.size)?;
+        }
+        writeln!(out)?;
+        writeln!(out, "{}", m.body)?;
+    }
+    out.flush()?;
+    Ok(())
+}

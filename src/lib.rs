@@ -1,0 +1,16 @@
+//! Poplar: a desktop mail reader for POP3.
+//!
+//! The domain modules (`pop3`, `mail`, `store`, `sync`, `accounts`, `paths`, `secrets`,
+//! `worker`) are plain Rust; only `app` and `ui` use iced.
+
+pub mod accounts;
+pub mod app;
+pub mod cli;
+pub mod mail;
+pub mod paths;
+pub mod pop3;
+pub mod secrets;
+pub mod store;
+pub mod sync;
+pub mod ui;
+pub mod worker;

@@ -1,0 +1,26 @@
+use clap::Parser;
+
+use poplar::cli::Cli;
+use poplar::paths::Paths;
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("POPLAR_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let cli = Cli::parse();
+    let result = Paths::resolve(cli.data_dir.as_deref())
+        .map_err(anyhow::Error::from)
+        .and_then(|paths| match cli.command {
+            Some(command) => poplar::cli::run(&paths, command),
+            None => poplar::app::run(paths).map_err(anyhow::Error::from),
+        });
+    if let Err(e) = result {
+        eprintln!("poplar: {e:#}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,78 @@
+//! The one place that knows where Poplar keeps its files.
+
+use std::path::{Path, PathBuf};
+
+/// Environment variable that, like `--data-dir`, puts all data and settings under one folder.
+pub const DATA_DIR_ENV: &str = "POPLAR_DATA_DIR";
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Paths {
+    data: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("could not find a home folder to keep mail in; start Poplar with --data-dir DIR")]
+    NoHome,
+    #[error("could not create the data folder {path}: {source}")]
+    Create {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+impl Paths {
+    /// `explicit` (from `--data-dir`) wins, then `POPLAR_DATA_DIR`, then the platform's
+    /// data folder (e.g. `~/.local/share/poplar`, `%APPDATA%\Poplar\data`).
+    pub fn resolve(explicit: Option<&Path>) -> Result<Paths, Error> {
+        let data = match explicit {
+            Some(dir) => dir.to_path_buf(),
+            None => match std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()) {
+                Some(dir) => PathBuf::from(dir),
+                None => directories::ProjectDirs::from("org", "Poplar", "Poplar")
+                    .ok_or(Error::NoHome)?
+                    .data_dir()
+                    .to_path_buf(),
+            },
+        };
+        Ok(Paths { data })
+    }
+
+    /// Paths under `dir`, without looking at the environment.
+    pub fn at(dir: impl Into<PathBuf>) -> Paths {
+        Paths { data: dir.into() }
+    }
+
+    /// Creates the data folder if needed (private to the user on Unix).
+    pub fn ensure(&self) -> Result<(), Error> {
+        std::fs::create_dir_all(&self.data).map_err(|source| Error::Create {
+            path: self.data.display().to_string(),
+            source,
+        })?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&self.data, std::fs::Permissions::from_mode(0o700));
+        }
+        Ok(())
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data
+    }
+
+    pub fn database(&self) -> PathBuf {
+        self.data.join("poplar.sqlite3")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explicit_dir_wins() {
+        let p = Paths::resolve(Some(Path::new("some/dir"))).unwrap();
+        assert_eq!(p.database(), Path::new("some/dir").join("poplar.sqlite3"));
+    }
+}

@@ -1,0 +1,75 @@
+use super::response::RespCode;
+
+/// Everything that can go wrong talking to a POP3 server, worded for the person who
+/// has to act on it. `Clone` so the window can keep and show it.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum Error {
+    #[error("could not find the server \"{host}\": {detail}. Check the server name.")]
+    Resolve { host: String, detail: String },
+    #[error(
+        "the server {host} refused the connection on port {port}. Check the server name, the port and the security setting."
+    )]
+    Refused { host: String, port: u16 },
+    #[error("could not connect to {host} on port {port}: {detail}")]
+    Connect {
+        host: String,
+        port: u16,
+        detail: String,
+    },
+    #[error(
+        "{host} did not answer within {secs} seconds ({doing}). The server or the network may be down; try again later."
+    )]
+    Timeout {
+        host: String,
+        secs: u64,
+        doing: String,
+    },
+    #[error("the secure connection to {host} failed: {detail}")]
+    Tls { host: String, detail: String },
+    #[error(
+        "{host} does not offer STARTTLS, which this account requires; nothing was sent in plaintext. Choose SSL/TLS, or ask your provider."
+    )]
+    StartTlsUnavailable { host: String },
+    #[error("login failed for {user} at {host}: {server}. Check the user name and password.")]
+    LoginFailed {
+        user: String,
+        host: String,
+        server: String,
+    },
+    #[error("{host} is busy and asks to try again later: {server}")]
+    TryLater { host: String, server: String },
+    #[error("{host} refused the session: {server}")]
+    ServerRefused { host: String, server: String },
+    #[error("{host} answered {command} with an error: {server}")]
+    Command {
+        host: String,
+        command: String,
+        server: String,
+        code: Option<RespCode>,
+    },
+    #[error("{host} does not support UIDL, which keeping mail on the server needs")]
+    NoUidl { host: String },
+    #[error("{host} sent an answer Poplar cannot understand: {detail}")]
+    Protocol { host: String, detail: String },
+    #[error("{host} sent a line longer than {max} bytes; the session was ended")]
+    LineTooLong { host: String, max: usize },
+    #[error("{host} closed the connection unexpectedly")]
+    Closed { host: String },
+    #[error("network error talking to {host}: {detail}")]
+    Io { host: String, detail: String },
+    #[error("could not read the CA certificate file {path}: {detail}")]
+    CaFile { path: String, detail: String },
+}
+
+impl Error {
+    /// True when the problem is on the server side and will likely pass by itself.
+    pub fn is_temporary(&self) -> bool {
+        matches!(
+            self,
+            Error::TryLater { .. }
+                | Error::Timeout { .. }
+                | Error::Closed { .. }
+                | Error::Io { .. }
+        )
+    }
+}

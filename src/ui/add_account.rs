@@ -1,0 +1,325 @@
+//! The "Add account" dialog: owns its form, validates it, saves the account and its
+//! password off the UI thread, and tells its parent when it is done.
+
+use iced::widget::{button, column, container, pick_list, row, text, text_input};
+use iced::{Element, Fill, Task};
+
+use crate::accounts::{Account, Keep, Security, Settings};
+use crate::paths::Paths;
+use crate::secrets;
+use crate::store::Store;
+
+/// The three ways to treat the server's copy, as the dialog offers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeepChoice {
+    Delete,
+    Forever,
+    Days,
+}
+
+impl KeepChoice {
+    const ALL: [KeepChoice; 3] = [KeepChoice::Days, KeepChoice::Forever, KeepChoice::Delete];
+}
+
+impl std::fmt::Display for KeepChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            KeepChoice::Delete => "Delete from server after download",
+            KeepChoice::Forever => "Keep on server",
+            KeepChoice::Days => "Keep on server for some days",
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AddAccount {
+    name: String,
+    email: String,
+    host: String,
+    port: String,
+    security: Security,
+    user: String,
+    password: String,
+    keep: KeepChoice,
+    days: String,
+    error: Option<String>,
+    saving: bool,
+}
+
+impl Default for AddAccount {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            email: String::new(),
+            host: String::new(),
+            port: Security::Tls.default_port().to_string(),
+            security: Security::Tls,
+            user: String::new(),
+            password: String::new(),
+            keep: KeepChoice::Days,
+            days: "14".into(),
+            error: None,
+            saving: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    /// A field was edited.
+    Name(String),
+    Email(String),
+    Host(String),
+    Port(String),
+    Security(Security),
+    User(String),
+    Password(String),
+    Keep(KeepChoice),
+    Days(String),
+    /// "Add" was pressed.
+    Save,
+    /// "Cancel" was pressed.
+    Cancel,
+    /// The account was written (and whether the keyring took the password).
+    Saved(Result<Saved, String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Saved {
+    pub account: Account,
+    /// Set when the keyring could not store the password: keep it in memory instead.
+    pub unsaved_password: Option<(String, secrets::Error)>,
+}
+
+/// What the parent must do.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Cancelled,
+    Added(Saved),
+}
+
+impl AddAccount {
+    pub fn update(&mut self, message: Message, paths: &Paths) -> (Task<Message>, Option<Event>) {
+        match message {
+            Message::Name(v) => self.name = v,
+            Message::Email(v) => {
+                // Until the user types their own, the user name follows the address.
+                if self.user.is_empty() || self.user == self.email {
+                    self.user = v.clone();
+                }
+                self.email = v;
+            }
+            Message::Host(v) => self.host = v,
+            Message::Port(v) => self.port = v.chars().filter(char::is_ascii_digit).collect(),
+            Message::Security(s) => {
+                if self.port == self.security.default_port().to_string() {
+                    self.port = s.default_port().to_string();
+                }
+                self.security = s;
+            }
+            Message::User(v) => self.user = v,
+            Message::Password(v) => self.password = v,
+            Message::Keep(k) => self.keep = k,
+            Message::Days(v) => self.days = v.chars().filter(char::is_ascii_digit).collect(),
+            Message::Cancel => return (Task::none(), Some(Event::Cancelled)),
+            Message::Save => match self.settings() {
+                Ok(settings) => {
+                    self.error = None;
+                    self.saving = true;
+                    return (
+                        Task::perform(
+                            save(paths.clone(), settings, self.password.clone()),
+                            Message::Saved,
+                        ),
+                        None,
+                    );
+                }
+                Err(e) => self.error = Some(e),
+            },
+            Message::Saved(Ok(saved)) => return (Task::none(), Some(Event::Added(saved))),
+            Message::Saved(Err(e)) => {
+                self.saving = false;
+                self.error = Some(e);
+            }
+        }
+        (Task::none(), None)
+    }
+
+    /// The form as settings, or the first thing to fix.
+    fn settings(&self) -> Result<Settings, String> {
+        let port = self
+            .port
+            .parse::<u16>()
+            .map_err(|_| "the port must be a number between 1 and 65535".to_string())?;
+        let keep = match self.keep {
+            KeepChoice::Delete => Keep::Delete,
+            KeepChoice::Forever => Keep::Forever,
+            KeepChoice::Days => match self.days.parse::<u32>() {
+                Ok(n) if n > 0 => Keep::Days(n),
+                _ => return Err("the number of days must be at least 1".into()),
+            },
+        };
+        let name = if self.name.trim().is_empty() {
+            self.email.trim().to_string()
+        } else {
+            self.name.trim().to_string()
+        };
+        let settings = Settings {
+            name,
+            email: self.email.trim().to_string(),
+            host: self.host.trim().to_string(),
+            port,
+            security: self.security,
+            user: self.user.trim().to_string(),
+            keep,
+            ca_file: None,
+        };
+        settings.validate()?;
+        if self.password.is_empty() {
+            return Err("enter the password for this account".into());
+        }
+        Ok(settings)
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let field =
+            |label: &'static str, input: Element<'static, Message>| -> Element<'static, Message> {
+                row![text(label).width(150), input]
+                    .spacing(10)
+                    .align_y(iced::Center)
+                    .into()
+            };
+        let input =
+            |placeholder: &str, value: &str, on: fn(String) -> Message, id: &'static str| {
+                text_input(placeholder, value)
+                    .on_input(on)
+                    .on_submit(Message::Save)
+                    .id(id)
+                    .padding(6)
+            };
+
+        let mut form = column![
+            text("Add account").size(22),
+            field(
+                "Email address",
+                input("you@example.com", &self.email, Message::Email, "email").into()
+            ),
+            field(
+                "Account name",
+                input("(the email address)", &self.name, Message::Name, "name").into()
+            ),
+            field(
+                "Server",
+                input("pop.example.com", &self.host, Message::Host, "host").into()
+            ),
+            field(
+                "Security",
+                pick_list(&Security::ALL[..], Some(self.security), Message::Security).into()
+            ),
+            field(
+                "Port",
+                input("995", &self.port, Message::Port, "port")
+                    .width(100)
+                    .into()
+            ),
+            field(
+                "User name",
+                input("(the email address)", &self.user, Message::User, "user").into()
+            ),
+            field(
+                "Password",
+                input("", &self.password, Message::Password, "password")
+                    .secure(true)
+                    .into()
+            ),
+            field(
+                "Server copies",
+                pick_list(&KeepChoice::ALL[..], Some(self.keep), Message::Keep).into()
+            ),
+        ]
+        .spacing(10);
+
+        if self.keep == KeepChoice::Days {
+            form = form.push(field(
+                "Days to keep",
+                input("14", &self.days, Message::Days, "days")
+                    .width(100)
+                    .into(),
+            ));
+        }
+        form = form.push(text(self.keep_explanation()).size(13));
+        if self.security == Security::Plain {
+            form = form.push(
+                text("Warning: without encryption, your password and your mail cross the network readable by anyone on the way.")
+                    .size(13)
+                    .style(text::danger),
+            );
+        }
+        if let Some(error) = &self.error {
+            form = form.push(text(error.clone()).style(text::danger));
+        }
+        let save = button(if self.saving { "Saving…" } else { "Add" })
+            .on_press_maybe((!self.saving).then_some(Message::Save))
+            .style(button::primary);
+        form = form.push(
+            row![
+                iced::widget::space().width(Fill),
+                button("Cancel")
+                    .on_press(Message::Cancel)
+                    .style(button::secondary),
+                save
+            ]
+            .spacing(10),
+        );
+
+        container(form)
+            .padding(20)
+            .width(560)
+            .style(container::rounded_box)
+            .into()
+    }
+
+    fn keep_explanation(&self) -> String {
+        match self.keep {
+            KeepChoice::Delete => {
+                "Each message is removed from the server once it is safely stored on this computer."
+                    .into()
+            }
+            KeepChoice::Forever => {
+                "The server keeps a copy of every message; Poplar downloads each one once.".into()
+            }
+            KeepChoice::Days => format!(
+                "The server keeps each message for {} days after Poplar downloads it, then Poplar deletes it there.",
+                if self.days.is_empty() {
+                    "N"
+                } else {
+                    &self.days
+                }
+            ),
+        }
+    }
+}
+
+async fn save(paths: Paths, settings: Settings, password: String) -> Result<Saved, String> {
+    tokio::task::spawn_blocking(move || {
+        paths.ensure().map_err(|e| e.to_string())?;
+        let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
+        if store.account(&settings.name).is_ok() {
+            return Err(format!(
+                "an account named \"{}\" already exists",
+                settings.name
+            ));
+        }
+        let unsaved_password = match secrets::set_password(&settings.name, &password) {
+            Ok(()) => None,
+            Err(e) => Some((password, e)),
+        };
+        let account = store.add_account(&settings).map_err(|e| e.to_string())?;
+        Ok(Saved {
+            account,
+            unsaved_password,
+        })
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}

@@ -1,0 +1,261 @@
+//! Views: free functions that read the app's state and build widgets. No I/O here.
+
+pub mod add_account;
+
+use iced::font::{self, Font};
+use iced::widget::{
+    Column, button, center, column, container, mouse_area, opaque, row, rule, scrollable, stack,
+    text, text_editor,
+};
+use iced::{Color, Element, Fill, FillPortion, Length};
+
+use crate::app::{App, Folder, Message, Reader};
+use crate::mail;
+
+const BOLD: Font = Font {
+    weight: font::Weight::Bold,
+    ..Font::DEFAULT
+};
+
+/// The height of one row of the message list; fixed so that rows can be windowed.
+pub const ROW_HEIGHT: f32 = 30.0;
+
+pub fn main_window(app: &App) -> Element<'_, Message> {
+    let body = row![
+        sidebar(app),
+        rule::vertical(1),
+        container(message_list(app)).width(FillPortion(2)),
+        rule::vertical(1),
+        container(reader(app)).width(FillPortion(3)),
+    ]
+    .height(Fill);
+
+    let window = column![
+        toolbar(app),
+        rule::horizontal(1),
+        body,
+        rule::horizontal(1),
+        status_bar(app)
+    ];
+
+    match &app.dialog {
+        Some(dialog) => modal(window, dialog.view().map(Message::AddAccount)),
+        None => window.into(),
+    }
+}
+
+fn toolbar(app: &App) -> Element<'_, Message> {
+    let fetching = !app.fetching.is_empty();
+    row![
+        button(if fetching {
+            "Getting mail…"
+        } else {
+            "Get mail"
+        })
+        .on_press_maybe((!fetching).then_some(Message::GetMail))
+        .style(button::primary),
+        button("Add account")
+            .on_press(Message::OpenAddAccount)
+            .style(button::secondary),
+    ]
+    .spacing(8)
+    .padding(8)
+    .into()
+}
+
+fn sidebar(app: &App) -> Element<'_, Message> {
+    let total_unread: usize = app.snapshot.unread.values().sum();
+    let entry = |label: String, unread: usize, folder: Folder| {
+        let label = if unread > 0 {
+            text(format!("{label} ({unread})")).font(BOLD)
+        } else {
+            text(label)
+        };
+        button(label)
+            .width(Fill)
+            .on_press(Message::SelectFolder(folder))
+            .style(if app.folder == folder {
+                button::secondary
+            } else {
+                button::text
+            })
+    };
+    let mut list = Column::new().spacing(2).padding(8).width(220);
+    list = list.push(entry(
+        "All inboxes".into(),
+        total_unread,
+        Folder::AllInboxes,
+    ));
+    for account in &app.snapshot.accounts {
+        let unread = app.snapshot.unread.get(&account.id).copied().unwrap_or(0);
+        list = list.push(entry(
+            account.settings.name.clone(),
+            unread,
+            Folder::Account(account.id),
+        ));
+    }
+    scrollable(list).height(Fill).into()
+}
+
+fn message_list(app: &App) -> Element<'_, Message> {
+    if let Some(error) = &app.load_error {
+        return center(
+            text(format!("Could not read the mail database: {error}")).style(text::danger),
+        )
+        .padding(20)
+        .into();
+    }
+    if app.snapshot.accounts.is_empty() && app.snapshot.rows.is_empty() {
+        return center(
+            column![
+                text("Welcome to Poplar").size(22),
+                text("Add your mail account to start."),
+                button("Add account")
+                    .on_press(Message::OpenAddAccount)
+                    .style(button::primary),
+            ]
+            .spacing(12)
+            .align_x(iced::Center),
+        )
+        .into();
+    }
+    if app.snapshot.rows.is_empty() {
+        return center(text(
+            "No messages here. Press \"Get mail\" to check for new mail.",
+        ))
+        .padding(20)
+        .into();
+    }
+    let rows = app.snapshot.rows.iter().map(|r| {
+        let weight = |t: iced::widget::Text<'static>| if r.read { t } else { t.font(BOLD) };
+        let line = row![
+            weight(text(r.from.clone()).wrapping(text::Wrapping::None)).width(FillPortion(2)),
+            weight(text(r.subject.clone()).wrapping(text::Wrapping::None)).width(FillPortion(3)),
+            text(mail::format_date(r.date)).width(130).size(13),
+        ]
+        .spacing(8)
+        .align_y(iced::Center);
+        button(container(line).clip(true))
+            .width(Fill)
+            .height(ROW_HEIGHT)
+            .padding([4, 8])
+            .on_press(Message::SelectMessage(r.id))
+            .style(if app.selected == Some(r.id) {
+                button::primary
+            } else {
+                button::text
+            })
+            .into()
+    });
+    let mut list = Column::with_children(rows).width(Fill);
+    if app.snapshot.total > app.snapshot.rows.len() {
+        list = list.push(
+            container(text(format!(
+                "Showing the newest {} of {} messages.",
+                app.snapshot.rows.len(),
+                app.snapshot.total
+            )))
+            .padding(8),
+        );
+    }
+    scrollable(list).height(Fill).width(Fill).into()
+}
+
+fn reader(app: &App) -> Element<'_, Message> {
+    match &app.reader {
+        Reader::Empty => {
+            center(text("Select a message to read it.").color(Color::from_rgb(0.5, 0.5, 0.5)))
+                .into()
+        }
+        Reader::Loading(_) => center(text("Opening…")).into(),
+        Reader::Failed(e) => {
+            center(text(format!("This message could not be opened: {e}")).style(text::danger))
+                .padding(20)
+                .into()
+        }
+        Reader::Loaded { message, body, .. } => {
+            let header = |label: &'static str, value: String| -> Element<'_, Message> {
+                row![text(label).width(70).font(BOLD), text(value)]
+                    .spacing(8)
+                    .into()
+            };
+            let mut headers = column![
+                text(message.subject.clone()).size(20).font(BOLD),
+                header("From", message.from.clone()),
+                header("To", message.to.clone()),
+            ]
+            .spacing(4);
+            if !message.cc.is_empty() {
+                headers = headers.push(header("Cc", message.cc.clone()));
+            }
+            if let Some(date) = message.date {
+                headers = headers.push(header("Date", mail::format_date(date)));
+            }
+            if !message.attachments.is_empty() {
+                let list = message
+                    .attachments
+                    .iter()
+                    .map(|a| format!("{} ({})", a.name, human_size(a.size)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                headers = headers.push(header("Attached", list));
+            }
+            column![
+                container(headers).padding(12),
+                rule::horizontal(1),
+                text_editor(body)
+                    .on_action(Message::Body)
+                    .height(Fill)
+                    .padding(12)
+                    .style(|theme, status| {
+                        let mut style = text_editor::default(theme, status);
+                        style.border.width = 0.0;
+                        style
+                    }),
+            ]
+            .height(Fill)
+            .into()
+        }
+    }
+}
+
+fn status_bar(app: &App) -> Element<'_, Message> {
+    let count = format!("{} messages", app.snapshot.total);
+    row![
+        text(app.status.clone()).size(13).width(Fill),
+        text(count).size(13),
+    ]
+    .padding([4, 8])
+    .height(Length::Shrink)
+    .into()
+}
+
+fn modal<'a>(
+    base: impl Into<Element<'a, Message>>,
+    content: Element<'a, Message>,
+) -> Element<'a, Message> {
+    stack![
+        base.into(),
+        opaque(mouse_area(center(opaque(content)).style(|_theme| {
+            container::Style {
+                background: Some(
+                    Color {
+                        a: 0.6,
+                        ..Color::BLACK
+                    }
+                    .into(),
+                ),
+                ..container::Style::default()
+            }
+        })))
+    ]
+    .into()
+}
+
+fn human_size(bytes: usize) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{:.0} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}

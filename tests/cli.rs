@@ -1,0 +1,130 @@
+//! The command line end to end against Dovecot: account add, fetch, list, show.
+
+mod common;
+
+use common::dovecot::{self, Dovecot};
+use common::poplar;
+
+#[test]
+fn add_fetch_list_show() {
+    let mut server = Dovecot::start();
+    let english = common::message("bob@example.org", "Quarterly report", "Numbers attached.");
+    let japanese = common::japanese_message();
+    server.deliver(&english);
+    server.deliver(&japanese);
+
+    let data = tempfile::tempdir().unwrap();
+    let port = server.tls_port.to_string();
+    let cert = server.cert.display().to_string();
+    let (status, _, err) = poplar(
+        data.path(),
+        &[
+            "account",
+            "add",
+            "work",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port,
+            "--user",
+            dovecot::USER,
+            "--email",
+            "alice@example.org",
+            "--keep",
+            "delete",
+            "--ca-file",
+            &cert,
+        ],
+        None,
+    );
+    assert!(status.success(), "{err}");
+
+    let (status, out, err) = poplar(data.path(), &["account", "list", "--json"], None);
+    assert!(status.success(), "{err}");
+    let accounts: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(accounts[0]["name"], "work");
+    assert_eq!(accounts[0]["keep"], "delete");
+    assert_eq!(accounts[0]["security"], "tls");
+
+    // A wrong password: non-zero exit, a sentence on stderr, nothing stored.
+    let (status, _, err) = poplar(data.path(), &["fetch", "--password-stdin"], Some("nope\n"));
+    assert!(!status.success());
+    assert!(err.contains("login failed for alice at 127.0.0.1"), "{err}");
+    assert_eq!(server.mailbox().len(), 2);
+
+    let (status, out, err) = poplar(
+        data.path(),
+        &["fetch", "work", "--password-stdin"],
+        Some(&format!("{}\n", dovecot::PASSWORD)),
+    );
+    assert!(status.success(), "{err}");
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("work: 2 new, 2 deleted on server"), "{out}");
+    assert!(server.mailbox().is_empty());
+
+    let (status, out, err) = poplar(data.path(), &["list", "--json"], None);
+    assert!(status.success(), "{err}");
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&out).unwrap();
+    assert_eq!(list.len(), 2);
+    for key in [
+        "id", "account", "uidl", "from", "subject", "date", "size", "read", "partial",
+    ] {
+        assert!(list[0].get(key).is_some(), "missing {key} in {}", list[0]);
+    }
+    let jp = list
+        .iter()
+        .find(|m| m["subject"] == "会議の件")
+        .expect("Japanese subject decoded");
+    assert_eq!(jp["account"], "work");
+    assert_eq!(jp["read"], false);
+    assert_eq!(jp["partial"], false);
+    assert_eq!(jp["size"], japanese.len());
+
+    let id = jp["id"].to_string();
+    let (status, out, _) = poplar(data.path(), &["show", &id, "--raw"], None);
+    assert!(status.success());
+    assert_eq!(out, japanese, "show --raw must give back the exact bytes");
+
+    let (status, out, _) = poplar(data.path(), &["show", &id], None);
+    assert!(status.success());
+    let shown = String::from_utf8(out).unwrap();
+    assert!(shown.contains("Subject: 会議の件"), "{shown}");
+    assert!(shown.contains("明日の会議は十時からです。"), "{shown}");
+
+    let (status, _, err) = poplar(data.path(), &["show", "999999"], None);
+    assert!(!status.success());
+    assert!(err.contains("no message with id 999999"), "{err}");
+}
+
+#[test]
+fn errors_are_sentences() {
+    let data = tempfile::tempdir().unwrap();
+    let (status, _, err) = poplar(data.path(), &["fetch", "nobody"], None);
+    assert!(!status.success());
+    assert!(
+        err.contains("there is no account named \"nobody\""),
+        "{err}"
+    );
+
+    let (status, _, err) = poplar(
+        data.path(),
+        &[
+            "account",
+            "add",
+            "x",
+            "--host",
+            "h",
+            "--keep",
+            "sometimes",
+            "--user",
+            "u",
+        ],
+        None,
+    );
+    assert!(!status.success());
+    assert!(err.contains("unknown keep mode"), "{err}");
+
+    let (status, _, err) = poplar(data.path(), &["account", "add", "x", "--host", "h"], None);
+    assert!(!status.success());
+    assert!(err.contains("--user"), "{err}");
+}

@@ -1,0 +1,265 @@
+//! A private Dovecot POP3 server for one test: its own config, state, log, Maildir,
+//! self-signed certificate and free loopback ports. Needs root (Dovecot drops to its own
+//! users) and the Debian package dovecot-pop3d, which packaging/setup-debian.sh installs.
+
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::fs::{PermissionsExt, chown};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const USER: &str = "alice";
+pub const PASSWORD: &str = "correct horse";
+
+pub struct Dovecot {
+    pub dir: tempfile::TempDir,
+    pub plain_port: u16,
+    pub tls_port: u16,
+    pub cert: PathBuf,
+    maildir: PathBuf,
+    uid: u32,
+    gid: u32,
+    child: Child,
+    delivered: usize,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn ids(name: &str) -> (u32, u32) {
+    let out = |flag: &str| -> u32 {
+        let o = Command::new("id").arg(flag).arg(name).output().unwrap();
+        assert!(
+            o.status.success(),
+            "the user {name} is missing: install dovecot-pop3d (packaging/setup-debian.sh test)"
+        );
+        String::from_utf8(o.stdout).unwrap().trim().parse().unwrap()
+    };
+    (out("-u"), out("-g"))
+}
+
+impl Dovecot {
+    pub fn start() -> Dovecot {
+        assert!(
+            Path::new("/usr/sbin/dovecot").exists(),
+            "Dovecot is not installed: run packaging/setup-debian.sh test"
+        );
+        let euid = effective_uid();
+        assert_eq!(
+            euid, 0,
+            "the Dovecot tests run as root (Dovecot drops privileges to its own users); uid is {euid}"
+        );
+        let dir = tempfile::Builder::new()
+            .prefix("poplar-dovecot-")
+            .tempdir()
+            .unwrap();
+        let root = dir.path().to_path_buf();
+        std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let (uid, gid) = ids("dovecot");
+
+        // Certificate for 127.0.0.1 and localhost, made for this run.
+        let cert = root.join("cert.pem");
+        let key = root.join("key.pem");
+        let status = Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+            ])
+            .args(["-nodes", "-days", "2", "-subj", "/CN=localhost"])
+            .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("run openssl");
+        assert!(status.success(), "openssl could not make a certificate");
+
+        std::fs::write(
+            root.join("passwd"),
+            format!("{USER}:{{PLAIN}}{PASSWORD}::::::\n"),
+        )
+        .unwrap();
+
+        let home = root.join("mail").join(USER);
+        let maildir = home.join("Maildir");
+        for sub in ["new", "cur", "tmp"] {
+            std::fs::create_dir_all(maildir.join(sub)).unwrap();
+        }
+        for d in [root.join("mail"), home.clone(), maildir.clone()]
+            .into_iter()
+            .chain(["new", "cur", "tmp"].map(|s| maildir.join(s)))
+        {
+            chown(&d, Some(uid), Some(gid)).unwrap();
+        }
+
+        let plain_port = free_port();
+        let tls_port = free_port();
+        let dh = if Path::new("/usr/share/dovecot/dh.pem").exists() {
+            "ssl_dh = </usr/share/dovecot/dh.pem\n"
+        } else {
+            ""
+        };
+        let r = root.display();
+        let config = format!(
+            r#"protocols = pop3
+listen = 127.0.0.1
+base_dir = {r}/run
+state_dir = {r}/state
+log_path = {r}/dovecot.log
+instance_name = poplar-test-{plain_port}
+ssl = yes
+ssl_cert = <{r}/cert.pem
+ssl_key = <{r}/key.pem
+{dh}ssl_min_protocol = TLSv1.2
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+auth_failure_delay = 0
+mail_location = maildir:~/Maildir
+first_valid_uid = {uid}
+last_valid_uid = {uid}
+first_valid_gid = {gid}
+last_valid_gid = {gid}
+mail_max_userip_connections = 100
+default_internal_user = dovecot
+default_login_user = dovenull
+pop3_uidl_format = %08Xu%08Xv
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {r}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={r}/mail/%u
+}}
+service pop3-login {{
+  inet_listener pop3 {{
+    port = {plain_port}
+  }}
+  inet_listener pop3s {{
+    port = {tls_port}
+    ssl = yes
+  }}
+}}
+"#
+        );
+        let conf = root.join("dovecot.conf");
+        std::fs::write(&conf, config).unwrap();
+        let output = std::fs::File::create(root.join("dovecot.out")).unwrap();
+        let child = Command::new("/usr/sbin/dovecot")
+            .arg("-F")
+            .arg("-c")
+            .arg(&conf)
+            .stdin(Stdio::null())
+            .stdout(output.try_clone().unwrap())
+            .stderr(output)
+            .spawn()
+            .expect("start dovecot");
+
+        let mut server = Dovecot {
+            dir,
+            plain_port,
+            tls_port,
+            cert,
+            maildir,
+            uid,
+            gid,
+            child,
+            delivered: 0,
+        };
+        server.wait_ready();
+        server
+    }
+
+    /// Waits until both listeners accept connections (or Dovecot exits).
+    fn wait_ready(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("Dovecot exited ({status}) at start:\n{}", self.log());
+            }
+            let up = |port| TcpStream::connect(("127.0.0.1", port)).is_ok();
+            if up(self.plain_port) && up(self.tls_port) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "Dovecot did not start listening:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn log(&self) -> String {
+        let read = |name| std::fs::read_to_string(self.dir.path().join(name)).unwrap_or_default();
+        format!("{}{}", read("dovecot.out"), read("dovecot.log"))
+    }
+
+    /// Puts a message into the Maildir (as a mail delivery agent would).
+    pub fn deliver(&mut self, bytes: &[u8]) {
+        self.delivered += 1;
+        let name = format!(
+            "{}.M{}P1.poplar-test",
+            1_700_000_000 + self.delivered,
+            self.delivered
+        );
+        let tmp = self.maildir.join("tmp").join(&name);
+        std::fs::write(&tmp, bytes).unwrap();
+        chown(&tmp, Some(self.uid), Some(self.gid)).unwrap();
+        std::fs::rename(&tmp, self.maildir.join("new").join(&name)).unwrap();
+    }
+
+    /// The messages now in the mailbox, in delivery order.
+    pub fn mailbox(&self) -> Vec<Vec<u8>> {
+        let mut files: Vec<PathBuf> = ["new", "cur"]
+            .iter()
+            .flat_map(|sub| std::fs::read_dir(self.maildir.join(sub)).unwrap())
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort_by_key(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .split('.')
+                .next()
+                .unwrap()
+                .parse::<u64>()
+                .unwrap_or(0)
+        });
+        files.iter().map(|p| std::fs::read(p).unwrap()).collect()
+    }
+}
+
+impl Drop for Dovecot {
+    fn drop(&mut self) {
+        // SIGTERM lets the master stop its children too.
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+fn effective_uid() -> u32 {
+    // Read our effective uid without a libc dependency.
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(u32::MAX)
+}

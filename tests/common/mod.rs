@@ -1,0 +1,68 @@
+//! Test support: a real Dovecot POP3 server on loopback with a private configuration,
+//! started per test and stopped when dropped.
+#![allow(dead_code)]
+
+pub mod dovecot;
+
+use std::path::Path;
+
+/// A message with CRLF line endings, as a server sends it.
+pub fn message(from: &str, subject: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: {from}\r\nTo: alice@example.org\r\nSubject: {subject}\r\nDate: Mon, 3 Mar 2025 09:15:00 +0000\r\nMessage-ID: <{}@example.org>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n",
+        subject.replace(' ', ".")
+    )
+    .into_bytes()
+}
+
+/// A Japanese message in ISO-2022-JP, as Japanese mail programs still send it.
+/// From: 山田太郎, Subject: 会議の件, body: お疲れ様です。明日の会議は十時からです。
+pub fn japanese_message() -> Vec<u8> {
+    let mut m = Vec::new();
+    m.extend_from_slice(
+        b"From: =?ISO-2022-JP?B?GyRCOzNFREJATzobKEI=?= <yamada@example.jp>\r\n\
+To: alice@example.org\r\n\
+Subject: =?ISO-2022-JP?B?GyRCMnE1RCRON28bKEI=?=\r\n\
+Date: Tue, 4 Mar 2025 10:00:00 +0900\r\n\
+Message-ID: <jp-1@example.jp>\r\n\
+MIME-Version: 1.0\r\n\
+Content-Type: text/plain; charset=ISO-2022-JP\r\n\
+Content-Transfer-Encoding: 7bit\r\n\
+\r\n",
+    );
+    m.extend_from_slice(b"\x1b$B$*Hh$lMM$G$9!#\x1b(B\r\n");
+    m.extend_from_slice(b"\x1b$BL@F|$N2q5D$O==;~$+$i$G$9!#\x1b(B\r\n");
+    m
+}
+
+/// Runs the built `poplar` binary with a data dir, optional stdin, and returns
+/// (status, stdout, stderr).
+pub fn poplar(
+    data_dir: &Path,
+    args: &[&str],
+    stdin: Option<&str>,
+) -> (std::process::ExitStatus, Vec<u8>, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_poplar"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start poplar");
+    {
+        let mut input = child.stdin.take().unwrap();
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).unwrap();
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status,
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

@@ -1,0 +1,229 @@
+//! The client and sync against a real Dovecot POP3 server on loopback.
+
+mod common;
+
+use common::dovecot::{self, Dovecot};
+use poplar::accounts::{Account, Keep, Security, Settings};
+use poplar::pop3;
+use poplar::store::Store;
+use poplar::sync::{self, Report};
+
+fn settings(server: &Dovecot, security: Security, keep: Keep) -> Settings {
+    Settings {
+        name: "test".into(),
+        email: "alice@example.org".into(),
+        host: "127.0.0.1".into(),
+        port: match security {
+            Security::Tls => server.tls_port,
+            _ => server.plain_port,
+        },
+        security,
+        user: dovecot::USER.into(),
+        keep,
+        ca_file: Some(server.cert.clone()),
+    }
+}
+
+struct Local {
+    _dir: tempfile::TempDir,
+    store: Store,
+    account: Account,
+}
+
+fn local(settings: Settings) -> Local {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
+    let account = store.add_account(&settings).unwrap();
+    Local {
+        _dir: dir,
+        store,
+        account,
+    }
+}
+
+impl Local {
+    async fn fetch(&mut self, password: &str) -> Result<Report, sync::Error> {
+        sync::fetch_account(&mut self.store, &self.account, password, |_| {}).await
+    }
+
+    fn stored(&self) -> Vec<Vec<u8>> {
+        let mut rows = self.store.list_messages(None, 1000, 0).unwrap();
+        rows.sort_by_key(|r| r.id);
+        rows.iter()
+            .map(|r| self.store.raw_message(r.id).unwrap())
+            .collect()
+    }
+}
+
+fn three_messages(server: &mut Dovecot) -> Vec<Vec<u8>> {
+    let messages = vec![
+        common::message(
+            "bob@example.org",
+            "Lunch on Friday",
+            "Shall we meet at noon?",
+        ),
+        common::japanese_message(),
+        // A line starting with a dot is byte-stuffed on the wire and must come back intact.
+        common::message(
+            "carol@example.org",
+            "Dots",
+            ".leading dot\r\n..two dots\r\n.\r\nend",
+        ),
+    ];
+    for m in &messages {
+        server.deliver(m);
+    }
+    messages
+}
+
+async fn login_and_fetch(security: Security) {
+    let mut server = Dovecot::start();
+    let delivered = three_messages(&mut server);
+    let mut local = local(settings(&server, security, Keep::Forever));
+    let report = local.fetch(dovecot::PASSWORD).await.unwrap();
+    assert_eq!(report.new, 3, "{security:?}");
+    assert_eq!(local.stored(), delivered);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logs_in_over_implicit_tls() {
+    login_and_fetch(Security::Tls).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logs_in_over_starttls() {
+    login_and_fetch(Security::StartTls).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logs_in_over_plaintext_when_the_account_says_so() {
+    login_and_fetch(Security::Plain).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delete_mode_empties_the_server_and_keeps_the_exact_bytes() {
+    let mut server = Dovecot::start();
+    let delivered = three_messages(&mut server);
+    let mut local = local(settings(&server, Security::Tls, Keep::Delete));
+
+    let report = local.fetch(dovecot::PASSWORD).await.unwrap();
+    assert_eq!((report.new, report.deleted, report.kept), (3, 3, 0));
+    assert!(server.mailbox().is_empty(), "the server still has mail");
+    assert_eq!(local.stored(), delivered);
+
+    // Japanese headers were decoded for the list.
+    let rows = local.store.list_messages(None, 10, 0).unwrap();
+    assert!(
+        rows.iter()
+            .any(|r| r.subject == "会議の件" && r.from.contains("山田太郎"))
+    );
+
+    let again = local.fetch(dovecot::PASSWORD).await.unwrap();
+    assert_eq!((again.new, again.deleted, again.kept), (0, 0, 0));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn keep_mode_leaves_the_server_full_and_downloads_once() {
+    let mut server = Dovecot::start();
+    let delivered = three_messages(&mut server);
+    let mut local = local(settings(&server, Security::Tls, Keep::Forever));
+
+    let first = local.fetch(dovecot::PASSWORD).await.unwrap();
+    assert_eq!((first.new, first.deleted, first.kept), (3, 0, 3));
+    assert_eq!(server.mailbox(), delivered);
+
+    let second = local.fetch(dovecot::PASSWORD).await.unwrap();
+    assert_eq!((second.new, second.deleted, second.kept), (0, 0, 3));
+    assert_eq!(local.stored().len(), 3);
+
+    // New mail arrives: only it is downloaded.
+    let fourth = common::message("dave@example.org", "Later", "arrived later");
+    server.deliver(&fourth);
+    let third = local.fetch(dovecot::PASSWORD).await.unwrap();
+    assert_eq!(third.new, 1);
+    assert_eq!(local.stored().last().unwrap(), &fourth);
+
+    // Keeping for some days deletes nothing that is younger.
+    let days = Account {
+        settings: Settings {
+            keep: Keep::Days(14),
+            ..local.account.settings.clone()
+        },
+        ..local.account.clone()
+    };
+    let report = sync::fetch_account(&mut local.store, &days, dovecot::PASSWORD, |_| {})
+        .await
+        .unwrap();
+    assert_eq!((report.new, report.deleted, report.kept), (0, 0, 4));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wrong_password_is_a_clear_error_and_stores_nothing() {
+    let mut server = Dovecot::start();
+    three_messages(&mut server);
+    let mut local = local(settings(&server, Security::Tls, Keep::Delete));
+
+    let error = local.fetch("wrong password").await.unwrap_err();
+    match &error {
+        sync::Error::Pop3(pop3::Error::LoginFailed { user, host, .. }) => {
+            assert_eq!(user, dovecot::USER);
+            assert_eq!(host, "127.0.0.1");
+        }
+        other => panic!("expected a login failure, got {other:?}"),
+    }
+    let text = error.to_string();
+    assert!(
+        text.starts_with("login failed for alice at 127.0.0.1"),
+        "{text}"
+    );
+    assert!(local.stored().is_empty());
+    assert_eq!(server.mailbox().len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_untrusted_certificate_is_refused() {
+    let server = Dovecot::start();
+    let mut settings = settings(&server, Security::Tls, Keep::Forever);
+    settings.ca_file = None;
+    let mut local = local(settings);
+    let error = local.fetch(dovecot::PASSWORD).await.unwrap_err();
+    assert!(
+        matches!(error, sync::Error::Pop3(pop3::Error::Tls { .. })),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("not trusted"), "{error}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tls_to_a_plaintext_port_explains_the_mismatch() {
+    let server = Dovecot::start();
+    let mut settings = settings(&server, Security::Tls, Keep::Forever);
+    settings.port = server.plain_port;
+    let mut local = local(settings);
+    let error = local.fetch(dovecot::PASSWORD).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            sync::Error::Pop3(pop3::Error::Tls { .. } | pop3::Error::Timeout { .. })
+        ),
+        "{error:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_closed_port_is_refused_clearly() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let options = pop3::ConnectOptions::new("127.0.0.1", port, Security::Plain);
+    let error = pop3::Session::connect(&options).await.unwrap_err();
+    assert_eq!(
+        error,
+        pop3::Error::Refused {
+            host: "127.0.0.1".into(),
+            port
+        }
+    );
+}

@@ -1,0 +1,155 @@
+//! The main window, driven with iced_test against mail fetched from a real Dovecot.
+
+mod common;
+
+use common::dovecot::{self, Dovecot};
+use iced::futures::StreamExt;
+use iced::{Settings, Task};
+use iced_test::Simulator;
+use poplar::accounts::{Keep, Security, Settings as AccountSettings};
+use poplar::app::{App, Message, Reader};
+use poplar::paths::Paths;
+use poplar::store::Store;
+
+/// Runs a task to completion and feeds what it produces back into `update`, as the
+/// runtime would.
+fn drive(runtime: &tokio::runtime::Runtime, app: &mut App, task: Task<Message>) {
+    let mut queue = vec![task];
+    while let Some(task) = queue.pop() {
+        let Some(stream) = iced_test::runtime::task::into_stream(task) else {
+            continue;
+        };
+        for action in runtime.block_on(stream.collect::<Vec<_>>()) {
+            if let iced_test::runtime::Action::Output(message) = action {
+                queue.push(app.update(message));
+            }
+        }
+    }
+}
+
+fn simulator(app: &App) -> Simulator<'_, Message> {
+    Simulator::with_size(Settings::default(), (1100.0, 720.0), app.view())
+}
+
+#[test]
+fn lists_fetched_mail_and_opens_a_message_when_clicked() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut server = Dovecot::start();
+    server.deliver(&common::message(
+        "bob@example.org",
+        "Lunch on Friday",
+        "Shall we meet at noon?",
+    ));
+    server.deliver(&common::japanese_message());
+
+    let data = tempfile::tempdir().unwrap();
+    let paths = Paths::at(data.path());
+    paths.ensure().unwrap();
+    {
+        let mut store = Store::open(&paths.database()).unwrap();
+        let account = store
+            .add_account(&AccountSettings {
+                name: "home".into(),
+                email: "alice@example.org".into(),
+                host: "127.0.0.1".into(),
+                port: server.tls_port,
+                security: Security::Tls,
+                user: dovecot::USER.into(),
+                keep: Keep::Forever,
+                ca_file: Some(server.cert.clone()),
+            })
+            .unwrap();
+        let report = runtime
+            .block_on(poplar::sync::fetch_account(
+                &mut store,
+                &account,
+                dovecot::PASSWORD,
+                |_| {},
+            ))
+            .unwrap();
+        assert_eq!(report.new, 2);
+    }
+
+    let (mut app, boot) = App::new(paths);
+    drive(&runtime, &mut app, boot);
+
+    let mut ui = simulator(&app);
+    ui.find("Lunch on Friday").expect("English subject listed");
+    ui.find("会議の件").expect("Japanese subject listed");
+    ui.find("山田太郎 <yamada@example.jp>")
+        .expect("Japanese sender listed");
+    ui.find("home (2)")
+        .expect("account with its unread count in the sidebar");
+    assert!(
+        ui.find("alice@example.org").is_err(),
+        "the reading pane is empty before a click"
+    );
+
+    ui.click("会議の件").expect("click the Japanese message");
+    let messages: Vec<Message> = ui.into_messages().collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| matches!(m, Message::SelectMessage(_))),
+        "{messages:?}"
+    );
+    for message in messages {
+        let task = app.update(message);
+        drive(&runtime, &mut app, task);
+    }
+
+    match &app.reader {
+        Reader::Loaded { message, body, .. } => {
+            assert_eq!(message.subject, "会議の件");
+            assert!(
+                body.text().contains("明日の会議は十時からです。"),
+                "{}",
+                body.text()
+            );
+        }
+        other => panic!("the message did not open: {other:?}"),
+    }
+    let mut ui = simulator(&app);
+    ui.find("alice@example.org")
+        .expect("the To header in the reading pane");
+    ui.find("home (1)")
+        .expect("opening the message marked it read");
+
+    // The read flag was written to the store, not only to the screen.
+    let store = Store::open(&app.paths.database()).unwrap();
+    let rows = store.list_messages(None, 10, 0).unwrap();
+    assert!(rows.iter().find(|r| r.subject == "会議の件").unwrap().read);
+}
+
+#[test]
+fn first_start_offers_to_add_an_account() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let (mut app, boot) = App::new(Paths::at(data.path()));
+    drive(&runtime, &mut app, boot);
+
+    let mut ui = simulator(&app);
+    ui.find("Welcome to Poplar").unwrap();
+    let _ = ui.click("Add account");
+    let messages: Vec<Message> = ui.into_messages().collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| matches!(m, Message::OpenAddAccount))
+    );
+    for message in messages {
+        let _ = app.update(message);
+    }
+    assert!(app.dialog.is_some());
+
+    // Saving an empty form explains what is missing and saves nothing.
+    let mut ui = simulator(&app);
+    ui.click("Add").unwrap();
+    for message in ui.into_messages().collect::<Vec<_>>() {
+        let task = app.update(message);
+        drive(&runtime, &mut app, task);
+    }
+    let mut ui = simulator(&app);
+    ui.find("the account needs a name").unwrap();
+    assert!(app.dialog.is_some());
+}
