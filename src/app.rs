@@ -75,6 +75,8 @@ pub struct App {
     /// Accounts being fetched, with their progress.
     pub fetching: HashMap<String, Progress>,
     pub status: String,
+    /// A lasting warning (e.g. passwords cannot be remembered), shown beside the status.
+    pub notice: Option<String>,
     pub dialog: Option<add_account::AddAccount>,
     pub load_error: Option<String>,
 }
@@ -120,6 +122,7 @@ impl App {
             worker: None,
             fetching: HashMap::new(),
             status: String::new(),
+            notice: None,
             dialog: None,
             load_error: None,
         };
@@ -333,9 +336,9 @@ impl App {
                 let name = saved.account.settings.name.clone();
                 self.status = format!("Added {name}.");
                 if let Some((password, error)) = saved.unsaved_password {
-                    self.status = format!(
-                        "Added {name}. {error}: the password is kept only until Poplar closes."
-                    );
+                    self.notice = Some(format!(
+                        "{error}. The password for {name} is kept only until Poplar closes."
+                    ));
                     if let Some(worker) = &self.worker {
                         worker.send(Command::RememberPassword {
                             account: name.clone(),

@@ -24,9 +24,12 @@ pub fn main_window(app: &App) -> Element<'_, Message> {
     let body = row![
         sidebar(app),
         rule::vertical(1),
-        container(message_list(app)).width(FillPortion(2)),
-        rule::vertical(1),
-        container(reader(app)).width(FillPortion(3)),
+        column![
+            container(message_list(app)).height(FillPortion(2)),
+            rule::horizontal(1),
+            container(reader(app)).height(FillPortion(3)),
+        ]
+        .width(Fill),
     ]
     .height(Fill);
 
@@ -127,15 +130,21 @@ fn message_list(app: &App) -> Element<'_, Message> {
         .into();
     }
     let rows = app.snapshot.rows.iter().map(|r| {
-        let weight = |t: iced::widget::Text<'static>| if r.read { t } else { t.font(BOLD) };
+        // Each cell clips its own text, so a long subject never runs into the date.
+        let cell = |value: String, width: Length| {
+            let t = text(value).wrapping(text::Wrapping::None);
+            container(if r.read { t } else { t.font(BOLD) })
+                .width(width)
+                .clip(true)
+        };
         let line = row![
-            weight(text(r.from.clone()).wrapping(text::Wrapping::None)).width(FillPortion(2)),
-            weight(text(r.subject.clone()).wrapping(text::Wrapping::None)).width(FillPortion(3)),
-            text(mail::format_date(r.date)).width(130).size(13),
+            cell(mail::display_name(&r.from).to_string(), FillPortion(2)),
+            cell(r.subject.clone(), FillPortion(5)),
+            cell(mail::format_date(r.date), Length::Fixed(160.0)),
         ]
         .spacing(8)
         .align_y(iced::Center);
-        button(container(line).clip(true))
+        button(line)
             .width(Fill)
             .height(ROW_HEIGHT)
             .padding([4, 8])
@@ -221,10 +230,11 @@ fn reader(app: &App) -> Element<'_, Message> {
 
 fn status_bar(app: &App) -> Element<'_, Message> {
     let count = format!("{} messages", app.snapshot.total);
-    row![
-        text(app.status.clone()).size(13).width(Fill),
-        text(count).size(13),
-    ]
+    let mut bar = row![text(app.status.clone()).size(13).width(Fill)].spacing(12);
+    if let Some(notice) = &app.notice {
+        bar = bar.push(text(notice.clone()).size(13).style(text::warning));
+    }
+    bar.push(text(count).size(13))
     .padding([4, 8])
     .height(Length::Shrink)
     .into()

@@ -1,7 +1,9 @@
 //! Turning raw message bytes into what the list and the reading pane show.
 //! Parsing never fails: broken mail still yields something readable.
 
-use mail_parser::{Address, MessageParser, MimeHeaders};
+pub mod html;
+
+use mail_parser::{Address, MessageParser, MimeHeaders, PartType};
 
 /// The columns the message list needs, taken from the headers once at download time.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -53,12 +55,15 @@ pub fn render(raw: &[u8]) -> Rendered {
     };
     let mut body = String::new();
     for i in 0..message.text_body_count() {
-        if let Some(text) = message.body_text(i) {
-            if !body.is_empty() {
-                body.push_str("\n\n");
-            }
-            body.push_str(&text);
+        let text = match message.text_part(i as u32).map(|p| &p.body) {
+            Some(PartType::Text(text)) => text.to_string(),
+            Some(PartType::Html(html)) => html::to_text(html),
+            _ => continue,
+        };
+        if !body.is_empty() {
+            body.push_str("\n\n");
         }
+        body.push_str(&text);
     }
     let attachments = message
         .attachments()
@@ -127,6 +132,14 @@ fn clean(s: &str) -> String {
     out
 }
 
+/// The name part of "Name <address>", or the whole text when there is no name.
+pub fn display_name(from: &str) -> &str {
+    match from.rfind(" <") {
+        Some(i) if from.ends_with('>') && i > 0 => from[..i].trim_matches('"'),
+        _ => from,
+    }
+}
+
 /// A date for display in the local time zone.
 pub fn format_date(timestamp: i64) -> String {
     use chrono::{Local, TimeZone};
@@ -174,6 +187,13 @@ Content-Transfer-Encoding: 7bit\r\n\
         assert!(r.body.contains("not mail at all"));
         let s = summarize(b"");
         assert_eq!(s, Summary::default());
+    }
+
+    #[test]
+    fn display_names() {
+        assert_eq!(display_name("山田太郎 <yamada@example.jp>"), "山田太郎");
+        assert_eq!(display_name("bob@example.org"), "bob@example.org");
+        assert_eq!(display_name("<x@y.z>"), "<x@y.z>");
     }
 
     #[test]

@@ -1,0 +1,332 @@
+//! HTML mail as readable plain text. Nothing is fetched and nothing runs: tags are read
+//! only for the structure they give the text (paragraphs, lists, links).
+
+/// Converts HTML to text with paragraphs, list bullets and visible link targets.
+pub fn to_text(html: &str) -> String {
+    let mut out = Output::default();
+    let mut rest = html;
+    let mut skip_until: Option<&'static str> = None;
+    let mut pre = 0usize;
+    let mut links: Vec<Option<String>> = Vec::new();
+
+    while !rest.is_empty() {
+        let Some(lt) = rest.find('<') else {
+            if skip_until.is_none() {
+                out.text(&decode_entities(rest), pre > 0);
+            }
+            break;
+        };
+        if skip_until.is_none() {
+            out.text(&decode_entities(&rest[..lt]), pre > 0);
+        }
+        rest = &rest[lt..];
+        if let Some(after) = rest.strip_prefix("<!--") {
+            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
+            continue;
+        }
+        let Some(gt) = tag_end(rest) else {
+            // A lone '<' that opens no tag is text.
+            if skip_until.is_none() {
+                out.text("<", pre > 0);
+            }
+            rest = &rest[1..];
+            continue;
+        };
+        let tag = &rest[1..gt];
+        rest = &rest[gt + 1..];
+        let closing = tag.starts_with('/');
+        let body = tag.trim_start_matches('/');
+        let name_end = body
+            .find(|c: char| c.is_whitespace() || c == '/' || c == '>')
+            .unwrap_or(body.len());
+        let name = body[..name_end].to_ascii_lowercase();
+
+        if let Some(until) = skip_until {
+            if closing && name == until {
+                skip_until = None;
+            }
+            continue;
+        }
+        match (name.as_str(), closing) {
+            ("script", false) => skip_until = Some("script"),
+            ("style", false) => skip_until = Some("style"),
+            ("head", false) => skip_until = Some("head"),
+            ("title", false) => skip_until = Some("title"),
+            ("br", _) => out.newline(),
+            ("p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "blockquote"
+            | "ul" | "ol" | "section" | "article" | "header" | "footer", _) => out.paragraph(),
+            ("tr" | "dt" | "dd", _) => out.newline(),
+            ("td" | "th", false) => out.text(" ", false),
+            ("li", false) => {
+                out.newline();
+                out.raw("• ");
+            }
+            ("hr", _) => {
+                out.paragraph();
+                out.raw("────────");
+                out.paragraph();
+            }
+            ("pre", false) => {
+                out.paragraph();
+                pre += 1;
+            }
+            ("pre", true) => {
+                pre = pre.saturating_sub(1);
+                out.paragraph();
+            }
+            ("a", false) => {
+                links.push(attribute(body, "href"));
+                out.link_start();
+            }
+            ("a", true) => {
+                if let Some(Some(href)) = links.pop() {
+                    out.link_end(&href);
+                }
+            }
+            ("img", _) => {
+                if let Some(alt) = attribute(body, "alt").filter(|a| !a.trim().is_empty()) {
+                    out.text(&format!("[{}]", alt.trim()), false);
+                }
+            }
+            _ => {}
+        }
+    }
+    out.finish()
+}
+
+/// The index of the '>' that ends the tag starting at `s[0] == '<'`, skipping quoted
+/// attribute values; None when `<` does not start a tag.
+fn tag_end(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    match bytes.get(1) {
+        Some(b) if b.is_ascii_alphabetic() || *b == b'/' || *b == b'!' || *b == b'?' => {}
+        _ => return None,
+    }
+    let mut quote = None;
+    for (i, &b) in bytes.iter().enumerate().skip(1) {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == b'>' => return Some(i),
+            None => {}
+        }
+    }
+    None
+}
+
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(pos) = lower[from..].find(name) {
+        let start = from + pos;
+        from = start + name.len();
+        let before_ok = start == 0 || lower.as_bytes()[start - 1].is_ascii_whitespace();
+        let after = lower[from..].trim_start();
+        if !before_ok || !after.starts_with('=') {
+            continue;
+        }
+        let value_start = tag.len() - after.len() + 1;
+        let value = tag[value_start..].trim_start();
+        let v = match value.chars().next() {
+            Some(q @ ('"' | '\'')) => value[1..].split(q).next().unwrap_or(""),
+            _ => value
+                .split(|c: char| c.is_whitespace() || c == '>')
+                .next()
+                .unwrap_or(""),
+        };
+        return Some(decode_entities(v));
+    }
+    None
+}
+
+/// Decodes character references: numeric ones and the named ones mail uses.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let end = rest[1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+            .map(|i| i + 1)
+            .unwrap_or(rest.len());
+        let name = &rest[1..end];
+        let decoded = if let Some(num) = name.strip_prefix('#') {
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => num.parse().ok(),
+            };
+            code.and_then(char::from_u32).map(String::from)
+        } else {
+            named_entity(name).map(String::from)
+        };
+        match decoded {
+            Some(text) if end > 1 => {
+                out.push_str(&text);
+                rest = &rest[end..];
+                rest = rest.strip_prefix(';').unwrap_or(rest);
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn named_entity(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" => "'",
+        "nbsp" => "\u{a0}",
+        "copy" => "©",
+        "reg" => "®",
+        "trade" => "™",
+        "mdash" => "—",
+        "ndash" => "–",
+        "hellip" => "…",
+        "lsquo" => "‘",
+        "rsquo" => "’",
+        "ldquo" => "“",
+        "rdquo" => "”",
+        "laquo" => "«",
+        "raquo" => "»",
+        "yen" => "¥",
+        "euro" => "€",
+        "pound" => "£",
+        "bull" => "•",
+        "middot" => "·",
+        "times" => "×",
+        _ => return None,
+    })
+}
+
+/// Collects text, folding whitespace the way a browser does outside <pre>.
+#[derive(Default)]
+struct Output {
+    text: String,
+    /// Pending line breaks (1 = newline, 2 = blank line), written before the next text.
+    breaks: usize,
+    space: bool,
+    link_text_start: Vec<usize>,
+}
+
+impl Output {
+    fn text(&mut self, s: &str, preformatted: bool) {
+        if preformatted {
+            self.flush_breaks();
+            self.text.push_str(s);
+            return;
+        }
+        for c in s.chars() {
+            if c.is_whitespace() && c != '\u{a0}' {
+                self.space = true;
+            } else {
+                if self.breaks > 0 {
+                    self.flush_breaks();
+                } else if self.space && !self.text.is_empty() && !self.text.ends_with('\n') {
+                    self.text.push(' ');
+                }
+                self.space = false;
+                self.text.push(if c == '\u{a0}' { ' ' } else { c });
+            }
+        }
+    }
+
+    fn raw(&mut self, s: &str) {
+        self.flush_breaks();
+        self.text.push_str(s);
+        self.space = false;
+    }
+
+    fn flush_breaks(&mut self) {
+        if !self.text.is_empty() {
+            for _ in 0..self.breaks {
+                self.text.push('\n');
+            }
+        }
+        self.breaks = 0;
+        self.space = false;
+    }
+
+    fn newline(&mut self) {
+        self.breaks = self.breaks.max(1);
+    }
+
+    fn paragraph(&mut self) {
+        self.breaks = 2;
+    }
+
+    fn link_start(&mut self) {
+        self.link_text_start.push(self.text.len());
+    }
+
+    fn link_end(&mut self, href: &str) {
+        let start = self.link_text_start.pop().unwrap_or(self.text.len());
+        let shown = self.text[start.min(self.text.len())..].trim();
+        let target = href.trim();
+        if target.is_empty() || target.starts_with('#') || target.starts_with("javascript:") {
+            return;
+        }
+        let plain = target.strip_prefix("mailto:").unwrap_or(target);
+        if shown != plain && shown != target {
+            self.text.push_str(&format!(" <{target}>"));
+        }
+    }
+
+    fn finish(self) -> String {
+        self.text.trim().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_and_headings_are_separated() {
+        let t = to_text("<html><body><h1>Spring sale</h1><p>Everything is <b>20% off</b>\n this   week.</p></body></html>");
+        assert_eq!(t, "Spring sale\n\nEverything is 20% off this week.");
+    }
+
+    #[test]
+    fn scripts_styles_and_images_leave_no_trace() {
+        let t = to_text("<style>p{color:red}</style><p>Hi</p><script>alert('<p>x</p>')</script><img src=\"http://tracker.example/p.png\">");
+        assert_eq!(t, "Hi");
+    }
+
+    #[test]
+    fn links_show_their_real_target() {
+        let t = to_text("<p>Log in at <a href=\"https://evil.example/login\">your bank</a>.</p>");
+        assert_eq!(t, "Log in at your bank <https://evil.example/login>.");
+        let t = to_text("<a href='https://a.example/'>https://a.example/</a>");
+        assert_eq!(t, "https://a.example/");
+    }
+
+    #[test]
+    fn lists_breaks_and_entities() {
+        let t = to_text("<ul><li>one</li><li>two &amp; three</li></ul>a<br>b&nbsp;&#x4E2D;&#25991; &copy; &bogus; AT&T");
+        assert_eq!(t, "• one\n• two & three\n\na\nb 中文 © &bogus; AT&T");
+    }
+
+    #[test]
+    fn japanese_and_stray_angle_brackets() {
+        let t = to_text("<div>会議は<b>10時</b>から</div><div>1 < 2</div>");
+        assert_eq!(t, "会議は10時から\n\n1 < 2");
+    }
+
+    #[test]
+    fn preformatted_text_keeps_its_spaces() {
+        let t = to_text("<pre>a  b\n  c</pre>");
+        assert_eq!(t, "a  b\n  c");
+    }
+}
