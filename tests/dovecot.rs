@@ -227,3 +227,53 @@ async fn a_closed_port_is_refused_clearly() {
         }
     );
 }
+
+/// A session cut off before QUIT: the server rolls back its DELEs, so the messages are
+/// both stored here and still there. The next fetch must neither lose nor duplicate them.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_interrupted_delete_session_loses_nothing_and_duplicates_nothing() {
+    let mut server = Dovecot::start();
+    let mut delivered = Vec::new();
+    for i in 0..6 {
+        let m = common::message("bob@example.org", &format!("Message {i}"), "body");
+        server.deliver(&m);
+        delivered.push(m);
+    }
+    let mut local = local(settings(&server, Security::Tls, Keep::Delete));
+
+    // Drop the session (as a crash or a lost network would) once two messages are stored.
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let mut stop_tx = Some(stop_tx);
+    let interrupted = {
+        let fetch = sync::fetch_account(&mut local.store, &local.account, dovecot::PASSWORD, |p| {
+            if p.done == 2
+                && let Some(tx) = stop_tx.take()
+            {
+                let _ = tx.send(());
+            }
+        });
+        tokio::select! {
+            result = fetch => Some(result),
+            _ = stop_rx => None,
+        }
+    };
+    assert!(interrupted.is_none(), "the fetch should have been cut off");
+    assert_eq!(local.stored().len(), 2);
+    assert_eq!(
+        server.mailbox().len(),
+        6,
+        "DELE without QUIT must not delete"
+    );
+
+    let report = local.fetch(dovecot::PASSWORD).await.unwrap();
+    assert_eq!(
+        report.new, 4,
+        "only the messages not yet stored are downloaded"
+    );
+    assert_eq!(report.deleted, 6);
+    assert!(server.mailbox().is_empty());
+    let mut stored = local.stored();
+    stored.sort();
+    delivered.sort();
+    assert_eq!(stored, delivered, "every message exactly once");
+}

@@ -53,8 +53,11 @@ pub fn to_text(html: &str) -> String {
             ("head", false) => skip_until = Some("head"),
             ("title", false) => skip_until = Some("title"),
             ("br", _) => out.newline(),
-            ("p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "blockquote"
-            | "ul" | "ol" | "section" | "article" | "header" | "footer", _) => out.paragraph(),
+            (
+                "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "blockquote"
+                | "ul" | "ol" | "section" | "article" | "header" | "footer",
+                _,
+            ) => out.paragraph(),
             ("tr" | "dt" | "dd", _) => out.newline(),
             ("td" | "th", false) => out.text(" ", false),
             ("li", false) => {
@@ -294,13 +297,17 @@ mod tests {
 
     #[test]
     fn paragraphs_and_headings_are_separated() {
-        let t = to_text("<html><body><h1>Spring sale</h1><p>Everything is <b>20% off</b>\n this   week.</p></body></html>");
+        let t = to_text(
+            "<html><body><h1>Spring sale</h1><p>Everything is <b>20% off</b>\n this   week.</p></body></html>",
+        );
         assert_eq!(t, "Spring sale\n\nEverything is 20% off this week.");
     }
 
     #[test]
     fn scripts_styles_and_images_leave_no_trace() {
-        let t = to_text("<style>p{color:red}</style><p>Hi</p><script>alert('<p>x</p>')</script><img src=\"http://tracker.example/p.png\">");
+        let t = to_text(
+            "<style>p{color:red}</style><p>Hi</p><script>alert('<p>x</p>')</script><img src=\"http://tracker.example/p.png\">",
+        );
         assert_eq!(t, "Hi");
     }
 
@@ -314,7 +321,9 @@ mod tests {
 
     #[test]
     fn lists_breaks_and_entities() {
-        let t = to_text("<ul><li>one</li><li>two &amp; three</li></ul>a<br>b&nbsp;&#x4E2D;&#25991; &copy; &bogus; AT&T");
+        let t = to_text(
+            "<ul><li>one</li><li>two &amp; three</li></ul>a<br>b&nbsp;&#x4E2D;&#25991; &copy; &bogus; AT&T",
+        );
         assert_eq!(t, "• one\n• two & three\n\na\nb 中文 © &bogus; AT&T");
     }
 

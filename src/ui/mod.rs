@@ -235,9 +235,9 @@ fn status_bar(app: &App) -> Element<'_, Message> {
         bar = bar.push(text(notice.clone()).size(13).style(text::warning));
     }
     bar.push(text(count).size(13))
-    .padding([4, 8])
-    .height(Length::Shrink)
-    .into()
+        .padding([4, 8])
+        .height(Length::Shrink)
+        .into()
 }
 
 fn modal<'a>(
