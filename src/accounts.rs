@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-pub use crate::pop3::Security;
+pub use crate::pop3::{AuthMethod, Security};
 
 /// What happens to the server's copy of a message after Poplar has stored it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -78,6 +78,26 @@ pub struct Settings {
     pub user: String,
     pub keep: Keep,
     pub ca_file: Option<PathBuf>,
+    pub auth: AuthMethod,
+    /// Messages larger than this many bytes are stored as headers only.
+    pub size_limit: Option<u64>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            name: String::new(),
+            email: String::new(),
+            host: String::new(),
+            port: Security::Tls.default_port(),
+            security: Security::Tls,
+            user: String::new(),
+            keep: Keep::default(),
+            ca_file: None,
+            auth: AuthMethod::Automatic,
+            size_limit: None,
+        }
+    }
 }
 
 impl Settings {
@@ -132,8 +152,7 @@ mod tests {
             port: 995,
             security: Security::Tls,
             user: "a".into(),
-            keep: Keep::default(),
-            ca_file: None,
+            ..Settings::default()
         };
         assert_eq!(good.validate(), Ok(()));
         let bad = Settings {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 
-use crate::accounts::{Keep, Security, Settings};
+use crate::accounts::{AuthMethod, Keep, Security, Settings};
 use crate::paths::Paths;
 use crate::store::Store;
 use crate::{mail, secrets, sync};
@@ -33,6 +33,9 @@ pub enum Command {
         /// Read the password from standard input, for this run only (one account)
         #[arg(long)]
         password_stdin: bool,
+        /// Send one command at a time even when the server offers PIPELINING
+        #[arg(long, hide = true)]
+        no_pipelining: bool,
     },
     /// List stored messages, newest first
     List {
@@ -92,6 +95,39 @@ pub struct AddAccount {
     /// Read the password from standard input and store it in the system keyring
     #[arg(long)]
     pub password_stdin: bool,
+    /// auto, cram-md5, apop, plain, login or user
+    #[arg(long, default_value = "auto", value_parser = parse_auth)]
+    pub auth: AuthMethod,
+    /// Store messages larger than this as headers only (bytes, or with K or M)
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub size_limit: Option<u64>,
+}
+
+fn parse_auth(s: &str) -> Result<AuthMethod, String> {
+    s.parse()
+}
+
+/// "500000", "500K" or "2M".
+fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (digits, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => (&s[..i], s[i..].trim().to_ascii_uppercase()),
+        None => (s, String::new()),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size: use bytes, or a number with K or M"))?;
+    let factor = match unit.as_str() {
+        "" | "B" => 1,
+        "K" | "KB" => 1024,
+        "M" | "MB" => 1024 * 1024,
+        _ => {
+            return Err(format!(
+                "'{s}' is not a size: use bytes, or a number with K or M"
+            ));
+        }
+    };
+    Ok(n * factor)
 }
 
 fn parse_security(s: &str) -> Result<Security, String> {
@@ -119,7 +155,8 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
         Command::Fetch {
             names,
             password_stdin,
-        } => fetch(paths, names, password_stdin),
+            no_pipelining,
+        } => fetch(paths, names, password_stdin, no_pipelining),
         Command::List { account, json } => list(paths, account, json),
         Command::Show { id, raw } => show(paths, id, raw),
     }
@@ -154,6 +191,8 @@ fn account_add(paths: &Paths, add: AddAccount) -> Result<()> {
         user,
         keep: add.keep,
         ca_file: add.ca_file.map(|p| std::path::absolute(&p).unwrap_or(p)),
+        auth: add.auth,
+        size_limit: add.size_limit,
     };
     settings.validate().map_err(anyhow::Error::msg)?;
     if settings.security == Security::Plain {
@@ -191,7 +230,7 @@ fn account_list(paths: &Paths, json: bool) -> Result<()> {
                 serde_json::json!({
                     "id": a.id, "name": s.name, "email": s.email, "host": s.host,
                     "port": s.port, "security": s.security.as_str(), "user": s.user,
-                    "keep": s.keep.to_string(),
+                    "keep": s.keep.to_string(), "auth": s.auth.as_str(), "size_limit": s.size_limit,
                     "ca_file": s.ca_file.as_ref().map(|p| p.display().to_string()),
                 })
             })
@@ -221,8 +260,13 @@ fn account_list(paths: &Paths, json: bool) -> Result<()> {
     Ok(())
 }
 
-fn fetch(paths: &Paths, names: Vec<String>, password_stdin: bool) -> Result<()> {
-    let mut store = Store::open(&paths.database())?;
+fn fetch(
+    paths: &Paths,
+    names: Vec<String>,
+    password_stdin: bool,
+    no_pipelining: bool,
+) -> Result<()> {
+    let store = Store::open(&paths.database())?;
     let accounts = if names.is_empty() {
         store.accounts()?
     } else {
@@ -247,6 +291,10 @@ fn fetch(paths: &Paths, names: Vec<String>, password_stdin: bool) -> Result<()> 
         .worker_threads(2)
         .enable_all()
         .build()?;
+    let options = sync::FetchOptions {
+        pipelining: !no_pipelining,
+        ..sync::FetchOptions::default()
+    };
     let mut failures = 0;
     for account in &accounts {
         let name = &account.settings.name;
@@ -263,7 +311,7 @@ fn fetch(paths: &Paths, names: Vec<String>, password_stdin: bool) -> Result<()> 
         };
         let result = runtime.block_on(async {
             tokio::select! {
-                r = sync::fetch_account(&mut store, account, &password, |_| {}) => Some(r),
+                r = sync::fetch_account_with(paths, account, &password, &options, |_| {}) => Some(r),
                 _ = tokio::signal::ctrl_c() => None,
             }
         });
@@ -277,6 +325,9 @@ fn fetch(paths: &Paths, names: Vec<String>, password_stdin: bool) -> Result<()> 
                     "{name}: {} new, {} deleted on server, {} kept on server",
                     report.new, report.deleted, report.kept
                 );
+                if report.partial > 0 {
+                    line.push_str(&format!(", {} stored as headers only", report.partial));
+                }
                 if !report.skipped.is_empty() {
                     line.push_str(&format!(
                         ", {} skipped (will be tried again)",

@@ -5,13 +5,30 @@
 //! before its DELE is sent, and DELE only takes effect at a successful QUIT. Whatever
 //! moment the session dies at, every message is either still on the server, or stored
 //! here with its UIDL recorded, so the next fetch neither loses nor duplicates it.
+//!
+//! For speed, downloads are pipelined when the server allows it, and stored in batches:
+//! while one batch commits on a blocking thread the next one downloads; the DELEs of a
+//! batch are sent once its commit has returned.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::time::Duration;
+
+use tokio::task::JoinHandle;
 
 use crate::accounts::{Account, Keep};
 use crate::mail;
+use crate::paths::Paths;
 use crate::pop3::{self, Session};
-use crate::store::{self, Store};
+use crate::store::{self, HeaderCapture, NewMessage, Spool, Store};
+
+/// Commands kept in flight when the server offers PIPELINING.
+pub const PIPELINE_WINDOW: usize = 16;
+/// A batch is committed when it holds this many messages ...
+const BATCH_MESSAGES: usize = 256;
+/// ... or this many bytes in memory (large messages wait in temporary files instead).
+const BATCH_MEMORY: usize = 16 << 20;
+/// How often a NOOP is sent while the session waits for local work.
+const KEEPALIVE: Duration = Duration::from_secs(20);
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
@@ -37,6 +54,8 @@ pub struct Progress {
     /// New messages downloaded so far, and how many there are in all.
     pub done: usize,
     pub total: usize,
+    /// Of the downloaded messages, how many are committed to disk.
+    pub stored: usize,
     pub bytes: u64,
     pub total_bytes: u64,
 }
@@ -44,26 +63,95 @@ pub struct Progress {
 /// What one fetch did.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Report {
-    /// Messages downloaded and stored.
+    /// Messages downloaded and stored (partial ones included).
     pub new: usize,
+    /// Of those, stored as headers only because of the account's size limit.
+    pub partial: usize,
     /// Messages deleted on the server in this session.
     pub deleted: usize,
     /// Messages left on the server.
     pub kept: usize,
     /// Messages the server would not send, with its reason; tried again next time.
     pub skipped: Vec<(u32, String)>,
+    /// The most commands that were waiting for answers at once (1 without pipelining).
+    pub max_in_flight: usize,
 }
 
-/// Fetches `account` into `store`, reporting progress as it goes.
+/// Tuning that tests and benchmarks change; the defaults suit everyone else.
+#[derive(Debug, Clone)]
+pub struct FetchOptions {
+    pub pipelining: bool,
+    pub keepalive: Duration,
+    pub timeout: Duration,
+}
+
+impl Default for FetchOptions {
+    fn default() -> Self {
+        FetchOptions {
+            pipelining: true,
+            keepalive: KEEPALIVE,
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Fetches `account` into the store under `paths`, reporting progress as it goes.
 pub async fn fetch_account(
-    store: &mut Store,
+    paths: &Paths,
     account: &Account,
     password: &str,
+    on_progress: impl FnMut(Progress),
+) -> Result<Report, Error> {
+    fetch_account_with(
+        paths,
+        account,
+        password,
+        &FetchOptions::default(),
+        on_progress,
+    )
+    .await
+}
+
+enum Command {
+    Retr {
+        number: u32,
+        uidl: Option<String>,
+    },
+    Top {
+        number: u32,
+        uidl: Option<String>,
+        server_size: u64,
+    },
+    Dele {
+        number: u32,
+        uidl: Option<String>,
+    },
+}
+
+impl Command {
+    fn line(&self) -> String {
+        match self {
+            Command::Retr { number, .. } => format!("RETR {number}"),
+            Command::Top { number, .. } => format!("TOP {number} 0"),
+            Command::Dele { number, .. } => format!("DELE {number}"),
+        }
+    }
+}
+
+type Commit = JoinHandle<(Store, store::Result<Vec<(u32, Option<String>)>>)>;
+
+pub async fn fetch_account_with(
+    paths: &Paths,
+    account: &Account,
+    password: &str,
+    fetch: &FetchOptions,
     mut on_progress: impl FnMut(Progress),
 ) -> Result<Report, Error> {
     let s = &account.settings;
-    let mut session = Session::connect(&s.connect_options()).await?;
-    session.login_user_pass(&s.user, password).await?;
+    let mut options = s.connect_options();
+    options.pipelining = fetch.pipelining;
+    options.timeout = fetch.timeout;
+    let mut session = pop3::connect_and_login(&options, &s.user, password, s.auth).await?;
 
     let uidls = match session.uidl_all().await {
         Ok(list) => Some(list),
@@ -82,7 +170,24 @@ pub async fn fetch_account(
         .map(|e| (e.number, e.size))
         .collect();
 
-    let known = store.known_uidls(account.id)?;
+    let database = paths.database();
+    let account_id = account.id;
+    let keep = s.keep;
+    let (store, known, due) = blocking(move || -> Result<_, store::Error> {
+        let store = Store::open(&database)?;
+        let known = store.known_uidls(account_id)?;
+        // Messages stored by an earlier session but still on the server: their deletion
+        // was rolled back (no QUIT), or their keep period has run out.
+        let due = match keep {
+            Keep::Delete => known.clone(),
+            Keep::Days(days) => store
+                .uidls_downloaded_before(account_id, store::now() - i64::from(days) * 86_400)?,
+            Keep::Forever => HashSet::new(),
+        };
+        Ok((store, known, due))
+    })
+    .await??;
+
     // (number, uidl) of every message on the server, in server order.
     let on_server: Vec<(u32, Option<String>)> = match uidls {
         Some(list) => list.into_iter().map(|e| (e.number, Some(e.uidl))).collect(),
@@ -92,6 +197,14 @@ pub async fn fetch_account(
             numbers.into_iter().map(|n| (n, None)).collect()
         }
     };
+    let mut to_send: VecDeque<Command> = on_server
+        .iter()
+        .filter(|(_, uidl)| uidl.as_ref().is_some_and(|u| due.contains(u)))
+        .map(|(number, uidl)| Command::Dele {
+            number: *number,
+            uidl: uidl.clone(),
+        })
+        .collect();
     let wanted: Vec<&(u32, Option<String>)> = on_server
         .iter()
         .filter(|(_, uidl)| uidl.as_ref().is_none_or(|u| !known.contains(u)))
@@ -99,6 +212,7 @@ pub async fn fetch_account(
 
     let mut progress = Progress {
         done: 0,
+        stored: 0,
         total: wanted.len(),
         bytes: 0,
         total_bytes: wanted
@@ -108,56 +222,198 @@ pub async fn fetch_account(
     };
     on_progress(progress);
 
-    let mut report = Report::default();
-    let mut deleted_uidls = Vec::new();
-    for (number, uidl) in wanted {
-        let raw = match session.retr(*number).await {
-            Ok(raw) => raw,
-            // One message the server will not send must not block the rest.
-            Err(pop3::Error::Command { server, .. }) => {
-                tracing::warn!(number, %server, "server refused to send a message");
-                report.skipped.push((*number, server));
-                continue;
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let summary = mail::summarize(&raw);
-        store.insert_message(account.id, uidl.as_deref(), &raw, &summary)?;
-        report.new += 1;
-        progress.done += 1;
-        progress.bytes += raw.len() as u64;
-        on_progress(progress);
-
-        if s.keep == Keep::Delete {
-            session.dele(*number).await?;
-            report.deleted += 1;
-            deleted_uidls.extend(uidl.clone());
-        }
-    }
-
-    // Messages stored by an earlier session but still on the server: their deletion was
-    // rolled back (no QUIT), or their keep period has run out.
-    let due = match s.keep {
-        Keep::Delete => Some(known),
-        Keep::Days(days) => Some(
-            store.uidls_downloaded_before(account.id, store::now() - i64::from(days) * 86_400)?,
-        ),
-        Keep::Forever => None,
+    let window = if session.pipelining() {
+        PIPELINE_WINDOW
+    } else {
+        1
     };
-    if let Some(due) = due {
-        for (number, uidl) in &on_server {
-            if let Some(uidl) = uidl
-                && due.contains(uidl)
-            {
-                session.dele(*number).await?;
-                report.deleted += 1;
-                deleted_uidls.push(uidl.clone());
+    let mut wanted = wanted.into_iter().map(|(number, uidl)| {
+        let size = sizes.get(number).copied().unwrap_or(0);
+        match s.size_limit {
+            Some(limit) if size > limit => Command::Top {
+                number: *number,
+                uidl: uidl.clone(),
+                server_size: size,
+            },
+            _ => Command::Retr {
+                number: *number,
+                uidl: uidl.clone(),
+            },
+        }
+    });
+    let spool_dir = paths.data_dir().to_path_buf();
+    let mut report = Report::default();
+    let mut in_flight: VecDeque<Command> = VecDeque::new();
+    let mut batch: Vec<(u32, NewMessage)> = Vec::new();
+    let mut batch_memory = 0usize;
+    let mut writer = Some(store);
+    let mut committing: Option<Commit> = None;
+    let mut deleted_uidls = Vec::new();
+    let delete_after_download = keep == Keep::Delete;
+
+    loop {
+        // Fill the window: deletions first, then downloads while the batch has room.
+        while in_flight.len() < window {
+            let next = match to_send.pop_front() {
+                Some(command) => Some(command),
+                None if batch_memory < BATCH_MEMORY => wanted.next(),
+                None => None,
+            };
+            let Some(command) = next else { break };
+            session.send_command(&command.line()).await?;
+            in_flight.push_back(command);
+        }
+        report.max_in_flight = report.max_in_flight.max(in_flight.len());
+
+        if committing.as_ref().is_some_and(|c| c.is_finished())
+            || (in_flight.is_empty() && committing.is_some())
+        {
+            let commit = committing.take().expect("checked above");
+            // With nothing in flight the session would sit idle: keep it alive.
+            let (store, result) = if in_flight.is_empty() {
+                session.keep_alive_during(fetch.keepalive, commit).await?
+            } else {
+                commit.await
             }
+            .map_err(|e| Error::Store(e.to_string()))?;
+            writer = Some(store);
+            let stored = result?;
+            progress.stored += stored.len();
+            on_progress(progress);
+            if delete_after_download {
+                to_send.extend(
+                    stored
+                        .into_iter()
+                        .map(|(number, uidl)| Command::Dele { number, uidl }),
+                );
+            }
+            continue;
+        }
+
+        let Some(command) = in_flight.pop_front() else {
+            if batch.is_empty() {
+                break;
+            }
+            committing = Some(start_commit(
+                writer.take().expect("no commit is running"),
+                account_id,
+                std::mem::take(&mut batch),
+            ));
+            batch_memory = 0;
+            continue;
+        };
+
+        match command {
+            Command::Retr { number, uidl } => {
+                let status = session.read_status("receiving a message").await?;
+                if !status.ok {
+                    // One message the server will not send must not block the rest.
+                    tracing::warn!(number, text = %status.text, "server refused to send a message");
+                    report.skipped.push((number, status.text));
+                    continue;
+                }
+                let message = receive(&mut session, &spool_dir, uidl, None).await?;
+                progress.done += 1;
+                progress.bytes += message.body.len();
+                on_progress(progress);
+                report.new += 1;
+                batch_memory += message.body.memory();
+                batch.push((number, message));
+            }
+            Command::Top {
+                number,
+                uidl,
+                server_size,
+            } => {
+                let status = session.read_status("receiving headers").await?;
+                if !status.ok {
+                    // TOP is optional (RFC 1939): fetch this and later ones whole instead.
+                    session.set_top_failed();
+                    to_send.push_back(Command::Retr { number, uidl });
+                    continue;
+                }
+                let message = receive(&mut session, &spool_dir, uidl, Some(server_size)).await?;
+                progress.done += 1;
+                progress.bytes += server_size;
+                on_progress(progress);
+                report.new += 1;
+                report.partial += 1;
+                batch_memory += message.body.memory();
+                batch.push((number, message));
+            }
+            Command::Dele { number, uidl } => {
+                let status = session.read_status("deleting a message").await?;
+                if status.ok {
+                    report.deleted += 1;
+                    deleted_uidls.extend(uidl);
+                } else {
+                    tracing::warn!(number, text = %status.text, "server refused to delete a message");
+                }
+            }
+        }
+
+        if (batch.len() >= BATCH_MESSAGES || batch_memory >= BATCH_MEMORY) && committing.is_none() {
+            committing = Some(start_commit(
+                writer.take().expect("no commit is running"),
+                account_id,
+                std::mem::take(&mut batch),
+            ));
+            batch_memory = 0;
         }
     }
 
     session.quit().await?;
-    store.mark_deleted_on_server(account.id, &deleted_uidls)?;
     report.kept = on_server.len() - report.deleted;
+    if !deleted_uidls.is_empty() {
+        let mut store = writer.expect("all commits have finished");
+        blocking(move || store.mark_deleted_on_server(account_id, &deleted_uidls)).await??;
+    }
     Ok(report)
+}
+
+/// Reads one message body (after its +OK) into a spool, keeping its headers for the list.
+async fn receive(
+    session: &mut Session,
+    spool_dir: &std::path::Path,
+    uidl: Option<String>,
+    server_size: Option<u64>,
+) -> Result<NewMessage, Error> {
+    let mut spool = Spool::new(spool_dir);
+    let mut headers = HeaderCapture::default();
+    session
+        .read_body(|line| {
+            headers.push(line);
+            spool.write(line);
+        })
+        .await?;
+    let body = spool.finish().map_err(|e| {
+        Error::Store(format!(
+            "could not keep a downloaded message on the disk ({e}); nothing was deleted on the server"
+        ))
+    })?;
+    Ok(NewMessage {
+        uidl,
+        body,
+        summary: mail::summarize(headers.bytes()),
+        server_size,
+    })
+}
+
+fn start_commit(mut store: Store, account_id: i64, batch: Vec<(u32, NewMessage)>) -> Commit {
+    tokio::task::spawn_blocking(move || {
+        let (numbers, mut messages): (Vec<u32>, Vec<NewMessage>) = batch.into_iter().unzip();
+        let result = store.insert_batch(account_id, &mut messages).map(|_| {
+            numbers
+                .into_iter()
+                .zip(messages.into_iter().map(|m| m.uidl))
+                .collect()
+        });
+        (store, result)
+    })
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Error> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Store(e.to_string()))
 }

@@ -167,11 +167,9 @@ async fn fetch_one(
                     .map_err(|e| secrets::Error::Unavailable(e.to_string()))??
             }
         };
-        let mut store =
-            Store::open(&paths.database()).map_err(|e| FetchError::Store(e.to_string()))?;
         let progress_events = events.clone();
         let progress_name = name.clone();
-        sync::fetch_account(&mut store, &account, &password, move |progress| {
+        sync::fetch_account(&paths, &account, &password, move |progress| {
             let _ = progress_events.send(Event::Progress {
                 account: progress_name.clone(),
                 progress,

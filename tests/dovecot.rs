@@ -2,8 +2,11 @@
 
 mod common;
 
+use std::collections::HashSet;
+
 use common::dovecot::{self, Dovecot};
 use poplar::accounts::{Account, Keep, Security, Settings};
+use poplar::paths::Paths;
 use poplar::pop3;
 use poplar::store::Store;
 use poplar::sync::{self, Report};
@@ -21,21 +24,25 @@ fn settings(server: &Dovecot, security: Security, keep: Keep) -> Settings {
         user: dovecot::USER.into(),
         keep,
         ca_file: Some(server.cert.clone()),
+        ..Settings::default()
     }
 }
 
 struct Local {
     _dir: tempfile::TempDir,
+    paths: Paths,
     store: Store,
     account: Account,
 }
 
 fn local(settings: Settings) -> Local {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
+    let paths = Paths::at(dir.path());
+    let store = Store::open(&paths.database()).unwrap();
     let account = store.add_account(&settings).unwrap();
     Local {
         _dir: dir,
+        paths,
         store,
         account,
     }
@@ -43,7 +50,7 @@ fn local(settings: Settings) -> Local {
 
 impl Local {
     async fn fetch(&mut self, password: &str) -> Result<Report, sync::Error> {
-        sync::fetch_account(&mut self.store, &self.account, password, |_| {}).await
+        sync::fetch_account(&self.paths, &self.account, password, |_| {}).await
     }
 
     fn stored(&self) -> Vec<Vec<u8>> {
@@ -151,7 +158,7 @@ async fn keep_mode_leaves_the_server_full_and_downloads_once() {
         },
         ..local.account.clone()
     };
-    let report = sync::fetch_account(&mut local.store, &days, dovecot::PASSWORD, |_| {})
+    let report = sync::fetch_account(&local.paths, &days, dovecot::PASSWORD, |_| {})
         .await
         .unwrap();
     assert_eq!((report.new, report.deleted, report.kept), (0, 0, 4));
@@ -234,46 +241,58 @@ async fn a_closed_port_is_refused_clearly() {
 async fn an_interrupted_delete_session_loses_nothing_and_duplicates_nothing() {
     let mut server = Dovecot::start();
     let mut delivered = Vec::new();
-    for i in 0..6 {
+    // More than one batch, so that the cut falls after a commit and its DELEs.
+    for i in 0..300 {
         let m = common::message("bob@example.org", &format!("Message {i}"), "body");
         server.deliver(&m);
         delivered.push(m);
     }
+    delivered.sort();
     let mut local = local(settings(&server, Security::Tls, Keep::Delete));
 
-    // Drop the session (as a crash or a lost network would) once two messages are stored.
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    // Drop the session (as a crash or a lost network would) once a batch is on disk.
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<usize>();
     let mut stop_tx = Some(stop_tx);
     let interrupted = {
-        let fetch = sync::fetch_account(&mut local.store, &local.account, dovecot::PASSWORD, |p| {
-            if p.done == 2
+        let fetch = sync::fetch_account(&local.paths, &local.account, dovecot::PASSWORD, |p| {
+            if p.stored > 0
                 && let Some(tx) = stop_tx.take()
             {
-                let _ = tx.send(());
+                let _ = tx.send(p.stored);
             }
         });
         tokio::select! {
-            result = fetch => Some(result),
-            _ = stop_rx => None,
+            result = fetch => Err(result),
+            stored = stop_rx => Ok(stored.unwrap()),
         }
     };
-    assert!(interrupted.is_none(), "the fetch should have been cut off");
-    assert_eq!(local.stored().len(), 2);
-    assert_eq!(
-        server.mailbox().len(),
-        6,
-        "DELE without QUIT must not delete"
+    let first_batch = interrupted.expect("the fetch should have been cut off");
+    assert!(
+        first_batch < 300,
+        "the first commit holds one batch, not everything"
     );
+
+    // Whatever the moment of the cut: every message is here or there, none twice here.
+    let stored = local.stored();
+    let unique: HashSet<&Vec<u8>> = stored.iter().collect();
+    assert_eq!(unique.len(), stored.len(), "a message was stored twice");
+    assert!(stored.len() >= first_batch);
+    let on_server = server.mailbox();
+    for m in &delivered {
+        assert!(
+            unique.contains(m) || on_server.contains(m),
+            "a message was lost"
+        );
+    }
 
     let report = local.fetch(dovecot::PASSWORD).await.unwrap();
     assert_eq!(
-        report.new, 4,
-        "only the messages not yet stored are downloaded"
+        report.new,
+        300 - stored.len(),
+        "only what was not stored is downloaded"
     );
-    assert_eq!(report.deleted, 6);
     assert!(server.mailbox().is_empty());
     let mut stored = local.stored();
     stored.sort();
-    delivered.sort();
     assert_eq!(stored, delivered, "every message exactly once");
 }

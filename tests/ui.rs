@@ -46,7 +46,7 @@ fn lists_fetched_mail_and_opens_a_message_when_clicked() {
     let paths = Paths::at(data.path());
     paths.ensure().unwrap();
     {
-        let mut store = Store::open(&paths.database()).unwrap();
+        let store = Store::open(&paths.database()).unwrap();
         let account = store
             .add_account(&AccountSettings {
                 name: "home".into(),
@@ -57,11 +57,12 @@ fn lists_fetched_mail_and_opens_a_message_when_clicked() {
                 user: dovecot::USER.into(),
                 keep: Keep::Forever,
                 ca_file: Some(server.cert.clone()),
+                ..Default::default()
             })
             .unwrap();
         let report = runtime
             .block_on(poplar::sync::fetch_account(
-                &mut store,
+                &paths,
                 &account,
                 dovecot::PASSWORD,
                 |_| {},

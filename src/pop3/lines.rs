@@ -9,19 +9,26 @@ pub enum LineError {
     Eof,
     /// The line exceeded the limit; the rest of the connection is unusable.
     TooLong,
+    /// No byte arrived within the idle limit.
+    Idle,
     Io(std::io::Error),
 }
 
 /// Reads one line (up to and including `\n`) into `out`, which is cleared first.
-/// Accepts bare LF as a line ending. Never buffers more than `max` bytes.
+/// Accepts bare LF as a line ending. Never buffers more than `max` bytes. Fails with
+/// `Idle` when no byte arrives for `idle`, however long the line has been coming.
 pub async fn read_line<R: AsyncBufRead + Unpin>(
     reader: &mut R,
     out: &mut Vec<u8>,
     max: usize,
+    idle: std::time::Duration,
 ) -> Result<(), LineError> {
     out.clear();
     loop {
-        let available = reader.fill_buf().await.map_err(LineError::Io)?;
+        let available = tokio::time::timeout(idle, reader.fill_buf())
+            .await
+            .map_err(|_| LineError::Idle)?
+            .map_err(LineError::Io)?;
         if available.is_empty() {
             return Err(LineError::Eof);
         }
@@ -73,7 +80,14 @@ mod tests {
         let mut out = Vec::new();
         let mut got = Vec::new();
         loop {
-            match read_line(&mut reader, &mut out, max).await {
+            match read_line(
+                &mut reader,
+                &mut out,
+                max,
+                std::time::Duration::from_secs(5),
+            )
+            .await
+            {
                 Ok(()) => got.push(Ok(out.clone())),
                 Err(LineError::Eof) => {
                     got.push(Err(format!("eof after {} bytes", out.len())));
@@ -84,6 +98,7 @@ mod tests {
                     break;
                 }
                 Err(LineError::Io(e)) => panic!("{e}"),
+                Err(LineError::Idle) => panic!("idle"),
             }
         }
         got
@@ -109,6 +124,21 @@ mod tests {
         // Exactly at the limit is fine.
         let got = lines(b"012345\r\n", 8).await;
         assert_eq!(got[0], Ok(b"012345\r\n".to_vec()));
+    }
+
+    #[tokio::test]
+    async fn a_silent_peer_is_an_idle_error() {
+        let (client, _server) = tokio::io::duplex(64);
+        let mut reader = tokio::io::BufReader::new(client);
+        let mut out = Vec::new();
+        let r = read_line(
+            &mut reader,
+            &mut out,
+            100,
+            std::time::Duration::from_millis(10),
+        )
+        .await;
+        assert!(matches!(r, Err(LineError::Idle)));
     }
 
     #[test]

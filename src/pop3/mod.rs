@@ -1,13 +1,17 @@
 //! A POP3 client (RFC 1939, with STLS from RFC 2595 and response codes from RFC 2449/3206)
 //! on tokio and async-native-tls. Plain Rust: nothing here knows about the window.
 
+pub mod auth;
+pub mod capa;
 mod error;
 pub mod lines;
 pub mod response;
 mod session;
 
+pub use auth::AuthMethod;
+pub use capa::Capabilities;
 pub use error::Error;
-pub use session::{ConnectOptions, Session};
+pub use session::{ConnectOptions, MAX_LINE, Session, connect_and_login};
 
 use std::fmt;
 use std::str::FromStr;

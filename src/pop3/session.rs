@@ -1,9 +1,12 @@
+use std::future::Future;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
+use super::auth::{self, AuthMethod};
+use super::capa::Capabilities;
 use super::lines::{self, LineError, Unstuffed};
 use super::response::{self, RespCode, Status};
 use super::{Error, ListEntry, Security, UidlEntry};
@@ -24,8 +27,10 @@ pub struct ConnectOptions {
     pub security: Security,
     /// A PEM file with the CA (or self-signed) certificate to trust besides the system's.
     pub ca_file: Option<PathBuf>,
-    /// The limit for connecting, for each command, and between bytes of a long answer.
+    /// The limit for connecting, for each answer, and for silence within a long answer.
     pub timeout: Duration,
+    /// Use PIPELINING when the server offers it.
+    pub pipelining: bool,
 }
 
 impl ConnectOptions {
@@ -36,17 +41,23 @@ impl ConnectOptions {
             security,
             ca_file: None,
             timeout: Duration::from_secs(30),
+            pipelining: true,
         }
     }
 }
 
-/// An open, authenticated or not yet authenticated, POP3 session.
+/// An open POP3 session.
 pub struct Session {
     io: BufReader<Box<dyn Stream>>,
     host: String,
     timeout: Duration,
     line: Vec<u8>,
-    greeting: Status,
+    greeting: String,
+    apop_timestamp: Option<String>,
+    capabilities: Option<Capabilities>,
+    encrypted: bool,
+    pipelining_allowed: bool,
+    top_failed: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -55,8 +66,72 @@ impl std::fmt::Debug for Session {
     }
 }
 
+/// Connects, secures the connection and logs in, trying mechanisms in turn when the
+/// method is automatic. A wrong password ends in one `LoginFailed`.
+pub async fn connect_and_login(
+    options: &ConnectOptions,
+    user: &str,
+    password: &str,
+    method: AuthMethod,
+) -> Result<Session, Error> {
+    let mut session = Session::connect(options).await?;
+    let candidates = auth::candidates(
+        method,
+        session.capabilities(),
+        session.apop_timestamp.is_some(),
+    );
+    let mut last = String::new();
+    let mut reconnect = false;
+    for mechanism in candidates {
+        if reconnect {
+            session = Session::connect(options).await?;
+            reconnect = false;
+        }
+        match session.try_mechanism(mechanism, user, password).await {
+            Ok(status) if status.ok => return Ok(session),
+            Ok(status) => match status.code {
+                Some(RespCode::Auth) => {
+                    return Err(Error::LoginFailed {
+                        user: user.into(),
+                        host: options.host.clone(),
+                        server: status.text,
+                    });
+                }
+                Some(RespCode::InUse | RespCode::SysTemp | RespCode::LoginDelay) => {
+                    return Err(Error::TryLater {
+                        host: options.host.clone(),
+                        server: status.text,
+                    });
+                }
+                Some(RespCode::SysPerm) => {
+                    return Err(Error::ServerRefused {
+                        host: options.host.clone(),
+                        server: status.text,
+                    });
+                }
+                _ => {
+                    tracing::debug!(%mechanism, text = %status.text, "login mechanism refused");
+                    last = status.text;
+                }
+            },
+            // Some servers hang up after a failed attempt: continue on a new connection.
+            Err(Error::Closed { .. }) => {
+                last = "the server closed the connection".into();
+                reconnect = true;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(Error::LoginFailed {
+        user: user.into(),
+        host: options.host.clone(),
+        server: last,
+    })
+}
+
 impl Session {
-    /// Connects, secures the connection as the options say and reads the greeting.
+    /// Connects, secures the connection as the options say, reads the greeting and the
+    /// capabilities (again after STLS). Does not log in.
     pub async fn connect(options: &ConnectOptions) -> Result<Session, Error> {
         let host = options.host.clone();
         let tcp = tokio::time::timeout(options.timeout, connect_tcp(&host, options.port))
@@ -77,11 +152,12 @@ impl Session {
             host,
             timeout: options.timeout,
             line: Vec::with_capacity(1024),
-            greeting: Status {
-                ok: true,
-                code: None,
-                text: String::new(),
-            },
+            greeting: String::new(),
+            apop_timestamp: None,
+            capabilities: None,
+            encrypted: options.security == Security::Tls,
+            pipelining_allowed: options.pipelining,
+            top_failed: false,
         };
         let greeting = session.read_status("waiting for the greeting").await?;
         if !greeting.ok {
@@ -90,10 +166,13 @@ impl Session {
                 server: greeting.text,
             });
         }
-        session.greeting = greeting;
+        session.apop_timestamp = auth::apop_timestamp(&greeting.text).map(str::to_string);
+        session.greeting = greeting.text;
+        session.capabilities = session.capa().await?;
 
         if options.security == Security::StartTls {
             session.starttls(options).await?;
+            session.capabilities = session.capa().await?;
         }
         Ok(session)
     }
@@ -104,11 +183,44 @@ impl Session {
 
     /// The text of the server's greeting.
     pub fn greeting(&self) -> &str {
-        &self.greeting.text
+        &self.greeting
+    }
+
+    /// What CAPA said, or None when the server does not know CAPA.
+    pub fn capabilities(&self) -> Option<&Capabilities> {
+        self.capabilities.as_ref()
+    }
+
+    pub fn is_encrypted(&self) -> bool {
+        self.encrypted
+    }
+
+    /// True when commands may be sent before earlier answers have arrived.
+    pub fn pipelining(&self) -> bool {
+        self.pipelining_allowed && self.capabilities.as_ref().is_some_and(|c| c.pipelining)
+    }
+
+    async fn capa(&mut self) -> Result<Option<Capabilities>, Error> {
+        self.send_command("CAPA").await?;
+        let status = self.read_status("CAPA").await?;
+        if !status.ok {
+            return Ok(None);
+        }
+        let mut lines = Vec::new();
+        self.read_body(|line| {
+            lines.push(String::from_utf8_lossy(response::trim_eol(line)).into_owned())
+        })
+        .await?;
+        Ok(Some(Capabilities::parse(lines.iter().map(String::as_str))))
     }
 
     async fn starttls(&mut self, options: &ConnectOptions) -> Result<(), Error> {
-        self.send("STLS").await?;
+        if self.capabilities.as_ref().is_some_and(|c| !c.stls) {
+            return Err(Error::StartTlsUnavailable {
+                host: self.host.clone(),
+            });
+        }
+        self.send_command("STLS").await?;
         let status = self.read_status("starting TLS").await?;
         if !status.ok {
             return Err(Error::StartTlsUnavailable {
@@ -116,7 +228,7 @@ impl Session {
             });
         }
         // Anything the server sent after its +OK and before the handshake would be read as
-        // if it came over TLS: the command-injection attack of RFC 2595 section 2.2, so it is refused.
+        // if it came over TLS: the command-injection attack of RFC 2595 section 2.2.
         if !self.io.buffer().is_empty() {
             return Err(Error::Protocol {
                 host: self.host.clone(),
@@ -125,42 +237,86 @@ impl Session {
         }
         let placeholder: Box<dyn Stream> = Box::new(tokio::io::empty());
         let old = std::mem::replace(&mut self.io, BufReader::new(placeholder));
-        let plain = old.into_inner();
-        let tls = tls_wrap(options, plain).await?;
+        let tls = tls_wrap(options, old.into_inner()).await?;
         self.io = BufReader::with_capacity(64 * 1024, Box::new(tls));
+        self.encrypted = true;
         Ok(())
     }
 
-    /// Logs in with USER and PASS.
-    pub async fn login_user_pass(&mut self, user: &str, password: &str) -> Result<(), Error> {
-        self.send(&format!("USER {user}")).await?;
-        let status = self.read_status("logging in").await?;
-        if !status.ok {
-            return Err(self.login_error(user, status));
+    /// Logs in with one mechanism; returns the server's final answer (ok or not).
+    async fn try_mechanism(
+        &mut self,
+        mechanism: AuthMethod,
+        user: &str,
+        password: &str,
+    ) -> Result<Status, Error> {
+        let refused = |text: String| Status {
+            ok: false,
+            code: None,
+            text,
+        };
+        match mechanism {
+            AuthMethod::Automatic => unreachable!("candidates are concrete mechanisms"),
+            AuthMethod::UserPass => {
+                self.send_command(&format!("USER {user}")).await?;
+                let status = self.read_status("logging in").await?;
+                if !status.ok {
+                    return Ok(status);
+                }
+                self.send_secret("PASS ", password).await?;
+                self.read_status("logging in").await
+            }
+            AuthMethod::Apop => {
+                let Some(timestamp) = self.apop_timestamp.clone() else {
+                    return Ok(refused("the server does not offer APOP".into()));
+                };
+                let digest = auth::apop_digest(&timestamp, password);
+                self.send_secret(&format!("APOP {user} "), &digest).await?;
+                self.read_status("logging in").await
+            }
+            AuthMethod::Plain => {
+                let message = auth::plain(user, password);
+                self.sasl("PLAIN", |step, _| (step == 0).then(|| message.clone()))
+                    .await
+            }
+            AuthMethod::Login => {
+                self.sasl("LOGIN", |step, _| match step {
+                    0 => Some(user.as_bytes().to_vec()),
+                    1 => Some(password.as_bytes().to_vec()),
+                    _ => None,
+                })
+                .await
+            }
+            AuthMethod::CramMd5 => {
+                self.sasl("CRAM-MD5", |step, challenge| {
+                    (step == 0).then(|| auth::cram_md5(user, password, challenge))
+                })
+                .await
+            }
         }
-        self.send_secret("PASS ", password).await?;
-        let status = self.read_status("logging in").await?;
-        if !status.ok {
-            return Err(self.login_error(user, status));
-        }
-        Ok(())
     }
 
-    fn login_error(&self, user: &str, status: Status) -> Error {
-        match status.code {
-            Some(RespCode::InUse | RespCode::LoginDelay | RespCode::SysTemp) => Error::TryLater {
-                host: self.host.clone(),
-                server: status.text,
-            },
-            Some(RespCode::SysPerm) => Error::ServerRefused {
-                host: self.host.clone(),
-                server: status.text,
-            },
-            _ => Error::LoginFailed {
-                user: user.to_string(),
-                host: self.host.clone(),
-                server: status.text,
-            },
+    /// Runs a SASL exchange (RFC 5034). `respond(step, challenge)` gives each response;
+    /// None cancels the exchange.
+    async fn sasl(
+        &mut self,
+        mechanism: &str,
+        mut respond: impl FnMut(usize, &[u8]) -> Option<Vec<u8>>,
+    ) -> Result<Status, Error> {
+        self.send_command(&format!("AUTH {mechanism}")).await?;
+        let mut step = 0;
+        loop {
+            self.read_line("logging in").await?;
+            let challenge = match response::parse_continuation(&self.line) {
+                Some(encoded) => auth::decode(encoded),
+                None => return self.parse_line(),
+            };
+            let answer = challenge.and_then(|c| respond(step, &c));
+            step += 1;
+            match answer {
+                Some(bytes) => self.send_secret("", &auth::encode(&bytes)).await?,
+                None => self.send_command("*").await?,
+            }
         }
     }
 
@@ -178,7 +334,7 @@ impl Session {
 
     /// UIDL for every message. `Err(Error::NoUidl)` when the server does not support it.
     pub async fn uidl_all(&mut self) -> Result<Vec<UidlEntry>, Error> {
-        self.send("UIDL").await?;
+        self.send_command("UIDL").await?;
         let status = self.read_status("listing unique ids").await?;
         if !status.ok {
             return Err(Error::NoUidl {
@@ -187,7 +343,7 @@ impl Session {
         }
         let mut entries = Vec::new();
         let mut bad = None;
-        self.read_multiline(|line| {
+        self.read_body(|line| {
             let text = String::from_utf8_lossy(response::trim_eol(line));
             let mut parts = text.split_whitespace();
             match (parts.next().and_then(|n| n.parse().ok()), parts.next()) {
@@ -210,7 +366,7 @@ impl Session {
         self.command("LIST").await?;
         let mut entries = Vec::new();
         let mut bad = None;
-        self.read_multiline(|line| {
+        self.read_body(|line| {
             let text = String::from_utf8_lossy(response::trim_eol(line));
             let mut parts = text.split_whitespace();
             match (
@@ -231,7 +387,7 @@ impl Session {
     /// RETR: streams the message to `sink` line by line, dot-unstuffed, line endings kept.
     pub async fn retr_with(&mut self, number: u32, sink: impl FnMut(&[u8])) -> Result<(), Error> {
         self.command(&format!("RETR {number}")).await?;
-        self.read_multiline(sink).await
+        self.read_body(sink).await
     }
 
     /// RETR into memory.
@@ -240,6 +396,37 @@ impl Session {
         self.retr_with(number, |line| message.extend_from_slice(line))
             .await?;
         Ok(message)
+    }
+
+    /// True once TOP has failed in this session; callers then use RETR instead.
+    pub fn top_failed(&self) -> bool {
+        self.top_failed
+    }
+
+    /// Remembers that TOP does not work here, for the rest of the session.
+    pub fn set_top_failed(&mut self) {
+        self.top_failed = true;
+    }
+
+    /// TOP: the headers and the first `lines` body lines. Returns Ok(false) (and sends
+    /// nothing more) when the server refuses TOP; the session then remembers that.
+    pub async fn top_with(
+        &mut self,
+        number: u32,
+        lines: u32,
+        sink: impl FnMut(&[u8]),
+    ) -> Result<bool, Error> {
+        if self.top_failed {
+            return Ok(false);
+        }
+        self.send_command(&format!("TOP {number} {lines}")).await?;
+        let status = self.read_status("TOP").await?;
+        if !status.ok {
+            self.top_failed = true;
+            return Ok(false);
+        }
+        self.read_body(sink).await?;
+        Ok(true)
     }
 
     /// DELE: marks a message for deletion; it is removed only when QUIT succeeds.
@@ -251,6 +438,22 @@ impl Session {
         self.command("NOOP").await.map(drop)
     }
 
+    /// Waits for local work, sending NOOP every `interval` so the server does not end an
+    /// idle session. Only call with no command awaiting its answer.
+    pub async fn keep_alive_during<T>(
+        &mut self,
+        interval: Duration,
+        work: impl Future<Output = T>,
+    ) -> Result<T, Error> {
+        tokio::pin!(work);
+        loop {
+            tokio::select! {
+                out = &mut work => return Ok(out),
+                _ = tokio::time::sleep(interval) => self.noop().await?,
+            }
+        }
+    }
+
     /// QUIT: the server commits deletions (the UPDATE state) and closes.
     pub async fn quit(mut self) -> Result<(), Error> {
         self.command("QUIT").await?;
@@ -260,57 +463,61 @@ impl Session {
 
     /// Sends a command and requires +OK.
     async fn command(&mut self, command: &str) -> Result<Status, Error> {
-        self.send(command).await?;
+        self.send_command(command).await?;
         let status = self.read_status(command).await?;
-        if status.ok {
-            Ok(status)
-        } else {
-            let verb = command.split(' ').next().unwrap_or(command).to_string();
-            Err(match status.code {
-                Some(RespCode::InUse | RespCode::SysTemp | RespCode::LoginDelay) => {
-                    Error::TryLater {
-                        host: self.host.clone(),
-                        server: status.text,
-                    }
-                }
-                code => Error::Command {
-                    host: self.host.clone(),
-                    command: verb,
-                    server: status.text,
-                    code,
-                },
-            })
-        }
+        self.require_ok(command, status)
     }
 
-    async fn send(&mut self, command: &str) -> Result<(), Error> {
+    /// Turns a -ERR answer to `command` into the matching error.
+    pub fn require_ok(&self, command: &str, status: Status) -> Result<Status, Error> {
+        if status.ok {
+            return Ok(status);
+        }
+        let verb = command.split(' ').next().unwrap_or(command).to_string();
+        Err(match status.code {
+            Some(RespCode::InUse | RespCode::SysTemp | RespCode::LoginDelay) => Error::TryLater {
+                host: self.host.clone(),
+                server: status.text,
+            },
+            code => Error::Command {
+                host: self.host.clone(),
+                command: verb,
+                server: status.text,
+                code,
+            },
+        })
+    }
+
+    /// Sends one command line. With pipelining, several may be sent before reading.
+    pub async fn send_command(&mut self, command: &str) -> Result<(), Error> {
         tracing::debug!(target: "poplar::pop3", host = %self.host, "C: {command}");
-        self.write_line(command.as_bytes()).await
+        let mut line = Vec::with_capacity(command.len() + 2);
+        line.extend_from_slice(command.as_bytes());
+        self.write_line(line).await
     }
 
     /// Sends `prefix` + `secret`, logging the secret masked.
     async fn send_secret(&mut self, prefix: &str, secret: &str) -> Result<(), Error> {
-        tracing::debug!(target: "poplar::pop3", host = %self.host, "C: {prefix}********");
-        let mut line = Vec::with_capacity(prefix.len() + secret.len());
+        tracing::debug!(target: "poplar::pop3", host = %self.host, "C: {prefix}<masked>");
+        let mut line = Vec::with_capacity(prefix.len() + secret.len() + 2);
         line.extend_from_slice(prefix.as_bytes());
         line.extend_from_slice(secret.as_bytes());
-        self.write_line(&line).await
+        self.write_line(line).await
     }
 
-    async fn write_line(&mut self, bytes: &[u8]) -> Result<(), Error> {
+    async fn write_line(&mut self, mut line: Vec<u8>) -> Result<(), Error> {
+        line.extend_from_slice(b"\r\n");
         let timeout = self.timeout;
-        let host = self.host.clone();
         let io = self.io.get_mut();
         let write = async {
-            io.write_all(bytes).await?;
-            io.write_all(b"\r\n").await?;
+            io.write_all(&line).await?;
             io.flush().await
         };
         match tokio::time::timeout(timeout, write).await {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(io_error(&host, e)),
+            Ok(Err(e)) => Err(io_error(&self.host, e)),
             Err(_) => Err(Error::Timeout {
-                host,
+                host: self.host.clone(),
                 secs: timeout.as_secs(),
                 doing: "sending a command".into(),
             }),
@@ -318,22 +525,17 @@ impl Session {
     }
 
     async fn read_line(&mut self, doing: &str) -> Result<(), Error> {
-        match tokio::time::timeout(
-            self.timeout,
-            lines::read_line(&mut self.io, &mut self.line, MAX_LINE),
-        )
-        .await
-        {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(LineError::Eof)) => Err(Error::Closed {
+        match lines::read_line(&mut self.io, &mut self.line, MAX_LINE, self.timeout).await {
+            Ok(()) => Ok(()),
+            Err(LineError::Eof) => Err(Error::Closed {
                 host: self.host.clone(),
             }),
-            Ok(Err(LineError::TooLong)) => Err(Error::LineTooLong {
+            Err(LineError::TooLong) => Err(Error::LineTooLong {
                 host: self.host.clone(),
                 max: MAX_LINE,
             }),
-            Ok(Err(LineError::Io(e))) => Err(io_error(&self.host, e)),
-            Err(_) => Err(Error::Timeout {
+            Err(LineError::Io(e)) => Err(io_error(&self.host, e)),
+            Err(LineError::Idle) => Err(Error::Timeout {
                 host: self.host.clone(),
                 secs: self.timeout.as_secs(),
                 doing: doing.to_string(),
@@ -341,12 +543,13 @@ impl Session {
         }
     }
 
-    async fn read_status(&mut self, doing: &str) -> Result<Status, Error> {
-        let doing = match doing.split(' ').next() {
-            Some("PASS") => "logging in",
-            _ => doing,
-        };
+    /// Reads one status line (the answer to the oldest command not yet answered).
+    pub async fn read_status(&mut self, doing: &str) -> Result<Status, Error> {
         self.read_line(doing).await?;
+        self.parse_line()
+    }
+
+    fn parse_line(&self) -> Result<Status, Error> {
         tracing::debug!(
             target: "poplar::pop3",
             host = %self.host,
@@ -357,9 +560,10 @@ impl Session {
             .map_err(|e| self.protocol(format!("\"{}\" is not a POP3 status line", e.0)))
     }
 
-    /// Reads the body of a multi-line answer up to its "." line. A connection that ends
-    /// before the terminator is an error: the partial data must not be used.
-    async fn read_multiline(&mut self, mut sink: impl FnMut(&[u8])) -> Result<(), Error> {
+    /// Reads the body of a multi-line answer up to its "." line, dot-unstuffed, line
+    /// endings kept. A connection that ends before the terminator is an error: the partial
+    /// data must not be used.
+    pub async fn read_body(&mut self, mut sink: impl FnMut(&[u8])) -> Result<(), Error> {
         loop {
             self.read_line("receiving data").await?;
             match lines::unstuff(&self.line) {

@@ -5,7 +5,10 @@ use rusqlite::Connection;
 
 use super::{Error, Result};
 
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_initial.sql"),
+    include_str!("../../migrations/0002_auth_and_size_limit.sql"),
+];
 
 pub fn apply(conn: &mut Connection) -> Result<()> {
     let known = MIGRATIONS.len() as i64;

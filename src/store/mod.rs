@@ -2,15 +2,18 @@
 //! applied from `migrations/` by `PRAGMA user_version`.
 
 mod migrations;
+pub mod spool;
 
 use std::collections::HashSet;
 use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
 
-use crate::accounts::{Account, Keep, Security, Settings};
+use serde::Serialize;
+pub use spool::{Body, HeaderCapture, Spool};
+
+use crate::accounts::{Account, AuthMethod, Keep, Security, Settings};
 use crate::mail::Summary;
 
 #[derive(Debug, thiserror::Error)]
@@ -34,9 +37,23 @@ pub enum Error {
     Sqlite(#[from] rusqlite::Error),
     #[error("the mail database holds a value Poplar cannot read: {0}")]
     Corrupt(String),
+    #[error("a message of {0} bytes is larger than Poplar can store")]
+    TooLarge(u64),
+    #[error("could not write a message to the disk: {0}")]
+    Io(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A downloaded message on its way into the store.
+#[derive(Debug)]
+pub struct NewMessage {
+    pub uidl: Option<String>,
+    pub body: Body,
+    pub summary: Summary,
+    /// Set for a message stored partially (headers only): its full size on the server.
+    pub server_size: Option<u64>,
+}
 
 /// One row of the message list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -91,8 +108,8 @@ impl Store {
     pub fn add_account(&self, s: &Settings) -> Result<Account> {
         let now = now();
         let result = self.conn.execute(
-            "INSERT INTO accounts (name, email, host, port, security, username, keep, ca_file, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO accounts (name, email, host, port, security, username, keep, ca_file, created_at, auth, size_limit)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 s.name,
                 s.email,
@@ -102,7 +119,9 @@ impl Store {
                 s.user,
                 s.keep.to_string(),
                 s.ca_file.as_ref().map(|p| p.to_string_lossy().into_owned()),
-                now
+                now,
+                s.auth.as_str(),
+                s.size_limit.map(|n| n as i64),
             ],
         );
         match result {
@@ -122,7 +141,7 @@ impl Store {
     /// Active accounts, by name.
     pub fn accounts(&self) -> Result<Vec<Account>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, name, email, host, port, security, username, keep, ca_file
+            "SELECT id, name, email, host, port, security, username, keep, ca_file, auth, size_limit
              FROM accounts WHERE removed_at IS NULL ORDER BY name COLLATE NOCASE",
         )?;
         let rows = stmt.query_map([], account_from_row)?;
@@ -132,7 +151,7 @@ impl Store {
     pub fn account(&self, name: &str) -> Result<Account> {
         self.conn
             .query_row(
-                "SELECT id, name, email, host, port, security, username, keep, ca_file
+                "SELECT id, name, email, host, port, security, username, keep, ca_file, auth, size_limit
                  FROM accounts WHERE name = ?1 AND removed_at IS NULL",
                 [name],
                 account_from_row,
@@ -177,32 +196,68 @@ impl Store {
         raw: &[u8],
         summary: &Summary,
     ) -> Result<i64> {
+        let mut batch = [NewMessage {
+            uidl: uidl.map(str::to_string),
+            body: Body::Memory(raw.to_vec()),
+            summary: summary.clone(),
+            server_size: None,
+        }];
+        Ok(self.insert_batch(account_id, &mut batch)?[0])
+    }
+
+    /// Stores downloaded messages and records their UIDLs, all in one transaction: when
+    /// this returns, every one of them is on disk (synchronous=FULL), or none is.
+    pub fn insert_batch(&mut self, account_id: i64, batch: &mut [NewMessage]) -> Result<Vec<i64>> {
         let now = now();
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO messages (account_id, uidl, raw, size, from_addr, to_addr, subject, date, received_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                account_id,
-                uidl,
-                raw,
-                raw.len() as i64,
-                summary.from,
-                summary.to,
-                summary.subject,
-                summary.date.unwrap_or(now),
-                now
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        if let Some(uidl) = uidl {
-            tx.execute(
-                "INSERT INTO uidls (account_id, uidl, message_id, downloaded_at) VALUES (?1, ?2, ?3, ?4)",
-                params![account_id, uidl, id, now],
+        let mut ids = Vec::with_capacity(batch.len());
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO messages (account_id, uidl, raw, size, from_addr, to_addr, subject, date, received_at, partial, server_size)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?;
+            let mut record = tx.prepare_cached(
+                "INSERT OR REPLACE INTO uidls (account_id, uidl, message_id, downloaded_at) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for m in batch.iter_mut() {
+                let len = m.body.len();
+                let size = m.server_size.unwrap_or(len) as i64;
+                let columns = params![
+                    account_id,
+                    m.uidl,
+                    match &m.body {
+                        Body::Memory(bytes) => rusqlite::types::ToSqlOutput::Borrowed(
+                            rusqlite::types::ValueRef::Blob(bytes)
+                        ),
+                        Body::File { .. } => rusqlite::types::ToSqlOutput::ZeroBlob(
+                            i32::try_from(len).map_err(|_| Error::TooLarge(len))?
+                        ),
+                    },
+                    size,
+                    m.summary.from,
+                    m.summary.to,
+                    m.summary.subject,
+                    m.summary.date.unwrap_or(now),
+                    now,
+                    m.server_size.is_some(),
+                    m.server_size.map(|n| n as i64),
+                ];
+                insert.execute(columns)?;
+                let id = tx.last_insert_rowid();
+                if let Body::File { file, .. } = &mut m.body {
+                    // Streams the spilled message into the row without holding it in memory.
+                    let mut blob =
+                        tx.blob_open(rusqlite::MAIN_DB, c"messages", c"raw", id, false)?;
+                    std::io::copy(file, &mut blob).map_err(|e| Error::Io(e.to_string()))?;
+                }
+                if let Some(uidl) = &m.uidl {
+                    record.execute(params![account_id, uidl, id, now])?;
+                }
+                ids.push(id);
+            }
         }
         tx.commit()?;
-        Ok(id)
+        Ok(ids)
     }
 
     /// UIDLs downloaded at or before `cutoff` (seconds since the epoch) and not yet deleted
@@ -305,6 +360,8 @@ fn account_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Account>> 
     let security: String = r.get(5)?;
     let keep: String = r.get(7)?;
     let ca_file: Option<String> = r.get(8)?;
+    let auth: String = r.get(9)?;
+    let size_limit: Option<i64> = r.get(10)?;
     let port: i64 = r.get(4)?;
     let parsed = (|| -> Result<Account> {
         Ok(Account {
@@ -318,6 +375,8 @@ fn account_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Account>> 
                 user: r.get(6)?,
                 keep: keep.parse::<Keep>().map_err(Error::Corrupt)?,
                 ca_file: ca_file.map(Into::into),
+                auth: auth.parse::<AuthMethod>().map_err(Error::Corrupt)?,
+                size_limit: size_limit.map(|n| n.max(0) as u64),
             },
         })
     })();

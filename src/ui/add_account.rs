@@ -172,7 +172,7 @@ impl AddAccount {
             security: self.security,
             user: self.user.trim().to_string(),
             keep,
-            ca_file: None,
+            ..Settings::default()
         };
         settings.validate()?;
         if self.password.is_empty() {

@@ -1,0 +1,178 @@
+//! Holding one message while it arrives: in memory while small, in an unnamed temporary
+//! file once large, so a 200 MB message never sits in memory.
+
+use std::fs::File;
+use std::io::{self, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+/// Messages up to this size stay in memory.
+pub const IN_MEMORY: usize = 4 << 20;
+
+/// A message's bytes, in memory or in a temporary file.
+#[derive(Debug)]
+pub enum Body {
+    Memory(Vec<u8>),
+    File { file: File, len: u64 },
+}
+
+impl Body {
+    pub fn len(&self) -> u64 {
+        match self {
+            Body::Memory(v) => v.len() as u64,
+            Body::File { len, .. } => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes held in memory (what a batch must budget for).
+    pub fn memory(&self) -> usize {
+        match self {
+            Body::Memory(v) => v.len(),
+            Body::File { .. } => 0,
+        }
+    }
+}
+
+/// Collects a message line by line.
+pub struct Spool {
+    dir: PathBuf,
+    memory: Vec<u8>,
+    file: Option<File>,
+    len: u64,
+    error: Option<io::Error>,
+}
+
+impl Spool {
+    /// Large messages spill into an unnamed file in `dir` (the data folder, so the bytes
+    /// stay on the disk the database is on).
+    pub fn new(dir: &Path) -> Spool {
+        Spool {
+            dir: dir.to_path_buf(),
+            memory: Vec::new(),
+            file: None,
+            len: 0,
+            error: None,
+        }
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) {
+        if self.error.is_some() {
+            return;
+        }
+        self.len += bytes.len() as u64;
+        if let Some(file) = &mut self.file {
+            if let Err(e) = file.write_all(bytes) {
+                self.error = Some(e);
+            }
+            return;
+        }
+        self.memory.extend_from_slice(bytes);
+        if self.memory.len() > IN_MEMORY {
+            let spill = || -> io::Result<File> {
+                let mut file = tempfile::tempfile_in(&self.dir)?;
+                file.write_all(&self.memory)?;
+                Ok(file)
+            };
+            match spill() {
+                Ok(file) => {
+                    self.file = Some(file);
+                    self.memory = Vec::new();
+                }
+                Err(e) => self.error = Some(e),
+            }
+        }
+    }
+
+    /// The collected bytes, or the first write error (a full disk, say).
+    pub fn finish(self) -> io::Result<Body> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        match self.file {
+            None => Ok(Body::Memory(self.memory)),
+            Some(mut file) => {
+                file.flush()?;
+                file.seek(SeekFrom::Start(0))?;
+                Ok(Body::File {
+                    file,
+                    len: self.len,
+                })
+            }
+        }
+    }
+}
+
+/// Keeps the header block of a message as it streams past, for the list's columns.
+#[derive(Debug, Default)]
+pub struct HeaderCapture {
+    bytes: Vec<u8>,
+    done: bool,
+}
+
+impl HeaderCapture {
+    /// Headers beyond this are not needed for the list and are not kept.
+    const MAX: usize = 256 << 10;
+
+    pub fn push(&mut self, line: &[u8]) {
+        if self.done {
+            return;
+        }
+        if line == b"\r\n" || line == b"\n" {
+            self.done = true;
+        }
+        if self.bytes.len() + line.len() <= Self::MAX {
+            self.bytes.extend_from_slice(line);
+        } else {
+            self.done = true;
+        }
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn small_stays_in_memory_large_spills_to_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut small = Spool::new(dir.path());
+        small.write(b"hello\r\n");
+        assert!(matches!(small.finish().unwrap(), Body::Memory(v) if v == b"hello\r\n"));
+
+        let mut big = Spool::new(dir.path());
+        let line = vec![b'x'; 1000];
+        let mut expected = Vec::new();
+        for _ in 0..(IN_MEMORY / 1000 + 10) {
+            big.write(&line);
+            expected.extend_from_slice(&line);
+        }
+        match big.finish().unwrap() {
+            Body::File { mut file, len } => {
+                assert_eq!(len, expected.len() as u64);
+                let mut back = Vec::new();
+                file.read_to_end(&mut back).unwrap();
+                assert_eq!(back, expected);
+            }
+            Body::Memory(_) => panic!("should have spilled"),
+        }
+        // The spill file is unnamed: nothing is left in the folder.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn header_capture_stops_at_the_blank_line() {
+        let mut h = HeaderCapture::default();
+        for line in [&b"Subject: x\r\n"[..], b"\r\n", b"body\r\n"] {
+            h.push(line);
+        }
+        assert_eq!(h.bytes(), b"Subject: x\r\n\r\n");
+    }
+}
