@@ -95,7 +95,7 @@ pub struct Saved {
 #[derive(Debug, Clone)]
 pub enum Event {
     Cancelled,
-    Added(Saved),
+    Added(Box<Saved>),
 }
 
 impl AddAccount {
@@ -136,7 +136,9 @@ impl AddAccount {
                 }
                 Err(e) => self.error = Some(e),
             },
-            Message::Saved(Ok(saved)) => return (Task::none(), Some(Event::Added(saved))),
+            Message::Saved(Ok(saved)) => {
+                return (Task::none(), Some(Event::Added(Box::new(saved))));
+            }
             Message::Saved(Err(e)) => {
                 self.saving = false;
                 self.error = Some(e);
