@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
-use crate::accounts::{Account, Keep};
+use crate::accounts::{Account, Keep, Settings};
 use crate::mail;
 use crate::paths::Paths;
 use crate::pop3::{self, Session};
@@ -259,7 +259,15 @@ pub async fn fetch_account_with(
                 None if batch_memory < BATCH_MEMORY => wanted.next(),
                 None => None,
             };
-            let Some(command) = next else { break };
+            let Some(mut command) = next else { break };
+            if let Command::Top { number, uidl, .. } = &mut command
+                && session.top_failed()
+            {
+                command = Command::Retr {
+                    number: *number,
+                    uidl: uidl.take(),
+                };
+            }
             session.send_command(&command.line()).await?;
             in_flight.push_back(command);
         }
@@ -369,6 +377,51 @@ pub async fn fetch_account_with(
         blocking(move || store.mark_deleted_on_server(account_id, &deleted_uidls)).await??;
     }
     Ok(report)
+}
+
+/// What "Test connection" found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerInfo {
+    pub greeting: String,
+    pub encrypted: bool,
+    pub capabilities: Option<pop3::Capabilities>,
+    pub uidl: bool,
+    pub messages: u32,
+    pub bytes: u64,
+}
+
+/// Connects and logs in as the settings say, and checks that the server can do what the
+/// account needs (UIDL for keeping mail on the server). Changes nothing on the server.
+pub async fn test_account(
+    settings: &Settings,
+    password: &str,
+    fetch: &FetchOptions,
+) -> Result<ServerInfo, Error> {
+    let mut options = settings.connect_options();
+    options.timeout = fetch.timeout;
+    let mut session =
+        pop3::connect_and_login(&options, &settings.user, password, settings.auth).await?;
+    let (messages, bytes) = session.stat().await?;
+    let uidl = match session.uidl_all().await {
+        Ok(_) => true,
+        Err(pop3::Error::NoUidl { .. }) => false,
+        Err(e) => return Err(e.into()),
+    };
+    let info = ServerInfo {
+        greeting: session.greeting().to_string(),
+        encrypted: session.is_encrypted(),
+        capabilities: session.capabilities().cloned(),
+        uidl,
+        messages,
+        bytes,
+    };
+    session.quit().await?;
+    if !uidl && settings.keep.keeps_on_server() {
+        return Err(Error::NoUidlForKeep {
+            host: settings.host.clone(),
+        });
+    }
+    Ok(info)
 }
 
 /// Reads one message body (after its +OK) into a spool, keeping its headers for the list.

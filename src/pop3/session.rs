@@ -82,7 +82,9 @@ pub async fn connect_and_login(
     );
     let mut last = String::new();
     let mut reconnect = false;
-    for mechanism in candidates {
+    let mut queue: std::collections::VecDeque<(AuthMethod, bool)> =
+        candidates.into_iter().map(|m| (m, false)).collect();
+    while let Some((mechanism, retried)) = queue.pop_front() {
         if reconnect {
             session = Session::connect(options).await?;
             reconnect = false;
@@ -115,9 +117,14 @@ pub async fn connect_and_login(
                 }
             },
             // Some servers hang up after a failed attempt: continue on a new connection.
+            // The hang-up may have come before this mechanism was really tried, so it gets
+            // one more go there.
             Err(Error::Closed { .. }) => {
                 last = "the server closed the connection".into();
                 reconnect = true;
+                if !retried {
+                    queue.push_front((mechanism, true));
+                }
             }
             Err(e) => return Err(e),
         }

@@ -63,28 +63,7 @@ impl Dovecot {
         let (uid, gid) = ids("dovecot");
 
         // Certificate for 127.0.0.1 and localhost, made for this run.
-        let cert = root.join("cert.pem");
-        let key = root.join("key.pem");
-        let status = Command::new("openssl")
-            .args([
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-            ])
-            .args(["-nodes", "-days", "2", "-subj", "/CN=localhost"])
-            .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
-            .arg("-keyout")
-            .arg(&key)
-            .arg("-out")
-            .arg(&cert)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .expect("run openssl");
-        assert!(status.success(), "openssl could not make a certificate");
+        let (cert, _key) = super::make_certificate(&root);
 
         std::fs::write(
             root.join("passwd"),
