@@ -62,6 +62,13 @@ pub enum AccountCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Connect and log in, and show what the server offers; changes nothing
+    Test {
+        name: String,
+        /// Read the password from standard input instead of the keyring
+        #[arg(long)]
+        password_stdin: bool,
+    },
     /// Remove an account (its mail stays readable unless --delete-mail is given)
     Remove {
         name: String,
@@ -144,6 +151,10 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
     match command {
         Command::Account(AccountCommand::Add(add)) => account_add(paths, add),
         Command::Account(AccountCommand::List { json }) => account_list(paths, json),
+        Command::Account(AccountCommand::Test {
+            name,
+            password_stdin,
+        }) => account_test(paths, &name, password_stdin),
         Command::Account(AccountCommand::Remove { name, delete_mail }) => {
             let store = Store::open(&paths.database())?;
             store.remove_account(&name, delete_mail)?;
@@ -256,6 +267,55 @@ fn account_list(paths: &Paths, json: bool) -> Result<()> {
                 s.keep
             )?;
         }
+    }
+    Ok(())
+}
+
+fn account_test(paths: &Paths, name: &str, password_stdin: bool) -> Result<()> {
+    let store = Store::open(&paths.database())?;
+    let account = store.account(name)?;
+    let password = if password_stdin {
+        read_password_line()?
+    } else {
+        secrets::get_password(name).context("use --password-stdin")?
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let info = runtime.block_on(sync::test_account(
+        &account.settings,
+        &password,
+        &sync::FetchOptions::default(),
+    ))?;
+    let s = &account.settings;
+    println!(
+        "Connected to {}:{} and logged in as {}.",
+        s.host, s.port, s.user
+    );
+    println!(
+        "Encryption: {}",
+        if info.encrypted { "TLS" } else { "none" }
+    );
+    println!("Greeting: {}", info.greeting);
+    println!("Mailbox: {} messages, {} bytes", info.messages, info.bytes);
+    let yes = |b: bool| if b { "yes" } else { "no" };
+    match &info.capabilities {
+        Some(c) => {
+            println!("Login methods: {}", c.sasl.join(" "));
+            println!(
+                "UIDL: {}  TOP: {}  PIPELINING: {}",
+                yes(info.uidl),
+                yes(c.top),
+                yes(c.pipelining)
+            );
+            if let Some(expire) = &c.expire {
+                println!("The server deletes mail after: {expire} days");
+            }
+        }
+        None => println!(
+            "UIDL: {}. The server does not list its capabilities (no CAPA).",
+            yes(info.uidl)
+        ),
     }
     Ok(())
 }

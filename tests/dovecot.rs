@@ -296,3 +296,65 @@ async fn an_interrupted_delete_session_loses_nothing_and_duplicates_nothing() {
     stored.sort();
     assert_eq!(stored, delivered, "every message exactly once");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_login_method_works_over_tls_and_starttls() {
+    let mut server = Dovecot::start();
+    server.deliver(&common::message("bob@example.org", "Hi", "hello"));
+    for security in [Security::Tls, Security::StartTls] {
+        let settings = settings(&server, security, Keep::Forever);
+        let session = pop3::Session::connect(&settings.connect_options())
+            .await
+            .unwrap();
+        let capa = session
+            .capabilities()
+            .expect("Dovecot answers CAPA")
+            .clone();
+        assert!(session.is_encrypted());
+        assert!(capa.has_sasl("CRAM-MD5") && capa.has_sasl("PLAIN") && capa.has_sasl("LOGIN"));
+        assert!(capa.pipelining && capa.uidl && capa.top);
+        session.quit().await.unwrap();
+        for method in pop3::AuthMethod::ALL {
+            let mut session = pop3::connect_and_login(
+                &settings.connect_options(),
+                dovecot::USER,
+                dovecot::PASSWORD,
+                method,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{method} over {security:?}: {e}"));
+            assert_eq!(session.stat().await.unwrap().0, 1, "{method}");
+            session.quit().await.unwrap();
+        }
+        // A wrong password fails once, clearly, whatever the method.
+        let error = pop3::connect_and_login(
+            &settings.connect_options(),
+            dovecot::USER,
+            "wrong",
+            pop3::AuthMethod::Automatic,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(error, pop3::Error::LoginFailed { .. }),
+            "{error:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pipelining_is_used_when_dovecot_offers_it() {
+    let mut server = Dovecot::start();
+    let mut delivered = Vec::new();
+    for i in 0..40 {
+        let m = common::message("bob@example.org", &format!("Piped {i}"), "body");
+        server.deliver(&m);
+        delivered.push(m);
+    }
+    let mut local = local(settings(&server, Security::Tls, Keep::Delete));
+    let report = local.fetch(dovecot::PASSWORD).await.unwrap();
+    assert_eq!((report.new, report.deleted), (40, 40));
+    assert!(report.max_in_flight > 1, "{report:?}");
+    assert_eq!(local.stored(), delivered);
+    assert!(server.mailbox().is_empty());
+}
