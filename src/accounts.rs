@@ -81,6 +81,12 @@ pub struct Settings {
     pub auth: AuthMethod,
     /// Messages larger than this many bytes are stored as headers only.
     pub size_limit: Option<u64>,
+    pub check_on_startup: bool,
+    /// Minutes between automatic checks; None: only when asked.
+    pub check_every_minutes: Option<u32>,
+    /// With a keep mode: deleting a message for good here deletes it on the server too.
+    pub delete_on_server_when_deleted: bool,
+    pub include_in_get_all: bool,
 }
 
 impl Default for Settings {
@@ -96,6 +102,10 @@ impl Default for Settings {
             ca_file: None,
             auth: AuthMethod::Automatic,
             size_limit: None,
+            check_on_startup: true,
+            check_every_minutes: Some(10),
+            delete_on_server_when_deleted: true,
+            include_in_get_all: true,
         }
     }
 }

@@ -36,7 +36,26 @@ pub enum Command {
         /// Send one command at a time even when the server offers PIPELINING
         #[arg(long, hide = true)]
         no_pipelining: bool,
+        /// Download the rest of a message stored as headers only
+        #[arg(long, value_name = "ID", conflicts_with = "names")]
+        full: Option<i64>,
     },
+    /// Move messages to the Trash (or, with --for-good, delete them)
+    Delete {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+        /// Delete for good; with a keep mode this also deletes the server's copy at the
+        /// next fetch, unless the account says otherwise
+        #[arg(long)]
+        for_good: bool,
+    },
+    /// Move messages out of the Trash
+    Restore {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Delete everything in the Trash for good
+    EmptyTrash,
     /// List stored messages, newest first
     List {
         #[arg(long, value_name = "NAME")]
@@ -108,6 +127,15 @@ pub struct AddAccount {
     /// Store messages larger than this as headers only (bytes, or with K or M)
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub size_limit: Option<u64>,
+    /// Minutes between automatic checks while the window is open (0: never)
+    #[arg(long, value_name = "MINUTES", default_value_t = 10)]
+    pub check_every: u32,
+    /// Do not check this account when the window opens
+    #[arg(long)]
+    pub no_startup_check: bool,
+    /// With a keep mode: deleting a message for good here leaves the server's copy alone
+    #[arg(long)]
+    pub no_delete_on_server: bool,
 }
 
 fn parse_auth(s: &str) -> Result<AuthMethod, String> {
@@ -164,10 +192,40 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
             Ok(())
         }
         Command::Fetch {
+            full: Some(id),
+            password_stdin,
+            ..
+        } => download_rest(paths, id, password_stdin),
+        Command::Fetch {
             names,
             password_stdin,
             no_pipelining,
+            full: None,
         } => fetch(paths, names, password_stdin, no_pipelining),
+        Command::Delete { ids, for_good } => {
+            let mut store = Store::open(&paths.database())?;
+            for &id in &ids {
+                store.message_origin(id)?;
+            }
+            if for_good {
+                store.delete_for_good(&ids)?;
+            } else {
+                store.trash(&ids)?;
+            }
+            Ok(())
+        }
+        Command::Restore { ids } => {
+            let mut store = Store::open(&paths.database())?;
+            for &id in &ids {
+                store.message_origin(id)?;
+            }
+            Ok(store.restore(&ids)?)
+        }
+        Command::EmptyTrash => {
+            let n = Store::open(&paths.database())?.empty_trash()?;
+            println!("Deleted {n} messages for good.");
+            Ok(())
+        }
         Command::List { account, json } => list(paths, account, json),
         Command::Show { id, raw } => show(paths, id, raw),
     }
@@ -204,6 +262,10 @@ fn account_add(paths: &Paths, add: AddAccount) -> Result<()> {
         ca_file: add.ca_file.map(|p| std::path::absolute(&p).unwrap_or(p)),
         auth: add.auth,
         size_limit: add.size_limit,
+        check_on_startup: !add.no_startup_check,
+        check_every_minutes: (add.check_every > 0).then_some(add.check_every),
+        delete_on_server_when_deleted: !add.no_delete_on_server,
+        include_in_get_all: true,
     };
     settings.validate().map_err(anyhow::Error::msg)?;
     if settings.security == Security::Plain {
@@ -268,6 +330,31 @@ fn account_list(paths: &Paths, json: bool) -> Result<()> {
             )?;
         }
     }
+    Ok(())
+}
+
+fn download_rest(paths: &Paths, id: i64, password_stdin: bool) -> Result<()> {
+    let store = Store::open(&paths.database())?;
+    let (account_id, _, partial) = store.message_origin(id)?;
+    if !partial {
+        println!("Message {id} is already complete.");
+        return Ok(());
+    }
+    let account = store
+        .accounts()?
+        .into_iter()
+        .find(|a| a.id == account_id)
+        .context("the account of this message was removed")?;
+    let password = if password_stdin {
+        read_password_line()?
+    } else {
+        secrets::get_password(&account.settings.name).context("use --password-stdin")?
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(sync::download_rest(paths, &account, &password, id))?;
+    println!("Message {id} is now complete.");
     Ok(())
 }
 
@@ -399,6 +486,7 @@ fn fetch(
                     eprintln!("{name}: message {number} skipped: {reason}");
                 }
             }
+            Some(Err(e @ sync::Error::Busy(_))) => eprintln!("{e}"),
             Some(Err(e)) => {
                 eprintln!("{name}: {e}");
                 failures += 1;

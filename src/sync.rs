@@ -40,6 +40,10 @@ pub enum Error {
         "{host} does not support UIDL, so Poplar cannot tell which messages it already has; choose \"delete after download\" for this account"
     )]
     NoUidlForKeep { host: String },
+    #[error("{0} is already being fetched by another Poplar window or command; skipped")]
+    Busy(String),
+    #[error("the rest of this message is no longer on the server")]
+    GoneFromServer,
 }
 
 impl From<store::Error> for Error {
@@ -148,6 +152,8 @@ pub async fn fetch_account_with(
     mut on_progress: impl FnMut(Progress),
 ) -> Result<Report, Error> {
     let s = &account.settings;
+    // Two sessions of one account never overlap, also not across processes.
+    let _lock = AccountLock::acquire(paths, account)?;
     let mut options = s.connect_options();
     options.pipelining = fetch.pipelining;
     options.timeout = fetch.timeout;
@@ -173,17 +179,26 @@ pub async fn fetch_account_with(
     let database = paths.database();
     let account_id = account.id;
     let keep = s.keep;
+    let seen: Option<Vec<String>> = uidls
+        .as_ref()
+        .map(|list| list.iter().map(|e| e.uidl.clone()).collect());
     let (store, known, due) = blocking(move || -> Result<_, store::Error> {
-        let store = Store::open(&database)?;
+        let mut store = Store::open(&database)?;
+        if let Some(seen) = &seen {
+            let seen: Vec<&str> = seen.iter().map(String::as_str).collect();
+            store.note_server_uidls(account_id, &seen)?;
+        }
         let known = store.known_uidls(account_id)?;
         // Messages stored by an earlier session but still on the server: their deletion
-        // was rolled back (no QUIT), or their keep period has run out.
-        let due = match keep {
+        // was rolled back (no QUIT), their keep period has run out, or they were deleted
+        // for good here.
+        let mut due = match keep {
             Keep::Delete => known.clone(),
             Keep::Days(days) => store
                 .uidls_downloaded_before(account_id, store::now() - i64::from(days) * 86_400)?,
             Keep::Forever => HashSet::new(),
         };
+        due.extend(store.queued_server_deletions(account_id)?);
         Ok((store, known, due))
     })
     .await??;
@@ -377,6 +392,76 @@ pub async fn fetch_account_with(
         blocking(move || store.mark_deleted_on_server(account_id, &deleted_uidls)).await??;
     }
     Ok(report)
+}
+
+/// An exclusive lock on one account's fetching, held in a file in the data folder, so a
+/// window and a `poplar fetch` from cron never run two sessions of one account.
+struct AccountLock(std::fs::File);
+
+impl AccountLock {
+    fn acquire(paths: &Paths, account: &Account) -> Result<AccountLock, Error> {
+        let dir = paths.data_dir().join("locks");
+        let io = |e: std::io::Error| Error::Store(format!("could not take the fetch lock: {e}"));
+        std::fs::create_dir_all(&dir).map_err(io)?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(format!("account-{}.lock", account.id)))
+            .map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => Ok(AccountLock(file)),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                Err(Error::Busy(account.settings.name.clone()))
+            }
+            Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
+        }
+    }
+}
+
+impl Drop for AccountLock {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
+/// Downloads the whole of a message that was stored as headers only, and replaces it in
+/// place.
+pub async fn download_rest(
+    paths: &Paths,
+    account: &Account,
+    password: &str,
+    message_id: i64,
+) -> Result<(), Error> {
+    let database = paths.database();
+    let (_, uidl, partial) =
+        blocking(move || Store::open(&database)?.message_origin(message_id)).await??;
+    if !partial {
+        return Ok(());
+    }
+    let uidl = uidl.ok_or(Error::GoneFromServer)?;
+    let _lock = AccountLock::acquire(paths, account)?;
+    let s = &account.settings;
+    let mut session =
+        pop3::connect_and_login(&s.connect_options(), &s.user, password, s.auth).await?;
+    let number = session
+        .uidl_all()
+        .await?
+        .into_iter()
+        .find(|e| e.uidl == uidl)
+        .map(|e| e.number)
+        .ok_or(Error::GoneFromServer)?;
+    session.send_command(&format!("RETR {number}")).await?;
+    let status = session.read_status("receiving a message").await?;
+    session.require_ok("RETR", status)?;
+    let mut message = receive(&mut session, paths.data_dir(), Some(uidl), None).await?;
+    session.quit().await?;
+    let database = paths.database();
+    blocking(move || {
+        Store::open(&database)?.complete_message(message_id, &mut message.body, &message.summary)
+    })
+    .await??;
+    Ok(())
 }
 
 /// What "Test connection" found.

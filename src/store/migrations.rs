@@ -8,6 +8,7 @@ use super::{Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_auth_and_size_limit.sql"),
+    include_str!("../../migrations/0003_schedule_trash_server_deletions.sql"),
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<()> {

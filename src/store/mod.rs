@@ -45,6 +45,23 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Which messages a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum View {
+    /// The inbox of one account, or of all of them.
+    Inbox(Option<i64>),
+    Trash,
+}
+
+impl View {
+    fn params(self) -> (Option<i64>, bool) {
+        match self {
+            View::Inbox(account) => (account, false),
+            View::Trash => (None, true),
+        }
+    }
+}
+
 /// A downloaded message on its way into the store.
 #[derive(Debug)]
 pub struct NewMessage {
@@ -108,8 +125,9 @@ impl Store {
     pub fn add_account(&self, s: &Settings) -> Result<Account> {
         let now = now();
         let result = self.conn.execute(
-            "INSERT INTO accounts (name, email, host, port, security, username, keep, ca_file, created_at, auth, size_limit)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            "INSERT INTO accounts (name, email, host, port, security, username, keep, ca_file, created_at, auth, size_limit,
+                                   check_on_startup, check_every_minutes, delete_on_server_when_deleted, include_in_get_all)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             params![
                 s.name,
                 s.email,
@@ -122,6 +140,10 @@ impl Store {
                 now,
                 s.auth.as_str(),
                 s.size_limit.map(|n| n as i64),
+                s.check_on_startup,
+                s.check_every_minutes,
+                s.delete_on_server_when_deleted,
+                s.include_in_get_all,
             ],
         );
         match result {
@@ -138,10 +160,49 @@ impl Store {
         }
     }
 
+    /// Changes an account's settings. A new name must not clash with another account's.
+    pub fn update_account(&self, id: i64, s: &Settings) -> Result<()> {
+        let result = self.conn.execute(
+            "UPDATE accounts SET name = ?2, email = ?3, host = ?4, port = ?5, security = ?6,
+                    username = ?7, keep = ?8, ca_file = ?9, auth = ?10, size_limit = ?11,
+                    check_on_startup = ?12, check_every_minutes = ?13,
+                    delete_on_server_when_deleted = ?14, include_in_get_all = ?15
+             WHERE id = ?1 AND removed_at IS NULL",
+            params![
+                id,
+                s.name,
+                s.email,
+                s.host,
+                s.port,
+                s.security.as_str(),
+                s.user,
+                s.keep.to_string(),
+                s.ca_file.as_ref().map(|p| p.to_string_lossy().into_owned()),
+                s.auth.as_str(),
+                s.size_limit.map(|n| n as i64),
+                s.check_on_startup,
+                s.check_every_minutes,
+                s.delete_on_server_when_deleted,
+                s.include_in_get_all,
+            ],
+        );
+        match result {
+            Ok(0) => Err(Error::NoSuchAccount(s.name.clone())),
+            Ok(_) => Ok(()),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                Err(Error::AccountExists(s.name.clone()))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Active accounts, by name.
     pub fn accounts(&self) -> Result<Vec<Account>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, name, email, host, port, security, username, keep, ca_file, auth, size_limit
+            "SELECT id, name, email, host, port, security, username, keep, ca_file, auth, size_limit,
+                    check_on_startup, check_every_minutes, delete_on_server_when_deleted, include_in_get_all
              FROM accounts WHERE removed_at IS NULL ORDER BY name COLLATE NOCASE",
         )?;
         let rows = stmt.query_map([], account_from_row)?;
@@ -151,7 +212,8 @@ impl Store {
     pub fn account(&self, name: &str) -> Result<Account> {
         self.conn
             .query_row(
-                "SELECT id, name, email, host, port, security, username, keep, ca_file, auth, size_limit
+                "SELECT id, name, email, host, port, security, username, keep, ca_file, auth, size_limit,
+                        check_on_startup, check_every_minutes, delete_on_server_when_deleted, include_in_get_all
                  FROM accounts WHERE name = ?1 AND removed_at IS NULL",
                 [name],
                 account_from_row,
@@ -271,66 +333,259 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Records that the server confirmed (by a successful QUIT) these deletions.
+    /// Records that the server confirmed (by a successful QUIT) these deletions, and
+    /// forgets them from the queue of deletions asked for here.
     pub fn mark_deleted_on_server(&mut self, account_id: i64, uidls: &[String]) -> Result<()> {
         let tx = self.conn.transaction()?;
         {
-            let mut stmt = tx.prepare_cached(
+            let mut mark = tx.prepare_cached(
                 "UPDATE uidls SET deleted_on_server = 1 WHERE account_id = ?1 AND uidl = ?2",
             )?;
+            let mut dequeue = tx.prepare_cached(
+                "DELETE FROM server_deletions WHERE account_id = ?1 AND uidl = ?2",
+            )?;
             for uidl in uidls {
-                stmt.execute(params![account_id, uidl])?;
+                mark.execute(params![account_id, uidl])?;
+                dequeue.execute(params![account_id, uidl])?;
             }
         }
         tx.commit()?;
         Ok(())
     }
 
+    /// Notes which recorded UIDLs the server lists now. A record absent for 30 days is
+    /// pruned; one that is absent for a while (a server briefly showing an empty mailbox)
+    /// is kept, so the mail is not downloaded again when it reappears.
+    pub fn note_server_uidls(&mut self, account_id: i64, on_server: &[&str]) -> Result<()> {
+        const PRUNE_AFTER: i64 = 30 * 86_400;
+        let now = now();
+        let tx = self.conn.transaction()?;
+        tx.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS seen (uidl TEXT PRIMARY KEY) WITHOUT ROWID;
+             DELETE FROM temp.seen;",
+        )?;
+        {
+            let mut insert =
+                tx.prepare_cached("INSERT OR IGNORE INTO temp.seen (uidl) VALUES (?1)")?;
+            for uidl in on_server {
+                insert.execute([uidl])?;
+            }
+        }
+        tx.execute(
+            "UPDATE uidls SET missing_since = NULL
+             WHERE account_id = ?1 AND missing_since IS NOT NULL
+               AND uidl IN (SELECT uidl FROM temp.seen)",
+            [account_id],
+        )?;
+        tx.execute(
+            "UPDATE uidls SET missing_since = ?2
+             WHERE account_id = ?1 AND missing_since IS NULL
+               AND uidl NOT IN (SELECT uidl FROM temp.seen)",
+            params![account_id, now],
+        )?;
+        tx.execute(
+            "DELETE FROM uidls WHERE account_id = ?1 AND missing_since <= ?2",
+            params![account_id, now - PRUNE_AFTER],
+        )?;
+        // A queued deletion of a message the server no longer has is done.
+        tx.execute(
+            "DELETE FROM server_deletions
+             WHERE account_id = ?1 AND uidl NOT IN (SELECT uidl FROM temp.seen)",
+            [account_id],
+        )?;
+        tx.execute("DELETE FROM temp.seen", [])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// UIDLs whose server copy is to be deleted at the next fetch.
+    pub fn queued_server_deletions(&self, account_id: i64) -> Result<HashSet<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT uidl FROM server_deletions WHERE account_id = ?1")?;
+        let rows = stmt.query_map([account_id], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    // ----- the Trash -----
+
+    /// Moves messages to the Trash.
+    pub fn trash(&mut self, ids: &[i64]) -> Result<()> {
+        let now = now();
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE messages SET trashed_at = ?2 WHERE id = ?1 AND trashed_at IS NULL",
+            )?;
+            for id in ids {
+                stmt.execute(params![id, now])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Moves messages out of the Trash, back where they were.
+    pub fn restore(&mut self, ids: &[i64]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt =
+                tx.prepare_cached("UPDATE messages SET trashed_at = NULL WHERE id = ?1")?;
+            for id in ids {
+                stmt.execute([id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Deletes messages for good. Where the account keeps mail on the server and asks for
+    /// it, the server's copy is queued for deletion at the next fetch. The UIDL record
+    /// stays, so the message is never downloaded again.
+    pub fn delete_for_good(&mut self, ids: &[i64]) -> Result<()> {
+        let now = now();
+        let tx = self.conn.transaction()?;
+        {
+            let mut queue = tx.prepare_cached(
+                "INSERT OR IGNORE INTO server_deletions (account_id, uidl, queued_at)
+                 SELECT m.account_id, m.uidl, ?2
+                 FROM messages m
+                 JOIN accounts a ON a.id = m.account_id
+                 JOIN uidls u ON u.account_id = m.account_id AND u.uidl = m.uidl
+                 WHERE m.id = ?1 AND a.keep != 'delete' AND a.delete_on_server_when_deleted = 1
+                   AND u.deleted_on_server = 0",
+            )?;
+            let mut delete = tx.prepare_cached("DELETE FROM messages WHERE id = ?1")?;
+            for id in ids {
+                queue.execute(params![id, now])?;
+                delete.execute([id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Deletes everything in the Trash for good.
+    pub fn empty_trash(&mut self) -> Result<usize> {
+        let ids: Vec<i64> = {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT id FROM messages WHERE trashed_at IS NOT NULL")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        self.delete_for_good(&ids)?;
+        Ok(ids.len())
+    }
+
+    /// Replaces a partial message with its whole text ("download the rest").
+    pub fn complete_message(&mut self, id: i64, body: &mut Body, summary: &Summary) -> Result<()> {
+        let len = body.len();
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE messages SET raw = ?2, size = ?3, from_addr = ?4, to_addr = ?5, subject = ?6,
+                                 partial = 0, server_size = NULL
+             WHERE id = ?1",
+            params![
+                id,
+                match &*body {
+                    Body::Memory(bytes) => rusqlite::types::ToSqlOutput::Borrowed(
+                        rusqlite::types::ValueRef::Blob(bytes)
+                    ),
+                    Body::File { .. } => rusqlite::types::ToSqlOutput::ZeroBlob(
+                        i32::try_from(len).map_err(|_| Error::TooLarge(len))?
+                    ),
+                },
+                len as i64,
+                summary.from,
+                summary.to,
+                summary.subject,
+            ],
+        )?;
+        if changed == 0 {
+            return Err(Error::NoSuchMessage(id));
+        }
+        if let Body::File { file, .. } = body {
+            let mut blob = tx.blob_open(rusqlite::MAIN_DB, c"messages", c"raw", id, false)?;
+            std::io::copy(file, &mut blob).map_err(|e| Error::Io(e.to_string()))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The account, UIDL and partial flag of a message.
+    pub fn message_origin(&self, id: i64) -> Result<(i64, Option<String>, bool)> {
+        self.conn
+            .query_row(
+                "SELECT account_id, uidl, partial FROM messages WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?
+            .ok_or(Error::NoSuchMessage(id))
+    }
+
     // ----- reading -----
 
-    /// Messages newest first, optionally for one account.
+    /// Inbox messages (not in the Trash) newest first, optionally for one account.
     pub fn list_messages(
         &self,
         account_id: Option<i64>,
         limit: usize,
         offset: usize,
     ) -> Result<Vec<MessageRow>> {
+        self.list(View::Inbox(account_id), limit, offset)
+    }
+
+    /// Messages of a view, newest first.
+    pub fn list(&self, view: View, limit: usize, offset: usize) -> Result<Vec<MessageRow>> {
+        let (account_id, trash) = view.params();
         let mut stmt = self.conn.prepare_cached(
             "SELECT m.id, a.name, m.uidl, m.from_addr, m.subject, m.date, m.size, m.read, m.partial
              FROM messages m JOIN accounts a ON a.id = m.account_id
-             WHERE (?1 IS NULL OR m.account_id = ?1)
+             WHERE (?1 IS NULL OR m.account_id = ?1) AND (m.trashed_at IS NOT NULL) = ?4
              ORDER BY m.date DESC, m.id DESC
              LIMIT ?2 OFFSET ?3",
         )?;
-        let rows = stmt.query_map(params![account_id, limit as i64, offset as i64], |r| {
-            Ok(MessageRow {
-                id: r.get(0)?,
-                account: r.get(1)?,
-                uidl: r.get(2)?,
-                from: r.get(3)?,
-                subject: r.get(4)?,
-                date: r.get(5)?,
-                size: r.get::<_, i64>(6)? as u64,
-                read: r.get(7)?,
-                partial: r.get(8)?,
-            })
-        })?;
+        let rows = stmt.query_map(
+            params![account_id, limit as i64, offset as i64, trash],
+            |r| {
+                Ok(MessageRow {
+                    id: r.get(0)?,
+                    account: r.get(1)?,
+                    uidl: r.get(2)?,
+                    from: r.get(3)?,
+                    subject: r.get(4)?,
+                    date: r.get(5)?,
+                    size: r.get::<_, i64>(6)? as u64,
+                    read: r.get(7)?,
+                    partial: r.get(8)?,
+                })
+            },
+        )?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     pub fn count_messages(&self, account_id: Option<i64>) -> Result<usize> {
+        self.count(View::Inbox(account_id))
+    }
+
+    pub fn count(&self, view: View) -> Result<usize> {
+        let (account_id, trash) = view.params();
         let n: i64 = self.conn.query_row(
-            "SELECT COUNT(*) FROM messages WHERE (?1 IS NULL OR account_id = ?1)",
-            [account_id],
+            "SELECT COUNT(*) FROM messages
+             WHERE (?1 IS NULL OR account_id = ?1) AND (trashed_at IS NOT NULL) = ?2",
+            params![account_id, trash],
             |r| r.get(0),
         )?;
         Ok(n as usize)
     }
 
-    /// Unread messages per account id.
+    /// Unread inbox messages per account id.
     pub fn unread_counts(&self) -> Result<Vec<(i64, usize)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT account_id, COUNT(*) FROM messages WHERE read = 0 GROUP BY account_id",
+            "SELECT account_id, COUNT(*) FROM messages
+             WHERE read = 0 AND trashed_at IS NULL GROUP BY account_id",
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)))?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -377,6 +632,12 @@ fn account_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Account>> 
                 ca_file: ca_file.map(Into::into),
                 auth: auth.parse::<AuthMethod>().map_err(Error::Corrupt)?,
                 size_limit: size_limit.map(|n| n.max(0) as u64),
+                check_on_startup: r.get(11)?,
+                check_every_minutes: r
+                    .get::<_, Option<i64>>(12)?
+                    .map(|n| n.clamp(1, 100_000) as u32),
+                delete_on_server_when_deleted: r.get(13)?,
+                include_in_get_all: r.get(14)?,
             },
         })
     })();

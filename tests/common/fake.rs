@@ -183,6 +183,11 @@ impl FakeServer {
         self.shared.pipelined.lock().unwrap().clone()
     }
 
+    /// Removes message `n` (1-based) from the server, as the provider's expiry would.
+    pub fn expire(&self, n: usize) {
+        self.shared.mailbox.lock().unwrap()[n - 1] = None;
+    }
+
     /// The messages still on the server.
     pub fn mailbox(&self) -> Vec<Vec<u8>> {
         self.shared
