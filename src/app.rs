@@ -9,7 +9,7 @@ use iced::{Element, Subscription, Task, Theme};
 use crate::accounts::Account;
 use crate::mail::{self, Rendered};
 use crate::paths::Paths;
-use crate::store::{MessageRow, Store};
+use crate::store::{MessageRow, Store, View};
 use crate::sync::Progress;
 use crate::ui::{self, add_account};
 use crate::worker::{self, Command, Event};
@@ -40,6 +40,17 @@ pub enum Folder {
     #[default]
     AllInboxes,
     Account(i64),
+    Trash,
+}
+
+impl Folder {
+    fn view(self) -> View {
+        match self {
+            Folder::AllInboxes => View::Inbox(None),
+            Folder::Account(id) => View::Inbox(Some(id)),
+            Folder::Trash => View::Trash,
+        }
+    }
 }
 
 /// Everything the list and sidebar show, read in one go off the UI thread.
@@ -49,6 +60,7 @@ pub struct Snapshot {
     pub unread: HashMap<i64, usize>,
     pub rows: Vec<MessageRow>,
     pub total: usize,
+    pub trash: usize,
 }
 
 /// The reading pane.
@@ -95,6 +107,18 @@ pub enum Message {
     Body(text_editor::Action),
     /// "Get mail" was pressed.
     GetMail,
+    /// "Stop" was pressed while mail was being fetched.
+    StopFetching,
+    /// Move the open message to the Trash.
+    TrashMessage(i64),
+    /// Move the open message out of the Trash.
+    RestoreMessage(i64),
+    /// Delete the open message for good (from the Trash).
+    DeleteForGood(i64),
+    /// Fetch the whole of a message stored as headers only.
+    DownloadRest(i64),
+    /// A change to the store finished; the list is read again.
+    Changed(Result<(), String>),
     /// The background worker said something.
     Worker(WorkerMessage),
     /// "Add account" was pressed.
@@ -151,6 +175,23 @@ impl App {
             Message::MessageLoaded(id, result) => self.message_loaded(id, result),
             Message::Body(action) => self.body_action(action),
             Message::GetMail => self.get_mail(),
+            Message::StopFetching => {
+                if let Some(worker) = &self.worker {
+                    worker.send(Command::Cancel(None));
+                }
+                self.status = "Stopping…".into();
+                Task::none()
+            }
+            Message::TrashMessage(id) => self.change(id, Change::Trash),
+            Message::RestoreMessage(id) => self.change(id, Change::Restore),
+            Message::DeleteForGood(id) => self.change(id, Change::DeleteForGood),
+            Message::DownloadRest(id) => self.download_rest(id),
+            Message::Changed(result) => {
+                if let Err(e) = result {
+                    self.status = e;
+                }
+                self.reload()
+            }
             Message::Worker(WorkerMessage::Ready(handle)) => {
                 self.worker = Some(handle);
                 Task::none()
@@ -245,6 +286,38 @@ impl App {
         Task::none()
     }
 
+    fn change(&mut self, id: i64, change: Change) -> Task<Message> {
+        if self.selected == Some(id) {
+            self.selected = None;
+            self.reader = Reader::Empty;
+        }
+        self.snapshot.rows.retain(|r| r.id != id);
+        Task::perform(
+            apply_change(self.paths.clone(), id, change),
+            Message::Changed,
+        )
+    }
+
+    fn download_rest(&mut self, id: i64) -> Task<Message> {
+        let account = self
+            .snapshot
+            .rows
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.account.clone());
+        match (account, &self.worker) {
+            (Some(account), Some(worker)) => {
+                worker.send(Command::DownloadRest {
+                    account: account.clone(),
+                    message: id,
+                });
+                self.status = format!("{account}: downloading the rest of the message…");
+            }
+            _ => self.status = "The mail worker is not running; restart Poplar.".into(),
+        }
+        Task::none()
+    }
+
     fn get_mail(&mut self) -> Task<Message> {
         if self.snapshot.accounts.is_empty() {
             self.status = "Add an account first.".into();
@@ -258,7 +331,7 @@ impl App {
                 .filter(|a| a.id == id)
                 .map(|a| a.settings.name.clone())
                 .collect(),
-            Folder::AllInboxes => Vec::new(),
+            Folder::AllInboxes | Folder::Trash => Vec::new(),
         };
         match &self.worker {
             Some(worker) if worker.send(Command::Fetch(names)) => {
@@ -312,8 +385,26 @@ impl App {
             }
             Event::Failed { account, error } => {
                 self.fetching.remove(&account);
-                self.status = format!("{account}: {error}");
+                self.status = if error.is_temporary() {
+                    format!("{account}: {error} Poplar will try again at the next check.")
+                } else {
+                    format!("{account}: {error}")
+                };
                 self.reload()
+            }
+            Event::Cancelled { account } => {
+                self.fetching.remove(&account);
+                self.status = format!("{account}: stopped. Everything downloaded so far is kept.");
+                self.reload()
+            }
+            Event::Completed { account, message } => {
+                self.status = format!("{account}: the whole message is downloaded.");
+                let reopen = if self.selected == Some(message) {
+                    self.select_message(message)
+                } else {
+                    Task::none()
+                };
+                Task::batch([reopen, self.reload()])
             }
             Event::Idle => Task::none(),
         }
@@ -347,6 +438,7 @@ impl App {
                     }
                 }
                 if let Some(worker) = &self.worker {
+                    worker.send(Command::AccountsChanged);
                     worker.send(Command::Fetch(vec![name]));
                 }
                 self.folder = Folder::Account(saved.account.id);
@@ -359,7 +451,7 @@ impl App {
 fn worker_stream(paths: &Paths) -> impl iced::futures::Stream<Item = WorkerMessage> + use<> {
     let paths = paths.clone();
     iced::stream::channel(100, async move |mut output| {
-        let (handle, mut events) = worker::spawn(paths);
+        let (handle, mut events) = worker::spawn(paths, worker::Schedule::Automatic);
         let _ = output.send(WorkerMessage::Ready(handle)).await;
         while let Some(event) = events.recv().await {
             if output.send(WorkerMessage::Event(event)).await.is_err() {
@@ -381,16 +473,12 @@ pub fn read_snapshot(paths: &Paths, folder: Folder) -> Result<Snapshot, String> 
     paths.ensure().map_err(|e| e.to_string())?;
     let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
     let run = || -> Result<Snapshot, crate::store::Error> {
-        let accounts = store.accounts()?;
-        let account_id = match folder {
-            Folder::Account(id) => Some(id),
-            Folder::AllInboxes => None,
-        };
         Ok(Snapshot {
+            accounts: store.accounts()?,
             unread: store.unread_counts()?.into_iter().collect(),
-            rows: store.list_messages(account_id, PAGE, 0)?,
-            total: store.count_messages(account_id)?,
-            accounts,
+            rows: store.list(folder.view(), PAGE, 0)?,
+            total: store.count(folder.view())?,
+            trash: store.count(View::Trash)?,
         })
     };
     run().map_err(|e| e.to_string())
@@ -401,6 +489,28 @@ async fn open_message(paths: Paths, id: i64) -> Result<Rendered, String> {
         let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
         let raw = store.raw_message(id).map_err(|e| e.to_string())?;
         Ok(mail::render(&raw))
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+/// A change the reading pane asks for.
+#[derive(Debug, Clone, Copy)]
+enum Change {
+    Trash,
+    Restore,
+    DeleteForGood,
+}
+
+async fn apply_change(paths: Paths, id: i64, change: Change) -> Result<(), String> {
+    tokio::task::spawn_blocking(move || {
+        let mut store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
+        match change {
+            Change::Trash => store.trash(&[id]),
+            Change::Restore => store.restore(&[id]),
+            Change::DeleteForGood => store.delete_for_good(&[id]),
+        }
+        .map_err(|e| e.to_string())
     })
     .await
     .map_err(|e| e.to_string())?

@@ -1,11 +1,17 @@
 //! The background worker: one long-lived tokio task that takes commands from the window
-//! and reports events back. Accounts fetch concurrently; one account never has two
-//! sessions at once (a second fetch for a busy account is a no-op).
+//! and reports events back. It checks each account at start-up and every N minutes (with
+//! a little jitter), fetches accounts concurrently (a few at a time), never runs two
+//! sessions of one account (a second fetch for a busy account is a no-op), and cancels
+//! on request.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::Arc;
+use std::time::Duration;
 
-use tokio::sync::mpsc;
-use tokio::task::JoinSet;
+use tokio::sync::{Semaphore, mpsc};
+use tokio::task::{AbortHandle, JoinSet};
+use tokio::time::Instant;
 
 use crate::accounts::Account;
 use crate::paths::Paths;
@@ -13,12 +19,22 @@ use crate::secrets;
 use crate::store::Store;
 use crate::sync::{self, Progress, Report};
 
+/// Accounts fetched at the same time, at most.
+const CONCURRENT_FETCHES: usize = 4;
+
 #[derive(Debug, Clone)]
 pub enum Command {
-    /// Fetch these accounts (by name); an empty list means every account.
+    /// Fetch these accounts (by name); an empty list means every account included in
+    /// "Get all mail".
     Fetch(Vec<String>),
+    /// Stop the fetch of one account, or of all.
+    Cancel(Option<String>),
+    /// Download the whole of a message stored as headers only.
+    DownloadRest { account: String, message: i64 },
     /// Use this password for the account until the program ends, without storing it.
     RememberPassword { account: String, password: String },
+    /// Accounts were added, changed or removed: read the schedule again.
+    AccountsChanged,
     /// Stop taking commands; fetches under way finish first.
     Shutdown,
 }
@@ -40,6 +56,14 @@ pub enum Event {
         account: String,
         error: FetchError,
     },
+    Cancelled {
+        account: String,
+    },
+    /// A partial message was completed ("download the rest").
+    Completed {
+        account: String,
+        message: i64,
+    },
     /// No fetch is running any more.
     Idle,
 }
@@ -55,6 +79,13 @@ pub enum FetchError {
     Store(String),
 }
 
+impl FetchError {
+    /// True when trying again later (at the next scheduled check) may well succeed.
+    pub fn is_temporary(&self) -> bool {
+        matches!(self, FetchError::Sync(sync::Error::Pop3(e)) if e.is_temporary())
+    }
+}
+
 /// A handle for sending commands to the worker.
 #[derive(Debug, Clone)]
 pub struct Handle(mpsc::UnboundedSender<Command>);
@@ -66,128 +97,331 @@ impl Handle {
     }
 }
 
+/// How the worker starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schedule {
+    /// Check at start-up and every N minutes, as each account says.
+    Automatic,
+    /// Only fetch when asked (tests, scripts).
+    OnCommand,
+}
+
 /// Starts the worker on the current tokio runtime.
-pub fn spawn(paths: Paths) -> (Handle, mpsc::UnboundedReceiver<Event>) {
+pub fn spawn(paths: Paths, schedule: Schedule) -> (Handle, mpsc::UnboundedReceiver<Event>) {
     let (command_tx, command_rx) = mpsc::unbounded_channel();
     let (event_tx, event_rx) = mpsc::unbounded_channel();
-    tokio::spawn(run(paths, command_rx, event_tx));
+    tokio::spawn(Worker::new(paths, schedule, event_tx).run(command_rx));
     (Handle(command_tx), event_rx)
 }
 
-async fn run(
-    paths: Paths,
-    mut commands: mpsc::UnboundedReceiver<Command>,
-    events: mpsc::UnboundedSender<Event>,
-) {
-    let mut busy: HashSet<String> = HashSet::new();
-    let mut passwords: HashMap<String, String> = HashMap::new();
-    let mut running: JoinSet<String> = JoinSet::new();
-    let mut accepting = true;
+/// What one background task does.
+enum Job {
+    Fetch(Account),
+    DownloadRest(Account, i64),
+}
 
-    loop {
-        tokio::select! {
-            command = commands.recv(), if accepting => match command {
-                None | Some(Command::Shutdown) => accepting = false,
-                Some(Command::RememberPassword { account, password }) => {
-                    passwords.insert(account, password);
-                }
-                Some(Command::Fetch(names)) => {
-                    let accounts = match load_accounts(&paths, &names).await {
-                        Ok(accounts) => accounts,
-                        Err(error) => {
-                            for name in names {
-                                let _ = events.send(Event::Failed { account: name, error: error.clone() });
-                            }
-                            if running.is_empty() {
-                                let _ = events.send(Event::Idle);
-                            }
-                            continue;
-                        }
-                    };
-                    for account in accounts {
-                        let name = account.settings.name.clone();
-                        if !busy.insert(name.clone()) {
-                            continue;
-                        }
-                        let password = passwords.get(&name).cloned();
-                        running.spawn(fetch_one(paths.clone(), account, password, events.clone()));
-                    }
-                }
-            },
-            Some(done) = running.join_next() => {
-                match done {
-                    Ok(name) => { busy.remove(&name); }
-                    Err(e) => {
-                        tracing::error!("a fetch task failed: {e}");
-                        busy.clear();
-                    }
-                }
-                if running.is_empty() {
-                    let _ = events.send(Event::Idle);
-                }
-            },
-            else => break,
+struct Worker {
+    paths: Paths,
+    schedule: Schedule,
+    events: mpsc::UnboundedSender<Event>,
+    passwords: HashMap<String, String>,
+    busy: HashSet<String>,
+    running: JoinSet<()>,
+    tasks: HashMap<tokio::task::Id, String>,
+    aborts: HashMap<String, AbortHandle>,
+    permits: Arc<Semaphore>,
+    /// When each account is next checked automatically.
+    due: HashMap<String, Instant>,
+    intervals: HashMap<String, Duration>,
+    jitter: std::collections::hash_map::RandomState,
+}
+
+impl Worker {
+    fn new(paths: Paths, schedule: Schedule, events: mpsc::UnboundedSender<Event>) -> Worker {
+        Worker {
+            paths,
+            schedule,
+            events,
+            passwords: HashMap::new(),
+            busy: HashSet::new(),
+            running: JoinSet::new(),
+            tasks: HashMap::new(),
+            aborts: HashMap::new(),
+            permits: Arc::new(Semaphore::new(CONCURRENT_FETCHES)),
+            due: HashMap::new(),
+            intervals: HashMap::new(),
+            jitter: Default::default(),
         }
+    }
+
+    async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command>) {
+        if self.schedule == Schedule::Automatic {
+            self.reschedule(true).await;
+        }
+        let mut accepting = true;
+        loop {
+            let next_due = self.due.values().min().copied();
+            tokio::select! {
+                command = commands.recv(), if accepting => match command {
+                    None | Some(Command::Shutdown) => accepting = false,
+                    Some(command) => self.command(command).await,
+                },
+                Some(done) = self.running.join_next_with_id() => {
+                    let id = match &done {
+                        Ok((id, ())) => *id,
+                        Err(e) => e.id(),
+                    };
+                    if let Some(name) = self.tasks.remove(&id) {
+                        self.busy.remove(&name);
+                        self.aborts.remove(&name);
+                        if matches!(&done, Err(e) if e.is_cancelled()) {
+                            self.send(Event::Cancelled { account: name.clone() });
+                        }
+                        if let Some(interval) = self.intervals.get(&name) {
+                            let next = Instant::now() + self.jittered(&name, *interval);
+                            self.due.insert(name, next);
+                        }
+                    }
+                    if self.running.is_empty() {
+                        self.send(Event::Idle);
+                    }
+                },
+                _ = sleep_until(next_due), if next_due.is_some() => {
+                    let now = Instant::now();
+                    let names: Vec<String> = self
+                        .due
+                        .iter()
+                        .filter(|(_, at)| **at <= now)
+                        .map(|(name, _)| name.clone())
+                        .collect();
+                    for name in &names {
+                        self.due.remove(name);
+                    }
+                    self.fetch(names).await;
+                },
+                else => break,
+            }
+        }
+    }
+
+    async fn command(&mut self, command: Command) {
+        match command {
+            Command::Fetch(names) => self.fetch(names).await,
+            Command::Cancel(name) => {
+                for (account, handle) in &self.aborts {
+                    if name.as_ref().is_none_or(|n| n == account) {
+                        handle.abort();
+                    }
+                }
+            }
+            Command::DownloadRest { account, message } => {
+                match self.load_accounts(vec![account.clone()]).await {
+                    Ok(mut accounts) if !accounts.is_empty() => {
+                        self.start(Job::DownloadRest(accounts.remove(0), message));
+                    }
+                    Ok(_) => {}
+                    Err(error) => self.send(Event::Failed { account, error }),
+                }
+            }
+            Command::RememberPassword { account, password } => {
+                self.passwords.insert(account, password);
+            }
+            Command::AccountsChanged => {
+                if self.schedule == Schedule::Automatic {
+                    self.reschedule(false).await;
+                }
+            }
+            Command::Shutdown => {}
+        }
+    }
+
+    /// Reads each account's schedule; with `startup`, checks those that ask for it now.
+    async fn reschedule(&mut self, startup: bool) {
+        let Ok(accounts) = self.load_accounts(Vec::new()).await else {
+            return;
+        };
+        let now = Instant::now();
+        self.intervals.clear();
+        let mut names = HashSet::new();
+        let mut check_now = Vec::new();
+        for account in &accounts {
+            let s = &account.settings;
+            names.insert(s.name.clone());
+            if let Some(minutes) = s.check_every_minutes {
+                let interval = Duration::from_secs(u64::from(minutes) * 60);
+                self.intervals.insert(s.name.clone(), interval);
+                if !self.due.contains_key(&s.name) {
+                    let next = now + self.jittered(&s.name, interval);
+                    self.due.insert(s.name.clone(), next);
+                }
+            } else {
+                self.due.remove(&s.name);
+            }
+            if startup && s.check_on_startup {
+                check_now.push(s.name.clone());
+            }
+        }
+        self.due.retain(|name, _| names.contains(name));
+        if !check_now.is_empty() {
+            self.fetch(check_now).await;
+        }
+    }
+
+    /// The interval, give or take a tenth, so that many clients do not all call at once.
+    fn jittered(&self, name: &str, interval: Duration) -> Duration {
+        let mut hasher = self.jitter.build_hasher();
+        (name, std::time::SystemTime::now()).hash(&mut hasher);
+        let spread = (hasher.finish() % 2001) as f64 / 10_000.0 - 0.1;
+        interval.mul_f64(1.0 + spread)
+    }
+
+    async fn fetch(&mut self, names: Vec<String>) {
+        let all = names.is_empty();
+        let accounts = match self.load_accounts(names.clone()).await {
+            Ok(accounts) => accounts,
+            Err(error) => {
+                for account in names {
+                    self.send(Event::Failed {
+                        account,
+                        error: error.clone(),
+                    });
+                }
+                if self.running.is_empty() {
+                    self.send(Event::Idle);
+                }
+                return;
+            }
+        };
+        let mut started = false;
+        for account in accounts {
+            if all && !account.settings.include_in_get_all {
+                continue;
+            }
+            started |= self.start(Job::Fetch(account));
+        }
+        if !started && self.running.is_empty() {
+            self.send(Event::Idle);
+        }
+    }
+
+    /// Starts a job unless its account is busy; true if it started.
+    fn start(&mut self, job: Job) -> bool {
+        let account = match &job {
+            Job::Fetch(a) | Job::DownloadRest(a, _) => a.clone(),
+        };
+        let name = account.settings.name.clone();
+        if !self.busy.insert(name.clone()) {
+            return false;
+        }
+        let password = self.passwords.get(&name).cloned();
+        let task = run_job(
+            self.paths.clone(),
+            job,
+            password,
+            self.permits.clone(),
+            self.events.clone(),
+        );
+        let handle = self.running.spawn(task);
+        self.tasks.insert(handle.id(), name.clone());
+        self.aborts.insert(name, handle);
+        true
+    }
+
+    async fn load_accounts(&self, names: Vec<String>) -> Result<Vec<Account>, FetchError> {
+        let database = self.paths.database();
+        tokio::task::spawn_blocking(move || {
+            let store = Store::open(&database).map_err(|e| FetchError::Store(e.to_string()))?;
+            if names.is_empty() {
+                store.accounts()
+            } else {
+                names.iter().map(|n| store.account(n)).collect()
+            }
+            .map_err(|e| FetchError::Store(e.to_string()))
+        })
+        .await
+        .map_err(|e| FetchError::Store(e.to_string()))?
+    }
+
+    fn send(&self, event: Event) {
+        let _ = self.events.send(event);
     }
 }
 
-async fn load_accounts(paths: &Paths, names: &[String]) -> Result<Vec<Account>, FetchError> {
-    let database = paths.database();
-    let names = names.to_vec();
-    tokio::task::spawn_blocking(move || {
-        let store = Store::open(&database).map_err(|e| FetchError::Store(e.to_string()))?;
-        if names.is_empty() {
-            store.accounts()
-        } else {
-            names.iter().map(|n| store.account(n)).collect()
-        }
-        .map_err(|e| FetchError::Store(e.to_string()))
-    })
-    .await
-    .map_err(|e| FetchError::Store(e.to_string()))?
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
 }
 
-async fn fetch_one(
+async fn run_job(
     paths: Paths,
-    account: Account,
+    job: Job,
     password: Option<String>,
+    permits: Arc<Semaphore>,
     events: mpsc::UnboundedSender<Event>,
-) -> String {
+) {
+    let account = match &job {
+        Job::Fetch(a) | Job::DownloadRest(a, _) => a.clone(),
+    };
     let name = account.settings.name.clone();
+    let _permit = permits.acquire_owned().await;
     let _ = events.send(Event::Started {
         account: name.clone(),
     });
-    let result = async {
-        let password = match password {
-            Some(p) => p,
-            None => {
-                let key = name.clone();
-                tokio::task::spawn_blocking(move || secrets::get_password(&key))
-                    .await
-                    .map_err(|e| secrets::Error::Unavailable(e.to_string()))??
-            }
-        };
-        let progress_events = events.clone();
-        let progress_name = name.clone();
-        sync::fetch_account(&paths, &account, &password, move |progress| {
-            let _ = progress_events.send(Event::Progress {
-                account: progress_name.clone(),
-                progress,
+    let password = match password {
+        Some(p) => Ok(p),
+        None => {
+            let key = name.clone();
+            tokio::task::spawn_blocking(move || secrets::get_password(&key))
+                .await
+                .unwrap_or_else(|e| Err(secrets::Error::Unavailable(e.to_string())))
+        }
+    };
+    let password = match password {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = events.send(Event::Failed {
+                account: name,
+                error: e.into(),
             });
-        })
-        .await
-        .map_err(FetchError::from)
-    }
-    .await;
-    let _ = events.send(match result {
-        Ok(report) => Event::Finished {
-            account: name.clone(),
-            report,
-        },
-        Err(error) => Event::Failed {
-            account: name.clone(),
-            error,
-        },
-    });
-    name
+            return;
+        }
+    };
+    let event = match job {
+        Job::Fetch(account) => {
+            let progress_events = events.clone();
+            let progress_name = name.clone();
+            match sync::fetch_account(&paths, &account, &password, move |progress| {
+                let _ = progress_events.send(Event::Progress {
+                    account: progress_name.clone(),
+                    progress,
+                });
+            })
+            .await
+            {
+                Ok(report) => Event::Finished {
+                    account: name,
+                    report,
+                },
+                Err(e) => Event::Failed {
+                    account: name,
+                    error: e.into(),
+                },
+            }
+        }
+        Job::DownloadRest(account, message) => {
+            match sync::download_rest(&paths, &account, &password, message).await {
+                Ok(()) => Event::Completed {
+                    account: name,
+                    message,
+                },
+                Err(e) => Event::Failed {
+                    account: name,
+                    error: e.into(),
+                },
+            }
+        }
+    };
+    let _ = events.send(event);
 }

@@ -153,3 +153,86 @@ fn first_start_offers_to_add_an_account() {
     ui.find("the account needs a name").unwrap();
     assert!(app.dialog.is_some());
 }
+
+#[test]
+fn a_fetch_shows_its_progress_and_then_its_counts() {
+    use common::fake::{self, FakeServer, Options};
+    use poplar::app::WorkerMessage;
+    use poplar::worker::{self, Event, Schedule};
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _enter = runtime.enter();
+    let messages: Vec<Vec<u8>> = (1..=3)
+        .map(|n| {
+            format!("From: n{n}@example.org\r\nSubject: Progress {n}\r\n\r\nbody\r\n").into_bytes()
+        })
+        .collect();
+    let server = runtime.block_on(FakeServer::start(messages, Options::default(), |_, _| None));
+    let data = tempfile::tempdir().unwrap();
+    let paths = Paths::at(data.path());
+    paths.ensure().unwrap();
+    Store::open(&paths.database())
+        .unwrap()
+        .add_account(&AccountSettings {
+            name: "home".into(),
+            host: "127.0.0.1".into(),
+            port: server.port,
+            security: Security::Plain,
+            user: fake::USER.into(),
+            keep: Keep::Forever,
+            ..Default::default()
+        })
+        .unwrap();
+
+    let (mut app, boot) = App::new(paths.clone());
+    drive(&runtime, &mut app, boot);
+    let (handle, mut events) = worker::spawn(paths, Schedule::OnCommand);
+    handle.send(worker::Command::RememberPassword {
+        account: "home".into(),
+        password: fake::PASSWORD.into(),
+    });
+    let _ = app.update(Message::Worker(WorkerMessage::Ready(handle)));
+
+    let mut ui = simulator(&app);
+    ui.click("Get mail").unwrap();
+    for message in ui.into_messages().collect::<Vec<_>>() {
+        let task = app.update(message);
+        drive(&runtime, &mut app, task);
+    }
+
+    let mut saw_progress = false;
+    loop {
+        let event = runtime
+            .block_on(events.recv())
+            .expect("the worker is running");
+        let idle = matches!(event, Event::Idle);
+        let progress = match &event {
+            Event::Progress { progress, .. } if progress.done > 0 => Some(*progress),
+            _ => None,
+        };
+        let task = app.update(Message::Worker(WorkerMessage::Event(event)));
+        drive(&runtime, &mut app, task);
+        if let Some(p) = progress {
+            let mut ui = simulator(&app);
+            let expected = format!(
+                "home: {} of {} new messages ({} KB)",
+                p.done,
+                p.total,
+                p.bytes / 1024
+            );
+            ui.find(expected.as_str())
+                .expect("progress in the status bar");
+            ui.find("Stop").expect("a fetch can be stopped");
+            saw_progress = true;
+        }
+        if idle {
+            break;
+        }
+    }
+    assert!(saw_progress);
+    let mut ui = simulator(&app);
+    ui.find("home: 3 new, 0 deleted on server, 3 kept on server")
+        .expect("the counts after the fetch");
+    ui.find("Progress 3").expect("the new mail is listed");
+    assert!(ui.find("Stop").is_err());
+}

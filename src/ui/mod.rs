@@ -49,20 +49,26 @@ pub fn main_window(app: &App) -> Element<'_, Message> {
 
 fn toolbar(app: &App) -> Element<'_, Message> {
     let fetching = !app.fetching.is_empty();
-    row![
-        button(if fetching {
-            "Getting mail…"
-        } else {
-            "Get mail"
-        })
-        .on_press_maybe((!fetching).then_some(Message::GetMail))
-        .style(button::primary),
+    let get_mail = button(if fetching {
+        "Getting mail…"
+    } else {
+        "Get mail"
+    })
+    .on_press_maybe((!fetching).then_some(Message::GetMail))
+    .style(button::primary);
+    let mut bar = row![get_mail].spacing(8).padding(8);
+    if fetching {
+        bar = bar.push(
+            button("Stop")
+                .on_press(Message::StopFetching)
+                .style(button::secondary),
+        );
+    }
+    bar.push(
         button("Add account")
             .on_press(Message::OpenAddAccount)
             .style(button::secondary),
-    ]
-    .spacing(8)
-    .padding(8)
+    )
     .into()
 }
 
@@ -97,6 +103,12 @@ fn sidebar(app: &App) -> Element<'_, Message> {
             Folder::Account(account.id),
         ));
     }
+    let trash = if app.snapshot.trash > 0 {
+        format!("Trash [{}]", app.snapshot.trash)
+    } else {
+        "Trash".into()
+    };
+    list = list.push(entry(trash, 0, Folder::Trash));
     scrollable(list).height(Fill).into()
 }
 
@@ -182,7 +194,7 @@ fn reader(app: &App) -> Element<'_, Message> {
                 .padding(20)
                 .into()
         }
-        Reader::Loaded { message, body, .. } => {
+        Reader::Loaded { id, message, body } => {
             let header = |label: &'static str, value: String| -> Element<'_, Message> {
                 row![text(label).width(70).font(BOLD), text(value)]
                     .spacing(8)
@@ -209,21 +221,59 @@ fn reader(app: &App) -> Element<'_, Message> {
                     .join(", ");
                 headers = headers.push(header("Attached", list));
             }
-            column![
-                container(headers).padding(12),
-                rule::horizontal(1),
-                text_editor(body)
-                    .on_action(Message::Body)
-                    .height(Fill)
-                    .padding(12)
-                    .style(|theme, status| {
-                        let mut style = text_editor::default(theme, status);
-                        style.border.width = 0.0;
-                        style
-                    }),
-            ]
-            .height(Fill)
-            .into()
+            let actions = if app.folder == Folder::Trash {
+                row![
+                    button("Restore")
+                        .on_press(Message::RestoreMessage(*id))
+                        .style(button::secondary),
+                    button("Delete for good")
+                        .on_press(Message::DeleteForGood(*id))
+                        .style(button::danger),
+                ]
+            } else {
+                row![
+                    button("Delete")
+                        .on_press(Message::TrashMessage(*id))
+                        .style(button::secondary)
+                ]
+            }
+            .spacing(8);
+            let mut pane = column![row![container(headers).width(Fill), actions].padding(12)];
+            if let Some(row) = app.snapshot.rows.iter().find(|r| r.id == *id && r.partial) {
+                let note = format!(
+                    "Only the headers of this message were downloaded ({} on the server).",
+                    human_size(row.size as usize)
+                );
+                pane = pane.push(
+                    container(
+                        row![
+                            text(note).width(Fill),
+                            button("Download the rest")
+                                .on_press(Message::DownloadRest(*id))
+                                .style(button::primary),
+                        ]
+                        .spacing(8)
+                        .align_y(iced::Center),
+                    )
+                    .padding([6, 12])
+                    .width(Fill)
+                    .style(container::warning),
+                );
+            }
+            pane.push(rule::horizontal(1))
+                .push(
+                    text_editor(body)
+                        .on_action(Message::Body)
+                        .height(Fill)
+                        .padding(12)
+                        .style(|theme, status| {
+                            let mut style = text_editor::default(theme, status);
+                            style.border.width = 0.0;
+                            style
+                        }),
+                )
+                .height(Fill)
+                .into()
         }
     }
 }
