@@ -5,7 +5,7 @@
 //! on request.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -269,9 +269,8 @@ impl Worker {
 
     /// The interval, give or take a tenth, so that many clients do not all call at once.
     fn jittered(&self, name: &str, interval: Duration) -> Duration {
-        let mut hasher = self.jitter.build_hasher();
-        (name, std::time::SystemTime::now()).hash(&mut hasher);
-        let spread = (hasher.finish() % 2001) as f64 / 10_000.0 - 0.1;
+        let random = self.jitter.hash_one((name, std::time::SystemTime::now()));
+        let spread = (random % 2001) as f64 / 10_000.0 - 0.1;
         interval.mul_f64(1.0 + spread)
     }
 
