@@ -202,22 +202,43 @@ service pop3-login {{
 
     /// The messages now in the mailbox, in delivery order.
     pub fn mailbox(&self) -> Vec<Vec<u8>> {
-        let mut files: Vec<PathBuf> = ["new", "cur"]
+        // Dovecot moves files from new/ to cur/ (renaming them) while we read: list again
+        // when a file vanishes under us.
+        'again: loop {
+            let mut files: Vec<PathBuf> = Vec::new();
+            for sub in ["new", "cur"] {
+                for entry in std::fs::read_dir(self.maildir.join(sub)).unwrap() {
+                    files.push(entry.unwrap().path());
+                }
+            }
+            files.sort_by_key(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .split('.')
+                    .next()
+                    .unwrap()
+                    .parse::<u64>()
+                    .unwrap_or(0)
+            });
+            let mut messages = Vec::with_capacity(files.len());
+            for path in &files {
+                match std::fs::read(path) {
+                    Ok(bytes) => messages.push(bytes),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue 'again,
+                    Err(e) => panic!("{e}"),
+                }
+            }
+            return messages;
+        }
+    }
+
+    /// How many messages are in the mailbox.
+    pub fn count(&self) -> usize {
+        ["new", "cur"]
             .iter()
-            .flat_map(|sub| std::fs::read_dir(self.maildir.join(sub)).unwrap())
-            .map(|e| e.unwrap().path())
-            .collect();
-        files.sort_by_key(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .split('.')
-                .next()
-                .unwrap()
-                .parse::<u64>()
-                .unwrap_or(0)
-        });
-        files.iter().map(|p| std::fs::read(p).unwrap()).collect()
+            .map(|sub| std::fs::read_dir(self.maildir.join(sub)).unwrap().count())
+            .sum()
     }
 }
 
