@@ -528,12 +528,11 @@ fn list(paths: &Paths, account: Option<String>, json: bool) -> Result<()> {
 
 fn show(paths: &Paths, id: i64, raw: bool) -> Result<()> {
     let store = Store::open(&paths.database())?;
-    let bytes = store.raw_message(id)?;
     let mut out = std::io::stdout().lock();
     if raw {
-        out.write_all(&bytes)?;
+        store.copy_raw(id, &mut out)?;
     } else {
-        let m = mail::render(&bytes);
+        let m = mail::render(&store.raw_message(id)?);
         writeln!(out, "From: {}", m.from)?;
         writeln!(out, "To: {}", m.to)?;
         if !m.cc.is_empty() {

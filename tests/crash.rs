@@ -127,7 +127,7 @@ fn killed_fetches_lose_nothing_and_duplicate_nothing() {
 
     let conn = rusqlite::Connection::open(data.path().join("poplar.sqlite3")).unwrap();
     let mut stored: HashMap<Vec<u8>, usize> = HashMap::new();
-    let mut stmt = conn.prepare("SELECT raw FROM messages").unwrap();
+    let mut stmt = conn.prepare("SELECT raw FROM message_bodies").unwrap();
     for raw in stmt.query_map([], |r| r.get::<_, Vec<u8>>(0)).unwrap() {
         *stored.entry(raw.unwrap()).or_default() += 1;
     }

@@ -9,6 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_auth_and_size_limit.sql"),
     include_str!("../../migrations/0003_schedule_trash_server_deletions.sql"),
+    include_str!("../../migrations/0004_message_bodies.sql"),
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<()> {
@@ -49,5 +50,34 @@ mod tests {
             apply(&mut conn),
             Err(Error::TooNew { found: 99, .. })
         ));
+    }
+
+    #[test]
+    fn a_database_from_the_first_release_upgrades_with_its_mail() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute_batch(
+                "INSERT INTO accounts (id, name, host, port, security, username, keep, created_at)
+                 VALUES (1, 'old', 'pop.example.org', 995, 'tls', 'u', 'forever', 0);
+                 INSERT INTO messages (id, account_id, uidl, raw, size, subject, date, received_at)
+                 VALUES (7, 1, 'u-7', X'48690D0A', 4, 'Hi', 0, 0);
+                 INSERT INTO uidls (account_id, uidl, message_id, downloaded_at) VALUES (1, 'u-7', 7, 0);",
+            )
+            .unwrap();
+        }
+        let store = crate::store::Store::open(&path).unwrap();
+        assert_eq!(store.raw_message(7).unwrap(), b"Hi\r\n");
+        let account = store.account("old").unwrap();
+        assert_eq!(
+            account.settings.auth,
+            crate::accounts::AuthMethod::Automatic
+        );
+        assert!(account.settings.check_on_startup);
+        assert_eq!(store.list_messages(None, 10, 0).unwrap()[0].subject, "Hi");
+        assert!(store.known_uidls(1).unwrap().contains("u-7"));
     }
 }

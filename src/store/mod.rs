@@ -275,8 +275,8 @@ impl Store {
         let mut ids = Vec::with_capacity(batch.len());
         {
             let mut insert = tx.prepare_cached(
-                "INSERT INTO messages (account_id, uidl, raw, size, from_addr, to_addr, subject, date, received_at, partial, server_size)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                "INSERT INTO messages (account_id, uidl, size, from_addr, to_addr, subject, date, received_at, partial, server_size)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
             let mut record = tx.prepare_cached(
                 "INSERT OR REPLACE INTO uidls (account_id, uidl, message_id, downloaded_at) VALUES (?1, ?2, ?3, ?4)",
@@ -287,14 +287,6 @@ impl Store {
                 let columns = params![
                     account_id,
                     m.uidl,
-                    match &m.body {
-                        Body::Memory(bytes) => rusqlite::types::ToSqlOutput::Borrowed(
-                            rusqlite::types::ValueRef::Blob(bytes)
-                        ),
-                        Body::File { .. } => rusqlite::types::ToSqlOutput::ZeroBlob(
-                            i32::try_from(len).map_err(|_| Error::TooLarge(len))?
-                        ),
-                    },
                     size,
                     m.summary.from,
                     m.summary.to,
@@ -306,12 +298,7 @@ impl Store {
                 ];
                 insert.execute(columns)?;
                 let id = tx.last_insert_rowid();
-                if let Body::File { file, .. } = &mut m.body {
-                    // Streams the spilled message into the row without holding it in memory.
-                    let mut blob =
-                        tx.blob_open(rusqlite::MAIN_DB, c"messages", c"raw", id, false)?;
-                    std::io::copy(file, &mut blob).map_err(|e| Error::Io(e.to_string()))?;
-                }
+                write_body(&tx, id, &mut m.body)?;
                 if let Some(uidl) = &m.uidl {
                     record.execute(params![account_id, uidl, id, now])?;
                 }
@@ -483,32 +470,15 @@ impl Store {
         let len = body.len();
         let tx = self.conn.transaction()?;
         let changed = tx.execute(
-            "UPDATE messages SET raw = ?2, size = ?3, from_addr = ?4, to_addr = ?5, subject = ?6,
+            "UPDATE messages SET size = ?2, from_addr = ?3, to_addr = ?4, subject = ?5,
                                  partial = 0, server_size = NULL
              WHERE id = ?1",
-            params![
-                id,
-                match &*body {
-                    Body::Memory(bytes) => rusqlite::types::ToSqlOutput::Borrowed(
-                        rusqlite::types::ValueRef::Blob(bytes)
-                    ),
-                    Body::File { .. } => rusqlite::types::ToSqlOutput::ZeroBlob(
-                        i32::try_from(len).map_err(|_| Error::TooLarge(len))?
-                    ),
-                },
-                len as i64,
-                summary.from,
-                summary.to,
-                summary.subject,
-            ],
+            params![id, len as i64, summary.from, summary.to, summary.subject],
         )?;
         if changed == 0 {
             return Err(Error::NoSuchMessage(id));
         }
-        if let Body::File { file, .. } = body {
-            let mut blob = tx.blob_open(rusqlite::MAIN_DB, c"messages", c"raw", id, false)?;
-            std::io::copy(file, &mut blob).map_err(|e| Error::Io(e.to_string()))?;
-        }
+        write_body(&tx, id, body)?;
         tx.commit()?;
         Ok(())
     }
@@ -591,10 +561,28 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Writes the stored bytes of a message to `out`, unchanged, without holding them
+    /// all in memory.
+    pub fn copy_raw(&self, id: i64, out: &mut impl std::io::Write) -> Result<u64> {
+        let mut blob = match self
+            .conn
+            .blob_open(rusqlite::MAIN_DB, c"message_bodies", c"raw", id, true)
+        {
+            Ok(blob) => blob,
+            Err(rusqlite::Error::SqliteFailure(_, _)) => return Err(Error::NoSuchMessage(id)),
+            Err(e) => return Err(e.into()),
+        };
+        std::io::copy(&mut blob, out).map_err(|e| Error::Io(e.to_string()))
+    }
+
     /// The stored bytes of a message, unchanged.
     pub fn raw_message(&self, id: i64) -> Result<Vec<u8>> {
         self.conn
-            .query_row("SELECT raw FROM messages WHERE id = ?1", [id], |r| r.get(0))
+            .query_row(
+                "SELECT raw FROM message_bodies WHERE message_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
             .optional()?
             .ok_or(Error::NoSuchMessage(id))
     }
@@ -609,6 +597,28 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Writes (or replaces) a message's bytes. A body spilled to a file is streamed in with
+/// incremental BLOB I/O: the zero-filled placeholder is the row's last column, which
+/// SQLite does not build in memory, so a 200 MB message never sits in memory here.
+fn write_body(tx: &rusqlite::Transaction<'_>, id: i64, body: &mut Body) -> Result<()> {
+    let len = body.len();
+    let value = match &*body {
+        Body::Memory(bytes) => {
+            rusqlite::types::ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Blob(bytes))
+        }
+        Body::File { .. } => rusqlite::types::ToSqlOutput::ZeroBlob(
+            i32::try_from(len).map_err(|_| Error::TooLarge(len))?,
+        ),
+    };
+    tx.prepare_cached("INSERT OR REPLACE INTO message_bodies (message_id, raw) VALUES (?1, ?2)")?
+        .execute(params![id, value])?;
+    if let Body::File { file, .. } = body {
+        let mut blob = tx.blob_open(rusqlite::MAIN_DB, c"message_bodies", c"raw", id, false)?;
+        std::io::copy(file, &mut blob).map_err(|e| Error::Io(e.to_string()))?;
+    }
+    Ok(())
 }
 
 fn account_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Account>> {
