@@ -424,3 +424,23 @@ async fn run_job(
     };
     let _ = events.send(event);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jitter_stays_within_a_tenth_and_varies() {
+        let (tx, _rx) = mpsc::unbounded_channel();
+        let worker = Worker::new(Paths::at("unused"), Schedule::OnCommand, tx);
+        let interval = Duration::from_secs(600);
+        let samples: Vec<Duration> = (0..200)
+            .map(|i| worker.jittered(&format!("account {i}"), interval))
+            .collect();
+        for s in &samples {
+            assert!(*s >= Duration::from_secs(540) && *s <= Duration::from_secs(660), "{s:?}");
+        }
+        let distinct: HashSet<Duration> = samples.into_iter().collect();
+        assert!(distinct.len() > 100, "jitter spreads the checks out");
+    }
+}

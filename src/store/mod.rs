@@ -564,14 +564,15 @@ impl Store {
     /// Writes the stored bytes of a message to `out`, unchanged, without holding them
     /// all in memory.
     pub fn copy_raw(&self, id: i64, out: &mut impl std::io::Write) -> Result<u64> {
-        let mut blob = match self
-            .conn
-            .blob_open(rusqlite::MAIN_DB, c"message_bodies", c"raw", id, true)
-        {
-            Ok(blob) => blob,
-            Err(rusqlite::Error::SqliteFailure(_, _)) => return Err(Error::NoSuchMessage(id)),
-            Err(e) => return Err(e.into()),
-        };
+        let mut blob =
+            match self
+                .conn
+                .blob_open(rusqlite::MAIN_DB, c"message_bodies", c"raw", id, true)
+            {
+                Ok(blob) => blob,
+                Err(rusqlite::Error::SqliteFailure(_, _)) => return Err(Error::NoSuchMessage(id)),
+                Err(e) => return Err(e.into()),
+            };
         std::io::copy(&mut blob, out).map_err(|e| Error::Io(e.to_string()))
     }
 

@@ -1,0 +1,197 @@
+//! The background worker: start-up checks, one session per account, cancelling, and
+//! Ctrl-C on the command line.
+
+mod common;
+
+use std::time::Duration;
+
+use common::fake::{self, FakeServer, Options, Reply};
+use poplar::accounts::{AuthMethod, Keep, Security, Settings};
+use poplar::paths::Paths;
+use poplar::store::Store;
+use poplar::worker::{self, Command, Event, Schedule};
+
+fn mail(n: usize) -> Vec<u8> {
+    format!("From: w{n}@example.org\r\nSubject: Worker {n}\r\n\r\nBody {n}\r\n").into_bytes()
+}
+
+fn setup(server: &FakeServer, change: impl FnOnce(&mut Settings)) -> (tempfile::TempDir, Paths) {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path());
+    paths.ensure().unwrap();
+    let mut settings = Settings {
+        name: "work".into(),
+        host: "127.0.0.1".into(),
+        port: server.port,
+        security: Security::Plain,
+        user: fake::USER.into(),
+        keep: Keep::Delete,
+        auth: AuthMethod::UserPass,
+        ..Settings::default()
+    };
+    change(&mut settings);
+    Store::open(&paths.database())
+        .unwrap()
+        .add_account(&settings)
+        .unwrap();
+    (dir, paths)
+}
+
+/// Events until the worker is idle.
+async fn until_idle(events: &mut tokio::sync::mpsc::UnboundedReceiver<Event>) -> Vec<Event> {
+    let mut seen = Vec::new();
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(20), events.recv())
+            .await
+            .expect("the worker went quiet")
+            .expect("the worker stopped");
+        let idle = matches!(event, Event::Idle);
+        seen.push(event);
+        if idle {
+            return seen;
+        }
+    }
+}
+
+/// Polls until the server has received `command`.
+async fn wait_for(server: &FakeServer, command: &str) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while !server.commands().iter().any(|c| c == command) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{command} never arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+fn count(events: &[Event], what: fn(&Event) -> bool) -> usize {
+    events.iter().filter(|e| what(e)).count()
+}
+
+#[tokio::test]
+async fn accounts_are_checked_at_start_up_when_they_ask() {
+    let server = FakeServer::start(vec![mail(1), mail(2)], Options::default(), |_, _| None).await;
+    let (_dir, paths) = setup(&server, |_| {});
+    // The password must be known before the start-up check: put it in the keyring's
+    // place for this run (the worker's memory).
+    let (handle, mut events) = worker::spawn(paths.clone(), Schedule::OnCommand);
+    handle.send(Command::RememberPassword {
+        account: "work".into(),
+        password: fake::PASSWORD.into(),
+    });
+    handle.send(Command::Fetch(vec![]));
+    let seen = until_idle(&mut events).await;
+    assert!(
+        seen.iter()
+            .any(|e| matches!(e, Event::Finished { report, .. } if report.new == 2))
+    );
+
+    // An account that does not ask for a start-up check is left alone.
+    let server = FakeServer::start(vec![mail(1)], Options::default(), |_, _| None).await;
+    let (_dir, paths) = setup(&server, |s| s.check_on_startup = false);
+    let (_handle, mut events) = worker::spawn(paths, Schedule::Automatic);
+    let quiet = tokio::time::timeout(Duration::from_millis(300), events.recv()).await;
+    assert!(quiet.is_err(), "no check ran: {quiet:?}");
+    assert!(server.log().is_empty());
+}
+
+#[tokio::test]
+async fn a_start_up_check_runs_without_being_asked() {
+    let server = FakeServer::start(vec![mail(1)], Options::default(), |_, _| None).await;
+    let (_dir, paths) = setup(&server, |_| {});
+    let (_handle, mut events) = worker::spawn(paths, Schedule::Automatic);
+    let seen = until_idle(&mut events).await;
+    // No password is stored anywhere in this test, so the check says so.
+    assert!(
+        seen.iter()
+            .any(|e| matches!(e, Event::Failed { account, .. } if account == "work")),
+        "{seen:?}"
+    );
+    assert_eq!(count(&seen, |e| matches!(e, Event::Started { .. })), 1);
+}
+
+#[tokio::test]
+async fn a_second_fetch_of_a_busy_account_is_a_no_op_and_cancel_loses_nothing() {
+    let server = FakeServer::start(
+        vec![mail(1), mail(2), mail(3)],
+        Options::default(),
+        // The first session stalls in the middle of the mailbox.
+        |ctx, line| (ctx.connection == 0 && line == "RETR 2").then_some(Reply::Hang),
+    )
+    .await;
+    let (_dir, paths) = setup(&server, |_| {});
+    let (handle, mut events) = worker::spawn(paths.clone(), Schedule::OnCommand);
+    handle.send(Command::RememberPassword {
+        account: "work".into(),
+        password: fake::PASSWORD.into(),
+    });
+    handle.send(Command::Fetch(vec!["work".into()]));
+    // Wait until the session is stuck in RETR 2, then ask twice more and cancel.
+    wait_for(&server, "RETR 2").await;
+    handle.send(Command::Fetch(vec!["work".into()]));
+    handle.send(Command::Fetch(vec![]));
+    handle.send(Command::Cancel(Some("work".into())));
+    let seen = until_idle(&mut events).await;
+    assert_eq!(
+        count(&seen, |e| matches!(e, Event::Started { .. })),
+        1,
+        "only the first fetch started: {seen:?}"
+    );
+    assert_eq!(
+        count(&seen, |e| matches!(e, Event::Cancelled { .. })),
+        1,
+        "{seen:?}"
+    );
+    assert_eq!(server.log().len(), 1, "only one session was ever opened");
+    assert_eq!(server.mailbox().len(), 3, "nothing was deleted");
+
+    // The next fetch gets everything, once.
+    handle.send(Command::Fetch(vec![]));
+    let seen = until_idle(&mut events).await;
+    assert!(
+        seen.iter()
+            .any(|e| matches!(e, Event::Finished { report, .. } if report.new == 3)),
+        "{seen:?}"
+    );
+    assert!(server.mailbox().is_empty());
+    let store = Store::open(&paths.database()).unwrap();
+    assert_eq!(store.count_messages(None).unwrap(), 3);
+}
+
+#[tokio::test]
+async fn ctrl_c_stops_poplar_fetch_cleanly() {
+    let server = FakeServer::start(vec![mail(1), mail(2)], Options::default(), |ctx, line| {
+        (ctx.connection == 0 && line == "RETR 2").then_some(Reply::Hang)
+    })
+    .await;
+    let (dir, _paths) = setup(&server, |_| {});
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_poplar"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["fetch", "--password-stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use tokio::io::AsyncWriteExt;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(format!("{}\n", fake::PASSWORD).as_bytes())
+            .await
+            .unwrap();
+    }
+    wait_for(&server, "RETR 2").await;
+    let pid = child.id().unwrap().to_string();
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().await.unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cancelled"), "{err}");
+    assert_eq!(server.mailbox().len(), 2, "nothing deleted on the server");
+}
