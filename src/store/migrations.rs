@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_auth_and_size_limit.sql"),
     include_str!("../../migrations/0003_schedule_trash_server_deletions.sql"),
     include_str!("../../migrations/0004_message_bodies.sql"),
+    include_str!("../../migrations/0005_folders_settings.sql"),
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<()> {
@@ -21,13 +22,33 @@ pub fn apply(conn: &mut Connection) -> Result<()> {
             known,
         });
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", index as i64 + 1)?;
-        tx.commit()?;
+    if version == known {
+        return Ok(());
     }
-    Ok(())
+    // Rebuilding a table (the only way to change some constraints) must not cascade
+    // deletes through foreign keys: they are off while migrations run, and checked before
+    // each migration commits. The pragma has no effect inside a transaction.
+    let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let result = (|| -> Result<()> {
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            let violations: i64 =
+                tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+            if violations > 0 {
+                return Err(Error::Corrupt(format!(
+                    "upgrading the database to schema {} left {violations} broken references",
+                    index + 1
+                )));
+            }
+            tx.pragma_update(None, "user_version", index as i64 + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    })();
+    conn.pragma_update(None, "foreign_keys", foreign_keys)?;
+    result
 }
 
 #[cfg(test)]

@@ -50,14 +50,22 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum View {
     /// The inbox of one account, or of all of them.
     Inbox(Option<i64>),
+    /// A local folder.
+    Folder(i64),
     Trash,
 }
 
 impl View {
-    fn params(self) -> (Option<i64>, bool) {
+    /// The condition on `m` (messages) that selects this view, with its one parameter ?1.
+    fn condition(self) -> (&'static str, Option<i64>) {
         match self {
-            View::Inbox(account) => (account, false),
-            View::Trash => (None, true),
+            View::Inbox(account) => (
+                "m.trashed_at IS NULL AND m.folder_id IS NULL AND m.account_id IS NOT NULL
+                 AND (?1 IS NULL OR m.account_id = ?1)",
+                account,
+            ),
+            View::Folder(folder) => ("m.trashed_at IS NULL AND m.folder_id = ?1", Some(folder)),
+            View::Trash => ("m.trashed_at IS NOT NULL AND ?1 IS NULL", None),
         }
     }
 }
@@ -509,16 +517,17 @@ impl Store {
 
     /// Messages of a view, newest first.
     pub fn list(&self, view: View, limit: usize, offset: usize) -> Result<Vec<MessageRow>> {
-        let (account_id, trash) = view.params();
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT m.id, a.name, m.uidl, m.from_addr, m.subject, m.date, m.size, m.read, m.partial
-             FROM messages m JOIN accounts a ON a.id = m.account_id
-             WHERE (?1 IS NULL OR m.account_id = ?1) AND (m.trashed_at IS NOT NULL) = ?4
+        let (condition, param) = view.condition();
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT m.id, COALESCE(a.name, ''), m.uidl, m.from_addr, m.subject, m.date, m.size,
+                    m.read, m.partial
+             FROM messages m LEFT JOIN accounts a ON a.id = m.account_id
+             WHERE {condition}
              ORDER BY m.date DESC, m.id DESC
-             LIMIT ?2 OFFSET ?3",
-        )?;
+             LIMIT ?2 OFFSET ?3"
+        ))?;
         let rows = stmt.query_map(
-            params![account_id, limit as i64, offset as i64, trash],
+            params![param, limit as i64, offset as i64],
             |r| {
                 Ok(MessageRow {
                     id: r.get(0)?,
@@ -541,11 +550,10 @@ impl Store {
     }
 
     pub fn count(&self, view: View) -> Result<usize> {
-        let (account_id, trash) = view.params();
+        let (condition, param) = view.condition();
         let n: i64 = self.conn.query_row(
-            "SELECT COUNT(*) FROM messages
-             WHERE (?1 IS NULL OR account_id = ?1) AND (trashed_at IS NOT NULL) = ?2",
-            params![account_id, trash],
+            &format!("SELECT COUNT(*) FROM messages m WHERE {condition}"),
+            params![param],
             |r| r.get(0),
         )?;
         Ok(n as usize)
@@ -555,7 +563,9 @@ impl Store {
     pub fn unread_counts(&self) -> Result<Vec<(i64, usize)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT account_id, COUNT(*) FROM messages
-             WHERE read = 0 AND trashed_at IS NULL GROUP BY account_id",
+             WHERE read = 0 AND trashed_at IS NULL AND folder_id IS NULL
+               AND account_id IS NOT NULL
+             GROUP BY account_id",
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)))?;
         Ok(rows.collect::<Result<_, _>>()?)
