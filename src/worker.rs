@@ -438,7 +438,10 @@ mod tests {
             .map(|i| worker.jittered(&format!("account {i}"), interval))
             .collect();
         for s in &samples {
-            assert!(*s >= Duration::from_secs(540) && *s <= Duration::from_secs(660), "{s:?}");
+            assert!(
+                *s >= Duration::from_secs(540) && *s <= Duration::from_secs(660),
+                "{s:?}"
+            );
         }
         let distinct: HashSet<Duration> = samples.into_iter().collect();
         assert!(distinct.len() > 100, "jitter spreads the checks out");

@@ -35,7 +35,9 @@ pub fn apply(conn: &mut Connection) -> Result<()> {
             let tx = conn.transaction()?;
             tx.execute_batch(sql)?;
             let violations: i64 =
-                tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+                tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                    r.get(0)
+                })?;
             if violations > 0 {
                 return Err(Error::Corrupt(format!(
                     "upgrading the database to schema {} left {violations} broken references",

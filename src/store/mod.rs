@@ -526,22 +526,19 @@ impl Store {
              ORDER BY m.date DESC, m.id DESC
              LIMIT ?2 OFFSET ?3"
         ))?;
-        let rows = stmt.query_map(
-            params![param, limit as i64, offset as i64],
-            |r| {
-                Ok(MessageRow {
-                    id: r.get(0)?,
-                    account: r.get(1)?,
-                    uidl: r.get(2)?,
-                    from: r.get(3)?,
-                    subject: r.get(4)?,
-                    date: r.get(5)?,
-                    size: r.get::<_, i64>(6)? as u64,
-                    read: r.get(7)?,
-                    partial: r.get(8)?,
-                })
-            },
-        )?;
+        let rows = stmt.query_map(params![param, limit as i64, offset as i64], |r| {
+            Ok(MessageRow {
+                id: r.get(0)?,
+                account: r.get(1)?,
+                uidl: r.get(2)?,
+                from: r.get(3)?,
+                subject: r.get(4)?,
+                date: r.get(5)?,
+                size: r.get::<_, i64>(6)? as u64,
+                read: r.get(7)?,
+                partial: r.get(8)?,
+            })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

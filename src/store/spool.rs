@@ -2,7 +2,7 @@
 //! file once large, so a 200 MB message never sits in memory.
 
 use std::fs::File;
-use std::io::{self, Seek, SeekFrom, Write};
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// Messages up to this size stay in memory.
@@ -40,7 +40,7 @@ impl Body {
 pub struct Spool {
     dir: PathBuf,
     memory: Vec<u8>,
-    file: Option<File>,
+    file: Option<BufWriter<File>>,
     len: u64,
     error: Option<io::Error>,
 }
@@ -71,8 +71,10 @@ impl Spool {
         }
         self.memory.extend_from_slice(bytes);
         if self.memory.len() > IN_MEMORY {
-            let spill = || -> io::Result<File> {
-                let mut file = tempfile::tempfile_in(&self.dir)?;
+            let spill = || -> io::Result<BufWriter<File>> {
+                // Lines arrive a few dozen bytes at a time: write them out in large chunks.
+                let mut file =
+                    BufWriter::with_capacity(256 << 10, tempfile::tempfile_in(&self.dir)?);
                 file.write_all(&self.memory)?;
                 Ok(file)
             };
@@ -93,8 +95,8 @@ impl Spool {
         }
         match self.file {
             None => Ok(Body::Memory(self.memory)),
-            Some(mut file) => {
-                file.flush()?;
+            Some(file) => {
+                let mut file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
                 file.seek(SeekFrom::Start(0))?;
                 Ok(Body::File {
                     file,
