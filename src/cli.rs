@@ -50,12 +50,48 @@ pub enum Command {
         for_good: bool,
     },
     /// Move messages out of the Trash
-    Restore {
+    Undelete {
         #[arg(required = true)]
         ids: Vec<i64>,
     },
     /// Delete everything in the Trash for good
     EmptyTrash,
+    /// Make a snapshot of the mail database in the backup folder (or DIR)
+    Backup {
+        #[arg(long, value_name = "DIR")]
+        to: Option<PathBuf>,
+        /// Remember DIR as the folder for automatic daily backups
+        #[arg(long, value_name = "DIR", conflicts_with = "to")]
+        set_folder: Option<PathBuf>,
+        /// How many snapshots to keep (with --set-folder)
+        #[arg(long, value_name = "N", requires = "set_folder")]
+        keep: Option<usize>,
+        /// Show the backup folder, the last success and the snapshots
+        #[arg(long, conflicts_with_all = ["to", "set_folder"])]
+        status: bool,
+    },
+    /// Replace the mail database with a backup snapshot (the current one is kept aside)
+    Restore { file: PathBuf },
+    /// Write messages to an mbox file or a folder of .eml files, byte for byte
+    Export {
+        #[arg(long, value_parser = parse_format)]
+        format: crate::transfer::Format,
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// Only this account's inbox
+        #[arg(long, value_name = "NAME", conflicts_with = "folder")]
+        account: Option<String>,
+        /// Only this local folder (or "Trash")
+        #[arg(long, value_name = "F")]
+        folder: Option<String>,
+    },
+    /// Import an mbox file or a folder of .eml files into a local folder
+    Import {
+        path: PathBuf,
+        /// The local folder to import into (made if needed)
+        #[arg(long, value_name = "F", default_value = "Imported")]
+        folder: String,
+    },
     /// List stored messages, newest first
     List {
         #[arg(long, value_name = "NAME")]
@@ -138,6 +174,10 @@ pub struct AddAccount {
     pub no_delete_on_server: bool,
 }
 
+fn parse_format(s: &str) -> Result<crate::transfer::Format, String> {
+    s.parse()
+}
+
 fn parse_auth(s: &str) -> Result<AuthMethod, String> {
     s.parse()
 }
@@ -214,12 +254,68 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
             }
             Ok(())
         }
-        Command::Restore { ids } => {
+        Command::Undelete { ids } => {
             let mut store = Store::open(&paths.database())?;
             for &id in &ids {
                 store.message_origin(id)?;
             }
             Ok(store.restore(&ids)?)
+        }
+        Command::Backup {
+            to,
+            set_folder,
+            keep,
+            status,
+        } => backup(paths, to, set_folder, keep, status),
+        Command::Restore { file } => {
+            let kept = crate::backup::restore(paths, &file)?;
+            println!("Restored {}.", file.display());
+            if let Some(kept) = kept {
+                println!("The database it replaced is kept as {}.", kept.display());
+            }
+            Ok(())
+        }
+        Command::Export {
+            format,
+            out,
+            account,
+            folder,
+        } => {
+            let store = Store::open(&paths.database())?;
+            let view = match (&account, &folder) {
+                (Some(name), _) => crate::store::View::Inbox(Some(store.account(name)?.id)),
+                (None, Some(f)) if f.eq_ignore_ascii_case("trash") => crate::store::View::Trash,
+                (None, Some(f)) => {
+                    let id = store
+                        .folders()?
+                        .into_iter()
+                        .find(|(_, name)| name == f)
+                        .map(|(id, _)| id)
+                        .with_context(|| format!("there is no local folder named \"{f}\""))?;
+                    crate::store::View::Folder(id)
+                }
+                (None, None) => crate::store::View::Inbox(None),
+            };
+            drop(store);
+            let n = crate::transfer::export(paths, format, view, &out, |done, total| {
+                if done % 1000 == 0 || done == total {
+                    eprintln!("exported {done} of {total}");
+                }
+            })?;
+            println!("Exported {n} messages to {}.", out.display());
+            Ok(())
+        }
+        Command::Import { path, folder } => {
+            let report = crate::transfer::import(paths, &path, &folder, |done| {
+                if done % 1000 == 0 {
+                    eprintln!("read {done} messages");
+                }
+            })?;
+            println!(
+                "Imported {} messages into \"{folder}\"; {} were already here and were skipped.",
+                report.imported, report.duplicates
+            );
+            Ok(())
         }
         Command::EmptyTrash => {
             let n = Store::open(&paths.database())?.empty_trash()?;
@@ -330,6 +426,57 @@ fn account_list(paths: &Paths, json: bool) -> Result<()> {
             )?;
         }
     }
+    Ok(())
+}
+
+fn backup(
+    paths: &Paths,
+    to: Option<PathBuf>,
+    set_folder: Option<PathBuf>,
+    keep: Option<usize>,
+    status: bool,
+) -> Result<()> {
+    use crate::backup;
+    let store = Store::open(&paths.database())?;
+    if let Some(dir) = set_folder {
+        let dir = std::path::absolute(&dir).unwrap_or(dir);
+        store.set_setting(backup::DIR_KEY, &dir.to_string_lossy())?;
+        if let Some(keep) = keep {
+            store.set_setting(backup::KEEP_KEY, &keep.max(1).to_string())?;
+        }
+        println!(
+            "Backups go to {} (made daily while Poplar runs).",
+            dir.display()
+        );
+    }
+    let settings = backup::Settings::load(&store)?;
+    drop(store);
+    if status {
+        match &settings.dir {
+            Some(dir) => {
+                println!(
+                    "Backup folder: {} (keeping {})",
+                    dir.display(),
+                    settings.keep
+                );
+                match settings.last_success {
+                    Some(t) => println!("Last backup: {}", mail::format_date(t)),
+                    None => println!("No backup has been made yet."),
+                }
+                for s in backup::snapshots(dir) {
+                    println!("{}\t{} bytes", s.path.display(), s.size);
+                }
+            }
+            None => println!("No backup folder is set: poplar backup --set-folder DIR"),
+        }
+        return Ok(());
+    }
+    let snapshot = backup::back_up(paths, to.as_deref())?;
+    println!(
+        "Backed up to {} ({} bytes).",
+        snapshot.path.display(),
+        snapshot.size
+    );
     Ok(())
 }
 

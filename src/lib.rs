@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod backup;
 pub mod cli;
 pub mod mail;
 pub mod paths;
@@ -12,5 +13,6 @@ pub mod pop3;
 pub mod secrets;
 pub mod store;
 pub mod sync;
+pub mod transfer;
 pub mod ui;
 pub mod worker;

@@ -458,7 +458,12 @@ pub async fn download_rest(
     session.quit().await?;
     let database = paths.database();
     blocking(move || {
-        Store::open(&database)?.complete_message(message_id, &mut message.body, &message.summary)
+        Store::open(&database)?.complete_message(
+            message_id,
+            &mut message.body,
+            &message.summary,
+            &message.digest,
+        )
     })
     .await??;
     Ok(())
@@ -524,7 +529,7 @@ async fn receive(
             spool.write(line);
         })
         .await?;
-    let body = spool.finish().map_err(|e| {
+    let (body, digest) = spool.finish().map_err(|e| {
         Error::Store(format!(
             "could not keep a downloaded message on the disk ({e}); nothing was deleted on the server"
         ))
@@ -534,6 +539,7 @@ async fn receive(
         body,
         summary: mail::summarize(headers.bytes()),
         server_size,
+        digest,
     })
 }
 

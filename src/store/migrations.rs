@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0003_schedule_trash_server_deletions.sql"),
     include_str!("../../migrations/0004_message_bodies.sql"),
     include_str!("../../migrations/0005_folders_settings.sql"),
+    include_str!("../../migrations/0006_digest.sql"),
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<()> {

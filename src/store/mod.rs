@@ -11,7 +11,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use serde::Serialize;
-pub use spool::{Body, HeaderCapture, Spool};
+pub use spool::{Body, Fingerprint, HeaderCapture, Spool, fingerprint};
 
 use crate::accounts::{Account, AuthMethod, Keep, Security, Settings};
 use crate::mail::Summary;
@@ -23,6 +23,10 @@ pub enum Error {
         path: String,
         source: rusqlite::Error,
     },
+    #[error(
+        "the mail database {path} is damaged ({detail}). Nothing was changed or deleted; restore a backup (poplar restore FILE, or Backups in the window)"
+    )]
+    Damaged { path: String, detail: String },
     #[error(
         "the mail database was written by a newer version of Poplar (schema {found}, this version knows {known}); update Poplar to open it"
     )]
@@ -78,6 +82,20 @@ pub struct NewMessage {
     pub summary: Summary,
     /// Set for a message stored partially (headers only): its full size on the server.
     pub server_size: Option<u64>,
+    pub digest: Fingerprint,
+}
+
+impl NewMessage {
+    /// A message held in memory, with its fingerprint.
+    pub fn from_bytes(uidl: Option<String>, raw: Vec<u8>) -> NewMessage {
+        NewMessage {
+            uidl,
+            summary: crate::mail::summarize(&raw),
+            digest: fingerprint(&raw),
+            body: Body::Memory(raw),
+            server_size: None,
+        }
+    }
 }
 
 /// One row of the message list.
@@ -109,9 +127,17 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens (creating if needed) and upgrades the database at `path`.
     pub fn open(path: &Path) -> Result<Store> {
-        let open_error = |source| Error::Open {
-            path: path.display().to_string(),
-            source,
+        let open_error = |source: rusqlite::Error| match source.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
+                Error::Damaged {
+                    path: path.display().to_string(),
+                    detail: source.to_string(),
+                }
+            }
+            _ => Error::Open {
+                path: path.display().to_string(),
+                source,
+            },
         };
         let mut conn = Connection::open(path).map_err(open_error)?;
         conn.busy_timeout(Duration::from_secs(10))
@@ -124,7 +150,10 @@ impl Store {
              PRAGMA foreign_keys = ON;",
         )
         .map_err(open_error)?;
-        migrations::apply(&mut conn)?;
+        migrations::apply(&mut conn).map_err(|e| match e {
+            Error::Sqlite(source) => open_error(source),
+            other => other,
+        })?;
         Ok(Store { conn })
     }
 
@@ -246,6 +275,38 @@ impl Store {
         Ok(())
     }
 
+    // ----- settings -----
+
+    /// An application setting, if set.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    pub fn remove_setting(&self, key: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM settings WHERE key = ?1", [key])?;
+        Ok(())
+    }
+
+    /// The connection, for whole-database operations (backups).
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
     // ----- sync bookkeeping -----
 
     /// Every UIDL ever downloaded for the account.
@@ -271,6 +332,7 @@ impl Store {
             body: Body::Memory(raw.to_vec()),
             summary: summary.clone(),
             server_size: None,
+            digest: fingerprint(raw),
         }];
         Ok(self.insert_batch(account_id, &mut batch)?[0])
     }
@@ -278,13 +340,32 @@ impl Store {
     /// Stores downloaded messages and records their UIDLs, all in one transaction: when
     /// this returns, every one of them is on disk (synchronous=FULL), or none is.
     pub fn insert_batch(&mut self, account_id: i64, batch: &mut [NewMessage]) -> Result<Vec<i64>> {
+        self.insert_into(Some(account_id), None, batch)
+    }
+
+    /// Stores messages that came from elsewhere (an import) into a local folder, in one
+    /// transaction.
+    pub fn insert_into_folder(
+        &mut self,
+        folder: i64,
+        batch: &mut [NewMessage],
+    ) -> Result<Vec<i64>> {
+        self.insert_into(None, Some(folder), batch)
+    }
+
+    fn insert_into(
+        &mut self,
+        account_id: Option<i64>,
+        folder: Option<i64>,
+        batch: &mut [NewMessage],
+    ) -> Result<Vec<i64>> {
         let now = now();
         let tx = self.conn.transaction()?;
         let mut ids = Vec::with_capacity(batch.len());
         {
             let mut insert = tx.prepare_cached(
-                "INSERT INTO messages (account_id, uidl, size, from_addr, to_addr, subject, date, received_at, partial, server_size)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO messages (account_id, uidl, size, from_addr, to_addr, subject, date, received_at, partial, server_size, folder_id, digest)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?;
             let mut record = tx.prepare_cached(
                 "INSERT OR REPLACE INTO uidls (account_id, uidl, message_id, downloaded_at) VALUES (?1, ?2, ?3, ?4)",
@@ -303,11 +384,13 @@ impl Store {
                     now,
                     m.server_size.is_some(),
                     m.server_size.map(|n| n as i64),
+                    folder,
+                    &m.digest[..],
                 ];
                 insert.execute(columns)?;
                 let id = tx.last_insert_rowid();
                 write_body(&tx, id, &mut m.body)?;
-                if let Some(uidl) = &m.uidl {
+                if let (Some(account_id), Some(uidl)) = (account_id, &m.uidl) {
                     record.execute(params![account_id, uidl, id, now])?;
                 }
                 ids.push(id);
@@ -402,6 +485,47 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    // ----- local folders -----
+
+    /// The id of the local folder called `name`, made if it does not exist yet.
+    pub fn ensure_folder(&self, name: &str) -> Result<i64> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO folders (name, created_at) VALUES (?1, ?2)",
+            params![name, now()],
+        )?;
+        Ok(self
+            .conn
+            .query_row("SELECT id FROM folders WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })?)
+    }
+
+    /// Local folders by name: (id, name).
+    pub fn folders(&self) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, name FROM folders ORDER BY name COLLATE NOCASE")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The id of a stored message with exactly these bytes, if there is one.
+    pub fn find_identical(&self, raw: &[u8], digest: &Fingerprint) -> Result<Option<i64>> {
+        // By fingerprint; messages stored before fingerprints existed, by size. Either way
+        // the bytes themselves decide.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.id FROM messages m JOIN message_bodies b ON b.message_id = m.id
+             WHERE m.digest = ?1 AND b.raw = ?3
+             UNION ALL
+             SELECT m.id FROM messages m JOIN message_bodies b ON b.message_id = m.id
+             WHERE m.digest IS NULL AND m.size = ?2 AND m.partial = 0 AND b.raw = ?3
+             LIMIT 1",
+        )?;
+        Ok(stmt
+            .query_row(params![&digest[..], raw.len() as i64, raw], |r| r.get(0))
+            .optional()?)
+    }
+
     // ----- the Trash -----
 
     /// Moves messages to the Trash.
@@ -474,14 +598,27 @@ impl Store {
     }
 
     /// Replaces a partial message with its whole text ("download the rest").
-    pub fn complete_message(&mut self, id: i64, body: &mut Body, summary: &Summary) -> Result<()> {
+    pub fn complete_message(
+        &mut self,
+        id: i64,
+        body: &mut Body,
+        summary: &Summary,
+        digest: &Fingerprint,
+    ) -> Result<()> {
         let len = body.len();
         let tx = self.conn.transaction()?;
         let changed = tx.execute(
             "UPDATE messages SET size = ?2, from_addr = ?3, to_addr = ?4, subject = ?5,
-                                 partial = 0, server_size = NULL
+                                 partial = 0, server_size = NULL, digest = ?6
              WHERE id = ?1",
-            params![id, len as i64, summary.from, summary.to, summary.subject],
+            params![
+                id,
+                len as i64,
+                summary.from,
+                summary.to,
+                summary.subject,
+                &digest[..]
+            ],
         )?;
         if changed == 0 {
             return Err(Error::NoSuchMessage(id));

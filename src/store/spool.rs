@@ -5,6 +5,15 @@ use std::fs::File;
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use md5::{Digest, Md5};
+
+/// The MD5 digest of a message's bytes (for finding duplicates, not for security).
+pub type Fingerprint = [u8; 16];
+
+pub fn fingerprint(bytes: &[u8]) -> Fingerprint {
+    Md5::digest(bytes).into()
+}
+
 /// Messages up to this size stay in memory.
 pub const IN_MEMORY: usize = 4 << 20;
 
@@ -42,6 +51,7 @@ pub struct Spool {
     memory: Vec<u8>,
     file: Option<BufWriter<File>>,
     len: u64,
+    hasher: Md5,
     error: Option<io::Error>,
 }
 
@@ -54,6 +64,7 @@ impl Spool {
             memory: Vec::new(),
             file: None,
             len: 0,
+            hasher: Md5::new(),
             error: None,
         }
     }
@@ -63,6 +74,7 @@ impl Spool {
             return;
         }
         self.len += bytes.len() as u64;
+        self.hasher.update(bytes);
         if let Some(file) = &mut self.file {
             if let Err(e) = file.write_all(bytes) {
                 self.error = Some(e);
@@ -88,20 +100,25 @@ impl Spool {
         }
     }
 
-    /// The collected bytes, or the first write error (a full disk, say).
-    pub fn finish(self) -> io::Result<Body> {
+    /// The collected bytes and their fingerprint, or the first write error (a full disk,
+    /// say).
+    pub fn finish(self) -> io::Result<(Body, Fingerprint)> {
         if let Some(e) = self.error {
             return Err(e);
         }
+        let digest = self.hasher.finalize().into();
         match self.file {
-            None => Ok(Body::Memory(self.memory)),
+            None => Ok((Body::Memory(self.memory), digest)),
             Some(file) => {
                 let mut file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
                 file.seek(SeekFrom::Start(0))?;
-                Ok(Body::File {
-                    file,
-                    len: self.len,
-                })
+                Ok((
+                    Body::File {
+                        file,
+                        len: self.len,
+                    },
+                    digest,
+                ))
             }
         }
     }
@@ -147,7 +164,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut small = Spool::new(dir.path());
         small.write(b"hello\r\n");
-        assert!(matches!(small.finish().unwrap(), Body::Memory(v) if v == b"hello\r\n"));
+        let (body, digest) = small.finish().unwrap();
+        assert!(matches!(body, Body::Memory(v) if v == b"hello\r\n"));
+        assert_eq!(digest, fingerprint(b"hello\r\n"));
 
         let mut big = Spool::new(dir.path());
         let line = vec![b'x'; 1000];
@@ -156,7 +175,9 @@ mod tests {
             big.write(&line);
             expected.extend_from_slice(&line);
         }
-        match big.finish().unwrap() {
+        let (body, digest) = big.finish().unwrap();
+        assert_eq!(digest, fingerprint(&expected));
+        match body {
             Body::File { mut file, len } => {
                 assert_eq!(len, expected.len() as u64);
                 let mut back = Vec::new();

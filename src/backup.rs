@@ -1,0 +1,265 @@
+//! Backups: consistent snapshots of the database in a folder the user picks (another
+//! disk, a USB stick, a synced folder), the last N kept; restoring one, with the current
+//! database kept aside; and the health check that offers a restore when the database is
+//! damaged. With POP3 the mail here is often the only copy left.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::paths::Paths;
+use crate::store::{self, Store};
+
+pub const DIR_KEY: &str = "backup.dir";
+pub const KEEP_KEY: &str = "backup.keep";
+pub const LAST_KEY: &str = "backup.last_success";
+/// Snapshots kept when the user has not said.
+pub const DEFAULT_KEEP: usize = 7;
+/// A backup is due this long after the last one.
+pub const INTERVAL_SECS: i64 = 24 * 3600;
+/// The status bar warns when the last success is older than this.
+pub const WARN_AFTER_SECS: i64 = 7 * 24 * 3600;
+
+const PREFIX: &str = "poplar-backup-";
+const SUFFIX: &str = ".sqlite3";
+
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum Error {
+    #[error("no backup folder is set; choose one, or give one with --to DIR")]
+    NoFolder,
+    #[error("could not write to the backup folder {path}: {detail}")]
+    Folder { path: String, detail: String },
+    #[error("the backup could not be made: {0}")]
+    Backup(String),
+    #[error("{path} is not a usable Poplar backup: {detail}")]
+    BadSnapshot { path: String, detail: String },
+    #[error("{0}")]
+    Store(String),
+}
+
+impl From<store::Error> for Error {
+    fn from(e: store::Error) -> Self {
+        Error::Store(e.to_string())
+    }
+}
+
+/// One snapshot file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    pub path: PathBuf,
+    /// When it was made, seconds since the epoch (from its name).
+    pub made_at: i64,
+    pub size: u64,
+}
+
+/// The backup settings as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Settings {
+    pub dir: Option<PathBuf>,
+    pub keep: usize,
+    pub last_success: Option<i64>,
+}
+
+impl Settings {
+    pub fn load(store: &Store) -> Result<Settings, Error> {
+        Ok(Settings {
+            dir: store.setting(DIR_KEY)?.map(PathBuf::from),
+            keep: store
+                .setting(KEEP_KEY)?
+                .and_then(|k| k.parse().ok())
+                .filter(|k| *k > 0)
+                .unwrap_or(DEFAULT_KEEP),
+            last_success: store.setting(LAST_KEY)?.and_then(|t| t.parse().ok()),
+        })
+    }
+
+    /// True when a folder is set and a backup is due at `now`.
+    pub fn due(&self, now: i64) -> bool {
+        self.dir.is_some() && self.last_success.is_none_or(|t| now - t >= INTERVAL_SECS)
+    }
+
+    /// True when a folder is set but nothing has been backed up for a week.
+    pub fn overdue(&self, now: i64) -> bool {
+        self.dir.is_some() && self.last_success.is_none_or(|t| now - t >= WARN_AFTER_SECS)
+    }
+}
+
+/// Makes a snapshot of the database in `dir` (the backup folder when None), keeps the
+/// newest `keep` snapshots there, and records the success.
+pub fn back_up(paths: &Paths, dir: Option<&Path>) -> Result<Snapshot, Error> {
+    let store = Store::open(&paths.database())?;
+    let settings = Settings::load(&store)?;
+    let dir = match dir {
+        Some(d) => d.to_path_buf(),
+        None => settings.dir.clone().ok_or(Error::NoFolder)?,
+    };
+    let folder_error = |e: std::io::Error| Error::Folder {
+        path: dir.display().to_string(),
+        detail: e.to_string(),
+    };
+    fs::create_dir_all(&dir).map_err(folder_error)?;
+
+    let now = store::now();
+    let name = format!(
+        "{PREFIX}{}{SUFFIX}",
+        chrono::DateTime::from_timestamp(now, 0)
+            .unwrap_or_default()
+            .format("%Y%m%d-%H%M%S")
+    );
+    let target = dir.join(&name);
+    let partial = dir.join(format!("{name}.partial"));
+    let _ = fs::remove_file(&partial);
+    {
+        let mut copy = Connection::open(&partial).map_err(|e| Error::Backup(e.to_string()))?;
+        // One step copies every page under one read transaction: a consistent snapshot,
+        // which a writer on another connection (a fetch) cannot make restart.
+        let backup = rusqlite::backup::Backup::new(store.connection(), &mut copy)
+            .map_err(|e| Error::Backup(e.to_string()))?;
+        backup.step(-1).map_err(|e| Error::Backup(e.to_string()))?;
+        drop(backup);
+        copy.pragma_update(None, "journal_mode", "DELETE")
+            .map_err(|e| Error::Backup(e.to_string()))?;
+        check(&copy).map_err(Error::Backup)?;
+    }
+    fs::File::open(&partial)
+        .and_then(|f| f.sync_all())
+        .map_err(folder_error)?;
+    fs::rename(&partial, &target).map_err(folder_error)?;
+    if let Ok(d) = fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    let size = fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
+
+    store.set_setting(LAST_KEY, &now.to_string())?;
+    for old in snapshots(&dir).into_iter().skip(settings.keep) {
+        let _ = fs::remove_file(old.path);
+    }
+    Ok(Snapshot {
+        path: target,
+        made_at: now,
+        size,
+    })
+}
+
+/// The snapshots in `dir`, newest first.
+pub fn snapshots(dir: &Path) -> Vec<Snapshot> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut list: Vec<Snapshot> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let stamp = name.strip_prefix(PREFIX)?.strip_suffix(SUFFIX)?;
+            let made_at = chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M%S")
+                .ok()?
+                .and_utc()
+                .timestamp();
+            Some(Snapshot {
+                path: entry.path(),
+                made_at,
+                size: entry.metadata().map(|m| m.len()).unwrap_or(0),
+            })
+        })
+        .collect();
+    list.sort_by(|a, b| b.made_at.cmp(&a.made_at).then(b.path.cmp(&a.path)));
+    list
+}
+
+/// Replaces the database with a snapshot. The current database is moved aside first
+/// (never overwritten) and its new name returned; a snapshot from an older release is
+/// upgraded by the migrations.
+pub fn restore(paths: &Paths, snapshot: &Path) -> Result<Option<PathBuf>, Error> {
+    let bad = |detail: String| Error::BadSnapshot {
+        path: snapshot.display().to_string(),
+        detail,
+    };
+    let source = Connection::open_with_flags(snapshot, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| bad(e.to_string()))?;
+    check(&source).map_err(bad)?;
+    let is_poplar: bool = source
+        .query_row(
+            "SELECT COUNT(*) = 1 FROM sqlite_master WHERE type = 'table' AND name = 'accounts'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(|e| bad(e.to_string()))?;
+    if !is_poplar {
+        return Err(bad("it holds no Poplar mail database".into()));
+    }
+
+    paths.ensure().map_err(|e| Error::Store(e.to_string()))?;
+    let database = paths.database();
+    let kept = set_aside(&database, "before-restore")?;
+    {
+        let mut target = Connection::open(&database).map_err(|e| Error::Backup(e.to_string()))?;
+        let backup = rusqlite::backup::Backup::new(&source, &mut target)
+            .map_err(|e| Error::Backup(e.to_string()))?;
+        backup.step(-1).map_err(|e| Error::Backup(e.to_string()))?;
+    }
+    // Opening applies the migrations a snapshot from an older release needs.
+    Store::open(&database)?;
+    Ok(kept)
+}
+
+/// What the start-up check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Health {
+    Good,
+    /// There is no database yet (a first start).
+    New,
+    /// The database cannot be opened or fails its integrity check.
+    Damaged(String),
+}
+
+/// Opens the database and runs SQLite's quick integrity check on it. Never changes or
+/// deletes anything.
+pub fn check_health(paths: &Paths) -> Health {
+    let database = paths.database();
+    if !database.exists() {
+        return Health::New;
+    }
+    let conn = match Connection::open_with_flags(
+        &database,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    ) {
+        Ok(c) => c,
+        Err(e) => return Health::Damaged(e.to_string()),
+    };
+    match check(&conn) {
+        Ok(()) => Health::Good,
+        Err(detail) => Health::Damaged(detail),
+    }
+}
+
+/// Moves a damaged (or replaced) database and its WAL files aside, returning the new
+/// name of the main file.
+pub fn set_aside(database: &Path, why: &str) -> Result<Option<PathBuf>, Error> {
+    if !database.exists() {
+        return Ok(None);
+    }
+    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+    let aside = database.with_extension(format!("sqlite3.{why}-{stamp}"));
+    let move_error =
+        |e: std::io::Error| Error::Store(format!("could not move the database aside: {e}"));
+    for suffix in ["-wal", "-shm"] {
+        let from = PathBuf::from(format!("{}{suffix}", database.display()));
+        if from.exists() {
+            fs::rename(&from, format!("{}{suffix}", aside.display())).map_err(move_error)?;
+        }
+    }
+    fs::rename(database, &aside).map_err(move_error)?;
+    Ok(Some(aside))
+}
+
+fn check(conn: &Connection) -> Result<(), String> {
+    let result: String = conn
+        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    if result == "ok" {
+        Ok(())
+    } else {
+        Err(format!("the integrity check failed: {result}"))
+    }
+}
