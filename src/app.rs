@@ -7,11 +7,12 @@ use iced::widget::text_editor;
 use iced::{Element, Subscription, Task, Theme};
 
 use crate::accounts::Account;
+use crate::backup;
 use crate::mail::{self, Rendered};
 use crate::paths::Paths;
 use crate::store::{MessageRow, Store, View};
 use crate::sync::Progress;
-use crate::ui::{self, add_account};
+use crate::ui::{self, add_account, backups};
 use crate::worker::{self, Command, Event};
 
 pub const APP_ID: &str = "org.poplar.Poplar";
@@ -61,6 +62,15 @@ pub struct Snapshot {
     pub rows: Vec<MessageRow>,
     pub total: usize,
     pub trash: usize,
+    pub backup: backup::Settings,
+}
+
+/// The database failed to open or its integrity check: what the window offers instead.
+#[derive(Debug, Clone)]
+pub struct Damaged {
+    pub detail: String,
+    /// The newest snapshot in the remembered backup folder, if any.
+    pub latest: Option<backup::Snapshot>,
 }
 
 /// The reading pane.
@@ -90,6 +100,8 @@ pub struct App {
     /// A lasting warning (e.g. passwords cannot be remembered), shown beside the status.
     pub notice: Option<String>,
     pub dialog: Option<add_account::AddAccount>,
+    pub backups: Option<backups::Backups>,
+    pub damaged: Option<Damaged>,
     pub load_error: Option<String>,
 }
 
@@ -127,6 +139,15 @@ pub enum Message {
     AddAccount(add_account::Message),
     /// Nothing to do (e.g. a finished write whose result needs no reaction).
     Done,
+    /// The start-up integrity check finished.
+    Health(Option<Damaged>),
+    /// "Backups" was pressed.
+    OpenBackups,
+    /// The Backups dialog's own messages.
+    Backups(backups::Message),
+    /// "Restore the latest backup" on the damaged-database screen.
+    RestoreLatest,
+    Restored(Result<Option<std::path::PathBuf>, String>),
 }
 
 #[derive(Debug, Clone)]
@@ -148,9 +169,16 @@ impl App {
             status: String::new(),
             notice: None,
             dialog: None,
+            backups: None,
+            damaged: None,
             load_error: None,
         };
-        let task = app.reload();
+        // The list is read at once; the integrity check runs beside it and only speaks up
+        // when something is wrong.
+        let task = Task::batch([
+            app.reload(),
+            Task::perform(check_health(app.paths.clone()), Message::Health),
+        ]);
         (app, task)
     }
 
@@ -203,6 +231,34 @@ impl App {
             }
             Message::AddAccount(message) => self.add_account(message),
             Message::Done => Task::none(),
+            Message::Health(damaged) => {
+                self.damaged = damaged;
+                Task::none()
+            }
+            Message::OpenBackups => {
+                let (dialog, task) = backups::Backups::open(&self.paths);
+                self.backups = Some(dialog);
+                task.map(Message::Backups)
+            }
+            Message::Backups(message) => self.backups_dialog(message),
+            Message::RestoreLatest => {
+                let Some(latest) = self.damaged.as_ref().and_then(|d| d.latest.clone()) else {
+                    return Task::none();
+                };
+                self.status = "Restoring the latest backup…".into();
+                let paths = self.paths.clone();
+                Task::perform(
+                    async move {
+                        tokio::task::spawn_blocking(move || {
+                            backup::restore(&paths, &latest.path).map_err(|e| e.to_string())
+                        })
+                        .await
+                        .map_err(|e| e.to_string())?
+                    },
+                    Message::Restored,
+                )
+            }
+            Message::Restored(result) => self.restored(result),
         }
     }
 
@@ -227,10 +283,72 @@ impl App {
             Ok(snapshot) => {
                 self.snapshot = snapshot;
                 self.load_error = None;
+                Task::none()
             }
-            Err(e) => self.load_error = Some(e),
+            Err(e) => {
+                self.load_error = Some(e);
+                Task::perform(check_health(self.paths.clone()), Message::Health)
+            }
         }
-        Task::none()
+    }
+
+    fn backups_dialog(&mut self, message: backups::Message) -> Task<Message> {
+        let Some(dialog) = &mut self.backups else {
+            return Task::none();
+        };
+        let (task, event) = dialog.update(message, &self.paths);
+        let task = task.map(Message::Backups);
+        let send = |app: &App, command: Command| {
+            if let Some(worker) = &app.worker {
+                worker.send(command);
+            }
+        };
+        match event {
+            None => task,
+            Some(backups::Event::Closed) => {
+                self.backups = None;
+                task
+            }
+            Some(backups::Event::SettingsChanged) => {
+                send(self, Command::BackupSettingsChanged);
+                Task::batch([task, self.reload()])
+            }
+            Some(backups::Event::BackUpNow) => {
+                send(self, Command::BackUpNow);
+                task
+            }
+            Some(backups::Event::Restoring) => {
+                send(self, Command::Cancel(None));
+                task
+            }
+            Some(backups::Event::Restored(kept)) => Task::batch([task, self.restored(Ok(kept))]),
+        }
+    }
+
+    fn restored(&mut self, result: Result<Option<std::path::PathBuf>, String>) -> Task<Message> {
+        match result {
+            Ok(kept) => {
+                self.damaged = None;
+                self.selected = None;
+                self.reader = Reader::Empty;
+                self.status = match kept {
+                    Some(path) => format!(
+                        "Restored from the backup. The database it replaced is kept as {}.",
+                        path.display()
+                    ),
+                    None => "Restored from the backup.".into(),
+                };
+                if let Some(worker) = &self.worker {
+                    worker.send(Command::AccountsChanged);
+                    worker.send(Command::BackupSettingsChanged);
+                }
+                self.reload()
+            }
+            Err(e) => {
+                self.status = format!("The backup could not be restored; nothing was changed: {e}");
+                Task::none()
+            }
+        }
     }
 
     fn select_folder(&mut self, folder: Folder) -> Task<Message> {
@@ -407,6 +525,17 @@ impl App {
                 Task::batch([reopen, self.reload()])
             }
             Event::Idle => Task::none(),
+            Event::BackedUp(result) => {
+                self.status = match &result {
+                    Ok(s) => format!("Backed up to {}.", s.path.display()),
+                    Err(e) => format!("The backup failed: {e}"),
+                };
+                let dialog = match &mut self.backups {
+                    Some(dialog) => dialog.backed_up(&self.paths, &result).map(Message::Backups),
+                    None => Task::none(),
+                };
+                Task::batch([dialog, self.reload()])
+            }
         }
     }
 
@@ -479,9 +608,25 @@ pub fn read_snapshot(paths: &Paths, folder: Folder) -> Result<Snapshot, String> 
             rows: store.list(folder.view(), PAGE, 0)?,
             total: store.count(folder.view())?,
             trash: store.count(View::Trash)?,
+            backup: backup::Settings::load(&store).unwrap_or_default(),
         })
     };
     run().map_err(|e| e.to_string())
+}
+
+/// The integrity check, and what to offer when it fails.
+async fn check_health(paths: Paths) -> Option<Damaged> {
+    tokio::task::spawn_blocking(move || match backup::check_health(&paths) {
+        backup::Health::Good | backup::Health::New => None,
+        backup::Health::Damaged(detail) => Some(Damaged {
+            detail,
+            latest: backup::remembered_folder(&paths)
+                .and_then(|dir| backup::snapshots(&dir).into_iter().next()),
+        }),
+    })
+    .await
+    .ok()
+    .flatten()
 }
 
 async fn open_message(paths: Paths, id: i64) -> Result<Rendered, String> {

@@ -85,6 +85,32 @@ impl Settings {
     }
 }
 
+/// Sets the backup folder and how many snapshots to keep. The folder is also written to a
+/// small file beside the database, so that a damaged database can still be restored from
+/// it.
+pub fn configure(paths: &Paths, dir: &Path, keep: Option<usize>) -> Result<(), Error> {
+    let store = Store::open(&paths.database())?;
+    store.set_setting(DIR_KEY, &dir.to_string_lossy())?;
+    if let Some(keep) = keep {
+        store.set_setting(KEEP_KEY, &keep.max(1).to_string())?;
+    }
+    fs::write(location_file(paths), dir.to_string_lossy().as_bytes()).map_err(|e| Error::Folder {
+        path: paths.data_dir().display().to_string(),
+        detail: e.to_string(),
+    })
+}
+
+/// The backup folder as last configured, read without opening the database.
+pub fn remembered_folder(paths: &Paths) -> Option<PathBuf> {
+    let text = fs::read_to_string(location_file(paths)).ok()?;
+    let text = text.trim();
+    (!text.is_empty()).then(|| PathBuf::from(text))
+}
+
+fn location_file(paths: &Paths) -> PathBuf {
+    paths.data_dir().join("backup-folder.txt")
+}
+
 /// Makes a snapshot of the database in `dir` (the backup folder when None), keeps the
 /// newest `keep` snapshots there, and records the success.
 pub fn back_up(paths: &Paths, dir: Option<&Path>) -> Result<Snapshot, Error> {

@@ -437,18 +437,15 @@ fn backup(
     status: bool,
 ) -> Result<()> {
     use crate::backup;
-    let store = Store::open(&paths.database())?;
     if let Some(dir) = set_folder {
         let dir = std::path::absolute(&dir).unwrap_or(dir);
-        store.set_setting(backup::DIR_KEY, &dir.to_string_lossy())?;
-        if let Some(keep) = keep {
-            store.set_setting(backup::KEEP_KEY, &keep.max(1).to_string())?;
-        }
+        backup::configure(paths, &dir, keep)?;
         println!(
             "Backups go to {} (made daily while Poplar runs).",
             dir.display()
         );
     }
+    let store = Store::open(&paths.database())?;
     let settings = backup::Settings::load(&store)?;
     drop(store);
     if status {

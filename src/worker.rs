@@ -35,6 +35,10 @@ pub enum Command {
     RememberPassword { account: String, password: String },
     /// Accounts were added, changed or removed: read the schedule again.
     AccountsChanged,
+    /// Make a backup now (in the backup folder).
+    BackUpNow,
+    /// The backup folder or its schedule changed.
+    BackupSettingsChanged,
     /// Stop taking commands; fetches under way finish first.
     Shutdown,
 }
@@ -64,6 +68,8 @@ pub enum Event {
         account: String,
         message: i64,
     },
+    /// A backup finished (scheduled or asked for).
+    BackedUp(Result<crate::backup::Snapshot, String>),
     /// No fetch is running any more.
     Idle,
 }
@@ -134,6 +140,9 @@ struct Worker {
     due: HashMap<String, Instant>,
     intervals: HashMap<String, Duration>,
     jitter: std::collections::hash_map::RandomState,
+    /// When the next automatic backup is due, if a backup folder is set.
+    backup_due: Option<Instant>,
+    backups: JoinSet<Result<crate::backup::Snapshot, String>>,
 }
 
 impl Worker {
@@ -151,17 +160,32 @@ impl Worker {
             due: HashMap::new(),
             intervals: HashMap::new(),
             jitter: Default::default(),
+            backup_due: None,
+            backups: JoinSet::new(),
         }
     }
 
     async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command>) {
         if self.schedule == Schedule::Automatic {
             self.reschedule(true).await;
+            self.schedule_backup().await;
         }
         let mut accepting = true;
         loop {
             let next_due = self.due.values().min().copied();
+            let backup_due = self.backup_due;
             tokio::select! {
+                Some(done) = self.backups.join_next() => {
+                    let result = done.unwrap_or_else(|e| Err(e.to_string()));
+                    self.send(Event::BackedUp(result));
+                    if self.schedule == Schedule::Automatic {
+                        self.schedule_backup().await;
+                    }
+                },
+                _ = sleep_until(backup_due), if backup_due.is_some() => {
+                    self.backup_due = None;
+                    self.back_up();
+                },
                 command = commands.recv(), if accepting => match command {
                     None | Some(Command::Shutdown) => accepting = false,
                     Some(command) => self.command(command).await,
@@ -231,6 +255,12 @@ impl Worker {
                     self.reschedule(false).await;
                 }
             }
+            Command::BackUpNow => self.back_up(),
+            Command::BackupSettingsChanged => {
+                if self.schedule == Schedule::Automatic {
+                    self.schedule_backup().await;
+                }
+            }
             Command::Shutdown => {}
         }
     }
@@ -265,6 +295,39 @@ impl Worker {
         if !check_now.is_empty() {
             self.fetch(check_now).await;
         }
+    }
+
+    /// Starts a backup on the blocking pool, unless one is running.
+    fn back_up(&mut self) {
+        if !self.backups.is_empty() {
+            return;
+        }
+        let paths = self.paths.clone();
+        self.backups.spawn_blocking(move || {
+            crate::backup::back_up(&paths, None).map_err(|e| e.to_string())
+        });
+    }
+
+    /// Works out when the next automatic backup is due: a day after the last success, but
+    /// not in the first minutes after start-up, when the first check is running.
+    async fn schedule_backup(&mut self) {
+        let paths = self.paths.clone();
+        let settings = tokio::task::spawn_blocking(move || {
+            Store::open(&paths.database())
+                .ok()
+                .and_then(|store| crate::backup::Settings::load(&store).ok())
+        })
+        .await
+        .ok()
+        .flatten();
+        self.backup_due = settings.filter(|s| s.dir.is_some()).map(|s| {
+            let now = crate::store::now();
+            let wait = match s.last_success {
+                Some(last) => (last + crate::backup::INTERVAL_SECS - now).max(120),
+                None => 120,
+            };
+            Instant::now() + Duration::from_secs(wait as u64)
+        });
     }
 
     /// The interval, give or take a tenth, so that many clients do not all call at once.

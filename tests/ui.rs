@@ -236,3 +236,131 @@ fn a_fetch_shows_its_progress_and_then_its_counts() {
     ui.find("Progress 3").expect("the new mail is listed");
     assert!(ui.find("Stop").is_err());
 }
+
+fn store_some_mail(paths: &Paths, count: usize) {
+    let mut store = Store::open(&paths.database()).unwrap();
+    let account = store
+        .add_account(&AccountSettings {
+            name: "home".into(),
+            host: "pop.example.org".into(),
+            user: "u".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let mut batch: Vec<poplar::store::NewMessage> = (0..count)
+        .map(|n| {
+            poplar::store::NewMessage::from_bytes(
+                Some(format!("u{n}")),
+                format!("From: a{n}@example.org\r\nSubject: Kept safe {n}\r\n\r\nbody\r\n")
+                    .into_bytes(),
+            )
+        })
+        .collect();
+    store.insert_batch(account.id, &mut batch).unwrap();
+}
+
+#[test]
+fn a_damaged_database_offers_the_latest_backup_and_keeps_the_damaged_file() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path().join("data"));
+    paths.ensure().unwrap();
+    store_some_mail(&paths, 3);
+    let backups = dir.path().join("backups");
+    poplar::backup::configure(&paths, &backups, None).unwrap();
+    poplar::backup::back_up(&paths, None).unwrap();
+
+    // Damage the database.
+    let mut bytes = std::fs::read(paths.database()).unwrap();
+    for b in bytes.iter_mut().skip(100).take(5000) {
+        *b = 0x5A;
+    }
+    std::fs::write(paths.database(), &bytes).unwrap();
+
+    let (mut app, boot) = App::new(paths.clone());
+    drive(&runtime, &mut app, boot);
+    assert!(app.damaged.is_some(), "the damage was noticed");
+    let mut ui = simulator(&app);
+    ui.find("Poplar cannot read your mail database").unwrap();
+    ui.click("Restore the latest backup").unwrap();
+    for message in ui.into_messages().collect::<Vec<_>>() {
+        let task = app.update(message);
+        drive(&runtime, &mut app, task);
+    }
+    assert!(app.damaged.is_none());
+    let mut ui = simulator(&app);
+    ui.find("Kept safe 2").expect("the mail is back");
+    // The damaged file was set aside, not deleted.
+    let aside: Vec<_> = std::fs::read_dir(paths.data_dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("before-restore"))
+        .filter(|e| !e.file_name().to_string_lossy().ends_with("-wal"))
+        .filter(|e| !e.file_name().to_string_lossy().ends_with("-shm"))
+        .collect();
+    assert_eq!(aside.len(), 1);
+    assert_eq!(std::fs::read(aside[0].path()).unwrap(), bytes);
+}
+
+#[test]
+fn the_backups_dialog_sets_the_folder_and_backs_up_through_the_worker() {
+    use iced_test::selector::id;
+    use poplar::app::WorkerMessage;
+    use poplar::worker::{self, Event, Schedule};
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _enter = runtime.enter();
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path().join("data"));
+    paths.ensure().unwrap();
+    store_some_mail(&paths, 2);
+    let (mut app, boot) = App::new(paths.clone());
+    drive(&runtime, &mut app, boot);
+    let (handle, mut events) = worker::spawn(paths.clone(), Schedule::OnCommand);
+    let _ = app.update(Message::Worker(WorkerMessage::Ready(handle)));
+
+    let mut ui = simulator(&app);
+    ui.find("Backups are off").expect("the status bar says so");
+    ui.click("Backups").unwrap();
+    for message in ui.into_messages().collect::<Vec<_>>() {
+        let task = app.update(message);
+        drive(&runtime, &mut app, task);
+    }
+    let folder = dir.path().join("usb-stick");
+    let mut ui = simulator(&app);
+    ui.find("No backups in this folder yet.").unwrap();
+    ui.click(id("backup-folder")).unwrap();
+    let _ = ui.typewrite(&folder.display().to_string());
+    ui.click("Save").unwrap();
+    for message in ui.into_messages().collect::<Vec<_>>() {
+        let task = app.update(message);
+        drive(&runtime, &mut app, task);
+    }
+    assert_eq!(
+        poplar::backup::remembered_folder(&paths),
+        Some(folder.clone())
+    );
+
+    let mut ui = simulator(&app);
+    ui.click("Back up now").unwrap();
+    for message in ui.into_messages().collect::<Vec<_>>() {
+        let task = app.update(message);
+        drive(&runtime, &mut app, task);
+    }
+    let result = loop {
+        match runtime.block_on(events.recv()).unwrap() {
+            Event::BackedUp(result) => break result,
+            _ => continue,
+        }
+    };
+    let snapshot = result.clone().expect("the backup succeeded");
+    let task = app.update(Message::Worker(WorkerMessage::Event(Event::BackedUp(
+        result,
+    ))));
+    drive(&runtime, &mut app, task);
+    assert!(snapshot.path.starts_with(&folder));
+    let mut ui = simulator(&app);
+    ui.find("Restore").expect("the new snapshot is listed");
+    ui.find("Backed up just now")
+        .expect("the status bar shows the backup");
+}

@@ -1,6 +1,7 @@
 //! Views: free functions that read the app's state and build widgets. No I/O here.
 
 pub mod add_account;
+pub mod backups;
 
 use iced::font::{self, Font};
 use iced::widget::{
@@ -41,10 +42,45 @@ pub fn main_window(app: &App) -> Element<'_, Message> {
         status_bar(app)
     ];
 
-    match &app.dialog {
-        Some(dialog) => modal(window, dialog.view().map(Message::AddAccount)),
-        None => window.into(),
+    if let Some(damaged) = &app.damaged {
+        return damaged_screen(damaged);
     }
+    match (&app.dialog, &app.backups) {
+        (Some(dialog), _) => modal(window, dialog.view().map(Message::AddAccount)),
+        (None, Some(backups)) => modal(window, backups.view().map(Message::Backups)),
+        (None, None) => window.into(),
+    }
+}
+
+/// Shown instead of the mailbox when the database is damaged: what happened, that nothing
+/// was changed, and the way back.
+fn damaged_screen(damaged: &crate::app::Damaged) -> Element<'_, Message> {
+    let mut content = column![
+        text("Poplar cannot read your mail database").size(24),
+        text(format!("The file is damaged: {}", damaged.detail)),
+        text("Nothing has been changed or deleted. The damaged file stays where it is, so that nothing in it is lost."),
+    ]
+    .spacing(12)
+    .max_width(640);
+    content = match &damaged.latest {
+        Some(latest) => content.push(
+            column![
+                text(format!(
+                    "The newest backup is from {}.",
+                    mail::format_date(latest.made_at)
+                )),
+                button("Restore the latest backup")
+                    .on_press(Message::RestoreLatest)
+                    .style(button::primary),
+                text("The damaged file is kept beside the restored one.").size(13),
+            ]
+            .spacing(8),
+        ),
+        None => content.push(text(
+            "No backup was found. If you have one, restore it with: poplar restore FILE",
+        )),
+    };
+    center(content).padding(40).into()
 }
 
 fn toolbar(app: &App) -> Element<'_, Message> {
@@ -67,6 +103,11 @@ fn toolbar(app: &App) -> Element<'_, Message> {
     bar.push(
         button("Add account")
             .on_press(Message::OpenAddAccount)
+            .style(button::secondary),
+    )
+    .push(
+        button("Backups")
+            .on_press(Message::OpenBackups)
             .style(button::secondary),
     )
     .into()
@@ -284,9 +325,45 @@ fn status_bar(app: &App) -> Element<'_, Message> {
     if let Some(notice) = &app.notice {
         bar = bar.push(text(notice.clone()).size(13).style(text::warning));
     }
-    bar.push(text(count).size(13))
+    bar.push(backup_note(&app.snapshot.backup))
+        .push(text(count).size(13))
         .padding([4, 8])
         .height(Length::Shrink)
+        .into()
+}
+
+/// The last backup, or a warning when there is none for a week (or no folder at all).
+fn backup_note(settings: &crate::backup::Settings) -> Element<'_, Message> {
+    let now = crate::store::now();
+    let note = match (&settings.dir, settings.last_success) {
+        (None, _) => {
+            return button(text("Backups are off").size(13).style(text::warning))
+                .on_press(Message::OpenBackups)
+                .style(button::text)
+                .padding(0)
+                .into();
+        }
+        (Some(_), None) => "No backup yet".to_string(),
+        (Some(_), Some(t)) => {
+            let days = (now - t) / 86_400;
+            let hours = (now - t) / 3600;
+            match (days, hours) {
+                (0, 0) => "Backed up just now".into(),
+                (0, h) => format!("Backed up {h} h ago"),
+                (d, _) => format!("Last backup {d} days ago"),
+            }
+        }
+    };
+    let label = text(note).size(13);
+    let label = if settings.overdue(now) {
+        label.style(text::danger)
+    } else {
+        label
+    };
+    button(label)
+        .on_press(Message::OpenBackups)
+        .style(button::text)
+        .padding(0)
         .into()
 }
 
