@@ -12,7 +12,7 @@ use crate::mail::{self, Rendered};
 use crate::paths::Paths;
 use crate::store::{MessageRow, Store, View};
 use crate::sync::Progress;
-use crate::ui::{self, add_account, backups};
+use crate::ui::{self, add_account, backups, transfer};
 use crate::worker::{self, Command, Event};
 
 pub const APP_ID: &str = "org.poplar.Poplar";
@@ -41,14 +41,17 @@ pub enum Folder {
     #[default]
     AllInboxes,
     Account(i64),
+    /// A local folder (imported or filed mail).
+    Local(i64),
     Trash,
 }
 
 impl Folder {
-    fn view(self) -> View {
+    pub fn view(self) -> View {
         match self {
             Folder::AllInboxes => View::Inbox(None),
             Folder::Account(id) => View::Inbox(Some(id)),
+            Folder::Local(id) => View::Folder(id),
             Folder::Trash => View::Trash,
         }
     }
@@ -63,6 +66,8 @@ pub struct Snapshot {
     pub total: usize,
     pub trash: usize,
     pub backup: backup::Settings,
+    /// Local folders: (id, name).
+    pub folders: Vec<(i64, String)>,
 }
 
 /// The database failed to open or its integrity check: what the window offers instead.
@@ -101,6 +106,7 @@ pub struct App {
     pub notice: Option<String>,
     pub dialog: Option<add_account::AddAccount>,
     pub backups: Option<backups::Backups>,
+    pub transfer: Option<transfer::Transfer>,
     pub damaged: Option<Damaged>,
     pub load_error: Option<String>,
 }
@@ -131,6 +137,8 @@ pub enum Message {
     DownloadRest(i64),
     /// A change to the store finished; the list is read again.
     Changed(Result<(), String>),
+    /// Something finished that only needs saying in the status bar.
+    Status(String),
     /// The background worker said something.
     Worker(WorkerMessage),
     /// "Add account" was pressed.
@@ -145,6 +153,14 @@ pub enum Message {
     OpenBackups,
     /// The Backups dialog's own messages.
     Backups(backups::Message),
+    /// "Import/Export" was pressed.
+    OpenTransfer,
+    /// The Import and export dialog's own messages.
+    Transfer(transfer::Message),
+    /// "Save as .eml…" in the reading pane: ask where.
+    SaveEml(i64),
+    /// Where to save it (None: the dialog was cancelled).
+    SaveEmlTo(i64, Option<std::path::PathBuf>),
     /// "Restore the latest backup" on the damaged-database screen.
     RestoreLatest,
     Restored(Result<Option<std::path::PathBuf>, String>),
@@ -170,6 +186,7 @@ impl App {
             notice: None,
             dialog: None,
             backups: None,
+            transfer: None,
             damaged: None,
             load_error: None,
         };
@@ -214,6 +231,10 @@ impl App {
             Message::RestoreMessage(id) => self.change(id, Change::Restore),
             Message::DeleteForGood(id) => self.change(id, Change::DeleteForGood),
             Message::DownloadRest(id) => self.download_rest(id),
+            Message::Status(status) => {
+                self.status = status;
+                Task::none()
+            }
             Message::Changed(result) => {
                 if let Err(e) = result {
                     self.status = e;
@@ -241,6 +262,69 @@ impl App {
                 task.map(Message::Backups)
             }
             Message::Backups(message) => self.backups_dialog(message),
+            Message::OpenTransfer => {
+                let name = self.folder_name();
+                self.transfer = Some(transfer::Transfer::new(self.folder.view(), name));
+                Task::none()
+            }
+            Message::Transfer(message) => {
+                let Some(dialog) = &mut self.transfer else {
+                    return Task::none();
+                };
+                let (task, event) = dialog.update(message, &self.paths);
+                let task = task.map(Message::Transfer);
+                match event {
+                    None => task,
+                    Some(transfer::Event::Closed) => {
+                        self.transfer = None;
+                        task
+                    }
+                    Some(transfer::Event::Imported) => Task::batch([task, self.reload()]),
+                }
+            }
+            Message::SaveEml(id) => {
+                let name = self
+                    .snapshot
+                    .rows
+                    .iter()
+                    .find(|r| r.id == id)
+                    .map(|r| crate::transfer::eml_name(id, &r.subject))
+                    .unwrap_or_else(|| format!("{id}.eml"));
+                Task::perform(
+                    async move {
+                        rfd::AsyncFileDialog::new()
+                            .set_title("Save the message")
+                            .set_file_name(name)
+                            .save_file()
+                            .await
+                            .map(|h| h.path().to_path_buf())
+                    },
+                    move |path| Message::SaveEmlTo(id, path),
+                )
+            }
+            Message::SaveEmlTo(_, None) => Task::none(),
+            Message::SaveEmlTo(id, Some(path)) => {
+                let paths = self.paths.clone();
+                Task::perform(
+                    async move {
+                        let shown = path.display().to_string();
+                        tokio::task::spawn_blocking(move || {
+                            crate::transfer::export_one(&paths, id, &path)
+                                .map_err(|e| e.to_string())
+                        })
+                        .await
+                        .map_err(|e| e.to_string())
+                        .and_then(|r| r)
+                        .map(|()| shown)
+                    },
+                    |result| {
+                        Message::Status(match result {
+                            Ok(shown) => format!("Saved as {shown}."),
+                            Err(e) => format!("The message could not be saved: {e}"),
+                        })
+                    },
+                )
+            }
             Message::RestoreLatest => {
                 let Some(latest) = self.damaged.as_ref().and_then(|d| d.latest.clone()) else {
                     return Task::none();
@@ -289,6 +373,28 @@ impl App {
                 self.load_error = Some(e);
                 Task::perform(check_health(self.paths.clone()), Message::Health)
             }
+        }
+    }
+
+    /// The name of the folder the list shows.
+    pub fn folder_name(&self) -> String {
+        match self.folder {
+            Folder::AllInboxes => "All inboxes".into(),
+            Folder::Account(id) => self
+                .snapshot
+                .accounts
+                .iter()
+                .find(|a| a.id == id)
+                .map(|a| a.settings.name.clone())
+                .unwrap_or_default(),
+            Folder::Local(id) => self
+                .snapshot
+                .folders
+                .iter()
+                .find(|(f, _)| *f == id)
+                .map(|(_, name)| name.clone())
+                .unwrap_or_default(),
+            Folder::Trash => "Trash".into(),
         }
     }
 
@@ -449,7 +555,7 @@ impl App {
                 .filter(|a| a.id == id)
                 .map(|a| a.settings.name.clone())
                 .collect(),
-            Folder::AllInboxes | Folder::Trash => Vec::new(),
+            Folder::AllInboxes | Folder::Local(_) | Folder::Trash => Vec::new(),
         };
         match &self.worker {
             Some(worker) if worker.send(Command::Fetch(names)) => {
@@ -609,6 +715,7 @@ pub fn read_snapshot(paths: &Paths, folder: Folder) -> Result<Snapshot, String> 
             total: store.count(folder.view())?,
             trash: store.count(View::Trash)?,
             backup: backup::Settings::load(&store).unwrap_or_default(),
+            folders: store.folders()?,
         })
     };
     run().map_err(|e| e.to_string())

@@ -364,3 +364,58 @@ fn the_backups_dialog_sets_the_folder_and_backs_up_through_the_worker() {
     ui.find("Backed up just now")
         .expect("the status bar shows the backup");
 }
+
+#[test]
+fn import_and_export_from_the_window_with_progress() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _enter = runtime.enter();
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path().join("data"));
+    paths.ensure().unwrap();
+    store_some_mail(&paths, 250);
+    let (mut app, boot) = App::new(paths.clone());
+    drive(&runtime, &mut app, boot);
+
+    let mut ui = simulator(&app);
+    ui.click("Import/Export").unwrap();
+    for message in ui.into_messages().collect::<Vec<_>>() {
+        let task = app.update(message);
+        drive(&runtime, &mut app, task);
+    }
+    assert!(app.transfer.is_some());
+    // The system's save dialog is skipped here: the chosen path arrives as it would.
+    let out = dir.path().join("inbox.mbox");
+    let task = app.update(Message::Transfer(poplar::ui::transfer::Message::ExportTo(
+        poplar::transfer::Format::Mbox,
+        Some(out.clone()),
+    )));
+    drive(&runtime, &mut app, task);
+    let mut ui = simulator(&app);
+    ui.find("Exported 250 messages.").unwrap();
+    assert!(out.exists());
+
+    // Import it into a second mailbox, into a local folder that then shows in the sidebar.
+    let other = Paths::at(dir.path().join("other"));
+    other.ensure().unwrap();
+    let (mut app, boot) = App::new(other.clone());
+    drive(&runtime, &mut app, boot);
+    let _ = app.update(Message::OpenTransfer);
+    let task = app.update(Message::Transfer(
+        poplar::ui::transfer::Message::ImportFrom(Some(out.clone())),
+    ));
+    drive(&runtime, &mut app, task);
+    let mut ui = simulator(&app);
+    ui.find("Imported 250 messages into \"Imported\"; 0 were already here and were skipped.")
+        .unwrap();
+    drop(ui);
+    let _ = app.update(Message::Transfer(poplar::ui::transfer::Message::Close));
+    let mut ui = simulator(&app);
+    ui.click("Imported").unwrap();
+    for message in ui.into_messages().collect::<Vec<_>>() {
+        let task = app.update(message);
+        drive(&runtime, &mut app, task);
+    }
+    let mut ui = simulator(&app);
+    ui.find("Kept safe 249")
+        .expect("the imported mail is listed in its folder");
+}

@@ -2,6 +2,7 @@
 
 pub mod add_account;
 pub mod backups;
+pub mod transfer;
 
 use iced::font::{self, Font};
 use iced::widget::{
@@ -45,10 +46,14 @@ pub fn main_window(app: &App) -> Element<'_, Message> {
     if let Some(damaged) = &app.damaged {
         return damaged_screen(damaged);
     }
-    match (&app.dialog, &app.backups) {
-        (Some(dialog), _) => modal(window, dialog.view().map(Message::AddAccount)),
-        (None, Some(backups)) => modal(window, backups.view().map(Message::Backups)),
-        (None, None) => window.into(),
+    if let Some(dialog) = &app.dialog {
+        modal(window, dialog.view().map(Message::AddAccount))
+    } else if let Some(backups) = &app.backups {
+        modal(window, backups.view().map(Message::Backups))
+    } else if let Some(transfer) = &app.transfer {
+        modal(window, transfer.view().map(Message::Transfer))
+    } else {
+        window.into()
     }
 }
 
@@ -106,6 +111,11 @@ fn toolbar(app: &App) -> Element<'_, Message> {
             .style(button::secondary),
     )
     .push(
+        button("Import/Export")
+            .on_press(Message::OpenTransfer)
+            .style(button::secondary),
+    )
+    .push(
         button("Backups")
             .on_press(Message::OpenBackups)
             .style(button::secondary),
@@ -143,6 +153,9 @@ fn sidebar(app: &App) -> Element<'_, Message> {
             unread,
             Folder::Account(account.id),
         ));
+    }
+    for (id, name) in &app.snapshot.folders {
+        list = list.push(entry(name.clone(), 0, Folder::Local(*id)));
     }
     let trash = if app.snapshot.trash > 0 {
         format!("Trash [{}]", app.snapshot.trash)
@@ -273,6 +286,9 @@ fn reader(app: &App) -> Element<'_, Message> {
                 ]
             } else {
                 row![
+                    button("Save as .eml…")
+                        .on_press(Message::SaveEml(*id))
+                        .style(button::secondary),
                     button("Delete")
                         .on_press(Message::TrashMessage(*id))
                         .style(button::secondary)

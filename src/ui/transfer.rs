@@ -1,0 +1,280 @@
+//! The Import and export dialog: the current folder to an mbox file or a folder of .eml
+//! files, and mbox files or folders of .eml files into a local folder, with progress.
+
+use std::path::PathBuf;
+
+use iced::futures::SinkExt;
+use iced::widget::{button, column, container, progress_bar, row, text, text_input};
+use iced::{Element, Fill, Task};
+
+use crate::paths::Paths;
+use crate::store::View;
+use crate::transfer::{self, Format, ImportReport};
+
+#[derive(Debug, Clone)]
+pub struct Transfer {
+    view: View,
+    view_name: String,
+    folder: String,
+    running: bool,
+    done: usize,
+    total: Option<usize>,
+    note: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    /// Export buttons: ask where, with the system's dialog.
+    ChooseExport(Format),
+    /// Import buttons: ask what (a file, or a folder of .eml files).
+    ChooseImport {
+        folder_of_eml: bool,
+    },
+    /// A place was chosen (or the dialog was cancelled).
+    ExportTo(Format, Option<PathBuf>),
+    ImportFrom(Option<PathBuf>),
+    Folder(String),
+    Progress(usize, Option<usize>),
+    Exported(Result<usize, String>),
+    Imported(Result<ImportReport, String>),
+    Close,
+}
+
+#[derive(Debug, Clone)]
+pub enum Event {
+    Closed,
+    /// Mail was imported: the sidebar and list change.
+    Imported,
+}
+
+impl Transfer {
+    pub fn new(view: View, view_name: String) -> Transfer {
+        Transfer {
+            view,
+            view_name,
+            folder: "Imported".into(),
+            running: false,
+            done: 0,
+            total: None,
+            note: None,
+            error: None,
+        }
+    }
+
+    pub fn update(&mut self, message: Message, paths: &Paths) -> (Task<Message>, Option<Event>) {
+        match message {
+            Message::ChooseExport(format) => {
+                let name = self.view_name.clone();
+                return (
+                    Task::perform(
+                        async move {
+                            let dialog = rfd::AsyncFileDialog::new().set_title("Export");
+                            match format {
+                                Format::Mbox => {
+                                    dialog
+                                        .set_file_name(format!("{name}.mbox"))
+                                        .save_file()
+                                        .await
+                                }
+                                Format::Eml => dialog.pick_folder().await,
+                            }
+                            .map(|h| h.path().to_path_buf())
+                        },
+                        move |path| {
+                            // A chosen folder receives a new subfolder for the .eml files.
+                            Message::ExportTo(format, path)
+                        },
+                    ),
+                    None,
+                );
+            }
+            Message::ChooseImport { folder_of_eml } => {
+                return (
+                    Task::perform(
+                        async move {
+                            let dialog = rfd::AsyncFileDialog::new().set_title("Import");
+                            if folder_of_eml {
+                                dialog.pick_folder().await
+                            } else {
+                                dialog
+                                    .add_filter("mbox", &["mbox", "mbx", ""])
+                                    .pick_file()
+                                    .await
+                            }
+                            .map(|h| h.path().to_path_buf())
+                        },
+                        Message::ImportFrom,
+                    ),
+                    None,
+                );
+            }
+            Message::ExportTo(_, None) | Message::ImportFrom(None) => {}
+            Message::ExportTo(format, Some(path)) => {
+                let path = match format {
+                    Format::Mbox => path,
+                    Format::Eml => path.join(format!("{} (eml)", self.view_name)),
+                };
+                self.start();
+                let (paths, view) = (paths.clone(), self.view);
+                return (
+                    Task::run(
+                        iced::stream::channel(64, async move |mut output| {
+                            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+                            let job = tokio::task::spawn_blocking(move || {
+                                transfer::export(&paths, format, view, &path, |done, total| {
+                                    if done % 100 == 0 || done == total {
+                                        let _ = tx.send(Message::Progress(done, Some(total)));
+                                    }
+                                })
+                                .map_err(|e| e.to_string())
+                            });
+                            while let Some(progress) = rx.recv().await {
+                                let _ = output.send(progress).await;
+                            }
+                            let result = job.await.map_err(|e| e.to_string()).and_then(|r| r);
+                            let _ = output.send(Message::Exported(result)).await;
+                        }),
+                        |m| m,
+                    ),
+                    None,
+                );
+            }
+            Message::ImportFrom(Some(path)) => {
+                let folder = self.folder.trim().to_string();
+                if folder.is_empty() {
+                    self.error = Some("Name the folder to import into.".into());
+                    return (Task::none(), None);
+                }
+                self.start();
+                let paths = paths.clone();
+                return (
+                    Task::run(
+                        iced::stream::channel(64, async move |mut output| {
+                            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+                            let job = tokio::task::spawn_blocking(move || {
+                                transfer::import(&paths, &path, &folder, |done| {
+                                    if done % 100 == 0 {
+                                        let _ = tx.send(Message::Progress(done, None));
+                                    }
+                                })
+                                .map_err(|e| e.to_string())
+                            });
+                            while let Some(progress) = rx.recv().await {
+                                let _ = output.send(progress).await;
+                            }
+                            let result = job.await.map_err(|e| e.to_string()).and_then(|r| r);
+                            let _ = output.send(Message::Imported(result)).await;
+                        }),
+                        |m| m,
+                    ),
+                    None,
+                );
+            }
+            Message::Folder(f) => self.folder = f,
+            Message::Progress(done, total) => {
+                self.done = done;
+                self.total = total;
+            }
+            Message::Exported(result) => {
+                self.running = false;
+                match result {
+                    Ok(n) => self.note = Some(format!("Exported {n} messages.")),
+                    Err(e) => self.error = Some(e),
+                }
+            }
+            Message::Imported(result) => {
+                self.running = false;
+                match result {
+                    Ok(report) => {
+                        self.note = Some(format!(
+                            "Imported {} messages into \"{}\"; {} were already here and were skipped.",
+                            report.imported,
+                            self.folder.trim(),
+                            report.duplicates
+                        ));
+                        return (Task::none(), Some(Event::Imported));
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+            }
+            Message::Close => return (Task::none(), Some(Event::Closed)),
+        }
+        (Task::none(), None)
+    }
+
+    fn start(&mut self) {
+        self.running = true;
+        self.done = 0;
+        self.total = None;
+        self.note = None;
+        self.error = None;
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let idle = !self.running;
+        let mut content = column![
+            text("Import and export").size(22),
+            text(format!("Export \"{}\", byte for byte:", self.view_name)),
+            row![
+                button("As an mbox file…")
+                    .on_press_maybe(idle.then_some(Message::ChooseExport(Format::Mbox)))
+                    .style(button::secondary),
+                button("As .eml files…")
+                    .on_press_maybe(idle.then_some(Message::ChooseExport(Format::Eml)))
+                    .style(button::secondary),
+            ]
+            .spacing(8),
+            text("Import mail from Thunderbird, Becky!, Sylpheed and others into a local folder:"),
+            row![
+                text("Folder").width(70),
+                text_input("Imported", &self.folder)
+                    .on_input(Message::Folder)
+                    .padding(6),
+            ]
+            .spacing(8)
+            .align_y(iced::Center),
+            row![
+                button("An mbox file…")
+                    .on_press_maybe(idle.then_some(Message::ChooseImport {
+                        folder_of_eml: false
+                    }))
+                    .style(button::secondary),
+                button("A folder of .eml files…")
+                    .on_press_maybe(idle.then_some(Message::ChooseImport {
+                        folder_of_eml: true
+                    }))
+                    .style(button::secondary),
+            ]
+            .spacing(8),
+        ]
+        .spacing(12);
+        if self.running {
+            let line = match self.total {
+                Some(total) => format!("{} of {total} messages…", self.done),
+                None => format!("{} messages read…", self.done),
+            };
+            content = content.push(text(line));
+            if let Some(total) = self.total.filter(|t| *t > 0) {
+                content = content.push(progress_bar(0.0..=total as f32, self.done as f32));
+            }
+        }
+        if let Some(note) = &self.note {
+            content = content.push(text(note.clone()).style(text::success));
+        }
+        if let Some(error) = &self.error {
+            content = content.push(text(error.clone()).style(text::danger));
+        }
+        content = content.push(row![
+            iced::widget::space().width(Fill),
+            button("Close")
+                .on_press_maybe(idle.then_some(Message::Close))
+                .style(button::secondary)
+        ]);
+        container(content)
+            .padding(20)
+            .width(560)
+            .style(container::rounded_box)
+            .into()
+    }
+}
