@@ -224,8 +224,20 @@ pub fn restore(paths: &Paths, snapshot: &Path) -> Result<Option<PathBuf>, Error>
             .map_err(|e| Error::Backup(e.to_string()))?;
         backup.step(-1).map_err(|e| Error::Backup(e.to_string()))?;
     }
-    // Opening applies the migrations a snapshot from an older release needs.
-    Store::open(&database)?;
+        // Opening applies the migrations a snapshot from an older release needs.
+    let store = Store::open(&database)?;
+    // The snapshot itself is a backup of what is now here: the restored database's own
+    // record predates it.
+    let made_at = snapshot
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_prefix(PREFIX)?.strip_suffix(SUFFIX))
+        .and_then(|stamp| chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M%S").ok())
+        .map(|t| t.and_utc().timestamp());
+    if let Some(made_at) = made_at {
+        let last = Settings::load(&store)?.last_success.unwrap_or(0);
+        store.set_setting(LAST_KEY, &last.max(made_at).to_string())?;
+    }
     Ok(kept)
 }
 

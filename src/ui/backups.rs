@@ -292,9 +292,11 @@ impl Backups {
                 .style(button::secondary)
         ]);
 
+                // A fixed height keeps the buttons in place while notes come and go.
         container(content)
             .padding(20)
             .width(620)
+            .height(560)
             .style(container::rounded_box)
             .into()
     }
