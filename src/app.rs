@@ -308,13 +308,11 @@ impl App {
                 Task::perform(
                     async move {
                         let shown = path.display().to_string();
-                        tokio::task::spawn_blocking(move || {
+                        crate::ui::blocking(move || {
                             crate::transfer::export_one(&paths, id, &path)
                                 .map_err(|e| e.to_string())
                         })
                         .await
-                        .map_err(|e| e.to_string())
-                        .and_then(|r| r)
                         .map(|()| shown)
                     },
                     |result| {
@@ -333,11 +331,10 @@ impl App {
                 let paths = self.paths.clone();
                 Task::perform(
                     async move {
-                        tokio::task::spawn_blocking(move || {
+                        crate::ui::blocking(move || {
                             backup::restore(&paths, &latest.path).map_err(|e| e.to_string())
                         })
                         .await
-                        .map_err(|e| e.to_string())?
                     },
                     Message::Restored,
                 )
@@ -698,9 +695,7 @@ fn worker_stream(paths: &Paths) -> impl iced::futures::Stream<Item = WorkerMessa
 
 /// Reads what the sidebar and the list show; blocking work runs on tokio's blocking pool.
 pub async fn load_snapshot(paths: Paths, folder: Folder) -> Result<Snapshot, String> {
-    tokio::task::spawn_blocking(move || read_snapshot(&paths, folder))
-        .await
-        .map_err(|e| e.to_string())?
+    crate::ui::blocking(move || read_snapshot(&paths, folder)).await
 }
 
 /// The blocking half of [`load_snapshot`].
@@ -737,13 +732,12 @@ async fn check_health(paths: Paths) -> Option<Damaged> {
 }
 
 async fn open_message(paths: Paths, id: i64) -> Result<Rendered, String> {
-    tokio::task::spawn_blocking(move || {
+    crate::ui::blocking(move || {
         let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
         let raw = store.raw_message(id).map_err(|e| e.to_string())?;
         Ok(mail::render(&raw))
     })
     .await
-    .map_err(|e| e.to_string())?
 }
 
 /// A change the reading pane asks for.
@@ -755,7 +749,7 @@ enum Change {
 }
 
 async fn apply_change(paths: Paths, id: i64, change: Change) -> Result<(), String> {
-    tokio::task::spawn_blocking(move || {
+    crate::ui::blocking(move || {
         let mut store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
         match change {
             Change::Trash => store.trash(&[id]),
@@ -765,14 +759,12 @@ async fn apply_change(paths: Paths, id: i64, change: Change) -> Result<(), Strin
         .map_err(|e| e.to_string())
     })
     .await
-    .map_err(|e| e.to_string())?
 }
 
 async fn mark_read(paths: Paths, id: i64) -> Result<(), String> {
-    tokio::task::spawn_blocking(move || {
+    crate::ui::blocking(move || {
         let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
         store.set_read(id, true).map_err(|e| e.to_string())
     })
     .await
-    .map_err(|e| e.to_string())?
 }

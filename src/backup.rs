@@ -224,7 +224,7 @@ pub fn restore(paths: &Paths, snapshot: &Path) -> Result<Option<PathBuf>, Error>
             .map_err(|e| Error::Backup(e.to_string()))?;
         backup.step(-1).map_err(|e| Error::Backup(e.to_string()))?;
     }
-        // Opening applies the migrations a snapshot from an older release needs.
+    // Opening applies the migrations a snapshot from an older release needs.
     let store = Store::open(&database)?;
     // The snapshot itself is a backup of what is now here: the restored database's own
     // record predates it.

@@ -117,7 +117,7 @@ pub enum AccountCommand {
         #[arg(long)]
         json: bool,
     },
-        /// Store a new password for an account in the system keyring (read from standard input)
+    /// Store a new password for an account in the system keyring (read from standard input)
     Password { name: String },
     /// Connect and log in, and show what the server offers; changes nothing
     Test {
@@ -221,7 +221,7 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
     match command {
         Command::Account(AccountCommand::Add(add)) => account_add(paths, add),
         Command::Account(AccountCommand::List { json }) => account_list(paths, json),
-                Command::Account(AccountCommand::Password { name }) => {
+        Command::Account(AccountCommand::Password { name }) => {
             Store::open(&paths.database())?.account(&name)?;
             let password = read_password_line()?;
             secrets::set_password(&name, &password)?;

@@ -160,28 +160,14 @@ impl Store {
     // ----- accounts -----
 
     pub fn add_account(&self, s: &Settings) -> Result<Account> {
-        let now = now();
+        let mut values = account_values(s);
+        values.push(now().into());
         let result = self.conn.execute(
-            "INSERT INTO accounts (name, email, host, port, security, username, keep, ca_file, created_at, auth, size_limit,
-                                   check_on_startup, check_every_minutes, delete_on_server_when_deleted, include_in_get_all)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            params![
-                s.name,
-                s.email,
-                s.host,
-                s.port,
-                s.security.as_str(),
-                s.user,
-                s.keep.to_string(),
-                s.ca_file.as_ref().map(|p| p.to_string_lossy().into_owned()),
-                now,
-                s.auth.as_str(),
-                s.size_limit.map(|n| n as i64),
-                s.check_on_startup,
-                s.check_every_minutes,
-                s.delete_on_server_when_deleted,
-                s.include_in_get_all,
-            ],
+            &format!(
+                "INSERT INTO accounts ({ACCOUNT_COLUMNS}, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+            ),
+            rusqlite::params_from_iter(values),
         );
         match result {
             Ok(_) => Ok(Account {
@@ -199,29 +185,17 @@ impl Store {
 
     /// Changes an account's settings. A new name must not clash with another account's.
     pub fn update_account(&self, id: i64, s: &Settings) -> Result<()> {
+        let assignments = ACCOUNT_COLUMNS
+            .split(", ")
+            .enumerate()
+            .map(|(i, column)| format!("{column} = ?{}", i + 1))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut values = account_values(s);
+        values.push(id.into());
         let result = self.conn.execute(
-            "UPDATE accounts SET name = ?2, email = ?3, host = ?4, port = ?5, security = ?6,
-                    username = ?7, keep = ?8, ca_file = ?9, auth = ?10, size_limit = ?11,
-                    check_on_startup = ?12, check_every_minutes = ?13,
-                    delete_on_server_when_deleted = ?14, include_in_get_all = ?15
-             WHERE id = ?1 AND removed_at IS NULL",
-            params![
-                id,
-                s.name,
-                s.email,
-                s.host,
-                s.port,
-                s.security.as_str(),
-                s.user,
-                s.keep.to_string(),
-                s.ca_file.as_ref().map(|p| p.to_string_lossy().into_owned()),
-                s.auth.as_str(),
-                s.size_limit.map(|n| n as i64),
-                s.check_on_startup,
-                s.check_every_minutes,
-                s.delete_on_server_when_deleted,
-                s.include_in_get_all,
-            ],
+            &format!("UPDATE accounts SET {assignments} WHERE id = ?15 AND removed_at IS NULL"),
+            rusqlite::params_from_iter(values),
         );
         match result {
             Ok(0) => Err(Error::NoSuchAccount(s.name.clone())),
@@ -764,6 +738,34 @@ fn write_body(tx: &rusqlite::Transaction<'_>, id: i64, body: &mut Body) -> Resul
         std::io::copy(file, &mut blob).map_err(|e| Error::Io(e.to_string()))?;
     }
     Ok(())
+}
+
+/// The account columns written from `Settings`, in the order of [`account_values`].
+const ACCOUNT_COLUMNS: &str = "name, email, host, port, security, username, keep, ca_file, auth, \
+     size_limit, check_on_startup, check_every_minutes, delete_on_server_when_deleted, \
+     include_in_get_all";
+
+fn account_values(s: &Settings) -> Vec<rusqlite::types::Value> {
+    use rusqlite::types::Value;
+    vec![
+        s.name.clone().into(),
+        s.email.clone().into(),
+        s.host.clone().into(),
+        i64::from(s.port).into(),
+        s.security.as_str().to_string().into(),
+        s.user.clone().into(),
+        s.keep.to_string().into(),
+        s.ca_file
+            .as_ref()
+            .map_or(Value::Null, |p| p.to_string_lossy().into_owned().into()),
+        s.auth.as_str().to_string().into(),
+        s.size_limit.map_or(Value::Null, |n| (n as i64).into()),
+        s.check_on_startup.into(),
+        s.check_every_minutes
+            .map_or(Value::Null, |n| i64::from(n).into()),
+        s.delete_on_server_when_deleted.into(),
+        s.include_in_get_all.into(),
+    ]
 }
 
 fn account_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Account>> {

@@ -303,7 +303,7 @@ impl AddAccount {
 }
 
 async fn save(paths: Paths, settings: Settings, password: String) -> Result<Saved, String> {
-    tokio::task::spawn_blocking(move || {
+    crate::ui::blocking(move || {
         paths.ensure().map_err(|e| e.to_string())?;
         let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
         if store.account(&settings.name).is_ok() {
@@ -323,5 +323,4 @@ async fn save(paths: Paths, settings: Settings, password: String) -> Result<Save
         })
     })
     .await
-    .map_err(|e| e.to_string())?
 }

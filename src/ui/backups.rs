@@ -137,12 +137,11 @@ impl Backups {
                 return (
                     Task::perform(
                         async move {
-                            tokio::task::spawn_blocking(move || {
+                            crate::ui::blocking(move || {
                                 backup::configure(&paths, &dir, Some(keep))
                                     .map_err(|e| e.to_string())
                             })
                             .await
-                            .map_err(|e| e.to_string())?
                         },
                         Message::Saved,
                     ),
@@ -177,11 +176,10 @@ impl Backups {
                 return (
                     Task::perform(
                         async move {
-                            tokio::task::spawn_blocking(move || {
+                            crate::ui::blocking(move || {
                                 backup::restore(&paths, &path).map_err(|e| e.to_string())
                             })
                             .await
-                            .map_err(|e| e.to_string())?
                         },
                         Message::Restored,
                     ),
@@ -292,7 +290,7 @@ impl Backups {
                 .style(button::secondary)
         ]);
 
-                // A fixed height keeps the buttons in place while notes come and go.
+        // A fixed height keeps the buttons in place while notes come and go.
         container(content)
             .padding(20)
             .width(620)
@@ -303,7 +301,7 @@ impl Backups {
 }
 
 async fn load(paths: Paths) -> Result<(backup::Settings, Vec<Snapshot>), String> {
-    tokio::task::spawn_blocking(move || {
+    crate::ui::blocking(move || {
         let store = crate::store::Store::open(&paths.database()).map_err(|e| e.to_string())?;
         let settings = backup::Settings::load(&store).map_err(|e| e.to_string())?;
         let snapshots = settings
@@ -314,5 +312,4 @@ async fn load(paths: Paths) -> Result<(backup::Settings, Vec<Snapshot>), String>
         Ok((settings, snapshots))
     })
     .await
-    .map_err(|e| e.to_string())?
 }

@@ -412,3 +412,13 @@ fn human_size(bytes: usize) -> String {
         b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
     }
 }
+
+/// Runs blocking work (the database, files) on tokio's blocking pool, off the UI thread;
+/// a failure becomes text the window can show.
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| e.to_string())?
+}

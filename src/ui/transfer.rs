@@ -117,28 +117,14 @@ impl Transfer {
                 };
                 self.start();
                 let (paths, view) = (paths.clone(), self.view);
-                return (
-                    Task::run(
-                        iced::stream::channel(64, async move |mut output| {
-                            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-                            let job = tokio::task::spawn_blocking(move || {
-                                transfer::export(&paths, format, view, &path, |done, total| {
-                                    if done % 100 == 0 || done == total {
-                                        let _ = tx.send(Message::Progress(done, Some(total)));
-                                    }
-                                })
-                                .map_err(|e| e.to_string())
-                            });
-                            while let Some(progress) = rx.recv().await {
-                                let _ = output.send(progress).await;
-                            }
-                            let result = job.await.map_err(|e| e.to_string()).and_then(|r| r);
-                            let _ = output.send(Message::Exported(result)).await;
-                        }),
-                        |m| m,
-                    ),
-                    None,
-                );
+                let job = move |progress: Progress| {
+                    transfer::export(&paths, format, view, &path, |done, total| {
+                        if done % 100 == 0 || done == total {
+                            progress(done, Some(total));
+                        }
+                    })
+                };
+                return (with_progress(job, Message::Exported), None);
             }
             Message::ImportFrom(Some(path)) => {
                 let folder = self.folder.trim().to_string();
@@ -148,28 +134,14 @@ impl Transfer {
                 }
                 self.start();
                 let paths = paths.clone();
-                return (
-                    Task::run(
-                        iced::stream::channel(64, async move |mut output| {
-                            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-                            let job = tokio::task::spawn_blocking(move || {
-                                transfer::import(&paths, &path, &folder, |done| {
-                                    if done % 100 == 0 {
-                                        let _ = tx.send(Message::Progress(done, None));
-                                    }
-                                })
-                                .map_err(|e| e.to_string())
-                            });
-                            while let Some(progress) = rx.recv().await {
-                                let _ = output.send(progress).await;
-                            }
-                            let result = job.await.map_err(|e| e.to_string()).and_then(|r| r);
-                            let _ = output.send(Message::Imported(result)).await;
-                        }),
-                        |m| m,
-                    ),
-                    None,
-                );
+                let job = move |progress: Progress| {
+                    transfer::import(&paths, &path, &folder, |done| {
+                        if done % 100 == 0 {
+                            progress(done, None);
+                        }
+                    })
+                };
+                return (with_progress(job, Message::Imported), None);
             }
             Message::Folder(f) => self.folder = f,
             Message::Progress(done, total) => {
@@ -277,4 +249,34 @@ impl Transfer {
             .style(container::rounded_box)
             .into()
     }
+}
+
+/// Reports progress from the blocking job: (done, total if known).
+type Progress = Box<dyn Fn(usize, Option<usize>) + Send>;
+
+/// Runs a blocking job on tokio's blocking pool, turning its progress reports into
+/// `Message::Progress` and its result into `done(result)`.
+fn with_progress<T, E>(
+    job: impl FnOnce(Progress) -> Result<T, E> + Send + 'static,
+    done: fn(Result<T, String>) -> Message,
+) -> Task<Message>
+where
+    T: Send + 'static,
+    E: std::fmt::Display,
+{
+    Task::run(
+        iced::stream::channel(64, async move |mut output| {
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            let report: Progress = Box::new(move |n, total| {
+                let _ = tx.send(Message::Progress(n, total));
+            });
+            let job = tokio::task::spawn_blocking(move || job(report).map_err(|e| e.to_string()));
+            while let Some(progress) = rx.recv().await {
+                let _ = output.send(progress).await;
+            }
+            let result = job.await.map_err(|e| e.to_string()).and_then(|r| r);
+            let _ = output.send(done(result)).await;
+        }),
+        |message| message,
+    )
 }
