@@ -195,3 +195,39 @@ async fn ctrl_c_stops_poplar_fetch_cleanly() {
     assert!(err.contains("cancelled"), "{err}");
     assert_eq!(server.mailbox().len(), 2, "nothing deleted on the server");
 }
+
+#[tokio::test]
+async fn download_the_rest_through_the_worker() {
+    let mut big = b"From: big@example.org\r\nSubject: Big\r\n\r\n".to_vec();
+    for i in 0..200 {
+        big.extend_from_slice(format!("line {i} of a long message body\r\n").as_bytes());
+    }
+    let server = FakeServer::start(vec![big.clone()], Options::default(), |_, _| None).await;
+    let (_dir, paths) = setup(&server, |s| {
+        s.keep = Keep::Forever;
+        s.size_limit = Some(1000);
+    });
+    let (handle, mut events) = worker::spawn(paths.clone(), Schedule::OnCommand);
+    handle.send(Command::RememberPassword {
+        account: "work".into(),
+        password: fake::PASSWORD.into(),
+    });
+    handle.send(Command::Fetch(vec![]));
+    until_idle(&mut events).await;
+    let store = Store::open(&paths.database()).unwrap();
+    let id = store.list_messages(None, 1, 0).unwrap()[0].id;
+    assert!(store.message_origin(id).unwrap().2, "stored partially");
+
+    handle.send(Command::DownloadRest {
+        account: "work".into(),
+        message: id,
+    });
+    let seen = until_idle(&mut events).await;
+    assert!(
+        seen.iter()
+            .any(|e| matches!(e, Event::Completed { message, .. } if *message == id)),
+        "{seen:?}"
+    );
+    assert_eq!(store.raw_message(id).unwrap(), big);
+    assert!(!store.message_origin(id).unwrap().2);
+}
