@@ -10,15 +10,13 @@ use crate::accounts::Account;
 use crate::backup;
 use crate::mail::{self, Rendered};
 use crate::paths::Paths;
-use crate::store::{MessageRow, Store, View};
+use crate::store::{Store, View};
 use crate::sync::Progress;
-use crate::ui::{self, add_account, backups, transfer};
+use crate::ui::{self, add_account, backups, message_list, transfer};
 use crate::worker::{self, Command, Event};
+use iced::keyboard;
 
 pub const APP_ID: &str = "org.poplar.Poplar";
-
-/// How many rows of the list are read at once.
-pub const PAGE: usize = 500;
 
 /// Opens the window and runs until it is closed.
 pub fn run(paths: Paths) -> iced::Result {
@@ -62,8 +60,6 @@ impl Folder {
 pub struct Snapshot {
     pub accounts: Vec<Account>,
     pub unread: HashMap<i64, usize>,
-    pub rows: Vec<MessageRow>,
-    pub total: usize,
     pub trash: usize,
     pub backup: backup::Settings,
     /// Local folders: (id, name).
@@ -109,6 +105,12 @@ pub struct App {
     pub transfer: Option<transfer::Transfer>,
     pub damaged: Option<Damaged>,
     pub load_error: Option<String>,
+    pub list: message_list::MessageList,
+    /// What is typed in the search box; empty shows the whole folder.
+    pub search: String,
+    /// Counts searches, so that only the answer to the newest one is shown.
+    search_generation: u64,
+    modifiers: keyboard::Modifiers,
 }
 
 #[derive(Debug, Clone)]
@@ -139,6 +141,17 @@ pub enum Message {
     Changed(Result<(), String>),
     /// Something finished that only needs saying in the status bar.
     Status(String),
+    /// The message list's own messages.
+    List(message_list::Message),
+    /// The ids of the list (a folder, or a search in it) were read; the number says
+    /// which search they answer.
+    Ids(u64, Result<Vec<i64>, String>),
+    /// The search box changed.
+    Search(String),
+    /// The search box has been still for a moment: search now, if it is still this one.
+    SearchDue(u64),
+    /// A key nobody else used (shortcuts).
+    Key(keyboard::Event),
     /// The background worker said something.
     Worker(WorkerMessage),
     /// "Add account" was pressed.
@@ -189,6 +202,10 @@ impl App {
             transfer: None,
             damaged: None,
             load_error: None,
+            list: message_list::MessageList::default(),
+            search: String::new(),
+            search_generation: 0,
+            modifiers: keyboard::Modifiers::default(),
         };
         // The list is read at once; the integrity check runs beside it and only speaks up
         // when something is wrong.
@@ -235,6 +252,47 @@ impl App {
                 self.status = status;
                 Task::none()
             }
+            Message::List(message) => {
+                let (task, event) = self.list.update(message, self.modifiers, &self.paths);
+                let task = task.map(Message::List);
+                match event {
+                    Some(message_list::Event::Open(id)) => {
+                        Task::batch([task, self.select_message(id)])
+                    }
+                    Some(message_list::Event::Resort) => Task::batch([task, self.load_ids()]),
+                    None => task,
+                }
+            }
+            Message::Ids(generation, result) => {
+                if generation != self.search_generation {
+                    return Task::none();
+                }
+                match result {
+                    Ok(ids) => self.list.set_ids(ids, &self.paths).map(Message::List),
+                    Err(e) => {
+                        self.load_error = Some(e);
+                        Task::none()
+                    }
+                }
+            }
+            Message::Search(text) => {
+                self.search = text;
+                self.search_generation += 1;
+                let generation = self.search_generation;
+                // Results follow typing, but only once it pauses for a moment.
+                Task::perform(
+                    async { tokio::time::sleep(std::time::Duration::from_millis(200)).await },
+                    move |()| Message::SearchDue(generation),
+                )
+            }
+            Message::SearchDue(generation) => {
+                if generation == self.search_generation {
+                    self.load_ids()
+                } else {
+                    Task::none()
+                }
+            }
+            Message::Key(event) => self.key(event),
             Message::Changed(result) => {
                 if let Err(e) = result {
                     self.status = e;
@@ -284,10 +342,8 @@ impl App {
             }
             Message::SaveEml(id) => {
                 let name = self
-                    .snapshot
-                    .rows
-                    .iter()
-                    .find(|r| r.id == id)
+                    .list
+                    .row(id)
                     .map(|r| crate::transfer::eml_name(id, &r.subject))
                     .unwrap_or_else(|| format!("{id}.eml"));
                 Task::perform(
@@ -348,15 +404,90 @@ impl App {
     }
 
     pub fn subscription(&self) -> Subscription<Message> {
-        Subscription::run_with(self.paths.clone(), worker_stream).map(Message::Worker)
+        Subscription::batch([
+            Subscription::run_with(self.paths.clone(), worker_stream).map(Message::Worker),
+            keyboard::listen().map(Message::Key),
+        ])
     }
 
-    /// Reads the sidebar and the first page of the current folder off the UI thread.
+    /// Reads the sidebar and the list of the current folder off the UI thread.
     pub fn reload(&self) -> Task<Message> {
+        Task::batch([
+            Task::perform(load_snapshot(self.paths.clone()), Message::Loaded),
+            self.load_ids(),
+        ])
+    }
+
+    /// Reads the ids the list shows: the folder, or what the search finds in it.
+    fn load_ids(&self) -> Task<Message> {
+        let paths = self.paths.clone();
+        let view = self.folder.view();
+        let sort = self.list.sort;
+        let search = self.search.trim().to_string();
+        let generation = self.search_generation;
         Task::perform(
-            load_snapshot(self.paths.clone(), self.folder),
-            Message::Loaded,
+            ui::blocking(move || {
+                let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
+                if search.is_empty() {
+                    store.ids(view, sort)
+                } else {
+                    store.search(view, &search, sort)
+                }
+                .map_err(|e| e.to_string())
+            }),
+            move |ids| Message::Ids(generation, ids),
         )
+    }
+
+    /// Keyboard shortcuts (keys a focused text field did not take).
+    fn key(&mut self, event: keyboard::Event) -> Task<Message> {
+        use keyboard::key::{Key, Named};
+        let keyboard::Event::KeyPressed { key, modifiers, .. } = event else {
+            if let keyboard::Event::ModifiersChanged(modifiers) = event {
+                self.modifiers = modifiers;
+            }
+            return Task::none();
+        };
+        if self.dialog.is_some() || self.backups.is_some() || self.transfer.is_some() {
+            return Task::none();
+        }
+        let step = |app: &mut App, delta: isize| {
+            let (task, event) = app.list.step(delta, modifiers.shift());
+            let task = task.map(Message::List);
+            match event {
+                Some(message_list::Event::Open(id)) => Task::batch([task, app.select_message(id)]),
+                _ => task,
+            }
+        };
+        match key.as_ref() {
+            Key::Named(Named::ArrowDown) => step(self, 1),
+            Key::Named(Named::ArrowUp) => step(self, -1),
+            Key::Character("j") if !modifiers.command() => step(self, 1),
+            Key::Character("k") if !modifiers.command() => step(self, -1),
+            Key::Named(Named::PageDown) => step(self, 20),
+            Key::Named(Named::PageUp) => step(self, -20),
+            Key::Named(Named::Delete) if self.folder != Folder::Trash => {
+                let ids = self.list.selection();
+                self.change_many(ids, Change::Trash)
+            }
+            Key::Named(Named::Space) => {
+                if let Reader::Loaded { body, .. } = &mut self.reader {
+                    let lines = if modifiers.shift() { -15 } else { 15 };
+                    body.perform(text_editor::Action::Scroll { lines });
+                }
+                Task::none()
+            }
+            Key::Named(Named::F5) => self.get_mail(),
+            Key::Character("f") if modifiers.command() => {
+                iced::widget::operation::focus(ui::SEARCH_ID)
+            }
+            Key::Named(Named::Escape) if !self.search.is_empty() => {
+                self.search.clear();
+                self.search_generation += 1;
+                self.load_ids()
+            }
+            _ => Task::none(),
+        }
     }
 
     fn loaded(&mut self, result: Result<Snapshot, String>) -> Task<Message> {
@@ -476,7 +607,7 @@ impl App {
             Ok(message) => {
                 let body = text_editor::Content::with_text(&message.body);
                 self.reader = Reader::Loaded { id, message, body };
-                if let Some(row) = self.snapshot.rows.iter_mut().find(|r| r.id == id)
+                if let Some(row) = self.list.row_mut(id)
                     && !row.read
                 {
                     row.read = true;
@@ -508,24 +639,29 @@ impl App {
     }
 
     fn change(&mut self, id: i64, change: Change) -> Task<Message> {
-        if self.selected == Some(id) {
+        self.change_many(vec![id], change)
+    }
+
+    fn change_many(&mut self, ids: Vec<i64>, change: Change) -> Task<Message> {
+        if ids.is_empty() {
+            return Task::none();
+        }
+        if self.selected.is_some_and(|s| ids.contains(&s)) {
             self.selected = None;
             self.reader = Reader::Empty;
         }
-        self.snapshot.rows.retain(|r| r.id != id);
-        Task::perform(
-            apply_change(self.paths.clone(), id, change),
-            Message::Changed,
-        )
+        let list = self.list.remove(&ids, &self.paths).map(Message::List);
+        Task::batch([
+            list,
+            Task::perform(
+                apply_change(self.paths.clone(), ids, change),
+                Message::Changed,
+            ),
+        ])
     }
 
     fn download_rest(&mut self, id: i64) -> Task<Message> {
-        let account = self
-            .snapshot
-            .rows
-            .iter()
-            .find(|r| r.id == id)
-            .map(|r| r.account.clone());
+        let account = self.list.row(id).map(|r| r.account.clone());
         match (account, &self.worker) {
             (Some(account), Some(worker)) => {
                 worker.send(Command::DownloadRest {
@@ -627,7 +763,7 @@ impl App {
                 };
                 Task::batch([reopen, self.reload()])
             }
-            Event::Idle => Task::none(),
+            Event::Idle | Event::Indexed(_) => Task::none(),
             Event::BackedUp(result) => {
                 self.status = match &result {
                     Ok(s) => format!("Backed up to {}.", s.path.display()),
@@ -694,20 +830,18 @@ fn worker_stream(paths: &Paths) -> impl iced::futures::Stream<Item = WorkerMessa
 }
 
 /// Reads what the sidebar and the list show; blocking work runs on tokio's blocking pool.
-pub async fn load_snapshot(paths: Paths, folder: Folder) -> Result<Snapshot, String> {
-    crate::ui::blocking(move || read_snapshot(&paths, folder)).await
+pub async fn load_snapshot(paths: Paths) -> Result<Snapshot, String> {
+    crate::ui::blocking(move || read_snapshot(&paths)).await
 }
 
 /// The blocking half of [`load_snapshot`].
-pub fn read_snapshot(paths: &Paths, folder: Folder) -> Result<Snapshot, String> {
+pub fn read_snapshot(paths: &Paths) -> Result<Snapshot, String> {
     paths.ensure().map_err(|e| e.to_string())?;
     let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
     let run = || -> Result<Snapshot, crate::store::Error> {
         Ok(Snapshot {
             accounts: store.accounts()?,
             unread: store.unread_counts()?.into_iter().collect(),
-            rows: store.list(folder.view(), PAGE, 0)?,
-            total: store.count(folder.view())?,
             trash: store.count(View::Trash)?,
             backup: backup::Settings::load(&store).unwrap_or_default(),
             folders: store.folders()?,
@@ -748,13 +882,13 @@ enum Change {
     DeleteForGood,
 }
 
-async fn apply_change(paths: Paths, id: i64, change: Change) -> Result<(), String> {
+async fn apply_change(paths: Paths, ids: Vec<i64>, change: Change) -> Result<(), String> {
     crate::ui::blocking(move || {
         let mut store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
         match change {
-            Change::Trash => store.trash(&[id]),
-            Change::Restore => store.restore(&[id]),
-            Change::DeleteForGood => store.delete_for_good(&[id]),
+            Change::Trash => store.trash(&ids),
+            Change::Restore => store.restore(&ids),
+            Change::DeleteForGood => store.delete_for_good(&ids),
         }
         .map_err(|e| e.to_string())
     })

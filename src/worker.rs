@@ -37,6 +37,8 @@ pub enum Command {
     AccountsChanged,
     /// Make a backup now (in the backup folder).
     BackUpNow,
+    /// Index new messages for search (after an import, say).
+    IndexNow,
     /// The backup folder or its schedule changed.
     BackupSettingsChanged,
     /// Stop taking commands; fetches under way finish first.
@@ -70,6 +72,8 @@ pub enum Event {
     },
     /// A backup finished (scheduled or asked for).
     BackedUp(Result<crate::backup::Snapshot, String>),
+    /// Background indexing for search caught up: how many messages it indexed.
+    Indexed(usize),
     /// No fetch is running any more.
     Idle,
 }
@@ -143,6 +147,9 @@ struct Worker {
     /// When the next automatic backup is due, if a backup folder is set.
     backup_due: Option<Instant>,
     backups: JoinSet<Result<crate::backup::Snapshot, String>>,
+    indexing: JoinSet<usize>,
+    /// More was stored while indexing ran: index again when it is done.
+    index_again: bool,
 }
 
 impl Worker {
@@ -162,6 +169,8 @@ impl Worker {
             jitter: Default::default(),
             backup_due: None,
             backups: JoinSet::new(),
+            indexing: JoinSet::new(),
+            index_again: false,
         }
     }
 
@@ -169,12 +178,22 @@ impl Worker {
         if self.schedule == Schedule::Automatic {
             self.reschedule(true).await;
             self.schedule_backup().await;
+            self.index();
         }
         let mut accepting = true;
         loop {
             let next_due = self.due.values().min().copied();
             let backup_due = self.backup_due;
             tokio::select! {
+                                Some(done) = self.indexing.join_next() => {
+                    let count = done.unwrap_or(0);
+                    if count > 0 {
+                        self.send(Event::Indexed(count));
+                    }
+                    if std::mem::take(&mut self.index_again) {
+                        self.index();
+                    }
+                },
                 Some(done) = self.backups.join_next() => {
                     let result = done.unwrap_or_else(|e| Err(e.to_string()));
                     self.send(Event::BackedUp(result));
@@ -195,6 +214,8 @@ impl Worker {
                         Ok((id, ())) => *id,
                         Err(e) => e.id(),
                     };
+                                        // Whatever the job stored is indexed for search in the background.
+                    self.index();
                     if let Some(name) = self.tasks.remove(&id) {
                         self.busy.remove(&name);
                         self.aborts.remove(&name);
@@ -256,6 +277,7 @@ impl Worker {
                 }
             }
             Command::BackUpNow => self.back_up(),
+            Command::IndexNow => self.index(),
             Command::BackupSettingsChanged => {
                 if self.schedule == Schedule::Automatic {
                     self.schedule_backup().await;
@@ -295,6 +317,26 @@ impl Worker {
         if !check_now.is_empty() {
             self.fetch(check_now).await;
         }
+    }
+
+    /// Indexes what is not indexed yet, in batches on the blocking pool, so that neither a
+    /// fetch nor the window ever waits for it.
+    fn index(&mut self) {
+        if !self.indexing.is_empty() {
+            self.index_again = true;
+            return;
+        }
+        let database = self.paths.database();
+        self.indexing.spawn_blocking(move || {
+            let Ok(mut store) = Store::open(&database) else {
+                return 0;
+            };
+            let mut total = 0;
+            while let Ok(n @ 1..) = store.index_pending(500) {
+                total += n;
+            }
+            total
+        });
     }
 
     /// Starts a backup on the blocking pool, unless one is running.

@@ -10,6 +10,7 @@ use poplar::accounts::{Keep, Security, Settings as AccountSettings};
 use poplar::app::{App, Message, Reader};
 use poplar::paths::Paths;
 use poplar::store::Store;
+use poplar::ui::message_list;
 
 /// Runs a task to completion and feeds what it produces back into `update`, as the
 /// runtime would.
@@ -90,7 +91,7 @@ fn lists_fetched_mail_and_opens_a_message_when_clicked() {
     assert!(
         messages
             .iter()
-            .any(|m| matches!(m, Message::SelectMessage(_))),
+            .any(|m| matches!(m, Message::List(message_list::Message::Clicked(_)))),
         "{messages:?}"
     );
     for message in messages {
@@ -418,4 +419,201 @@ fn import_and_export_from_the_window_with_progress() {
     let mut ui = simulator(&app);
     ui.find("Kept safe 249")
         .expect("the imported mail is listed in its folder");
+}
+
+fn feed(ui: Simulator<'_, Message>) -> Vec<Message> {
+    ui.into_messages().collect()
+}
+
+fn apply(runtime: &tokio::runtime::Runtime, app: &mut App, messages: Vec<Message>) {
+    for message in messages {
+        let task = app.update(message);
+        drive(runtime, app, task);
+    }
+}
+
+fn press(runtime: &tokio::runtime::Runtime, app: &mut App, key: iced::keyboard::Key, shift: bool) {
+    use iced::keyboard::{Event, Location, Modifiers};
+    let modifiers = if shift {
+        Modifiers::SHIFT
+    } else {
+        Modifiers::default()
+    };
+    let event = Event::KeyPressed {
+        key: key.clone(),
+        modified_key: key.clone(),
+        physical_key: iced::keyboard::key::Physical::Unidentified(
+            iced::keyboard::key::NativeCode::Unidentified,
+        ),
+        location: Location::Standard,
+        modifiers,
+        text: None,
+        repeat: false,
+    };
+    apply(
+        runtime,
+        app,
+        vec![
+            Message::Key(Event::ModifiersChanged(modifiers)),
+            Message::Key(event),
+        ],
+    );
+}
+
+#[test]
+fn sort_search_keyboard_and_multi_select() {
+    use iced::keyboard::Key;
+    use iced::keyboard::key::Named;
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path());
+    paths.ensure().unwrap();
+    {
+        let mut store = Store::open(&paths.database()).unwrap();
+        let account = store
+            .add_account(&AccountSettings {
+                name: "home".into(),
+                host: "pop.example.org".into(),
+                user: "u".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        let mails = [
+            (
+                "Bob <bob@example.org>",
+                "Apples",
+                "2025-03-01",
+                "fruit for the office",
+            ),
+            (
+                "Carol <carol@example.org>",
+                "Bananas",
+                "2025-03-02",
+                "more fruit",
+            ),
+            (
+                "Dave <dave@example.org>",
+                "Cherries",
+                "2025-03-03",
+                "quarterly report draft",
+            ),
+        ];
+        let mut batch: Vec<poplar::store::NewMessage> = mails
+            .iter()
+            .enumerate()
+            .map(|(i, (from, subject, day, body))| {
+                poplar::store::NewMessage::from_bytes(
+                    Some(format!("u{i}")),
+                    format!("From: {from}\r\nSubject: {subject}\r\nDate: {day}T10:00:00Z\r\n\r\n{body}\r\n")
+                        .replace("T10:00:00Z", "")
+                        .replace("Date: 2025-03-0", "Date: Mon, 0")
+                        .replace("\r\n\r\n", " Mar 2025 10:00:00 +0000\r\n\r\n")
+                        .into_bytes(),
+                )
+            })
+            .collect();
+        batch.push(poplar::store::NewMessage::from_bytes(
+            Some("jp".into()),
+            common::japanese_message(),
+        ));
+        store.insert_batch(account.id, &mut batch).unwrap();
+        while store.index_pending(100).unwrap() > 0 {}
+    }
+    let (mut app, boot) = App::new(paths.clone());
+    drive(&runtime, &mut app, boot);
+    let order = |app: &App| -> Vec<String> {
+        let mut ui = simulator(app);
+        let mut found: Vec<(f32, String)> = ["Apples", "Bananas", "Cherries", "会議の件"]
+            .iter()
+            .filter_map(|s| ui.find(*s).ok().map(|t| (t.bounds().y, s.to_string())))
+            .collect();
+        found.sort_by(|a, b| a.0.total_cmp(&b.0));
+        found.into_iter().map(|(_, s)| s).collect()
+    };
+    assert_eq!(
+        order(&app),
+        ["会議の件", "Cherries", "Bananas", "Apples"],
+        "newest first"
+    );
+
+    // Sort by subject, then the other way round.
+    let mut ui = simulator(&app);
+    ui.click("Subject").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    assert_eq!(order(&app), ["Apples", "Bananas", "Cherries", "会議の件"]);
+    let mut ui = simulator(&app);
+    ui.click("Subject ▲").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    assert_eq!(order(&app), ["会議の件", "Cherries", "Bananas", "Apples"]);
+
+    // Keyboard: down opens the first, then the next.
+    press(&runtime, &mut app, Key::Named(Named::ArrowDown), false);
+    assert!(matches!(&app.reader, Reader::Loaded { message, .. } if message.subject == "会議の件"));
+    press(&runtime, &mut app, Key::Character("j".into()), false);
+    assert!(matches!(&app.reader, Reader::Loaded { message, .. } if message.subject == "Cherries"));
+    press(&runtime, &mut app, Key::Character("k".into()), false);
+    assert!(matches!(&app.reader, Reader::Loaded { message, .. } if message.subject == "会議の件"));
+
+    // Shift+Down selects two; Delete moves both to the Trash.
+    press(&runtime, &mut app, Key::Named(Named::ArrowDown), true);
+    assert_eq!(app.list.selection().len(), 2);
+    press(&runtime, &mut app, Key::Named(Named::Delete), false);
+    assert_eq!(order(&app), ["Bananas", "Apples"]);
+    assert_eq!(
+        Store::open(&paths.database())
+            .unwrap()
+            .count(poplar::store::View::Trash)
+            .unwrap(),
+        2
+    );
+
+    // Ctrl+click adds to the selection.
+    apply(
+        &runtime,
+        &mut app,
+        vec![Message::Key(iced::keyboard::Event::ModifiersChanged(
+            iced::keyboard::Modifiers::CTRL,
+        ))],
+    );
+    let mut ui = simulator(&app);
+    ui.click("Bananas").unwrap();
+    ui.click("Apples").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    assert_eq!(app.list.selection().len(), 2);
+
+    // Search, Latin and Japanese (the Japanese message is in the Trash now: search there).
+    apply(
+        &runtime,
+        &mut app,
+        vec![Message::Key(iced::keyboard::Event::ModifiersChanged(
+            iced::keyboard::Modifiers::default(),
+        ))],
+    );
+    apply(&runtime, &mut app, vec![Message::Search("fruit".into())]);
+    assert_eq!(order(&app), ["Bananas", "Apples"]);
+    apply(&runtime, &mut app, vec![Message::Search("office".into())]);
+    assert_eq!(order(&app), ["Apples"]);
+    apply(
+        &runtime,
+        &mut app,
+        vec![
+            Message::SelectFolder(poplar::app::Folder::Trash),
+            Message::Search("会議".into()),
+        ],
+    );
+    assert_eq!(order(&app), ["会議の件"]);
+    apply(
+        &runtime,
+        &mut app,
+        vec![Message::Search("明日の会議".into())],
+    );
+    assert_eq!(order(&app), ["会議の件"]);
+    apply(&runtime, &mut app, vec![Message::Search("議会".into())]);
+    assert!(order(&app).is_empty());
+    let mut ui = simulator(&app);
+    ui.find("Nothing found.").unwrap();
 }

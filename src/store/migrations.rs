@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_message_bodies.sql"),
     include_str!("../../migrations/0005_folders_settings.sql"),
     include_str!("../../migrations/0006_digest.sql"),
+    include_str!("../../migrations/0007_search_and_sorting.sql"),
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<()> {
@@ -33,7 +34,14 @@ pub fn apply(conn: &mut Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", false)?;
     let result = (|| -> Result<()> {
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = conn.transaction()?;
+            // IMMEDIATE takes the write lock up front (waiting for it with the busy
+            // timeout), so two connections opening a new database at once apply each
+            // migration exactly once instead of one failing.
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if current > index as i64 {
+                continue;
+            }
             tx.execute_batch(sql)?;
             let violations: i64 =
                 tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
@@ -103,5 +111,23 @@ mod tests {
         assert!(account.settings.check_on_startup);
         assert_eq!(store.list_messages(None, 10, 0).unwrap()[0].subject, "Hi");
         assert!(store.known_uidls(1).unwrap().contains("u-7"));
+    }
+
+    #[test]
+    fn two_connections_opening_a_new_database_at_once_both_succeed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("race.db");
+        for _ in 0..20 {
+            let _ = std::fs::remove_file(&path);
+            let handles: Vec<_> = (0..4)
+                .map(|_| {
+                    let path = path.clone();
+                    std::thread::spawn(move || crate::store::Store::open(&path).map(drop))
+                })
+                .collect();
+            for h in handles {
+                h.join().unwrap().unwrap();
+            }
+        }
     }
 }

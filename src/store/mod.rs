@@ -57,6 +57,49 @@ pub enum View {
     /// A local folder.
     Folder(i64),
     Trash,
+    /// Everything that is not in the Trash (for searching all mail).
+    All,
+}
+
+/// The order of the message list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SortKey {
+    #[default]
+    Date,
+    From,
+    Subject,
+    Size,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Sort {
+    pub key: SortKey,
+    pub ascending: bool,
+}
+
+impl Default for Sort {
+    /// Newest first.
+    fn default() -> Self {
+        Sort {
+            key: SortKey::Date,
+            ascending: false,
+        }
+    }
+}
+
+impl Sort {
+    fn order_by(self) -> &'static str {
+        match (self.key, self.ascending) {
+            (SortKey::Date, false) => "m.date DESC, m.id DESC",
+            (SortKey::Date, true) => "m.date ASC, m.id ASC",
+            (SortKey::From, false) => "m.from_addr COLLATE NOCASE DESC, m.id DESC",
+            (SortKey::From, true) => "m.from_addr COLLATE NOCASE ASC, m.id ASC",
+            (SortKey::Subject, false) => "m.subject COLLATE NOCASE DESC, m.id DESC",
+            (SortKey::Subject, true) => "m.subject COLLATE NOCASE ASC, m.id ASC",
+            (SortKey::Size, false) => "m.size DESC, m.id DESC",
+            (SortKey::Size, true) => "m.size ASC, m.id ASC",
+        }
+    }
 }
 
 impl View {
@@ -70,6 +113,7 @@ impl View {
             ),
             View::Folder(folder) => ("m.trashed_at IS NULL AND m.folder_id = ?1", Some(folder)),
             View::Trash => ("m.trashed_at IS NOT NULL AND ?1 IS NULL", None),
+            View::All => ("m.trashed_at IS NULL AND ?1 IS NULL", None),
         }
     }
 }
@@ -144,9 +188,25 @@ impl Store {
             .map_err(open_error)?;
         // synchronous=FULL: a commit is on disk (WAL fsynced) before it returns, which is
         // what allows a DELE to follow it.
+        // Switching a new database to WAL needs it to itself, and SQLite does not wait for
+        // that with the busy timeout: when another connection is opening the same new
+        // database at this moment, try again shortly.
+        let mut attempts = 0;
+        loop {
+            match conn.execute_batch("PRAGMA journal_mode = WAL;") {
+                Ok(()) => break,
+                Err(e)
+                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                        && attempts < 200 =>
+                {
+                    attempts += 1;
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Err(e) => return Err(open_error(e)),
+            }
+        }
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = FULL;
+            "PRAGMA synchronous = FULL;
              PRAGMA foreign_keys = ON;",
         )
         .map_err(open_error)?;
@@ -581,9 +641,10 @@ impl Store {
     ) -> Result<()> {
         let len = body.len();
         let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM message_search WHERE rowid = ?1", [id])?;
         let changed = tx.execute(
             "UPDATE messages SET size = ?2, from_addr = ?3, to_addr = ?4, subject = ?5,
-                                 partial = 0, server_size = NULL, digest = ?6
+                                 partial = 0, server_size = NULL, digest = ?6, indexed = 0
              WHERE id = ?1",
             params![
                 id,
@@ -651,6 +712,71 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The ids of a view's messages in the given order: the whole list, so that any part
+    /// of it can be shown at once (a few bytes per message, also at 100,000).
+    pub fn ids(&self, view: View, sort: Sort) -> Result<Vec<i64>> {
+        let (condition, param) = view.condition();
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT m.id FROM messages m WHERE {condition} ORDER BY {}",
+            sort.order_by()
+        ))?;
+        let rows = stmt.query_map(params![param], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The ids of a view's messages that match a search, in the given order.
+    pub fn search(&self, view: View, input: &str, sort: Sort) -> Result<Vec<i64>> {
+        let Some(query) = crate::search::fts_query(input) else {
+            return self.ids(view, sort);
+        };
+        let (condition, param) = view.condition();
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT m.id FROM message_search s JOIN messages m ON m.id = s.rowid
+             WHERE message_search MATCH ?2 AND {condition}
+             ORDER BY {}",
+            sort.order_by()
+        ))?;
+        let rows = stmt.query_map(params![param, query], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The list rows of these messages (in no particular order).
+    pub fn rows(&self, ids: &[i64]) -> Result<Vec<MessageRow>> {
+        let mut out = Vec::with_capacity(ids.len());
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.id, COALESCE(a.name, ''), m.uidl, m.from_addr, m.subject, m.date, m.size,
+                    m.read, m.partial
+             FROM messages m LEFT JOIN accounts a ON a.id = m.account_id
+             WHERE m.id = ?1",
+        )?;
+        for id in ids {
+            if let Some(row) = stmt
+                .query_row([id], |r| {
+                    Ok(MessageRow {
+                        id: r.get(0)?,
+                        account: r.get(1)?,
+                        uidl: r.get(2)?,
+                        from: r.get(3)?,
+                        subject: r.get(4)?,
+                        date: r.get(5)?,
+                        size: r.get::<_, i64>(6)? as u64,
+                        read: r.get(7)?,
+                        partial: r.get(8)?,
+                    })
+                })
+                .optional()?
+            {
+                out.push(row);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Indexes up to `limit` messages for search; returns how many it did.
+    pub fn index_pending(&mut self, limit: usize) -> Result<usize> {
+        Ok(crate::search::index_pending(&mut self.conn, limit)?)
     }
 
     pub fn count_messages(&self, account_id: Option<i64>) -> Result<usize> {

@@ -2,6 +2,7 @@
 
 pub mod add_account;
 pub mod backups;
+pub mod message_list;
 pub mod transfer;
 
 use iced::font::{self, Font};
@@ -19,8 +20,8 @@ const BOLD: Font = Font {
     ..Font::DEFAULT
 };
 
-/// The height of one row of the message list; fixed so that rows can be windowed.
-pub const ROW_HEIGHT: f32 = 30.0;
+/// The search box's id (Ctrl+F focuses it).
+pub const SEARCH_ID: &str = "search";
 
 pub fn main_window(app: &App) -> Element<'_, Message> {
     let body = row![
@@ -97,7 +98,7 @@ fn toolbar(app: &App) -> Element<'_, Message> {
     })
     .on_press_maybe((!fetching).then_some(Message::GetMail))
     .style(button::primary);
-    let mut bar = row![get_mail].spacing(8).padding(8);
+    let mut bar = row![get_mail].spacing(8).padding(8).align_y(iced::Center);
     if fetching {
         bar = bar.push(
             button("Stop")
@@ -119,6 +120,14 @@ fn toolbar(app: &App) -> Element<'_, Message> {
         button("Backups")
             .on_press(Message::OpenBackups)
             .style(button::secondary),
+    )
+    .push(iced::widget::space().width(Fill))
+    .push(
+        iced::widget::text_input("Search (Ctrl+F)", &app.search)
+            .id(SEARCH_ID)
+            .on_input(Message::Search)
+            .padding(6)
+            .width(280),
     )
     .into()
 }
@@ -174,7 +183,7 @@ fn message_list(app: &App) -> Element<'_, Message> {
         .padding(20)
         .into();
     }
-    if app.snapshot.accounts.is_empty() && app.snapshot.rows.is_empty() {
+    if app.snapshot.accounts.is_empty() && app.list.is_empty() && app.snapshot.folders.is_empty() {
         return center(
             column![
                 text("Welcome to Poplar").size(22),
@@ -188,52 +197,15 @@ fn message_list(app: &App) -> Element<'_, Message> {
         )
         .into();
     }
-    if app.snapshot.rows.is_empty() {
-        return center(text(
-            "No messages here. Press \"Get mail\" to check for new mail.",
-        ))
-        .padding(20)
-        .into();
-    }
-    let rows = app.snapshot.rows.iter().map(|r| {
-        // Each cell clips its own text, so a long subject never runs into the date.
-        let cell = |value: String, width: Length| {
-            let t = text(value).wrapping(text::Wrapping::None);
-            container(if r.read { t } else { t.font(BOLD) })
-                .width(width)
-                .clip(true)
+    if app.list.is_empty() {
+        let note = if app.search.trim().is_empty() {
+            "No messages here. Press \"Get mail\" to check for new mail."
+        } else {
+            "Nothing found."
         };
-        let line = row![
-            cell(mail::display_name(&r.from).to_string(), FillPortion(2)),
-            cell(r.subject.clone(), FillPortion(5)),
-            cell(mail::format_date(r.date), Length::Fixed(160.0)),
-        ]
-        .spacing(8)
-        .align_y(iced::Center);
-        button(line)
-            .width(Fill)
-            .height(ROW_HEIGHT)
-            .padding([4, 8])
-            .on_press(Message::SelectMessage(r.id))
-            .style(if app.selected == Some(r.id) {
-                button::primary
-            } else {
-                button::text
-            })
-            .into()
-    });
-    let mut list = Column::with_children(rows).width(Fill);
-    if app.snapshot.total > app.snapshot.rows.len() {
-        list = list.push(
-            container(text(format!(
-                "Showing the newest {} of {} messages.",
-                app.snapshot.rows.len(),
-                app.snapshot.total
-            )))
-            .padding(8),
-        );
+        return center(text(note)).padding(20).into();
     }
-    scrollable(list).height(Fill).width(Fill).into()
+    app.list.view().map(Message::List)
 }
 
 fn reader(app: &App) -> Element<'_, Message> {
@@ -296,7 +268,7 @@ fn reader(app: &App) -> Element<'_, Message> {
             }
             .spacing(8);
             let mut pane = column![row![container(headers).width(Fill), actions].padding(12)];
-            if let Some(row) = app.snapshot.rows.iter().find(|r| r.id == *id && r.partial) {
+            if let Some(row) = app.list.row(*id).filter(|r| r.partial) {
                 let note = format!(
                     "Only the headers of this message were downloaded ({} on the server).",
                     human_size(row.size as usize)
@@ -336,7 +308,7 @@ fn reader(app: &App) -> Element<'_, Message> {
 }
 
 fn status_bar(app: &App) -> Element<'_, Message> {
-    let count = format!("{} messages", app.snapshot.total);
+    let count = format!("{} messages", app.list.len());
     let mut bar = row![text(app.status.clone()).size(13).width(Fill)].spacing(12);
     if let Some(notice) = &app.notice {
         bar = bar.push(text(notice.clone()).size(13).style(text::warning));

@@ -1,0 +1,211 @@
+//! Full-text search with SQLite FTS5. Japanese has no spaces between words, and FTS5's
+//! tokenizers either see a whole run of kana and kanji as one word (unicode61) or need
+//! three characters (trigram), so two-character words such as 会議 would never be found.
+//! Text is therefore prepared before it is indexed: every run of CJK characters becomes
+//! its overlapping bigrams (会議の件 → 会議 議の の件), plus the run's last character
+//! alone, so that a one-character query can match as a prefix. Queries are prepared the
+//! same way and matched as phrases, so 明日の会議 finds exactly that sequence.
+
+use rusqlite::{Connection, params};
+
+use crate::mail;
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF   // Hiragana, Katakana
+        | 0x3400..=0x4DBF // CJK Extension A
+        | 0x4E00..=0x9FFF // CJK Unified Ideographs
+        | 0xF900..=0xFAFF // CJK Compatibility Ideographs
+        | 0xFF66..=0xFF9F // Halfwidth Katakana
+        | 0x31F0..=0x31FF // Katakana Phonetic Extensions
+        | 0xAC00..=0xD7AF // Hangul syllables
+        | 0x20000..=0x2FFFF)
+}
+
+/// Text as it goes into the index.
+pub fn index_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut run: Vec<char> = Vec::new();
+    let flush = |run: &mut Vec<char>, out: &mut String| {
+        if run.is_empty() {
+            return;
+        }
+        out.push(' ');
+        for pair in run.windows(2) {
+            out.push(pair[0]);
+            out.push(pair[1]);
+            out.push(' ');
+        }
+        out.push(*run.last().expect("not empty"));
+        out.push(' ');
+        run.clear();
+    };
+    for c in text.chars() {
+        if is_cjk(c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// An FTS5 query for what the user typed: every term must match; the last one may be
+/// unfinished (a prefix), since results follow typing.
+pub fn fts_query(input: &str) -> Option<String> {
+    let terms: Vec<&str> = input.split_whitespace().collect();
+    let mut parts = Vec::new();
+    for (i, term) in terms.iter().enumerate() {
+        let last = i + 1 == terms.len();
+        let mut pieces = Vec::new();
+        let mut run: Vec<char> = Vec::new();
+        let mut word = String::new();
+        let flush_word = |word: &mut String, pieces: &mut Vec<String>, prefix: bool| {
+            let cleaned: String = word.chars().filter(|c| c.is_alphanumeric()).collect();
+            if !cleaned.is_empty() {
+                pieces.push(format!("\"{cleaned}\"{}", if prefix { "*" } else { "" }));
+            }
+            word.clear();
+        };
+        let flush_run = |run: &mut Vec<char>, pieces: &mut Vec<String>| {
+            match run.len() {
+                0 => {}
+                1 => pieces.push(format!("\"{}\"*", run[0])),
+                _ => {
+                    let bigrams: Vec<String> = run.windows(2).map(|p| p.iter().collect()).collect();
+                    pieces.push(format!("\"{}\"", bigrams.join(" ")));
+                }
+            }
+            run.clear();
+        };
+        for c in term.chars() {
+            if is_cjk(c) {
+                flush_word(&mut word, &mut pieces, false);
+                run.push(c);
+            } else if c.is_alphanumeric() {
+                flush_run(&mut run, &mut pieces);
+                word.push(c);
+            } else {
+                flush_run(&mut run, &mut pieces);
+                flush_word(&mut word, &mut pieces, false);
+            }
+        }
+        flush_run(&mut run, &mut pieces);
+        flush_word(&mut word, &mut pieces, last);
+        parts.extend(pieces);
+    }
+    (!parts.is_empty()).then(|| parts.join(" AND "))
+}
+
+/// Indexes up to `limit` messages that are not indexed yet; returns how many it did.
+/// Runs in the background after fetches and imports, never in the way of either.
+pub fn index_pending(conn: &mut Connection, limit: usize) -> rusqlite::Result<usize> {
+    let pending: Vec<i64> = {
+        let mut stmt =
+            conn.prepare_cached("SELECT id FROM messages WHERE indexed = 0 ORDER BY id LIMIT ?1")?;
+        let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    let tx = conn.transaction()?;
+    {
+        let mut raw = tx.prepare_cached("SELECT raw FROM message_bodies WHERE message_id = ?1")?;
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO message_search (rowid, subject, sender, recipients, body)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        let mut done = tx.prepare_cached("UPDATE messages SET indexed = 1 WHERE id = ?1")?;
+        for id in &pending {
+            let bytes: Vec<u8> = raw.query_row([id], |r| r.get(0)).unwrap_or_default();
+            let m = mail::render(&bytes);
+            insert.execute(params![
+                id,
+                index_text(&m.subject),
+                index_text(&m.from),
+                index_text(&format!("{} {}", m.to, m.cc)),
+                index_text(&m.body),
+            ])?;
+            done.execute([id])?;
+        }
+    }
+    tx.commit()?;
+    Ok(pending.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn japanese_runs_become_bigrams() {
+        assert_eq!(index_text("会議の件").trim(), "会議 議の の件 件");
+        assert_eq!(
+            index_text("Re: 明日の会議 (meeting)"),
+            "Re:  明日 日の の会 会議 議  (meeting)"
+        );
+        assert_eq!(index_text("plain text"), "plain text");
+    }
+
+    #[test]
+    fn queries_are_phrases_and_prefixes() {
+        assert_eq!(fts_query("会議").as_deref(), Some("\"会議\""));
+        assert_eq!(
+            fts_query("明日の会議").as_deref(),
+            Some("\"明日 日の の会 会議\"")
+        );
+        assert_eq!(fts_query("会").as_deref(), Some("\"会\"*"));
+        assert_eq!(
+            fts_query("quarterly rep").as_deref(),
+            Some("\"quarterly\" AND \"rep\"*")
+        );
+        assert_eq!(
+            fts_query("AT&T \"x").as_deref(),
+            Some("\"AT\" AND \"T\" AND \"x\"*")
+        );
+        assert_eq!(fts_query("   ").as_deref(), None);
+        assert_eq!(fts_query("\"*()").as_deref(), None);
+    }
+
+    #[test]
+    fn fts_finds_two_character_words_inside_sentences() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE VIRTUAL TABLE t USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');",
+        )
+        .unwrap();
+        let docs = [
+            "お疲れ様です。明日の会議は十時からです。",
+            "会社の忘年会について",
+            "Quarterly report attached",
+        ];
+        for (i, d) in docs.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO t (rowid, body) VALUES (?1, ?2)",
+                params![i as i64, index_text(d)],
+            )
+            .unwrap();
+        }
+        let find = |q: &str| -> Vec<i64> {
+            let query = fts_query(q).unwrap();
+            let mut stmt = conn
+                .prepare("SELECT rowid FROM t WHERE t MATCH ?1 ORDER BY rowid")
+                .unwrap();
+            stmt.query_map([query], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        assert_eq!(find("会議"), [0]);
+        assert_eq!(find("明日の会議"), [0]);
+        assert_eq!(find("会"), [0, 1], "one character matches anywhere");
+        assert_eq!(find("会社"), [1]);
+        assert_eq!(find("議会"), Vec::<i64>::new(), "order matters");
+        assert_eq!(find("report"), [2]);
+        assert_eq!(find("quart"), [2], "the last term is a prefix");
+        let _ = &mut conn;
+    }
+}
