@@ -153,8 +153,11 @@ pub struct MessageRow {
     /// Seconds since the epoch.
     pub date: i64,
     pub size: u64,
-    pub read: bool,
+        pub read: bool,
     pub partial: bool,
+    pub flagged: bool,
+    /// Attachments found when the message was indexed (0 until then).
+    pub attachments: u32,
 }
 
 /// A connection to the store. The worker holds one for writing; readers open their own.
@@ -691,8 +694,8 @@ impl Store {
     pub fn list(&self, view: View, limit: usize, offset: usize) -> Result<Vec<MessageRow>> {
         let (condition, param) = view.condition();
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT m.id, COALESCE(a.name, ''), m.uidl, m.from_addr, m.subject, m.date, m.size,
-                    m.read, m.partial
+                        "SELECT m.id, COALESCE(a.name, ''), m.uidl, m.from_addr, m.subject, m.date, m.size,
+                    m.read, m.partial, m.flagged, m.attachments
              FROM messages m LEFT JOIN accounts a ON a.id = m.account_id
              WHERE {condition}
              ORDER BY m.date DESC, m.id DESC
@@ -707,10 +710,13 @@ impl Store {
                 subject: r.get(4)?,
                 date: r.get(5)?,
                 size: r.get::<_, i64>(6)? as u64,
-                read: r.get(7)?,
-                partial: r.get(8)?,
-            })
-        })?;
+                                    read: r.get(7)?,
+                    partial: r.get(8)?,
+                    flagged: r.get(9)?,
+                    attachments: r.get(10)?,
+                })
+            },
+        )?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -746,8 +752,8 @@ impl Store {
     pub fn rows(&self, ids: &[i64]) -> Result<Vec<MessageRow>> {
         let mut out = Vec::with_capacity(ids.len());
         let mut stmt = self.conn.prepare_cached(
-            "SELECT m.id, COALESCE(a.name, ''), m.uidl, m.from_addr, m.subject, m.date, m.size,
-                    m.read, m.partial
+                        "SELECT m.id, COALESCE(a.name, ''), m.uidl, m.from_addr, m.subject, m.date, m.size,
+                    m.read, m.partial, m.flagged, m.attachments
              FROM messages m LEFT JOIN accounts a ON a.id = m.account_id
              WHERE m.id = ?1",
         )?;
@@ -762,8 +768,10 @@ impl Store {
                         subject: r.get(4)?,
                         date: r.get(5)?,
                         size: r.get::<_, i64>(6)? as u64,
-                        read: r.get(7)?,
+                                                read: r.get(7)?,
                         partial: r.get(8)?,
+                        flagged: r.get(9)?,
+                        attachments: r.get(10)?,
                     })
                 })
                 .optional()?
@@ -830,6 +838,29 @@ impl Store {
             )
             .optional()?
             .ok_or(Error::NoSuchMessage(id))
+    }
+
+        /// Flags or unflags messages.
+    pub fn set_flagged(&mut self, ids: &[i64], flagged: bool) -> Result<()> {
+        self.set_column(ids, "flagged", flagged)
+    }
+
+    /// Marks messages read or unread.
+    pub fn set_read_many(&mut self, ids: &[i64], read: bool) -> Result<()> {
+        self.set_column(ids, "read", read)
+    }
+
+    fn set_column(&mut self, ids: &[i64], column: &str, value: bool) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt =
+                tx.prepare_cached(&format!("UPDATE messages SET {column} = ?2 WHERE id = ?1"))?;
+            for id in ids {
+                stmt.execute(params![id, value])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     pub fn set_read(&self, id: i64, read: bool) -> Result<()> {

@@ -62,8 +62,12 @@ impl MessageList {
     /// Shows a new list of ids (a folder, a search); keeps the selection where it still
     /// applies.
     pub fn set_ids(&mut self, ids: Vec<i64>, paths: &Paths) -> Task<Message> {
-        self.ids = ids;
-        self.rows.clear();
+                self.ids = ids;
+        // Rows already read stay on screen until their fresh copies arrive (no flicker);
+        // the cache is dropped when it grows large.
+        if self.rows.len() > 5_000 {
+            self.rows.clear();
+        }
         self.requested.clear();
         let present: HashSet<i64> = self.ids.iter().copied().collect();
         self.selected.retain(|id| present.contains(id));
@@ -273,7 +277,8 @@ impl MessageList {
                 .width(width)
                 .padding([2, 0])
         };
-        let headings = row![
+                let headings = row![
+            space().width(Length::Fixed(34.0)),
             heading("From", SortKey::From, FillPortion(2)),
             heading("Subject", SortKey::Subject, FillPortion(5)),
             heading("Date", SortKey::Date, Length::Fixed(150.0)),
@@ -314,14 +319,23 @@ impl MessageList {
                 .width(width)
                 .clip(true)
         };
-        let mut subject = String::new();
-        if r.partial {
-            subject.push_str("◐ ");
+                // Markers: flagged, attachments, stored as headers only.
+        let mut marks = String::new();
+        if r.flagged {
+            marks.push('⚑');
         }
-        subject.push_str(&r.subject);
+        if r.attachments > 0 {
+            marks.push('⊕');
+        }
+        if r.partial {
+            marks.push('◐');
+        }
         let line = row![
+            container(text(marks).size(13).style(text::danger))
+                .width(Length::Fixed(34.0))
+                .clip(true),
             cell(mail::display_name(&r.from).to_string(), FillPortion(2)),
-            cell(subject, FillPortion(5)),
+                        cell(r.subject.clone(), FillPortion(5)),
             cell(mail::format_date(r.date), Length::Fixed(150.0)),
             cell(human_size(r.size), Length::Fixed(70.0)),
         ]

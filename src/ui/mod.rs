@@ -257,7 +257,14 @@ fn reader(app: &App) -> Element<'_, Message> {
                         .style(button::danger),
                 ]
             } else {
+                                let flagged = app.list.row(*id).is_some_and(|r| r.flagged);
                 row![
+                    button(if flagged { "Unflag" } else { "Flag" })
+                        .on_press(Message::SetFlagged(*id, !flagged))
+                        .style(button::secondary),
+                    button("Mark unread")
+                        .on_press(Message::MarkUnread(*id))
+                        .style(button::secondary),
                     button("Save as .eml…")
                         .on_press(Message::SaveEml(*id))
                         .style(button::secondary),
