@@ -135,7 +135,7 @@ pub enum Message {
     RestoreMessage(i64),
     /// Delete the open message for good (from the Trash).
     DeleteForGood(i64),
-        /// Fetch the whole of a message stored as headers only.
+    /// Fetch the whole of a message stored as headers only.
     DownloadRest(i64),
     /// Flag or unflag a message.
     SetFlagged(i64, bool),
@@ -251,12 +251,16 @@ impl App {
             Message::TrashMessage(id) => self.change(id, Change::Trash),
             Message::RestoreMessage(id) => self.change(id, Change::Restore),
             Message::DeleteForGood(id) => self.change(id, Change::DeleteForGood),
-                        Message::DownloadRest(id) => self.download_rest(id),
+            Message::DownloadRest(id) => self.download_rest(id),
             Message::SetFlagged(id, flagged) => {
                 if let Some(row) = self.list.row_mut(id) {
                     row.flagged = flagged;
                 }
-                let change = if flagged { Change::Flag } else { Change::Unflag };
+                let change = if flagged {
+                    Change::Flag
+                } else {
+                    Change::Unflag
+                };
                 Task::perform(
                     apply_change(self.paths.clone(), vec![id], change),
                     Message::Changed,
@@ -270,7 +274,7 @@ impl App {
                     apply_change(self.paths.clone(), vec![id], Change::MarkUnread),
                     Message::Changed,
                 )
-            },
+            }
             Message::Status(status) => {
                 self.status = status;
                 Task::none()
@@ -914,7 +918,7 @@ async fn apply_change(paths: Paths, ids: Vec<i64>, change: Change) -> Result<(),
         match change {
             Change::Trash => store.trash(&ids),
             Change::Restore => store.restore(&ids),
-                        Change::DeleteForGood => store.delete_for_good(&ids),
+            Change::DeleteForGood => store.delete_for_good(&ids),
             Change::Flag => store.set_flagged(&ids, true),
             Change::Unflag => store.set_flagged(&ids, false),
             Change::MarkUnread => store.set_read_many(&ids, false),

@@ -118,9 +118,8 @@ pub fn index_pending(conn: &mut Connection, limit: usize) -> rusqlite::Result<us
             "INSERT INTO message_search (rowid, subject, sender, recipients, body)
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
-                let mut done = tx.prepare_cached(
-            "UPDATE messages SET indexed = 1, attachments = ?2 WHERE id = ?1",
-        )?;
+        let mut done =
+            tx.prepare_cached("UPDATE messages SET indexed = 1, attachments = ?2 WHERE id = ?1")?;
         for id in &pending {
             let bytes: Vec<u8> = raw.query_row([id], |r| r.get(0)).unwrap_or_default();
             let m = mail::render(&bytes);
@@ -131,7 +130,7 @@ pub fn index_pending(conn: &mut Connection, limit: usize) -> rusqlite::Result<us
                 index_text(&format!("{} {}", m.to, m.cc)),
                 index_text(&m.body),
             ])?;
-                        done.execute(params![id, m.attachments.len() as i64])?;
+            done.execute(params![id, m.attachments.len() as i64])?;
         }
     }
     tx.commit()?;

@@ -12,8 +12,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_message_bodies.sql"),
     include_str!("../../migrations/0005_folders_settings.sql"),
     include_str!("../../migrations/0006_digest.sql"),
-        include_str!("../../migrations/0007_search_and_sorting.sql"),
-        include_str!("../../migrations/0008_flags_attachments.sql"),
+    include_str!("../../migrations/0007_search_and_sorting.sql"),
+    include_str!("../../migrations/0008_flags_attachments.sql"),
     include_str!("../../migrations/0009_legacy_size_index.sql"),
 ];
 

@@ -153,7 +153,7 @@ pub struct MessageRow {
     /// Seconds since the epoch.
     pub date: i64,
     pub size: u64,
-        pub read: bool,
+    pub read: bool,
     pub partial: bool,
     pub flagged: bool,
     /// Attachments found when the message was indexed (0 until then).
@@ -694,7 +694,7 @@ impl Store {
     pub fn list(&self, view: View, limit: usize, offset: usize) -> Result<Vec<MessageRow>> {
         let (condition, param) = view.condition();
         let mut stmt = self.conn.prepare_cached(&format!(
-                        "SELECT m.id, COALESCE(a.name, ''), m.uidl, m.from_addr, m.subject, m.date, m.size,
+            "SELECT m.id, COALESCE(a.name, ''), m.uidl, m.from_addr, m.subject, m.date, m.size,
                     m.read, m.partial, m.flagged, m.attachments
              FROM messages m LEFT JOIN accounts a ON a.id = m.account_id
              WHERE {condition}
@@ -710,13 +710,12 @@ impl Store {
                 subject: r.get(4)?,
                 date: r.get(5)?,
                 size: r.get::<_, i64>(6)? as u64,
-                                    read: r.get(7)?,
-                    partial: r.get(8)?,
-                    flagged: r.get(9)?,
-                    attachments: r.get(10)?,
-                })
-            },
-        )?;
+                read: r.get(7)?,
+                partial: r.get(8)?,
+                flagged: r.get(9)?,
+                attachments: r.get(10)?,
+            })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -752,7 +751,7 @@ impl Store {
     pub fn rows(&self, ids: &[i64]) -> Result<Vec<MessageRow>> {
         let mut out = Vec::with_capacity(ids.len());
         let mut stmt = self.conn.prepare_cached(
-                        "SELECT m.id, COALESCE(a.name, ''), m.uidl, m.from_addr, m.subject, m.date, m.size,
+            "SELECT m.id, COALESCE(a.name, ''), m.uidl, m.from_addr, m.subject, m.date, m.size,
                     m.read, m.partial, m.flagged, m.attachments
              FROM messages m LEFT JOIN accounts a ON a.id = m.account_id
              WHERE m.id = ?1",
@@ -768,7 +767,7 @@ impl Store {
                         subject: r.get(4)?,
                         date: r.get(5)?,
                         size: r.get::<_, i64>(6)? as u64,
-                                                read: r.get(7)?,
+                        read: r.get(7)?,
                         partial: r.get(8)?,
                         flagged: r.get(9)?,
                         attachments: r.get(10)?,
@@ -840,7 +839,7 @@ impl Store {
             .ok_or(Error::NoSuchMessage(id))
     }
 
-        /// Flags or unflags messages.
+    /// Flags or unflags messages.
     pub fn set_flagged(&mut self, ids: &[i64], flagged: bool) -> Result<()> {
         self.set_column(ids, "flagged", flagged)
     }

@@ -62,7 +62,7 @@ impl MessageList {
     /// Shows a new list of ids (a folder, a search); keeps the selection where it still
     /// applies.
     pub fn set_ids(&mut self, ids: Vec<i64>, paths: &Paths) -> Task<Message> {
-                self.ids = ids;
+        self.ids = ids;
         // Rows already read stay on screen until their fresh copies arrive (no flicker);
         // the cache is dropped when it grows large.
         if self.rows.len() > 5_000 {
@@ -277,11 +277,11 @@ impl MessageList {
                 .width(width)
                 .padding([2, 0])
         };
-                let headings = row![
+        let headings = row![
             space().width(Length::Fixed(34.0)),
             heading("From", SortKey::From, FillPortion(2)),
             heading("Subject", SortKey::Subject, FillPortion(5)),
-            heading("Date", SortKey::Date, Length::Fixed(150.0)),
+            heading("Date", SortKey::Date, Length::Fixed(168.0)),
             heading("Size", SortKey::Size, Length::Fixed(70.0)),
         ]
         .spacing(8)
@@ -319,7 +319,7 @@ impl MessageList {
                 .width(width)
                 .clip(true)
         };
-                // Markers: flagged, attachments, stored as headers only.
+        // Markers: flagged, attachments, stored as headers only.
         let mut marks = String::new();
         if r.flagged {
             marks.push('⚑');
@@ -335,8 +335,8 @@ impl MessageList {
                 .width(Length::Fixed(34.0))
                 .clip(true),
             cell(mail::display_name(&r.from).to_string(), FillPortion(2)),
-                        cell(r.subject.clone(), FillPortion(5)),
-            cell(mail::format_date(r.date), Length::Fixed(150.0)),
+            cell(r.subject.clone(), FillPortion(5)),
+            cell(mail::format_date(r.date), Length::Fixed(168.0)),
             cell(human_size(r.size), Length::Fixed(70.0)),
         ]
         .spacing(8)

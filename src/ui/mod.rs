@@ -257,7 +257,7 @@ fn reader(app: &App) -> Element<'_, Message> {
                         .style(button::danger),
                 ]
             } else {
-                                let flagged = app.list.row(*id).is_some_and(|r| r.flagged);
+                let flagged = app.list.row(*id).is_some_and(|r| r.flagged);
                 row![
                     button(if flagged { "Unflag" } else { "Flag" })
                         .on_press(Message::SetFlagged(*id, !flagged))

@@ -1,0 +1,202 @@
+//! Benchmarks of the store and the window at 100,000 messages (not timed tests: they
+//! report medians and never fail on a number). Run with:
+//!
+//!     cargo bench --bench store
+//!
+//! The 100,000-message database is generated once (English and Japanese mail) under
+//! target/bench-data and reused.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use poplar::app::{App, Folder, Message};
+use poplar::paths::Paths;
+use poplar::store::{NewMessage, Sort, SortKey, Store, View};
+
+const MESSAGES: usize = 100_000;
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn measure(name: &str, runs: usize, mut f: impl FnMut()) -> Duration {
+    f(); // warm up
+    let samples: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    let m = median(samples);
+    println!(
+        "{name:<58} median {:>9.3} ms  ({runs} runs)",
+        m.as_secs_f64() * 1000.0
+    );
+    m
+}
+
+fn message(i: usize) -> Vec<u8> {
+    let day = 1 + i % 28;
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ][(i / 3000) % 12];
+    if i % 4 == 0 {
+        // ISO-2022-JP subject "会議の件" with a Japanese body.
+        let mut m = format!(
+            "From: =?ISO-2022-JP?B?GyRCOzNFREJATzobKEI=?= <user{}@example.jp>\r\nTo: alice@example.org\r\nSubject: =?ISO-2022-JP?B?GyRCMnE1RCRON28bKEI=?= {i}\r\nDate: {day} {month} 2025 10:{:02}:00 +0900\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=ISO-2022-JP\r\n\r\n",
+            i % 50,
+            i % 60
+        )
+        .into_bytes();
+        for _ in 0..3 {
+            m.extend_from_slice(b"\x1b$B$*Hh$lMM$G$9!#L@F|$N2q5D$O==;~$+$i$G$9!#\x1b(B\r\n");
+        }
+        m
+    } else {
+        let names = [
+            "Alice", "Bob", "Carol", "Dave", "Eve", "Frank", "Grace", "Heidi",
+        ];
+        let subjects = [
+            "Quarterly report",
+            "Lunch on Friday",
+            "Invoice",
+            "Project update",
+        ];
+        let name = names[i % names.len()];
+        let subject = subjects[i % subjects.len()];
+        let mut m = format!(
+            "From: {name} <{}@example.org>\r\nTo: alice@example.org\r\nSubject: {subject} {i}\r\nDate: {day} {month} 2025 09:{:02}:00 +0000\r\n\r\n",
+            name.to_lowercase(),
+            i % 60
+        )
+        .into_bytes();
+        for line in 0..8 {
+            m.extend_from_slice(
+                format!(
+                    "Line {line} of message {i} about the {subject}; budget figures follow.\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        m
+    }
+}
+
+fn database() -> Paths {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/store-100k");
+    let paths = Paths::at(&dir);
+    let done = dir.join("complete");
+    if done.exists() {
+        return paths;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    paths.ensure().unwrap();
+    println!("generating {MESSAGES} messages (once)...");
+    let mut store = Store::open(&paths.database()).unwrap();
+    let account = store
+        .add_account(&poplar::accounts::Settings {
+            name: "bench".into(),
+            host: "pop.example.org".into(),
+            user: "u".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    for chunk in (0..MESSAGES).collect::<Vec<_>>().chunks(1000) {
+        let mut batch: Vec<NewMessage> = chunk
+            .iter()
+            .map(|&i| NewMessage::from_bytes(Some(format!("uid-{i}")), message(i)))
+            .collect();
+        store.insert_batch(account.id, &mut batch).unwrap();
+    }
+    while store.index_pending(2000).unwrap() > 0 {}
+    std::fs::write(done, b"").unwrap();
+    paths
+}
+
+fn main() {
+    let paths = database();
+    let db = paths.database();
+    println!("store at {MESSAGES} messages ({})", db.display());
+
+    measure(
+        "open the store and load the first page (newest first)",
+        20,
+        || {
+            let store = Store::open(&db).unwrap();
+            let ids = store.ids(View::Inbox(None), Sort::default()).unwrap();
+            let rows = store.rows(&ids[..30]).unwrap();
+            assert_eq!(rows.len(), 30);
+        },
+    );
+
+    let store = Store::open(&db).unwrap();
+    for key in [
+        SortKey::Date,
+        SortKey::From,
+        SortKey::Subject,
+        SortKey::Size,
+    ] {
+        for ascending in [false, true] {
+            let sort = Sort { key, ascending };
+            let mut ids = Vec::new();
+            measure(
+                &format!(
+                    "order all ids by {key:?} {}",
+                    if ascending { "asc" } else { "desc" }
+                ),
+                10,
+                || {
+                    ids = store.ids(View::Inbox(None), sort).unwrap();
+                },
+            );
+            let offset = ids.len() * 7 / 10;
+            measure(&format!("  a page (30 rows) at row {offset}"), 50, || {
+                let rows = store.rows(&ids[offset..offset + 30]).unwrap();
+                assert_eq!(rows.len(), 30);
+            });
+        }
+    }
+
+    for (what, query) in [
+        ("search an English word (budget)", "budget"),
+        ("search a Japanese two-character word (会議)", "会議"),
+        ("search a Japanese phrase (明日の会議)", "明日の会議"),
+        ("search a rare word (message 99999)", "99999"),
+    ] {
+        measure(what, 10, || {
+            let ids = store.search(View::All, query, Sort::default()).unwrap();
+            assert!(!ids.is_empty());
+        });
+    }
+
+    let ids = store.ids(View::Inbox(None), Sort::default()).unwrap();
+    let some = ids[ids.len() / 2];
+    measure(
+        "open a typical message (read, parse, prepare the pane)",
+        50,
+        || {
+            let raw = store.raw_message(some).unwrap();
+            let rendered = poplar::mail::render(&raw);
+            let _ = iced::widget::text_editor::Content::<iced::Renderer>::with_text(&rendered.body);
+        },
+    );
+
+    // The window: state as after start-up, then the view built from it.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _enter = runtime.enter();
+    let (mut app, _) = App::new(paths.clone());
+    let snapshot = poplar::app::read_snapshot(&paths).unwrap();
+    let _ = app.update(Message::Loaded(Ok(snapshot)));
+    app.folder = Folder::AllInboxes;
+    let _ = app.update(Message::Ids(0, Ok(ids.clone())));
+    measure(
+        "build the main window's view (visible rows only)",
+        50,
+        || {
+            let element = app.view();
+            drop(element);
+        },
+    );
+}
