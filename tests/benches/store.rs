@@ -42,7 +42,7 @@ fn message(i: usize) -> Vec<u8> {
     let month = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ][(i / 3000) % 12];
-    if i % 4 == 0 {
+    if i.is_multiple_of(4) {
         // ISO-2022-JP subject "会議の件" with a Japanese body.
         let mut m = format!(
             "From: =?ISO-2022-JP?B?GyRCOzNFREJATzobKEI=?= <user{}@example.jp>\r\nTo: alice@example.org\r\nSubject: =?ISO-2022-JP?B?GyRCMnE1RCRON28bKEI=?= {i}\r\nDate: {day} {month} 2025 10:{:02}:00 +0900\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=ISO-2022-JP\r\n\r\n",
