@@ -32,6 +32,46 @@ pub fn run(paths: Paths) -> iced::Result {
         .run()
 }
 
+/// Light or dark, or as the system says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Appearance {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl Appearance {
+    pub const ALL: [Appearance; 3] = [Appearance::System, Appearance::Light, Appearance::Dark];
+    pub const KEY: &'static str = "ui.theme";
+
+    fn parse(s: &str) -> Appearance {
+        match s {
+            "light" => Appearance::Light,
+            "dark" => Appearance::Dark,
+            _ => Appearance::System,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Appearance::System => "system",
+            Appearance::Light => "light",
+            Appearance::Dark => "dark",
+        }
+    }
+}
+
+impl std::fmt::Display for Appearance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Appearance::System => "Theme: as the system",
+            Appearance::Light => "Theme: light",
+            Appearance::Dark => "Theme: dark",
+        })
+    }
+}
+
 /// Which messages the list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Folder {
@@ -61,9 +101,10 @@ pub struct Snapshot {
     pub accounts: Vec<Account>,
     pub unread: HashMap<i64, usize>,
     pub trash: usize,
-    pub backup: backup::Settings,
+        pub backup: backup::Settings,
     /// Local folders: (id, name).
     pub folders: Vec<(i64, String)>,
+    pub appearance: Appearance,
 }
 
 /// The database failed to open or its integrity check: what the window offers instead.
@@ -154,8 +195,10 @@ pub enum Message {
     Search(String),
     /// The search box has been still for a moment: search now, if it is still this one.
     SearchDue(u64),
-    /// A key nobody else used (shortcuts).
+        /// A key nobody else used (shortcuts).
     Key(keyboard::Event),
+    /// Light, dark or as the system says.
+    SetAppearance(Appearance),
     /// The background worker said something.
     Worker(WorkerMessage),
     /// "Add account" was pressed.
@@ -229,8 +272,13 @@ impl App {
         }
     }
 
-    pub fn theme(&self) -> Theme {
-        Theme::Light
+        /// None follows the system's light or dark setting.
+    pub fn theme(&self) -> Option<Theme> {
+        match self.snapshot.appearance {
+            Appearance::System => None,
+            Appearance::Light => Some(Theme::Light),
+            Appearance::Dark => Some(Theme::Dark),
+        }
     }
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
@@ -319,7 +367,22 @@ impl App {
                     Task::none()
                 }
             }
-            Message::Key(event) => self.key(event),
+                        Message::Key(event) => self.key(event),
+            Message::SetAppearance(appearance) => {
+                self.snapshot.appearance = appearance;
+                let paths = self.paths.clone();
+                Task::perform(
+                    ui::blocking(move || {
+                        Store::open(&paths.database())
+                            .and_then(|s| s.set_setting(Appearance::KEY, appearance.as_str()))
+                            .map_err(|e| e.to_string())
+                    }),
+                                        |result| match result {
+                        Ok(()) => Message::Done,
+                        Err(e) => Message::Status(e),
+                    },
+                )
+            },
             Message::Changed(result) => {
                 if let Err(e) = result {
                     self.status = e;
@@ -871,7 +934,11 @@ pub fn read_snapshot(paths: &Paths) -> Result<Snapshot, String> {
             unread: store.unread_counts()?.into_iter().collect(),
             trash: store.count(View::Trash)?,
             backup: backup::Settings::load(&store).unwrap_or_default(),
-            folders: store.folders()?,
+                        folders: store.folders()?,
+            appearance: store
+                .setting(Appearance::KEY)?
+                .map(|s| Appearance::parse(&s))
+                .unwrap_or_default(),
         })
     };
     run().map_err(|e| e.to_string())

@@ -320,7 +320,16 @@ fn status_bar(app: &App) -> Element<'_, Message> {
     if let Some(notice) = &app.notice {
         bar = bar.push(text(notice.clone()).size(13).style(text::warning));
     }
-    bar.push(backup_note(&app.snapshot.backup))
+        bar.push(backup_note(&app.snapshot.backup))
+        .push(
+            iced::widget::pick_list(
+                &crate::app::Appearance::ALL[..],
+                Some(app.snapshot.appearance),
+                Message::SetAppearance,
+            )
+            .text_size(12)
+            .padding([1, 6]),
+        )
         .push(text(count).size(13))
         .padding([4, 8])
         .height(Length::Shrink)
@@ -340,12 +349,12 @@ fn backup_note(settings: &crate::backup::Settings) -> Element<'_, Message> {
         }
         (Some(_), None) => "No backup yet".to_string(),
         (Some(_), Some(t)) => {
-            let days = (now - t) / 86_400;
-            let hours = (now - t) / 3600;
-            match (days, hours) {
-                (0, 0) => "Backed up just now".into(),
-                (0, h) => format!("Backed up {h} h ago"),
-                (d, _) => format!("Last backup {d} days ago"),
+                        let age = (now - t).max(0);
+            match (age / 86_400, age / 3600, age / 60) {
+                (0, 0, 0) => "Backed up just now".into(),
+                (0, 0, m) => format!("Backed up {m} min ago"),
+                (0, h, _) => format!("Backed up {h} h ago"),
+                (d, _, _) => format!("Last backup {d} days ago"),
             }
         }
     };
