@@ -101,7 +101,7 @@ pub struct Snapshot {
     pub accounts: Vec<Account>,
     pub unread: HashMap<i64, usize>,
     pub trash: usize,
-        pub backup: backup::Settings,
+    pub backup: backup::Settings,
     /// Local folders: (id, name).
     pub folders: Vec<(i64, String)>,
     pub appearance: Appearance,
@@ -195,7 +195,7 @@ pub enum Message {
     Search(String),
     /// The search box has been still for a moment: search now, if it is still this one.
     SearchDue(u64),
-        /// A key nobody else used (shortcuts).
+    /// A key nobody else used (shortcuts).
     Key(keyboard::Event),
     /// Light, dark or as the system says.
     SetAppearance(Appearance),
@@ -272,7 +272,7 @@ impl App {
         }
     }
 
-        /// None follows the system's light or dark setting.
+    /// None follows the system's light or dark setting.
     pub fn theme(&self) -> Option<Theme> {
         match self.snapshot.appearance {
             Appearance::System => None,
@@ -367,7 +367,7 @@ impl App {
                     Task::none()
                 }
             }
-                        Message::Key(event) => self.key(event),
+            Message::Key(event) => self.key(event),
             Message::SetAppearance(appearance) => {
                 self.snapshot.appearance = appearance;
                 let paths = self.paths.clone();
@@ -377,12 +377,12 @@ impl App {
                             .and_then(|s| s.set_setting(Appearance::KEY, appearance.as_str()))
                             .map_err(|e| e.to_string())
                     }),
-                                        |result| match result {
+                    |result| match result {
                         Ok(()) => Message::Done,
                         Err(e) => Message::Status(e),
                     },
                 )
-            },
+            }
             Message::Changed(result) => {
                 if let Err(e) = result {
                     self.status = e;
@@ -934,7 +934,7 @@ pub fn read_snapshot(paths: &Paths) -> Result<Snapshot, String> {
             unread: store.unread_counts()?.into_iter().collect(),
             trash: store.count(View::Trash)?,
             backup: backup::Settings::load(&store).unwrap_or_default(),
-                        folders: store.folders()?,
+            folders: store.folders()?,
             appearance: store
                 .setting(Appearance::KEY)?
                 .map(|s| Appearance::parse(&s))

@@ -111,7 +111,7 @@ pub fn index_pending(conn: &mut Connection, limit: usize) -> rusqlite::Result<us
     if pending.is_empty() {
         return Ok(0);
     }
-    let tx = conn.transaction()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     {
         let mut raw = tx.prepare_cached("SELECT raw FROM message_bodies WHERE message_id = ?1")?;
         let mut insert = tx.prepare_cached(

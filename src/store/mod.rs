@@ -161,6 +161,9 @@ pub struct MessageRow {
 }
 
 /// A connection to the store. The worker holds one for writing; readers open their own.
+/// Every write transaction is IMMEDIATE: it waits (up to the busy timeout) for the write
+/// lock before reading anything, so two writers (a fetch and the search indexer, say)
+/// take turns instead of one failing with "database is locked".
 pub struct Store {
     conn: Connection,
 }
@@ -397,7 +400,9 @@ impl Store {
         batch: &mut [NewMessage],
     ) -> Result<Vec<i64>> {
         let now = now();
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut ids = Vec::with_capacity(batch.len());
         {
             let mut insert = tx.prepare_cached(
@@ -451,7 +456,9 @@ impl Store {
     /// Records that the server confirmed (by a successful QUIT) these deletions, and
     /// forgets them from the queue of deletions asked for here.
     pub fn mark_deleted_on_server(&mut self, account_id: i64, uidls: &[String]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut mark = tx.prepare_cached(
                 "UPDATE uidls SET deleted_on_server = 1 WHERE account_id = ?1 AND uidl = ?2",
@@ -474,7 +481,9 @@ impl Store {
     pub fn note_server_uidls(&mut self, account_id: i64, on_server: &[&str]) -> Result<()> {
         const PRUNE_AFTER: i64 = 30 * 86_400;
         let now = now();
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute_batch(
             "CREATE TEMP TABLE IF NOT EXISTS seen (uidl TEXT PRIMARY KEY) WITHOUT ROWID;
              DELETE FROM temp.seen;",
@@ -568,7 +577,9 @@ impl Store {
     /// Moves messages to the Trash.
     pub fn trash(&mut self, ids: &[i64]) -> Result<()> {
         let now = now();
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut stmt = tx.prepare_cached(
                 "UPDATE messages SET trashed_at = ?2 WHERE id = ?1 AND trashed_at IS NULL",
@@ -583,7 +594,9 @@ impl Store {
 
     /// Moves messages out of the Trash, back where they were.
     pub fn restore(&mut self, ids: &[i64]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut stmt =
                 tx.prepare_cached("UPDATE messages SET trashed_at = NULL WHERE id = ?1")?;
@@ -600,7 +613,9 @@ impl Store {
     /// stays, so the message is never downloaded again.
     pub fn delete_for_good(&mut self, ids: &[i64]) -> Result<()> {
         let now = now();
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut queue = tx.prepare_cached(
                 "INSERT OR IGNORE INTO server_deletions (account_id, uidl, queued_at)
@@ -643,7 +658,9 @@ impl Store {
         digest: &Fingerprint,
     ) -> Result<()> {
         let len = body.len();
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM message_search WHERE rowid = ?1", [id])?;
         let changed = tx.execute(
             "UPDATE messages SET size = ?2, from_addr = ?3, to_addr = ?4, subject = ?5,
@@ -850,7 +867,9 @@ impl Store {
     }
 
     fn set_column(&mut self, ids: &[i64], column: &str, value: bool) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut stmt =
                 tx.prepare_cached(&format!("UPDATE messages SET {column} = ?2 WHERE id = ?1"))?;

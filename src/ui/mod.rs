@@ -320,7 +320,7 @@ fn status_bar(app: &App) -> Element<'_, Message> {
     if let Some(notice) = &app.notice {
         bar = bar.push(text(notice.clone()).size(13).style(text::warning));
     }
-        bar.push(backup_note(&app.snapshot.backup))
+    bar.push(backup_note(&app.snapshot.backup))
         .push(
             iced::widget::pick_list(
                 &crate::app::Appearance::ALL[..],
@@ -349,7 +349,7 @@ fn backup_note(settings: &crate::backup::Settings) -> Element<'_, Message> {
         }
         (Some(_), None) => "No backup yet".to_string(),
         (Some(_), Some(t)) => {
-                        let age = (now - t).max(0);
+            let age = (now - t).max(0);
             match (age / 86_400, age / 3600, age / 60) {
                 (0, 0, 0) => "Backed up just now".into(),
                 (0, 0, m) => format!("Backed up {m} min ago"),
