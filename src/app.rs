@@ -125,6 +125,13 @@ pub enum Reader {
         id: i64,
         message: Rendered,
         body: text_editor::Content,
+        /// The message's source (its bytes as text), shown instead of the body on request.
+        source: String,
+        showing_source: bool,
+        /// The web and mail links in the body.
+        links: Vec<String>,
+        /// A link that was clicked: its real target is shown before anything opens.
+        confirm_link: Option<String>,
     },
     Failed(String),
 }
@@ -163,7 +170,18 @@ pub enum Message {
     /// A row of the list was clicked.
     SelectMessage(i64),
     /// The selected message was read and parsed.
-    MessageLoaded(i64, Result<Rendered, String>),
+    MessageLoaded(i64, Result<(Rendered, String), String>),
+    /// "View source" / "View message".
+    ToggleSource,
+    /// A link in the reading pane was clicked: show where it goes first.
+    OpenLink(String),
+    /// Open the link that is being shown, in the system's browser (or mail program).
+    ConfirmLink,
+    CancelLink,
+    /// Attachment `index` of message `id`: save it where the user says, or open it.
+    SaveAttachment(i64, usize),
+    SaveAttachmentTo(i64, usize, Option<std::path::PathBuf>),
+    OpenAttachment(i64, usize),
     /// A selection or scroll in the reading pane's body.
     Body(text_editor::Action),
     /// "Get mail" was pressed.
@@ -287,6 +305,108 @@ impl App {
             Message::SelectFolder(folder) => self.select_folder(folder),
             Message::SelectMessage(id) => self.select_message(id),
             Message::MessageLoaded(id, result) => self.message_loaded(id, result),
+            Message::ToggleSource => {
+                if let Reader::Loaded {
+                    message,
+                    body,
+                    source,
+                    showing_source,
+                    ..
+                } = &mut self.reader
+                {
+                    *showing_source = !*showing_source;
+                    *body = text_editor::Content::with_text(if *showing_source {
+                        source
+                    } else {
+                        &message.body
+                    });
+                }
+                Task::none()
+            }
+            Message::OpenLink(link) => {
+                if let Reader::Loaded { confirm_link, .. } = &mut self.reader {
+                    *confirm_link = Some(link);
+                }
+                Task::none()
+            }
+            Message::CancelLink => {
+                if let Reader::Loaded { confirm_link, .. } = &mut self.reader {
+                    *confirm_link = None;
+                }
+                Task::none()
+            }
+            Message::ConfirmLink => {
+                let Reader::Loaded { confirm_link, .. } = &mut self.reader else {
+                    return Task::none();
+                };
+                let Some(link) = confirm_link.take() else {
+                    return Task::none();
+                };
+                Task::perform(
+                    ui::blocking(move || open::that_detached(&link).map_err(|e| e.to_string())),
+                    |result| match result {
+                        Ok(()) => Message::Done,
+                        Err(e) => Message::Status(format!("The link could not be opened: {e}")),
+                    },
+                )
+            }
+            Message::SaveAttachment(id, index) => {
+                let name = match &self.reader {
+                    Reader::Loaded { message, .. } => message
+                        .attachments
+                        .iter()
+                        .find(|a| a.index == index)
+                        .map(|a| a.name.clone())
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                };
+                Task::perform(
+                    async move {
+                        rfd::AsyncFileDialog::new()
+                            .set_title("Save the attachment")
+                            .set_file_name(name)
+                            .save_file()
+                            .await
+                            .map(|h| h.path().to_path_buf())
+                    },
+                    move |path| Message::SaveAttachmentTo(id, index, path),
+                )
+            }
+            Message::SaveAttachmentTo(_, _, None) => Task::none(),
+            Message::SaveAttachmentTo(id, index, Some(path)) => {
+                let paths = self.paths.clone();
+                Task::perform(
+                    ui::blocking(move || {
+                        let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
+                        let raw = store.raw_message(id).map_err(|e| e.to_string())?;
+                        let (_, bytes) = mail::attachment(&raw, index)
+                            .ok_or("this attachment is no longer in the message")?;
+                        std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+                        Ok(path.display().to_string())
+                    }),
+                    |result| {
+                        Message::Status(match result {
+                            Ok(path) => format!("Saved as {path}."),
+                            Err(e) => format!("The attachment could not be saved: {e}"),
+                        })
+                    },
+                )
+            }
+            Message::OpenAttachment(id, index) => {
+                let paths = self.paths.clone();
+                Task::perform(
+                    ui::blocking(move || {
+                        let path = attachment_to_open(&paths, id, index)?;
+                        open::that_detached(&path).map_err(|e| e.to_string())
+                    }),
+                    |result| match result {
+                        Ok(()) => Message::Done,
+                        Err(e) => {
+                            Message::Status(format!("The attachment could not be opened: {e}"))
+                        }
+                    },
+                )
+            }
             Message::Body(action) => self.body_action(action),
             Message::GetMail => self.get_mail(),
             Message::StopFetching => {
@@ -689,14 +809,27 @@ impl App {
         })
     }
 
-    fn message_loaded(&mut self, id: i64, result: Result<Rendered, String>) -> Task<Message> {
+    fn message_loaded(
+        &mut self,
+        id: i64,
+        result: Result<(Rendered, String), String>,
+    ) -> Task<Message> {
         if self.selected != Some(id) {
             return Task::none();
         }
         match result {
-            Ok(message) => {
+            Ok((message, source)) => {
                 let body = text_editor::Content::with_text(&message.body);
-                self.reader = Reader::Loaded { id, message, body };
+                let links = mail::links(&message.body);
+                self.reader = Reader::Loaded {
+                    id,
+                    message,
+                    body,
+                    source,
+                    showing_source: false,
+                    links,
+                    confirm_link: None,
+                };
                 if let Some(row) = self.list.row_mut(id)
                     && !row.read
                 {
@@ -959,13 +1092,42 @@ async fn check_health(paths: Paths) -> Option<Damaged> {
     .flatten()
 }
 
-async fn open_message(paths: Paths, id: i64) -> Result<Rendered, String> {
+/// Reads and parses a message: what the pane shows, and its source as text.
+async fn open_message(paths: Paths, id: i64) -> Result<(Rendered, String), String> {
     crate::ui::blocking(move || {
         let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
         let raw = store.raw_message(id).map_err(|e| e.to_string())?;
-        Ok(mail::render(&raw))
+        // A very large source is cut for display; Save as .eml gives all of it.
+        const SHOWN: usize = 2 << 20;
+        let mut source = String::from_utf8_lossy(&raw[..raw.len().min(SHOWN)]).into_owned();
+        if raw.len() > SHOWN {
+            source.push_str("\n[…]");
+        }
+        Ok((mail::render(&raw), source.replace("\r\n", "\n")))
     })
     .await
+}
+
+/// Writes an attachment into a private folder of its own under the data folder, so that
+/// the system's program for it can open it; returns the file.
+fn attachment_to_open(paths: &Paths, id: i64, index: usize) -> Result<std::path::PathBuf, String> {
+    let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
+    let raw = store.raw_message(id).map_err(|e| e.to_string())?;
+    let (name, bytes) =
+        mail::attachment(&raw, index).ok_or("this attachment is no longer in the message")?;
+    let dir = paths
+        .data_dir()
+        .join("opened")
+        .join(format!("{id}-{index}"));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+    Ok(path)
 }
 
 /// A change the reading pane asks for.

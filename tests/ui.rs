@@ -617,3 +617,111 @@ fn sort_search_keyboard_and_multi_select() {
     let mut ui = simulator(&app);
     ui.find("Nothing found.").unwrap();
 }
+
+#[test]
+fn the_reading_pane_attachments_source_links_flag_and_unread() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _enter = runtime.enter();
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path().join("data"));
+    paths.ensure().unwrap();
+    let raw = b"From: Carol <carol@example.org>\r\nTo: alice@example.org\r\nSubject: Photos and the agenda\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>The agenda is at <a href=\"https://evil.example/login\">https://intranet.example/agenda</a>.</p>\r\n--b1\r\nContent-Type: text/plain; name=\"agenda.txt\"\r\nContent-Disposition: attachment; filename=\"agenda.txt\"\r\n\r\n1. Budget\r\n2. Lunch\r\n--b1--\r\n".to_vec();
+    {
+        let mut store = Store::open(&paths.database()).unwrap();
+        let account = store
+            .add_account(&AccountSettings {
+                name: "home".into(),
+                host: "pop.example.org".into(),
+                user: "u".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        store
+            .insert_batch(
+                account.id,
+                &mut [poplar::store::NewMessage::from_bytes(
+                    Some("a".into()),
+                    raw.clone(),
+                )],
+            )
+            .unwrap();
+        while store.index_pending(10).unwrap() > 0 {}
+    }
+    let (mut app, boot) = App::new(paths.clone());
+    drive(&runtime, &mut app, boot);
+    let mut ui = simulator(&app);
+    ui.click("Photos and the agenda").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    let id = match &app.reader {
+        Reader::Loaded { id, .. } => *id,
+        other => panic!("{other:?}"),
+    };
+
+    let mut ui = simulator(&app);
+    ui.find("agenda.txt (19 B)")
+        .expect("the attachment is listed");
+    // The link shows where it really goes, and nothing opens before a second click.
+    ui.click("https://evil.example/login").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    let mut ui = simulator(&app);
+    ui.find("Open https://evil.example/login in your browser?")
+        .unwrap();
+    ui.click("Cancel").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    let mut ui = simulator(&app);
+    assert!(
+        ui.find("Open https://evil.example/login in your browser?")
+            .is_err()
+    );
+    drop(ui);
+
+    // Save the attachment (the system's dialog answers with this path).
+    let saved = dir.path().join("agenda.txt");
+    apply(
+        &runtime,
+        &mut app,
+        vec![Message::SaveAttachmentTo(id, 0, Some(saved.clone()))],
+    );
+    assert_eq!(std::fs::read(&saved).unwrap(), b"1. Budget\r\n2. Lunch");
+
+    // View source shows the bytes, View message the text again.
+    let mut ui = simulator(&app);
+    ui.click("View source").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    match &app.reader {
+        Reader::Loaded { body, .. } => {
+            assert!(body.text().contains("Content-Disposition: attachment"))
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut ui = simulator(&app);
+    ui.click("View message").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+
+    // Flag, unflag, mark unread: written to the store.
+    let mut ui = simulator(&app);
+    ui.click("Flag").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    let row = |paths: &Paths| {
+        Store::open(&paths.database())
+            .unwrap()
+            .rows(&[id])
+            .unwrap()
+            .remove(0)
+    };
+    assert!(row(&paths).flagged);
+    let mut ui = simulator(&app);
+    ui.click("Unflag").unwrap();
+    ui.click("Mark unread").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    let r = row(&paths);
+    assert!(!r.flagged && !r.read);
+    assert_eq!(r.attachments, 1);
+}

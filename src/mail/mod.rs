@@ -29,8 +29,59 @@ pub struct Rendered {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attachment {
+    /// Its position among the message's attachments (for [`attachment`]).
+    pub index: usize,
     pub name: String,
     pub size: usize,
+}
+
+/// The name and decoded bytes of attachment number `index`.
+pub fn attachment(raw: &[u8], index: usize) -> Option<(String, Vec<u8>)> {
+    let message = MessageParser::default().parse(raw)?;
+    let part = message.attachment(index as u32)?;
+    let name = part
+        .attachment_name()
+        .map(clean)
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| format!("attachment-{}", index + 1));
+    Some((safe_file_name(&name), part.contents().to_vec()))
+}
+
+/// A file name that cannot leave the folder it is saved in.
+fn safe_file_name(name: &str) -> String {
+    let name: String = name
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    let name = name.trim().trim_start_matches('.').to_string();
+    if name.is_empty() {
+        "attachment".into()
+    } else {
+        name
+    }
+}
+
+/// The web and mail links in a message's text, in order, each once.
+pub fn links(text: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for word in text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '(' | ')'))
+    {
+        let word = word.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'']);
+        let is_link = ["http://", "https://", "mailto:"]
+            .iter()
+            .any(|p| word.len() > p.len() && word[..p.len()].eq_ignore_ascii_case(p));
+        if is_link && !found.iter().any(|f| f == word) {
+            found.push(word.to_string());
+        }
+        if found.len() == 50 {
+            break;
+        }
+    }
+    found
 }
 
 pub fn summarize(raw: &[u8]) -> Summary {
@@ -67,7 +118,9 @@ pub fn render(raw: &[u8]) -> Rendered {
     }
     let attachments = message
         .attachments()
-        .map(|part| Attachment {
+        .enumerate()
+        .map(|(index, part)| Attachment {
+            index,
             name: part
                 .attachment_name()
                 .map(clean)

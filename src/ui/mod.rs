@@ -220,9 +220,17 @@ fn reader(app: &App) -> Element<'_, Message> {
                 .padding(20)
                 .into()
         }
-        Reader::Loaded { id, message, body } => {
+        Reader::Loaded {
+            id,
+            message,
+            body,
+            showing_source,
+            links,
+            confirm_link,
+            ..
+        } => {
             let header = |label: &'static str, value: String| -> Element<'_, Message> {
-                row![text(label).width(70).font(BOLD), text(value)]
+                row![text(label).width(80).font(BOLD), text(value)]
                     .spacing(8)
                     .into()
             };
@@ -238,14 +246,41 @@ fn reader(app: &App) -> Element<'_, Message> {
             if let Some(date) = message.date {
                 headers = headers.push(header("Date", mail::format_date(date)));
             }
-            if !message.attachments.is_empty() {
-                let list = message
-                    .attachments
-                    .iter()
-                    .map(|a| format!("{} ({})", a.name, human_size(a.size)))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                headers = headers.push(header("Attached", list));
+            for a in &message.attachments {
+                headers = headers.push(
+                    row![
+                        text("Attached").width(80).font(BOLD),
+                        text(format!("{} ({})", a.name, human_size(a.size))),
+                        button(text("Save…").size(13))
+                            .on_press(Message::SaveAttachment(*id, a.index))
+                            .style(button::secondary)
+                            .padding([2, 8]),
+                        button(text("Open").size(13))
+                            .on_press(Message::OpenAttachment(*id, a.index))
+                            .style(button::secondary)
+                            .padding([2, 8]),
+                    ]
+                    .spacing(8)
+                    .align_y(iced::Center),
+                );
+            }
+            if !links.is_empty() {
+                let mut row_of_links = row![text("Links").width(80).font(BOLD)].spacing(6);
+                for link in links.iter().take(6) {
+                    let shown: String = link.chars().take(40).collect();
+                    let shown = if shown.len() < link.len() {
+                        format!("{shown}…")
+                    } else {
+                        shown
+                    };
+                    row_of_links = row_of_links.push(
+                        button(text(shown).size(13))
+                            .on_press(Message::OpenLink(link.clone()))
+                            .style(button::text)
+                            .padding([2, 4]),
+                    );
+                }
+                headers = headers.push(row_of_links.wrap());
             }
             let actions = if app.folder == Folder::Trash {
                 row![
@@ -265,6 +300,13 @@ fn reader(app: &App) -> Element<'_, Message> {
                     button("Mark unread")
                         .on_press(Message::MarkUnread(*id))
                         .style(button::secondary),
+                    button(if *showing_source {
+                        "View message"
+                    } else {
+                        "View source"
+                    })
+                    .on_press(Message::ToggleSource)
+                    .style(button::secondary),
                     button("Save as .eml…")
                         .on_press(Message::SaveEml(*id))
                         .style(button::secondary),
@@ -274,7 +316,27 @@ fn reader(app: &App) -> Element<'_, Message> {
                 ]
             }
             .spacing(8);
-            let mut pane = column![row![container(headers).width(Fill), actions].padding(12)];
+            let mut pane = column![column![headers, actions].spacing(10).padding(12)];
+            if let Some(link) = confirm_link {
+                pane = pane.push(
+                    container(
+                        row![
+                            text(format!("Open {link} in your browser?")).width(Fill),
+                            button("Cancel")
+                                .on_press(Message::CancelLink)
+                                .style(button::secondary),
+                            button("Open")
+                                .on_press(Message::ConfirmLink)
+                                .style(button::primary),
+                        ]
+                        .spacing(8)
+                        .align_y(iced::Center),
+                    )
+                    .padding([6, 12])
+                    .width(Fill)
+                    .style(container::warning),
+                );
+            }
             if let Some(row) = app.list.row(*id).filter(|r| r.partial) {
                 let note = format!(
                     "Only the headers of this message were downloaded ({} on the server).",
