@@ -70,10 +70,18 @@ pub fn links(text: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     for word in text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '(' | ')'))
     {
+        // A link ends where the ASCII does (Japanese text often follows without a space).
+        let word = match word.find(|c: char| !c.is_ascii_graphic()) {
+            Some(end) => &word[..end],
+            None => word,
+        };
         let word = word.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'']);
-        let is_link = ["http://", "https://", "mailto:"]
-            .iter()
-            .any(|p| word.len() > p.len() && word[..p.len()].eq_ignore_ascii_case(p));
+        let is_link = ["http://", "https://", "mailto:"].iter().any(|p| {
+            word.len() > p.len()
+                && word
+                    .get(..p.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(p))
+        });
         if is_link && !found.iter().any(|f| f == word) {
             found.push(word.to_string());
         }
@@ -247,6 +255,16 @@ Content-Transfer-Encoding: 7bit\r\n\
         assert_eq!(display_name("山田太郎 <yamada@example.jp>"), "山田太郎");
         assert_eq!(display_name("bob@example.org"), "bob@example.org");
         assert_eq!(display_name("<x@y.z>"), "<x@y.z>");
+    }
+
+    #[test]
+    fn links_are_found_once_and_japanese_text_is_safe() {
+        let text = "見てください https://a.example/x. 次は (https://b.example) と mailto:c@d.e。あ https://a.example/x";
+        assert_eq!(
+            links(text),
+            ["https://a.example/x", "https://b.example", "mailto:c@d.e"]
+        );
+        assert!(links("日本語だけ").is_empty());
     }
 
     #[test]
