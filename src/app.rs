@@ -72,6 +72,29 @@ impl std::fmt::Display for Appearance {
     }
 }
 
+/// Where "Move to" can file a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MoveTarget {
+    Inbox,
+    Folder(i64, String),
+}
+
+impl std::fmt::Display for MoveTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MoveTarget::Inbox => f.write_str("Inbox"),
+            MoveTarget::Folder(_, name) => f.write_str(name),
+        }
+    }
+}
+
+/// A folder name being typed: a new folder, or a new name for one.
+#[derive(Debug, Clone, Default)]
+pub struct FolderEdit {
+    pub id: Option<i64>,
+    pub name: String,
+}
+
 /// Which messages the list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Folder {
@@ -161,6 +184,7 @@ pub struct App {
     /// Counts searches, so that only the answer to the newest one is shown.
     search_generation: u64,
     modifiers: keyboard::Modifiers,
+    pub folder_edit: Option<FolderEdit>,
 }
 
 #[derive(Debug, Clone)]
@@ -219,6 +243,15 @@ pub enum Message {
     Key(keyboard::Event),
     /// Light, dark or as the system says.
     SetAppearance(Appearance),
+    /// "New folder" / "Rename" in the sidebar.
+    EditFolder(Option<i64>),
+    FolderName(String),
+    SaveFolder,
+    CancelFolder,
+    /// Delete a local folder (its messages go to the Trash).
+    DeleteFolder(i64),
+    /// File the open message somewhere else.
+    MoveTo(i64, MoveTarget),
     /// The background worker said something.
     Worker(WorkerMessage),
     /// "Add account" was pressed.
@@ -273,6 +306,7 @@ impl App {
             search: String::new(),
             search_generation: 0,
             modifiers: keyboard::Modifiers::default(),
+            folder_edit: None,
         };
         // The list is read at once; the integrity check runs beside it and only speaks up
         // when something is wrong.
@@ -490,6 +524,69 @@ impl App {
                 }
             }
             Message::Key(event) => self.key(event),
+            Message::EditFolder(id) => {
+                let name = id
+                    .and_then(|id| self.snapshot.folders.iter().find(|(f, _)| *f == id))
+                    .map(|(_, name)| name.clone())
+                    .unwrap_or_default();
+                self.folder_edit = Some(FolderEdit { id, name });
+                iced::widget::operation::focus(ui::FOLDER_NAME_ID)
+            }
+            Message::FolderName(name) => {
+                if let Some(edit) = &mut self.folder_edit {
+                    edit.name = name;
+                }
+                Task::none()
+            }
+            Message::CancelFolder => {
+                self.folder_edit = None;
+                Task::none()
+            }
+            Message::SaveFolder => {
+                let Some(edit) = self.folder_edit.take() else {
+                    return Task::none();
+                };
+                let name = edit.name.trim().to_string();
+                if name.is_empty() {
+                    self.status = "A folder needs a name.".into();
+                    self.folder_edit = Some(edit);
+                    return Task::none();
+                }
+                let paths = self.paths.clone();
+                Task::perform(
+                    ui::blocking(move || {
+                        let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
+                        match edit.id {
+                            Some(id) => store.rename_folder(id, &name),
+                            None => store.ensure_folder(&name).map(drop),
+                        }
+                        .map_err(|e| e.to_string())
+                    }),
+                    Message::Changed,
+                )
+            }
+            Message::DeleteFolder(id) => {
+                if self.folder == Folder::Local(id) {
+                    self.folder = Folder::AllInboxes;
+                }
+                let paths = self.paths.clone();
+                Task::perform(
+                    ui::blocking(move || {
+                        Store::open(&paths.database())
+                            .and_then(|mut s| s.delete_folder(id))
+                            .map_err(|e| e.to_string())
+                    }),
+                    Message::Changed,
+                )
+            }
+            Message::MoveTo(id, target) => {
+                let folder = match &target {
+                    MoveTarget::Inbox => None,
+                    MoveTarget::Folder(f, _) => Some(*f),
+                };
+                self.status = format!("Moved to {target}.");
+                self.change(id, Change::Move(folder))
+            }
             Message::SetAppearance(appearance) => {
                 self.snapshot.appearance = appearance;
                 let paths = self.paths.clone();
@@ -1141,6 +1238,7 @@ enum Change {
     Flag,
     Unflag,
     MarkUnread,
+    Move(Option<i64>),
 }
 
 async fn apply_change(paths: Paths, ids: Vec<i64>, change: Change) -> Result<(), String> {
@@ -1153,6 +1251,7 @@ async fn apply_change(paths: Paths, ids: Vec<i64>, change: Change) -> Result<(),
             Change::Flag => store.set_flagged(&ids, true),
             Change::Unflag => store.set_flagged(&ids, false),
             Change::MarkUnread => store.set_read_many(&ids, false),
+            Change::Move(folder) => store.move_to_folder(&ids, folder),
         }
         .map_err(|e| e.to_string())
     })

@@ -725,3 +725,76 @@ fn the_reading_pane_attachments_source_links_flag_and_unread() {
     assert!(!r.flagged && !r.read);
     assert_eq!(r.attachments, 1);
 }
+
+#[test]
+fn folders_are_created_renamed_filled_and_deleted() {
+    use poplar::app::{Folder, MoveTarget};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _enter = runtime.enter();
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path().join("data"));
+    paths.ensure().unwrap();
+    store_some_mail(&paths, 3);
+    let (mut app, boot) = App::new(paths.clone());
+    drive(&runtime, &mut app, boot);
+
+    let mut ui = simulator(&app);
+    ui.click("New folder").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    apply(
+        &runtime,
+        &mut app,
+        vec![Message::FolderName("Receipts".into()), Message::SaveFolder],
+    );
+    let mut ui = simulator(&app);
+    ui.find("Receipts")
+        .expect("the new folder is in the sidebar");
+    drop(ui);
+    let folder = app.snapshot.folders[0].0;
+
+    // File a message there.
+    let mut ui = simulator(&app);
+    ui.click("Kept safe 2").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    let id = match &app.reader {
+        Reader::Loaded { id, .. } => *id,
+        other => panic!("{other:?}"),
+    };
+    apply(
+        &runtime,
+        &mut app,
+        vec![Message::MoveTo(
+            id,
+            MoveTarget::Folder(folder, "Receipts".into()),
+        )],
+    );
+    let mut ui = simulator(&app);
+    assert!(ui.find("Kept safe 2").is_err(), "gone from the inbox");
+    drop(ui);
+    apply(
+        &runtime,
+        &mut app,
+        vec![Message::SelectFolder(Folder::Local(folder))],
+    );
+    let mut ui = simulator(&app);
+    ui.find("Kept safe 2").expect("in the folder");
+    ui.click("Rename").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    apply(
+        &runtime,
+        &mut app,
+        vec![Message::FolderName("Paid".into()), Message::SaveFolder],
+    );
+    let mut ui = simulator(&app);
+    ui.find("Paid").expect("renamed");
+    ui.click("Delete").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    assert!(app.snapshot.folders.is_empty());
+    // Its message went to the Trash, not away.
+    let store = Store::open(&paths.database()).unwrap();
+    assert_eq!(store.count(poplar::store::View::Trash).unwrap(), 1);
+}

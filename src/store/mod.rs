@@ -37,6 +37,8 @@ pub enum Error {
     NoSuchAccount(String),
     #[error("there is no message with id {0}")]
     NoSuchMessage(i64),
+    #[error("a folder named \"{0}\" already exists")]
+    FolderExists(String),
     #[error("the mail database reported an error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("the mail database holds a value Poplar cannot read: {0}")]
@@ -553,6 +555,56 @@ impl Store {
             .prepare_cached("SELECT id, name FROM folders ORDER BY name COLLATE NOCASE")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Renames a local folder; the new name must not be taken.
+    pub fn rename_folder(&self, id: i64, name: &str) -> Result<()> {
+        match self.conn.execute(
+            "UPDATE folders SET name = ?2 WHERE id = ?1",
+            params![id, name],
+        ) {
+            Ok(_) => Ok(()),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                Err(Error::FolderExists(name.to_string()))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Deletes a local folder. Its messages go to the Trash first, from where they can
+    /// still be restored: nothing is lost by deleting a folder.
+    pub fn delete_folder(&mut self, id: i64) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "UPDATE messages SET trashed_at = COALESCE(trashed_at, ?2) WHERE folder_id = ?1",
+            params![id, now()],
+        )?;
+        tx.execute("DELETE FROM folders WHERE id = ?1", [id])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Files messages into a local folder, or (None) back into their account's inbox.
+    /// Mail that belongs to no account stays where it is when asked to go to an inbox.
+    pub fn move_to_folder(&mut self, ids: &[i64], folder: Option<i64>) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE messages SET folder_id = ?2, trashed_at = NULL
+                 WHERE id = ?1 AND (?2 IS NOT NULL OR account_id IS NOT NULL)",
+            )?;
+            for id in ids {
+                stmt.execute(params![id, folder])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// The id of a stored message with exactly these bytes, if there is one.

@@ -22,6 +22,8 @@ const BOLD: Font = Font {
 
 /// The search box's id (Ctrl+F focuses it).
 pub const SEARCH_ID: &str = "search";
+/// The folder-name field's id (focused when it appears).
+pub const FOLDER_NAME_ID: &str = "folder-name";
 
 pub fn main_window(app: &App) -> Element<'_, Message> {
     let body = row![
@@ -172,6 +174,48 @@ fn sidebar(app: &App) -> Element<'_, Message> {
         "Trash".into()
     };
     list = list.push(entry(trash, 0, Folder::Trash));
+    list = list.push(match &app.folder_edit {
+        Some(edit) => Element::from(
+            column![
+                iced::widget::text_input("Folder name", &edit.name)
+                    .id(FOLDER_NAME_ID)
+                    .on_input(Message::FolderName)
+                    .on_submit(Message::SaveFolder)
+                    .padding(4),
+                row![
+                    button(text("Save").size(13)).on_press(Message::SaveFolder),
+                    button(text("Cancel").size(13))
+                        .on_press(Message::CancelFolder)
+                        .style(button::secondary),
+                ]
+                .spacing(6),
+            ]
+            .spacing(6)
+            .padding([8, 0]),
+        ),
+        None => {
+            let mut tools = row![
+                button(text("New folder").size(13))
+                    .on_press(Message::EditFolder(None))
+                    .style(button::text)
+            ]
+            .spacing(4);
+            if let Folder::Local(id) = app.folder {
+                tools = tools
+                    .push(
+                        button(text("Rename").size(13))
+                            .on_press(Message::EditFolder(Some(id)))
+                            .style(button::text),
+                    )
+                    .push(
+                        button(text("Delete").size(13))
+                            .on_press(Message::DeleteFolder(id))
+                            .style(button::text),
+                    );
+            }
+            Element::from(tools.padding([8, 0]))
+        }
+    });
     scrollable(list).height(Fill).into()
 }
 
@@ -300,6 +344,7 @@ fn reader(app: &App) -> Element<'_, Message> {
                     button("Mark unread")
                         .on_press(Message::MarkUnread(*id))
                         .style(button::secondary),
+                    move_menu(app, *id),
                     button(if *showing_source {
                         "View message"
                     } else {
@@ -395,6 +440,24 @@ fn status_bar(app: &App) -> Element<'_, Message> {
         .push(text(count).size(13))
         .padding([4, 8])
         .height(Length::Shrink)
+        .into()
+}
+
+/// "Move to…": the inbox (for mail from an account) and every other local folder.
+fn move_menu(app: &App, id: i64) -> Element<'_, Message> {
+    use crate::app::MoveTarget;
+    let from_account = app.list.row(id).is_some_and(|r| !r.account.is_empty());
+    let mut targets = Vec::new();
+    if from_account && !matches!(app.folder, Folder::AllInboxes | Folder::Account(_)) {
+        targets.push(MoveTarget::Inbox);
+    }
+    for (folder, name) in &app.snapshot.folders {
+        if app.folder != Folder::Local(*folder) {
+            targets.push(MoveTarget::Folder(*folder, name.clone()));
+        }
+    }
+    iced::widget::pick_list(targets, None::<MoveTarget>, move |t| Message::MoveTo(id, t))
+        .placeholder("Move to…")
         .into()
 }
 
