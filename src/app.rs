@@ -10,6 +10,7 @@ use crate::accounts::Account;
 use crate::backup;
 use crate::mail::{self, Rendered};
 use crate::paths::Paths;
+use crate::preferences::{Appearance, MarkRead, Preferences};
 use crate::store::{Store, View};
 use crate::sync::Progress;
 use crate::ui::{self, add_account, backups, message_list, transfer};
@@ -30,46 +31,6 @@ pub fn run(paths: Paths) -> iced::Result {
         })
         .window_size((1100.0, 720.0))
         .run()
-}
-
-/// Light or dark, or as the system says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Appearance {
-    #[default]
-    System,
-    Light,
-    Dark,
-}
-
-impl Appearance {
-    pub const ALL: [Appearance; 3] = [Appearance::System, Appearance::Light, Appearance::Dark];
-    pub const KEY: &'static str = "ui.theme";
-
-    fn parse(s: &str) -> Appearance {
-        match s {
-            "light" => Appearance::Light,
-            "dark" => Appearance::Dark,
-            _ => Appearance::System,
-        }
-    }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Appearance::System => "system",
-            Appearance::Light => "light",
-            Appearance::Dark => "dark",
-        }
-    }
-}
-
-impl std::fmt::Display for Appearance {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Appearance::System => "Theme: as the system",
-            Appearance::Light => "Theme: light",
-            Appearance::Dark => "Theme: dark",
-        })
-    }
 }
 
 /// Where "Move to" can file a message.
@@ -127,7 +88,7 @@ pub struct Snapshot {
     pub backup: backup::Settings,
     /// Local folders: (id, name).
     pub folders: Vec<(i64, String)>,
-    pub appearance: Appearance,
+    pub preferences: Preferences,
 }
 
 /// The database failed to open or its integrity check: what the window offers instead.
@@ -185,6 +146,7 @@ pub struct App {
     search_generation: u64,
     modifiers: keyboard::Modifiers,
     pub folder_edit: Option<FolderEdit>,
+    pub show_preferences: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -241,8 +203,12 @@ pub enum Message {
     SearchDue(u64),
     /// A key nobody else used (shortcuts).
     Key(keyboard::Event),
-    /// Light, dark or as the system says.
-    SetAppearance(Appearance),
+    /// "Preferences" was pressed, or its dialog closed.
+    ShowPreferences(bool),
+    /// A preference changed (applied at once, and saved).
+    SetPreferences(Preferences),
+    /// The mark-as-read delay for this message has passed.
+    MarkReadDue(i64),
     /// "New folder" / "Rename" in the sidebar.
     EditFolder(Option<i64>),
     FolderName(String),
@@ -307,6 +273,7 @@ impl App {
             search_generation: 0,
             modifiers: keyboard::Modifiers::default(),
             folder_edit: None,
+            show_preferences: false,
         };
         // The list is read at once; the integrity check runs beside it and only speaks up
         // when something is wrong.
@@ -328,7 +295,7 @@ impl App {
 
     /// None follows the system's light or dark setting.
     pub fn theme(&self) -> Option<Theme> {
-        match self.snapshot.appearance {
+        match self.snapshot.preferences.appearance {
             Appearance::System => None,
             Appearance::Light => Some(Theme::Light),
             Appearance::Dark => Some(Theme::Dark),
@@ -587,13 +554,24 @@ impl App {
                 self.status = format!("Moved to {target}.");
                 self.change(id, Change::Move(folder))
             }
-            Message::SetAppearance(appearance) => {
-                self.snapshot.appearance = appearance;
+            Message::ShowPreferences(show) => {
+                self.show_preferences = show;
+                Task::none()
+            }
+            Message::MarkReadDue(id) => {
+                if self.selected == Some(id) {
+                    self.mark_read(id)
+                } else {
+                    Task::none()
+                }
+            }
+            Message::SetPreferences(preferences) => {
+                self.snapshot.preferences = preferences;
                 let paths = self.paths.clone();
                 Task::perform(
                     ui::blocking(move || {
                         Store::open(&paths.database())
-                            .and_then(|s| s.set_setting(Appearance::KEY, appearance.as_str()))
+                            .and_then(|s| preferences.save(&s))
                             .map_err(|e| e.to_string())
                     }),
                     |result| match result {
@@ -929,25 +907,38 @@ impl App {
                     links,
                     confirm_link: None,
                 };
-                if let Some(row) = self.list.row_mut(id)
-                    && !row.read
-                {
-                    row.read = true;
-                    let account = self
-                        .snapshot
-                        .accounts
-                        .iter()
-                        .find(|a| a.settings.name == row.account)
-                        .map(|a| a.id);
-                    if let Some(n) = account.and_then(|a| self.snapshot.unread.get_mut(&a)) {
-                        *n = n.saturating_sub(1);
-                    }
-                    return Task::perform(mark_read(self.paths.clone(), id), |_| Message::Done);
-                }
+                return match self.snapshot.preferences.mark_read {
+                    MarkRead::AtOnce => self.mark_read(id),
+                    MarkRead::After(seconds) => Task::perform(
+                        async move {
+                            tokio::time::sleep(std::time::Duration::from_secs(seconds.into())).await
+                        },
+                        move |()| Message::MarkReadDue(id),
+                    ),
+                    MarkRead::Never => Task::none(),
+                };
             }
             Err(e) => self.reader = Reader::Failed(e),
         }
         Task::none()
+    }
+
+    /// Marks a message read, here and in the store.
+    fn mark_read(&mut self, id: i64) -> Task<Message> {
+        let Some(row) = self.list.row_mut(id).filter(|r| !r.read) else {
+            return Task::none();
+        };
+        row.read = true;
+        let account = self
+            .snapshot
+            .accounts
+            .iter()
+            .find(|a| a.settings.name == row.account)
+            .map(|a| a.id);
+        if let Some(n) = account.and_then(|a| self.snapshot.unread.get_mut(&a)) {
+            *n = n.saturating_sub(1);
+        }
+        Task::perform(mark_read(self.paths.clone(), id), |_| Message::Done)
     }
 
     fn body_action(&mut self, action: text_editor::Action) -> Task<Message> {
@@ -1060,7 +1051,12 @@ impl App {
                     ));
                 }
                 self.status = status;
-                self.reload()
+                let notify = if self.snapshot.preferences.notify && report.new > 0 {
+                    notify_new_mail(&account, report.new, report.first_subject.clone())
+                } else {
+                    Task::none()
+                };
+                Task::batch([notify, self.reload()])
             }
             Event::Failed { account, error } => {
                 self.fetching.remove(&account);
@@ -1167,10 +1163,7 @@ pub fn read_snapshot(paths: &Paths) -> Result<Snapshot, String> {
             trash: store.count(View::Trash)?,
             backup: backup::Settings::load(&store).unwrap_or_default(),
             folders: store.folders()?,
-            appearance: store
-                .setting(Appearance::KEY)?
-                .map(|s| Appearance::parse(&s))
-                .unwrap_or_default(),
+            preferences: Preferences::load(&store),
         })
     };
     run().map_err(|e| e.to_string())
@@ -1189,6 +1182,28 @@ async fn check_health(paths: Paths) -> Option<Damaged> {
     .await
     .ok()
     .flatten()
+}
+
+/// A desktop notification for new mail: how many, and the first subject.
+fn notify_new_mail(account: &str, count: usize, subject: Option<String>) -> Task<Message> {
+    let summary = if count == 1 {
+        format!("{account}: 1 new message")
+    } else {
+        format!("{account}: {count} new messages")
+    };
+    Task::perform(
+        ui::blocking(move || {
+            notify_rust::Notification::new()
+                .appname("Poplar")
+                .summary(&summary)
+                .body(&subject.unwrap_or_default())
+                .show()
+                .map(drop)
+                .map_err(|e| e.to_string())
+        }),
+        // A desktop without a notification service is no reason to say anything.
+        |_| Message::Done,
+    )
 }
 
 /// Reads and parses a message: what the pane shows, and its source as text.

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod mail;
 pub mod paths;
 pub mod pop3;
+pub mod preferences;
 pub mod search;
 pub mod secrets;
 pub mod store;

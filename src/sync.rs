@@ -79,6 +79,8 @@ pub struct Report {
     pub skipped: Vec<(u32, String)>,
     /// The most commands that were waiting for answers at once (1 without pipelining).
     pub max_in_flight: usize,
+    /// The subject of the first new message (for a new-mail notification).
+    pub first_subject: Option<String>,
 }
 
 /// Tuning that tests and benchmarks change; the defaults suit everyone else.
@@ -336,6 +338,9 @@ pub async fn fetch_account_with(
                     continue;
                 }
                 let message = receive(&mut session, &spool_dir, uidl, None).await?;
+                if report.first_subject.is_none() {
+                    report.first_subject = Some(message.summary.subject.clone());
+                }
                 progress.done += 1;
                 progress.bytes += message.body.len();
                 on_progress(progress);

@@ -798,3 +798,61 @@ fn folders_are_created_renamed_filled_and_deleted() {
     let store = Store::open(&paths.database()).unwrap();
     assert_eq!(store.count(poplar::store::View::Trash).unwrap(), 1);
 }
+
+#[test]
+fn preferences_apply_at_once_and_are_kept() {
+    use poplar::preferences::{Appearance, MarkRead, Pane, Preferences};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _enter = runtime.enter();
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path().join("data"));
+    paths.ensure().unwrap();
+    store_some_mail(&paths, 2);
+    let (mut app, boot) = App::new(paths.clone());
+    drive(&runtime, &mut app, boot);
+    assert_eq!(app.theme(), None, "follows the system at first");
+
+    let mut ui = simulator(&app);
+    ui.click("Preferences").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    let mut ui = simulator(&app);
+    ui.find("Show a notification when new mail arrives")
+        .unwrap();
+    drop(ui);
+    let chosen = Preferences {
+        appearance: Appearance::Dark,
+        pane: Pane::Beside,
+        mark_read: MarkRead::Never,
+        notify: false,
+    };
+    apply(
+        &runtime,
+        &mut app,
+        vec![
+            Message::SetPreferences(chosen),
+            Message::ShowPreferences(false),
+        ],
+    );
+    assert_eq!(app.theme(), Some(iced::Theme::Dark));
+
+    // Opening a message no longer marks it read.
+    let mut ui = simulator(&app);
+    ui.click("Kept safe 1").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    assert!(matches!(app.reader, Reader::Loaded { .. }));
+    let store = Store::open(&paths.database()).unwrap();
+    assert!(
+        store
+            .list_messages(None, 10, 0)
+            .unwrap()
+            .iter()
+            .all(|r| !r.read)
+    );
+
+    // Kept for the next start.
+    let (mut again, boot) = App::new(paths.clone());
+    drive(&runtime, &mut again, boot);
+    assert_eq!(again.snapshot.preferences, chosen);
+}

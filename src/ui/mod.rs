@@ -3,6 +3,7 @@
 pub mod add_account;
 pub mod backups;
 pub mod message_list;
+pub mod preferences;
 pub mod transfer;
 
 use iced::font::{self, Font};
@@ -26,17 +27,23 @@ pub const SEARCH_ID: &str = "search";
 pub const FOLDER_NAME_ID: &str = "folder-name";
 
 pub fn main_window(app: &App) -> Element<'_, Message> {
-    let body = row![
-        sidebar(app),
-        rule::vertical(1),
-        column![
+    let mail: Element<'_, Message> = match app.snapshot.preferences.pane {
+        crate::preferences::Pane::Below => column![
             container(message_list(app)).height(FillPortion(2)),
             rule::horizontal(1),
             container(reader(app)).height(FillPortion(3)),
         ]
-        .width(Fill),
-    ]
-    .height(Fill);
+        .width(Fill)
+        .into(),
+        crate::preferences::Pane::Beside => row![
+            container(message_list(app)).width(FillPortion(1)),
+            rule::vertical(1),
+            container(reader(app)).width(FillPortion(1)),
+        ]
+        .height(Fill)
+        .into(),
+    };
+    let body = row![sidebar(app), rule::vertical(1), mail].height(Fill);
 
     let window = column![
         toolbar(app),
@@ -55,6 +62,8 @@ pub fn main_window(app: &App) -> Element<'_, Message> {
         modal(window, backups.view().map(Message::Backups))
     } else if let Some(transfer) = &app.transfer {
         modal(window, transfer.view().map(Message::Transfer))
+    } else if app.show_preferences {
+        modal(window, preferences::view(app.snapshot.preferences))
     } else {
         window.into()
     }
@@ -121,6 +130,11 @@ fn toolbar(app: &App) -> Element<'_, Message> {
     .push(
         button("Backups")
             .on_press(Message::OpenBackups)
+            .style(button::secondary),
+    )
+    .push(
+        button("Preferences")
+            .on_press(Message::ShowPreferences(true))
             .style(button::secondary),
     )
     .push(iced::widget::space().width(Fill))
@@ -360,7 +374,8 @@ fn reader(app: &App) -> Element<'_, Message> {
                         .style(button::secondary)
                 ]
             }
-            .spacing(8);
+            .spacing(8)
+            .wrap();
             let mut pane = column![column![headers, actions].spacing(10).padding(12)];
             if let Some(link) = confirm_link {
                 pane = pane.push(
@@ -428,15 +443,6 @@ fn status_bar(app: &App) -> Element<'_, Message> {
         bar = bar.push(text(notice.clone()).size(13).style(text::warning));
     }
     bar.push(backup_note(&app.snapshot.backup))
-        .push(
-            iced::widget::pick_list(
-                &crate::app::Appearance::ALL[..],
-                Some(app.snapshot.appearance),
-                Message::SetAppearance,
-            )
-            .text_size(12)
-            .padding([1, 6]),
-        )
         .push(text(count).size(13))
         .padding([4, 8])
         .height(Length::Shrink)

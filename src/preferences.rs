@@ -1,0 +1,134 @@
+//! The window's preferences, kept in the database's settings table. Loading never fails:
+//! a missing or unreadable value falls back to its default.
+
+use crate::store::{self, Store};
+
+/// Light or dark, or as the system says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Appearance {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+/// Where the reading pane sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pane {
+    #[default]
+    Below,
+    Beside,
+}
+
+/// When an opened message counts as read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MarkRead {
+    #[default]
+    AtOnce,
+    After(u32),
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Preferences {
+    pub appearance: Appearance,
+    pub pane: Pane,
+    pub mark_read: MarkRead,
+    /// A desktop notification when new mail arrives.
+    pub notify: bool,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Preferences {
+            appearance: Appearance::System,
+            pane: Pane::Below,
+            mark_read: MarkRead::AtOnce,
+            notify: true,
+        }
+    }
+}
+
+const THEME: &str = "ui.theme";
+const PANE: &str = "ui.pane";
+const MARK_READ: &str = "ui.mark_read";
+const NOTIFY: &str = "ui.notify";
+
+impl Preferences {
+    pub fn load(store: &Store) -> Preferences {
+        let get = |key| store.setting(key).ok().flatten().unwrap_or_default();
+        Preferences {
+            appearance: match get(THEME).as_str() {
+                "light" => Appearance::Light,
+                "dark" => Appearance::Dark,
+                _ => Appearance::System,
+            },
+            pane: match get(PANE).as_str() {
+                "beside" => Pane::Beside,
+                _ => Pane::Below,
+            },
+            mark_read: match get(MARK_READ).as_str() {
+                "never" => MarkRead::Never,
+                s => match s.parse::<u32>() {
+                    Ok(n) if n > 0 => MarkRead::After(n.min(60)),
+                    _ => MarkRead::AtOnce,
+                },
+            },
+            notify: get(NOTIFY) != "off",
+        }
+    }
+
+    pub fn save(&self, store: &Store) -> store::Result<()> {
+        store.set_setting(
+            THEME,
+            match self.appearance {
+                Appearance::System => "system",
+                Appearance::Light => "light",
+                Appearance::Dark => "dark",
+            },
+        )?;
+        store.set_setting(
+            PANE,
+            match self.pane {
+                Pane::Below => "below",
+                Pane::Beside => "beside",
+            },
+        )?;
+        store.set_setting(
+            MARK_READ,
+            &match self.mark_read {
+                MarkRead::AtOnce => "0".to_string(),
+                MarkRead::After(n) => n.to_string(),
+                MarkRead::Never => "never".to_string(),
+            },
+        )?;
+        store.set_setting(NOTIFY, if self.notify { "on" } else { "off" })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_bad_values_fall_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("p.db")).unwrap();
+        assert_eq!(Preferences::load(&store), Preferences::default());
+        let p = Preferences {
+            appearance: Appearance::Dark,
+            pane: Pane::Beside,
+            mark_read: MarkRead::After(5),
+            notify: false,
+        };
+        p.save(&store).unwrap();
+        assert_eq!(Preferences::load(&store), p);
+        store.set_setting(MARK_READ, "banana").unwrap();
+        store.set_setting(THEME, "purple").unwrap();
+        let loaded = Preferences::load(&store);
+        assert_eq!(loaded.mark_read, MarkRead::AtOnce);
+        assert_eq!(loaded.appearance, Appearance::System);
+        store.set_setting(MARK_READ, "99999").unwrap();
+        assert_eq!(Preferences::load(&store).mark_read, MarkRead::After(60));
+    }
+}
