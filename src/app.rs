@@ -147,6 +147,8 @@ pub struct App {
     modifiers: keyboard::Modifiers,
     pub folder_edit: Option<FolderEdit>,
     pub show_preferences: bool,
+    /// The account whose removal is being confirmed.
+    pub removing: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -222,6 +224,12 @@ pub enum Message {
     Worker(WorkerMessage),
     /// "Add account" was pressed.
     OpenAddAccount,
+    /// "Edit" on the selected account.
+    EditAccount(i64),
+    /// "Remove" on the selected account: asks first.
+    RemoveAccount(i64),
+    /// The answer: remove it, keeping its mail here or not; None cancels.
+    ConfirmRemoveAccount(Option<bool>),
     /// The add-account dialog's own messages.
     AddAccount(add_account::Message),
     /// Nothing to do (e.g. a finished write whose result needs no reaction).
@@ -274,6 +282,7 @@ impl App {
             modifiers: keyboard::Modifiers::default(),
             folder_edit: None,
             show_preferences: false,
+            removing: None,
         };
         // The list is read at once; the integrity check runs beside it and only speaks up
         // when something is wrong.
@@ -596,6 +605,53 @@ impl App {
                 iced::widget::operation::focus("email")
             }
             Message::AddAccount(message) => self.add_account(message),
+            Message::EditAccount(id) => {
+                if let Some(account) = self.snapshot.accounts.iter().find(|a| a.id == id) {
+                    self.dialog = Some(add_account::AddAccount::edit(account));
+                }
+                Task::none()
+            }
+            Message::RemoveAccount(id) => {
+                self.removing = self
+                    .snapshot
+                    .accounts
+                    .iter()
+                    .find(|a| a.id == id)
+                    .map(|a| a.settings.name.clone());
+                Task::none()
+            }
+            Message::ConfirmRemoveAccount(None) => {
+                self.removing = None;
+                Task::none()
+            }
+            Message::ConfirmRemoveAccount(Some(keep_mail)) => {
+                let Some(name) = self.removing.take() else {
+                    return Task::none();
+                };
+                if let Some(worker) = &self.worker {
+                    worker.send(Command::Cancel(Some(name.clone())));
+                }
+                self.folder = Folder::AllInboxes;
+                self.selected = None;
+                self.reader = Reader::Empty;
+                let paths = self.paths.clone();
+                let shown = name.clone();
+                Task::perform(
+                    ui::blocking(move || {
+                        let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
+                        store
+                            .remove_account(&name, !keep_mail)
+                            .map_err(|e| e.to_string())?;
+                        let _ = crate::secrets::delete_password(&name);
+                        Ok(())
+                    }),
+                    move |result| {
+                        Message::Changed(
+                            result.map_err(|e| format!("{shown} could not be removed: {e}")),
+                        )
+                    },
+                )
+            }
             Message::Done => Task::none(),
             Message::Health(damaged) => {
                 self.damaged = damaged;
@@ -1107,6 +1163,26 @@ impl App {
             Some(add_account::Event::Cancelled) => {
                 self.dialog = None;
                 task
+            }
+            Some(add_account::Event::Changed(saved)) => {
+                self.dialog = None;
+                let name = saved.account.settings.name.clone();
+                self.status = format!("Saved the settings of {name}.");
+                if let Some((password, error)) = saved.unsaved_password {
+                    self.notice = Some(format!(
+                        "{error}. The password for {name} is kept only until Poplar closes."
+                    ));
+                    if let Some(worker) = &self.worker {
+                        worker.send(Command::RememberPassword {
+                            account: name,
+                            password,
+                        });
+                    }
+                }
+                if let Some(worker) = &self.worker {
+                    worker.send(Command::AccountsChanged);
+                }
+                Task::batch([task, self.reload()])
             }
             Some(add_account::Event::Added(saved)) => {
                 self.dialog = None;

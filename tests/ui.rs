@@ -856,3 +856,95 @@ fn preferences_apply_at_once_and_are_kept() {
     drive(&runtime, &mut again, boot);
     assert_eq!(again.snapshot.preferences, chosen);
 }
+
+#[test]
+fn accounts_are_edited_tested_and_removed_from_the_window() {
+    use common::fake::{self, FakeServer, Options};
+    use poplar::app::Folder;
+    use poplar::ui::add_account;
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _enter = runtime.enter();
+    let server = runtime.block_on(FakeServer::start(vec![], Options::default(), |_, _| None));
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path().join("data"));
+    paths.ensure().unwrap();
+    store_some_mail(&paths, 2);
+    let (mut app, boot) = App::new(paths.clone());
+    drive(&runtime, &mut app, boot);
+    let id = app.snapshot.accounts[0].id;
+
+    apply(
+        &runtime,
+        &mut app,
+        vec![Message::SelectFolder(Folder::Account(id))],
+    );
+    let mut ui = simulator(&app);
+    ui.click("Edit").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    let mut ui = simulator(&app);
+    ui.find("Edit account").unwrap();
+    ui.find("pop.example.org")
+        .expect("the form holds the settings");
+    drop(ui);
+
+    // Point it at the scripted server and test the connection with a typed password.
+    let edits = vec![
+        add_account::Message::Host("127.0.0.1".into()),
+        add_account::Message::Security(poplar::accounts::Security::Plain),
+        add_account::Message::Port(server.port.to_string()),
+        add_account::Message::User(fake::USER.into()),
+        add_account::Message::Password(fake::PASSWORD.into()),
+        add_account::Message::Test,
+    ];
+    apply(
+        &runtime,
+        &mut app,
+        edits.into_iter().map(Message::AddAccount).collect(),
+    );
+    let mut ui = simulator(&app);
+    ui.find("Connected and logged in (not encrypted). 0 messages on the server.\nLogin methods: USER/PASS. UIDL: yes. TOP: yes. PIPELINING: no.")
+        .expect("what the server offers");
+    drop(ui);
+    apply(
+        &runtime,
+        &mut app,
+        vec![
+            Message::AddAccount(add_account::Message::Password("wrong".into())),
+            Message::AddAccount(add_account::Message::Test),
+        ],
+    );
+    let mut ui = simulator(&app);
+    ui.find(
+        "login failed for alice at 127.0.0.1: wrong password. Check the user name and password.",
+    )
+    .expect("a failed test says why");
+    ui.click("Save").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    assert!(app.dialog.is_none());
+    let store = Store::open(&paths.database()).unwrap();
+    let saved = store.account("home").unwrap();
+    assert_eq!(saved.settings.host, "127.0.0.1");
+    assert_eq!(saved.settings.port, server.port);
+    assert_eq!(
+        saved.settings.keep,
+        Keep::Days(14),
+        "what the form does not show is kept"
+    );
+
+    // Remove it, keeping its mail.
+    let mut ui = simulator(&app);
+    ui.click("Remove").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    let mut ui = simulator(&app);
+    ui.find("Remove the account home?").unwrap();
+    ui.click("Keep its mail").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    assert!(app.snapshot.accounts.is_empty());
+    let mut ui = simulator(&app);
+    ui.find("Kept safe 1").expect("its mail is still readable");
+}

@@ -44,6 +44,11 @@ pub struct AddAccount {
     days: String,
     error: Option<String>,
     saving: bool,
+    /// The account being changed; None while adding one.
+    editing: Option<Account>,
+    testing: bool,
+    /// What "Test connection" found, or why it failed.
+    tested: Option<Result<String, String>>,
 }
 
 impl Default for AddAccount {
@@ -60,6 +65,34 @@ impl Default for AddAccount {
             days: "14".into(),
             error: None,
             saving: false,
+            editing: None,
+            testing: false,
+            tested: None,
+        }
+    }
+}
+
+impl AddAccount {
+    /// The dialog filled in with an account's settings, to change them. The password field
+    /// starts empty: left empty, the stored password stays.
+    pub fn edit(account: &Account) -> AddAccount {
+        let s = &account.settings;
+        let (keep, days) = match s.keep {
+            Keep::Delete => (KeepChoice::Delete, "14".to_string()),
+            Keep::Forever => (KeepChoice::Forever, "14".to_string()),
+            Keep::Days(n) => (KeepChoice::Days, n.to_string()),
+        };
+        AddAccount {
+            name: s.name.clone(),
+            email: s.email.clone(),
+            host: s.host.clone(),
+            port: s.port.to_string(),
+            security: s.security,
+            user: s.user.clone(),
+            keep,
+            days,
+            editing: Some(account.clone()),
+            ..AddAccount::default()
         }
     }
 }
@@ -76,8 +109,11 @@ pub enum Message {
     Password(String),
     Keep(KeepChoice),
     Days(String),
-    /// "Add" was pressed.
+    /// "Add" (or "Save") was pressed.
     Save,
+    /// "Test connection": log in with what is in the form, change nothing.
+    Test,
+    Tested(Result<String, String>),
     /// "Cancel" was pressed.
     Cancel,
     /// The account was written (and whether the keyring took the password).
@@ -96,6 +132,8 @@ pub struct Saved {
 pub enum Event {
     Cancelled,
     Added(Box<Saved>),
+    /// An existing account was changed.
+    Changed(Box<Saved>),
 }
 
 impl AddAccount {
@@ -126,9 +164,10 @@ impl AddAccount {
                 Ok(settings) => {
                     self.error = None;
                     self.saving = true;
+                    let id = self.editing.as_ref().map(|a| a.id);
                     return (
                         Task::perform(
-                            save(paths.clone(), settings, self.password.clone()),
+                            save(paths.clone(), id, settings, self.password.clone()),
                             Message::Saved,
                         ),
                         None,
@@ -136,8 +175,31 @@ impl AddAccount {
                 }
                 Err(e) => self.error = Some(e),
             },
+            Message::Test => match self.settings() {
+                Ok(settings) => {
+                    self.error = None;
+                    self.testing = true;
+                    self.tested = None;
+                    let typed = self.password.clone();
+                    let stored_under = self.editing.as_ref().map(|a| a.settings.name.clone());
+                    return (
+                        Task::perform(test(settings, typed, stored_under), Message::Tested),
+                        None,
+                    );
+                }
+                Err(e) => self.error = Some(e),
+            },
+            Message::Tested(result) => {
+                self.testing = false;
+                self.tested = Some(result);
+            }
             Message::Saved(Ok(saved)) => {
-                return (Task::none(), Some(Event::Added(Box::new(saved))));
+                let event = if self.editing.is_some() {
+                    Event::Changed(Box::new(saved))
+                } else {
+                    Event::Added(Box::new(saved))
+                };
+                return (Task::none(), Some(event));
             }
             Message::Saved(Err(e)) => {
                 self.saving = false;
@@ -166,6 +228,12 @@ impl AddAccount {
         } else {
             self.name.trim().to_string()
         };
+        // Editing keeps what the dialog does not show (login method, schedule, ...).
+        let base = self
+            .editing
+            .as_ref()
+            .map(|a| a.settings.clone())
+            .unwrap_or_default();
         let settings = Settings {
             name,
             email: self.email.trim().to_string(),
@@ -174,10 +242,10 @@ impl AddAccount {
             security: self.security,
             user: self.user.trim().to_string(),
             keep,
-            ..Settings::default()
+            ..base
         };
         settings.validate()?;
-        if self.password.is_empty() {
+        if self.password.is_empty() && self.editing.is_none() {
             return Err("enter the password for this account".into());
         }
         Ok(settings)
@@ -201,7 +269,12 @@ impl AddAccount {
             };
 
         let mut form = column![
-            text("Add account").size(22),
+            text(if self.editing.is_some() {
+                "Edit account"
+            } else {
+                "Add account"
+            })
+            .size(22),
             field(
                 "Email address",
                 input("you@example.com", &self.email, Message::Email, "email").into()
@@ -260,11 +333,25 @@ impl AddAccount {
         if let Some(error) = &self.error {
             form = form.push(text(error.clone()).style(text::danger));
         }
-        let save = button(if self.saving { "Saving…" } else { "Add" })
+        match &self.tested {
+            Some(Ok(found)) => form = form.push(text(found.clone()).size(13).style(text::success)),
+            Some(Err(e)) => form = form.push(text(e.clone()).size(13).style(text::danger)),
+            None if self.testing => form = form.push(text("Connecting…").size(13)),
+            None => {}
+        }
+        let label = match (self.saving, self.editing.is_some()) {
+            (true, _) => "Saving…",
+            (false, true) => "Save",
+            (false, false) => "Add",
+        };
+        let save = button(label)
             .on_press_maybe((!self.saving).then_some(Message::Save))
             .style(button::primary);
         form = form.push(
             row![
+                button("Test connection")
+                    .on_press_maybe((!self.testing).then_some(Message::Test))
+                    .style(button::secondary),
                 iced::widget::space().width(Fill),
                 button("Cancel")
                     .on_press(Message::Cancel)
@@ -302,25 +389,110 @@ impl AddAccount {
     }
 }
 
-async fn save(paths: Paths, settings: Settings, password: String) -> Result<Saved, String> {
+/// Adds the account (`id` None) or changes it, and stores a typed password.
+async fn save(
+    paths: Paths,
+    id: Option<i64>,
+    settings: Settings,
+    password: String,
+) -> Result<Saved, String> {
     crate::ui::blocking(move || {
         paths.ensure().map_err(|e| e.to_string())?;
         let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
-        if store.account(&settings.name).is_ok() {
+        let taken = store
+            .account(&settings.name)
+            .ok()
+            .filter(|a| Some(a.id) != id);
+        if taken.is_some() {
             return Err(format!(
                 "an account named \"{}\" already exists",
                 settings.name
             ));
         }
-        let unsaved_password = match secrets::set_password(&settings.name, &password) {
-            Ok(()) => None,
-            Err(e) => Some((password, e)),
+        let old_name = match id {
+            Some(id) => store
+                .accounts()
+                .map_err(|e| e.to_string())?
+                .into_iter()
+                .find(|a| a.id == id)
+                .map(|a| a.settings.name),
+            None => None,
         };
-        let account = store.add_account(&settings).map_err(|e| e.to_string())?;
+        // The keyring entry is named after the account: follow a rename.
+        let password = match (&old_name, password.is_empty()) {
+            (Some(old), true) if *old != settings.name => secrets::get_password(old).ok(),
+            (_, true) => None,
+            (_, false) => Some(password),
+        };
+        let unsaved_password = match password {
+            Some(p) => match secrets::set_password(&settings.name, &p) {
+                Ok(()) => None,
+                Err(e) => Some((p, e)),
+            },
+            None => None,
+        };
+        let account = match id {
+            Some(id) => {
+                store
+                    .update_account(id, &settings)
+                    .map_err(|e| e.to_string())?;
+                if let Some(old) = old_name.filter(|old| *old != settings.name) {
+                    let _ = secrets::delete_password(&old);
+                }
+                Account { id, settings }
+            }
+            None => store.add_account(&settings).map_err(|e| e.to_string())?,
+        };
         Ok(Saved {
             account,
             unsaved_password,
         })
     })
     .await
+}
+
+/// Connects and logs in with the form's settings: what the server offers, in a few lines,
+/// or what went wrong.
+async fn test(
+    settings: Settings,
+    typed: String,
+    stored_under: Option<String>,
+) -> Result<String, String> {
+    let password = if typed.is_empty() {
+        let name = stored_under.ok_or("enter the password to test the connection")?;
+        crate::ui::blocking(move || secrets::get_password(&name).map_err(|e| e.to_string())).await?
+    } else {
+        typed
+    };
+    let info =
+        crate::sync::test_account(&settings, &password, &crate::sync::FetchOptions::default())
+            .await
+            .map_err(|e| e.to_string())?;
+    let mut lines = vec![format!(
+        "Connected and logged in ({}). {} messages on the server.",
+        if info.encrypted {
+            "encrypted"
+        } else {
+            "not encrypted"
+        },
+        info.messages
+    )];
+    if let Some(c) = &info.capabilities {
+        let yes = |b: bool| if b { "yes" } else { "no" };
+        lines.push(format!(
+            "Login methods: {}. UIDL: {}. TOP: {}. PIPELINING: {}.",
+            if c.sasl.is_empty() {
+                "USER/PASS".to_string()
+            } else {
+                c.sasl.join(", ")
+            },
+            yes(info.uidl),
+            yes(c.top),
+            yes(c.pipelining)
+        ));
+        if let Some(expire) = &c.expire {
+            lines.push(format!("The server deletes mail after {expire} days."));
+        }
+    }
+    Ok(lines.join("\n"))
 }

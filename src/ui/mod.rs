@@ -64,6 +64,8 @@ pub fn main_window(app: &App) -> Element<'_, Message> {
         modal(window, transfer.view().map(Message::Transfer))
     } else if app.show_preferences {
         modal(window, preferences::view(app.snapshot.preferences))
+    } else if let Some(name) = &app.removing {
+        modal(window, remove_account(name))
     } else {
         window.into()
     }
@@ -214,6 +216,19 @@ fn sidebar(app: &App) -> Element<'_, Message> {
                     .style(button::text)
             ]
             .spacing(4);
+            if let Folder::Account(id) = app.folder {
+                tools = tools
+                    .push(
+                        button(text("Edit").size(13))
+                            .on_press(Message::EditAccount(id))
+                            .style(button::text),
+                    )
+                    .push(
+                        button(text("Remove").size(13))
+                            .on_press(Message::RemoveAccount(id))
+                            .style(button::text),
+                    );
+            }
             if let Folder::Local(id) = app.folder {
                 tools = tools
                     .push(
@@ -447,6 +462,34 @@ fn status_bar(app: &App) -> Element<'_, Message> {
         .padding([4, 8])
         .height(Length::Shrink)
         .into()
+}
+
+/// Removing an account asks what becomes of its mail.
+fn remove_account(name: &str) -> Element<'_, Message> {
+    container(
+        column![
+            text(format!("Remove the account {name}?")).size(20),
+            text("Its settings and its password go. Its mail can stay here, readable as before, or be deleted from this computer too. Nothing changes on the server."),
+            row![
+                button("Cancel")
+                    .on_press(Message::ConfirmRemoveAccount(None))
+                    .style(button::secondary),
+                iced::widget::space().width(Fill),
+                button("Delete its mail too")
+                    .on_press(Message::ConfirmRemoveAccount(Some(false)))
+                    .style(button::danger),
+                button("Keep its mail")
+                    .on_press(Message::ConfirmRemoveAccount(Some(true)))
+                    .style(button::primary),
+            ]
+            .spacing(8),
+        ]
+        .spacing(14),
+    )
+    .padding(20)
+    .width(560)
+    .style(container::rounded_box)
+    .into()
 }
 
 /// "Move to…": the inbox (for mail from an account) and every other local folder.
