@@ -119,6 +119,10 @@ pub enum AccountCommand {
     },
     /// Store a new password for an account in the system keyring (read from standard input)
     Password { name: String },
+    /// Write every account's settings (never passwords) to a readable file
+    Export { file: PathBuf },
+    /// Add the accounts in a file written by export (existing names are left alone)
+    Import { file: PathBuf },
     /// Connect and log in, and show what the server offers; changes nothing
     Test {
         name: String,
@@ -221,6 +225,34 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
     match command {
         Command::Account(AccountCommand::Add(add)) => account_add(paths, add),
         Command::Account(AccountCommand::List { json }) => account_list(paths, json),
+        Command::Account(AccountCommand::Export { file }) => {
+            let store = Store::open(&paths.database())?;
+            let accounts: Vec<Settings> =
+                store.accounts()?.into_iter().map(|a| a.settings).collect();
+            crate::accounts_file::export(&file, &accounts)?;
+            println!(
+                "Wrote the settings of {} accounts to {} (no passwords).",
+                accounts.len(),
+                file.display()
+            );
+            Ok(())
+        }
+        Command::Account(AccountCommand::Import { file }) => {
+            let settings = crate::accounts_file::import(&file)?;
+            let store = Store::open(&paths.database())?;
+            for s in settings {
+                if store.account(&s.name).is_ok() {
+                    println!("{}: already here, left as it is", s.name);
+                    continue;
+                }
+                store.add_account(&s)?;
+                println!(
+                    "{}: added; give it its password with: poplar account password {}",
+                    s.name, s.name
+                );
+            }
+            Ok(())
+        }
         Command::Account(AccountCommand::Password { name }) => {
             Store::open(&paths.database())?.account(&name)?;
             let password = read_password_line()?;

@@ -4,6 +4,7 @@
 //! `worker`) are plain Rust; only `app` and `ui` use iced.
 
 pub mod accounts;
+pub mod accounts_file;
 pub mod app;
 pub mod backup;
 pub mod cli;

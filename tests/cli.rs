@@ -150,3 +150,51 @@ fn errors_are_sentences() {
     assert!(!status.success());
     assert!(err.contains("--user"), "{err}");
 }
+
+#[test]
+fn account_settings_roll_out_through_a_file_without_passwords() {
+    let office = tempfile::tempdir().unwrap();
+    let (status, _, err) = poplar(
+        office.path(),
+        &[
+            "account",
+            "add",
+            "sales",
+            "--host",
+            "pop.example.co.jp",
+            "--user",
+            "sales",
+            "--keep",
+            "days:30",
+            "--auth",
+            "cram-md5",
+            "--size-limit",
+            "5M",
+        ],
+        None,
+    );
+    assert!(status.success(), "{err}");
+    let file = office.path().join("accounts.json");
+    let (status, _, err) = poplar(
+        office.path(),
+        &["account", "export", file.to_str().unwrap()],
+        None,
+    );
+    assert!(status.success(), "{err}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(!text.to_lowercase().contains("password"));
+
+    let desk = tempfile::tempdir().unwrap();
+    let (status, out, err) = poplar(
+        desk.path(),
+        &["account", "import", file.to_str().unwrap()],
+        None,
+    );
+    assert!(status.success(), "{err}");
+    assert!(String::from_utf8_lossy(&out).contains("poplar account password sales"));
+    let (_, out, _) = poplar(desk.path(), &["account", "list", "--json"], None);
+    let list: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(list[0]["keep"], "days:30");
+    assert_eq!(list[0]["auth"], "cram-md5");
+    assert_eq!(list[0]["size_limit"], 5 * 1024 * 1024);
+}
