@@ -12,4 +12,9 @@ export ICED_TEST_BACKEND=tiny-skia
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
-cargo test --all-targets --locked
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+packaging/with-keyring.sh cargo test --all-targets --locked 2>&1 | tee "$log"
+# One closing line for all the test binaries together.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "%d passed, %d failed\n", p, f }' "$log"
