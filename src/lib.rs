@@ -8,6 +8,7 @@ pub mod accounts_file;
 pub mod app;
 pub mod backup;
 pub mod cli;
+pub mod detect;
 pub mod mail;
 pub mod paths;
 pub mod pop3;

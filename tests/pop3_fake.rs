@@ -817,3 +817,54 @@ async fn one_refused_retr_does_not_block_the_mailbox() {
     stored.sort();
     assert_eq!(stored, mails(4));
 }
+
+#[tokio::test]
+async fn settings_are_detected_by_probing_when_the_table_does_not_know_the_domain() {
+    use poplar::detect::{self, Probe};
+    let server = FakeServer::start(
+        vec![],
+        Options {
+            capa: Some(vec!["STLS".into(), "USER".into()]),
+            ..Options::default()
+        },
+        |_, _| None,
+    )
+    .await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let probe = Probe {
+        // "995" has nothing listening; "110" is the scripted server with STARTTLS.
+        ports: vec![(closed, Security::Tls), (server.port, Security::StartTls)],
+        timeout: Duration::from_secs(3),
+        ca_file: Some(server.cert.clone()),
+    };
+    let found = detect::detect("someone@127.0.0.1", &probe).await.unwrap();
+    assert_eq!(
+        (
+            found.host.as_str(),
+            found.port,
+            found.security,
+            found.from_table
+        ),
+        ("127.0.0.1", server.port, Security::StartTls, false)
+    );
+    // Only what shows a POP3 server is there was sent: no user, no password.
+    assert!(
+        server.commands().iter().all(|c| c == "CAPA" || c == "STLS"),
+        "{:?}",
+        server.commands()
+    );
+
+    // The table answers for known providers without any probe.
+    let gmail = detect::detect("someone@gmail.com", &probe).await.unwrap();
+    assert!(gmail.from_table && gmail.host == "pop.gmail.com");
+    // Nothing there at all: nothing found.
+    let nothing = Probe {
+        ports: vec![(closed, Security::Tls)],
+        ..probe
+    };
+    assert_eq!(detect::detect("someone@127.0.0.1", &nothing).await, None);
+}

@@ -948,3 +948,31 @@ fn accounts_are_edited_tested_and_removed_from_the_window() {
     let mut ui = simulator(&app);
     ui.find("Kept safe 1").expect("its mail is still readable");
 }
+
+#[test]
+fn find_settings_fills_in_the_server_for_a_known_provider() {
+    use poplar::ui::add_account;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _enter = runtime.enter();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, boot) = App::new(Paths::at(dir.path()));
+    drive(&runtime, &mut app, boot);
+    apply(
+        &runtime,
+        &mut app,
+        vec![
+            Message::OpenAddAccount,
+            Message::AddAccount(add_account::Message::Email("taro@ocn.ne.jp".into())),
+        ],
+    );
+    let mut ui = simulator(&app);
+    ui.click("Find settings").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    let mut ui = simulator(&app);
+    ui.find("pop.ocn.ne.jp")
+        .expect("the server field is filled in");
+    ui.find("Found pop.ocn.ne.jp:995 (SSL/TLS).").unwrap();
+    ui.find("taro@ocn.ne.jp")
+        .expect("the user name follows the address");
+}

@@ -49,6 +49,9 @@ pub struct AddAccount {
     testing: bool,
     /// What "Test connection" found, or why it failed.
     tested: Option<Result<String, String>>,
+    detecting: bool,
+    /// What "Find settings" found or a hint from the provider table.
+    detected: Option<String>,
 }
 
 impl Default for AddAccount {
@@ -68,6 +71,8 @@ impl Default for AddAccount {
             editing: None,
             testing: false,
             tested: None,
+            detecting: false,
+            detected: None,
         }
     }
 }
@@ -114,6 +119,9 @@ pub enum Message {
     /// "Test connection": log in with what is in the form, change nothing.
     Test,
     Tested(Result<String, String>),
+    /// "Find settings": from the provider table, or by probing the address's domain.
+    Detect,
+    Detected(Option<crate::detect::Found>),
     /// "Cancel" was pressed.
     Cancel,
     /// The account was written (and whether the keyring took the password).
@@ -192,6 +200,45 @@ impl AddAccount {
             Message::Tested(result) => {
                 self.testing = false;
                 self.tested = Some(result);
+            }
+            Message::Detect => {
+                if crate::detect::domain_of(&self.email).is_none() {
+                    self.error = Some("enter your email address first".into());
+                    return (Task::none(), None);
+                }
+                self.error = None;
+                self.detecting = true;
+                self.detected = None;
+                let email = self.email.clone();
+                return (
+                    Task::perform(
+                        async move {
+                            crate::detect::detect(&email, &crate::detect::Probe::default()).await
+                        },
+                        Message::Detected,
+                    ),
+                    None,
+                );
+            }
+            Message::Detected(found) => {
+                self.detecting = false;
+                self.detected = Some(match found {
+                    Some(found) => {
+                        self.host = found.host.clone();
+                        self.port = found.port.to_string();
+                        self.security = found.security;
+                        let mut note = format!(
+                            "Found {}:{} ({}).",
+                            found.host, found.port, found.security
+                        );
+                        if let Some(hint) = found.note {
+                            note.push(' ');
+                            note.push_str(&hint);
+                        }
+                        note
+                    }
+                    None => "No POP3 server was found for this address; enter the one from your provider's letter.".into(),
+                });
             }
             Message::Saved(Ok(saved)) => {
                 let event = if self.editing.is_some() {
@@ -277,7 +324,18 @@ impl AddAccount {
             .size(22),
             field(
                 "Email address",
-                input("you@example.com", &self.email, Message::Email, "email").into()
+                row![
+                    input("you@example.com", &self.email, Message::Email, "email"),
+                    button(if self.detecting {
+                        "Searching…"
+                    } else {
+                        "Find settings"
+                    })
+                    .on_press_maybe((!self.detecting).then_some(Message::Detect))
+                    .style(button::secondary),
+                ]
+                .spacing(8)
+                .into()
             ),
             field(
                 "Account name",
@@ -323,6 +381,9 @@ impl AddAccount {
             ));
         }
         form = form.push(text(self.keep_explanation()).size(13));
+        if let Some(note) = &self.detected {
+            form = form.push(text(note.clone()).size(13).style(text::success));
+        }
         if self.security == Security::Plain {
             form = form.push(
                 text("Warning: without encryption, your password and your mail cross the network readable by anyone on the way.")
