@@ -87,6 +87,9 @@ pub struct Settings {
     /// With a keep mode: deleting a message for good here deletes it on the server too.
     pub delete_on_server_when_deleted: bool,
     pub include_in_get_all: bool,
+    /// A certificate the user chose to trust (SHA-256 fingerprint), for a server whose
+    /// certificate cannot be verified.
+    pub pinned_cert: Option<String>,
 }
 
 impl Default for Settings {
@@ -106,6 +109,7 @@ impl Default for Settings {
             check_every_minutes: Some(10),
             delete_on_server_when_deleted: true,
             include_in_get_all: true,
+            pinned_cert: None,
         }
     }
 }
@@ -134,6 +138,7 @@ impl Settings {
     pub fn connect_options(&self) -> crate::pop3::ConnectOptions {
         let mut options = crate::pop3::ConnectOptions::new(&self.host, self.port, self.security);
         options.ca_file = self.ca_file.clone();
+        options.pinned_cert = self.pinned_cert.clone();
         options
     }
 }

@@ -31,6 +31,9 @@ struct Entry {
     delete_on_server_when_deleted_here: bool,
     #[serde(default = "yes")]
     include_in_get_all: bool,
+    /// A server certificate trusted by hand (SHA-256 fingerprint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    trusted_certificate_sha256: Option<String>,
 }
 
 fn auto() -> String {
@@ -87,6 +90,7 @@ pub fn export(path: &Path, accounts: &[Settings]) -> Result<(), Error> {
                 check_every_minutes: s.check_every_minutes,
                 delete_on_server_when_deleted_here: s.delete_on_server_when_deleted,
                 include_in_get_all: s.include_in_get_all,
+                trusted_certificate_sha256: s.pinned_cert.clone(),
             })
             .collect(),
     };
@@ -131,6 +135,7 @@ pub fn import(path: &Path) -> Result<Vec<Settings>, Error> {
                 check_every_minutes: e.check_every_minutes.filter(|m| *m > 0),
                 delete_on_server_when_deleted: e.delete_on_server_when_deleted_here,
                 include_in_get_all: e.include_in_get_all,
+                pinned_cert: e.trusted_certificate_sha256.clone(),
             };
             settings.validate().map_err(invalid)?;
             Ok(settings)

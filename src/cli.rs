@@ -403,6 +403,7 @@ fn account_add(paths: &Paths, add: AddAccount) -> Result<()> {
         check_every_minutes: (add.check_every > 0).then_some(add.check_every),
         delete_on_server_when_deleted: !add.no_delete_on_server,
         include_in_get_all: true,
+        pinned_cert: None,
     };
     settings.validate().map_err(anyhow::Error::msg)?;
     if settings.security == Security::Plain {

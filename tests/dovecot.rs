@@ -188,17 +188,56 @@ async fn wrong_password_is_a_clear_error_and_stores_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_untrusted_certificate_is_refused() {
-    let server = Dovecot::start();
-    let mut settings = settings(&server, Security::Tls, Keep::Forever);
-    settings.ca_file = None;
-    let mut local = local(settings);
-    let error = local.fetch(dovecot::PASSWORD).await.unwrap_err();
-    assert!(
-        matches!(error, sync::Error::Pop3(pop3::Error::Tls { .. })),
-        "{error:?}"
-    );
-    assert!(error.to_string().contains("not trusted"), "{error}");
+async fn an_untrusted_certificate_is_described_and_can_be_trusted_for_the_account() {
+    let mut server = Dovecot::start();
+    server.deliver(&common::message("bob@example.org", "Pinned", "hello"));
+    let pem = std::fs::read_to_string(&server.cert).unwrap();
+    for security in [Security::Tls, Security::StartTls] {
+        let mut settings = settings(&server, security, Keep::Forever);
+        settings.ca_file = None;
+        let mut local = local(settings.clone());
+        let error = local.fetch(dovecot::PASSWORD).await.unwrap_err();
+        let certificate = match &error {
+            sync::Error::Pop3(pop3::Error::Untrusted {
+                certificate: Some(c),
+                ..
+            }) => c.clone(),
+            other => panic!("{security:?}: {other:?}"),
+        };
+        let text = error.to_string();
+        assert!(
+            text.contains("not trusted") && text.contains("CN=localhost"),
+            "{text}"
+        );
+        assert!(text.contains(&certificate.sha256), "{text}");
+        // The fingerprint is the certificate's own.
+        let der = pem_to_der(&pem);
+        assert_eq!(certificate.sha256, pop3::certificate::fingerprint(&der));
+
+        // Trusted for this account: fetches work, without the CA file.
+        local.account.settings.pinned_cert = Some(certificate.sha256.clone());
+        let report = local.fetch(dovecot::PASSWORD).await.unwrap();
+        assert_eq!(report.new, 1, "{security:?}");
+
+        // A different certificate than the trusted one is refused.
+        local.account.settings.pinned_cert = Some(pop3::certificate::fingerprint(b"another"));
+        let error = local.fetch(dovecot::PASSWORD).await.unwrap_err();
+        assert!(
+            matches!(
+                error,
+                sync::Error::Pop3(pop3::Error::CertificateChanged { .. })
+            ),
+            "{error:?}"
+        );
+    }
+}
+
+fn pem_to_der(pem: &str) -> Vec<u8> {
+    use base64::Engine;
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -976,3 +976,50 @@ fn find_settings_fills_in_the_server_for_a_known_provider() {
     ui.find("taro@ocn.ne.jp")
         .expect("the user name follows the address");
 }
+
+#[test]
+fn a_certificate_that_does_not_verify_can_be_trusted_from_the_dialog() {
+    use common::fake::{self, FakeServer, Options};
+    use poplar::ui::add_account::Message as Form;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _enter = runtime.enter();
+    let server = runtime.block_on(FakeServer::start(
+        vec![],
+        Options {
+            capa: Some(vec!["STLS".into(), "USER".into(), "UIDL".into()]),
+            ..Options::default()
+        },
+        |_, _| None,
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path());
+    let (mut app, boot) = App::new(paths.clone());
+    drive(&runtime, &mut app, boot);
+    let form = vec![
+        Message::OpenAddAccount,
+        Message::AddAccount(Form::Email("office@example.org".into())),
+        Message::AddAccount(Form::Host("127.0.0.1".into())),
+        Message::AddAccount(Form::Security(Security::StartTls)),
+        Message::AddAccount(Form::Port(server.port.to_string())),
+        Message::AddAccount(Form::User(fake::USER.into())),
+        Message::AddAccount(Form::Password(fake::PASSWORD.into())),
+        Message::AddAccount(Form::Test),
+    ];
+    apply(&runtime, &mut app, form);
+    let mut ui = simulator(&app);
+    ui.click("Trust this certificate for this account").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    apply(&runtime, &mut app, vec![Message::AddAccount(Form::Test)]);
+    let mut ui = simulator(&app);
+    ui.find("Connected and logged in (encrypted). 0 messages on the server.\nLogin methods: USER/PASS. UIDL: yes. TOP: no. PIPELINING: no.")
+        .expect("logged in over the trusted certificate");
+    ui.click("Add").unwrap();
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
+    let account = Store::open(&paths.database())
+        .unwrap()
+        .account("office@example.org")
+        .unwrap();
+    assert!(account.settings.pinned_cert.is_some());
+}

@@ -27,6 +27,24 @@ pub enum Error {
     #[error("the secure connection to {host} failed: {detail}")]
     Tls { host: String, detail: String },
     #[error(
+        "the certificate of {host} is not trusted{}. If you know this is your provider's server, trust this certificate for the account.",
+        certificate.as_ref().map(|c| format!(": {c}")).unwrap_or_else(|| format!(" ({detail})"))
+    )]
+    Untrusted {
+        host: String,
+        detail: String,
+        certificate: Option<Box<super::CertificateInfo>>,
+    },
+    #[error(
+        "the certificate of {host} is not the one you chose to trust (expected {expected}{}). Someone may be intercepting the connection; nothing was sent.",
+        found.as_ref().map(|c| format!(", found {}", c.sha256)).unwrap_or_default()
+    )]
+    CertificateChanged {
+        host: String,
+        expected: String,
+        found: Option<Box<super::CertificateInfo>>,
+    },
+    #[error(
         "{host} does not offer STARTTLS, which this account requires; nothing was sent in plaintext. Choose SSL/TLS, or ask your provider."
     )]
     StartTlsUnavailable { host: String },

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod capa;
+pub mod certificate;
 mod error;
 pub mod lines;
 pub mod response;
@@ -10,6 +11,7 @@ mod session;
 
 pub use auth::AuthMethod;
 pub use capa::Capabilities;
+pub use certificate::CertificateInfo;
 pub use error::Error;
 pub use session::{ConnectOptions, MAX_LINE, Session, connect_and_login};
 

@@ -7,6 +7,7 @@ use tokio::net::TcpStream;
 
 use super::auth::{self, AuthMethod};
 use super::capa::Capabilities;
+use super::certificate;
 use super::lines::{self, LineError, Unstuffed};
 use super::response::{self, RespCode, Status};
 use super::{Error, ListEntry, Security, UidlEntry};
@@ -31,6 +32,8 @@ pub struct ConnectOptions {
     pub timeout: Duration,
     /// Use PIPELINING when the server offers it.
     pub pipelining: bool,
+    /// Trust exactly this certificate (SHA-256 fingerprint) instead of verifying one.
+    pub pinned_cert: Option<String>,
 }
 
 impl ConnectOptions {
@@ -42,6 +45,7 @@ impl ConnectOptions {
             ca_file: None,
             timeout: Duration::from_secs(30),
             pipelining: true,
+            pinned_cert: None,
         }
     }
 }
@@ -58,6 +62,8 @@ pub struct Session {
     encrypted: bool,
     pipelining_allowed: bool,
     top_failed: bool,
+    /// The server's certificate (DER), on an encrypted connection.
+    certificate: Option<Vec<u8>>,
 }
 
 impl std::fmt::Debug for Session {
@@ -140,6 +146,34 @@ impl Session {
     /// Connects, secures the connection as the options say, reads the greeting and the
     /// capabilities (again after STLS). Does not log in.
     pub async fn connect(options: &ConnectOptions) -> Result<Session, Error> {
+        let trust = match &options.pinned_cert {
+            Some(pin) => Trust::Pinned(pin),
+            None => Trust::Verify,
+        };
+        match Session::connect_with(options, trust).await {
+            // Show the person what they are asked to trust: connect once more, accepting
+            // the certificate only to read it, and send nothing on that connection.
+            Err(Error::Untrusted {
+                host,
+                detail,
+                certificate: None,
+            }) => {
+                let certificate = match Session::connect_with(options, Trust::Inspect).await {
+                    Ok(session) => session.certificate().map(Box::new),
+                    Err(_) => None,
+                };
+                Err(Error::Untrusted {
+                    host,
+                    detail,
+                    certificate,
+                })
+            }
+            other => other,
+        }
+    }
+
+    async fn connect_with(options: &ConnectOptions, trust: Trust<'_>) -> Result<Session, Error> {
+        let mut certificate_der = None;
         let host = options.host.clone();
         let tcp = tokio::time::timeout(options.timeout, connect_tcp(&host, options.port))
             .await
@@ -151,7 +185,11 @@ impl Session {
         let _ = tcp.set_nodelay(true);
 
         let stream: Box<dyn Stream> = match options.security {
-            Security::Tls => Box::new(tls_wrap(options, tcp).await?),
+            Security::Tls => {
+                let (tls, der) = tls_wrap(options, tcp, trust).await?;
+                certificate_der = der;
+                Box::new(tls)
+            }
             Security::StartTls | Security::Plain => Box::new(tcp),
         };
         let mut session = Session {
@@ -165,6 +203,7 @@ impl Session {
             encrypted: options.security == Security::Tls,
             pipelining_allowed: options.pipelining,
             top_failed: false,
+            certificate: certificate_der,
         };
         let greeting = session.read_status("waiting for the greeting").await?;
         if !greeting.ok {
@@ -178,7 +217,7 @@ impl Session {
         session.capabilities = session.capa().await?;
 
         if options.security == Security::StartTls {
-            session.starttls(options).await?;
+            session.starttls(options, trust).await?;
             session.capabilities = session.capa().await?;
         }
         Ok(session)
@@ -202,6 +241,13 @@ impl Session {
         self.encrypted
     }
 
+    /// The server's certificate, on an encrypted connection.
+    pub fn certificate(&self) -> Option<super::CertificateInfo> {
+        self.certificate
+            .as_deref()
+            .map(super::certificate::describe)
+    }
+
     /// True when commands may be sent before earlier answers have arrived.
     pub fn pipelining(&self) -> bool {
         self.pipelining_allowed && self.capabilities.as_ref().is_some_and(|c| c.pipelining)
@@ -221,7 +267,7 @@ impl Session {
         Ok(Some(Capabilities::parse(lines.iter().map(String::as_str))))
     }
 
-    async fn starttls(&mut self, options: &ConnectOptions) -> Result<(), Error> {
+    async fn starttls(&mut self, options: &ConnectOptions, trust: Trust<'_>) -> Result<(), Error> {
         if self.capabilities.as_ref().is_some_and(|c| !c.stls) {
             return Err(Error::StartTlsUnavailable {
                 host: self.host.clone(),
@@ -244,7 +290,8 @@ impl Session {
         }
         let placeholder: Box<dyn Stream> = Box::new(tokio::io::empty());
         let old = std::mem::replace(&mut self.io, BufReader::new(placeholder));
-        let tls = tls_wrap(options, old.into_inner()).await?;
+        let (tls, der) = tls_wrap(options, old.into_inner(), trust).await?;
+        self.certificate = der;
         self.io = BufReader::with_capacity(64 * 1024, Box::new(tls));
         self.encrypted = true;
         Ok(())
@@ -624,10 +671,23 @@ async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, Error> {
     })
 }
 
+/// Which certificates a TLS handshake accepts.
+#[derive(Debug, Clone, Copy)]
+enum Trust<'a> {
+    /// The system's roots (and the account's CA file), with the host name checked.
+    Verify,
+    /// Exactly this certificate (SHA-256 fingerprint), which the user chose to trust.
+    Pinned(&'a str),
+    /// Anything: only to show the user a certificate that did not verify. No
+    /// credentials are ever sent on such a connection.
+    Inspect,
+}
+
 async fn tls_wrap<S: AsyncRead + AsyncWrite + Unpin>(
     options: &ConnectOptions,
     stream: S,
-) -> Result<async_native_tls::TlsStream<S>, Error> {
+    trust: Trust<'_>,
+) -> Result<(async_native_tls::TlsStream<S>, Option<Vec<u8>>), Error> {
     let mut connector = async_native_tls::TlsConnector::new()
         .min_protocol_version(Some(async_native_tls::Protocol::Tlsv12));
     if let Some(path) = &options.ca_file {
@@ -640,19 +700,68 @@ async fn tls_wrap<S: AsyncRead + AsyncWrite + Unpin>(
             async_native_tls::Certificate::from_pem(&pem).map_err(|e| ca_error(e.to_string()))?;
         connector = connector.add_root_certificate(cert);
     }
-    let host = options.host.clone();
-    match tokio::time::timeout(options.timeout, connector.connect(host.as_str(), stream)).await {
-        Ok(Ok(tls)) => Ok(tls),
-        Ok(Err(e)) => Err(Error::Tls {
-            host,
-            detail: tls_detail(&e.to_string()),
-        }),
-        Err(_) => Err(Error::Timeout {
-            host,
-            secs: options.timeout.as_secs(),
-            doing: "starting TLS".into(),
-        }),
+    if !matches!(trust, Trust::Verify) {
+        connector = connector
+            .danger_accept_invalid_certs(true)
+            .danger_accept_invalid_hostnames(true);
     }
+    let host = options.host.clone();
+    let tls = match tokio::time::timeout(options.timeout, connector.connect(host.as_str(), stream))
+        .await
+    {
+        Ok(Ok(tls)) => tls,
+        Ok(Err(e)) => {
+            let raw = e.to_string();
+            return Err(if is_verification_failure(&raw) {
+                Error::Untrusted {
+                    host,
+                    detail: raw,
+                    certificate: None,
+                }
+            } else {
+                Error::Tls {
+                    host,
+                    detail: tls_detail(&raw),
+                }
+            });
+        }
+        Err(_) => {
+            return Err(Error::Timeout {
+                host,
+                secs: options.timeout.as_secs(),
+                doing: "starting TLS".into(),
+            });
+        }
+    };
+    let der = tls
+        .peer_certificate()
+        .ok()
+        .flatten()
+        .and_then(|c| c.to_der().ok());
+    if let Trust::Pinned(pin) = trust {
+        let found = der.as_deref().map(certificate::describe);
+        if !found
+            .as_ref()
+            .is_some_and(|f| certificate::same_fingerprint(&f.sha256, pin))
+        {
+            return Err(Error::CertificateChanged {
+                host,
+                expected: pin.to_string(),
+                found: found.map(Box::new),
+            });
+        }
+    }
+    Ok((tls, der))
+}
+
+fn is_verification_failure(raw: &str) -> bool {
+    let raw = raw.to_ascii_lowercase();
+    raw.contains("certificate verify failed")
+        || raw.contains("self-signed")
+        || raw.contains("self signed")
+        || raw.contains("not trusted")
+        || raw.contains("unknown ca")
+        || raw.contains("certificate chain")
 }
 
 fn tls_detail(raw: &str) -> String {

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_search_and_sorting.sql"),
     include_str!("../../migrations/0008_flags_attachments.sql"),
     include_str!("../../migrations/0009_legacy_size_index.sql"),
+    include_str!("../../migrations/0010_pinned_certificate.sql"),
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<()> {

@@ -233,7 +233,7 @@ impl Store {
         let result = self.conn.execute(
             &format!(
                 "INSERT INTO accounts ({ACCOUNT_COLUMNS}, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
             ),
             rusqlite::params_from_iter(values),
         );
@@ -262,7 +262,7 @@ impl Store {
         let mut values = account_values(s);
         values.push(id.into());
         let result = self.conn.execute(
-            &format!("UPDATE accounts SET {assignments} WHERE id = ?15 AND removed_at IS NULL"),
+            &format!("UPDATE accounts SET {assignments} WHERE id = ?16 AND removed_at IS NULL"),
             rusqlite::params_from_iter(values),
         );
         match result {
@@ -281,7 +281,7 @@ impl Store {
     pub fn accounts(&self) -> Result<Vec<Account>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, name, email, host, port, security, username, keep, ca_file, auth, size_limit,
-                    check_on_startup, check_every_minutes, delete_on_server_when_deleted, include_in_get_all
+                    check_on_startup, check_every_minutes, delete_on_server_when_deleted, include_in_get_all, pinned_cert
              FROM accounts WHERE removed_at IS NULL ORDER BY name COLLATE NOCASE",
         )?;
         let rows = stmt.query_map([], account_from_row)?;
@@ -292,7 +292,7 @@ impl Store {
         self.conn
             .query_row(
                 "SELECT id, name, email, host, port, security, username, keep, ca_file, auth, size_limit,
-                        check_on_startup, check_every_minutes, delete_on_server_when_deleted, include_in_get_all
+                        check_on_startup, check_every_minutes, delete_on_server_when_deleted, include_in_get_all, pinned_cert
                  FROM accounts WHERE name = ?1 AND removed_at IS NULL",
                 [name],
                 account_from_row,
@@ -970,7 +970,7 @@ fn write_body(tx: &rusqlite::Transaction<'_>, id: i64, body: &mut Body) -> Resul
 /// The account columns written from `Settings`, in the order of [`account_values`].
 const ACCOUNT_COLUMNS: &str = "name, email, host, port, security, username, keep, ca_file, auth, \
      size_limit, check_on_startup, check_every_minutes, delete_on_server_when_deleted, \
-     include_in_get_all";
+     include_in_get_all, pinned_cert";
 
 fn account_values(s: &Settings) -> Vec<rusqlite::types::Value> {
     use rusqlite::types::Value;
@@ -992,6 +992,7 @@ fn account_values(s: &Settings) -> Vec<rusqlite::types::Value> {
             .map_or(Value::Null, |n| i64::from(n).into()),
         s.delete_on_server_when_deleted.into(),
         s.include_in_get_all.into(),
+        s.pinned_cert.clone().map_or(Value::Null, Value::from),
     ]
 }
 
@@ -1022,6 +1023,7 @@ fn account_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Account>> 
                     .map(|n| n.clamp(1, 100_000) as u32),
                 delete_on_server_when_deleted: r.get(13)?,
                 include_in_get_all: r.get(14)?,
+                pinned_cert: r.get(15)?,
             },
         })
     })();

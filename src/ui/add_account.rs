@@ -52,6 +52,10 @@ pub struct AddAccount {
     detecting: bool,
     /// What "Find settings" found or a hint from the provider table.
     detected: Option<String>,
+    /// A certificate the last test could not verify (its fingerprint), offered to trust.
+    offered_certificate: Option<String>,
+    /// The certificate the user chose to trust for this account.
+    pinned: Option<String>,
 }
 
 impl Default for AddAccount {
@@ -73,6 +77,8 @@ impl Default for AddAccount {
             tested: None,
             detecting: false,
             detected: None,
+            offered_certificate: None,
+            pinned: None,
         }
     }
 }
@@ -97,6 +103,7 @@ impl AddAccount {
             keep,
             days,
             editing: Some(account.clone()),
+            pinned: s.pinned_cert.clone(),
             ..AddAccount::default()
         }
     }
@@ -118,7 +125,9 @@ pub enum Message {
     Save,
     /// "Test connection": log in with what is in the form, change nothing.
     Test,
-    Tested(Result<String, String>),
+    Tested(Result<String, (String, Option<String>)>),
+    /// "Trust this certificate for this account".
+    TrustCertificate,
     /// "Find settings": from the provider table, or by probing the address's domain.
     Detect,
     Detected(Option<crate::detect::Found>),
@@ -199,7 +208,17 @@ impl AddAccount {
             },
             Message::Tested(result) => {
                 self.testing = false;
-                self.tested = Some(result);
+                self.offered_certificate = None;
+                self.tested = Some(result.map_err(|(message, certificate)| {
+                    self.offered_certificate = certificate;
+                    message
+                }));
+            }
+            Message::TrustCertificate => {
+                self.pinned = self.offered_certificate.take();
+                self.tested = Some(Ok(
+                    "This certificate is trusted for this account. Test again to log in.".into(),
+                ));
             }
             Message::Detect => {
                 if crate::detect::domain_of(&self.email).is_none() {
@@ -289,6 +308,7 @@ impl AddAccount {
             security: self.security,
             user: self.user.trim().to_string(),
             keep,
+            pinned_cert: self.pinned.clone(),
             ..base
         };
         settings.validate()?;
@@ -396,7 +416,16 @@ impl AddAccount {
         }
         match &self.tested {
             Some(Ok(found)) => form = form.push(text(found.clone()).size(13).style(text::success)),
-            Some(Err(e)) => form = form.push(text(e.clone()).size(13).style(text::danger)),
+            Some(Err(e)) => {
+                form = form.push(text(e.clone()).size(13).style(text::danger));
+                if self.offered_certificate.is_some() {
+                    form = form.push(
+                        button("Trust this certificate for this account")
+                            .on_press(Message::TrustCertificate)
+                            .style(button::danger),
+                    );
+                }
+            }
             None if self.testing => form = form.push(text("Connecting…").size(13)),
             None => {}
         }
@@ -518,17 +547,38 @@ async fn test(
     settings: Settings,
     typed: String,
     stored_under: Option<String>,
-) -> Result<String, String> {
+) -> Result<String, (String, Option<String>)> {
+    test_inner(settings, typed, stored_under).await
+}
+
+async fn test_inner(
+    settings: Settings,
+    typed: String,
+    stored_under: Option<String>,
+) -> Result<String, (String, Option<String>)> {
+    let plain = |e: String| (e, None);
     let password = if typed.is_empty() {
-        let name = stored_under.ok_or("enter the password to test the connection")?;
-        crate::ui::blocking(move || secrets::get_password(&name).map_err(|e| e.to_string())).await?
+        let name = stored_under
+            .ok_or_else(|| plain("enter the password to test the connection".into()))?;
+        crate::ui::blocking(move || secrets::get_password(&name).map_err(|e| e.to_string()))
+            .await
+            .map_err(plain)?
     } else {
         typed
     };
     let info =
         crate::sync::test_account(&settings, &password, &crate::sync::FetchOptions::default())
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| {
+                let certificate = match &e {
+                    crate::sync::Error::Pop3(crate::pop3::Error::Untrusted {
+                        certificate: Some(c),
+                        ..
+                    }) => Some(c.sha256.clone()),
+                    _ => None,
+                };
+                (e.to_string(), certificate)
+            })?;
     let mut lines = vec![format!(
         "Connected and logged in ({}). {} messages on the server.",
         if info.encrypted {
