@@ -149,6 +149,16 @@ pub struct App {
     pub show_preferences: bool,
     /// The account whose removal is being confirmed.
     pub removing: Option<String>,
+    /// A password being asked for, because none is stored.
+    pub asking_password: Option<PasswordPrompt>,
+}
+
+/// Asking for an account's password when the keyring has none (or there is no keyring).
+#[derive(Debug, Clone)]
+pub struct PasswordPrompt {
+    pub account: String,
+    pub reason: String,
+    pub password: String,
 }
 
 #[derive(Debug, Clone)]
@@ -194,6 +204,8 @@ pub enum Message {
     Changed(Result<(), String>),
     /// Something finished that only needs saying in the status bar.
     Status(String),
+    /// A lasting warning for the status bar.
+    Notice(String),
     /// The message list's own messages.
     List(message_list::Message),
     /// The ids of the list (a folder, or a search in it) were read; the number says
@@ -230,6 +242,10 @@ pub enum Message {
     RemoveAccount(i64),
     /// The answer: remove it, keeping its mail here or not; None cancels.
     ConfirmRemoveAccount(Option<bool>),
+    /// Typing in the password prompt.
+    PromptPassword(String),
+    /// The password prompt's answer: use it (Some) or not now (None).
+    AnswerPassword(Option<()>),
     /// The add-account dialog's own messages.
     AddAccount(add_account::Message),
     /// Nothing to do (e.g. a finished write whose result needs no reaction).
@@ -283,6 +299,7 @@ impl App {
             folder_edit: None,
             show_preferences: false,
             removing: None,
+            asking_password: None,
         };
         // The list is read at once; the integrity check runs beside it and only speaks up
         // when something is wrong.
@@ -618,6 +635,53 @@ impl App {
                     .iter()
                     .find(|a| a.id == id)
                     .map(|a| a.settings.name.clone());
+                Task::none()
+            }
+            Message::PromptPassword(password) => {
+                if let Some(prompt) = &mut self.asking_password {
+                    prompt.password = password;
+                }
+                Task::none()
+            }
+            Message::AnswerPassword(None) => {
+                self.asking_password = None;
+                Task::none()
+            }
+            Message::AnswerPassword(Some(())) => {
+                let Some(prompt) = self.asking_password.take() else {
+                    return Task::none();
+                };
+                if prompt.password.is_empty() {
+                    self.asking_password = Some(prompt);
+                    return Task::none();
+                }
+                let account = prompt.account.clone();
+                let password = prompt.password.clone();
+                let store_it = {
+                    let (account, password) = (account.clone(), password.clone());
+                    ui::blocking(move || {
+                        crate::secrets::set_password(&account, &password).map_err(|e| e.to_string())
+                    })
+                };
+                let worker = self.worker.clone();
+                Task::perform(store_it, move |stored| {
+                    if let Some(worker) = &worker {
+                        worker.send(Command::RememberPassword {
+                            account: account.clone(),
+                            password,
+                        });
+                        worker.send(Command::Fetch(vec![account.clone()]));
+                    }
+                    match stored {
+                        Ok(()) => Message::Done,
+                        Err(e) => Message::Notice(format!(
+                            "{e}. The password for {account} is kept only until Poplar closes."
+                        )),
+                    }
+                })
+            }
+            Message::Notice(notice) => {
+                self.notice = Some(notice);
                 Task::none()
             }
             Message::ConfirmRemoveAccount(None) => {
@@ -1113,6 +1177,20 @@ impl App {
                     Task::none()
                 };
                 Task::batch([notify, self.reload()])
+            }
+            Event::Failed {
+                account,
+                error: worker::FetchError::Password(reason),
+            } if self.asking_password.is_none() => {
+                // No stored password (or no keyring at all): ask for it now.
+                self.fetching.remove(&account);
+                self.status = format!("{account}: {reason}");
+                self.asking_password = Some(PasswordPrompt {
+                    account,
+                    reason: reason.to_string(),
+                    password: String::new(),
+                });
+                iced::widget::operation::focus(ui::PASSWORD_PROMPT_ID)
             }
             Event::Failed { account, error } => {
                 self.fetching.remove(&account);

@@ -1023,3 +1023,64 @@ fn a_certificate_that_does_not_verify_can_be_trusted_from_the_dialog() {
         .unwrap();
     assert!(account.settings.pinned_cert.is_some());
 }
+
+#[test]
+fn a_missing_password_is_asked_for_and_the_fetch_goes_on() {
+    use common::fake::{self, FakeServer, Options};
+    use poplar::app::WorkerMessage;
+    use poplar::worker::{self, Event, Schedule};
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _enter = runtime.enter();
+    let server = runtime.block_on(FakeServer::start(
+        vec![b"From: a@b.c\r\nSubject: Asked\r\n\r\nbody\r\n".to_vec()],
+        Options::default(),
+        |_, _| None,
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path());
+    paths.ensure().unwrap();
+    let name = format!("prompted-{}", std::process::id());
+    Store::open(&paths.database())
+        .unwrap()
+        .add_account(&AccountSettings {
+            name: name.clone(),
+            host: "127.0.0.1".into(),
+            port: server.port,
+            security: Security::Plain,
+            user: fake::USER.into(),
+            keep: Keep::Forever,
+            ..Default::default()
+        })
+        .unwrap();
+    let (mut app, boot) = App::new(paths.clone());
+    drive(&runtime, &mut app, boot);
+    let (handle, mut events) = worker::spawn(paths.clone(), Schedule::OnCommand);
+    let _ = app.update(Message::Worker(WorkerMessage::Ready(handle)));
+    apply(&runtime, &mut app, vec![Message::GetMail]);
+
+    let mut finished = None;
+    while finished.is_none() {
+        let event = runtime.block_on(events.recv()).unwrap();
+        if let Event::Finished { report, .. } = &event {
+            finished = Some(report.new);
+        }
+        let task = app.update(Message::Worker(WorkerMessage::Event(event)));
+        drive(&runtime, &mut app, task);
+        if app.asking_password.is_some() {
+            let mut ui = simulator(&app);
+            ui.find(format!("Password for {name}").as_str()).unwrap();
+            drop(ui);
+            apply(
+                &runtime,
+                &mut app,
+                vec![
+                    Message::PromptPassword(fake::PASSWORD.into()),
+                    Message::AnswerPassword(Some(())),
+                ],
+            );
+        }
+    }
+    assert_eq!(finished, Some(1));
+    let _ = poplar::secrets::delete_password(&name);
+}

@@ -25,6 +25,8 @@ const BOLD: Font = Font {
 pub const SEARCH_ID: &str = "search";
 /// The folder-name field's id (focused when it appears).
 pub const FOLDER_NAME_ID: &str = "folder-name";
+/// The password prompt's field.
+pub const PASSWORD_PROMPT_ID: &str = "password-prompt";
 
 pub fn main_window(app: &App) -> Element<'_, Message> {
     let mail: Element<'_, Message> = match app.snapshot.preferences.pane {
@@ -66,6 +68,8 @@ pub fn main_window(app: &App) -> Element<'_, Message> {
         modal(window, preferences::view(app.snapshot.preferences))
     } else if let Some(name) = &app.removing {
         modal(window, remove_account(name))
+    } else if let Some(prompt) = &app.asking_password {
+        modal(window, password_prompt(prompt))
     } else {
         window.into()
     }
@@ -462,6 +466,38 @@ fn status_bar(app: &App) -> Element<'_, Message> {
         .padding([4, 8])
         .height(Length::Shrink)
         .into()
+}
+
+/// The password for an account, when none is stored.
+fn password_prompt(prompt: &crate::app::PasswordPrompt) -> Element<'_, Message> {
+    container(
+        column![
+            text(format!("Password for {}", prompt.account)).size(20),
+            text(format!("Poplar needs it to get your mail: {}.", prompt.reason)).size(13),
+            iced::widget::text_input("Password", &prompt.password)
+                .id(PASSWORD_PROMPT_ID)
+                .secure(true)
+                .on_input(Message::PromptPassword)
+                .on_submit(Message::AnswerPassword(Some(())))
+                .padding(6),
+            text("It is stored in the system keyring if there is one; otherwise it is kept only until Poplar closes.").size(13),
+            row![
+                iced::widget::space().width(Fill),
+                button("Not now")
+                    .on_press(Message::AnswerPassword(None))
+                    .style(button::secondary),
+                button("Get mail")
+                    .on_press(Message::AnswerPassword(Some(())))
+                    .style(button::primary),
+            ]
+            .spacing(8),
+        ]
+        .spacing(12),
+    )
+    .padding(20)
+    .width(520)
+    .style(container::rounded_box)
+    .into()
 }
 
 /// Removing an account asks what becomes of its mail.
