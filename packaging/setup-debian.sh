@@ -2,6 +2,7 @@
 # Installs, on Debian or Ubuntu, only the system packages that are missing.
 #   packaging/setup-debian.sh build   what building and running Poplar needs
 #   packaging/setup-debian.sh test    that, plus the servers and fonts the tests use
+#   packaging/setup-debian.sh bench   that, plus mpop to compare against
 set -euo pipefail
 
 what=${1:-build}
@@ -12,6 +13,7 @@ test=(dovecot-pop3d gnome-keyring dbus-daemon xvfb xauth ca-certificates openssl
 
 want=("${build[@]}")
 [ "$what" = test ] && want+=("${test[@]}")
+[ "$what" = bench ] && want+=("${test[@]}" mpop)
 
 missing=()
 for p in "${want[@]}"; do
