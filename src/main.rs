@@ -1,3 +1,6 @@
+// No console window opens for the app on Windows (release builds).
+#![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
+
 use clap::Parser;
 
 use poplar::cli::Cli;
