@@ -674,9 +674,12 @@ impl App {
                     }
                     match stored {
                         Ok(()) => Message::Done,
-                        Err(e) => Message::Notice(format!(
-                            "{e}. The password for {account} is kept only until Poplar closes."
-                        )),
+                        Err(e) => Message::Notice({
+                            tracing::warn!("no keyring: {e}");
+                            format!(
+                                "No system keyring: the password for {account} is kept only until Poplar closes."
+                            )
+                        }),
                     }
                 })
             }
@@ -1247,8 +1250,9 @@ impl App {
                 let name = saved.account.settings.name.clone();
                 self.status = format!("Saved the settings of {name}.");
                 if let Some((password, error)) = saved.unsaved_password {
+                    tracing::warn!("no keyring: {error}");
                     self.notice = Some(format!(
-                        "{error}. The password for {name} is kept only until Poplar closes."
+                        "No system keyring: the password for {name} is kept only until Poplar closes."
                     ));
                     if let Some(worker) = &self.worker {
                         worker.send(Command::RememberPassword {
@@ -1267,8 +1271,9 @@ impl App {
                 let name = saved.account.settings.name.clone();
                 self.status = format!("Added {name}.");
                 if let Some((password, error)) = saved.unsaved_password {
+                    tracing::warn!("no keyring: {error}");
                     self.notice = Some(format!(
-                        "{error}. The password for {name} is kept only until Poplar closes."
+                        "No system keyring: the password for {name} is kept only until Poplar closes."
                     ));
                     if let Some(worker) = &self.worker {
                         worker.send(Command::RememberPassword {

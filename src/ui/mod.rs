@@ -457,15 +457,22 @@ fn reader(app: &App) -> Element<'_, Message> {
 
 fn status_bar(app: &App) -> Element<'_, Message> {
     let count = format!("{} messages", app.list.len());
-    let mut bar = row![text(app.status.clone()).size(13).width(Fill)].spacing(12);
+    // One line, always: long texts are cut at the edge instead of growing the bar.
+    let line = |t: iced::widget::Text<'static>| t.size(13).wrapping(text::Wrapping::None);
+    let mut status = column![line(text(app.status.clone()))];
     if let Some(notice) = &app.notice {
-        bar = bar.push(text(notice.clone()).size(13).style(text::warning));
+        status = status.push(line(text(notice.clone())).style(text::warning));
     }
-    bar.push(backup_note(&app.snapshot.backup))
-        .push(text(count).size(13))
-        .padding([4, 8])
-        .height(Length::Shrink)
-        .into()
+    row![
+        container(status).width(Fill).clip(true),
+        backup_note(&app.snapshot.backup),
+        line(text(count)),
+    ]
+    .spacing(12)
+    .padding([4, 8])
+    .align_y(iced::Center)
+    .height(Length::Shrink)
+    .into()
 }
 
 /// The password for an account, when none is stored.
@@ -551,11 +558,16 @@ fn backup_note(settings: &crate::backup::Settings) -> Element<'_, Message> {
     let now = crate::store::now();
     let note = match (&settings.dir, settings.last_success) {
         (None, _) => {
-            return button(text("Backups are off").size(13).style(text::warning))
-                .on_press(Message::OpenBackups)
-                .style(button::text)
-                .padding(0)
-                .into();
+            return button(
+                text("Backups are off")
+                    .size(13)
+                    .wrapping(text::Wrapping::None)
+                    .style(text::warning),
+            )
+            .on_press(Message::OpenBackups)
+            .style(button::text)
+            .padding(0)
+            .into();
         }
         (Some(_), None) => "No backup yet".to_string(),
         (Some(_), Some(t)) => {
@@ -568,7 +580,7 @@ fn backup_note(settings: &crate::backup::Settings) -> Element<'_, Message> {
             }
         }
     };
-    let label = text(note).size(13);
+    let label = text(note).size(13).wrapping(text::Wrapping::None);
     let label = if settings.overdue(now) {
         label.style(text::danger)
     } else {
