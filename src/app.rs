@@ -1246,50 +1246,44 @@ impl App {
                 task
             }
             Some(add_account::Event::Changed(saved)) => {
-                self.dialog = None;
-                let name = saved.account.settings.name.clone();
+                let name = self.account_saved(*saved, false);
                 self.status = format!("Saved the settings of {name}.");
-                if let Some((password, error)) = saved.unsaved_password {
-                    tracing::warn!("no keyring: {error}");
-                    self.notice = Some(format!(
-                        "No system keyring: the password for {name} is kept only until Poplar closes."
-                    ));
-                    if let Some(worker) = &self.worker {
-                        worker.send(Command::RememberPassword {
-                            account: name,
-                            password,
-                        });
-                    }
-                }
-                if let Some(worker) = &self.worker {
-                    worker.send(Command::AccountsChanged);
-                }
                 Task::batch([task, self.reload()])
             }
             Some(add_account::Event::Added(saved)) => {
-                self.dialog = None;
-                let name = saved.account.settings.name.clone();
+                let id = saved.account.id;
+                let name = self.account_saved(*saved, true);
                 self.status = format!("Added {name}.");
-                if let Some((password, error)) = saved.unsaved_password {
-                    tracing::warn!("no keyring: {error}");
-                    self.notice = Some(format!(
-                        "No system keyring: the password for {name} is kept only until Poplar closes."
-                    ));
-                    if let Some(worker) = &self.worker {
-                        worker.send(Command::RememberPassword {
-                            account: name.clone(),
-                            password,
-                        });
-                    }
-                }
-                if let Some(worker) = &self.worker {
-                    worker.send(Command::AccountsChanged);
-                    worker.send(Command::Fetch(vec![name]));
-                }
-                self.folder = Folder::Account(saved.account.id);
+                self.folder = Folder::Account(id);
                 Task::batch([task, self.reload()])
             }
         }
+    }
+
+    /// After the account dialog saved: tell the worker, and keep a password the keyring
+    /// could not take in memory (saying so once). A new account is fetched at once.
+    fn account_saved(&mut self, saved: add_account::Saved, fetch: bool) -> String {
+        self.dialog = None;
+        let name = saved.account.settings.name.clone();
+        if let Some((password, error)) = saved.unsaved_password {
+            tracing::warn!("no keyring: {error}");
+            self.notice = Some(format!(
+                "No system keyring: the password for {name} is kept only until Poplar closes."
+            ));
+            if let Some(worker) = &self.worker {
+                worker.send(Command::RememberPassword {
+                    account: name.clone(),
+                    password,
+                });
+            }
+        }
+        if let Some(worker) = &self.worker {
+            worker.send(Command::AccountsChanged);
+            if fetch {
+                worker.send(Command::Fetch(vec![name.clone()]));
+            }
+        }
+        name
     }
 }
 

@@ -770,21 +770,10 @@ impl Store {
              ORDER BY m.date DESC, m.id DESC
              LIMIT ?2 OFFSET ?3"
         ))?;
-        let rows = stmt.query_map(params![param, limit as i64, offset as i64], |r| {
-            Ok(MessageRow {
-                id: r.get(0)?,
-                account: r.get(1)?,
-                uidl: r.get(2)?,
-                from: r.get(3)?,
-                subject: r.get(4)?,
-                date: r.get(5)?,
-                size: r.get::<_, i64>(6)? as u64,
-                read: r.get(7)?,
-                partial: r.get(8)?,
-                flagged: r.get(9)?,
-                attachments: r.get(10)?,
-            })
-        })?;
+        let rows = stmt.query_map(
+            params![param, limit as i64, offset as i64],
+            message_row_from,
+        )?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -826,24 +815,7 @@ impl Store {
              WHERE m.id = ?1",
         )?;
         for id in ids {
-            if let Some(row) = stmt
-                .query_row([id], |r| {
-                    Ok(MessageRow {
-                        id: r.get(0)?,
-                        account: r.get(1)?,
-                        uidl: r.get(2)?,
-                        from: r.get(3)?,
-                        subject: r.get(4)?,
-                        date: r.get(5)?,
-                        size: r.get::<_, i64>(6)? as u64,
-                        read: r.get(7)?,
-                        partial: r.get(8)?,
-                        flagged: r.get(9)?,
-                        attachments: r.get(10)?,
-                    })
-                })
-                .optional()?
-            {
+            if let Some(row) = stmt.query_row([id], message_row_from).optional()? {
                 out.push(row);
             }
         }
@@ -943,6 +915,24 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// A list row from the columns id, account name, uidl, from, subject, date, size, read,
+/// partial, flagged, attachments (in that order).
+fn message_row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
+    Ok(MessageRow {
+        id: r.get(0)?,
+        account: r.get(1)?,
+        uidl: r.get(2)?,
+        from: r.get(3)?,
+        subject: r.get(4)?,
+        date: r.get(5)?,
+        size: r.get::<_, i64>(6)? as u64,
+        read: r.get(7)?,
+        partial: r.get(8)?,
+        flagged: r.get(9)?,
+        attachments: r.get(10)?,
+    })
 }
 
 /// Writes (or replaces) a message's bytes. A body spilled to a file is streamed in with
