@@ -6,6 +6,7 @@ use std::fs::{self, File};
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
+use crate::mail;
 use crate::paths::Paths;
 use crate::store::{self, Body, NewMessage, Store, View};
 
@@ -117,15 +118,7 @@ pub fn export_one(paths: &Paths, id: i64, out: &Path) -> Result<(), Error> {
 /// A file name for an exported message: its id (so names are unique and sort in order)
 /// and a readable part of its subject.
 pub fn eml_name(id: i64, subject: &str) -> String {
-    let readable: String = subject
-        .chars()
-        .map(|c| match c {
-            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            c if c.is_control() => '_',
-            c => c,
-        })
-        .take(60)
-        .collect();
+    let readable: String = mail::file_name_chars(subject).take(60).collect();
     let readable = readable.trim().trim_end_matches('.');
     if readable.is_empty() {
         format!("{id:06}.eml")

@@ -47,16 +47,19 @@ pub fn attachment(raw: &[u8], index: usize) -> Option<(String, Vec<u8>)> {
     Some((safe_file_name(&name), part.contents().to_vec()))
 }
 
+/// The characters of `name` with those that are not allowed (or are dangerous) in file
+/// names on Windows, macOS or Linux replaced by '_'.
+pub fn file_name_chars(name: &str) -> impl Iterator<Item = char> + '_ {
+    name.chars().map(|c| match c {
+        '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+        c if c.is_control() => '_',
+        c => c,
+    })
+}
+
 /// A file name that cannot leave the folder it is saved in.
 fn safe_file_name(name: &str) -> String {
-    let name: String = name
-        .chars()
-        .map(|c| match c {
-            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            c if c.is_control() => '_',
-            c => c,
-        })
-        .collect();
+    let name: String = file_name_chars(name).collect();
     let name = name.trim().trim_start_matches('.').to_string();
     if name.is_empty() {
         "attachment".into()
