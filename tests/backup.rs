@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::fake::{self, FakeServer, Options};
-use poplar::accounts::{AuthMethod, Keep, Security, Settings};
+use poplar::accounts::{Keep, Settings};
 use poplar::backup::{self, Health};
 use poplar::paths::Paths;
 use poplar::store::{NewMessage, Store, View};
@@ -75,14 +75,8 @@ async fn a_backup_taken_while_a_fetch_writes_holds_every_committed_message() {
     let account = Store::open(&paths.database())
         .unwrap()
         .add_account(&Settings {
-            name: "live".into(),
-            host: "127.0.0.1".into(),
-            port: server.port,
-            security: Security::Plain,
-            user: fake::USER.into(),
             keep: Keep::Delete,
-            auth: AuthMethod::UserPass,
-            ..Settings::default()
+            ..common::fake_account(&server, "live")
         })
         .unwrap();
     let backups = dir.path().join("backups");

@@ -41,16 +41,7 @@ fn client(server: &FakeServer, keep: Keep, auth: AuthMethod) -> Client {
 fn client_with(server: &FakeServer, change: impl FnOnce(&mut Settings)) -> Client {
     let dir = tempfile::tempdir().unwrap();
     let paths = Paths::at(dir.path());
-    let mut settings = Settings {
-        name: "fake".into(),
-        host: "127.0.0.1".into(),
-        port: server.port,
-        security: Security::Plain,
-        user: fake::USER.into(),
-        keep: Keep::Forever,
-        ca_file: Some(server.cert.clone()),
-        ..Settings::default()
-    };
+    let mut settings = common::fake_account(server, "fake");
     change(&mut settings);
     let account = Store::open(&paths.database())
         .unwrap()

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use common::fake::{self, Ctx, FakeServer, Options, Reply};
-use poplar::accounts::{Account, AuthMethod, Keep, Security, Settings};
+use poplar::accounts::{Account, Keep, Settings};
 use poplar::paths::Paths;
 use poplar::store::Store;
 use poplar::sync::{self, FetchOptions};
@@ -50,14 +50,8 @@ fn client(server: &FakeServer, keep: Keep) -> Client {
     let account = Store::open(&paths.database())
         .unwrap()
         .add_account(&Settings {
-            name: "faults".into(),
-            host: "127.0.0.1".into(),
-            port: server.port,
-            security: Security::Plain,
-            user: fake::USER.into(),
             keep,
-            auth: AuthMethod::UserPass,
-            ..Settings::default()
+            ..common::fake_account(server, "faults")
         })
         .unwrap();
     Client {

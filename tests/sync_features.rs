@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::fake::{self, FakeServer, Options};
-use poplar::accounts::{Account, AuthMethod, Keep, Security, Settings};
+use poplar::accounts::{Account, Keep, Settings};
 use poplar::paths::Paths;
 use poplar::store::{Store, View};
 use poplar::sync::{self, FetchOptions, Report};
@@ -28,16 +28,7 @@ struct Client {
 fn client(server: &FakeServer, change: impl FnOnce(&mut Settings)) -> Client {
     let dir = tempfile::tempdir().unwrap();
     let paths = Paths::at(dir.path());
-    let mut settings = Settings {
-        name: "features".into(),
-        host: "127.0.0.1".into(),
-        port: server.port,
-        security: Security::Plain,
-        user: fake::USER.into(),
-        keep: Keep::Forever,
-        auth: AuthMethod::UserPass,
-        ..Settings::default()
-    };
+    let mut settings = common::fake_account(server, "features");
     change(&mut settings);
     let account = Store::open(&paths.database())
         .unwrap()

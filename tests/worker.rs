@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::fake::{self, FakeServer, Options, Reply};
-use poplar::accounts::{AuthMethod, Keep, Security, Settings};
+use poplar::accounts::{Keep, Settings};
 use poplar::paths::Paths;
 use poplar::store::Store;
 use poplar::worker::{self, Command, Event, Schedule};
@@ -19,16 +19,8 @@ fn setup(server: &FakeServer, change: impl FnOnce(&mut Settings)) -> (tempfile::
     let dir = tempfile::tempdir().unwrap();
     let paths = Paths::at(dir.path());
     paths.ensure().unwrap();
-    let mut settings = Settings {
-        name: "work".into(),
-        host: "127.0.0.1".into(),
-        port: server.port,
-        security: Security::Plain,
-        user: fake::USER.into(),
-        keep: Keep::Delete,
-        auth: AuthMethod::UserPass,
-        ..Settings::default()
-    };
+    let mut settings = common::fake_account(server, "work");
+    settings.keep = Keep::Delete;
     change(&mut settings);
     Store::open(&paths.database())
         .unwrap()

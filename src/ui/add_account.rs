@@ -1,7 +1,7 @@
 //! The "Add account" dialog: owns its form, validates it, saves the account and its
 //! password off the UI thread, and tells its parent when it is done.
 
-use iced::widget::{button, column, container, pick_list, row, text, text_input};
+use iced::widget::{button, column, pick_list, row, text, text_input};
 use iced::{Element, Fill, Task};
 
 use crate::accounts::{Account, Keep, Security, Settings};
@@ -451,11 +451,7 @@ impl AddAccount {
             .spacing(10),
         );
 
-        container(form)
-            .padding(20)
-            .width(560)
-            .style(container::rounded_box)
-            .into()
+        super::dialog_box(form, 560.0)
     }
 
     fn keep_explanation(&self) -> String {

@@ -475,9 +475,18 @@ fn status_bar(app: &App) -> Element<'_, Message> {
     .into()
 }
 
+/// The frame every dialog sits in.
+pub fn dialog_box<'a, M: 'a>(content: impl Into<Element<'a, M>>, width: f32) -> Element<'a, M> {
+    container(content)
+        .padding(20)
+        .width(width)
+        .style(container::rounded_box)
+        .into()
+}
+
 /// The password for an account, when none is stored.
 fn password_prompt(prompt: &crate::app::PasswordPrompt) -> Element<'_, Message> {
-    container(
+    dialog_box(
         column![
             text(format!("Password for {}", prompt.account)).size(20),
             text(format!("Poplar needs it to get your mail: {}.", prompt.reason)).size(13),
@@ -499,17 +508,12 @@ fn password_prompt(prompt: &crate::app::PasswordPrompt) -> Element<'_, Message> 
             ]
             .spacing(8),
         ]
-        .spacing(12),
-    )
-    .padding(20)
-    .width(520)
-    .style(container::rounded_box)
-    .into()
+        .spacing(12), 520.0)
 }
 
 /// Removing an account asks what becomes of its mail.
 fn remove_account(name: &str) -> Element<'_, Message> {
-    container(
+    dialog_box(
         column![
             text(format!("Remove the account {name}?")).size(20),
             text("Its settings and its password go. Its mail can stay here, readable as before, or be deleted from this computer too. Nothing changes on the server."),
@@ -527,12 +531,7 @@ fn remove_account(name: &str) -> Element<'_, Message> {
             ]
             .spacing(8),
         ]
-        .spacing(14),
-    )
-    .padding(20)
-    .width(560)
-    .style(container::rounded_box)
-    .into()
+        .spacing(14), 560.0)
 }
 
 /// "Move to…": the inbox (for mail from an account) and every other local folder.

@@ -1,7 +1,7 @@
 //! The Preferences dialog: theme, where the reading pane sits, when a message counts as
 //! read, and new-mail notifications. Changes apply at once and are saved.
 
-use iced::widget::{button, checkbox, column, container, pick_list, row, text};
+use iced::widget::{button, checkbox, column, pick_list, row, text};
 use iced::{Element, Fill};
 
 use crate::app::Message;
@@ -57,7 +57,7 @@ pub fn view(p: Preferences) -> Element<'static, Message> {
     ]
     .map(Choice)
     .to_vec();
-    container(
+    super::dialog_box(
         column![
             text("Preferences").size(22),
             line(
@@ -104,9 +104,6 @@ pub fn view(p: Preferences) -> Element<'static, Message> {
             ],
         ]
         .spacing(14),
+        520.0,
     )
-    .padding(20)
-    .width(520)
-    .style(container::rounded_box)
-    .into()
 }

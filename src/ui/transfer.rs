@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use iced::futures::SinkExt;
-use iced::widget::{button, column, container, progress_bar, row, text, text_input};
+use iced::widget::{button, column, progress_bar, row, text, text_input};
 use iced::{Element, Fill, Task};
 
 use crate::paths::Paths;
@@ -243,11 +243,7 @@ impl Transfer {
                 .on_press_maybe(idle.then_some(Message::Close))
                 .style(button::secondary)
         ]);
-        container(content)
-            .padding(20)
-            .width(560)
-            .style(container::rounded_box)
-            .into()
+        super::dialog_box(content, 560.0)
     }
 }
 

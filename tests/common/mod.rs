@@ -35,6 +35,22 @@ pub fn make_certificate(dir: &Path) -> (PathBuf, PathBuf) {
     (cert, key)
 }
 
+/// Settings for an account on the scripted server: plaintext, USER/PASS as the fake's user,
+/// keeping mail on the server; tests change what they are about.
+pub fn fake_account(server: &fake::FakeServer, name: &str) -> poplar::accounts::Settings {
+    poplar::accounts::Settings {
+        name: name.into(),
+        host: "127.0.0.1".into(),
+        port: server.port,
+        security: poplar::accounts::Security::Plain,
+        user: fake::USER.into(),
+        keep: poplar::accounts::Keep::Forever,
+        auth: poplar::accounts::AuthMethod::UserPass,
+        ca_file: Some(server.cert.clone()),
+        ..Default::default()
+    }
+}
+
 /// A message with CRLF line endings, as a server sends it.
 pub fn message(from: &str, subject: &str, body: &str) -> Vec<u8> {
     format!(
