@@ -14,6 +14,7 @@ use crate::preferences::{Appearance, MarkRead, Preferences};
 use crate::store::{Store, View};
 use crate::sync::Progress;
 use crate::ui::{self, add_account, backups, message_list, transfer};
+use crate::t;
 use crate::worker::{self, Command, Event};
 use iced::keyboard;
 
@@ -21,6 +22,12 @@ pub const APP_ID: &str = "org.poplar.Poplar";
 
 /// Opens the window and runs until it is closed.
 pub fn run(paths: Paths) -> iced::Result {
+    // The language is settled before the first frame, so the window never flickers from
+    // one language to the other.
+    let language = Store::open(&paths.database())
+        .ok()
+        .and_then(|store| Preferences::load(&store).language);
+    crate::i18n::apply(language);
     iced::application(move || App::new(paths.clone()), App::update, App::view)
         .title(App::title)
         .subscription(App::subscription)
@@ -43,7 +50,7 @@ pub enum MoveTarget {
 impl std::fmt::Display for MoveTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            MoveTarget::Inbox => f.write_str("Inbox"),
+            MoveTarget::Inbox => f.write_str(&t!("folder-inbox")),
             MoveTarget::Folder(_, name) => f.write_str(name),
         }
     }
@@ -142,6 +149,8 @@ pub struct App {
     pub list: message_list::MessageList,
     /// What is typed in the search box; empty shows the whole folder.
     pub search: String,
+    /// Search every folder (but the Trash) instead of the one shown.
+    pub search_all: bool,
     /// Counts searches, so that only the answer to the newest one is shown.
     search_generation: u64,
     modifiers: keyboard::Modifiers,
@@ -213,6 +222,8 @@ pub enum Message {
     Ids(u64, Result<Vec<i64>, String>),
     /// The search box changed.
     Search(String),
+    /// "All mail" beside the search box: search every folder, not only this one.
+    SearchAll(bool),
     /// The search box has been still for a moment: search now, if it is still this one.
     SearchDue(u64),
     /// A key nobody else used (shortcuts).
@@ -294,6 +305,7 @@ impl App {
             load_error: None,
             list: message_list::MessageList::default(),
             search: String::new(),
+            search_all: false,
             search_generation: 0,
             modifiers: keyboard::Modifiers::default(),
             folder_edit: None,
@@ -313,9 +325,9 @@ impl App {
     pub fn title(&self) -> String {
         let unread: usize = self.snapshot.unread.values().sum();
         if unread > 0 {
-            format!("Poplar ({unread} unread)")
+            t!("app-title-unread", count = unread)
         } else {
-            "Poplar".into()
+            t!("app-name")
         }
     }
 
@@ -375,7 +387,7 @@ impl App {
                     ui::blocking(move || open::that_detached(&link).map_err(|e| e.to_string())),
                     |result| match result {
                         Ok(()) => Message::Done,
-                        Err(e) => Message::Status(format!("The link could not be opened: {e}")),
+                        Err(e) => Message::Status(t!("status-link-failed", error = e)),
                     },
                 )
             }
@@ -392,7 +404,7 @@ impl App {
                 Task::perform(
                     async move {
                         rfd::AsyncFileDialog::new()
-                            .set_title("Save the attachment")
+                            .set_title(t!("dialog-save-attachment"))
                             .set_file_name(name)
                             .save_file()
                             .await
@@ -409,14 +421,14 @@ impl App {
                         let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
                         let raw = store.raw_message(id).map_err(|e| e.to_string())?;
                         let (_, bytes) = mail::attachment(&raw, index)
-                            .ok_or("this attachment is no longer in the message")?;
+                            .ok_or_else(|| t!("attachment-gone"))?;
                         std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
                         Ok(path.display().to_string())
                     }),
                     |result| {
                         Message::Status(match result {
-                            Ok(path) => format!("Saved as {path}."),
-                            Err(e) => format!("The attachment could not be saved: {e}"),
+                            Ok(path) => t!("status-saved-as", path = path),
+                            Err(e) => t!("status-attachment-not-saved", error = e),
                         })
                     },
                 )
@@ -431,7 +443,7 @@ impl App {
                     |result| match result {
                         Ok(()) => Message::Done,
                         Err(e) => {
-                            Message::Status(format!("The attachment could not be opened: {e}"))
+                            Message::Status(t!("status-attachment-not-opened", error = e))
                         }
                     },
                 )
@@ -442,7 +454,7 @@ impl App {
                 if let Some(worker) = &self.worker {
                     worker.send(Command::Cancel(None));
                 }
-                self.status = "Stopping…".into();
+                self.status = t!("status-stopping");
                 Task::none()
             }
             Message::TrashMessage(id) => self.change(id, Change::Trash),
@@ -509,6 +521,11 @@ impl App {
                     move |()| Message::SearchDue(generation),
                 )
             }
+            Message::SearchAll(all) => {
+                self.search_all = all;
+                self.search_generation += 1;
+                self.load_ids()
+            }
             Message::SearchDue(generation) => {
                 if generation == self.search_generation {
                     self.load_ids()
@@ -541,7 +558,7 @@ impl App {
                 };
                 let name = edit.name.trim().to_string();
                 if name.is_empty() {
-                    self.status = "A folder needs a name.".into();
+                    self.status = t!("status-folder-needs-name");
                     self.folder_edit = Some(edit);
                     return Task::none();
                 }
@@ -577,7 +594,7 @@ impl App {
                     MoveTarget::Inbox => None,
                     MoveTarget::Folder(f, _) => Some(*f),
                 };
-                self.status = format!("Moved to {target}.");
+                self.status = t!("status-moved-to", folder = target.to_string());
                 self.change(id, Change::Move(folder))
             }
             Message::ShowPreferences(show) => {
@@ -593,6 +610,7 @@ impl App {
             }
             Message::SetPreferences(preferences) => {
                 self.snapshot.preferences = preferences;
+                crate::i18n::apply(preferences.language);
                 let paths = self.paths.clone();
                 Task::perform(
                     ui::blocking(move || {
@@ -676,9 +694,7 @@ impl App {
                         Ok(()) => Message::Done,
                         Err(e) => Message::Notice({
                             tracing::warn!("no keyring: {e}");
-                            format!(
-                                "No system keyring: the password for {account} is kept only until Poplar closes."
-                            )
+                            t!("notice-no-keyring", account = account.clone())
                         }),
                     }
                 })
@@ -714,7 +730,9 @@ impl App {
                     }),
                     move |result| {
                         Message::Changed(
-                            result.map_err(|e| format!("{shown} could not be removed: {e}")),
+                            result.map_err(|e| {
+                                t!("status-account-not-removed", account = shown, error = e)
+                            }),
                         )
                     },
                 )
@@ -759,7 +777,7 @@ impl App {
                 Task::perform(
                     async move {
                         rfd::AsyncFileDialog::new()
-                            .set_title("Save the message")
+                            .set_title(t!("dialog-save-message"))
                             .set_file_name(name)
                             .save_file()
                             .await
@@ -783,8 +801,8 @@ impl App {
                     },
                     |result| {
                         Message::Status(match result {
-                            Ok(shown) => format!("Saved as {shown}."),
-                            Err(e) => format!("The message could not be saved: {e}"),
+                            Ok(shown) => t!("status-saved-as", path = shown),
+                            Err(e) => t!("status-message-not-saved", error = e),
                         })
                     },
                 )
@@ -793,7 +811,7 @@ impl App {
                 let Some(latest) = self.damaged.as_ref().and_then(|d| d.latest.clone()) else {
                     return Task::none();
                 };
-                self.status = "Restoring the latest backup…".into();
+                self.status = t!("status-restoring");
                 let paths = self.paths.clone();
                 Task::perform(
                     async move {
@@ -831,9 +849,13 @@ impl App {
     /// Reads the ids the list shows: the folder, or what the search finds in it.
     fn load_ids(&self) -> Task<Message> {
         let paths = self.paths.clone();
-        let view = self.folder.view();
-        let sort = self.list.sort;
         let search = self.search.trim().to_string();
+        let view = if self.search_all && !search.is_empty() {
+            View::All
+        } else {
+            self.folder.view()
+        };
+        let sort = self.list.sort;
         let generation = self.search_generation;
         Task::perform(
             ui::blocking(move || {
@@ -903,6 +925,7 @@ impl App {
     fn loaded(&mut self, result: Result<Snapshot, String>) -> Task<Message> {
         match result {
             Ok(snapshot) => {
+                crate::i18n::apply(snapshot.preferences.language);
                 self.snapshot = snapshot;
                 self.load_error = None;
                 Task::none()
@@ -917,7 +940,7 @@ impl App {
     /// The name of the folder the list shows.
     pub fn folder_name(&self) -> String {
         match self.folder {
-            Folder::AllInboxes => "All inboxes".into(),
+            Folder::AllInboxes => t!("folder-all-inboxes"),
             Folder::Account(id) => self
                 .snapshot
                 .accounts
@@ -932,7 +955,7 @@ impl App {
                 .find(|(f, _)| *f == id)
                 .map(|(_, name)| name.clone())
                 .unwrap_or_default(),
-            Folder::Trash => "Trash".into(),
+            Folder::Trash => t!("folder-trash"),
         }
     }
 
@@ -976,11 +999,8 @@ impl App {
                 self.selected = None;
                 self.reader = Reader::Empty;
                 self.status = match kept {
-                    Some(path) => format!(
-                        "Restored from the backup. The database it replaced is kept as {}.",
-                        path.display()
-                    ),
-                    None => "Restored from the backup.".into(),
+                    Some(path) => t!("status-restored-kept", path = path.display().to_string()),
+                    None => t!("status-restored"),
                 };
                 if let Some(worker) = &self.worker {
                     worker.send(Command::AccountsChanged);
@@ -989,7 +1009,7 @@ impl App {
                 self.reload()
             }
             Err(e) => {
-                self.status = format!("The backup could not be restored; nothing was changed: {e}");
+                self.status = t!("status-restore-failed", error = e);
                 Task::none()
             }
         }
@@ -1104,16 +1124,16 @@ impl App {
                     account: account.clone(),
                     message: id,
                 });
-                self.status = format!("{account}: downloading the rest of the message…");
+                self.status = t!("status-downloading-rest", account = account);
             }
-            _ => self.status = "The mail worker is not running; restart Poplar.".into(),
+            _ => self.status = t!("status-no-worker"),
         }
         Task::none()
     }
 
     fn get_mail(&mut self) -> Task<Message> {
         if self.snapshot.accounts.is_empty() {
-            self.status = "Add an account first.".into();
+            self.status = t!("status-add-account-first");
             return Task::none();
         }
         let names = match self.folder {
@@ -1128,9 +1148,9 @@ impl App {
         };
         match &self.worker {
             Some(worker) if worker.send(Command::Fetch(names)) => {
-                self.status = "Checking for new mail…".into();
+                self.status = t!("status-checking");
             }
-            _ => self.status = "The mail worker is not running; restart Poplar.".into(),
+            _ => self.status = t!("status-no-worker"),
         }
         Task::none()
     }
@@ -1139,18 +1159,19 @@ impl App {
         match event {
             Event::Started { account } => {
                 self.fetching.insert(account.clone(), Progress::default());
-                self.status = format!("{account}: connecting…");
+                self.status = t!("status-connecting", account = account.clone());
                 Task::none()
             }
             Event::Progress { account, progress } => {
                 self.status = if progress.total == 0 {
-                    format!("{account}: no new messages")
+                    t!("status-no-new", account = account.clone())
                 } else {
-                    format!(
-                        "{account}: {} of {} new messages ({} KB)",
-                        progress.done,
-                        progress.total,
-                        progress.bytes / 1024
+                    t!(
+                        "status-progress",
+                        account = account.clone(),
+                        done = progress.done,
+                        total = progress.total,
+                        kb = progress.bytes / 1024
                     )
                 };
                 self.fetching.insert(account, progress);
@@ -1163,15 +1184,15 @@ impl App {
             }
             Event::Finished { account, report } => {
                 self.fetching.remove(&account);
-                let mut status = format!(
-                    "{account}: {} new, {} deleted on server, {} kept on server",
-                    report.new, report.deleted, report.kept
+                let mut status = t!(
+                    "status-finished",
+                    account = account.clone(),
+                    new = report.new,
+                    deleted = report.deleted,
+                    kept = report.kept
                 );
                 if !report.skipped.is_empty() {
-                    status.push_str(&format!(
-                        ", {} could not be downloaded (will retry)",
-                        report.skipped.len()
-                    ));
+                    status.push_str(&t!("status-skipped", count = report.skipped.len()));
                 }
                 self.status = status;
                 let notify = if self.snapshot.preferences.notify && report.new > 0 {
@@ -1187,30 +1208,31 @@ impl App {
             } if self.asking_password.is_none() => {
                 // No stored password (or no keyring at all): ask for it now.
                 self.fetching.remove(&account);
-                self.status = format!("{account}: {reason}");
+                self.status = format!("{account}: {}", ui::describe::password(&reason));
                 self.asking_password = Some(PasswordPrompt {
                     account,
-                    reason: reason.to_string(),
+                    reason: ui::describe::password(&reason),
                     password: String::new(),
                 });
                 iced::widget::operation::focus(ui::PASSWORD_PROMPT_ID)
             }
             Event::Failed { account, error } => {
                 self.fetching.remove(&account);
+                let said = ui::describe::fetch(&error);
                 self.status = if error.is_temporary() {
-                    format!("{account}: {error} Poplar will try again at the next check.")
+                    t!("status-failed-will-retry", account = account, error = said)
                 } else {
-                    format!("{account}: {error}")
+                    format!("{account}: {said}")
                 };
                 self.reload()
             }
             Event::Cancelled { account } => {
                 self.fetching.remove(&account);
-                self.status = format!("{account}: stopped. Everything downloaded so far is kept.");
+                self.status = t!("status-stopped", account = account);
                 self.reload()
             }
             Event::Completed { account, message } => {
-                self.status = format!("{account}: the whole message is downloaded.");
+                self.status = t!("status-completed", account = account);
                 let reopen = if self.selected == Some(message) {
                     self.select_message(message)
                 } else {
@@ -1221,8 +1243,8 @@ impl App {
             Event::Idle | Event::Indexed(_) => Task::none(),
             Event::BackedUp(result) => {
                 self.status = match &result {
-                    Ok(s) => format!("Backed up to {}.", s.path.display()),
-                    Err(e) => format!("The backup failed: {e}"),
+                    Ok(s) => t!("status-backed-up", path = s.path.display().to_string()),
+                    Err(e) => t!("status-backup-failed", error = e.to_string()),
                 };
                 let dialog = match &mut self.backups {
                     Some(dialog) => dialog.backed_up(&self.paths, &result).map(Message::Backups),
@@ -1247,13 +1269,13 @@ impl App {
             }
             Some(add_account::Event::Changed(saved)) => {
                 let name = self.account_saved(*saved, false);
-                self.status = format!("Saved the settings of {name}.");
+                self.status = t!("status-account-saved", name = name);
                 Task::batch([task, self.reload()])
             }
             Some(add_account::Event::Added(saved)) => {
                 let id = saved.account.id;
                 let name = self.account_saved(*saved, true);
-                self.status = format!("Added {name}.");
+                self.status = t!("status-account-added", name = name);
                 self.folder = Folder::Account(id);
                 Task::batch([task, self.reload()])
             }
@@ -1267,9 +1289,7 @@ impl App {
         let name = saved.account.settings.name.clone();
         if let Some((password, error)) = saved.unsaved_password {
             tracing::warn!("no keyring: {error}");
-            self.notice = Some(format!(
-                "No system keyring: the password for {name} is kept only until Poplar closes."
-            ));
+            self.notice = Some(t!("notice-no-keyring", account = name.clone()));
             if let Some(worker) = &self.worker {
                 worker.send(Command::RememberPassword {
                     account: name.clone(),
@@ -1339,11 +1359,11 @@ async fn check_health(paths: Paths) -> Option<Damaged> {
 
 /// A desktop notification for new mail: how many, and the first subject.
 fn notify_new_mail(account: &str, count: usize, subject: Option<String>) -> Task<Message> {
-    let summary = if count == 1 {
-        format!("{account}: 1 new message")
-    } else {
-        format!("{account}: {count} new messages")
-    };
+    let summary = t!(
+        "notify-new-mail",
+        account = account.to_string(),
+        count = crate::i18n::number(count as f64)
+    );
     Task::perform(
         ui::blocking(move || {
             notify_rust::Notification::new()
@@ -1381,7 +1401,7 @@ fn attachment_to_open(paths: &Paths, id: i64, index: usize) -> Result<std::path:
     let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
     let raw = store.raw_message(id).map_err(|e| e.to_string())?;
     let (name, bytes) =
-        mail::attachment(&raw, index).ok_or("this attachment is no longer in the message")?;
+        mail::attachment(&raw, index).ok_or_else(|| t!("attachment-gone"))?;
     let dir = paths
         .data_dir()
         .join("opened")

@@ -38,6 +38,18 @@ pub struct Found {
     pub from_table: bool,
     /// A hint from the table (e.g. "Turn on POP in Gmail's settings first.").
     pub note: Option<String>,
+    /// The same hint in Japanese.
+    pub note_ja: Option<String>,
+}
+
+impl Found {
+    /// The table's hint in the interface's language.
+    pub fn note(&self) -> Option<&str> {
+        match crate::i18n::language() {
+            crate::i18n::Language::Japanese => self.note_ja.as_deref().or(self.note.as_deref()),
+            crate::i18n::Language::English => self.note.as_deref(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -52,6 +64,7 @@ struct Provider {
     port: u16,
     security: String,
     note: Option<String>,
+    note_ja: Option<String>,
 }
 
 /// The domain of an address, lower-case, or None when it is not an address.
@@ -76,6 +89,7 @@ pub fn from_table(domain: &str) -> Option<Found> {
             security: p.security.parse().unwrap_or(Security::Tls),
             from_table: true,
             note: p.note,
+            note_ja: p.note_ja,
         })
 }
 
@@ -123,6 +137,7 @@ pub async fn detect(email: &str, probe: &Probe) -> Option<Found> {
             security,
             from_table: false,
             note: None,
+            note_ja: None,
         })
 }
 

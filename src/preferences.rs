@@ -1,6 +1,7 @@
 //! The window's preferences, kept in the database's settings table. Loading never fails:
 //! a missing or unreadable value falls back to its default.
 
+use crate::i18n::Language;
 use crate::store::{self, Store};
 
 /// Light or dark, or as the system says.
@@ -36,6 +37,8 @@ pub struct Preferences {
     pub mark_read: MarkRead,
     /// A desktop notification when new mail arrives.
     pub notify: bool,
+    /// The interface's language; None follows the system.
+    pub language: Option<Language>,
 }
 
 impl Default for Preferences {
@@ -45,6 +48,7 @@ impl Default for Preferences {
             pane: Pane::Below,
             mark_read: MarkRead::AtOnce,
             notify: true,
+            language: None,
         }
     }
 }
@@ -53,6 +57,7 @@ const THEME: &str = "ui.theme";
 const PANE: &str = "ui.pane";
 const MARK_READ: &str = "ui.mark_read";
 const NOTIFY: &str = "ui.notify";
+const LANGUAGE: &str = "ui.language";
 
 impl Preferences {
     pub fn load(store: &Store) -> Preferences {
@@ -75,6 +80,11 @@ impl Preferences {
                 },
             },
             notify: get(NOTIFY) != "off",
+            language: match get(LANGUAGE).as_str() {
+                "en" => Some(Language::English),
+                "ja" => Some(Language::Japanese),
+                _ => None,
+            },
         }
     }
 
@@ -102,7 +112,15 @@ impl Preferences {
                 MarkRead::Never => "never".to_string(),
             },
         )?;
-        store.set_setting(NOTIFY, if self.notify { "on" } else { "off" })
+        store.set_setting(NOTIFY, if self.notify { "on" } else { "off" })?;
+        store.set_setting(
+            LANGUAGE,
+            match self.language {
+                None => "system",
+                Some(Language::English) => "en",
+                Some(Language::Japanese) => "ja",
+            },
+        )
     }
 }
 
@@ -120,14 +138,17 @@ mod tests {
             pane: Pane::Beside,
             mark_read: MarkRead::After(5),
             notify: false,
+            language: Some(Language::Japanese),
         };
         p.save(&store).unwrap();
         assert_eq!(Preferences::load(&store), p);
         store.set_setting(MARK_READ, "banana").unwrap();
         store.set_setting(THEME, "purple").unwrap();
+        store.set_setting(LANGUAGE, "klingon").unwrap();
         let loaded = Preferences::load(&store);
         assert_eq!(loaded.mark_read, MarkRead::AtOnce);
         assert_eq!(loaded.appearance, Appearance::System);
+        assert_eq!(loaded.language, None);
         store.set_setting(MARK_READ, "99999").unwrap();
         assert_eq!(Preferences::load(&store).mark_read, MarkRead::After(60));
     }

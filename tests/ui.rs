@@ -28,6 +28,13 @@ fn drive(runtime: &tokio::runtime::Runtime, app: &mut App, task: Task<Message>) 
     }
 }
 
+/// Starts the window's state in English, whatever this machine's locale, on this test's
+/// thread only (tests in other languages run beside it).
+fn start(paths: Paths) -> (App, Task<Message>) {
+    poplar::i18n::set_thread_language(poplar::i18n::Language::English);
+    App::new(paths)
+}
+
 fn simulator(app: &App) -> Simulator<'_, Message> {
     Simulator::with_size(Settings::default(), (1100.0, 720.0), app.view())
 }
@@ -72,7 +79,7 @@ fn lists_fetched_mail_and_opens_a_message_when_clicked() {
         assert_eq!(report.new, 2);
     }
 
-    let (mut app, boot) = App::new(paths);
+    let (mut app, boot) = start(paths);
     drive(&runtime, &mut app, boot);
 
     let mut ui = simulator(&app);
@@ -126,7 +133,7 @@ fn lists_fetched_mail_and_opens_a_message_when_clicked() {
 fn first_start_offers_to_add_an_account() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let data = tempfile::tempdir().unwrap();
-    let (mut app, boot) = App::new(Paths::at(data.path()));
+    let (mut app, boot) = start(Paths::at(data.path()));
     drive(&runtime, &mut app, boot);
 
     let mut ui = simulator(&app);
@@ -151,8 +158,20 @@ fn first_start_offers_to_add_an_account() {
         drive(&runtime, &mut app, task);
     }
     let mut ui = simulator(&app);
-    ui.find("the account needs a name").unwrap();
+    ui.find("Enter your email address.").unwrap();
+    ui.find("Enter the incoming (POP3) server, e.g. pop.example.com.")
+        .unwrap();
+    ui.find("Enter the password for this account.").unwrap();
+    ui.find("Some fields need attention; nothing was saved.")
+        .unwrap();
     assert!(app.dialog.is_some());
+    assert!(
+        Store::open(&Paths::at(data.path()).database())
+            .unwrap()
+            .accounts()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -185,7 +204,7 @@ fn a_fetch_shows_its_progress_and_then_its_counts() {
         })
         .unwrap();
 
-    let (mut app, boot) = App::new(paths.clone());
+    let (mut app, boot) = start(paths.clone());
     drive(&runtime, &mut app, boot);
     let (handle, mut events) = worker::spawn(paths, Schedule::OnCommand);
     handle.send(worker::Command::RememberPassword {
@@ -278,7 +297,7 @@ fn a_damaged_database_offers_the_latest_backup_and_keeps_the_damaged_file() {
     }
     std::fs::write(paths.database(), &bytes).unwrap();
 
-    let (mut app, boot) = App::new(paths.clone());
+    let (mut app, boot) = start(paths.clone());
     drive(&runtime, &mut app, boot);
     assert!(app.damaged.is_some(), "the damage was noticed");
     let mut ui = simulator(&app);
@@ -315,7 +334,7 @@ fn the_backups_dialog_sets_the_folder_and_backs_up_through_the_worker() {
     let paths = Paths::at(dir.path().join("data"));
     paths.ensure().unwrap();
     store_some_mail(&paths, 2);
-    let (mut app, boot) = App::new(paths.clone());
+    let (mut app, boot) = start(paths.clone());
     drive(&runtime, &mut app, boot);
     let (handle, mut events) = worker::spawn(paths.clone(), Schedule::OnCommand);
     let _ = app.update(Message::Worker(WorkerMessage::Ready(handle)));
@@ -374,7 +393,7 @@ fn import_and_export_from_the_window_with_progress() {
     let paths = Paths::at(dir.path().join("data"));
     paths.ensure().unwrap();
     store_some_mail(&paths, 250);
-    let (mut app, boot) = App::new(paths.clone());
+    let (mut app, boot) = start(paths.clone());
     drive(&runtime, &mut app, boot);
 
     let mut ui = simulator(&app);
@@ -398,7 +417,7 @@ fn import_and_export_from_the_window_with_progress() {
     // Import it into a second mailbox, into a local folder that then shows in the sidebar.
     let other = Paths::at(dir.path().join("other"));
     other.ensure().unwrap();
-    let (mut app, boot) = App::new(other.clone());
+    let (mut app, boot) = start(other.clone());
     drive(&runtime, &mut app, boot);
     let _ = app.update(Message::OpenTransfer);
     let task = app.update(Message::Transfer(
@@ -520,7 +539,7 @@ fn sort_search_keyboard_and_multi_select() {
         store.insert_batch(account.id, &mut batch).unwrap();
         while store.index_pending(100).unwrap() > 0 {}
     }
-    let (mut app, boot) = App::new(paths.clone());
+    let (mut app, boot) = start(paths.clone());
     drive(&runtime, &mut app, boot);
     let order = |app: &App| -> Vec<String> {
         let mut ui = simulator(app);
@@ -647,7 +666,7 @@ fn the_reading_pane_attachments_source_links_flag_and_unread() {
             .unwrap();
         while store.index_pending(10).unwrap() > 0 {}
     }
-    let (mut app, boot) = App::new(paths.clone());
+    let (mut app, boot) = start(paths.clone());
     drive(&runtime, &mut app, boot);
     let mut ui = simulator(&app);
     ui.click("Photos and the agenda").unwrap();
@@ -735,7 +754,7 @@ fn folders_are_created_renamed_filled_and_deleted() {
     let paths = Paths::at(dir.path().join("data"));
     paths.ensure().unwrap();
     store_some_mail(&paths, 3);
-    let (mut app, boot) = App::new(paths.clone());
+    let (mut app, boot) = start(paths.clone());
     drive(&runtime, &mut app, boot);
 
     let mut ui = simulator(&app);
@@ -808,7 +827,7 @@ fn preferences_apply_at_once_and_are_kept() {
     let paths = Paths::at(dir.path().join("data"));
     paths.ensure().unwrap();
     store_some_mail(&paths, 2);
-    let (mut app, boot) = App::new(paths.clone());
+    let (mut app, boot) = start(paths.clone());
     drive(&runtime, &mut app, boot);
     assert_eq!(app.theme(), None, "follows the system at first");
 
@@ -825,6 +844,7 @@ fn preferences_apply_at_once_and_are_kept() {
         pane: Pane::Beside,
         mark_read: MarkRead::Never,
         notify: false,
+        language: None,
     };
     apply(
         &runtime,
@@ -852,7 +872,7 @@ fn preferences_apply_at_once_and_are_kept() {
     );
 
     // Kept for the next start.
-    let (mut again, boot) = App::new(paths.clone());
+    let (mut again, boot) = start(paths.clone());
     drive(&runtime, &mut again, boot);
     assert_eq!(again.snapshot.preferences, chosen);
 }
@@ -870,7 +890,7 @@ fn accounts_are_edited_tested_and_removed_from_the_window() {
     let paths = Paths::at(dir.path().join("data"));
     paths.ensure().unwrap();
     store_some_mail(&paths, 2);
-    let (mut app, boot) = App::new(paths.clone());
+    let (mut app, boot) = start(paths.clone());
     drive(&runtime, &mut app, boot);
     let id = app.snapshot.accounts[0].id;
 
@@ -893,6 +913,7 @@ fn accounts_are_edited_tested_and_removed_from_the_window() {
     let edits = vec![
         add_account::Message::Host("127.0.0.1".into()),
         add_account::Message::Security(poplar::accounts::Security::Plain),
+        add_account::Message::ConfirmPlain(true),
         add_account::Message::Port(server.port.to_string()),
         add_account::Message::User(fake::USER.into()),
         add_account::Message::Password(fake::PASSWORD.into()),
@@ -955,7 +976,7 @@ fn find_settings_fills_in_the_server_for_a_known_provider() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let _enter = runtime.enter();
     let dir = tempfile::tempdir().unwrap();
-    let (mut app, boot) = App::new(Paths::at(dir.path()));
+    let (mut app, boot) = start(Paths::at(dir.path()));
     drive(&runtime, &mut app, boot);
     apply(
         &runtime,
@@ -993,7 +1014,7 @@ fn a_certificate_that_does_not_verify_can_be_trusted_from_the_dialog() {
     ));
     let dir = tempfile::tempdir().unwrap();
     let paths = Paths::at(dir.path());
-    let (mut app, boot) = App::new(paths.clone());
+    let (mut app, boot) = start(paths.clone());
     drive(&runtime, &mut app, boot);
     let form = vec![
         Message::OpenAddAccount,
@@ -1012,7 +1033,7 @@ fn a_certificate_that_does_not_verify_can_be_trusted_from_the_dialog() {
     apply(&runtime, &mut app, messages);
     apply(&runtime, &mut app, vec![Message::AddAccount(Form::Test)]);
     let mut ui = simulator(&app);
-    ui.find("Connected and logged in (encrypted). 0 messages on the server.\nLogin methods: USER/PASS. UIDL: yes. TOP: no. PIPELINING: no.")
+    ui.find("Connected and logged in (encrypted with TLS 1.2 or newer). 0 messages on the server.\nLogin methods: USER/PASS. UIDL: yes. TOP: no. PIPELINING: no.")
         .expect("logged in over the trusted certificate");
     ui.click("Add").unwrap();
     let messages = feed(ui);
@@ -1053,7 +1074,7 @@ fn a_missing_password_is_asked_for_and_the_fetch_goes_on() {
             ..Default::default()
         })
         .unwrap();
-    let (mut app, boot) = App::new(paths.clone());
+    let (mut app, boot) = start(paths.clone());
     drive(&runtime, &mut app, boot);
     let (handle, mut events) = worker::spawn(paths.clone(), Schedule::OnCommand);
     let _ = app.update(Message::Worker(WorkerMessage::Ready(handle)));

@@ -1,13 +1,19 @@
-//! The "Add account" dialog: owns its form, validates it, saves the account and its
-//! password off the UI thread, and tells its parent when it is done.
+//! The account dialog (add and edit): owns its form, checks each field as it is typed,
+//! saves the account and its password off the UI thread, and tells its parent when it is
+//! done. Nothing is saved until every field is right; Cancel changes nothing.
 
-use iced::widget::{button, column, pick_list, row, text, text_input};
-use iced::{Element, Fill, Task};
+use std::collections::BTreeMap;
 
-use crate::accounts::{Account, Keep, Security, Settings};
+use iced::widget::{
+    Column, button, checkbox, column, container, pick_list, row, scrollable, text, text_input,
+};
+use iced::{Element, Fill, Length, Task};
+
+use crate::accounts::{Account, AuthMethod, Keep, Security, Settings};
 use crate::paths::Paths;
 use crate::secrets;
 use crate::store::Store;
+use crate::t;
 
 /// The three ways to treat the server's copy, as the dialog offers them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,12 +29,53 @@ impl KeepChoice {
 
 impl std::fmt::Display for KeepChoice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            KeepChoice::Delete => "Delete from server after download",
-            KeepChoice::Forever => "Keep on server",
-            KeepChoice::Days => "Keep on server for some days",
+        f.write_str(&match self {
+            KeepChoice::Delete => t!("keep-delete"),
+            KeepChoice::Forever => t!("keep-forever"),
+            KeepChoice::Days => t!("keep-days"),
         })
     }
+}
+
+/// A security choice in the interface's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecurityChoice(pub Security);
+
+impl std::fmt::Display for SecurityChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&match self.0 {
+            Security::Tls => "SSL/TLS".to_string(),
+            Security::StartTls => "STARTTLS".to_string(),
+            Security::Plain => t!("security-none"),
+        })
+    }
+}
+
+/// A login method in the interface's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginChoice(pub AuthMethod);
+
+impl std::fmt::Display for LoginChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            AuthMethod::Automatic => f.write_str(&t!("login-automatic")),
+            other => write!(f, "{other}"),
+        }
+    }
+}
+
+/// The fields that can be wrong, in the order they appear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Field {
+    Email,
+    Host,
+    Port,
+    Security,
+    User,
+    Password,
+    Days,
+    SizeLimit,
+    Minutes,
 }
 
 #[derive(Debug, Clone)]
@@ -38,10 +85,24 @@ pub struct AddAccount {
     host: String,
     port: String,
     security: Security,
+    /// "No encryption" needs a second, explicit yes.
+    plain_confirmed: bool,
+    auth: AuthMethod,
     user: String,
     password: String,
     keep: KeepChoice,
     days: String,
+    delete_on_server: bool,
+    limit_size: bool,
+    /// In KB.
+    size_limit: String,
+    check_on_startup: bool,
+    check_every: bool,
+    minutes: String,
+    include_in_get_all: bool,
+    /// Field problems are shown once the user has tried to save or test.
+    show_problems: bool,
+    /// A failure that belongs to no field (the database, a taken name).
     error: Option<String>,
     saving: bool,
     /// The account being changed; None while adding one.
@@ -60,34 +121,12 @@ pub struct AddAccount {
 
 impl Default for AddAccount {
     fn default() -> Self {
-        Self {
-            name: String::new(),
-            email: String::new(),
-            host: String::new(),
-            port: Security::Tls.default_port().to_string(),
-            security: Security::Tls,
-            user: String::new(),
-            password: String::new(),
-            keep: KeepChoice::Days,
-            days: "14".into(),
-            error: None,
-            saving: false,
-            editing: None,
-            testing: false,
-            tested: None,
-            detecting: false,
-            detected: None,
-            offered_certificate: None,
-            pinned: None,
-        }
+        AddAccount::from_settings(&Settings::default(), None)
     }
 }
 
 impl AddAccount {
-    /// The dialog filled in with an account's settings, to change them. The password field
-    /// starts empty: left empty, the stored password stays.
-    pub fn edit(account: &Account) -> AddAccount {
-        let s = &account.settings;
+    fn from_settings(s: &Settings, editing: Option<Account>) -> AddAccount {
         let (keep, days) = match s.keep {
             Keep::Delete => (KeepChoice::Delete, "14".to_string()),
             Keep::Forever => (KeepChoice::Forever, "14".to_string()),
@@ -99,13 +138,40 @@ impl AddAccount {
             host: s.host.clone(),
             port: s.port.to_string(),
             security: s.security,
+            // An account already set up without encryption was confirmed when it was made.
+            plain_confirmed: editing.is_some() && s.security == Security::Plain,
+            auth: s.auth,
             user: s.user.clone(),
+            password: String::new(),
             keep,
             days,
-            editing: Some(account.clone()),
+            delete_on_server: s.delete_on_server_when_deleted,
+            limit_size: s.size_limit.is_some(),
+            size_limit: s
+                .size_limit
+                .map(|b| b.div_ceil(1024).to_string())
+                .unwrap_or_else(|| "1024".into()),
+            check_on_startup: s.check_on_startup,
+            check_every: s.check_every_minutes.is_some(),
+            minutes: s.check_every_minutes.unwrap_or(10).to_string(),
+            include_in_get_all: s.include_in_get_all,
+            show_problems: false,
+            error: None,
+            saving: false,
+            testing: false,
+            tested: None,
+            detecting: false,
+            detected: None,
+            offered_certificate: None,
             pinned: s.pinned_cert.clone(),
-            ..AddAccount::default()
+            editing,
         }
+    }
+
+    /// The dialog filled in with an account's settings, to change them. The password field
+    /// starts empty: left empty, the stored password stays.
+    pub fn edit(account: &Account) -> AddAccount {
+        AddAccount::from_settings(&account.settings, Some(account.clone()))
     }
 }
 
@@ -117,10 +183,20 @@ pub enum Message {
     Host(String),
     Port(String),
     Security(Security),
+    /// "I understand: use no encryption".
+    ConfirmPlain(bool),
+    Login(AuthMethod),
     User(String),
     Password(String),
     Keep(KeepChoice),
     Days(String),
+    DeleteOnServer(bool),
+    LimitSize(bool),
+    SizeLimit(String),
+    CheckOnStartup(bool),
+    CheckEvery(bool),
+    Minutes(String),
+    IncludeInGetAll(bool),
     /// "Add" (or "Save") was pressed.
     Save,
     /// "Test connection": log in with what is in the form, change nothing.
@@ -153,6 +229,10 @@ pub enum Event {
     Changed(Box<Saved>),
 }
 
+fn digits(v: String) -> String {
+    v.chars().filter(char::is_ascii_digit).take(9).collect()
+}
+
 impl AddAccount {
     pub fn update(&mut self, message: Message, paths: &Paths) -> (Task<Message>, Option<Event>) {
         match message {
@@ -165,47 +245,61 @@ impl AddAccount {
                 self.email = v;
             }
             Message::Host(v) => self.host = v,
-            Message::Port(v) => self.port = v.chars().filter(char::is_ascii_digit).collect(),
+            Message::Port(v) => self.port = digits(v),
             Message::Security(s) => {
                 if self.port == self.security.default_port().to_string() {
                     self.port = s.default_port().to_string();
                 }
+                if s != Security::Plain {
+                    self.plain_confirmed = false;
+                }
                 self.security = s;
             }
+            Message::ConfirmPlain(yes) => self.plain_confirmed = yes,
+            Message::Login(method) => self.auth = method,
             Message::User(v) => self.user = v,
             Message::Password(v) => self.password = v,
             Message::Keep(k) => self.keep = k,
-            Message::Days(v) => self.days = v.chars().filter(char::is_ascii_digit).collect(),
+            Message::Days(v) => self.days = digits(v),
+            Message::DeleteOnServer(v) => self.delete_on_server = v,
+            Message::LimitSize(v) => self.limit_size = v,
+            Message::SizeLimit(v) => self.size_limit = digits(v),
+            Message::CheckOnStartup(v) => self.check_on_startup = v,
+            Message::CheckEvery(v) => self.check_every = v,
+            Message::Minutes(v) => self.minutes = digits(v),
+            Message::IncludeInGetAll(v) => self.include_in_get_all = v,
             Message::Cancel => return (Task::none(), Some(Event::Cancelled)),
-            Message::Save => match self.settings() {
-                Ok(settings) => {
-                    self.error = None;
-                    self.saving = true;
-                    let id = self.editing.as_ref().map(|a| a.id);
-                    return (
-                        Task::perform(
-                            save(paths.clone(), id, settings, self.password.clone()),
-                            Message::Saved,
-                        ),
-                        None,
-                    );
-                }
-                Err(e) => self.error = Some(e),
-            },
-            Message::Test => match self.settings() {
-                Ok(settings) => {
-                    self.error = None;
-                    self.testing = true;
-                    self.tested = None;
-                    let typed = self.password.clone();
-                    let stored_under = self.editing.as_ref().map(|a| a.settings.name.clone());
-                    return (
-                        Task::perform(test(settings, typed, stored_under), Message::Tested),
-                        None,
-                    );
-                }
-                Err(e) => self.error = Some(e),
-            },
+            Message::Save => {
+                self.show_problems = true;
+                let Some(settings) = self.settings() else {
+                    return (Task::none(), None);
+                };
+                self.error = None;
+                self.saving = true;
+                let id = self.editing.as_ref().map(|a| a.id);
+                return (
+                    Task::perform(
+                        save(paths.clone(), id, settings, self.password.clone()),
+                        Message::Saved,
+                    ),
+                    None,
+                );
+            }
+            Message::Test => {
+                self.show_problems = true;
+                let Some(settings) = self.settings() else {
+                    return (Task::none(), None);
+                };
+                self.error = None;
+                self.testing = true;
+                self.tested = None;
+                let typed = self.password.clone();
+                let stored_under = self.editing.as_ref().map(|a| a.settings.name.clone());
+                return (
+                    Task::perform(test(settings, typed, stored_under), Message::Tested),
+                    None,
+                );
+            }
             Message::Tested(result) => {
                 self.testing = false;
                 self.offered_certificate = None;
@@ -216,16 +310,13 @@ impl AddAccount {
             }
             Message::TrustCertificate => {
                 self.pinned = self.offered_certificate.take();
-                self.tested = Some(Ok(
-                    "This certificate is trusted for this account. Test again to log in.".into(),
-                ));
+                self.tested = Some(Ok(t!("test-certificate-trusted")));
             }
             Message::Detect => {
                 if crate::detect::domain_of(&self.email).is_none() {
-                    self.error = Some("enter your email address first".into());
+                    self.show_problems = true;
                     return (Task::none(), None);
                 }
-                self.error = None;
                 self.detecting = true;
                 self.detected = None;
                 let email = self.email.clone();
@@ -246,17 +337,19 @@ impl AddAccount {
                         self.host = found.host.clone();
                         self.port = found.port.to_string();
                         self.security = found.security;
-                        let mut note = format!(
-                            "Found {}:{} ({}).",
-                            found.host, found.port, found.security
+                        let mut note = t!(
+                            "detect-found",
+                            host = found.host.clone(),
+                            port = found.port,
+                            security = SecurityChoice(found.security).to_string()
                         );
-                        if let Some(hint) = found.note {
+                        if let Some(hint) = found.note() {
                             note.push(' ');
-                            note.push_str(&hint);
+                            note.push_str(hint);
                         }
                         note
                     }
-                    None => "No POP3 server was found for this address; enter the one from your provider's letter.".into(),
+                    None => t!("detect-none"),
                 });
             }
             Message::Saved(Ok(saved)) => {
@@ -275,26 +368,66 @@ impl AddAccount {
         (Task::none(), None)
     }
 
-    /// The form as settings, or the first thing to fix.
-    fn settings(&self) -> Result<Settings, String> {
-        let port = self
-            .port
-            .parse::<u16>()
-            .map_err(|_| "the port must be a number between 1 and 65535".to_string())?;
+    /// What is wrong with the form, field by field, in the interface's language.
+    pub fn problems(&self) -> BTreeMap<Field, String> {
+        let mut problems = BTreeMap::new();
+        let email = self.email.trim();
+        // Accounts set up from the command line may have no address; new ones need one.
+        if email.is_empty() && self.editing.is_none() {
+            problems.insert(Field::Email, t!("invalid-email-missing"));
+        } else if !email.is_empty() && !looks_like_address(email) {
+            problems.insert(Field::Email, t!("invalid-email"));
+        }
+        let host = self.host.trim();
+        if host.is_empty() {
+            problems.insert(Field::Host, t!("invalid-host-missing"));
+        } else if host.chars().any(|c| c.is_whitespace() || c == '/' || c == '@') {
+            problems.insert(Field::Host, t!("invalid-host"));
+        }
+        if !matches!(self.port.parse::<u16>(), Ok(p) if p > 0) {
+            problems.insert(Field::Port, t!("invalid-port"));
+        }
+        if self.security == Security::Plain && !self.plain_confirmed {
+            problems.insert(Field::Security, t!("invalid-plain-unconfirmed"));
+        }
+        if self.user.trim().is_empty() && email.is_empty() {
+            problems.insert(Field::User, t!("invalid-user"));
+        }
+        if self.password.is_empty() && self.editing.is_none() {
+            problems.insert(Field::Password, t!("invalid-password"));
+        }
+        if self.keep == KeepChoice::Days && !matches!(self.days.parse::<u32>(), Ok(1..=3650)) {
+            problems.insert(Field::Days, t!("invalid-days"));
+        }
+        if self.limit_size && !matches!(self.size_limit.parse::<u64>(), Ok(1..=4_194_304)) {
+            problems.insert(Field::SizeLimit, t!("invalid-size-limit"));
+        }
+        if self.check_every && !matches!(self.minutes.parse::<u32>(), Ok(1..=1440)) {
+            problems.insert(Field::Minutes, t!("invalid-minutes"));
+        }
+        problems
+    }
+
+    /// The form as settings, when every field is right.
+    fn settings(&self) -> Option<Settings> {
+        if !self.problems().is_empty() {
+            return None;
+        }
         let keep = match self.keep {
             KeepChoice::Delete => Keep::Delete,
             KeepChoice::Forever => Keep::Forever,
-            KeepChoice::Days => match self.days.parse::<u32>() {
-                Ok(n) if n > 0 => Keep::Days(n),
-                _ => return Err("the number of days must be at least 1".into()),
-            },
+            KeepChoice::Days => Keep::Days(self.days.parse().ok()?),
         };
-        let name = if self.name.trim().is_empty() {
-            self.email.trim().to_string()
-        } else {
-            self.name.trim().to_string()
+        let email = self.email.trim().to_string();
+        let name = match self.name.trim() {
+            "" => email.clone(),
+            name => name.to_string(),
         };
-        // Editing keeps what the dialog does not show (login method, schedule, ...).
+        let user = match self.user.trim() {
+            "" => email.clone(),
+            user => user.to_string(),
+        };
+        // Editing keeps what the dialog does not show (a CA file set from the command line).
         let base = self
             .editing
             .as_ref()
@@ -302,148 +435,309 @@ impl AddAccount {
             .unwrap_or_default();
         let settings = Settings {
             name,
-            email: self.email.trim().to_string(),
+            email,
             host: self.host.trim().to_string(),
-            port,
+            port: self.port.parse().ok()?,
             security: self.security,
-            user: self.user.trim().to_string(),
+            user,
             keep,
+            auth: self.auth,
+            size_limit: if self.limit_size {
+                Some(self.size_limit.parse::<u64>().ok()? * 1024)
+            } else {
+                None
+            },
+            check_on_startup: self.check_on_startup,
+            check_every_minutes: if self.check_every {
+                self.minutes.parse().ok()
+            } else {
+                None
+            },
+            delete_on_server_when_deleted: self.delete_on_server,
+            include_in_get_all: self.include_in_get_all,
             pinned_cert: self.pinned.clone(),
             ..base
         };
-        settings.validate()?;
-        if self.password.is_empty() && self.editing.is_none() {
-            return Err("enter the password for this account".into());
-        }
-        Ok(settings)
+        settings.validate().ok()?;
+        Some(settings)
     }
 
     pub fn view(&self) -> Element<'_, Message> {
-        let field =
-            |label: &'static str, input: Element<'static, Message>| -> Element<'static, Message> {
-                row![text(label).width(150), input]
-                    .spacing(10)
-                    .align_y(iced::Center)
-                    .into()
-            };
-        let input =
-            |placeholder: &str, value: &str, on: fn(String) -> Message, id: &'static str| {
-                text_input(placeholder, value)
-                    .on_input(on)
-                    .on_submit(Message::Save)
-                    .id(id)
-                    .padding(6)
-            };
-
-        let mut form = column![
-            text(if self.editing.is_some() {
-                "Edit account"
-            } else {
-                "Add account"
-            })
-            .size(22),
-            field(
-                "Email address",
-                row![
-                    input("you@example.com", &self.email, Message::Email, "email"),
-                    button(if self.detecting {
-                        "Searching…"
-                    } else {
-                        "Find settings"
-                    })
-                    .on_press_maybe((!self.detecting).then_some(Message::Detect))
-                    .style(button::secondary),
-                ]
-                .spacing(8)
-                .into()
-            ),
-            field(
-                "Account name",
-                input("(the email address)", &self.name, Message::Name, "name").into()
-            ),
-            field(
-                "Server",
-                input("pop.example.com", &self.host, Message::Host, "host").into()
-            ),
-            field(
-                "Security",
-                pick_list(&Security::ALL[..], Some(self.security), Message::Security).into()
-            ),
-            field(
-                "Port",
-                input("995", &self.port, Message::Port, "port")
-                    .width(100)
-                    .into()
-            ),
-            field(
-                "User name",
-                input("(the email address)", &self.user, Message::User, "user").into()
-            ),
-            field(
-                "Password",
-                input("", &self.password, Message::Password, "password")
-                    .secure(true)
-                    .into()
-            ),
-            field(
-                "Server copies",
-                pick_list(&KeepChoice::ALL[..], Some(self.keep), Message::Keep).into()
-            ),
-        ]
-        .spacing(10);
-
-        if self.keep == KeepChoice::Days {
-            form = form.push(field(
-                "Days to keep",
-                input("14", &self.days, Message::Days, "days")
-                    .width(100)
+        let problems = if self.show_problems {
+            self.problems()
+        } else {
+            BTreeMap::new()
+        };
+        let problem = |field: Field| -> Option<Element<'_, Message>> {
+            problems
+                .get(&field)
+                .map(|p| text(p.clone()).size(12).style(text::danger).into())
+        };
+        // A label, its control, and below them what is wrong with it or what it does.
+        let field = |label: String,
+                     control: Element<'static, Message>,
+                     below: Option<Element<'static, Message>>|
+         -> Element<'static, Message> {
+            let line = row![text(label).width(150), control]
+                .spacing(10)
+                .align_y(iced::Center);
+            match below {
+                Some(below) => column![line, row![iced::widget::space().width(160), below]]
+                    .spacing(2)
                     .into(),
-            ));
-        }
-        form = form.push(text(self.keep_explanation()).size(13));
+                None => line.into(),
+            }
+        };
+        let input = |placeholder: String,
+                     value: &str,
+                     on: fn(String) -> Message,
+                     id: &'static str| {
+            text_input(&placeholder, value)
+                .on_input(on)
+                .on_submit(Message::Save)
+                .id(id)
+                .padding(6)
+        };
+        let explain = |s: String| -> Element<'static, Message> { text(s).size(12).into() };
+
+        let title = text(if self.editing.is_some() {
+            t!("account-dialog-edit")
+        } else {
+            t!("account-dialog-add")
+        })
+        .size(22);
+
+        let securities: Vec<SecurityChoice> = Security::ALL.map(SecurityChoice).to_vec();
+        let logins: Vec<LoginChoice> = AuthMethod::ALL.map(LoginChoice).to_vec();
+        let mut server = Column::new().spacing(10).push(field(
+            t!("field-email"),
+            row![
+                input(
+                    "you@example.com".into(),
+                    &self.email,
+                    Message::Email,
+                    "email"
+                ),
+                button(text(if self.detecting {
+                    t!("detect-searching")
+                } else {
+                    t!("detect-find")
+                }))
+                .on_press_maybe((!self.detecting).then_some(Message::Detect))
+                .style(button::secondary),
+            ]
+            .spacing(8)
+            .into(),
+            problem(Field::Email),
+        ));
         if let Some(note) = &self.detected {
-            form = form.push(text(note.clone()).size(13).style(text::success));
+            server = server.push(text(note.clone()).size(12).style(text::success));
         }
+        server = server
+            .push(field(
+                t!("field-name"),
+                input(t!("placeholder-as-email"), &self.name, Message::Name, "name").into(),
+                None,
+            ))
+            .push(field(
+                t!("field-server"),
+                input("pop.example.com".into(), &self.host, Message::Host, "host").into(),
+                problem(Field::Host),
+            ))
+            .push(field(
+                t!("field-security"),
+                pick_list(
+                    securities,
+                    Some(SecurityChoice(self.security)),
+                    |c: SecurityChoice| Message::Security(c.0),
+                )
+                .into(),
+                None,
+            ));
         if self.security == Security::Plain {
-            form = form.push(
-                text("Warning: without encryption, your password and your mail cross the network readable by anyone on the way.")
-                    .size(13)
-                    .style(text::danger),
+            server = server.push(
+                column![
+                    text(t!("plain-warning")).size(12).style(text::danger),
+                    checkbox(self.plain_confirmed)
+                        .label(t!("plain-confirm"))
+                        .on_toggle(Message::ConfirmPlain)
+                        .size(16)
+                        .text_size(13),
+                ]
+                .push(problem(Field::Security))
+                .spacing(4),
             );
         }
+        server = server
+            .push(field(
+                t!("field-port"),
+                input("995".into(), &self.port, Message::Port, "port")
+                    .width(100)
+                    .into(),
+                problem(Field::Port),
+            ))
+            .push(field(
+                t!("field-login"),
+                pick_list(logins, Some(LoginChoice(self.auth)), |c: LoginChoice| {
+                    Message::Login(c.0)
+                })
+                .into(),
+                Some(explain(match self.auth {
+                    AuthMethod::Automatic => t!("login-automatic-explained"),
+                    _ => t!("login-fixed-explained"),
+                })),
+            ))
+            .push(field(
+                t!("field-user"),
+                input(t!("placeholder-as-email"), &self.user, Message::User, "user").into(),
+                problem(Field::User),
+            ))
+            .push(field(
+                t!("field-password"),
+                input(
+                    if self.editing.is_some() {
+                        t!("placeholder-password-kept")
+                    } else {
+                        String::new()
+                    },
+                    &self.password,
+                    Message::Password,
+                    "password",
+                )
+                .secure(true)
+                .into(),
+                problem(Field::Password),
+            ));
+
+        let mut copies = Column::new().spacing(10).push(field(
+            t!("field-server-copies"),
+            pick_list(&KeepChoice::ALL[..], Some(self.keep), Message::Keep).into(),
+            Some(explain(self.keep_explanation())),
+        ));
+        if self.keep == KeepChoice::Days {
+            copies = copies.push(field(
+                t!("field-days"),
+                input("14".into(), &self.days, Message::Days, "days")
+                    .width(100)
+                    .into(),
+                problem(Field::Days),
+            ));
+        }
+        if self.keep != KeepChoice::Delete {
+            copies = copies.push(toggle(
+                self.delete_on_server,
+                t!("delete-on-server"),
+                Message::DeleteOnServer,
+                if self.delete_on_server {
+                    t!("delete-on-server-on")
+                } else {
+                    t!("delete-on-server-off")
+                },
+            ));
+        }
+        copies = copies.push(toggle(
+            self.limit_size,
+            t!("size-limit"),
+            Message::LimitSize,
+            if self.limit_size {
+                t!("size-limit-on")
+            } else {
+                t!("size-limit-off")
+            },
+        ));
+        if self.limit_size {
+            copies = copies.push(field(
+                t!("field-size-limit"),
+                row![
+                    input(
+                        "1024".into(),
+                        &self.size_limit,
+                        Message::SizeLimit,
+                        "size-limit"
+                    )
+                    .width(100),
+                    text(t!("unit-kb"))
+                ]
+                .spacing(6)
+                .align_y(iced::Center)
+                .into(),
+                problem(Field::SizeLimit),
+            ));
+        }
+        copies = copies
+            .push(toggle(
+                self.check_on_startup,
+                t!("check-on-startup"),
+                Message::CheckOnStartup,
+                String::new(),
+            ))
+            .push(toggle(
+                self.check_every,
+                t!("check-every"),
+                Message::CheckEvery,
+                String::new(),
+            ));
+        if self.check_every {
+            copies = copies.push(field(
+                t!("field-minutes"),
+                input("10".into(), &self.minutes, Message::Minutes, "minutes")
+                    .width(100)
+                    .into(),
+                problem(Field::Minutes),
+            ));
+        }
+        copies = copies.push(toggle(
+            self.include_in_get_all,
+            t!("include-in-get-all"),
+            Message::IncludeInGetAll,
+            t!("include-in-get-all-explained"),
+        ));
+
+        let body = row![
+            server.width(Length::FillPortion(1)),
+            copies.width(Length::FillPortion(1))
+        ]
+        .spacing(24);
+
+        let mut footer = Column::new().spacing(8);
+        if self.show_problems && !problems.is_empty() {
+            footer = footer.push(text(t!("form-has-problems")).size(13).style(text::danger));
+        }
         if let Some(error) = &self.error {
-            form = form.push(text(error.clone()).style(text::danger));
+            footer = footer.push(text(error.clone()).style(text::danger));
         }
         match &self.tested {
-            Some(Ok(found)) => form = form.push(text(found.clone()).size(13).style(text::success)),
+            Some(Ok(found)) => {
+                footer = footer.push(text(found.clone()).size(13).style(text::success))
+            }
             Some(Err(e)) => {
-                form = form.push(text(e.clone()).size(13).style(text::danger));
+                footer = footer.push(text(e.clone()).size(13).style(text::danger));
                 if self.offered_certificate.is_some() {
-                    form = form.push(
-                        button("Trust this certificate for this account")
+                    footer = footer.push(
+                        button(text(t!("trust-certificate")))
                             .on_press(Message::TrustCertificate)
                             .style(button::danger),
                     );
                 }
             }
-            None if self.testing => form = form.push(text("Connecting…").size(13)),
+            None if self.testing => footer = footer.push(text(t!("test-connecting")).size(13)),
             None => {}
         }
         let label = match (self.saving, self.editing.is_some()) {
-            (true, _) => "Saving…",
-            (false, true) => "Save",
-            (false, false) => "Add",
+            (true, _) => t!("account-saving"),
+            (false, true) => t!("button-save"),
+            (false, false) => t!("account-add"),
         };
-        let save = button(label)
+        let save = button(text(label))
             .on_press_maybe((!self.saving).then_some(Message::Save))
             .style(button::primary);
-        form = form.push(
+        footer = footer.push(
             row![
-                button("Test connection")
+                button(text(t!("test-connection")))
                     .on_press_maybe((!self.testing).then_some(Message::Test))
                     .style(button::secondary),
                 iced::widget::space().width(Fill),
-                button("Cancel")
+                button(text(t!("button-cancel")))
                     .on_press(Message::Cancel)
                     .style(button::secondary),
                 save
@@ -451,27 +745,72 @@ impl AddAccount {
             .spacing(10),
         );
 
-        super::dialog_box(form, 560.0)
+        container(
+            column![
+                title,
+                scrollable(body).height(Length::Fill),
+                footer
+            ]
+            .spacing(14),
+        )
+        .padding(20)
+        .width(980)
+        .height(660)
+        .style(container::rounded_box)
+        .into()
     }
 
     fn keep_explanation(&self) -> String {
         match self.keep {
-            KeepChoice::Delete => {
-                "Each message is removed from the server once it is safely stored on this computer."
-                    .into()
-            }
-            KeepChoice::Forever => {
-                "The server keeps a copy of every message; Poplar downloads each one once.".into()
-            }
-            KeepChoice::Days => format!(
-                "The server keeps each message for {} days after Poplar downloads it, then Poplar deletes it there.",
-                if self.days.is_empty() {
-                    "N"
+            KeepChoice::Delete => t!("keep-delete-explained"),
+            KeepChoice::Forever => t!("keep-forever-explained"),
+            KeepChoice::Days => t!(
+                "keep-days-explained",
+                days = if self.days.is_empty() {
+                    "N".to_string()
                 } else {
-                    &self.days
+                    self.days.clone()
                 }
             ),
         }
+    }
+}
+
+/// A checkbox with, below it, one line saying what it does.
+fn toggle(
+    on: bool,
+    label: String,
+    message: fn(bool) -> Message,
+    explained: String,
+) -> Element<'static, Message> {
+    let mut col = column![
+        checkbox(on)
+            .label(label)
+            .on_toggle(message)
+            .size(16)
+            .text_size(14)
+    ]
+    .spacing(2);
+    if !explained.is_empty() {
+        col = col.push(row![
+            iced::widget::space().width(26),
+            text(explained).size(12)
+        ]);
+    }
+    col.into()
+}
+
+/// Something@domain, with no spaces; the domain may be a bare host name (an office server).
+fn looks_like_address(email: &str) -> bool {
+    match email.rsplit_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !email.chars().any(char::is_whitespace)
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        }
+        None => false,
     }
 }
 
@@ -482,6 +821,7 @@ async fn save(
     settings: Settings,
     password: String,
 ) -> Result<Saved, String> {
+    let taken_message = t!("account-name-taken", name = settings.name.clone());
     crate::ui::blocking(move || {
         paths.ensure().map_err(|e| e.to_string())?;
         let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
@@ -490,10 +830,7 @@ async fn save(
             .ok()
             .filter(|a| Some(a.id) != id);
         if taken.is_some() {
-            return Err(format!(
-                "an account named \"{}\" already exists",
-                settings.name
-            ));
+            return Err(taken_message);
         }
         let old_name = match id {
             Some(id) => store
@@ -538,27 +875,20 @@ async fn save(
 }
 
 /// Connects and logs in with the form's settings: what the server offers, in a few lines,
-/// or what went wrong.
+/// or what went wrong (and the fingerprint of a certificate that could be trusted).
 async fn test(
-    settings: Settings,
-    typed: String,
-    stored_under: Option<String>,
-) -> Result<String, (String, Option<String>)> {
-    test_inner(settings, typed, stored_under).await
-}
-
-async fn test_inner(
     settings: Settings,
     typed: String,
     stored_under: Option<String>,
 ) -> Result<String, (String, Option<String>)> {
     let plain = |e: String| (e, None);
     let password = if typed.is_empty() {
-        let name = stored_under
-            .ok_or_else(|| plain("enter the password to test the connection".into()))?;
-        crate::ui::blocking(move || secrets::get_password(&name).map_err(|e| e.to_string()))
-            .await
-            .map_err(plain)?
+        let name = stored_under.ok_or_else(|| plain(t!("invalid-password")))?;
+        crate::ui::blocking(move || {
+            secrets::get_password(&name).map_err(|e| super::describe::password(&e))
+        })
+        .await
+        .map_err(plain)?
     } else {
         typed
     };
@@ -573,33 +903,42 @@ async fn test_inner(
                     }) => Some(c.sha256.clone()),
                     _ => None,
                 };
-                (e.to_string(), certificate)
+                (super::describe::sync(&e), certificate)
             })?;
-    let mut lines = vec![format!(
-        "Connected and logged in ({}). {} messages on the server.",
-        if info.encrypted {
-            "encrypted"
+    Ok(describe_server(&info))
+}
+
+/// What Test connection found, a few lines long.
+pub fn describe_server(info: &crate::sync::ServerInfo) -> String {
+    let mut lines = vec![t!(
+        "test-logged-in",
+        encryption = if info.encrypted {
+            t!("test-encrypted")
         } else {
-            "not encrypted"
+            t!("test-not-encrypted")
         },
-        info.messages
+        count = info.messages
     )];
     if let Some(c) = &info.capabilities {
-        let yes = |b: bool| if b { "yes" } else { "no" };
-        lines.push(format!(
-            "Login methods: {}. UIDL: {}. TOP: {}. PIPELINING: {}.",
-            if c.sasl.is_empty() {
+        let yes = |b: bool| if b { t!("yes") } else { t!("no") };
+        lines.push(t!(
+            "test-capabilities",
+            methods = if c.sasl.is_empty() {
                 "USER/PASS".to_string()
             } else {
                 c.sasl.join(", ")
             },
-            yes(info.uidl),
-            yes(c.top),
-            yes(c.pipelining)
+            uidl = yes(info.uidl),
+            top = yes(c.top),
+            pipelining = yes(c.pipelining)
         ));
-        if let Some(expire) = &c.expire {
-            lines.push(format!("The server deletes mail after {expire} days."));
+        match c.expire.as_deref() {
+            Some("NEVER") => lines.push(t!("test-expire-never")),
+            Some(days) => lines.push(t!("test-expire-days", days = days.to_string())),
+            None => {}
         }
+    } else {
+        lines.push(t!("test-no-capa"));
     }
-    Ok(lines.join("\n"))
+    lines.join("\n")
 }

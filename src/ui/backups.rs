@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::t;
 use iced::widget::{Column, button, column, container, row, scrollable, text, text_input};
 use iced::{Element, Fill, Task};
 
@@ -72,10 +73,10 @@ impl Backups {
     pub fn backed_up(&mut self, paths: &Paths, result: &Result<Snapshot, String>) -> Task<Message> {
         match result {
             Ok(s) => {
-                self.note = Some(format!("Backed up to {}.", s.path.display()));
+                self.note = Some(t!("status-backed-up", path = s.path.display().to_string()));
                 self.error = None;
             }
-            Err(e) => self.error = Some(format!("The backup failed: {e}")),
+            Err(e) => self.error = Some(t!("status-backup-failed", error = e.to_string())),
         }
         Task::perform(load(paths.clone()), Message::Loaded)
     }
@@ -105,7 +106,7 @@ impl Backups {
                     Task::perform(
                         async {
                             rfd::AsyncFileDialog::new()
-                                .set_title("Choose a folder for backups")
+                                .set_title(t!("backups-choose-title"))
                                 .pick_folder()
                                 .await
                                 .map(|h| h.path().to_path_buf())
@@ -120,13 +121,13 @@ impl Backups {
             Message::Save => {
                 let folder = self.folder.trim();
                 if folder.is_empty() {
-                    self.error = Some("Choose a folder for the backups first.".into());
+                    self.error = Some(t!("backups-choose-first"));
                     return (Task::none(), None);
                 }
                 let keep = match self.keep.parse::<usize>() {
                     Ok(n) if n > 0 => n,
                     _ => {
-                        self.error = Some("Keep at least one backup.".into());
+                        self.error = Some(t!("backups-keep-one"));
                         return (Task::none(), None);
                     }
                 };
@@ -150,7 +151,7 @@ impl Backups {
             }
             Message::Saved(Ok(())) => {
                 self.busy = false;
-                self.note = Some("Saved. A backup is made every day while Poplar runs.".into());
+                self.note = Some(t!("backups-saved"));
                 return (
                     Task::perform(load(paths.clone()), Message::Loaded),
                     Some(Event::SettingsChanged),
@@ -158,10 +159,10 @@ impl Backups {
             }
             Message::BackUpNow => {
                 if self.folder.trim().is_empty() {
-                    self.error = Some("Choose a folder for the backups first.".into());
+                    self.error = Some(t!("backups-choose-first"));
                     return (Task::none(), None);
                 }
-                self.note = Some("Backing up…".into());
+                self.note = Some(t!("backups-backing-up"));
                 self.error = None;
                 return (Task::none(), Some(Event::BackUpNow));
             }
@@ -188,12 +189,12 @@ impl Backups {
             }
             Message::Restored(Ok(kept)) => {
                 self.busy = false;
-                self.note = Some("Restored.".into());
+                self.note = Some(t!("backups-restored"));
                 return (Task::none(), Some(Event::Restored(kept)));
             }
             Message::Restored(Err(e)) => {
                 self.busy = false;
-                self.error = Some(format!("Nothing was changed: {e}"));
+                self.error = Some(t!("backups-nothing-changed", error = e));
             }
             Message::Close => return (Task::none(), Some(Event::Closed)),
         }
@@ -202,34 +203,34 @@ impl Backups {
 
     pub fn view(&self) -> Element<'_, Message> {
         let last = match self.last_success {
-            Some(t) => format!("Last backup: {}", mail::format_date(t)),
-            None => "No backup has been made yet.".into(),
+            Some(time) => t!("backups-last", date = mail::format_date(time)),
+            None => t!("backups-none"),
         };
         let mut content = column![
-            text("Backups").size(22),
-            text("With POP3, the mail on this computer is often the only copy. Keep backups on another disk, a USB stick or a synced folder.").size(13),
+            text(t!("toolbar-backups")).size(22),
+            text(t!("backups-why")).size(13),
             row![
-                text("Folder").width(90),
-                text_input("Choose a folder on another disk", &self.folder)
+                text(t!("transfer-folder")).width(90),
+                text_input(&t!("backups-folder-placeholder"), &self.folder)
                     .id("backup-folder")
                     .on_input(Message::Folder)
                     .padding(6),
-                button("Choose…").on_press(Message::Choose).style(button::secondary),
+                button(text(t!("backups-choose"))).on_press(Message::Choose).style(button::secondary),
             ]
             .spacing(8)
             .align_y(iced::Center),
             row![
-                text("Keep").width(90),
+                text(t!("backups-keep")).width(90),
                 text_input("7", &self.keep).on_input(Message::Keep).width(60).padding(6),
-                text("backups, newest first"),
+                text(t!("backups-newest-first")),
                 iced::widget::space().width(Fill),
-                button("Save").on_press_maybe((!self.busy).then_some(Message::Save)),
+                button(text(t!("button-save"))).on_press_maybe((!self.busy).then_some(Message::Save)),
             ]
             .spacing(8)
             .align_y(iced::Center),
             row![
                 text(last).width(Fill),
-                button("Back up now")
+                button(text(t!("backups-now")))
                     .on_press_maybe((!self.busy).then_some(Message::BackUpNow))
                     .style(button::primary),
             ]
@@ -248,13 +249,13 @@ impl Backups {
             content = content.push(
                 container(
                     column![
-                        text(format!(
-                            "Replace all mail here with the backup {}? The current mail database is kept aside, not deleted.",
-                            path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+                        text(t!(
+                            "backups-confirm-restore",
+                            name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
                         )),
                         row![
-                            button("Cancel").on_press(Message::CancelRestore).style(button::secondary),
-                            button("Restore").on_press(Message::ConfirmRestore).style(button::danger),
+                            button(text(t!("button-cancel"))).on_press(Message::CancelRestore).style(button::secondary),
+                            button(text(t!("action-restore"))).on_press(Message::ConfirmRestore).style(button::danger),
                         ]
                         .spacing(8),
                     ]
@@ -267,14 +268,14 @@ impl Backups {
 
         let mut list = Column::new().spacing(4);
         if self.snapshots.is_empty() {
-            list = list.push(text("No backups in this folder yet.").size(13));
+            list = list.push(text(t!("backups-empty-folder")).size(13));
         }
         for s in &self.snapshots {
             list = list.push(
                 row![
                     text(mail::format_date(s.made_at)).width(170),
                     text(format!("{:.1} MB", s.size as f64 / 1_048_576.0)).width(Fill),
-                    button("Restore")
+                    button(text(t!("action-restore")))
                         .on_press_maybe((!self.busy).then(|| Message::Restore(s.path.clone())))
                         .style(button::secondary),
                 ]
@@ -285,7 +286,7 @@ impl Backups {
         content = content.push(scrollable(list).height(180));
         content = content.push(row![
             iced::widget::space().width(Fill),
-            button("Close")
+            button(text(t!("button-close")))
                 .on_press(Message::Close)
                 .style(button::secondary)
         ]);

@@ -2,12 +2,15 @@
 //! from SQLite a page at a time as they scroll into view. The whole ordered list of ids is
 //! held (8 bytes a message), so any part of a 100,000-message folder shows at once.
 
+use crate::t;
 use std::collections::{HashMap, HashSet};
 
 use iced::font::{self, Font};
 use iced::keyboard::Modifiers;
 use iced::widget::scrollable::{AbsoluteOffset, Viewport};
-use iced::widget::{Column, button, column, container, row, scrollable, space, text};
+use iced::widget::{
+    Column, Row, button, column, container, row, scrollable, space, text, tooltip,
+};
 use iced::{Element, Fill, FillPortion, Length, Task};
 
 use crate::mail;
@@ -279,10 +282,10 @@ impl MessageList {
         };
         let headings = row![
             space().width(Length::Fixed(34.0)),
-            heading("From", SortKey::From, FillPortion(2)),
-            heading("Subject", SortKey::Subject, FillPortion(5)),
-            heading("Date", SortKey::Date, Length::Fixed(168.0)),
-            heading("Size", SortKey::Size, Length::Fixed(70.0)),
+            heading(&t!("column-from"), SortKey::From, FillPortion(2)),
+            heading(&t!("column-subject"), SortKey::Subject, FillPortion(5)),
+            heading(&t!("column-date"), SortKey::Date, Length::Fixed(168.0)),
+            heading(&t!("column-size"), SortKey::Size, Length::Fixed(70.0)),
         ]
         .spacing(8)
         .padding([0, 8]);
@@ -319,23 +322,36 @@ impl MessageList {
                 .width(width)
                 .clip(true)
         };
-        // Markers: flagged, attachments, stored as headers only.
-        let mut marks = String::new();
+        // Markers: flagged, attachments, stored as headers only; each says what it means
+        // when the pointer rests on it.
+        let mark = |sign: &'static str, meaning: String| {
+            tooltip(
+                text(sign).size(13).style(text::danger),
+                container(text(meaning).size(12))
+                    .padding(4)
+                    .style(container::rounded_box),
+                tooltip::Position::Top,
+            )
+        };
+        let mut marks = Row::new().spacing(1);
         if r.flagged {
-            marks.push('⚑');
+            marks = marks.push(mark("⚑", t!("list-flagged")));
         }
         if r.attachments > 0 {
-            marks.push('⊕');
+            marks = marks.push(mark("⊕", t!("list-attachment")));
         }
         if r.partial {
-            marks.push('◐');
+            marks = marks.push(mark("◐", t!("list-partial")));
         }
+        let subject = if r.subject.trim().is_empty() {
+            t!("list-no-subject")
+        } else {
+            r.subject.clone()
+        };
         let line = row![
-            container(text(marks).size(13).style(text::danger))
-                .width(Length::Fixed(34.0))
-                .clip(true),
+            container(marks).width(Length::Fixed(34.0)).clip(true),
             cell(mail::display_name(&r.from).to_string(), FillPortion(2)),
-            cell(r.subject.clone(), FillPortion(5)),
+            cell(subject, FillPortion(5)),
             cell(mail::format_date(r.date), Length::Fixed(168.0)),
             cell(human_size(r.size), Length::Fixed(70.0)),
         ]

@@ -2,6 +2,7 @@
 
 pub mod add_account;
 pub mod backups;
+pub mod describe;
 pub mod message_list;
 pub mod preferences;
 pub mod transfer;
@@ -15,11 +16,15 @@ use iced::{Color, Element, Fill, FillPortion, Length};
 
 use crate::app::{App, Folder, Message, Reader};
 use crate::mail;
+use crate::t;
 
 const BOLD: Font = Font {
     weight: font::Weight::Bold,
     ..Font::DEFAULT
 };
+
+/// The width of the reading pane's header labels (wide enough for 添付ファイル).
+const HEADER_WIDTH: f32 = 90.0;
 
 /// The search box's id (Ctrl+F focuses it).
 pub const SEARCH_ID: &str = "search";
@@ -79,77 +84,82 @@ pub fn main_window(app: &App) -> Element<'_, Message> {
 /// was changed, and the way back.
 fn damaged_screen(damaged: &crate::app::Damaged) -> Element<'_, Message> {
     let mut content = column![
-        text("Poplar cannot read your mail database").size(24),
-        text(format!("The file is damaged: {}", damaged.detail)),
-        text("Nothing has been changed or deleted. The damaged file stays where it is, so that nothing in it is lost."),
+        text(t!("damaged-title")).size(24),
+        text(t!("damaged-detail", detail = damaged.detail.clone())),
+        text(t!("damaged-nothing-changed")),
     ]
     .spacing(12)
     .max_width(640);
     content = match &damaged.latest {
         Some(latest) => content.push(
             column![
-                text(format!(
-                    "The newest backup is from {}.",
-                    mail::format_date(latest.made_at)
+                text(t!(
+                    "damaged-newest-backup",
+                    date = mail::format_date(latest.made_at)
                 )),
-                button("Restore the latest backup")
+                button(text(t!("damaged-restore-latest")))
                     .on_press(Message::RestoreLatest)
                     .style(button::primary),
-                text("The damaged file is kept beside the restored one.").size(13),
+                text(t!("damaged-kept-beside")).size(13),
             ]
             .spacing(8),
         ),
-        None => content.push(text(
-            "No backup was found. If you have one, restore it with: poplar restore FILE",
-        )),
+        None => content.push(text(t!("damaged-no-backup"))),
     };
     center(content).padding(40).into()
 }
 
 fn toolbar(app: &App) -> Element<'_, Message> {
     let fetching = !app.fetching.is_empty();
-    let get_mail = button(if fetching {
-        "Getting mail…"
+    let get_mail = button(text(if fetching {
+        t!("toolbar-getting-mail")
     } else {
-        "Get mail"
-    })
+        t!("toolbar-get-mail")
+    }))
     .on_press_maybe((!fetching).then_some(Message::GetMail))
     .style(button::primary);
     let mut bar = row![get_mail].spacing(8).padding(8).align_y(iced::Center);
     if fetching {
         bar = bar.push(
-            button("Stop")
+            button(text(t!("toolbar-stop")))
                 .on_press(Message::StopFetching)
                 .style(button::secondary),
         );
     }
     bar.push(
-        button("Add account")
+        button(text(t!("toolbar-add-account")))
             .on_press(Message::OpenAddAccount)
             .style(button::secondary),
     )
     .push(
-        button("Import/Export")
+        button(text(t!("toolbar-import-export")))
             .on_press(Message::OpenTransfer)
             .style(button::secondary),
     )
     .push(
-        button("Backups")
+        button(text(t!("toolbar-backups")))
             .on_press(Message::OpenBackups)
             .style(button::secondary),
     )
     .push(
-        button("Preferences")
+        button(text(t!("toolbar-preferences")))
             .on_press(Message::ShowPreferences(true))
             .style(button::secondary),
     )
     .push(iced::widget::space().width(Fill))
     .push(
-        iced::widget::text_input("Search (Ctrl+F)", &app.search)
+        iced::widget::text_input(&t!("toolbar-search"), &app.search)
             .id(SEARCH_ID)
             .on_input(Message::Search)
             .padding(6)
             .width(280),
+    )
+    .push(
+        iced::widget::checkbox(app.search_all)
+            .label(t!("toolbar-search-all"))
+            .on_toggle(Message::SearchAll)
+            .size(16)
+            .text_size(13),
     )
     .into()
 }
@@ -173,7 +183,7 @@ fn sidebar(app: &App) -> Element<'_, Message> {
     };
     let mut list = Column::new().spacing(2).padding(8).width(220);
     list = list.push(entry(
-        "All inboxes".into(),
+        t!("folder-all-inboxes"),
         total_unread,
         Folder::AllInboxes,
     ));
@@ -189,22 +199,22 @@ fn sidebar(app: &App) -> Element<'_, Message> {
         list = list.push(entry(name.clone(), 0, Folder::Local(*id)));
     }
     let trash = if app.snapshot.trash > 0 {
-        format!("Trash [{}]", app.snapshot.trash)
+        format!("{} [{}]", t!("folder-trash"), app.snapshot.trash)
     } else {
-        "Trash".into()
+        t!("folder-trash")
     };
     list = list.push(entry(trash, 0, Folder::Trash));
     list = list.push(match &app.folder_edit {
         Some(edit) => Element::from(
             column![
-                iced::widget::text_input("Folder name", &edit.name)
+                iced::widget::text_input(&t!("folder-name"), &edit.name)
                     .id(FOLDER_NAME_ID)
                     .on_input(Message::FolderName)
                     .on_submit(Message::SaveFolder)
                     .padding(4),
                 row![
-                    button(text("Save").size(13)).on_press(Message::SaveFolder),
-                    button(text("Cancel").size(13))
+                    button(text(t!("button-save")).size(13)).on_press(Message::SaveFolder),
+                    button(text(t!("button-cancel")).size(13))
                         .on_press(Message::CancelFolder)
                         .style(button::secondary),
                 ]
@@ -215,7 +225,7 @@ fn sidebar(app: &App) -> Element<'_, Message> {
         ),
         None => {
             let mut tools = row![
-                button(text("New folder").size(13))
+                button(text(t!("folder-new")).size(13))
                     .on_press(Message::EditFolder(None))
                     .style(button::text)
             ]
@@ -223,12 +233,12 @@ fn sidebar(app: &App) -> Element<'_, Message> {
             if let Folder::Account(id) = app.folder {
                 tools = tools
                     .push(
-                        button(text("Edit").size(13))
+                        button(text(t!("account-edit")).size(13))
                             .on_press(Message::EditAccount(id))
                             .style(button::text),
                     )
                     .push(
-                        button(text("Remove").size(13))
+                        button(text(t!("account-remove")).size(13))
                             .on_press(Message::RemoveAccount(id))
                             .style(button::text),
                     );
@@ -236,12 +246,12 @@ fn sidebar(app: &App) -> Element<'_, Message> {
             if let Folder::Local(id) = app.folder {
                 tools = tools
                     .push(
-                        button(text("Rename").size(13))
+                        button(text(t!("folder-rename")).size(13))
                             .on_press(Message::EditFolder(Some(id)))
                             .style(button::text),
                     )
                     .push(
-                        button(text("Delete").size(13))
+                        button(text(t!("folder-delete")).size(13))
                             .on_press(Message::DeleteFolder(id))
                             .style(button::text),
                     );
@@ -255,7 +265,7 @@ fn sidebar(app: &App) -> Element<'_, Message> {
 fn message_list(app: &App) -> Element<'_, Message> {
     if let Some(error) = &app.load_error {
         return center(
-            text(format!("Could not read the mail database: {error}")).style(text::danger),
+            text(t!("list-load-error", error = error.clone())).style(text::danger),
         )
         .padding(20)
         .into();
@@ -263,9 +273,9 @@ fn message_list(app: &App) -> Element<'_, Message> {
     if app.snapshot.accounts.is_empty() && app.list.is_empty() && app.snapshot.folders.is_empty() {
         return center(
             column![
-                text("Welcome to Poplar").size(22),
-                text("Add your mail account to start."),
-                button("Add account")
+                text(t!("welcome-title")).size(22),
+                text(t!("welcome-text")),
+                button(text(t!("toolbar-add-account")))
                     .on_press(Message::OpenAddAccount)
                     .style(button::primary),
             ]
@@ -276,9 +286,9 @@ fn message_list(app: &App) -> Element<'_, Message> {
     }
     if app.list.is_empty() {
         let note = if app.search.trim().is_empty() {
-            "No messages here. Press \"Get mail\" to check for new mail."
+            t!("list-empty")
         } else {
-            "Nothing found."
+            t!("list-nothing-found")
         };
         return center(text(note)).padding(20).into();
     }
@@ -288,12 +298,11 @@ fn message_list(app: &App) -> Element<'_, Message> {
 fn reader(app: &App) -> Element<'_, Message> {
     match &app.reader {
         Reader::Empty => {
-            center(text("Select a message to read it.").color(Color::from_rgb(0.5, 0.5, 0.5)))
-                .into()
+            center(text(t!("reader-select")).color(Color::from_rgb(0.5, 0.5, 0.5))).into()
         }
-        Reader::Loading(_) => center(text("Opening…")).into(),
+        Reader::Loading(_) => center(text(t!("reader-opening"))).into(),
         Reader::Failed(e) => {
-            center(text(format!("This message could not be opened: {e}")).style(text::danger))
+            center(text(t!("reader-failed", error = e.clone())).style(text::danger))
                 .padding(20)
                 .into()
         }
@@ -306,33 +315,39 @@ fn reader(app: &App) -> Element<'_, Message> {
             confirm_link,
             ..
         } => {
-            let header = |label: &'static str, value: String| -> Element<'_, Message> {
-                row![text(label).width(80).font(BOLD), text(value)]
+            let header = |label: String, value: String| -> Element<'_, Message> {
+                row![text(label).width(HEADER_WIDTH).font(BOLD), text(value)]
                     .spacing(8)
                     .into()
             };
             let mut headers = column![
-                text(message.subject.clone()).size(20).font(BOLD),
-                header("From", message.from.clone()),
-                header("To", message.to.clone()),
+                text(if message.subject.trim().is_empty() {
+                    t!("list-no-subject")
+                } else {
+                    message.subject.clone()
+                })
+                .size(20)
+                .font(BOLD),
+                header(t!("header-from"), message.from.clone()),
+                header(t!("header-to"), message.to.clone()),
             ]
             .spacing(4);
             if !message.cc.is_empty() {
-                headers = headers.push(header("Cc", message.cc.clone()));
+                headers = headers.push(header(t!("header-cc"), message.cc.clone()));
             }
             if let Some(date) = message.date {
-                headers = headers.push(header("Date", mail::format_date(date)));
+                headers = headers.push(header(t!("header-date"), mail::format_date(date)));
             }
             for a in &message.attachments {
                 headers = headers.push(
                     row![
-                        text("Attached").width(80).font(BOLD),
+                        text(t!("header-attached")).width(HEADER_WIDTH).font(BOLD),
                         text(format!("{} ({})", a.name, human_size(a.size))),
-                        button(text("Save…").size(13))
+                        button(text(t!("attachment-save")).size(13))
                             .on_press(Message::SaveAttachment(*id, a.index))
                             .style(button::secondary)
                             .padding([2, 8]),
-                        button(text("Open").size(13))
+                        button(text(t!("attachment-open")).size(13))
                             .on_press(Message::OpenAttachment(*id, a.index))
                             .style(button::secondary)
                             .padding([2, 8]),
@@ -342,7 +357,8 @@ fn reader(app: &App) -> Element<'_, Message> {
                 );
             }
             if !links.is_empty() {
-                let mut row_of_links = row![text("Links").width(80).font(BOLD)].spacing(6);
+                let mut row_of_links =
+                    row![text(t!("header-links")).width(HEADER_WIDTH).font(BOLD)].spacing(6);
                 for link in links.iter().take(6) {
                     let shown: String = link.chars().take(40).collect();
                     let shown = if shown.len() < link.len() {
@@ -361,34 +377,38 @@ fn reader(app: &App) -> Element<'_, Message> {
             }
             let actions = if app.folder == Folder::Trash {
                 row![
-                    button("Restore")
+                    button(text(t!("action-restore")))
                         .on_press(Message::RestoreMessage(*id))
                         .style(button::secondary),
-                    button("Delete for good")
+                    button(text(t!("action-delete-for-good")))
                         .on_press(Message::DeleteForGood(*id))
                         .style(button::danger),
                 ]
             } else {
                 let flagged = app.list.row(*id).is_some_and(|r| r.flagged);
                 row![
-                    button(if flagged { "Unflag" } else { "Flag" })
-                        .on_press(Message::SetFlagged(*id, !flagged))
-                        .style(button::secondary),
-                    button("Mark unread")
+                    button(text(if flagged {
+                        t!("action-unflag")
+                    } else {
+                        t!("action-flag")
+                    }))
+                    .on_press(Message::SetFlagged(*id, !flagged))
+                    .style(button::secondary),
+                    button(text(t!("action-mark-unread")))
                         .on_press(Message::MarkUnread(*id))
                         .style(button::secondary),
                     move_menu(app, *id),
-                    button(if *showing_source {
-                        "View message"
+                    button(text(if *showing_source {
+                        t!("action-view-message")
                     } else {
-                        "View source"
-                    })
+                        t!("action-view-source")
+                    }))
                     .on_press(Message::ToggleSource)
                     .style(button::secondary),
-                    button("Save as .eml…")
+                    button(text(t!("action-save-eml")))
                         .on_press(Message::SaveEml(*id))
                         .style(button::secondary),
-                    button("Delete")
+                    button(text(t!("action-delete")))
                         .on_press(Message::TrashMessage(*id))
                         .style(button::secondary)
                 ]
@@ -400,11 +420,11 @@ fn reader(app: &App) -> Element<'_, Message> {
                 pane = pane.push(
                     container(
                         row![
-                            text(format!("Open {link} in your browser?")).width(Fill),
-                            button("Cancel")
+                            text(t!("link-confirm", link = link.clone())).width(Fill),
+                            button(text(t!("button-cancel")))
                                 .on_press(Message::CancelLink)
                                 .style(button::secondary),
-                            button("Open")
+                            button(text(t!("link-open")))
                                 .on_press(Message::ConfirmLink)
                                 .style(button::primary),
                         ]
@@ -417,15 +437,12 @@ fn reader(app: &App) -> Element<'_, Message> {
                 );
             }
             if let Some(row) = app.list.row(*id).filter(|r| r.partial) {
-                let note = format!(
-                    "Only the headers of this message were downloaded ({} on the server).",
-                    human_size(row.size as usize)
-                );
+                let note = t!("partial-note", size = human_size(row.size as usize));
                 pane = pane.push(
                     container(
                         row![
                             text(note).width(Fill),
-                            button("Download the rest")
+                            button(text(t!("partial-download-rest")))
                                 .on_press(Message::DownloadRest(*id))
                                 .style(button::primary),
                         ]
@@ -456,7 +473,7 @@ fn reader(app: &App) -> Element<'_, Message> {
 }
 
 fn status_bar(app: &App) -> Element<'_, Message> {
-    let count = format!("{} messages", app.list.len());
+    let count = t!("status-count", count = crate::i18n::number(app.list.len() as f64));
     // One line, always: long texts are cut at the edge instead of growing the bar.
     let line = |t: iced::widget::Text<'static>| t.size(13).wrapping(text::Wrapping::None);
     let mut status = column![line(text(app.status.clone()))];
@@ -488,21 +505,21 @@ pub fn dialog_box<'a, M: 'a>(content: impl Into<Element<'a, M>>, width: f32) -> 
 fn password_prompt(prompt: &crate::app::PasswordPrompt) -> Element<'_, Message> {
     dialog_box(
         column![
-            text(format!("Password for {}", prompt.account)).size(20),
-            text(format!("Poplar needs it to get your mail: {}.", prompt.reason)).size(13),
-            iced::widget::text_input("Password", &prompt.password)
+            text(t!("password-title", account = prompt.account.clone())).size(20),
+            text(t!("password-why", reason = prompt.reason.clone())).size(13),
+            iced::widget::text_input(&t!("password-placeholder"), &prompt.password)
                 .id(PASSWORD_PROMPT_ID)
                 .secure(true)
                 .on_input(Message::PromptPassword)
                 .on_submit(Message::AnswerPassword(Some(())))
                 .padding(6),
-            text("It is stored in the system keyring if there is one; otherwise it is kept only until Poplar closes.").size(13),
+            text(t!("password-where")).size(13),
             row![
                 iced::widget::space().width(Fill),
-                button("Not now")
+                button(text(t!("password-not-now")))
                     .on_press(Message::AnswerPassword(None))
                     .style(button::secondary),
-                button("Get mail")
+                button(text(t!("toolbar-get-mail")))
                     .on_press(Message::AnswerPassword(Some(())))
                     .style(button::primary),
             ]
@@ -515,17 +532,17 @@ fn password_prompt(prompt: &crate::app::PasswordPrompt) -> Element<'_, Message> 
 fn remove_account(name: &str) -> Element<'_, Message> {
     dialog_box(
         column![
-            text(format!("Remove the account {name}?")).size(20),
-            text("Its settings and its password go. Its mail can stay here, readable as before, or be deleted from this computer too. Nothing changes on the server."),
+            text(t!("remove-title", name = name.to_string())).size(20),
+            text(t!("remove-text")),
             row![
-                button("Cancel")
+                button(text(t!("button-cancel")))
                     .on_press(Message::ConfirmRemoveAccount(None))
                     .style(button::secondary),
                 iced::widget::space().width(Fill),
-                button("Delete its mail too")
+                button(text(t!("remove-delete-mail")))
                     .on_press(Message::ConfirmRemoveAccount(Some(false)))
                     .style(button::danger),
-                button("Keep its mail")
+                button(text(t!("remove-keep-mail")))
                     .on_press(Message::ConfirmRemoveAccount(Some(true)))
                     .style(button::primary),
             ]
@@ -548,7 +565,7 @@ fn move_menu(app: &App, id: i64) -> Element<'_, Message> {
         }
     }
     iced::widget::pick_list(targets, None::<MoveTarget>, move |t| Message::MoveTo(id, t))
-        .placeholder("Move to…")
+        .placeholder(t!("action-move-to"))
         .into()
 }
 
@@ -558,7 +575,7 @@ fn backup_note(settings: &crate::backup::Settings) -> Element<'_, Message> {
     let note = match (&settings.dir, settings.last_success) {
         (None, _) => {
             return button(
-                text("Backups are off")
+                text(t!("backup-off"))
                     .size(13)
                     .wrapping(text::Wrapping::None)
                     .style(text::warning),
@@ -568,14 +585,14 @@ fn backup_note(settings: &crate::backup::Settings) -> Element<'_, Message> {
             .padding(0)
             .into();
         }
-        (Some(_), None) => "No backup yet".to_string(),
-        (Some(_), Some(t)) => {
-            let age = (now - t).max(0);
+        (Some(_), None) => t!("backup-none-yet"),
+        (Some(_), Some(last)) => {
+            let age = (now - last).max(0);
             match (age / 86_400, age / 3600, age / 60) {
-                (0, 0, 0) => "Backed up just now".into(),
-                (0, 0, m) => format!("Backed up {m} min ago"),
-                (0, h, _) => format!("Backed up {h} h ago"),
-                (d, _, _) => format!("Last backup {d} days ago"),
+                (0, 0, 0) => t!("backup-just-now"),
+                (0, 0, m) => t!("backup-minutes-ago", minutes = m),
+                (0, h, _) => t!("backup-hours-ago", hours = h),
+                (d, _, _) => t!("backup-days-ago", days = crate::i18n::number(d as f64)),
             }
         }
     };

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::t;
 use iced::futures::SinkExt;
 use iced::widget::{button, column, progress_bar, row, text, text_input};
 use iced::{Element, Fill, Task};
@@ -53,7 +54,7 @@ impl Transfer {
         Transfer {
             view,
             view_name,
-            folder: "Imported".into(),
+            folder: t!("transfer-default-folder"),
             running: false,
             done: 0,
             total: None,
@@ -69,7 +70,7 @@ impl Transfer {
                 return (
                     Task::perform(
                         async move {
-                            let dialog = rfd::AsyncFileDialog::new().set_title("Export");
+                            let dialog = rfd::AsyncFileDialog::new().set_title(t!("transfer-export"));
                             match format {
                                 Format::Mbox => {
                                     dialog
@@ -93,7 +94,7 @@ impl Transfer {
                 return (
                     Task::perform(
                         async move {
-                            let dialog = rfd::AsyncFileDialog::new().set_title("Import");
+                            let dialog = rfd::AsyncFileDialog::new().set_title(t!("transfer-import"));
                             if folder_of_eml {
                                 dialog.pick_folder().await
                             } else {
@@ -129,7 +130,7 @@ impl Transfer {
             Message::ImportFrom(Some(path)) => {
                 let folder = self.folder.trim().to_string();
                 if folder.is_empty() {
-                    self.error = Some("Name the folder to import into.".into());
+                    self.error = Some(t!("transfer-name-folder"));
                     return (Task::none(), None);
                 }
                 self.start();
@@ -151,7 +152,7 @@ impl Transfer {
             Message::Exported(result) => {
                 self.running = false;
                 match result {
-                    Ok(n) => self.note = Some(format!("Exported {n} messages.")),
+                    Ok(n) => self.note = Some(t!("transfer-exported", count = n)),
                     Err(e) => self.error = Some(e),
                 }
             }
@@ -159,11 +160,11 @@ impl Transfer {
                 self.running = false;
                 match result {
                     Ok(report) => {
-                        self.note = Some(format!(
-                            "Imported {} messages into \"{}\"; {} were already here and were skipped.",
-                            report.imported,
-                            self.folder.trim(),
-                            report.duplicates
+                        self.note = Some(t!(
+                            "transfer-imported",
+                            count = report.imported,
+                            folder = self.folder.trim().to_string(),
+                            duplicates = report.duplicates
                         ));
                         return (Task::none(), Some(Event::Imported));
                     }
@@ -186,33 +187,33 @@ impl Transfer {
     pub fn view(&self) -> Element<'_, Message> {
         let idle = !self.running;
         let mut content = column![
-            text("Import and export").size(22),
-            text(format!("Export \"{}\", byte for byte:", self.view_name)),
+            text(t!("transfer-title")).size(22),
+            text(t!("transfer-export-what", folder = self.view_name.clone())),
             row![
-                button("As an mbox file…")
+                button(text(t!("transfer-as-mbox")))
                     .on_press_maybe(idle.then_some(Message::ChooseExport(Format::Mbox)))
                     .style(button::secondary),
-                button("As .eml files…")
+                button(text(t!("transfer-as-eml")))
                     .on_press_maybe(idle.then_some(Message::ChooseExport(Format::Eml)))
                     .style(button::secondary),
             ]
             .spacing(8),
-            text("Import mail from Thunderbird, Becky!, Sylpheed and others into a local folder:"),
+            text(t!("transfer-import-what")),
             row![
-                text("Folder").width(70),
-                text_input("Imported", &self.folder)
+                text(t!("transfer-folder")).width(90),
+                text_input(&t!("transfer-default-folder"), &self.folder)
                     .on_input(Message::Folder)
                     .padding(6),
             ]
             .spacing(8)
             .align_y(iced::Center),
             row![
-                button("An mbox file…")
+                button(text(t!("transfer-from-mbox")))
                     .on_press_maybe(idle.then_some(Message::ChooseImport {
                         folder_of_eml: false
                     }))
                     .style(button::secondary),
-                button("A folder of .eml files…")
+                button(text(t!("transfer-from-eml")))
                     .on_press_maybe(idle.then_some(Message::ChooseImport {
                         folder_of_eml: true
                     }))
@@ -223,8 +224,8 @@ impl Transfer {
         .spacing(12);
         if self.running {
             let line = match self.total {
-                Some(total) => format!("{} of {total} messages…", self.done),
-                None => format!("{} messages read…", self.done),
+                Some(total) => t!("transfer-progress", done = self.done, total = total),
+                None => t!("transfer-read", done = self.done),
             };
             content = content.push(text(line));
             if let Some(total) = self.total.filter(|t| *t > 0) {
@@ -239,7 +240,7 @@ impl Transfer {
         }
         content = content.push(row![
             iced::widget::space().width(Fill),
-            button("Close")
+            button(text(t!("button-close")))
                 .on_press_maybe(idle.then_some(Message::Close))
                 .style(button::secondary)
         ]);

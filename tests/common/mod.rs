@@ -4,6 +4,7 @@
 
 pub mod dovecot;
 pub mod fake;
+pub mod window;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -1,0 +1,308 @@
+# Poplar's words in English. Every key here has a twin in ja.ftl (a test checks it).
+# Arguments: $name, $account … are filled in by the program; numbers choose plural forms.
+
+app-name = Poplar
+app-title-unread = Poplar ({ $count } unread)
+
+## Shared buttons
+button-save = Save
+button-cancel = Cancel
+button-close = Close
+
+## The damaged-database screen
+damaged-title = Poplar cannot read your mail database
+damaged-detail = The file is damaged: { $detail }
+damaged-nothing-changed = Nothing has been changed or deleted. The damaged file stays where it is, so that nothing in it is lost.
+damaged-newest-backup = The newest backup is from { $date }.
+damaged-restore-latest = Restore the latest backup
+damaged-kept-beside = The damaged file is kept beside the restored one.
+damaged-no-backup = No backup was found. If you have one, restore it with: poplar restore FILE
+
+## Toolbar
+toolbar-get-mail = Get mail
+toolbar-getting-mail = Getting mail…
+toolbar-stop = Stop
+toolbar-add-account = Add account
+toolbar-import-export = Import/Export
+toolbar-backups = Backups
+toolbar-preferences = Preferences
+toolbar-search = Search (Ctrl+F)
+toolbar-search-all = All mail
+
+## Sidebar
+folder-all-inboxes = All inboxes
+folder-inbox = Inbox
+folder-trash = Trash
+folder-name = Folder name
+folder-new = New folder
+folder-rename = Rename
+folder-delete = Delete
+account-edit = Edit
+account-remove = Remove
+
+## Message list
+list-load-error = Could not read the mail database: { $error }
+list-empty = No messages here. Press "Get mail" to check for new mail.
+list-nothing-found = Nothing found.
+welcome-title = Welcome to Poplar
+welcome-text = Add your mail account to start.
+column-from = From
+column-subject = Subject
+column-date = Date
+column-size = Size
+list-no-subject = (no subject)
+list-flagged = Flagged
+list-attachment = Has attachments
+list-partial = Only the headers are downloaded
+
+## Reading pane
+reader-select = Select a message to read it.
+reader-opening = Opening…
+reader-failed = This message could not be opened: { $error }
+header-from = From
+header-to = To
+header-cc = Cc
+header-date = Date
+header-attached = Attached
+header-links = Links
+attachment-save = Save…
+attachment-open = Open
+action-restore = Restore
+action-delete-for-good = Delete for good
+action-flag = Flag
+action-unflag = Unflag
+action-mark-unread = Mark unread
+action-view-message = View message
+action-view-source = View source
+action-save-eml = Save as .eml…
+action-delete = Delete
+action-move-to = Move to…
+link-confirm = Open { $link } in your browser?
+link-open = Open
+partial-note = Only the headers of this message were downloaded ({ $size } on the server).
+partial-download-rest = Download the rest
+
+## Status bar
+status-count = { $count ->
+    [one] 1 message
+   *[other] { $count } messages
+}
+backup-off = Backups are off
+backup-none-yet = No backup yet
+backup-just-now = Backed up just now
+backup-minutes-ago = Backed up { $minutes } min ago
+backup-hours-ago = Backed up { $hours } h ago
+backup-days-ago = { $days ->
+    [one] Last backup 1 day ago
+   *[other] Last backup { $days } days ago
+}
+
+## Password prompt
+password-title = Password for { $account }
+password-why = Poplar needs it to get your mail: { $reason }.
+password-placeholder = Password
+password-where = It is stored in the system keyring if there is one; otherwise it is kept only until Poplar closes.
+password-not-now = Not now
+
+## Removing an account
+remove-title = Remove the account { $name }?
+remove-text = Its settings and its password go. Its mail can stay here, readable as before, or be deleted from this computer too. Nothing changes on the server.
+remove-delete-mail = Delete its mail too
+remove-keep-mail = Keep its mail
+
+## Status messages
+status-link-failed = The link could not be opened: { $error }
+status-saved-as = Saved as { $path }.
+status-attachment-not-saved = The attachment could not be saved: { $error }
+status-attachment-not-opened = The attachment could not be opened: { $error }
+status-message-not-saved = The message could not be saved: { $error }
+status-stopping = Stopping…
+status-folder-needs-name = A folder needs a name.
+status-moved-to = Moved to { $folder }.
+status-account-not-removed = { $account } could not be removed: { $error }
+status-restoring = Restoring the latest backup…
+status-restored = Restored from the backup.
+status-restored-kept = Restored from the backup. The database it replaced is kept as { $path }.
+status-restore-failed = The backup could not be restored; nothing was changed: { $error }
+status-downloading-rest = { $account }: downloading the rest of the message…
+status-no-worker = The mail worker is not running; restart Poplar.
+status-add-account-first = Add an account first.
+status-checking = Checking for new mail…
+status-connecting = { $account }: connecting…
+status-no-new = { $account }: no new messages
+status-progress = { $account }: { $done } of { $total } new messages ({ $kb } KB)
+status-finished = { $account }: { $new } new, { $deleted } deleted on server, { $kept } kept on server
+status-skipped = , { $count } could not be downloaded (will retry)
+status-failed-will-retry = { $account }: { $error } Poplar will try again at the next check.
+status-stopped = { $account }: stopped. Everything downloaded so far is kept.
+status-completed = { $account }: the whole message is downloaded.
+status-backed-up = Backed up to { $path }.
+status-backup-failed = The backup failed: { $error }
+status-account-saved = Saved the settings of { $name }.
+status-account-added = Added { $name }.
+notice-no-keyring = No system keyring: the password for { $account } is kept only until Poplar closes.
+notify-new-mail = { $count ->
+    [one] { $account }: 1 new message
+   *[other] { $account }: { $count } new messages
+}
+dialog-save-attachment = Save the attachment
+dialog-save-message = Save the message
+attachment-gone = this attachment is no longer in the message
+
+## Errors (the program fills in the facts)
+error-store = the mail database failed: { $detail }
+error-no-uidl-for-keep = { $host } does not support UIDL, so Poplar cannot tell which messages it already has; choose "delete after download" for this account
+error-busy = { $account } is already being fetched by another Poplar window or command; skipped
+error-gone-from-server = the rest of this message is no longer on the server
+error-no-password = no password is stored for the account "{ $account }"
+error-no-keyring = the system keyring is not available ({ $detail }); Poplar cannot remember passwords here
+certificate-described = issued to { $subject }, by { $issuer }, valid from { $from } to { $until }, SHA-256 fingerprint { $fingerprint }
+error-resolve = could not find the server "{ $host }": { $detail }. Check the server name.
+error-refused = the server { $host } refused the connection on port { $port }. Check the server name, the port and the security setting.
+error-connect = could not connect to { $host } on port { $port }: { $detail }
+error-timeout = { $host } did not answer within { $secs } seconds ({ $doing }). The server or the network may be down; try again later.
+error-tls = the secure connection to { $host } failed: { $detail }
+error-untrusted = the certificate of { $host } is not trusted: { $detail }. If you know this is your provider's server, trust this certificate for the account.
+error-certificate-changed = the certificate of { $host } is not the one you chose to trust (expected { $expected }, found { $found }). Someone may be intercepting the connection; nothing was sent.
+error-no-starttls = { $host } does not offer STARTTLS, which this account requires; nothing was sent in plaintext. Choose SSL/TLS, or ask your provider.
+error-login-failed = login failed for { $user } at { $host }: { $server }. Check the user name and password.
+error-try-later = { $host } is busy and asks to try again later: { $server }
+error-server-refused = { $host } refused the session: { $server }
+error-command = { $host } answered { $command } with an error: { $server }
+error-no-uidl = { $host } does not support UIDL, which keeping mail on the server needs
+error-protocol = { $host } sent an answer Poplar cannot understand: { $detail }
+error-line-too-long = { $host } sent a line longer than { $max } bytes; the session was ended
+error-closed = { $host } closed the connection unexpectedly
+error-io = network error talking to { $host }: { $detail }
+error-ca-file = could not read the CA certificate file { $path }: { $detail }
+
+## Import and export
+transfer-title = Import and export
+transfer-export = Export
+transfer-import = Import
+transfer-default-folder = Imported
+transfer-name-folder = Name the folder to import into.
+transfer-exported = { $count ->
+    [one] Exported 1 message.
+   *[other] Exported { $count } messages.
+}
+transfer-imported = Imported { $count } messages into "{ $folder }"; { $duplicates } were already here and were skipped.
+transfer-export-what = Export "{ $folder }", byte for byte:
+transfer-as-mbox = As an mbox file…
+transfer-as-eml = As .eml files…
+transfer-import-what = Import mail from Thunderbird, Becky!, Sylpheed and others into a local folder:
+transfer-folder = Folder
+transfer-from-mbox = An mbox file…
+transfer-from-eml = A folder of .eml files…
+transfer-progress = { $done } of { $total } messages…
+transfer-read = { $done } messages read…
+
+## Backups
+backups-choose-title = Choose a folder for backups
+backups-choose-first = Choose a folder for the backups first.
+backups-keep-one = Keep at least one backup.
+backups-saved = Saved. A backup is made every day while Poplar runs.
+backups-backing-up = Backing up…
+backups-restored = Restored.
+backups-nothing-changed = Nothing was changed: { $error }
+backups-last = Last backup: { $date }
+backups-none = No backup has been made yet.
+backups-why = With POP3, the mail on this computer is often the only copy. Keep backups on another disk, a USB stick or a synced folder.
+backups-folder-placeholder = Choose a folder on another disk
+backups-choose = Choose…
+backups-keep = Keep
+backups-newest-first = backups, newest first
+backups-now = Back up now
+backups-confirm-restore = Replace all mail here with the backup { $name }? The current mail database is kept aside, not deleted.
+backups-empty-folder = No backups in this folder yet.
+
+## The account dialog
+account-dialog-add = Add account
+account-dialog-edit = Edit account
+account-add = Add
+account-saving = Saving…
+account-name-taken = An account named "{ $name }" already exists; choose another account name.
+field-email = Email address
+field-name = Account name
+field-server = Incoming server
+field-security = Security
+field-port = Port
+field-login = Login method
+field-user = User name
+field-password = Password
+field-server-copies = Server copies
+field-days = Days to keep
+field-size-limit = Larger than
+field-minutes = Minutes
+placeholder-as-email = (the email address)
+placeholder-password-kept = (unchanged)
+security-none = None (unencrypted)
+login-automatic = Automatic
+login-automatic-explained = Poplar picks the safest method the server offers.
+login-fixed-explained = Only this method is used; choose it if your provider says so.
+plain-warning = Without encryption, your password and your mail cross the network readable by anyone on the way.
+plain-confirm = I understand: connect without encryption
+keep-delete = Delete from server after download
+keep-forever = Keep on server
+keep-days = Keep on server for some days
+keep-delete-explained = Each message is removed from the server once it is safely stored on this computer.
+keep-forever-explained = The server keeps a copy of every message; Poplar downloads each one once.
+keep-days-explained = The server keeps each message for { $days } days after Poplar downloads it, then Poplar deletes it there.
+delete-on-server = Delete on the server when I delete it for good here
+delete-on-server-on = Emptying the Trash here also removes those messages from the server.
+delete-on-server-off = The server's copies stay whatever you delete here.
+size-limit = Download only the headers of large messages
+size-limit-on = Larger messages stay whole on the server until you choose "Download the rest".
+size-limit-off = Every message is downloaded whole.
+check-on-startup = Check for new mail when Poplar starts
+check-every = Check for new mail every few minutes
+include-in-get-all = Include in "Get mail" for all accounts
+include-in-get-all-explained = Off: this account is only checked when you select it and press "Get mail".
+detect-find = Find settings
+detect-searching = Searching…
+detect-found = Found { $host }:{ $port } ({ $security }).
+detect-none = No POP3 server was found for this address; enter the one from your provider's letter.
+invalid-email-missing = Enter your email address.
+invalid-email = This does not look like an email address (name@example.com).
+invalid-host-missing = Enter the incoming (POP3) server, e.g. pop.example.com.
+invalid-host = A server name has no spaces, slashes or @.
+invalid-port = The port is a number from 1 to 65535.
+invalid-plain-unconfirmed = Tick the box above to connect without encryption, or choose SSL/TLS.
+invalid-user = Enter the user name.
+invalid-password = Enter the password for this account.
+invalid-days = Keep for 1 to 3650 days.
+invalid-size-limit = Enter a size in KB (at least 1).
+invalid-minutes = Check every 1 to 1440 minutes.
+form-has-problems = Some fields need attention; nothing was saved.
+trust-certificate = Trust this certificate for this account
+test-connection = Test connection
+test-connecting = Connecting…
+test-certificate-trusted = This certificate is trusted for this account. Test again to log in.
+test-logged-in = { $count ->
+    [one] Connected and logged in ({ $encryption }). 1 message on the server.
+   *[other] Connected and logged in ({ $encryption }). { $count } messages on the server.
+}
+test-encrypted = encrypted with TLS 1.2 or newer
+test-not-encrypted = not encrypted
+test-capabilities = Login methods: { $methods }. UIDL: { $uidl }. TOP: { $top }. PIPELINING: { $pipelining }.
+test-expire-never = The server never deletes mail by itself.
+test-expire-days = The server deletes mail { $days } days after it is downloaded.
+test-no-capa = The server does not say what it supports (no CAPA).
+unit-kb = KB
+yes = yes
+no = no
+
+## Preferences
+preferences-language = Language
+preferences-theme = Theme
+preferences-pane = Reading pane
+preferences-mark-read = Mark messages read
+preferences-notify = Show a notification when new mail arrives
+preferences-as-system = As the system
+preferences-light = Light
+preferences-dark = Dark
+preferences-pane-below = Below the list
+preferences-pane-beside = Beside the list
+preferences-read-at-once = At once
+preferences-read-after = After { $seconds } seconds
+preferences-read-never = Only when I say so

@@ -1,0 +1,144 @@
+//! Failures from the domain modules, told in the interface's language. The domain errors
+//! carry their facts (host, port, the server's words); the words around them come from
+//! the catalog.
+
+use crate::pop3::{self, CertificateInfo};
+use crate::t;
+use crate::{secrets, sync, worker};
+
+pub fn fetch(error: &worker::FetchError) -> String {
+    match error {
+        worker::FetchError::Sync(e) => self::sync(e),
+        worker::FetchError::Password(e) => password(e),
+        worker::FetchError::Store(detail) => t!("error-store", detail = detail.clone()),
+    }
+}
+
+pub fn sync(error: &sync::Error) -> String {
+    match error {
+        sync::Error::Pop3(e) => pop3(e),
+        sync::Error::Store(detail) => t!("error-store", detail = detail.clone()),
+        sync::Error::NoUidlForKeep { host } => t!("error-no-uidl-for-keep", host = host.clone()),
+        sync::Error::Busy(account) => t!("error-busy", account = account.clone()),
+        sync::Error::GoneFromServer => t!("error-gone-from-server"),
+    }
+}
+
+pub fn password(error: &secrets::Error) -> String {
+    match error {
+        secrets::Error::NotFound(account) => t!("error-no-password", account = account.clone()),
+        secrets::Error::Unavailable(detail) => {
+            t!("error-no-keyring", detail = detail.clone())
+        }
+    }
+}
+
+pub fn certificate(c: &CertificateInfo) -> String {
+    t!(
+        "certificate-described",
+        subject = c.subject.clone(),
+        issuer = c.issuer.clone(),
+        from = c.not_before.clone(),
+        until = c.not_after.clone(),
+        fingerprint = c.sha256.clone()
+    )
+}
+
+pub fn pop3(error: &pop3::Error) -> String {
+    use pop3::Error as E;
+    let s = |v: &String| v.clone();
+    match error {
+        E::Resolve { host, detail } => t!("error-resolve", host = s(host), detail = s(detail)),
+        E::Refused { host, port } => t!("error-refused", host = s(host), port = *port),
+        E::Connect { host, port, detail } => {
+            t!("error-connect", host = s(host), port = *port, detail = s(detail))
+        }
+        E::Timeout { host, secs, doing } => {
+            t!("error-timeout", host = s(host), secs = *secs, doing = s(doing))
+        }
+        E::Tls { host, detail } => t!("error-tls", host = s(host), detail = s(detail)),
+        E::Untrusted {
+            host,
+            detail,
+            certificate,
+        } => t!(
+            "error-untrusted",
+            host = s(host),
+            detail = certificate
+                .as_ref()
+                .map(|c| certificate_line(c))
+                .unwrap_or_else(|| s(detail))
+        ),
+        E::CertificateChanged {
+            host,
+            expected,
+            found,
+        } => t!(
+            "error-certificate-changed",
+            host = s(host),
+            expected = s(expected),
+            found = found
+                .as_ref()
+                .map(|c| c.sha256.clone())
+                .unwrap_or_else(|| "?".into())
+        ),
+        E::StartTlsUnavailable { host } => t!("error-no-starttls", host = s(host)),
+        E::LoginFailed { user, host, server } => t!(
+            "error-login-failed",
+            user = s(user),
+            host = s(host),
+            server = s(server)
+        ),
+        E::TryLater { host, server } => t!("error-try-later", host = s(host), server = s(server)),
+        E::ServerRefused { host, server } => {
+            t!("error-server-refused", host = s(host), server = s(server))
+        }
+        E::Command {
+            host,
+            command,
+            server,
+            ..
+        } => t!(
+            "error-command",
+            host = s(host),
+            command = s(command),
+            server = s(server)
+        ),
+        E::NoUidl { host } => t!("error-no-uidl", host = s(host)),
+        E::Protocol { host, detail } => t!("error-protocol", host = s(host), detail = s(detail)),
+        E::LineTooLong { host, max } => t!("error-line-too-long", host = s(host), max = *max),
+        E::Closed { host } => t!("error-closed", host = s(host)),
+        E::Io { host, detail } => t!("error-io", host = s(host), detail = s(detail)),
+        E::CaFile { path, detail } => t!("error-ca-file", path = s(path), detail = s(detail)),
+    }
+}
+
+fn certificate_line(c: &CertificateInfo) -> String {
+    certificate(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Language, set_thread_language};
+
+    #[test]
+    fn errors_speak_the_interface_language() {
+        let e = pop3::Error::LoginFailed {
+            user: "alice".into(),
+            host: "pop.example.jp".into(),
+            server: "[AUTH] Authentication failed.".into(),
+        };
+        set_thread_language(Language::English);
+        assert_eq!(pop3(&e), e.to_string());
+        set_thread_language(Language::Japanese);
+        let said = pop3(&e);
+        assert!(said.contains("alice") && said.contains("pop.example.jp"), "{said}");
+        assert!(said.contains("ログイン"), "{said}");
+        let refused = pop3(&pop3::Error::Refused {
+            host: "localhost".into(),
+            port: 995,
+        });
+        assert!(refused.contains("995") && refused.contains("接続"), "{refused}");
+    }
+}
