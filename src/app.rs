@@ -13,8 +13,8 @@ use crate::paths::Paths;
 use crate::preferences::{Appearance, MarkRead, Preferences};
 use crate::store::{Store, View};
 use crate::sync::Progress;
-use crate::ui::{self, add_account, backups, message_list, transfer};
 use crate::t;
+use crate::ui::{self, add_account, backups, message_list, transfer};
 use crate::worker::{self, Command, Event};
 use iced::keyboard;
 
@@ -420,8 +420,8 @@ impl App {
                     ui::blocking(move || {
                         let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
                         let raw = store.raw_message(id).map_err(|e| e.to_string())?;
-                        let (_, bytes) = mail::attachment(&raw, index)
-                            .ok_or_else(|| t!("attachment-gone"))?;
+                        let (_, bytes) =
+                            mail::attachment(&raw, index).ok_or_else(|| t!("attachment-gone"))?;
                         std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
                         Ok(path.display().to_string())
                     }),
@@ -442,9 +442,7 @@ impl App {
                     }),
                     |result| match result {
                         Ok(()) => Message::Done,
-                        Err(e) => {
-                            Message::Status(t!("status-attachment-not-opened", error = e))
-                        }
+                        Err(e) => Message::Status(t!("status-attachment-not-opened", error = e)),
                     },
                 )
             }
@@ -729,11 +727,9 @@ impl App {
                         Ok(())
                     }),
                     move |result| {
-                        Message::Changed(
-                            result.map_err(|e| {
-                                t!("status-account-not-removed", account = shown, error = e)
-                            }),
-                        )
+                        Message::Changed(result.map_err(|e| {
+                            t!("status-account-not-removed", account = shown, error = e)
+                        }))
                     },
                 )
             }
@@ -1400,8 +1396,7 @@ async fn open_message(paths: Paths, id: i64) -> Result<(Rendered, String), Strin
 fn attachment_to_open(paths: &Paths, id: i64, index: usize) -> Result<std::path::PathBuf, String> {
     let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
     let raw = store.raw_message(id).map_err(|e| e.to_string())?;
-    let (name, bytes) =
-        mail::attachment(&raw, index).ok_or_else(|| t!("attachment-gone"))?;
+    let (name, bytes) = mail::attachment(&raw, index).ok_or_else(|| t!("attachment-gone"))?;
     let dir = paths
         .data_dir()
         .join("opened")

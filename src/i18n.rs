@@ -65,8 +65,8 @@ pub const JAPANESE_CATALOG: &str = include_str!("../assets/i18n/ja.ftl");
 
 fn bundle(tag: &str, source: &str) -> FluentBundle<FluentResource> {
     let id: LanguageIdentifier = tag.parse().expect("a valid language tag");
-    let resource = FluentResource::try_new(source.to_string())
-        .unwrap_or_else(|(resource, errors)| {
+    let resource =
+        FluentResource::try_new(source.to_string()).unwrap_or_else(|(resource, errors)| {
             tracing::error!("catalog {tag} has errors: {errors:?}");
             resource
         });
@@ -80,8 +80,12 @@ fn bundle(tag: &str, source: &str) -> FluentBundle<FluentResource> {
     bundle
 }
 
-static BUNDLES: LazyLock<[FluentBundle<FluentResource>; 2]> =
-    LazyLock::new(|| [bundle("en", ENGLISH_CATALOG), bundle("ja", JAPANESE_CATALOG)]);
+static BUNDLES: LazyLock<[FluentBundle<FluentResource>; 2]> = LazyLock::new(|| {
+    [
+        bundle("en", ENGLISH_CATALOG),
+        bundle("ja", JAPANESE_CATALOG),
+    ]
+});
 
 static PROCESS: AtomicU8 = AtomicU8::new(0);
 
@@ -113,10 +117,12 @@ pub fn set_thread_language(language: Language) {
 
 /// The language this thread speaks.
 pub fn language() -> Language {
-    THREAD.with(|c| c.get()).unwrap_or(match PROCESS.load(Ordering::Relaxed) {
-        1 => Language::Japanese,
-        _ => Language::English,
-    })
+    THREAD
+        .with(|c| c.get())
+        .unwrap_or(match PROCESS.load(Ordering::Relaxed) {
+            1 => Language::Japanese,
+            _ => Language::English,
+        })
 }
 
 /// The text of `key` in this thread's language; English when the Japanese catalog lacks

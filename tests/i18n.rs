@@ -151,5 +151,9 @@ fn views_take_their_words_from_the_catalog() {
             }
         }
     }
-    assert!(found.is_empty(), "hard-coded words in views:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "hard-coded words in views:\n{}",
+        found.join("\n")
+    );
 }

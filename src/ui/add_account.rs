@@ -368,6 +368,12 @@ impl AddAccount {
         (Task::none(), None)
     }
 
+    /// What the last "Test connection" found (Ok) or why it failed (Err); None before one
+    /// finished.
+    pub fn tested(&self) -> Option<Result<String, String>> {
+        self.tested.clone()
+    }
+
     /// What is wrong with the form, field by field, in the interface's language.
     pub fn problems(&self) -> BTreeMap<Field, String> {
         let mut problems = BTreeMap::new();
@@ -381,7 +387,10 @@ impl AddAccount {
         let host = self.host.trim();
         if host.is_empty() {
             problems.insert(Field::Host, t!("invalid-host-missing"));
-        } else if host.chars().any(|c| c.is_whitespace() || c == '/' || c == '@') {
+        } else if host
+            .chars()
+            .any(|c| c.is_whitespace() || c == '/' || c == '@')
+        {
             problems.insert(Field::Host, t!("invalid-host"));
         }
         if !matches!(self.port.parse::<u16>(), Ok(p) if p > 0) {
@@ -488,16 +497,14 @@ impl AddAccount {
                 None => line.into(),
             }
         };
-        let input = |placeholder: String,
-                     value: &str,
-                     on: fn(String) -> Message,
-                     id: &'static str| {
-            text_input(&placeholder, value)
-                .on_input(on)
-                .on_submit(Message::Save)
-                .id(id)
-                .padding(6)
-        };
+        let input =
+            |placeholder: String, value: &str, on: fn(String) -> Message, id: &'static str| {
+                text_input(&placeholder, value)
+                    .on_input(on)
+                    .on_submit(Message::Save)
+                    .id(id)
+                    .padding(6)
+            };
         let explain = |s: String| -> Element<'static, Message> { text(s).size(12).into() };
 
         let title = text(if self.editing.is_some() {
@@ -536,7 +543,13 @@ impl AddAccount {
         server = server
             .push(field(
                 t!("field-name"),
-                input(t!("placeholder-as-email"), &self.name, Message::Name, "name").into(),
+                input(
+                    t!("placeholder-as-email"),
+                    &self.name,
+                    Message::Name,
+                    "name",
+                )
+                .into(),
                 None,
             ))
             .push(field(
@@ -589,7 +602,13 @@ impl AddAccount {
             ))
             .push(field(
                 t!("field-user"),
-                input(t!("placeholder-as-email"), &self.user, Message::User, "user").into(),
+                input(
+                    t!("placeholder-as-email"),
+                    &self.user,
+                    Message::User,
+                    "user",
+                )
+                .into(),
                 problem(Field::User),
             ))
             .push(field(
@@ -693,11 +712,16 @@ impl AddAccount {
             t!("include-in-get-all-explained"),
         ));
 
+        // Room on the right for the scroll bar, so it never covers the explanations.
         let body = row![
             server.width(Length::FillPortion(1)),
             copies.width(Length::FillPortion(1))
         ]
-        .spacing(24);
+        .spacing(24)
+        .padding(iced::Padding {
+            right: 18.0,
+            ..iced::Padding::ZERO
+        });
 
         let mut footer = Column::new().spacing(8);
         if self.show_problems && !problems.is_empty() {
@@ -745,19 +769,12 @@ impl AddAccount {
             .spacing(10),
         );
 
-        container(
-            column![
-                title,
-                scrollable(body).height(Length::Fill),
-                footer
-            ]
-            .spacing(14),
-        )
-        .padding(20)
-        .width(980)
-        .height(660)
-        .style(container::rounded_box)
-        .into()
+        container(column![title, scrollable(body).height(Length::Fill), footer].spacing(14))
+            .padding(20)
+            .width(980)
+            .height(660)
+            .style(container::rounded_box)
+            .into()
     }
 
     fn keep_explanation(&self) -> String {

@@ -215,16 +215,22 @@ impl Backups {
                     .id("backup-folder")
                     .on_input(Message::Folder)
                     .padding(6),
-                button(text(t!("backups-choose"))).on_press(Message::Choose).style(button::secondary),
+                button(text(t!("backups-choose")))
+                    .on_press(Message::Choose)
+                    .style(button::secondary),
             ]
             .spacing(8)
             .align_y(iced::Center),
             row![
                 text(t!("backups-keep")).width(90),
-                text_input("7", &self.keep).on_input(Message::Keep).width(60).padding(6),
+                text_input("7", &self.keep)
+                    .on_input(Message::Keep)
+                    .width(60)
+                    .padding(6),
                 text(t!("backups-newest-first")),
                 iced::widget::space().width(Fill),
-                button(text(t!("button-save"))).on_press_maybe((!self.busy).then_some(Message::Save)),
+                button(text(t!("button-save")))
+                    .on_press_maybe((!self.busy).then_some(Message::Save)),
             ]
             .spacing(8)
             .align_y(iced::Center),
@@ -251,11 +257,18 @@ impl Backups {
                     column![
                         text(t!(
                             "backups-confirm-restore",
-                            name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+                            name = path
+                                .file_name()
+                                .map(|n| n.to_string_lossy().into_owned())
+                                .unwrap_or_default()
                         )),
                         row![
-                            button(text(t!("button-cancel"))).on_press(Message::CancelRestore).style(button::secondary),
-                            button(text(t!("action-restore"))).on_press(Message::ConfirmRestore).style(button::danger),
+                            button(text(t!("button-cancel")))
+                                .on_press(Message::CancelRestore)
+                                .style(button::secondary),
+                            button(text(t!("action-restore")))
+                                .on_press(Message::ConfirmRestore)
+                                .style(button::danger),
                         ]
                         .spacing(8),
                     ]

@@ -51,10 +51,20 @@ pub fn pop3(error: &pop3::Error) -> String {
         E::Resolve { host, detail } => t!("error-resolve", host = s(host), detail = s(detail)),
         E::Refused { host, port } => t!("error-refused", host = s(host), port = *port),
         E::Connect { host, port, detail } => {
-            t!("error-connect", host = s(host), port = *port, detail = s(detail))
+            t!(
+                "error-connect",
+                host = s(host),
+                port = *port,
+                detail = s(detail)
+            )
         }
         E::Timeout { host, secs, doing } => {
-            t!("error-timeout", host = s(host), secs = *secs, doing = s(doing))
+            t!(
+                "error-timeout",
+                host = s(host),
+                secs = *secs,
+                doing = s(doing)
+            )
         }
         E::Tls { host, detail } => t!("error-tls", host = s(host), detail = s(detail)),
         E::Untrusted {
@@ -133,12 +143,18 @@ mod tests {
         assert_eq!(pop3(&e), e.to_string());
         set_thread_language(Language::Japanese);
         let said = pop3(&e);
-        assert!(said.contains("alice") && said.contains("pop.example.jp"), "{said}");
+        assert!(
+            said.contains("alice") && said.contains("pop.example.jp"),
+            "{said}"
+        );
         assert!(said.contains("ログイン"), "{said}");
         let refused = pop3(&pop3::Error::Refused {
             host: "localhost".into(),
             port: 995,
         });
-        assert!(refused.contains("995") && refused.contains("接続"), "{refused}");
+        assert!(
+            refused.contains("995") && refused.contains("接続"),
+            "{refused}"
+        );
     }
 }

@@ -8,9 +8,7 @@ use std::collections::{HashMap, HashSet};
 use iced::font::{self, Font};
 use iced::keyboard::Modifiers;
 use iced::widget::scrollable::{AbsoluteOffset, Viewport};
-use iced::widget::{
-    Column, Row, button, column, container, row, scrollable, space, text, tooltip,
-};
+use iced::widget::{Column, Row, button, column, container, row, scrollable, space, text, tooltip};
 use iced::{Element, Fill, FillPortion, Length, Task};
 
 use crate::mail;

@@ -264,11 +264,9 @@ fn sidebar(app: &App) -> Element<'_, Message> {
 
 fn message_list(app: &App) -> Element<'_, Message> {
     if let Some(error) = &app.load_error {
-        return center(
-            text(t!("list-load-error", error = error.clone())).style(text::danger),
-        )
-        .padding(20)
-        .into();
+        return center(text(t!("list-load-error", error = error.clone())).style(text::danger))
+            .padding(20)
+            .into();
     }
     if app.snapshot.accounts.is_empty() && app.list.is_empty() && app.snapshot.folders.is_empty() {
         return center(
@@ -473,7 +471,10 @@ fn reader(app: &App) -> Element<'_, Message> {
 }
 
 fn status_bar(app: &App) -> Element<'_, Message> {
-    let count = t!("status-count", count = crate::i18n::number(app.list.len() as f64));
+    let count = t!(
+        "status-count",
+        count = crate::i18n::number(app.list.len() as f64)
+    );
     // One line, always: long texts are cut at the edge instead of growing the bar.
     let line = |t: iced::widget::Text<'static>| t.size(13).wrapping(text::Wrapping::None);
     let mut status = column![line(text(app.status.clone()))];
@@ -525,7 +526,9 @@ fn password_prompt(prompt: &crate::app::PasswordPrompt) -> Element<'_, Message> 
             ]
             .spacing(8),
         ]
-        .spacing(12), 520.0)
+        .spacing(12),
+        520.0,
+    )
 }
 
 /// Removing an account asks what becomes of its mail.
@@ -548,7 +551,9 @@ fn remove_account(name: &str) -> Element<'_, Message> {
             ]
             .spacing(8),
         ]
-        .spacing(14), 560.0)
+        .spacing(14),
+        560.0,
+    )
 }
 
 /// "Move to…": the inbox (for mail from an account) and every other local folder.

@@ -57,13 +57,10 @@ pub fn view(p: Preferences) -> Element<'static, Message> {
             .spacing(10)
             .align_y(iced::Center)
     };
-    let languages: Vec<Choice<Option<Language>>> = [
-        None,
-        Some(Language::English),
-        Some(Language::Japanese),
-    ]
-    .map(Choice)
-    .to_vec();
+    let languages: Vec<Choice<Option<Language>>> =
+        [None, Some(Language::English), Some(Language::Japanese)]
+            .map(Choice)
+            .to_vec();
     let themes: Vec<Choice<Appearance>> = [Appearance::System, Appearance::Light, Appearance::Dark]
         .map(Choice)
         .to_vec();
@@ -85,10 +82,7 @@ pub fn view(p: Preferences) -> Element<'static, Message> {
                     languages,
                     Some(Choice(p.language)),
                     move |c: Choice<Option<Language>>| {
-                        Message::SetPreferences(Preferences {
-                            language: c.0,
-                            ..p
-                        })
+                        Message::SetPreferences(Preferences { language: c.0, ..p })
                     }
                 )
                 .into()

@@ -70,7 +70,8 @@ impl Transfer {
                 return (
                     Task::perform(
                         async move {
-                            let dialog = rfd::AsyncFileDialog::new().set_title(t!("transfer-export"));
+                            let dialog =
+                                rfd::AsyncFileDialog::new().set_title(t!("transfer-export"));
                             match format {
                                 Format::Mbox => {
                                     dialog
@@ -94,7 +95,8 @@ impl Transfer {
                 return (
                     Task::perform(
                         async move {
-                            let dialog = rfd::AsyncFileDialog::new().set_title(t!("transfer-import"));
+                            let dialog =
+                                rfd::AsyncFileDialog::new().set_title(t!("transfer-import"));
                             if folder_of_eml {
                                 dialog.pick_folder().await
                             } else {

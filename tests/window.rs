@@ -1,0 +1,534 @@
+//! The window as a new user meets it: the account dialog from first start to reading mail
+//! (against a real Dovecot with a self-signed certificate), every setting the dialog
+//! offers, its inline checks, each way "Test connection" can fail, and the window in
+//! Japanese.
+
+mod common;
+
+use common::dovecot::{self, Dovecot};
+use common::fake::{self, FakeServer, Options};
+use common::window::Window;
+use poplar::accounts::{AuthMethod, Keep, Security};
+use poplar::app::{Message, WorkerMessage};
+use poplar::i18n::Language;
+use poplar::paths::Paths;
+use poplar::store::Store;
+use poplar::ui::add_account::{KeepChoice, Message as Form};
+
+fn form(messages: Vec<Form>) -> Vec<Message> {
+    messages.into_iter().map(Message::AddAccount).collect()
+}
+
+fn accounts(paths: &Paths) -> Vec<poplar::accounts::Account> {
+    Store::open(&paths.database()).unwrap().accounts().unwrap()
+}
+
+/// A name no other test (or earlier run) uses in the shared keyring.
+fn unique(name: &str) -> String {
+    format!("{name}-{}", std::process::id())
+}
+
+#[test]
+fn from_first_start_to_reading_mail_using_only_the_dialog() {
+    let mut server = Dovecot::start();
+    server.deliver(&common::message(
+        "carol@example.org",
+        "Minutes of the meeting",
+        "Attached are the minutes.",
+    ));
+    server.deliver(&common::japanese_message());
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path());
+    let mut w = Window::start(paths.clone(), Language::English);
+    let (handle, mut events) = {
+        let _enter = w.runtime.enter();
+        poplar::worker::spawn(paths.clone(), poplar::worker::Schedule::OnCommand)
+    };
+    w.send([Message::Worker(WorkerMessage::Ready(handle))]);
+
+    w.expect("Welcome to Poplar");
+    w.click("Add account");
+    w.expect("Add account");
+    let email = format!("{}@example.org", unique("alice"));
+    w.type_into("email", &email);
+    w.type_into("host", "127.0.0.1");
+    w.type_into("port", "");
+    // Port: replace the default with the test server's.
+    w.send(form(vec![Form::Port(server.tls_port.to_string())]));
+    w.send(form(vec![Form::User(String::new())]));
+    w.type_into("user", dovecot::USER);
+    w.type_into("password", dovecot::PASSWORD);
+
+    // The certificate is self-signed: the test says so, describes it, and offers to trust it.
+    w.click("Test connection");
+    let said = w
+        .app
+        .dialog
+        .as_ref()
+        .unwrap()
+        .tested()
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        said.starts_with("the certificate of 127.0.0.1 is not trusted: issued to"),
+        "{said}"
+    );
+    assert!(said.contains("SHA-256 fingerprint"), "{said}");
+    w.expect(&said);
+    w.click("Trust this certificate for this account");
+    w.expect("This certificate is trusted for this account. Test again to log in.");
+    w.click("Test connection");
+    w.expect(
+        "Connected and logged in (encrypted with TLS 1.2 or newer). 2 messages on the server.\n\
+         Login methods: PLAIN, LOGIN, CRAM-MD5. UIDL: yes. TOP: yes. PIPELINING: yes.",
+    );
+
+    // Adding it fetches at once.
+    w.click("Add");
+    assert!(w.app.dialog.is_none());
+    let saved = &accounts(&paths)[0];
+    assert_eq!(saved.settings.name, email);
+    assert_eq!(saved.settings.user, dovecot::USER);
+    assert!(saved.settings.pinned_cert.is_some());
+    loop {
+        let event = w.runtime.block_on(events.recv()).unwrap();
+        let done = matches!(event, poplar::worker::Event::Finished { .. });
+        w.send([Message::Worker(WorkerMessage::Event(event))]);
+        if done {
+            break;
+        }
+    }
+    w.expect(&format!(
+        "{email}: 2 new, 0 deleted on server, 2 kept on server"
+    ));
+    w.click("Minutes of the meeting");
+    let body = |w: &Window| match &w.app.reader {
+        poplar::app::Reader::Loaded { body, .. } => body.text(),
+        _ => String::new(),
+    };
+    assert!(
+        body(&w).contains("Attached are the minutes."),
+        "{}",
+        body(&w)
+    );
+    w.click("会議の件");
+    w.expect("山田太郎 <yamada@example.jp>");
+    assert!(
+        body(&w).contains("明日の会議は十時からです。"),
+        "{}",
+        body(&w)
+    );
+    let _ = poplar::secrets::delete_password(&email);
+}
+
+#[test]
+fn a_new_account_gets_the_documented_defaults_and_every_setting_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path());
+    let mut w = Window::start(paths.clone(), Language::English);
+    let name = unique("defaults");
+    w.send([Message::OpenAddAccount]);
+    w.send(form(vec![
+        Form::Email(format!("{name}@example.org")),
+        Form::Host("pop.example.org".into()),
+        Form::Password("secret".into()),
+    ]));
+    // What the defaults do to the server's copies is said in one line each.
+    w.expect(
+        "The server keeps each message for 14 days after Poplar downloads it, then Poplar deletes it there.",
+    );
+    w.expect("Emptying the Trash here also removes those messages from the server.");
+    w.expect("Every message is downloaded whole.");
+    w.click("Add");
+    let account = accounts(&paths).pop().unwrap();
+    let s = &account.settings;
+    assert_eq!((s.security, s.port), (Security::Tls, 995));
+    assert_eq!(s.keep, Keep::Days(14));
+    assert!(s.delete_on_server_when_deleted);
+    assert!(s.check_on_startup);
+    assert_eq!(s.check_every_minutes, Some(10));
+    assert!(s.include_in_get_all);
+    assert_eq!(s.auth, AuthMethod::Automatic);
+    assert_eq!(s.size_limit, None);
+
+    // Every choice the dialog offers is saved, and shown again when editing.
+    w.send([Message::EditAccount(account.id)]);
+    w.send(form(vec![
+        Form::Login(AuthMethod::CramMd5),
+        Form::Keep(KeepChoice::Forever),
+        Form::DeleteOnServer(false),
+        Form::LimitSize(true),
+        Form::SizeLimit("512".into()),
+        Form::CheckOnStartup(false),
+        Form::CheckEvery(true),
+        Form::Minutes("30".into()),
+        Form::IncludeInGetAll(false),
+    ]));
+    w.expect("The server keeps a copy of every message; Poplar downloads each one once.");
+    w.expect("The server's copies stay whatever you delete here.");
+    w.expect("Larger messages stay whole on the server until you choose \"Download the rest\".");
+    w.click("Save");
+    let s = accounts(&paths).pop().unwrap().settings;
+    assert_eq!(s.auth, AuthMethod::CramMd5);
+    assert_eq!(s.keep, Keep::Forever);
+    assert!(!s.delete_on_server_when_deleted);
+    assert_eq!(s.size_limit, Some(512 * 1024));
+    assert!(!s.check_on_startup);
+    assert_eq!(s.check_every_minutes, Some(30));
+    assert!(!s.include_in_get_all);
+
+    w.send([Message::EditAccount(account.id)]);
+    w.expect("Only this method is used; choose it if your provider says so.");
+    w.expect("The server keeps a copy of every message; Poplar downloads each one once.");
+    w.expect("512");
+    w.expect("30");
+    w.send(form(vec![Form::CheckEvery(false)]));
+    w.click("Save");
+    assert_eq!(
+        accounts(&paths).pop().unwrap().settings.check_every_minutes,
+        None
+    );
+    let _ = poplar::secrets::delete_password(&name);
+}
+
+#[test]
+fn each_field_says_what_is_wrong_and_nothing_is_saved_until_all_are_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path());
+    let mut w = Window::start(paths.clone(), Language::English);
+    w.send([Message::OpenAddAccount]);
+    // Nothing is said before the first try.
+    assert!(!w.shows("Enter your email address."));
+    w.send(form(vec![
+        Form::Email("alice at example.org".into()),
+        Form::Host("pop example org".into()),
+        Form::Port("0".into()),
+        Form::Security(Security::Plain),
+        Form::Port("0".into()),
+        Form::Keep(KeepChoice::Days),
+        Form::Days("0".into()),
+        Form::LimitSize(true),
+        Form::SizeLimit("0".into()),
+        Form::Minutes("0".into()),
+    ]));
+    w.expect("Without encryption, your password and your mail cross the network readable by anyone on the way.");
+    w.click("Add");
+    for problem in [
+        "This does not look like an email address (name@example.com).",
+        "A server name has no spaces, slashes or @.",
+        "The port is a number from 1 to 65535.",
+        "Tick the box above to connect without encryption, or choose SSL/TLS.",
+        "Enter the password for this account.",
+        "Keep for 1 to 3650 days.",
+        "Enter a size in KB (at least 1).",
+        "Check every 1 to 1440 minutes.",
+        "Some fields need attention; nothing was saved.",
+    ] {
+        w.expect(problem);
+    }
+    assert!(accounts(&paths).is_empty());
+    // "Test connection" checks the same things before connecting anywhere.
+    w.click("Test connection");
+    assert!(w.app.dialog.as_ref().unwrap().tested().is_none());
+
+    // Each message goes as its field is put right.
+    w.send(form(vec![Form::Email("alice@example.org".into())]));
+    assert!(!w.shows("This does not look like an email address (name@example.com)."));
+    w.send(form(vec![
+        Form::Host("pop.example.org".into()),
+        Form::Port("110".into()),
+        Form::ConfirmPlain(true),
+        Form::Password("secret".into()),
+        Form::Days("7".into()),
+        Form::SizeLimit("100".into()),
+        Form::Minutes("5".into()),
+    ]));
+    assert!(!w.shows("Some fields need attention; nothing was saved."));
+    assert!(w.app.dialog.as_ref().unwrap().problems().is_empty());
+
+    // Cancel changes nothing.
+    w.click("Cancel");
+    assert!(w.app.dialog.is_none());
+    assert!(accounts(&paths).is_empty());
+}
+
+/// Runs Test connection with the form as given and returns what the dialog says.
+fn test_connection(w: &mut Window, fields: Vec<Form>) -> String {
+    w.send([Message::OpenAddAccount]);
+    w.send(form(fields));
+    w.click("Test connection");
+    let said = match w.app.dialog.as_ref().unwrap().tested() {
+        Some(Ok(found)) => found,
+        Some(Err(e)) => e,
+        None => panic!("the test did not finish"),
+    };
+    w.expect(&said);
+    w.send(form(vec![Form::Cancel]));
+    said
+}
+
+fn filled(host: &str, port: u16, security: Security) -> Vec<Form> {
+    vec![
+        Form::Email("alice@example.org".into()),
+        Form::Host(host.into()),
+        Form::Security(security),
+        Form::ConfirmPlain(true),
+        Form::Port(port.to_string()),
+        Form::User(fake::USER.into()),
+        Form::Password(fake::PASSWORD.into()),
+    ]
+}
+
+#[test]
+fn test_connection_explains_each_way_it_can_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = Window::start(Paths::at(dir.path()), Language::English);
+
+    // Name not found.
+    let said = test_connection(&mut w, filled("poplar-test.invalid", 995, Security::Tls));
+    assert!(
+        said.starts_with("could not find the server \"poplar-test.invalid\""),
+        "{said}"
+    );
+    assert!(said.ends_with("Check the server name."), "{said}");
+
+    // Connection refused: a port nothing listens on.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let said = test_connection(&mut w, filled("127.0.0.1", port, Security::Tls));
+    assert_eq!(
+        said,
+        format!(
+            "the server 127.0.0.1 refused the connection on port {port}. Check the server name, the port and the security setting."
+        )
+    );
+
+    // STARTTLS chosen, not offered: nothing is sent in plaintext.
+    let server = {
+        let _enter = w.runtime.enter();
+        w.runtime
+            .block_on(FakeServer::start(vec![], Options::default(), |_, _| None))
+    };
+    let said = test_connection(&mut w, filled("127.0.0.1", server.port, Security::StartTls));
+    assert_eq!(
+        said,
+        "127.0.0.1 does not offer STARTTLS, which this account requires; nothing was sent in plaintext. Choose SSL/TLS, or ask your provider."
+    );
+    assert!(
+        !server.commands().iter().any(|c| c.starts_with("USER")),
+        "{:?}",
+        server.commands()
+    );
+
+    // Wrong password.
+    let mut fields = filled("127.0.0.1", server.port, Security::Plain);
+    fields.push(Form::Password("wrong".into()));
+    let said = test_connection(&mut w, fields);
+    assert!(
+        said.starts_with("login failed for alice at 127.0.0.1:"),
+        "{said}"
+    );
+
+    // A server without UIDL cannot keep mail on the server.
+    let no_uidl = {
+        let _enter = w.runtime.enter();
+        w.runtime.block_on(FakeServer::start(
+            vec![],
+            Options {
+                capa: Some(vec!["USER".into()]),
+                uidl: false,
+                ..Options::default()
+            },
+            |_, _| None,
+        ))
+    };
+    let said = test_connection(&mut w, filled("127.0.0.1", no_uidl.port, Security::Plain));
+    assert_eq!(
+        said,
+        "127.0.0.1 does not support UIDL, so Poplar cannot tell which messages it already has; choose \"delete after download\" for this account"
+    );
+    let mut fields = filled("127.0.0.1", no_uidl.port, Security::Plain);
+    fields.push(Form::Keep(KeepChoice::Delete));
+    let said = test_connection(&mut w, fields);
+    assert!(said.contains("UIDL: no."), "{said}");
+}
+
+#[test]
+fn the_window_speaks_japanese_when_chosen_and_says_so_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path());
+    let mut w = Window::start(paths.clone(), Language::English);
+    w.expect("Get mail");
+    let mut preferences = w.app.snapshot.preferences;
+    preferences.language = Some(Language::Japanese);
+    w.send([Message::SetPreferences(preferences)]);
+    w.expect("Poplar へようこそ");
+    w.expect("メール受信");
+    w.expect("すべての受信箱");
+    w.expect("ごみ箱");
+    assert_eq!(w.app.title(), "Poplar");
+
+    // The dialog, its checks and its failures too.
+    w.click("アカウント追加");
+    w.expect("メールアドレス");
+    w.expect("サーバー上のメール");
+    w.click("追加");
+    w.expect("メールアドレスを入力してください。");
+    w.expect("確認が必要な項目があります。まだ保存していません。");
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    w.send(form(vec![
+        Form::Email("taro@example.jp".into()),
+        Form::Host("127.0.0.1".into()),
+        Form::Port(port.to_string()),
+        Form::Password("secret".into()),
+    ]));
+    w.click("接続テスト");
+    w.expect(&format!(
+        "サーバー 127.0.0.1 がポート {port} への接続を拒否しました。サーバー名、ポート、暗号化の設定を確認してください。"
+    ));
+    w.click("キャンセル");
+
+    // The choice is kept for the next start.
+    let again = Window::start(paths, Language::English);
+    again.expect("メール受信");
+}
+
+#[test]
+fn the_language_follows_the_system_until_one_is_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path());
+    // On a test thread its own language stands in for the system's.
+    let w = Window::start(paths.clone(), Language::Japanese);
+    assert_eq!(w.app.snapshot.preferences.language, None);
+    w.expect("Poplar へようこそ");
+    drop(w);
+    let mut w = Window::start(paths.clone(), Language::Japanese);
+    let mut preferences = w.app.snapshot.preferences;
+    preferences.language = Some(Language::English);
+    w.send([Message::SetPreferences(preferences)]);
+    w.expect("Welcome to Poplar");
+}
+
+/// Mail with English and Japanese senders and subjects, dated so the list is the same on
+/// every run.
+fn store_mixed_mail(paths: &Paths) {
+    paths.ensure().unwrap();
+    let mut store = Store::open(&paths.database()).unwrap();
+    let account = store
+        .add_account(&poplar::accounts::Settings {
+            name: "home".into(),
+            email: "alice@example.org".into(),
+            host: "pop.example.org".into(),
+            user: "alice".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let mut messages = vec![
+        common::japanese_message(),
+        b"From: =?UTF-8?B?5L2Q6Jek6Iqx5a2Q?= <sato@example.jp>\r\n\
+Subject: =?UTF-8?B?6YCx5pyr44Gu5LqI5a6a?=\r\n\
+Date: Mon, 3 Mar 2025 18:30:00 +0900\r\n\
+Content-Type: text/plain; charset=UTF-8\r\n\r\n\
+\xe5\x9c\x9f\xe6\x9b\x9c\xe6\x97\xa5\xe3\x81\xaf\xe7\xa9\xba\xe3\x81\x84\xe3\x81\xa6\xe3\x81\x84\xe3\x81\xbe\xe3\x81\x99\xe3\x81\x8b\xef\xbc\x9f\r\n"
+            .to_vec(),
+    ];
+    for (n, (from, subject)) in [
+        ("Bob Stone <bob@example.org>", "Lunch on Friday"),
+        ("Carol King <carol@example.org>", "Minutes of the meeting"),
+        ("Newsletter <news@shop.example>", "Spring sale"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        messages.push(
+            format!(
+                "From: {from}\r\nSubject: {subject}\r\nDate: Sun, {} Mar 2025 09:00:00 +0000\r\n\r\nHello.\r\n",
+                n + 1
+            )
+            .into_bytes(),
+        );
+    }
+    let mut batch: Vec<poplar::store::NewMessage> = messages
+        .into_iter()
+        .enumerate()
+        .map(|(n, bytes)| poplar::store::NewMessage::from_bytes(Some(format!("u{n}")), bytes))
+        .collect();
+    store.insert_batch(account.id, &mut batch).unwrap();
+}
+
+/// Reads a PNG as (width, height, RGBA bytes).
+fn read_png(path: &std::path::Path) -> (u32, u32, Vec<u8>) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut bytes = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut bytes).unwrap();
+    bytes.truncate(info.buffer_size());
+    (info.width, info.height, bytes)
+}
+
+/// Renders the window (tiny-skia) and compares it with `tests/snapshots/NAME.png`: at most
+/// one pixel in a thousand may differ noticeably (text anti-aliasing). With
+/// POPLAR_UPDATE_SNAPSHOTS=1, or when the reference is missing, the reference is written.
+fn matches_snapshot(w: &Window, theme: &iced::Theme, name: &str) {
+    let out = tempfile::tempdir().unwrap();
+    let mut ui = w.simulator();
+    let snapshot = ui.snapshot(theme).unwrap();
+    snapshot.matches_image(out.path().join("shot.png")).unwrap();
+    let shot = out.path().join("shot-tiny-skia.png");
+    assert!(
+        shot.exists(),
+        "snapshots are drawn with tiny-skia: run the tests with ICED_TEST_BACKEND=tiny-skia (packaging/test.sh does)"
+    );
+    let reference = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(format!("{name}.png"));
+    if !reference.exists() || std::env::var_os("POPLAR_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(reference.parent().unwrap()).unwrap();
+        std::fs::copy(&shot, &reference).unwrap();
+        return;
+    }
+    let (w1, h1, a) = read_png(&shot);
+    let (w2, h2, b) = read_png(&reference);
+    assert_eq!((w1, h1), (w2, h2), "{name}: the size changed");
+    let differing = a
+        .chunks(4)
+        .zip(b.chunks(4))
+        .filter(|(p, q)| p.iter().zip(q.iter()).any(|(x, y)| x.abs_diff(*y) > 24))
+        .count();
+    let allowed = (w1 * h1) as usize / 1000;
+    if differing > allowed {
+        let kept = std::env::temp_dir().join(format!("poplar-{name}-actual.png"));
+        std::fs::copy(&shot, &kept).unwrap();
+        panic!(
+            "{name}: {differing} pixels differ from tests/snapshots/{name}.png (at most {allowed} may); this run's picture is {}",
+            kept.display()
+        );
+    }
+}
+
+#[test]
+fn snapshots_of_the_main_window_in_english_and_japanese_light_and_dark() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path());
+    store_mixed_mail(&paths);
+    for (language, tag) in [(Language::English, "en"), (Language::Japanese, "ja")] {
+        let mut w = Window::start(paths.clone(), language);
+        w.click("会議の件");
+        for (theme, shade) in [(iced::Theme::Light, "light"), (iced::Theme::Dark, "dark")] {
+            matches_snapshot(&w, &theme, &format!("main-{tag}-{shade}"));
+        }
+        // The account dialog after a first try with a mistyped address.
+        w.send([Message::OpenAddAccount]);
+        w.send(form(vec![
+            Form::Email("alice@".into()),
+            Form::Security(Security::Plain),
+            Form::Save,
+        ]));
+        matches_snapshot(&w, &iced::Theme::Light, &format!("account-{tag}-light"));
+    }
+}
