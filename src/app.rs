@@ -95,6 +95,8 @@ pub struct Snapshot {
     pub backup: backup::Settings,
     /// Local folders: (id, name).
     pub folders: Vec<(i64, String)>,
+    /// Unread messages per local folder id.
+    pub folder_unread: HashMap<i64, usize>,
     pub preferences: Preferences,
 }
 
@@ -1332,6 +1334,7 @@ pub fn read_snapshot(paths: &Paths) -> Result<Snapshot, String> {
             trash: store.count(View::Trash)?,
             backup: backup::Settings::load(&store).unwrap_or_default(),
             folders: store.folders()?,
+            folder_unread: store.folder_unread_counts()?.into_iter().collect(),
             preferences: Preferences::load(&store),
         })
     };

@@ -799,6 +799,11 @@ fn folders_are_created_renamed_filled_and_deleted() {
     );
     let mut ui = simulator(&app);
     ui.find("Kept safe 2").expect("in the folder");
+    drop(ui);
+    // A local folder counts its unread mail like an inbox.
+    apply(&runtime, &mut app, vec![Message::MarkUnread(id)]);
+    let mut ui = simulator(&app);
+    ui.find("Receipts (1)").expect("the folder's unread count");
     ui.click("Rename").unwrap();
     let messages = feed(ui);
     apply(&runtime, &mut app, messages);
@@ -808,7 +813,7 @@ fn folders_are_created_renamed_filled_and_deleted() {
         vec![Message::FolderName("Paid".into()), Message::SaveFolder],
     );
     let mut ui = simulator(&app);
-    ui.find("Paid").expect("renamed");
+    ui.find("Paid (1)").expect("renamed");
     ui.click("Delete").unwrap();
     let messages = feed(ui);
     apply(&runtime, &mut app, messages);

@@ -95,7 +95,87 @@ pub fn links(text: &str) -> Vec<String> {
     found
 }
 
+/// Where the header section ends (the blank line), or the whole message when there is none.
+fn header_end(raw: &[u8]) -> usize {
+    let crlf = raw.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4);
+    let lf = raw.windows(2).position(|w| w == b"\n\n").map(|p| p + 2);
+    match (crlf, lf) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b).unwrap_or(raw.len()),
+    }
+}
+
+/// The `charset=` a header section names, if any.
+fn named_charset(headers: &[u8]) -> Option<String> {
+    let lower = headers.to_ascii_lowercase();
+    let at = lower.windows(8).position(|w| w == b"charset=")? + 8;
+    let value: String = headers[at..]
+        .iter()
+        .map(|b| *b as char)
+        .skip_while(|c| *c == '"')
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+        .collect();
+    (!value.is_empty()).then_some(value)
+}
+
+/// Decodes 8-bit text that names no charset (or names one it is not in): the named
+/// charset if it decodes cleanly, else whichever Japanese encoding decodes it cleanly
+/// into more Japanese, else Windows-1252 (which decodes anything).
+fn decode_unlabelled(bytes: &[u8], named: Option<&str>) -> String {
+    use encoding_rs::{EUC_JP, Encoding, SHIFT_JIS, WINDOWS_1252};
+    let clean = |encoding: &'static Encoding| {
+        encoding
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .map(|text| text.into_owned())
+    };
+    if let Some(encoding) = named.and_then(|n| Encoding::for_label(n.as_bytes())) {
+        if let Some(text) = clean(encoding) {
+            return text;
+        }
+    }
+    let japanese = |text: &str| {
+        text.chars()
+            .filter(|c| matches!(*c as u32, 0x3040..=0x30FF | 0x4E00..=0x9FFF | 0xFF01..=0xFF5E))
+            .count()
+    };
+    match (clean(SHIFT_JIS), clean(EUC_JP)) {
+        (Some(sjis), Some(euc)) if japanese(&euc) > japanese(&sjis) => euc,
+        (Some(sjis), _) if japanese(&sjis) > 0 => sjis,
+        (_, Some(euc)) if japanese(&euc) > 0 => euc,
+        _ => WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
+    }
+}
+
+/// Raw 8-bit headers that are not UTF-8 (old Japanese mailers write Shift_JIS or EUC-JP
+/// straight into Subject and From) rewritten as UTF-8, which the parser reads as such.
+/// A single-part body without a charset is decoded the same way. None when the message
+/// needs no help.
+fn with_readable_headers(raw: &[u8]) -> Option<Vec<u8>> {
+    let end = header_end(raw);
+    let (headers, body) = raw.split_at(end);
+    if headers.is_ascii() || std::str::from_utf8(headers).is_ok() {
+        return None;
+    }
+    let named = named_charset(headers);
+    let mut out = decode_unlabelled(headers, named.as_deref()).into_bytes();
+    let multipart = headers
+        .to_ascii_lowercase()
+        .windows(10)
+        .any(|w| w == b"multipart/");
+    if named.is_none() && !multipart && !body.is_ascii() && std::str::from_utf8(body).is_err() {
+        out.extend_from_slice(decode_unlabelled(body, None).as_bytes());
+    } else {
+        out.extend_from_slice(body);
+    }
+    Some(out)
+}
+
 pub fn summarize(raw: &[u8]) -> Summary {
+    let fixed = with_readable_headers(raw);
+    let raw = fixed.as_deref().unwrap_or(raw);
     match MessageParser::default().parse_headers(raw) {
         Some(message) => Summary {
             from: format_address(message.from()),
@@ -108,6 +188,8 @@ pub fn summarize(raw: &[u8]) -> Summary {
 }
 
 pub fn render(raw: &[u8]) -> Rendered {
+    let fixed = with_readable_headers(raw);
+    let raw = fixed.as_deref().unwrap_or(raw);
     let Some(message) = MessageParser::default().parse(raw) else {
         // Not even headers: show the bytes as text rather than nothing.
         return Rendered {
@@ -216,6 +298,47 @@ pub fn format_date(timestamp: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_eight_bit_headers_without_a_charset_are_read() {
+        use encoding_rs::{EUC_JP, SHIFT_JIS, WINDOWS_1252};
+        let subject = "会議の件について";
+        let from = "山田太郎";
+        for encoding in [SHIFT_JIS, EUC_JP] {
+            let mut raw = Vec::new();
+            raw.extend_from_slice(b"From: ");
+            raw.extend_from_slice(&encoding.encode(from).0);
+            raw.extend_from_slice(b" <yamada@example.jp>\r\nSubject: ");
+            raw.extend_from_slice(&encoding.encode(subject).0);
+            raw.extend_from_slice(b"\r\n\r\n");
+            raw.extend_from_slice(&encoding.encode("明日は十時からです。").0);
+            raw.extend_from_slice(b"\r\n");
+            let summary = summarize(&raw);
+            assert_eq!(summary.subject, subject, "{}", encoding.name());
+            assert_eq!(summary.from, "山田太郎 <yamada@example.jp>");
+            let rendered = render(&raw);
+            assert_eq!(rendered.subject, subject);
+            assert_eq!(
+                rendered.body.trim(),
+                "明日は十時からです。",
+                "{}",
+                encoding.name()
+            );
+        }
+        // A named charset is believed for the headers too.
+        let mut raw = b"Subject: ".to_vec();
+        raw.extend_from_slice(&WINDOWS_1252.encode("Café crème").0);
+        raw.extend_from_slice(b"\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nx\r\n");
+        assert_eq!(summarize(&raw).subject, "Café crème");
+        // Latin text that is no Japanese encoding falls back to Windows-1252.
+        let mut raw = b"Subject: ".to_vec();
+        raw.extend_from_slice(&WINDOWS_1252.encode("Grüße aus Köln").0);
+        raw.extend_from_slice(b"\r\n\r\nx\r\n");
+        assert_eq!(summarize(&raw).subject, "Grüße aus Köln");
+        // UTF-8 headers (RFC 6532) are left as they are.
+        let raw = "Subject: 週末の予定\r\n\r\nx\r\n".as_bytes();
+        assert_eq!(summarize(raw).subject, "週末の予定");
+    }
 
     #[test]
     fn summarizes_iso_2022_jp() {

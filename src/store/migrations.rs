@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0008_flags_attachments.sql"),
     include_str!("../../migrations/0009_legacy_size_index.sql"),
     include_str!("../../migrations/0010_pinned_certificate.sql"),
+    include_str!("../../migrations/0011_unread_index.sql"),
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<()> {

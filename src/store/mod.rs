@@ -853,6 +853,17 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Unread messages per local folder id.
+    pub fn folder_unread_counts(&self) -> Result<Vec<(i64, usize)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT folder_id, COUNT(*) FROM messages
+             WHERE read = 0 AND trashed_at IS NULL AND folder_id IS NOT NULL
+             GROUP BY folder_id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Writes the stored bytes of a message to `out`, unchanged, without holding them
     /// all in memory.
     pub fn copy_raw(&self, id: i64, out: &mut impl std::io::Write) -> Result<u64> {

@@ -196,7 +196,8 @@ fn sidebar(app: &App) -> Element<'_, Message> {
         ));
     }
     for (id, name) in &app.snapshot.folders {
-        list = list.push(entry(name.clone(), 0, Folder::Local(*id)));
+        let unread = app.snapshot.folder_unread.get(id).copied().unwrap_or(0);
+        list = list.push(entry(name.clone(), unread, Folder::Local(*id)));
     }
     let trash = if app.snapshot.trash > 0 {
         format!("{} [{}]", t!("folder-trash"), app.snapshot.trash)
