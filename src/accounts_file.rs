@@ -62,6 +62,8 @@ pub enum Error {
     Read { path: String, detail: String },
     #[error("{path} is not a Poplar accounts file: {detail}")]
     Format { path: String, detail: String },
+    #[error("the mail database failed: {0}")]
+    Store(String),
     #[error("account \"{name}\" in {path}: {detail}")]
     Invalid {
         path: String,
@@ -141,6 +143,44 @@ pub fn import(path: &Path) -> Result<Vec<Settings>, Error> {
             Ok(settings)
         })
         .collect()
+}
+
+/// Writes the settings of every account in `store` to `path`; how many there were.
+pub fn export_store(store: &crate::store::Store, path: &Path) -> Result<usize, Error> {
+    let accounts: Vec<Settings> = store
+        .accounts()
+        .map_err(|e| Error::Store(e.to_string()))?
+        .into_iter()
+        .map(|a| a.settings)
+        .collect();
+    export(path, &accounts)?;
+    Ok(accounts.len())
+}
+
+/// What importing a file into a store did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Imported {
+    /// Accounts added (without passwords: Poplar asks for them at the first fetch).
+    pub added: Vec<String>,
+    /// Accounts with a name already here, left as they are.
+    pub skipped: Vec<String>,
+}
+
+/// Adds the file's accounts to `store`; an account whose name is taken is left alone.
+/// Nothing is added when the file has a mistake.
+pub fn import_into(store: &crate::store::Store, path: &Path) -> Result<Imported, Error> {
+    let mut imported = Imported::default();
+    for settings in import(path)? {
+        if store.account(&settings.name).is_ok() {
+            imported.skipped.push(settings.name);
+            continue;
+        }
+        store
+            .add_account(&settings)
+            .map_err(|e| Error::Store(e.to_string()))?;
+        imported.added.push(settings.name);
+    }
+    Ok(imported)
 }
 
 #[cfg(test)]

@@ -764,6 +764,12 @@ impl App {
                         task
                     }
                     Some(transfer::Event::Imported) => Task::batch([task, self.reload()]),
+                    Some(transfer::Event::AccountsImported) => {
+                        if let Some(worker) = &self.worker {
+                            worker.send(Command::AccountsChanged);
+                        }
+                        Task::batch([task, self.reload()])
+                    }
                 }
             }
             Message::SaveEml(id) => {
@@ -908,6 +914,12 @@ impl App {
                 Task::none()
             }
             Key::Named(Named::F5) => self.get_mail(),
+            Key::Named(Named::Enter) => match self.list.selection().as_slice() {
+                [id] if !matches!(&self.reader, Reader::Loaded { id: open, .. } if open == id) => {
+                    self.select_message(*id)
+                }
+                _ => Task::none(),
+            },
             Key::Character("f") if modifiers.command() => {
                 iced::widget::operation::focus(ui::SEARCH_ID)
             }

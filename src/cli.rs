@@ -227,28 +227,22 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
         Command::Account(AccountCommand::List { json }) => account_list(paths, json),
         Command::Account(AccountCommand::Export { file }) => {
             let store = Store::open(&paths.database())?;
-            let accounts: Vec<Settings> =
-                store.accounts()?.into_iter().map(|a| a.settings).collect();
-            crate::accounts_file::export(&file, &accounts)?;
+            let count = crate::accounts_file::export_store(&store, &file)?;
             println!(
-                "Wrote the settings of {} accounts to {} (no passwords).",
-                accounts.len(),
+                "Wrote the settings of {count} accounts to {} (no passwords).",
                 file.display()
             );
             Ok(())
         }
         Command::Account(AccountCommand::Import { file }) => {
-            let settings = crate::accounts_file::import(&file)?;
             let store = Store::open(&paths.database())?;
-            for s in settings {
-                if store.account(&s.name).is_ok() {
-                    println!("{}: already here, left as it is", s.name);
-                    continue;
-                }
-                store.add_account(&s)?;
+            let imported = crate::accounts_file::import_into(&store, &file)?;
+            for name in imported.skipped {
+                println!("{name}: already here, left as it is");
+            }
+            for name in imported.added {
                 println!(
-                    "{}: added; give it its password with: poplar account password {}",
-                    s.name, s.name
+                    "{name}: added; give it its password with: poplar account password {name}"
                 );
             }
             Ok(())

@@ -532,3 +532,44 @@ fn snapshots_of_the_main_window_in_english_and_japanese_light_and_dark() {
         matches_snapshot(&w, &iced::Theme::Light, &format!("account-{tag}-light"));
     }
 }
+
+#[test]
+fn account_settings_go_to_another_computer_through_the_import_export_dialog() {
+    use poplar::ui::transfer::Message as Transfer;
+    let dir = tempfile::tempdir().unwrap();
+    let office = Paths::at(dir.path().join("office"));
+    store_mixed_mail(&office);
+    let file = dir.path().join("poplar-accounts.json");
+    let mut w = Window::start(office.clone(), Language::English);
+    w.click("Import/Export");
+    w.expect("Export account settings…");
+    // The file dialog's answer, as the system's dialog would give it.
+    w.send([Message::Transfer(Transfer::AccountsExportTo(Some(
+        file.clone(),
+    )))]);
+    w.expect("Wrote the settings of 1 account.");
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        written.contains("\"host\": \"pop.example.org\""),
+        "{written}"
+    );
+    assert!(!written.to_lowercase().contains("password"), "{written}");
+
+    let other = Paths::at(dir.path().join("desk-2"));
+    let mut w = Window::start(other.clone(), Language::English);
+    w.click("Import/Export");
+    w.send([Message::Transfer(Transfer::AccountsImportFrom(Some(
+        file.clone(),
+    )))]);
+    w.expect("Added 1 account; Poplar asks for its password when it first gets mail.");
+    assert_eq!(
+        w.app.snapshot.accounts.len(),
+        1,
+        "the sidebar shows it at once"
+    );
+    assert_eq!(accounts(&other)[0].settings, accounts(&office)[0].settings);
+    // Importing again changes nothing and says so.
+    w.send([Message::Transfer(Transfer::AccountsImportFrom(Some(file)))]);
+    w.expect("No account was added. Already here, left as they are: home.");
+    assert_eq!(accounts(&other).len(), 1);
+}

@@ -195,6 +195,19 @@ transfer-folder = Folder
 transfer-from-mbox = An mbox file…
 transfer-from-eml = A folder of .eml files…
 transfer-progress = { $done } of { $total } messages…
+transfer-accounts-what = Account settings, to set up other computers the same way (passwords are never written):
+transfer-accounts-export = Export account settings…
+transfer-accounts-import = Import account settings…
+transfer-accounts-exported = { $count ->
+    [one] Wrote the settings of 1 account.
+   *[other] Wrote the settings of { $count } accounts.
+}
+transfer-accounts-imported = { $count ->
+    [0] No account was added.
+    [one] Added 1 account; Poplar asks for its password when it first gets mail.
+   *[other] Added { $count } accounts; Poplar asks for their passwords when it first gets mail.
+}
+transfer-accounts-skipped = Already here, left as they are: { $names }.
 transfer-read = { $done } messages read…
 
 ## Backups
@@ -306,3 +319,8 @@ preferences-pane-beside = Beside the list
 preferences-read-at-once = At once
 preferences-read-after = After { $seconds } seconds
 preferences-read-never = Only when I say so
+
+## Tooltips (with keyboard shortcuts)
+tip-get-mail = Check every account for new mail (F5). Move with ↑ ↓ or j k, open with Enter, page the message with Space.
+tip-search-all = Search every folder, not only this one (Ctrl+F to search, Esc to clear).
+tip-delete = Move to the Trash (Delete). Shift+↑ ↓ or Ctrl+click select several.

@@ -182,6 +182,15 @@ transfer-folder = フォルダー
 transfer-from-mbox = mbox ファイル…
 transfer-from-eml = .eml ファイルのフォルダー…
 transfer-progress = { $total } 通中 { $done } 通…
+transfer-accounts-what = 他のコンピューターを同じように設定するためのアカウント設定（パスワードは書き出しません）:
+transfer-accounts-export = アカウント設定をエクスポート…
+transfer-accounts-import = アカウント設定をインポート…
+transfer-accounts-exported = { $count } 件のアカウント設定を書き出しました。
+transfer-accounts-imported = { $count ->
+    [0] 追加したアカウントはありません。
+   *[other] { $count } 件のアカウントを追加しました。パスワードは最初の受信時に入力を求めます。
+}
+transfer-accounts-skipped = すでにあるため変更しなかったもの: { $names }。
 transfer-read = { $done } 通読み込み済み…
 
 ## バックアップ
@@ -290,3 +299,8 @@ preferences-pane-beside = 一覧の右
 preferences-read-at-once = すぐに
 preferences-read-after = { $seconds } 秒後
 preferences-read-never = 手動で指定したときだけ
+
+## ツールチップ（キーボードショートカット付き）
+tip-get-mail = すべてのアカウントの新着メールを確認します（F5）。↑ ↓ または j k で移動、Enter で開く、Space でメッセージをページ送り。
+tip-search-all = このフォルダーだけでなく、すべてのフォルダーを検索します（Ctrl+F で検索、Esc で解除）。
+tip-delete = ごみ箱に移動します（Delete）。Shift+↑ ↓ または Ctrl+クリックで複数選択。

@@ -128,10 +128,10 @@ fn decode_unlabelled(bytes: &[u8], named: Option<&str>) -> String {
             .decode_without_bom_handling_and_without_replacement(bytes)
             .map(|text| text.into_owned())
     };
-    if let Some(encoding) = named.and_then(|n| Encoding::for_label(n.as_bytes())) {
-        if let Some(text) = clean(encoding) {
-            return text;
-        }
+    if let Some(encoding) = named.and_then(|n| Encoding::for_label(n.as_bytes()))
+        && let Some(text) = clean(encoding)
+    {
+        return text;
     }
     let japanese = |text: &str| {
         text.chars()

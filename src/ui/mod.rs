@@ -111,13 +111,16 @@ fn damaged_screen(damaged: &crate::app::Damaged) -> Element<'_, Message> {
 
 fn toolbar(app: &App) -> Element<'_, Message> {
     let fetching = !app.fetching.is_empty();
-    let get_mail = button(text(if fetching {
-        t!("toolbar-getting-mail")
-    } else {
-        t!("toolbar-get-mail")
-    }))
-    .on_press_maybe((!fetching).then_some(Message::GetMail))
-    .style(button::primary);
+    let get_mail = tip(
+        button(text(if fetching {
+            t!("toolbar-getting-mail")
+        } else {
+            t!("toolbar-get-mail")
+        }))
+        .on_press_maybe((!fetching).then_some(Message::GetMail))
+        .style(button::primary),
+        t!("tip-get-mail"),
+    );
     let mut bar = row![get_mail].spacing(8).padding(8).align_y(iced::Center);
     if fetching {
         bar = bar.push(
@@ -154,13 +157,14 @@ fn toolbar(app: &App) -> Element<'_, Message> {
             .padding(6)
             .width(280),
     )
-    .push(
+    .push(tip(
         iced::widget::checkbox(app.search_all)
             .label(t!("toolbar-search-all"))
             .on_toggle(Message::SearchAll)
             .size(16)
             .text_size(13),
-    )
+        t!("tip-search-all"),
+    ))
     .into()
 }
 
@@ -407,9 +411,12 @@ fn reader(app: &App) -> Element<'_, Message> {
                     button(text(t!("action-save-eml")))
                         .on_press(Message::SaveEml(*id))
                         .style(button::secondary),
-                    button(text(t!("action-delete")))
-                        .on_press(Message::TrashMessage(*id))
-                        .style(button::secondary)
+                    tip(
+                        button(text(t!("action-delete")))
+                            .on_press(Message::TrashMessage(*id))
+                            .style(button::secondary),
+                        t!("tip-delete")
+                    )
                 ]
             }
             .spacing(8)
@@ -491,6 +498,18 @@ fn status_bar(app: &App) -> Element<'_, Message> {
     .padding([4, 8])
     .align_y(iced::Center)
     .height(Length::Shrink)
+    .into()
+}
+
+/// `content` with a short explanation (and its keyboard shortcut) shown on hover.
+fn tip<'a>(content: impl Into<Element<'a, Message>>, explained: String) -> Element<'a, Message> {
+    iced::widget::tooltip(
+        content,
+        container(text(explained).size(12))
+            .padding(6)
+            .style(container::rounded_box),
+        iced::widget::tooltip::Position::Bottom,
+    )
     .into()
 }
 

@@ -39,6 +39,13 @@ pub enum Message {
     Progress(usize, Option<usize>),
     Exported(Result<usize, String>),
     Imported(Result<ImportReport, String>),
+    /// "Export account settings…" / "Import account settings…": ask where.
+    ChooseAccountsExport,
+    ChooseAccountsImport,
+    AccountsExportTo(Option<PathBuf>),
+    AccountsImportFrom(Option<PathBuf>),
+    AccountsExported(Result<usize, String>),
+    AccountsImported(Result<crate::accounts_file::Imported, String>),
     Close,
 }
 
@@ -47,6 +54,8 @@ pub enum Event {
     Closed,
     /// Mail was imported: the sidebar and list change.
     Imported,
+    /// Accounts were added from a settings file.
+    AccountsImported,
 }
 
 impl Transfer {
@@ -146,6 +155,92 @@ impl Transfer {
                 };
                 return (with_progress(job, Message::Imported), None);
             }
+            Message::ChooseAccountsExport => {
+                return (
+                    Task::perform(
+                        async move {
+                            rfd::AsyncFileDialog::new()
+                                .set_title(t!("transfer-accounts-export"))
+                                .set_file_name("poplar-accounts.json")
+                                .save_file()
+                                .await
+                                .map(|h| h.path().to_path_buf())
+                        },
+                        Message::AccountsExportTo,
+                    ),
+                    None,
+                );
+            }
+            Message::ChooseAccountsImport => {
+                return (
+                    Task::perform(
+                        async move {
+                            rfd::AsyncFileDialog::new()
+                                .set_title(t!("transfer-accounts-import"))
+                                .add_filter("JSON", &["json"])
+                                .pick_file()
+                                .await
+                                .map(|h| h.path().to_path_buf())
+                        },
+                        Message::AccountsImportFrom,
+                    ),
+                    None,
+                );
+            }
+            Message::AccountsExportTo(None) | Message::AccountsImportFrom(None) => {}
+            Message::AccountsExportTo(Some(path)) => {
+                self.note = None;
+                self.error = None;
+                let paths = paths.clone();
+                return (
+                    Task::perform(
+                        super::blocking(move || {
+                            let store = crate::store::Store::open(&paths.database())
+                                .map_err(|e| e.to_string())?;
+                            crate::accounts_file::export_store(&store, &path)
+                                .map_err(|e| e.to_string())
+                        }),
+                        Message::AccountsExported,
+                    ),
+                    None,
+                );
+            }
+            Message::AccountsImportFrom(Some(path)) => {
+                self.note = None;
+                self.error = None;
+                let paths = paths.clone();
+                return (
+                    Task::perform(
+                        super::blocking(move || {
+                            paths.ensure().map_err(|e| e.to_string())?;
+                            let store = crate::store::Store::open(&paths.database())
+                                .map_err(|e| e.to_string())?;
+                            crate::accounts_file::import_into(&store, &path)
+                                .map_err(|e| e.to_string())
+                        }),
+                        Message::AccountsImported,
+                    ),
+                    None,
+                );
+            }
+            Message::AccountsExported(Ok(count)) => {
+                self.note = Some(t!("transfer-accounts-exported", count = count));
+            }
+            Message::AccountsImported(Ok(imported)) => {
+                let mut note = t!("transfer-accounts-imported", count = imported.added.len());
+                if !imported.skipped.is_empty() {
+                    note.push(' ');
+                    note.push_str(&t!(
+                        "transfer-accounts-skipped",
+                        names = imported.skipped.join(", ")
+                    ));
+                }
+                self.note = Some(note);
+                return (Task::none(), Some(Event::AccountsImported));
+            }
+            Message::AccountsExported(Err(e)) | Message::AccountsImported(Err(e)) => {
+                self.error = Some(e);
+            }
             Message::Folder(f) => self.folder = f,
             Message::Progress(done, total) => {
                 self.done = done;
@@ -219,6 +314,17 @@ impl Transfer {
                     .on_press_maybe(idle.then_some(Message::ChooseImport {
                         folder_of_eml: true
                     }))
+                    .style(button::secondary),
+            ]
+            .spacing(8),
+            iced::widget::rule::horizontal(1),
+            text(t!("transfer-accounts-what")),
+            row![
+                button(text(t!("transfer-accounts-export")))
+                    .on_press_maybe(idle.then_some(Message::ChooseAccountsExport))
+                    .style(button::secondary),
+                button(text(t!("transfer-accounts-import")))
+                    .on_press_maybe(idle.then_some(Message::ChooseAccountsImport))
                     .style(button::secondary),
             ]
             .spacing(8),
