@@ -2,7 +2,8 @@
 # Installs, on Debian or Ubuntu, only the system packages that are missing.
 #   packaging/setup-debian.sh build   what building and running Poplar needs
 #   packaging/setup-debian.sh test    that, plus the servers and fonts the tests use
-#   packaging/setup-debian.sh bench   that, plus mpop to compare against
+#   packaging/setup-debian.sh bench   that, plus mpop to compare against (and eatmydata,
+#                                     GNU time, ImageMagick and xdotool for the benchmarks)
 set -euo pipefail
 
 what=${1:-build}
@@ -13,7 +14,7 @@ test=(dovecot-pop3d gnome-keyring dbus-daemon xvfb xauth ca-certificates openssl
 
 want=("${build[@]}")
 [ "$what" = test ] && want+=("${test[@]}")
-[ "$what" = bench ] && want+=("${test[@]}" mpop)
+[ "$what" = bench ] && want+=("${test[@]}" mpop eatmydata time imagemagick xdotool)
 
 missing=()
 for p in "${want[@]}"; do

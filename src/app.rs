@@ -22,22 +22,34 @@ pub const APP_ID: &str = "org.poplar.Poplar";
 
 /// Opens the window and runs until it is closed.
 pub fn run(paths: Paths) -> iced::Result {
+    let report = std::env::var_os("POPLAR_STARTUP_REPORT").map(|file| StartupReport {
+        file: file.into(),
+        asked: false,
+    });
     // The language is settled before the first frame, so the window never flickers from
     // one language to the other.
     let language = Store::open(&paths.database())
         .ok()
         .and_then(|store| Preferences::load(&store).language);
     crate::i18n::apply(language);
-    iced::application(move || App::new(paths.clone()), App::update, App::view)
-        .title(App::title)
-        .subscription(App::subscription)
-        .theme(App::theme)
-        .settings(iced::Settings {
-            id: Some(APP_ID.into()),
-            ..iced::Settings::default()
-        })
-        .window_size((1100.0, 720.0))
-        .run()
+    iced::application(
+        move || {
+            let (mut app, task) = App::new(paths.clone());
+            app.startup_report = report.clone();
+            (app, task)
+        },
+        App::update,
+        App::view,
+    )
+    .title(App::title)
+    .subscription(App::subscription)
+    .theme(App::theme)
+    .settings(iced::Settings {
+        id: Some(APP_ID.into()),
+        ..iced::Settings::default()
+    })
+    .window_size((1100.0, 720.0))
+    .run()
 }
 
 /// Where "Move to" can file a message.
@@ -162,6 +174,9 @@ pub struct App {
     pub removing: Option<String>,
     /// A password being asked for, because none is stored.
     pub asking_password: Option<PasswordPrompt>,
+    /// Set by the window benchmark: where to report the first populated frame and the
+    /// memory once idle (then the window closes).
+    pub startup_report: Option<StartupReport>,
 }
 
 /// Asking for an account's password when the keyring has none (or there is no keyring).
@@ -280,6 +295,19 @@ pub enum Message {
     /// "Restore the latest backup" on the damaged-database screen.
     RestoreLatest,
     Restored(Result<Option<std::path::PathBuf>, String>),
+    /// The first frame showing the list's rows is on screen (window benchmark).
+    FirstFrame,
+    /// The window has been idle for a while since (window benchmark).
+    SettledAfterStart,
+}
+
+/// The window benchmark's report (`POPLAR_STARTUP_REPORT=FILE`): the wall-clock time of
+/// the first frame that shows the populated list, and resident memory once idle.
+#[derive(Debug, Clone)]
+pub struct StartupReport {
+    pub file: std::path::PathBuf,
+    /// True once the first populated frame was asked for.
+    pub asked: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -314,6 +342,7 @@ impl App {
             show_preferences: false,
             removing: None,
             asking_password: None,
+            startup_report: None,
         };
         // The list is read at once; the integrity check runs beside it and only speaks up
         // when something is wrong.
@@ -491,13 +520,43 @@ impl App {
             Message::List(message) => {
                 let (task, event) = self.list.update(message, self.modifiers, &self.paths);
                 let task = task.map(Message::List);
-                match event {
+                let task = match event {
                     Some(message_list::Event::Open(id)) => {
                         Task::batch([task, self.select_message(id)])
                     }
                     Some(message_list::Event::Resort) => Task::batch([task, self.load_ids()]),
                     None => task,
+                };
+                Task::batch([task, self.startup_frame()])
+            }
+            Message::FirstFrame => {
+                let stamp = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_micros();
+                if let Some(report) = &self.startup_report {
+                    let _ = std::fs::write(&report.file, format!("first_frame_unix_us={stamp}\n"));
                 }
+                Task::perform(
+                    tokio::time::sleep(std::time::Duration::from_secs(3)),
+                    |()| Message::SettledAfterStart,
+                )
+            }
+            Message::SettledAfterStart => {
+                if let Some(report) = &self.startup_report {
+                    let rss = std::fs::read_to_string("/proc/self/status")
+                        .ok()
+                        .and_then(|s| {
+                            s.lines()
+                                .find(|l| l.starts_with("VmRSS:"))
+                                .map(|l| l.trim_start_matches("VmRSS:").trim().to_string())
+                        })
+                        .unwrap_or_default();
+                    let mut text = std::fs::read_to_string(&report.file).unwrap_or_default();
+                    text.push_str(&format!("idle_rss={rss}\n"));
+                    let _ = std::fs::write(&report.file, text);
+                }
+                iced::exit()
             }
             Message::Ids(generation, result) => {
                 if generation != self.search_generation {
@@ -1124,6 +1183,20 @@ impl App {
                 Message::Changed,
             ),
         ])
+    }
+
+    /// For the window benchmark: once the list's visible rows are read, ask for the next
+    /// frame; its screenshot arrives when that frame has been drawn.
+    fn startup_frame(&mut self) -> Task<Message> {
+        match &mut self.startup_report {
+            Some(report) if !report.asked && self.list.shows_rows() => {
+                report.asked = true;
+                iced::window::latest()
+                    .and_then(iced::window::screenshot)
+                    .map(|_| Message::FirstFrame)
+            }
+            _ => Task::none(),
+        }
     }
 
     fn download_rest(&mut self, id: i64) -> Task<Message> {

@@ -550,6 +550,23 @@ impl Session {
         self.write_line(line).await
     }
 
+    /// Sends several commands in one write (pipelining): one TLS record and one system call
+    /// for all of them, instead of one each.
+    pub async fn send_commands(&mut self, commands: &[String]) -> Result<(), Error> {
+        let Some((last, first)) = commands.split_last() else {
+            return Ok(());
+        };
+        let mut lines = Vec::with_capacity(commands.iter().map(|c| c.len() + 2).sum());
+        for command in first {
+            tracing::debug!(target: "poplar::pop3", host = %self.host, "C: {command}");
+            lines.extend_from_slice(command.as_bytes());
+            lines.extend_from_slice(b"\r\n");
+        }
+        tracing::debug!(target: "poplar::pop3", host = %self.host, "C: {last}");
+        lines.extend_from_slice(last.as_bytes());
+        self.write_line(lines).await
+    }
+
     /// Sends `prefix` + `secret`, logging the secret masked.
     async fn send_secret(&mut self, prefix: &str, secret: &str) -> Result<(), Error> {
         tracing::debug!(target: "poplar::pop3", host = %self.host, "C: {prefix}<masked>");

@@ -237,6 +237,12 @@ impl MessageList {
         first.min(self.ids.len())..(first + count).min(self.ids.len())
     }
 
+    /// True when the first visible row has been read (the list shows mail, not blanks).
+    pub fn shows_rows(&self) -> bool {
+        let range = self.visible();
+        !range.is_empty() && self.rows.contains_key(&self.ids[range.start])
+    }
+
     /// Reads the pages under the visible rows that are not read yet.
     fn load_visible(&mut self, paths: &Paths) -> Task<Message> {
         let range = self.visible();

@@ -4,6 +4,13 @@
 //!
 //!     packaging/setup-debian.sh bench && cargo bench --bench fetch
 //!
+//! Cases (POPLAR_BENCH_CASES=small,recheck,mixed,memory picks some; all by default):
+//! 10,000 messages of ~5 KB in keep and delete mode; a re-check of those 10,000 kept
+//! messages with nothing new; 200 MB of mixed mail (multi-MB attachments among ordinary
+//! mail) in both modes; peak memory of a fetch of 10,000 messages and of one 200 MB
+//! message. mpop also runs under eatmydata (its fsyncs turned into no-ops) as a reference:
+//! that is how much of its time is syncing each delivered file.
+//!
 //! Needs root (Dovecot drops to its own users), as the Dovecot tests do.
 
 #[path = "../common/mod.rs"]
@@ -38,11 +45,54 @@ fn message(n: usize, size: usize) -> Vec<u8> {
     m
 }
 
-fn poplar(data: &Path, args: &[&str]) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_poplar"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
+/// A message with an attachment of `size` bytes (base64, as mail carries it).
+fn with_attachment(n: usize, size: usize) -> Vec<u8> {
+    use base64::Engine;
+    let data: Vec<u8> = (0..size).map(|i| (i * 7 + n) as u8).collect();
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&data);
+    let mut m = format!(
+        "From: photos{n}@example.org\r\nTo: alice@example.org\r\nSubject: Photos {n}\r\nMessage-ID: <big-{n}@example.org>\r\nDate: Mon, 3 Mar 2025 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nThe photos from the trip.\r\n--b\r\nContent-Type: image/jpeg; name=trip{n}.jpg\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=trip{n}.jpg\r\n\r\n"
+    )
+    .into_bytes();
+    for line in encoded.as_bytes().chunks(76) {
+        m.extend_from_slice(line);
+        m.extend_from_slice(b"\r\n");
+    }
+    m.extend_from_slice(b"--b--\r\n");
+    m
+}
+
+/// About 200 MB: 30 messages with 2, 4 or 6 MB attachments among 3,000 ordinary ones of
+/// 5 to 20 KB, interleaved.
+fn mixed_mail() -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for n in 0..3_030 {
+        if n % 101 == 100 {
+            out.push(with_attachment(n, (2 + 2 * (n % 3)) << 20));
+        } else {
+            out.push(message(n, 5_000 + (n * 37) % 15_000));
+        }
+    }
+    out
+}
+
+fn poplar_command(data: &Path, args: &[&str], time_to: Option<&Path>) -> Command {
+    let mut command = match time_to {
+        // GNU time reports the peak resident memory (KB) of what it runs.
+        Some(report) => {
+            let mut c = Command::new("/usr/bin/time");
+            c.arg("-f").arg("%M").arg("-o").arg(report);
+            c.arg(env!("CARGO_BIN_EXE_poplar"));
+            c
+        }
+        None => Command::new(env!("CARGO_BIN_EXE_poplar")),
+    };
+    command.arg("--data-dir").arg(data).args(args);
+    command
+}
+
+fn poplar_timed(data: &Path, args: &[&str], time_to: Option<&Path>) -> std::process::Output {
+    let mut child = poplar_command(data, args, time_to)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -53,9 +103,12 @@ fn poplar(data: &Path, args: &[&str]) -> std::process::Output {
     child.wait_with_output().unwrap()
 }
 
-/// One Poplar fetch into a fresh data folder; the time ends when every message is
-/// committed and `poplar list` shows it.
-fn run_poplar(server: &Dovecot, keep: &str, expected: usize) -> Duration {
+fn poplar(data: &Path, args: &[&str]) -> std::process::Output {
+    poplar_timed(data, args, None)
+}
+
+/// A Poplar data folder with one account on `server`.
+fn poplar_account(server: &Dovecot, keep: &str) -> tempfile::TempDir {
     let data = tempfile::tempdir().unwrap();
     let port = server.tls_port.to_string();
     let cert = server.cert.display().to_string();
@@ -78,11 +131,22 @@ fn run_poplar(server: &Dovecot, keep: &str, expected: usize) -> Duration {
         ],
     );
     assert!(add.status.success());
+    data
+}
+
+/// One fetch into `data`; the time ends when every message is committed and
+/// `poplar list` shows it. With `memory`, also the fetch's peak resident memory in MB.
+fn fetch(data: &Path, expected: usize, memory: bool) -> (Duration, Option<f64>) {
+    let report = data.join("time.txt");
     let start = Instant::now();
-    let out = poplar(data.path(), &["fetch", "--password-stdin"]);
+    let out = poplar_timed(
+        data,
+        &["fetch", "--password-stdin"],
+        memory.then_some(report.as_path()),
+    );
     let list = Command::new(env!("CARGO_BIN_EXE_poplar"))
         .arg("--data-dir")
-        .arg(data.path())
+        .arg(data)
         .args(["list", "--json"])
         .output()
         .unwrap();
@@ -94,11 +158,25 @@ fn run_poplar(server: &Dovecot, keep: &str, expected: usize) -> Duration {
     );
     let listed: Vec<serde_json::Value> = serde_json::from_slice(&list.stdout).unwrap();
     assert_eq!(listed.len(), expected);
-    elapsed
+    let peak = memory.then(|| {
+        let kb: f64 = std::fs::read_to_string(&report)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        kb / 1024.0
+    });
+    (elapsed, peak)
 }
 
-/// One mpop run into a fresh Maildir.
-fn run_mpop(server: &Dovecot, keep: bool, expected: usize) -> Duration {
+/// One Poplar fetch into a fresh data folder.
+fn run_poplar(server: &Dovecot, keep: &str, expected: usize) -> Duration {
+    let data = poplar_account(server, keep);
+    fetch(data.path(), expected, false).0
+}
+
+/// An mpop configuration delivering into a fresh Maildir; (its folder, the file).
+fn mpop_setup(server: &Dovecot, keep: bool) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let maildir = dir.path().join("Maildir");
     for sub in ["new", "cur", "tmp"] {
@@ -121,14 +199,26 @@ fn run_mpop(server: &Dovecot, keep: bool, expected: usize) -> Duration {
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    (dir, config)
+}
+
+/// One mpop run with `config`; with `no_sync`, under eatmydata.
+fn mpop(dir: &Path, config: &Path, expected: usize, no_sync: bool) -> Duration {
+    let mut command = if no_sync {
+        let mut c = Command::new("eatmydata");
+        c.arg("mpop");
+        c
+    } else {
+        Command::new("mpop")
+    };
     let start = Instant::now();
-    let out = Command::new("mpop")
+    let out = command
         .arg("--file")
-        .arg(&config)
+        .arg(config)
         .arg("--quiet")
         .arg("bench")
         .output()
-        .expect("mpop is installed (packaging/setup-debian.sh bench)");
+        .expect("mpop and eatmydata are installed (packaging/setup-debian.sh bench)");
     let elapsed = start.elapsed();
     assert!(
         out.status.success(),
@@ -136,13 +226,23 @@ fn run_mpop(server: &Dovecot, keep: bool, expected: usize) -> Duration {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(
-        std::fs::read_dir(maildir.join("new")).unwrap().count(),
+        std::fs::read_dir(dir.join("Maildir/new")).unwrap().count(),
         expected
     );
     elapsed
 }
 
-fn report(what: &str, poplar: Vec<Duration>, mpop: Vec<Duration>) {
+/// One mpop run into a fresh Maildir.
+fn run_mpop(server: &Dovecot, keep: bool, expected: usize, no_sync: bool) -> Duration {
+    let (dir, config) = mpop_setup(server, keep);
+    mpop(dir.path(), &config, expected, no_sync)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn report(what: &str, poplar: Vec<Duration>, mpop: Vec<Duration>, unsynced: Vec<Duration>) {
     let ratios: Vec<f64> = poplar
         .iter()
         .zip(&mpop)
@@ -150,12 +250,47 @@ fn report(what: &str, poplar: Vec<Duration>, mpop: Vec<Duration>) {
         .collect();
     let mut sorted = ratios.clone();
     sorted.sort_by(f64::total_cmp);
-    println!(
-        "{what:<44} poplar {:>8.1} ms   mpop {:>8.1} ms   ratio (median of runs) {:.2}",
-        median(poplar).as_secs_f64() * 1000.0,
-        median(mpop).as_secs_f64() * 1000.0,
+    let mut line = format!(
+        "{what:<34} poplar {:>8.1} ms   mpop {:>8.1} ms   ratio (median of runs) {:.2}",
+        ms(median(poplar)),
+        ms(median(mpop)),
         sorted[sorted.len() / 2]
     );
+    if !unsynced.is_empty() {
+        line.push_str(&format!(
+            "   (mpop without fsync {:.1} ms)",
+            ms(median(unsynced))
+        ));
+    }
+    println!("{line}");
+}
+
+/// Keep and delete mode over `messages`, alternating Poplar and mpop run by run.
+fn side_by_side(server: &mut Dovecot, messages: &[Vec<u8>], label: &str) {
+    let count = messages.len();
+    let refill = |server: &mut Dovecot| {
+        assert_eq!(server.count(), 0);
+        for m in messages {
+            server.deliver(m);
+        }
+    };
+    let (mut p, mut m, mut u) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        p.push(run_poplar(server, "forever", count));
+        m.push(run_mpop(server, true, count, false));
+        u.push(run_mpop(server, true, count, true));
+    }
+    report(&format!("{label}, keep on server"), p, m, u);
+    let (mut p, mut m, mut u) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        p.push(run_poplar(server, "delete", count));
+        refill(server);
+        m.push(run_mpop(server, false, count, false));
+        refill(server);
+        u.push(run_mpop(server, false, count, true));
+        refill(server);
+    }
+    report(&format!("{label}, delete from server"), p, m, u);
 }
 
 fn main() {
@@ -163,38 +298,96 @@ fn main() {
         println!("benchmark not run (use cargo bench --bench fetch)");
         return;
     }
+    let cases =
+        std::env::var("POPLAR_BENCH_CASES").unwrap_or_else(|_| "small,recheck,mixed,memory".into());
+    let wanted = |case: &str| cases.split(',').any(|c| c == case);
     let count: usize = std::env::var("POPLAR_BENCH_MESSAGES")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
-    let mut server = Dovecot::start();
     let messages: Vec<Vec<u8>> = (0..count).map(|n| message(n, 5_000)).collect();
-    for m in &messages {
-        server.deliver(m);
-    }
-    println!("{count} messages of about 5 KB over TLS, {RUNS} runs each, alternating");
 
-    // Keep mode: the mailbox stays full between runs.
-    let (mut p, mut m) = (Vec::new(), Vec::new());
-    for _ in 0..RUNS {
-        p.push(run_poplar(&server, "forever", count));
-        m.push(run_mpop(&server, true, count));
+    if wanted("small") {
+        let mut server = Dovecot::start();
+        for m in &messages {
+            server.deliver(m);
+        }
+        println!("{count} messages of about 5 KB over TLS, {RUNS} runs each, alternating");
+        side_by_side(&mut server, &messages, "fetch");
     }
-    report("fetch, keep on server", p, m);
 
-    // Delete mode: refill the mailbox before each run.
-    let (mut p, mut m) = (Vec::new(), Vec::new());
-    for _ in 0..RUNS {
-        p.push(run_poplar(&server, "delete", count));
-        assert_eq!(server.count(), 0);
-        for msg in &messages {
-            server.deliver(msg);
+    if wanted("recheck") {
+        let mut server = Dovecot::start();
+        for m in &messages {
+            server.deliver(m);
         }
-        m.push(run_mpop(&server, false, count));
-        assert_eq!(server.count(), 0);
-        for msg in &messages {
-            server.deliver(msg);
+        println!("re-check of {count} messages kept on the server, nothing new");
+        let data = poplar_account(&server, "forever");
+        fetch(data.path(), count, false);
+        let (dir, config) = mpop_setup(&server, true);
+        mpop(dir.path(), &config, count, false);
+        let (mut p, mut m) = (Vec::new(), Vec::new());
+        for _ in 0..RUNS {
+            p.push(fetch(data.path(), count, false).0);
+            m.push(mpop(dir.path(), &config, count, false));
         }
+        report("re-check, nothing new", p, m, Vec::new());
+
+        // Indexing for search runs after the fetch, in the background; how long it takes.
+        let started = Instant::now();
+        let mut store =
+            poplar::store::Store::open(&poplar::paths::Paths::at(data.path()).database()).unwrap();
+        let mut indexed = 0;
+        while let Ok(n @ 1..) = store.index_pending(500) {
+            indexed += n;
+        }
+        println!(
+            "{:<34} {indexed} messages indexed for search in {:.1} ms",
+            "background indexing",
+            ms(started.elapsed())
+        );
     }
-    report("fetch, delete from server", p, m);
+
+    if wanted("mixed") {
+        let mixed = mixed_mail();
+        let total: usize = mixed.iter().map(Vec::len).sum();
+        let mut server = Dovecot::start();
+        for m in &mixed {
+            server.deliver(m);
+        }
+        println!(
+            "{} messages, {:.0} MB of mixed mail over TLS, {RUNS} runs each, alternating",
+            mixed.len(),
+            total as f64 / 1e6
+        );
+        side_by_side(&mut server, &mixed, "200 MB mixed");
+    }
+
+    if wanted("memory") {
+        let mut server = Dovecot::start();
+        for m in &messages {
+            server.deliver(m);
+        }
+        let data = poplar_account(&server, "forever");
+        let (_, peak) = fetch(data.path(), count, true);
+        println!(
+            "{:<34} {:.1} MB",
+            format!("peak memory, {count} messages"),
+            peak.unwrap()
+        );
+        let mut server = Dovecot::start();
+        server.deliver(&with_attachment(0, 150 << 20));
+        let data = poplar_account(&server, "forever");
+        let (_, big) = fetch(data.path(), 1, true);
+        let mut server = Dovecot::start();
+        server.deliver(&message(0, 5_000));
+        let data = poplar_account(&server, "forever");
+        let (_, small) = fetch(data.path(), 1, true);
+        println!(
+            "{:<34} {:.1} MB (one small message: {:.1} MB)",
+            "peak memory, one 200 MB message",
+            big.unwrap(),
+            small.unwrap()
+        );
+    }
 }

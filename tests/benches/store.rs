@@ -1,10 +1,12 @@
 //! Benchmarks of the store and the window at 100,000 messages (not timed tests: they
 //! report medians and never fail on a number). Run with:
 //!
-//!     cargo bench --bench store
+//!     packaging/setup-debian.sh bench && cargo bench --bench store
 //!
 //! The 100,000-message database is generated once (English and Japanese mail) under
-//! target/bench-data and reused.
+//! target/bench-data and reused. The last part starts the real window under Xvfb
+//! (tiny-skia) on that database: the time from starting the process to the first frame
+//! that shows the populated list, and resident memory once the window is idle.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -197,6 +199,10 @@ fn main() {
     let _ = app.update(Message::Loaded(Ok(snapshot)));
     app.folder = Folder::AllInboxes;
     let _ = app.update(Message::Ids(0, Ok(ids.clone())));
+    let rows = store.rows(&ids[..60]).unwrap();
+    let _ = app.update(Message::List(
+        poplar::ui::message_list::Message::PageLoaded(0, Ok(rows)),
+    ));
     measure(
         "build the main window's view (visible rows only)",
         50,
@@ -204,5 +210,100 @@ fn main() {
             let element = app.view();
             drop(element);
         },
+    );
+    drop(store);
+    window(&paths);
+}
+
+/// The real window under Xvfb: process start to the first frame with the populated list,
+/// and resident memory once idle, over several runs.
+fn window(paths: &Paths) {
+    use std::process::{Command, Stdio};
+    const RUNS: usize = 5;
+    // The benchmark database's account must not try to reach its made-up server.
+    {
+        let store = Store::open(&paths.database()).unwrap();
+        let mut account = store.account("bench").unwrap();
+        account.settings.check_on_startup = false;
+        account.settings.check_every_minutes = None;
+        store.update_account(account.id, &account.settings).unwrap();
+    }
+    let Some(display) = (90..120).find(|n| {
+        !std::path::Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            && !std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+    }) else {
+        println!("window: no free X display number");
+        return;
+    };
+    let mut xvfb = match Command::new("Xvfb")
+        .arg(format!(":{display}"))
+        .args(["-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => {
+            println!(
+                "window: Xvfb could not start ({e}); packaging/setup-debian.sh bench installs it"
+            );
+            return;
+        }
+    };
+    let socket = PathBuf::from(format!("/tmp/.X11-unix/X{display}"));
+    let started = Instant::now();
+    while !socket.exists() && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let report = tempfile::NamedTempFile::new().unwrap();
+    let mut frames = Vec::new();
+    let mut memory = Vec::new();
+    for _ in 0..RUNS {
+        let _ = std::fs::remove_file(report.path());
+        let start = std::time::SystemTime::now();
+        let status = Command::new(env!("CARGO_BIN_EXE_poplar"))
+            .arg("--data-dir")
+            .arg(paths.data_dir())
+            .env("DISPLAY", format!(":{display}"))
+            .env("ICED_BACKEND", "tiny-skia")
+            .env("POPLAR_STARTUP_REPORT", report.path())
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let text = std::fs::read_to_string(report.path()).unwrap();
+        let field = |name: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(|v| v.trim().to_string())
+                .unwrap()
+        };
+        let frame_us: u128 = field("first_frame_unix_us=").parse().unwrap();
+        let start_us = start
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_micros();
+        frames.push(Duration::from_micros((frame_us - start_us) as u64));
+        let kb: f64 = field("idle_rss=")
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .unwrap();
+        memory.push(kb / 1024.0);
+    }
+    let _ = xvfb.kill();
+    let _ = xvfb.wait();
+    memory.sort_by(f64::total_cmp);
+    println!(
+        "{:<58} median {:>9.3} ms  ({RUNS} runs)",
+        "window: process start to the first frame with the list",
+        median(frames).as_secs_f64() * 1000.0
+    );
+    println!(
+        "{:<58} median {:>9.1} MB  ({RUNS} runs)",
+        "window: resident memory once idle",
+        memory[memory.len() / 2]
     );
 }
