@@ -1,35 +1,94 @@
-//! The packaging configuration parses, every file it names exists, and one application id
-//! is used everywhere (window, desktop entry, AppStream, icons).
+//! The packaging configuration (cargo-packager's, in Cargo.toml) parses, every file it
+//! names exists, one application id is used everywhere (window, desktop entry, AppStream,
+//! icons, bundle), and the release workflow builds and tries every format.
 
 use std::path::Path;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-#[test]
-fn the_deb_configuration_names_files_that_exist() {
-    let manifest: toml::Table = std::fs::read_to_string(Path::new(ROOT).join("Cargo.toml"))
+fn manifest() -> toml::Table {
+    std::fs::read_to_string(Path::new(ROOT).join("Cargo.toml"))
         .unwrap()
         .parse()
-        .unwrap();
-    let deb = &manifest["package"]["metadata"]["deb"];
-    let assets = deb["assets"].as_array().expect("assets listed");
-    assert!(!assets.is_empty());
-    for asset in assets {
-        let source = asset[0].as_str().unwrap();
-        if source.starts_with("target/") {
-            continue; // built by the packaging script
+        .unwrap()
+}
+
+/// The (source, target) pairs of a cargo-packager `files` table.
+fn files(table: &toml::Value) -> Vec<(String, String)> {
+    table["files"]
+        .as_table()
+        .expect("files listed")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn the_packaging_configuration_names_files_that_exist() {
+    let manifest = manifest();
+    let packager = &manifest["package"]["metadata"]["packager"];
+    assert_eq!(packager["identifier"].as_str(), Some(poplar::app::APP_ID));
+    assert_eq!(packager["product-name"].as_str(), Some("Poplar"));
+    // The MSI upgrade code is derived from the main binary's name: it must never change.
+    assert_eq!(manifest["package"]["name"].as_str(), Some("poplar"));
+    let main = packager["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["main"].as_bool() == Some(true))
+        .expect("a main binary");
+    assert_eq!(main["path"].as_str(), Some("poplar"));
+    let readme = std::fs::read_to_string(Path::new(ROOT).join("packaging/README.md")).unwrap();
+    assert!(readme.contains("6c83bbf6-2fe1-53fb-8994-3f73c3aa622e"));
+
+    for icon in packager["icons"].as_array().unwrap() {
+        let icon = icon.as_str().unwrap();
+        assert!(Path::new(ROOT).join(icon).is_file(), "{icon} is missing");
+    }
+    for format in ["deb", "appimage"] {
+        for (source, _) in files(&packager[format]) {
+            assert!(
+                Path::new(ROOT).join(&source).exists(),
+                "{format}: {source} is missing"
+            );
         }
+    }
+    // One desktop entry in each Linux package: ours, named as each format needs.
+    assert_eq!(
+        packager["linux"]["generate-desktop-entry"].as_bool(),
+        Some(false)
+    );
+    let desktop = format!("assets/{}.desktop", poplar::app::APP_ID);
+    let target = |format: &str| {
+        files(&packager[format])
+            .into_iter()
+            .find(|(s, _)| *s == desktop)
+            .map(|(_, t)| t)
+    };
+    assert_eq!(
+        target("deb").as_deref(),
+        Some("usr/share/applications/org.poplar.Poplar.desktop")
+    );
+    assert_eq!(
+        target("appimage").as_deref(),
+        Some("usr/share/applications/poplar.desktop")
+    );
+}
+
+#[test]
+fn the_release_workflow_builds_and_tries_every_format() {
+    let workflow =
+        std::fs::read_to_string(Path::new(ROOT).join(".github/workflows/release.yml")).unwrap();
+    for formats in ["deb,appimage", "wix", "app,dmg"] {
         assert!(
-            Path::new(ROOT).join(source).is_file(),
-            "{source} is missing"
+            workflow.contains(&format!("formats: {formats}")),
+            "{formats} is not built"
         );
     }
-    assert!(
-        assets
-            .iter()
-            .any(|a| a[0].as_str() == Some("target/release/poplar")),
-        "the binary is packaged"
-    );
+    assert!(workflow.contains("cargo packager --release --formats"));
+    // Each built package is run once.
+    assert!(workflow.matches("--version").count() >= 4);
+    assert!(workflow.contains("actions/upload-artifact"));
 }
 
 #[test]

@@ -430,7 +430,8 @@ fn import_and_export_from_the_window_with_progress() {
     drop(ui);
     let _ = app.update(Message::Transfer(poplar::ui::transfer::Message::Close));
     let mut ui = simulator(&app);
-    ui.click("Imported").unwrap();
+    ui.click("Imported (250)")
+        .expect("the folder, with its unread count");
     for message in ui.into_messages().collect::<Vec<_>>() {
         let task = app.update(message);
         drive(&runtime, &mut app, task);
@@ -943,7 +944,7 @@ fn accounts_are_edited_tested_and_removed_from_the_window() {
     );
     let mut ui = simulator(&app);
     ui.find(
-        "login failed for alice at 127.0.0.1: wrong password. Check the user name and password.",
+        "Login failed for alice at 127.0.0.1: wrong password. Check the user name and password.",
     )
     .expect("a failed test says why");
     ui.click("Save").unwrap();

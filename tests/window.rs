@@ -70,7 +70,7 @@ fn from_first_start_to_reading_mail_using_only_the_dialog() {
         .unwrap()
         .unwrap_err();
     assert!(
-        said.starts_with("the certificate of 127.0.0.1 is not trusted: issued to"),
+        said.starts_with("The certificate of 127.0.0.1 is not trusted: issued to"),
         "{said}"
     );
     assert!(said.contains("SHA-256 fingerprint"), "{said}");
@@ -287,7 +287,7 @@ fn test_connection_explains_each_way_it_can_fail() {
     // Name not found.
     let said = test_connection(&mut w, filled("poplar-test.invalid", 995, Security::Tls));
     assert!(
-        said.starts_with("could not find the server \"poplar-test.invalid\""),
+        said.starts_with("Could not find the server \"poplar-test.invalid\""),
         "{said}"
     );
     assert!(said.ends_with("Check the server name."), "{said}");
@@ -301,7 +301,7 @@ fn test_connection_explains_each_way_it_can_fail() {
     assert_eq!(
         said,
         format!(
-            "the server 127.0.0.1 refused the connection on port {port}. Check the server name, the port and the security setting."
+            "The server 127.0.0.1 refused the connection on port {port}. Check the server name, the port and the security setting."
         )
     );
 
@@ -322,12 +322,41 @@ fn test_connection_explains_each_way_it_can_fail() {
         server.commands()
     );
 
+    // A server that accepts the connection and then says nothing.
+    let silent = {
+        let _enter = w.runtime.enter();
+        w.runtime
+            .block_on(FakeServer::start(vec![], Options::default(), |_, line| {
+                line.starts_with("CAPA").then_some(fake::Reply::Hang)
+            }))
+    };
+    w.send([Message::OpenAddAccount]);
+    let dialog = w.app.dialog.take().unwrap();
+    w.app.dialog = Some(dialog.with_timeout(std::time::Duration::from_secs(1)));
+    w.send(form(filled("127.0.0.1", silent.port, Security::Plain)));
+    w.click("Test connection");
+    let said = w
+        .app
+        .dialog
+        .as_ref()
+        .unwrap()
+        .tested()
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        said.starts_with("127.0.0.1 did not answer within 1 second (")
+            && said.ends_with("The server or the network may be down; try again later."),
+        "{said}"
+    );
+    w.expect(&said);
+    w.send(form(vec![Form::Cancel]));
+
     // Wrong password.
     let mut fields = filled("127.0.0.1", server.port, Security::Plain);
     fields.push(Form::Password("wrong".into()));
     let said = test_connection(&mut w, fields);
     assert!(
-        said.starts_with("login failed for alice at 127.0.0.1:"),
+        said.starts_with("Login failed for alice at 127.0.0.1:"),
         "{said}"
     );
 

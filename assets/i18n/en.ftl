@@ -155,12 +155,15 @@ error-no-uidl-for-keep = { $host } does not support UIDL, so Poplar cannot tell 
 error-busy = { $account } is already being fetched by another Poplar window or command; skipped
 error-gone-from-server = the rest of this message is no longer on the server
 error-no-password = no password is stored for the account "{ $account }"
-error-no-keyring = the system keyring is not available ({ $detail }); Poplar cannot remember passwords here
+error-no-keyring = the system keyring is not available, so Poplar cannot remember passwords here
 certificate-described = issued to { $subject }, by { $issuer }, valid from { $from } to { $until }, SHA-256 fingerprint { $fingerprint }
 error-resolve = could not find the server "{ $host }": { $detail }. Check the server name.
 error-refused = the server { $host } refused the connection on port { $port }. Check the server name, the port and the security setting.
 error-connect = could not connect to { $host } on port { $port }: { $detail }
-error-timeout = { $host } did not answer within { $secs } seconds ({ $doing }). The server or the network may be down; try again later.
+error-timeout = { $host } did not answer within { $secs ->
+    [one] 1 second
+   *[other] { $secs } seconds
+} ({ $doing }). The server or the network may be down; try again later.
 error-tls = the secure connection to { $host } failed: { $detail }
 error-untrusted = the certificate of { $host } is not trusted: { $detail }. If you know this is your provider's server, trust this certificate for the account.
 error-certificate-changed = the certificate of { $host } is not the one you chose to trust (expected { $expected }, found { $found }). Someone may be intercepting the connection; nothing was sent.

@@ -117,6 +117,8 @@ pub struct AddAccount {
     offered_certificate: Option<String>,
     /// The certificate the user chose to trust for this account.
     pinned: Option<String>,
+    /// How long "Test connection" waits for each answer.
+    timeout: std::time::Duration,
 }
 
 impl Default for AddAccount {
@@ -165,7 +167,14 @@ impl AddAccount {
             offered_certificate: None,
             pinned: s.pinned_cert.clone(),
             editing,
+            timeout: crate::sync::FetchOptions::default().timeout,
         }
+    }
+
+    /// The same dialog with another wait for each answer of "Test connection" (tests).
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> AddAccount {
+        self.timeout = timeout;
+        self
     }
 
     /// The dialog filled in with an account's settings, to change them. The password field
@@ -295,8 +304,15 @@ impl AddAccount {
                 self.tested = None;
                 let typed = self.password.clone();
                 let stored_under = self.editing.as_ref().map(|a| a.settings.name.clone());
+                let options = crate::sync::FetchOptions {
+                    timeout: self.timeout,
+                    ..crate::sync::FetchOptions::default()
+                };
                 return (
-                    Task::perform(test(settings, typed, stored_under), Message::Tested),
+                    Task::perform(
+                        test(settings, typed, stored_under, options),
+                        Message::Tested,
+                    ),
                     None,
                 );
             }
@@ -897,31 +913,35 @@ async fn test(
     settings: Settings,
     typed: String,
     stored_under: Option<String>,
+    options: crate::sync::FetchOptions,
 ) -> Result<String, (String, Option<String>)> {
     let plain = |e: String| (e, None);
     let password = if typed.is_empty() {
         let name = stored_under.ok_or_else(|| plain(t!("invalid-password")))?;
         crate::ui::blocking(move || {
-            secrets::get_password(&name).map_err(|e| super::describe::password(&e))
+            secrets::get_password(&name)
+                .map_err(|e| super::describe::sentence(super::describe::password(&e)))
         })
         .await
         .map_err(plain)?
     } else {
         typed
     };
-    let info =
-        crate::sync::test_account(&settings, &password, &crate::sync::FetchOptions::default())
-            .await
-            .map_err(|e| {
-                let certificate = match &e {
-                    crate::sync::Error::Pop3(crate::pop3::Error::Untrusted {
-                        certificate: Some(c),
-                        ..
-                    }) => Some(c.sha256.clone()),
-                    _ => None,
-                };
-                (super::describe::sync(&e), certificate)
-            })?;
+    let info = crate::sync::test_account(&settings, &password, &options)
+        .await
+        .map_err(|e| {
+            let certificate = match &e {
+                crate::sync::Error::Pop3(crate::pop3::Error::Untrusted {
+                    certificate: Some(c),
+                    ..
+                }) => Some(c.sha256.clone()),
+                _ => None,
+            };
+            (
+                super::describe::sentence(super::describe::sync(&e)),
+                certificate,
+            )
+        })?;
     Ok(describe_server(&info))
 }
 

@@ -6,6 +6,15 @@ use crate::pop3::{self, CertificateInfo};
 use crate::t;
 use crate::{secrets, sync, worker};
 
+/// A description shown on its own (not after "account: "), as a sentence.
+pub fn sentence(description: String) -> String {
+    let mut chars = description.chars();
+    match chars.next() {
+        Some(first) if first.is_lowercase() => first.to_uppercase().chain(chars).collect(),
+        _ => description,
+    }
+}
+
 pub fn fetch(error: &worker::FetchError) -> String {
     match error {
         worker::FetchError::Sync(e) => self::sync(e),
@@ -28,7 +37,9 @@ pub fn password(error: &secrets::Error) -> String {
     match error {
         secrets::Error::NotFound(account) => t!("error-no-password", account = account.clone()),
         secrets::Error::Unavailable(detail) => {
-            t!("error-no-keyring", detail = detail.clone())
+            // What the platform said helps a log reader, not the person at the keyboard.
+            tracing::info!("keyring unavailable: {detail}");
+            t!("error-no-keyring")
         }
     }
 }

@@ -170,11 +170,15 @@ fn toolbar(app: &App) -> Element<'_, Message> {
 
 fn sidebar(app: &App) -> Element<'_, Message> {
     let total_unread: usize = app.snapshot.unread.values().sum();
+    // One line each: a long name is shortened so that its unread count stays in view.
     let entry = |label: String, unread: usize, folder: Folder| {
         let label = if unread > 0 {
-            text(format!("{label} ({unread})")).font(BOLD)
+            let count = format!(" ({unread})");
+            text(format!("{}{count}", shorten(&label, 21 - count.len())))
+                .font(BOLD)
+                .wrapping(text::Wrapping::None)
         } else {
-            text(label)
+            text(shorten(&label, 21)).wrapping(text::Wrapping::None)
         };
         button(label)
             .width(Fill)
@@ -654,6 +658,25 @@ fn modal<'a>(
         })))
     ]
     .into()
+}
+
+/// `label` cut to about `width` columns (CJK characters count two), with "…" when cut.
+fn shorten(label: &str, width: usize) -> String {
+    let columns = |c: char| if (c as u32) < 0x1100 { 1 } else { 2 };
+    if label.chars().map(columns).sum::<usize>() <= width {
+        return label.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in label.chars() {
+        if used + columns(c) + 1 > width {
+            break;
+        }
+        used += columns(c);
+        out.push(c);
+    }
+    out.push('…');
+    out
 }
 
 fn human_size(bytes: usize) -> String {
