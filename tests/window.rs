@@ -61,14 +61,7 @@ fn from_first_start_to_reading_mail_using_only_the_dialog() {
 
     // The certificate is self-signed: the test says so, describes it, and offers to trust it.
     w.click("Test connection");
-    let said = w
-        .app
-        .dialog
-        .as_ref()
-        .unwrap()
-        .tested()
-        .unwrap()
-        .unwrap_err();
+    let said = w.tested().unwrap_err();
     assert!(
         said.starts_with("The certificate of 127.0.0.1 is not trusted: issued to"),
         "{said}"
@@ -257,11 +250,7 @@ fn test_connection(w: &mut Window, fields: Vec<Form>) -> String {
     w.send([Message::OpenAddAccount]);
     w.send(form(fields));
     w.click("Test connection");
-    let said = match w.app.dialog.as_ref().unwrap().tested() {
-        Some(Ok(found)) => found,
-        Some(Err(e)) => e,
-        None => panic!("the test did not finish"),
-    };
+    let said = w.tested().unwrap_or_else(|e| e);
     w.expect(&said);
     w.send(form(vec![Form::Cancel]));
     said
@@ -335,14 +324,7 @@ fn test_connection_explains_each_way_it_can_fail() {
     w.app.dialog = Some(dialog.with_timeout(std::time::Duration::from_secs(1)));
     w.send(form(filled("127.0.0.1", silent.port, Security::Plain)));
     w.click("Test connection");
-    let said = w
-        .app
-        .dialog
-        .as_ref()
-        .unwrap()
-        .tested()
-        .unwrap()
-        .unwrap_err();
+    let said = w.tested().unwrap_err();
     assert!(
         said.starts_with("127.0.0.1 did not answer within 1 second (")
             && said.ends_with("The server or the network may be down; try again later."),

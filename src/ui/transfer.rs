@@ -189,39 +189,16 @@ impl Transfer {
             }
             Message::AccountsExportTo(None) | Message::AccountsImportFrom(None) => {}
             Message::AccountsExportTo(Some(path)) => {
-                self.note = None;
-                self.error = None;
-                let paths = paths.clone();
-                return (
-                    Task::perform(
-                        super::blocking(move || {
-                            let store = crate::store::Store::open(&paths.database())
-                                .map_err(|e| e.to_string())?;
-                            crate::accounts_file::export_store(&store, &path)
-                                .map_err(|e| e.to_string())
-                        }),
-                        Message::AccountsExported,
-                    ),
-                    None,
-                );
+                let job = on_store(paths.clone(), move |store| {
+                    crate::accounts_file::export_store(store, &path)
+                });
+                return (Task::perform(job, Message::AccountsExported), None);
             }
             Message::AccountsImportFrom(Some(path)) => {
-                self.note = None;
-                self.error = None;
-                let paths = paths.clone();
-                return (
-                    Task::perform(
-                        super::blocking(move || {
-                            paths.ensure().map_err(|e| e.to_string())?;
-                            let store = crate::store::Store::open(&paths.database())
-                                .map_err(|e| e.to_string())?;
-                            crate::accounts_file::import_into(&store, &path)
-                                .map_err(|e| e.to_string())
-                        }),
-                        Message::AccountsImported,
-                    ),
-                    None,
-                );
+                let job = on_store(paths.clone(), move |store| {
+                    crate::accounts_file::import_into(store, &path)
+                });
+                return (Task::perform(job, Message::AccountsImported), None);
             }
             Message::AccountsExported(Ok(count)) => {
                 self.note = Some(t!("transfer-accounts-exported", count = count));
@@ -354,6 +331,19 @@ impl Transfer {
         ]);
         super::dialog_box(content, 560.0)
     }
+}
+
+/// Runs an accounts-file job on the database, off the UI thread.
+async fn on_store<T: Send + 'static>(
+    paths: Paths,
+    job: impl FnOnce(&crate::store::Store) -> Result<T, crate::accounts_file::Error> + Send + 'static,
+) -> Result<T, String> {
+    super::blocking(move || {
+        paths.ensure().map_err(|e| e.to_string())?;
+        let store = crate::store::Store::open(&paths.database()).map_err(|e| e.to_string())?;
+        job(&store).map_err(|e| e.to_string())
+    })
+    .await
 }
 
 /// Reports progress from the blocking job: (done, total if known).

@@ -83,6 +83,16 @@ impl Window {
         self.send(messages);
     }
 
+    /// What the account dialog's last "Test connection" found (Ok) or said went wrong.
+    pub fn tested(&self) -> Result<String, String> {
+        self.app
+            .dialog
+            .as_ref()
+            .expect("the account dialog is open")
+            .tested()
+            .expect("a test has finished")
+    }
+
     /// True when the view shows exactly this text somewhere.
     pub fn shows(&self, text: &str) -> bool {
         self.simulator().find(text).is_ok()
