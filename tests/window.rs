@@ -464,12 +464,32 @@ Content-Type: text/plain; charset=UTF-8\r\n\r\n\
             .into_bytes(),
         );
     }
+    // Flagged, with an attachment: the list marks both.
+    messages.push(
+        b"From: Dave Lee <dave@example.org>\r\nSubject: Contract to sign\r\n\
+Date: Fri, 28 Feb 2025 16:00:00 +0000\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n\
+Attached.\r\n--b\r\nContent-Type: application/pdf; name=contract.pdf\r\n\
+Content-Disposition: attachment; filename=contract.pdf\r\n\
+Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n"
+            .to_vec(),
+    );
     let mut batch: Vec<poplar::store::NewMessage> = messages
         .into_iter()
         .enumerate()
         .map(|(n, bytes)| poplar::store::NewMessage::from_bytes(Some(format!("u{n}")), bytes))
         .collect();
     store.insert_batch(account.id, &mut batch).unwrap();
+    let ids = store
+        .ids(
+            poplar::store::View::Inbox(None),
+            poplar::store::Sort::default(),
+        )
+        .unwrap();
+    let contract = *ids.last().unwrap();
+    store.set_flagged(&[contract], true).unwrap();
+    // Indexing (the worker's, in the background) is what counts attachments.
+    while store.index_pending(500).unwrap() > 0 {}
 }
 
 /// Reads a PNG as (width, height, RGBA bytes).

@@ -328,24 +328,24 @@ impl MessageList {
         };
         // Markers: flagged, attachments, stored as headers only; each says what it means
         // when the pointer rests on it.
-        let mark = |sign: &'static str, meaning: String| {
+        let mark = |icon: &Icon, meaning: String| {
             tooltip(
-                text(sign).size(13).style(text::danger),
+                icon.view(13.0),
                 container(text(meaning).size(12))
                     .padding(4)
                     .style(container::rounded_box),
                 tooltip::Position::Top,
             )
         };
-        let mut marks = Row::new().spacing(1);
+        let mut marks = Row::new().spacing(2).align_y(iced::Center);
         if r.flagged {
-            marks = marks.push(mark("⚑", t!("list-flagged")));
+            marks = marks.push(mark(&FLAG, t!("list-flagged")));
         }
         if r.attachments > 0 {
-            marks = marks.push(mark("⊕", t!("list-attachment")));
+            marks = marks.push(mark(&PAPERCLIP, t!("list-attachment")));
         }
         if r.partial {
-            marks = marks.push(mark("◐", t!("list-partial")));
+            marks = marks.push(mark(&PARTIAL, t!("list-partial")));
         }
         let subject = if r.subject.trim().is_empty() {
             t!("list-no-subject")
@@ -382,3 +382,44 @@ pub fn human_size(bytes: u64) -> String {
         b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
     }
 }
+
+/// A small one-colour picture (the list's markers), tinted for the theme.
+pub struct Icon {
+    handle: std::sync::LazyLock<iced::widget::svg::Handle>,
+    /// Drawn in the theme's danger colour (a flag) rather than the text colour.
+    alert: bool,
+}
+
+impl Icon {
+    pub fn view<'a, M: 'a>(&self, size: f32) -> Element<'a, M> {
+        let alert = self.alert;
+        iced::widget::svg(self.handle.clone())
+            .width(size)
+            .height(size)
+            .style(move |theme: &iced::Theme, _| iced::widget::svg::Style {
+                color: Some(if alert {
+                    theme.extended_palette().danger.base.color
+                } else {
+                    theme.extended_palette().background.base.text
+                }),
+            })
+            .into()
+    }
+}
+
+macro_rules! icon {
+    ($file:literal, $alert:expr) => {
+        Icon {
+            handle: std::sync::LazyLock::new(|| {
+                iced::widget::svg::Handle::from_memory(
+                    include_bytes!(concat!("../../assets/icons/ui/", $file)).as_slice(),
+                )
+            }),
+            alert: $alert,
+        }
+    };
+}
+
+pub static FLAG: Icon = icon!("flag.svg", true);
+pub static PAPERCLIP: Icon = icon!("paperclip.svg", false);
+pub static PARTIAL: Icon = icon!("partial.svg", false);
