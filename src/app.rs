@@ -14,6 +14,7 @@ use crate::preferences::{Appearance, MarkRead, Preferences};
 use crate::store::{Store, View};
 use crate::sync::Progress;
 use crate::t;
+use crate::ui::describe::Said;
 use crate::ui::{self, add_account, backups, message_list, transfer};
 use crate::worker::{self, Command, Event};
 use iced::keyboard;
@@ -415,7 +416,7 @@ impl App {
                     return Task::none();
                 };
                 Task::perform(
-                    ui::blocking(move || open::that_detached(&link).map_err(|e| e.to_string())),
+                    ui::blocking(move || open::that_detached(&link).map_err(|e| e.said())),
                     |result| match result {
                         Ok(()) => Message::Done,
                         Err(e) => Message::Status(t!("status-link-failed", error = e)),
@@ -449,11 +450,11 @@ impl App {
                 let paths = self.paths.clone();
                 Task::perform(
                     ui::blocking(move || {
-                        let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
-                        let raw = store.raw_message(id).map_err(|e| e.to_string())?;
+                        let store = Store::open(&paths.database()).map_err(|e| e.said())?;
+                        let raw = store.raw_message(id).map_err(|e| e.said())?;
                         let (_, bytes) =
                             mail::attachment(&raw, index).ok_or_else(|| t!("attachment-gone"))?;
-                        std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+                        std::fs::write(&path, bytes).map_err(|e| e.said())?;
                         Ok(path.display().to_string())
                     }),
                     |result| {
@@ -469,7 +470,7 @@ impl App {
                 Task::perform(
                     ui::blocking(move || {
                         let path = attachment_to_open(&paths, id, index)?;
-                        open::that_detached(&path).map_err(|e| e.to_string())
+                        open::that_detached(&path).map_err(|e| e.said())
                     }),
                     |result| match result {
                         Ok(()) => Message::Done,
@@ -624,12 +625,12 @@ impl App {
                 let paths = self.paths.clone();
                 Task::perform(
                     ui::blocking(move || {
-                        let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
+                        let store = Store::open(&paths.database()).map_err(|e| e.said())?;
                         match edit.id {
                             Some(id) => store.rename_folder(id, &name),
                             None => store.ensure_folder(&name).map(drop),
                         }
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| e.said())
                     }),
                     Message::Changed,
                 )
@@ -643,7 +644,7 @@ impl App {
                     ui::blocking(move || {
                         Store::open(&paths.database())
                             .and_then(|mut s| s.delete_folder(id))
-                            .map_err(|e| e.to_string())
+                            .map_err(|e| e.said())
                     }),
                     Message::Changed,
                 )
@@ -675,7 +676,7 @@ impl App {
                     ui::blocking(move || {
                         Store::open(&paths.database())
                             .and_then(|s| preferences.save(&s))
-                            .map_err(|e| e.to_string())
+                            .map_err(|e| e.said())
                     }),
                     |result| match result {
                         Ok(()) => Message::Done,
@@ -737,7 +738,7 @@ impl App {
                 let store_it = {
                     let (account, password) = (account.clone(), password.clone());
                     ui::blocking(move || {
-                        crate::secrets::set_password(&account, &password).map_err(|e| e.to_string())
+                        crate::secrets::set_password(&account, &password).map_err(|e| e.said())
                     })
                 };
                 let worker = self.worker.clone();
@@ -780,10 +781,10 @@ impl App {
                 let shown = name.clone();
                 Task::perform(
                     ui::blocking(move || {
-                        let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
+                        let store = Store::open(&paths.database()).map_err(|e| e.said())?;
                         store
                             .remove_account(&name, !keep_mail)
-                            .map_err(|e| e.to_string())?;
+                            .map_err(|e| e.said())?;
                         let _ = crate::secrets::delete_password(&name);
                         Ok(())
                     }),
@@ -856,8 +857,7 @@ impl App {
                     async move {
                         let shown = path.display().to_string();
                         crate::ui::blocking(move || {
-                            crate::transfer::export_one(&paths, id, &path)
-                                .map_err(|e| e.to_string())
+                            crate::transfer::export_one(&paths, id, &path).map_err(|e| e.said())
                         })
                         .await
                         .map(|()| shown)
@@ -879,7 +879,7 @@ impl App {
                 Task::perform(
                     async move {
                         crate::ui::blocking(move || {
-                            backup::restore(&paths, &latest.path).map_err(|e| e.to_string())
+                            backup::restore(&paths, &latest.path).map_err(|e| e.said())
                         })
                         .await
                     },
@@ -922,13 +922,13 @@ impl App {
         let generation = self.search_generation;
         Task::perform(
             ui::blocking(move || {
-                let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
+                let store = Store::open(&paths.database()).map_err(|e| e.said())?;
                 if search.is_empty() {
                     store.ids(view, sort)
                 } else {
                     store.search(view, &search, sort)
                 }
-                .map_err(|e| e.to_string())
+                .map_err(|e| e.said())
             }),
             move |ids| Message::Ids(generation, ids),
         )
@@ -1327,7 +1327,7 @@ impl App {
             Event::BackedUp(result) => {
                 self.status = match &result {
                     Ok(s) => t!("status-backed-up", path = s.path.display().to_string()),
-                    Err(e) => t!("status-backup-failed", error = e.to_string()),
+                    Err(e) => t!("status-backup-failed", error = e.said()),
                 };
                 let dialog = match &mut self.backups {
                     Some(dialog) => dialog.backed_up(&self.paths, &result).map(Message::Backups),
@@ -1410,8 +1410,8 @@ pub async fn load_snapshot(paths: Paths) -> Result<Snapshot, String> {
 
 /// The blocking half of [`load_snapshot`].
 pub fn read_snapshot(paths: &Paths) -> Result<Snapshot, String> {
-    paths.ensure().map_err(|e| e.to_string())?;
-    let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
+    paths.ensure().map_err(|e| e.said())?;
+    let store = Store::open(&paths.database()).map_err(|e| e.said())?;
     let run = || -> Result<Snapshot, crate::store::Error> {
         Ok(Snapshot {
             accounts: store.accounts()?,
@@ -1423,7 +1423,7 @@ pub fn read_snapshot(paths: &Paths) -> Result<Snapshot, String> {
             preferences: Preferences::load(&store),
         })
     };
-    run().map_err(|e| e.to_string())
+    run().map_err(|e| e.said())
 }
 
 /// The integrity check, and what to offer when it fails.
@@ -1466,8 +1466,8 @@ fn notify_new_mail(account: &str, count: usize, subject: Option<String>) -> Task
 /// Reads and parses a message: what the pane shows, and its source as text.
 async fn open_message(paths: Paths, id: i64) -> Result<(Rendered, String), String> {
     crate::ui::blocking(move || {
-        let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
-        let raw = store.raw_message(id).map_err(|e| e.to_string())?;
+        let store = Store::open(&paths.database()).map_err(|e| e.said())?;
+        let raw = store.raw_message(id).map_err(|e| e.said())?;
         // A very large source is cut for display; Save as .eml gives all of it.
         const SHOWN: usize = 2 << 20;
         let mut source = String::from_utf8_lossy(&raw[..raw.len().min(SHOWN)]).into_owned();
@@ -1482,21 +1482,21 @@ async fn open_message(paths: Paths, id: i64) -> Result<(Rendered, String), Strin
 /// Writes an attachment into a private folder of its own under the data folder, so that
 /// the system's program for it can open it; returns the file.
 fn attachment_to_open(paths: &Paths, id: i64, index: usize) -> Result<std::path::PathBuf, String> {
-    let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
-    let raw = store.raw_message(id).map_err(|e| e.to_string())?;
+    let store = Store::open(&paths.database()).map_err(|e| e.said())?;
+    let raw = store.raw_message(id).map_err(|e| e.said())?;
     let (name, bytes) = mail::attachment(&raw, index).ok_or_else(|| t!("attachment-gone"))?;
     let dir = paths
         .data_dir()
         .join("opened")
         .join(format!("{id}-{index}"));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&dir).map_err(|e| e.said())?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
     }
     let path = dir.join(name);
-    std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+    std::fs::write(&path, bytes).map_err(|e| e.said())?;
     Ok(path)
 }
 
@@ -1514,7 +1514,7 @@ enum Change {
 
 async fn apply_change(paths: Paths, ids: Vec<i64>, change: Change) -> Result<(), String> {
     crate::ui::blocking(move || {
-        let mut store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
+        let mut store = Store::open(&paths.database()).map_err(|e| e.said())?;
         match change {
             Change::Trash => store.trash(&ids),
             Change::Restore => store.restore(&ids),
@@ -1524,15 +1524,15 @@ async fn apply_change(paths: Paths, ids: Vec<i64>, change: Change) -> Result<(),
             Change::MarkUnread => store.set_read_many(&ids, false),
             Change::Move(folder) => store.move_to_folder(&ids, folder),
         }
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.said())
     })
     .await
 }
 
 async fn mark_read(paths: Paths, id: i64) -> Result<(), String> {
     crate::ui::blocking(move || {
-        let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
-        store.set_read(id, true).map_err(|e| e.to_string())
+        let store = Store::open(&paths.database()).map_err(|e| e.said())?;
+        store.set_read(id, true).map_err(|e| e.said())
     })
     .await
 }

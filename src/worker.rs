@@ -71,7 +71,7 @@ pub enum Event {
         message: i64,
     },
     /// A backup finished (scheduled or asked for).
-    BackedUp(Result<crate::backup::Snapshot, String>),
+    BackedUp(Result<crate::backup::Snapshot, crate::backup::Error>),
     /// Background indexing for search caught up: how many messages it indexed.
     Indexed(usize),
     /// No fetch is running any more.
@@ -146,7 +146,7 @@ struct Worker {
     jitter: std::collections::hash_map::RandomState,
     /// When the next automatic backup is due, if a backup folder is set.
     backup_due: Option<Instant>,
-    backups: JoinSet<Result<crate::backup::Snapshot, String>>,
+    backups: JoinSet<Result<crate::backup::Snapshot, crate::backup::Error>>,
     indexing: JoinSet<usize>,
     /// More was stored while indexing ran: index again when it is done.
     index_again: bool,
@@ -195,7 +195,8 @@ impl Worker {
                     }
                 },
                 Some(done) = self.backups.join_next() => {
-                    let result = done.unwrap_or_else(|e| Err(e.to_string()));
+                    let result =
+                        done.unwrap_or_else(|e| Err(crate::backup::Error::Backup(e.to_string())));
                     self.send(Event::BackedUp(result));
                     if self.schedule == Schedule::Automatic {
                         self.schedule_backup().await;
@@ -345,9 +346,8 @@ impl Worker {
             return;
         }
         let paths = self.paths.clone();
-        self.backups.spawn_blocking(move || {
-            crate::backup::back_up(&paths, None).map_err(|e| e.to_string())
-        });
+        self.backups
+            .spawn_blocking(move || crate::backup::back_up(&paths, None));
     }
 
     /// Works out when the next automatic backup is due: a day after the last success, but

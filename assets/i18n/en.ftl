@@ -177,6 +177,25 @@ error-protocol = { $host } sent an answer Poplar cannot understand: { $detail }
 error-line-too-long = { $host } sent a line longer than { $max } bytes; the session was ended
 error-closed = { $host } closed the connection unexpectedly
 error-io = network error talking to { $host }: { $detail }
+error-store-open = could not open the mail database { $path }: { $detail }
+error-store-damaged = the mail database { $path } is damaged ({ $detail }). Nothing was changed or deleted; restore a backup (Backups in the window, or poplar restore FILE)
+error-store-too-new = the mail database was written by a newer version of Poplar (schema { $found }, this version knows { $known }); update Poplar to open it
+error-no-such-account = there is no account named "{ $name }"
+error-no-such-message = there is no message with id { $id }
+error-folder-exists = a folder named "{ $name }" already exists
+error-store-corrupt = the mail database holds a value Poplar cannot read: { $detail }
+error-too-large = a message of { $bytes } bytes is larger than Poplar can store
+error-disk = could not write a message to the disk: { $detail }
+error-backup-folder = could not write to the backup folder { $path }: { $detail }
+error-backup = the backup could not be made: { $detail }
+error-bad-snapshot = { $path } is not a usable Poplar backup: { $detail }
+error-file-exists = { $path } already exists; choose another name, Poplar never overwrites
+error-write = could not write { $path }: { $detail }
+error-read = could not read { $path }: { $detail }
+error-accounts-file = { $path } is not a Poplar accounts file: { $detail }
+error-accounts-file-entry = account "{ $name }" in { $path }: { $detail }
+error-no-home = could not find a home folder to keep mail in; start Poplar with --data-dir DIR
+error-create-folder = could not create the data folder { $path }: { $detail }
 error-ca-file = could not read the CA certificate file { $path }: { $detail }
 
 ## Import and export

@@ -164,6 +164,25 @@ error-protocol = { $host } から理解できない応答が届きました: { $
 error-line-too-long = { $host } から { $max } バイトを超える行が届いたため、セッションを終了しました
 error-closed = { $host } が予期せず接続を切りました
 error-io = { $host } との通信でネットワークエラーが起きました: { $detail }
+error-store-open = メールのデータベース { $path } を開けません: { $detail }
+error-store-damaged = メールのデータベース { $path } が壊れています（{ $detail }）。何も変更・削除していません。バックアップから復元してください（ウィンドウの「バックアップ」、または poplar restore FILE）
+error-store-too-new = メールのデータベースは新しいバージョンの Poplar で書かれています（スキーマ { $found }、このバージョンは { $known } まで）。開くには Poplar を更新してください
+error-no-such-account = 「{ $name }」という名前のアカウントはありません
+error-no-such-message = ID { $id } のメッセージはありません
+error-folder-exists = 「{ $name }」という名前のフォルダーはすでにあります
+error-store-corrupt = メールのデータベースに Poplar が読めない値があります: { $detail }
+error-too-large = { $bytes } バイトのメッセージは Poplar が保存できる大きさを超えています
+error-disk = メッセージをディスクに書き込めません: { $detail }
+error-backup-folder = バックアップ先のフォルダー { $path } に書き込めません: { $detail }
+error-backup = バックアップを作成できませんでした: { $detail }
+error-bad-snapshot = { $path } は使える Poplar のバックアップではありません: { $detail }
+error-file-exists = { $path } はすでにあります。別の名前にしてください。Poplar は上書きしません
+error-write = { $path } に書き込めません: { $detail }
+error-read = { $path } を読み込めません: { $detail }
+error-accounts-file = { $path } は Poplar のアカウント設定ファイルではありません: { $detail }
+error-accounts-file-entry = { $path } のアカウント「{ $name }」: { $detail }
+error-no-home = メールを保存するホームフォルダーが見つかりません。Poplar を --data-dir DIR 付きで起動してください
+error-create-folder = データフォルダー { $path } を作成できません: { $detail }
 error-ca-file = CA 証明書ファイル { $path } を読み込めません: { $detail }
 
 ## インポートとエクスポート

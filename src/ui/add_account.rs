@@ -14,6 +14,7 @@ use crate::paths::Paths;
 use crate::secrets;
 use crate::store::Store;
 use crate::t;
+use crate::ui::describe::Said;
 
 /// The three ways to treat the server's copy, as the dialog offers them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -856,8 +857,8 @@ async fn save(
 ) -> Result<Saved, String> {
     let taken_message = t!("account-name-taken", name = settings.name.clone());
     crate::ui::blocking(move || {
-        paths.ensure().map_err(|e| e.to_string())?;
-        let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;
+        paths.ensure().map_err(|e| e.said())?;
+        let store = Store::open(&paths.database()).map_err(|e| e.said())?;
         let taken = store
             .account(&settings.name)
             .ok()
@@ -868,7 +869,7 @@ async fn save(
         let old_name = match id {
             Some(id) => store
                 .accounts()
-                .map_err(|e| e.to_string())?
+                .map_err(|e| e.said())?
                 .into_iter()
                 .find(|a| a.id == id)
                 .map(|a| a.settings.name),
@@ -889,15 +890,13 @@ async fn save(
         };
         let account = match id {
             Some(id) => {
-                store
-                    .update_account(id, &settings)
-                    .map_err(|e| e.to_string())?;
+                store.update_account(id, &settings).map_err(|e| e.said())?;
                 if let Some(old) = old_name.filter(|old| *old != settings.name) {
                     let _ = secrets::delete_password(&old);
                 }
                 Account { id, settings }
             }
-            None => store.add_account(&settings).map_err(|e| e.to_string())?,
+            None => store.add_account(&settings).map_err(|e| e.said())?,
         };
         Ok(Saved {
             account,

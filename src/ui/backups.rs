@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::t;
+use crate::ui::describe::Said;
 use iced::widget::{Column, button, column, container, row, scrollable, text, text_input};
 use iced::{Element, Fill, Task};
 
@@ -70,13 +71,17 @@ impl Backups {
     }
 
     /// Called by the parent when a backup the dialog asked for has finished.
-    pub fn backed_up(&mut self, paths: &Paths, result: &Result<Snapshot, String>) -> Task<Message> {
+    pub fn backed_up(
+        &mut self,
+        paths: &Paths,
+        result: &Result<Snapshot, backup::Error>,
+    ) -> Task<Message> {
         match result {
             Ok(s) => {
                 self.note = Some(t!("status-backed-up", path = s.path.display().to_string()));
                 self.error = None;
             }
-            Err(e) => self.error = Some(t!("status-backup-failed", error = e.to_string())),
+            Err(e) => self.error = Some(t!("status-backup-failed", error = e.said())),
         }
         Task::perform(load(paths.clone()), Message::Loaded)
     }
@@ -139,8 +144,7 @@ impl Backups {
                     Task::perform(
                         async move {
                             crate::ui::blocking(move || {
-                                backup::configure(&paths, &dir, Some(keep))
-                                    .map_err(|e| e.to_string())
+                                backup::configure(&paths, &dir, Some(keep)).map_err(|e| e.said())
                             })
                             .await
                         },
@@ -178,7 +182,7 @@ impl Backups {
                     Task::perform(
                         async move {
                             crate::ui::blocking(move || {
-                                backup::restore(&paths, &path).map_err(|e| e.to_string())
+                                backup::restore(&paths, &path).map_err(|e| e.said())
                             })
                             .await
                         },
@@ -316,8 +320,8 @@ impl Backups {
 
 async fn load(paths: Paths) -> Result<(backup::Settings, Vec<Snapshot>), String> {
     crate::ui::blocking(move || {
-        let store = crate::store::Store::open(&paths.database()).map_err(|e| e.to_string())?;
-        let settings = backup::Settings::load(&store).map_err(|e| e.to_string())?;
+        let store = crate::store::Store::open(&paths.database()).map_err(|e| e.said())?;
+        let settings = backup::Settings::load(&store).map_err(|e| e.said())?;
         let snapshots = settings
             .dir
             .as_deref()

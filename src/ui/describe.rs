@@ -4,7 +4,156 @@
 
 use crate::pop3::{self, CertificateInfo};
 use crate::t;
-use crate::{secrets, sync, worker};
+use crate::{accounts_file, backup, secrets, store, sync, transfer, worker};
+
+/// An error as the window says it, in the interface's language.
+pub trait Said {
+    fn said(&self) -> String;
+}
+
+impl Said for store::Error {
+    fn said(&self) -> String {
+        use store::Error as E;
+        match self {
+            E::Open { path, source } => {
+                t!(
+                    "error-store-open",
+                    path = path.clone(),
+                    detail = source.to_string()
+                )
+            }
+            E::Damaged { path, detail } => {
+                t!(
+                    "error-store-damaged",
+                    path = path.clone(),
+                    detail = detail.clone()
+                )
+            }
+            E::TooNew { found, known } => {
+                t!("error-store-too-new", found = *found, known = *known)
+            }
+            E::AccountExists(name) => t!("account-name-taken", name = name.clone()),
+            E::NoSuchAccount(name) => t!("error-no-such-account", name = name.clone()),
+            E::NoSuchMessage(id) => t!("error-no-such-message", id = *id),
+            E::FolderExists(name) => t!("error-folder-exists", name = name.clone()),
+            E::Sqlite(e) => t!("error-store", detail = e.to_string()),
+            E::Corrupt(detail) => t!("error-store-corrupt", detail = detail.clone()),
+            E::TooLarge(bytes) => t!("error-too-large", bytes = *bytes),
+            E::Io(detail) => t!("error-disk", detail = detail.clone()),
+        }
+    }
+}
+
+impl Said for backup::Error {
+    fn said(&self) -> String {
+        use backup::Error as E;
+        match self {
+            E::NoFolder => t!("backups-choose-first"),
+            E::Folder { path, detail } => {
+                t!(
+                    "error-backup-folder",
+                    path = path.clone(),
+                    detail = detail.clone()
+                )
+            }
+            E::Backup(detail) => t!("error-backup", detail = detail.clone()),
+            E::BadSnapshot { path, detail } => {
+                t!(
+                    "error-bad-snapshot",
+                    path = path.clone(),
+                    detail = detail.clone()
+                )
+            }
+            E::Store(detail) => t!("error-store", detail = detail.clone()),
+        }
+    }
+}
+
+impl Said for transfer::Error {
+    fn said(&self) -> String {
+        use transfer::Error as E;
+        match self {
+            E::Exists(path) => t!("error-file-exists", path = path.clone()),
+            E::Write { path, source } => {
+                t!(
+                    "error-write",
+                    path = path.clone(),
+                    detail = source.to_string()
+                )
+            }
+            E::Read { path, source } => {
+                t!(
+                    "error-read",
+                    path = path.clone(),
+                    detail = source.to_string()
+                )
+            }
+            E::Store(e) => e.said(),
+        }
+    }
+}
+
+impl Said for accounts_file::Error {
+    fn said(&self) -> String {
+        use accounts_file::Error as E;
+        match self {
+            E::Write { path, detail } => {
+                t!("error-write", path = path.clone(), detail = detail.clone())
+            }
+            E::Read { path, detail } => {
+                t!("error-read", path = path.clone(), detail = detail.clone())
+            }
+            E::Format { path, detail } => {
+                t!(
+                    "error-accounts-file",
+                    path = path.clone(),
+                    detail = detail.clone()
+                )
+            }
+            E::Store(detail) => t!("error-store", detail = detail.clone()),
+            E::Invalid { path, name, detail } => t!(
+                "error-accounts-file-entry",
+                path = path.clone(),
+                name = name.clone(),
+                detail = detail.clone()
+            ),
+        }
+    }
+}
+
+impl Said for secrets::Error {
+    fn said(&self) -> String {
+        password(self)
+    }
+}
+
+impl Said for sync::Error {
+    fn said(&self) -> String {
+        sync(self)
+    }
+}
+
+impl Said for crate::paths::Error {
+    fn said(&self) -> String {
+        match self {
+            crate::paths::Error::NoHome => t!("error-no-home"),
+            crate::paths::Error::Create { path, source } => {
+                t!(
+                    "error-create-folder",
+                    path = path.clone(),
+                    detail = source.to_string()
+                )
+            }
+        }
+    }
+}
+
+/// What the operating system said (a file that cannot be written, say): its own words.
+impl Said for std::io::Error {
+    fn said(&self) -> String {
+        self.to_string()
+    }
+}
 
 /// A description shown on its own (not after "account: "), as a sentence.
 pub fn sentence(description: String) -> String {

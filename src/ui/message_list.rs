@@ -3,6 +3,7 @@
 //! held (8 bytes a message), so any part of a 100,000-message folder shows at once.
 
 use crate::t;
+use crate::ui::describe::Said;
 use std::collections::{HashMap, HashSet};
 
 use iced::font::{self, Font};
@@ -262,7 +263,7 @@ impl MessageList {
                 super::blocking(move || {
                     Store::open(&paths.database())
                         .and_then(|store| store.rows(&ids))
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| e.said())
                 }),
                 move |rows| Message::PageLoaded(page, rows),
             ));

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::t;
+use crate::ui::describe::Said;
 use iced::futures::SinkExt;
 use iced::widget::{button, column, progress_bar, row, text, text_input};
 use iced::{Element, Fill, Task};
@@ -339,9 +340,9 @@ async fn on_store<T: Send + 'static>(
     job: impl FnOnce(&crate::store::Store) -> Result<T, crate::accounts_file::Error> + Send + 'static,
 ) -> Result<T, String> {
     super::blocking(move || {
-        paths.ensure().map_err(|e| e.to_string())?;
-        let store = crate::store::Store::open(&paths.database()).map_err(|e| e.to_string())?;
-        job(&store).map_err(|e| e.to_string())
+        paths.ensure().map_err(|e| e.said())?;
+        let store = crate::store::Store::open(&paths.database()).map_err(|e| e.said())?;
+        job(&store).map_err(|e| e.said())
     })
     .await
 }
@@ -357,7 +358,7 @@ fn with_progress<T, E>(
 ) -> Task<Message>
 where
     T: Send + 'static,
-    E: std::fmt::Display,
+    E: Said,
 {
     Task::run(
         iced::stream::channel(64, async move |mut output| {
@@ -365,7 +366,7 @@ where
             let report: Progress = Box::new(move |n, total| {
                 let _ = tx.send(Message::Progress(n, total));
             });
-            let job = tokio::task::spawn_blocking(move || job(report).map_err(|e| e.to_string()));
+            let job = tokio::task::spawn_blocking(move || job(report).map_err(|e| e.said()));
             while let Some(progress) = rx.recv().await {
                 let _ = output.send(progress).await;
             }
