@@ -181,7 +181,7 @@ fn a_new_account_gets_the_documented_defaults_and_every_setting_is_kept() {
         accounts(&paths).pop().unwrap().settings.check_every_minutes,
         None
     );
-    let _ = poplar::secrets::delete_password(&name);
+    let _ = poplar::secrets::delete_password(&format!("{name}@example.org"));
 }
 
 #[test]
