@@ -1,7 +1,7 @@
 //! The window's words, in English and Japanese, from Fluent catalogs
 //! (`assets/i18n/*.ftl`, embedded in the binary).
 //!
-//! Views ask for text with [`t!`](crate::t): `t!("menu-get-mail")` or
+//! Views ask for text with [`t!`](crate::t): `t!("toolbar-get-mail")` or
 //! `t!("status-saved-as", path = shown)`. The language is the process's (the window's
 //! tasks format text on executor threads too); a test thread may override it for itself,
 //! so tests in two languages can run side by side.
