@@ -151,12 +151,7 @@ fn first_start_offers_to_add_an_account() {
     assert!(app.dialog.is_some());
 
     // Saving an empty form explains what is missing and saves nothing.
-    let mut ui = simulator(&app);
-    ui.click("Add").unwrap();
-    for message in ui.into_messages().collect::<Vec<_>>() {
-        let task = app.update(message);
-        drive(&runtime, &mut app, task);
-    }
+    click(&runtime, &mut app, "Add");
     let mut ui = simulator(&app);
     ui.find("Enter your email address.").unwrap();
     ui.find("Enter the incoming (POP3) server, e.g. pop.example.com.")
@@ -213,12 +208,7 @@ fn a_fetch_shows_its_progress_and_then_its_counts() {
     });
     let _ = app.update(Message::Worker(WorkerMessage::Ready(handle)));
 
-    let mut ui = simulator(&app);
-    ui.click("Get mail").unwrap();
-    for message in ui.into_messages().collect::<Vec<_>>() {
-        let task = app.update(message);
-        drive(&runtime, &mut app, task);
-    }
+    click(&runtime, &mut app, "Get mail");
 
     let mut saw_progress = false;
     loop {
@@ -255,6 +245,33 @@ fn a_fetch_shows_its_progress_and_then_its_counts() {
         .expect("the counts after the fetch");
     ui.find("Progress 3").expect("the new mail is listed");
     assert!(ui.find("Stop").is_err());
+}
+
+/// A window started on a fresh data folder whose account "home" holds `count` messages.
+struct Started {
+    runtime: tokio::runtime::Runtime,
+    dir: tempfile::TempDir,
+    paths: Paths,
+    app: App,
+}
+
+fn started_with_mail(count: usize) -> Started {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path().join("data"));
+    paths.ensure().unwrap();
+    store_some_mail(&paths, count);
+    let (mut app, boot) = {
+        let _enter = runtime.enter();
+        start(paths.clone())
+    };
+    drive(&runtime, &mut app, boot);
+    Started {
+        runtime,
+        dir,
+        paths,
+        app,
+    }
 }
 
 fn store_some_mail(paths: &Paths, count: usize) {
@@ -303,10 +320,8 @@ fn a_damaged_database_offers_the_latest_backup_and_keeps_the_damaged_file() {
     let mut ui = simulator(&app);
     ui.find("Poplar cannot read your mail database").unwrap();
     ui.click("Restore the latest backup").unwrap();
-    for message in ui.into_messages().collect::<Vec<_>>() {
-        let task = app.update(message);
-        drive(&runtime, &mut app, task);
-    }
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
     assert!(app.damaged.is_none());
     let mut ui = simulator(&app);
     ui.find("Kept safe 2").expect("the mail is back");
@@ -328,45 +343,35 @@ fn the_backups_dialog_sets_the_folder_and_backs_up_through_the_worker() {
     use poplar::app::WorkerMessage;
     use poplar::worker::{self, Event, Schedule};
 
-    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let Started {
+        runtime,
+        dir,
+        paths,
+        mut app,
+    } = started_with_mail(2);
     let _enter = runtime.enter();
-    let dir = tempfile::tempdir().unwrap();
-    let paths = Paths::at(dir.path().join("data"));
-    paths.ensure().unwrap();
-    store_some_mail(&paths, 2);
-    let (mut app, boot) = start(paths.clone());
-    drive(&runtime, &mut app, boot);
     let (handle, mut events) = worker::spawn(paths.clone(), Schedule::OnCommand);
     let _ = app.update(Message::Worker(WorkerMessage::Ready(handle)));
 
     let mut ui = simulator(&app);
     ui.find("Backups are off").expect("the status bar says so");
     ui.click("Backups").unwrap();
-    for message in ui.into_messages().collect::<Vec<_>>() {
-        let task = app.update(message);
-        drive(&runtime, &mut app, task);
-    }
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
     let folder = dir.path().join("usb-stick");
     let mut ui = simulator(&app);
     ui.find("No backups in this folder yet.").unwrap();
     ui.click(id("backup-folder")).unwrap();
     let _ = ui.typewrite(&folder.display().to_string());
     ui.click("Save").unwrap();
-    for message in ui.into_messages().collect::<Vec<_>>() {
-        let task = app.update(message);
-        drive(&runtime, &mut app, task);
-    }
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
     assert_eq!(
         poplar::backup::remembered_folder(&paths),
         Some(folder.clone())
     );
 
-    let mut ui = simulator(&app);
-    ui.click("Back up now").unwrap();
-    for message in ui.into_messages().collect::<Vec<_>>() {
-        let task = app.update(message);
-        drive(&runtime, &mut app, task);
-    }
+    click(&runtime, &mut app, "Back up now");
     let result = loop {
         match runtime.block_on(events.recv()).unwrap() {
             Event::BackedUp(result) => break result,
@@ -387,21 +392,15 @@ fn the_backups_dialog_sets_the_folder_and_backs_up_through_the_worker() {
 
 #[test]
 fn import_and_export_from_the_window_with_progress() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let Started {
+        runtime,
+        dir,
+        paths: _,
+        mut app,
+    } = started_with_mail(250);
     let _enter = runtime.enter();
-    let dir = tempfile::tempdir().unwrap();
-    let paths = Paths::at(dir.path().join("data"));
-    paths.ensure().unwrap();
-    store_some_mail(&paths, 250);
-    let (mut app, boot) = start(paths.clone());
-    drive(&runtime, &mut app, boot);
 
-    let mut ui = simulator(&app);
-    ui.click("Import/Export").unwrap();
-    for message in ui.into_messages().collect::<Vec<_>>() {
-        let task = app.update(message);
-        drive(&runtime, &mut app, task);
-    }
+    click(&runtime, &mut app, "Import/Export");
     assert!(app.transfer.is_some());
     // The system's save dialog is skipped here: the chosen path arrives as it would.
     let out = dir.path().join("inbox.mbox");
@@ -432,13 +431,21 @@ fn import_and_export_from_the_window_with_progress() {
     let mut ui = simulator(&app);
     ui.click("Imported (250)")
         .expect("the folder, with its unread count");
-    for message in ui.into_messages().collect::<Vec<_>>() {
-        let task = app.update(message);
-        drive(&runtime, &mut app, task);
-    }
+    let messages = feed(ui);
+    apply(&runtime, &mut app, messages);
     let mut ui = simulator(&app);
     ui.find("Kept safe 249")
         .expect("the imported mail is listed in its folder");
+}
+
+/// Clicks what shows `text` and applies what the click produced.
+fn click(runtime: &tokio::runtime::Runtime, app: &mut App, text: &str) {
+    let mut ui = simulator(app);
+    if let Err(e) = ui.click(text) {
+        panic!("could not click {text:?}: {e:?}");
+    }
+    let messages = feed(ui);
+    apply(runtime, app, messages);
 }
 
 fn feed(ui: Simulator<'_, Message>) -> Vec<Message> {
@@ -558,15 +565,9 @@ fn sort_search_keyboard_and_multi_select() {
     );
 
     // Sort by subject, then the other way round.
-    let mut ui = simulator(&app);
-    ui.click("Subject").unwrap();
-    let messages = feed(ui);
-    apply(&runtime, &mut app, messages);
+    click(&runtime, &mut app, "Subject");
     assert_eq!(order(&app), ["Apples", "Bananas", "Cherries", "会議の件"]);
-    let mut ui = simulator(&app);
-    ui.click("Subject ▲").unwrap();
-    let messages = feed(ui);
-    apply(&runtime, &mut app, messages);
+    click(&runtime, &mut app, "Subject ▲");
     assert_eq!(order(&app), ["会議の件", "Cherries", "Bananas", "Apples"]);
 
     // Keyboard: down opens the first, then the next.
@@ -669,10 +670,7 @@ fn the_reading_pane_attachments_source_links_flag_and_unread() {
     }
     let (mut app, boot) = start(paths.clone());
     drive(&runtime, &mut app, boot);
-    let mut ui = simulator(&app);
-    ui.click("Photos and the agenda").unwrap();
-    let messages = feed(ui);
-    apply(&runtime, &mut app, messages);
+    click(&runtime, &mut app, "Photos and the agenda");
     let id = match &app.reader {
         Reader::Loaded { id, .. } => *id,
         other => panic!("{other:?}"),
@@ -708,26 +706,17 @@ fn the_reading_pane_attachments_source_links_flag_and_unread() {
     assert_eq!(std::fs::read(&saved).unwrap(), b"1. Budget\r\n2. Lunch");
 
     // View source shows the bytes, View message the text again.
-    let mut ui = simulator(&app);
-    ui.click("View source").unwrap();
-    let messages = feed(ui);
-    apply(&runtime, &mut app, messages);
+    click(&runtime, &mut app, "View source");
     match &app.reader {
         Reader::Loaded { body, .. } => {
             assert!(body.text().contains("Content-Disposition: attachment"))
         }
         other => panic!("{other:?}"),
     }
-    let mut ui = simulator(&app);
-    ui.click("View message").unwrap();
-    let messages = feed(ui);
-    apply(&runtime, &mut app, messages);
+    click(&runtime, &mut app, "View message");
 
     // Flag, unflag, mark unread: written to the store.
-    let mut ui = simulator(&app);
-    ui.click("Flag").unwrap();
-    let messages = feed(ui);
-    apply(&runtime, &mut app, messages);
+    click(&runtime, &mut app, "Flag");
     let row = |paths: &Paths| {
         Store::open(&paths.database())
             .unwrap()
@@ -749,19 +738,15 @@ fn the_reading_pane_attachments_source_links_flag_and_unread() {
 #[test]
 fn folders_are_created_renamed_filled_and_deleted() {
     use poplar::app::{Folder, MoveTarget};
-    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let Started {
+        runtime,
+        dir: _dir,
+        paths,
+        mut app,
+    } = started_with_mail(3);
     let _enter = runtime.enter();
-    let dir = tempfile::tempdir().unwrap();
-    let paths = Paths::at(dir.path().join("data"));
-    paths.ensure().unwrap();
-    store_some_mail(&paths, 3);
-    let (mut app, boot) = start(paths.clone());
-    drive(&runtime, &mut app, boot);
 
-    let mut ui = simulator(&app);
-    ui.click("New folder").unwrap();
-    let messages = feed(ui);
-    apply(&runtime, &mut app, messages);
+    click(&runtime, &mut app, "New folder");
     apply(
         &runtime,
         &mut app,
@@ -774,10 +759,7 @@ fn folders_are_created_renamed_filled_and_deleted() {
     let folder = app.snapshot.folders[0].0;
 
     // File a message there.
-    let mut ui = simulator(&app);
-    ui.click("Kept safe 2").unwrap();
-    let messages = feed(ui);
-    apply(&runtime, &mut app, messages);
+    click(&runtime, &mut app, "Kept safe 2");
     let id = match &app.reader {
         Reader::Loaded { id, .. } => *id,
         other => panic!("{other:?}"),
@@ -827,20 +809,16 @@ fn folders_are_created_renamed_filled_and_deleted() {
 #[test]
 fn preferences_apply_at_once_and_are_kept() {
     use poplar::preferences::{Appearance, MarkRead, Pane, Preferences};
-    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let Started {
+        runtime,
+        dir: _dir,
+        paths,
+        mut app,
+    } = started_with_mail(2);
     let _enter = runtime.enter();
-    let dir = tempfile::tempdir().unwrap();
-    let paths = Paths::at(dir.path().join("data"));
-    paths.ensure().unwrap();
-    store_some_mail(&paths, 2);
-    let (mut app, boot) = start(paths.clone());
-    drive(&runtime, &mut app, boot);
     assert_eq!(app.theme(), None, "follows the system at first");
 
-    let mut ui = simulator(&app);
-    ui.click("Preferences").unwrap();
-    let messages = feed(ui);
-    apply(&runtime, &mut app, messages);
+    click(&runtime, &mut app, "Preferences");
     let mut ui = simulator(&app);
     ui.find("Show a notification when new mail arrives")
         .unwrap();
@@ -863,10 +841,7 @@ fn preferences_apply_at_once_and_are_kept() {
     assert_eq!(app.theme(), Some(iced::Theme::Dark));
 
     // Opening a message no longer marks it read.
-    let mut ui = simulator(&app);
-    ui.click("Kept safe 1").unwrap();
-    let messages = feed(ui);
-    apply(&runtime, &mut app, messages);
+    click(&runtime, &mut app, "Kept safe 1");
     assert!(matches!(app.reader, Reader::Loaded { .. }));
     let store = Store::open(&paths.database()).unwrap();
     assert!(
@@ -905,10 +880,7 @@ fn accounts_are_edited_tested_and_removed_from_the_window() {
         &mut app,
         vec![Message::SelectFolder(Folder::Account(id))],
     );
-    let mut ui = simulator(&app);
-    ui.click("Edit").unwrap();
-    let messages = feed(ui);
-    apply(&runtime, &mut app, messages);
+    click(&runtime, &mut app, "Edit");
     let mut ui = simulator(&app);
     ui.find("Edit account").unwrap();
     ui.find("pop.example.org")
@@ -962,10 +934,7 @@ fn accounts_are_edited_tested_and_removed_from_the_window() {
     );
 
     // Remove it, keeping its mail.
-    let mut ui = simulator(&app);
-    ui.click("Remove").unwrap();
-    let messages = feed(ui);
-    apply(&runtime, &mut app, messages);
+    click(&runtime, &mut app, "Remove");
     let mut ui = simulator(&app);
     ui.find("Remove the account home?").unwrap();
     ui.click("Keep its mail").unwrap();
@@ -992,10 +961,7 @@ fn find_settings_fills_in_the_server_for_a_known_provider() {
             Message::AddAccount(add_account::Message::Email("taro@ocn.ne.jp".into())),
         ],
     );
-    let mut ui = simulator(&app);
-    ui.click("Find settings").unwrap();
-    let messages = feed(ui);
-    apply(&runtime, &mut app, messages);
+    click(&runtime, &mut app, "Find settings");
     let mut ui = simulator(&app);
     ui.find("pop.ocn.ne.jp")
         .expect("the server field is filled in");
@@ -1033,10 +999,11 @@ fn a_certificate_that_does_not_verify_can_be_trusted_from_the_dialog() {
         Message::AddAccount(Form::Test),
     ];
     apply(&runtime, &mut app, form);
-    let mut ui = simulator(&app);
-    ui.click("Trust this certificate for this account").unwrap();
-    let messages = feed(ui);
-    apply(&runtime, &mut app, messages);
+    click(
+        &runtime,
+        &mut app,
+        "Trust this certificate for this account",
+    );
     apply(&runtime, &mut app, vec![Message::AddAccount(Form::Test)]);
     let mut ui = simulator(&app);
     ui.find("Connected and logged in (encrypted with TLS 1.2 or newer). 0 messages on the server.\nLogin methods: USER/PASS. UIDL: yes. TOP: no. PIPELINING: no.")
