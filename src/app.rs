@@ -136,6 +136,8 @@ pub enum Reader {
         /// The message's source (its bytes as text), shown instead of the body on request.
         source: String,
         showing_source: bool,
+        /// Headings, strong text and links of the body, line by line.
+        styles: ui::body::Styles,
         /// The web and mail links in the body.
         links: Vec<String>,
         /// A link that was clicked: its real target is shown before anything opens.
@@ -1110,12 +1112,14 @@ impl App {
             Ok((message, source)) => {
                 let body = text_editor::Content::with_text(&message.body);
                 let links = mail::links(&message.body);
+                let styles = ui::body::Styles::new(&message.body, &message.styles);
                 self.reader = Reader::Loaded {
                     id,
                     message,
                     body,
                     source,
                     showing_source: false,
+                    styles,
                     links,
                     confirm_link: None,
                 };

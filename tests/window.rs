@@ -464,6 +464,16 @@ Content-Type: text/plain; charset=UTF-8\r\n\r\n\
             .into_bytes(),
         );
     }
+    // HTML: a heading, strong text and a link, drawn as such in the reading pane.
+    messages.push(
+        b"From: Shop <news@shop.example>\r\nSubject: Autumn offers\r\n\
+Date: Thu, 27 Feb 2025 08:00:00 +0000\r\nMIME-Version: 1.0\r\n\
+Content-Type: text/html; charset=utf-8\r\n\r\n\
+<html><body><h1>Autumn offers</h1><p>Everything is <b>20% off</b> this week.</p>\
+<p><a href=\"https://shop.example/autumn\">See the offers</a></p>\
+<img src=\"https://tracker.example/p.png\"></body></html>\r\n"
+            .to_vec(),
+    );
     // Flagged, with an attachment: the list marks both.
     messages.push(
         b"From: Dave Lee <dave@example.org>\r\nSubject: Contract to sign\r\n\
@@ -486,7 +496,13 @@ Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n"
             poplar::store::Sort::default(),
         )
         .unwrap();
-    let contract = *ids.last().unwrap();
+    let contract = store
+        .rows(&ids)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.subject == "Contract to sign")
+        .unwrap()
+        .id;
     store.set_flagged(&[contract], true).unwrap();
     // Indexing (the worker's, in the background) is what counts attachments.
     while store.index_pending(500).unwrap() > 0 {}
@@ -552,6 +568,10 @@ fn snapshots_of_the_main_window_in_english_and_japanese_light_and_dark() {
         w.click("会議の件");
         for (theme, shade) in [(iced::Theme::Light, "light"), (iced::Theme::Dark, "dark")] {
             matches_snapshot(&w, &theme, &format!("main-{tag}-{shade}"));
+        }
+        if language == Language::English {
+            w.click("Autumn offers");
+            matches_snapshot(&w, &iced::Theme::Light, "html-en-light");
         }
         // The account dialog after a first try with a mistyped address.
         w.send([Message::OpenAddAccount]);

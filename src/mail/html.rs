@@ -1,8 +1,32 @@
 //! HTML mail as readable plain text. Nothing is fetched and nothing runs: tags are read
 //! only for the structure they give the text (paragraphs, lists, links).
 
+/// How a stretch of the converted text was marked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// <b>, <strong>, a table heading.
+    Strong,
+    /// <h1> to <h6>.
+    Heading,
+    /// The text of a link.
+    Link,
+}
+
+/// A styled stretch of the text: byte offsets `start..end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub style: Style,
+}
+
 /// Converts HTML to text with paragraphs, list bullets and visible link targets.
 pub fn to_text(html: &str) -> String {
+    to_styled(html).0
+}
+
+/// Converts HTML to text, and says which stretches of it were headings, strong or links.
+pub fn to_styled(html: &str) -> (String, Vec<Span>) {
     let mut out = Output::default();
     let mut rest = html;
     let mut skip_until: Option<&'static str> = None;
@@ -53,13 +77,18 @@ pub fn to_text(html: &str) -> String {
             ("head", false) => skip_until = Some("head"),
             ("title", false) => skip_until = Some("title"),
             ("br", _) => out.newline(),
+            ("b" | "strong" | "th", open) => out.strong = depth(out.strong, open),
+            ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", open) => {
+                out.paragraph();
+                out.heading = depth(out.heading, open);
+            }
             (
-                "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "blockquote"
-                | "ul" | "ol" | "section" | "article" | "header" | "footer",
+                "p" | "div" | "table" | "blockquote" | "ul" | "ol" | "section" | "article"
+                | "header" | "footer",
                 _,
             ) => out.paragraph(),
             ("tr" | "dt" | "dd", _) => out.newline(),
-            ("td" | "th", false) => out.text(" ", false),
+            ("td", false) => out.text(" ", false),
             ("li", false) => {
                 out.newline();
                 out.raw("• ");
@@ -82,9 +111,8 @@ pub fn to_text(html: &str) -> String {
                 out.link_start();
             }
             ("a", true) => {
-                if let Some(Some(href)) = links.pop() {
-                    out.link_end(&href);
-                }
+                let href = links.pop().flatten();
+                out.link_end(href.as_deref());
             }
             ("img", _) => {
                 if let Some(alt) = attribute(body, "alt").filter(|a| !a.trim().is_empty()) {
@@ -95,6 +123,15 @@ pub fn to_text(html: &str) -> String {
         }
     }
     out.finish()
+}
+
+/// One level deeper for an opening tag, one less for a closing one.
+fn depth(level: usize, closing: bool) -> usize {
+    if closing {
+        level.saturating_sub(1)
+    } else {
+        level + 1
+    }
 }
 
 /// The index of the '>' that ends the tag starting at `s[0] == '<'`, skipping quoted
@@ -221,10 +258,51 @@ struct Output {
     breaks: usize,
     space: bool,
     link_text_start: Vec<usize>,
+    /// How deep inside <b>/<strong>/<th> and <h1>..<h6> the text now is.
+    strong: usize,
+    heading: usize,
+    spans: Vec<Span>,
 }
 
 impl Output {
     fn text(&mut self, s: &str, preformatted: bool) {
+        let before = self.text.len();
+        self.push_text(s, preformatted);
+        let style = if !self.link_text_start.is_empty() {
+            Some(Style::Link)
+        } else if self.heading > 0 {
+            Some(Style::Heading)
+        } else if self.strong > 0 {
+            Some(Style::Strong)
+        } else {
+            None
+        };
+        if let Some(style) = style {
+            // The breaks and the space written before the text are not part of it.
+            let added = &self.text[before..];
+            let start = before + (added.len() - added.trim_start().len());
+            self.mark(start, self.text.len(), style);
+        }
+    }
+
+    /// Records a styled stretch, joined to the one before when they touch.
+    fn mark(&mut self, start: usize, end: usize, style: Style) {
+        if start >= end {
+            return;
+        }
+        match self.spans.last_mut() {
+            Some(last)
+                if last.style == style
+                    && last.end <= start
+                    && self.text[last.end..start].chars().all(|c| c == ' ') =>
+            {
+                last.end = end
+            }
+            _ => self.spans.push(Span { start, end, style }),
+        }
+    }
+
+    fn push_text(&mut self, s: &str, preformatted: bool) {
         if preformatted {
             self.flush_breaks();
             self.text.push_str(s);
@@ -273,8 +351,9 @@ impl Output {
         self.link_text_start.push(self.text.len());
     }
 
-    fn link_end(&mut self, href: &str) {
+    fn link_end(&mut self, href: Option<&str>) {
         let start = self.link_text_start.pop().unwrap_or(self.text.len());
+        let Some(href) = href else { return };
         let shown = self.text[start.min(self.text.len())..].trim();
         let target = href.trim();
         if target.is_empty() || target.starts_with('#') || target.starts_with("javascript:") {
@@ -286,14 +365,54 @@ impl Output {
         }
     }
 
-    fn finish(self) -> String {
-        self.text.trim().to_string()
+    fn finish(self) -> (String, Vec<Span>) {
+        let lead = self.text.len() - self.text.trim_start().len();
+        let text = self.text.trim().to_string();
+        let spans = self
+            .spans
+            .into_iter()
+            .filter_map(|s| {
+                let start = s.start.saturating_sub(lead).min(text.len());
+                let end = s.end.saturating_sub(lead).min(text.len());
+                (start < end).then_some(Span { start, end, ..s })
+            })
+            .collect();
+        (text, spans)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headings_strong_text_and_links_are_marked() {
+        let (text, spans) = to_styled(
+            "<h1>Spring sale</h1><p>Everything is <b>20% off</b> this week. \
+             <a href=\"https://shop.example/sale\">See the offers</a></p><p><a>no target</a></p>",
+        );
+        let styled: Vec<(&str, Style)> = spans
+            .iter()
+            .map(|s| (&text[s.start..s.end], s.style))
+            .collect();
+        assert_eq!(
+            styled,
+            [
+                ("Spring sale", Style::Heading),
+                ("20% off", Style::Strong),
+                ("See the offers", Style::Link),
+                ("no target", Style::Link),
+            ],
+            "{text}"
+        );
+        assert!(
+            text.contains("See the offers <https://shop.example/sale>"),
+            "{text}"
+        );
+        // Japanese text keeps its byte ranges on character boundaries.
+        let (text, spans) = to_styled("<p>本日は<strong>会議</strong>です</p>");
+        assert_eq!(&text[spans[0].start..spans[0].end], "会議");
+    }
 
     #[test]
     fn paragraphs_and_headings_are_separated() {

@@ -24,6 +24,8 @@ pub struct Rendered {
     pub subject: String,
     pub date: Option<i64>,
     pub body: String,
+    /// Headings, strong text and links of HTML parts, as byte ranges of `body`.
+    pub styles: Vec<html::Span>,
     pub attachments: Vec<Attachment>,
 }
 
@@ -198,15 +200,22 @@ pub fn render(raw: &[u8]) -> Rendered {
         };
     };
     let mut body = String::new();
+    let mut styles = Vec::new();
     for i in 0..message.text_body_count() {
-        let text = match message.text_part(i as u32).map(|p| &p.body) {
-            Some(PartType::Text(text)) => text.to_string(),
-            Some(PartType::Html(html)) => html::to_text(html),
+        let (text, spans) = match message.text_part(i as u32).map(|p| &p.body) {
+            Some(PartType::Text(text)) => (text.replace("\r\n", "\n"), Vec::new()),
+            Some(PartType::Html(html)) => html::to_styled(html),
             _ => continue,
         };
         if !body.is_empty() {
             body.push_str("\n\n");
         }
+        let offset = body.len();
+        styles.extend(spans.into_iter().map(|s| html::Span {
+            start: s.start + offset,
+            end: s.end + offset,
+            ..s
+        }));
         body.push_str(&text);
     }
     let attachments = message
@@ -223,7 +232,7 @@ pub fn render(raw: &[u8]) -> Rendered {
         .collect::<Vec<_>>();
     if message.text_body_count() == 0 && attachments.is_empty() {
         // Nothing recognisable as a body: the bytes themselves are the best we can show.
-        body = String::from_utf8_lossy(raw).into_owned();
+        body = String::from_utf8_lossy(raw).replace("\r\n", "\n");
     }
     Rendered {
         from: format_address(message.from()),
@@ -231,7 +240,8 @@ pub fn render(raw: &[u8]) -> Rendered {
         cc: format_address(message.cc()),
         subject: clean(message.subject().unwrap_or_default()),
         date: message.date().map(|d| d.to_timestamp()),
-        body: body.replace("\r\n", "\n"),
+        body,
+        styles,
         attachments,
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod add_account;
 pub mod backups;
+pub mod body;
 pub mod describe;
 pub mod message_list;
 pub mod preferences;
@@ -316,10 +317,11 @@ fn reader(app: &App) -> Element<'_, Message> {
         Reader::Loaded {
             id,
             message,
-            body,
+            body: content,
             showing_source,
             links,
             confirm_link,
+            styles,
             ..
         } => {
             let header = |label: String, value: String| -> Element<'_, Message> {
@@ -336,9 +338,11 @@ fn reader(app: &App) -> Element<'_, Message> {
                 .size(20)
                 .font(BOLD),
                 header(t!("header-from"), message.from.clone()),
-                header(t!("header-to"), message.to.clone()),
             ]
             .spacing(4);
+            if !message.to.is_empty() {
+                headers = headers.push(header(t!("header-to"), message.to.clone()));
+            }
             if !message.cc.is_empty() {
                 headers = headers.push(header(t!("header-cc"), message.cc.clone()));
             }
@@ -466,7 +470,15 @@ fn reader(app: &App) -> Element<'_, Message> {
             }
             pane.push(rule::horizontal(1))
                 .push(
-                    text_editor(body)
+                    text_editor(content)
+                        .highlight_with::<body::Styled>(
+                            if *showing_source {
+                                body::Styles::default()
+                            } else {
+                                styles.clone()
+                            },
+                            body::format,
+                        )
                         .on_action(Message::Body)
                         .height(Fill)
                         .padding(12)
