@@ -26,6 +26,7 @@ pub fn run(paths: Paths) -> iced::Result {
     let report = std::env::var_os("POPLAR_STARTUP_REPORT").map(|file| StartupReport {
         file: file.into(),
         asked: false,
+        first_frame: None,
     });
     // The language is settled before the first frame, so the window never flickers from
     // one language to the other.
@@ -311,6 +312,8 @@ pub struct StartupReport {
     pub file: std::path::PathBuf,
     /// True once the first populated frame was asked for.
     pub asked: bool,
+    /// When that frame was drawn (microseconds since the Unix epoch).
+    pub first_frame: Option<u128>,
 }
 
 #[derive(Debug, Clone)]
@@ -533,12 +536,11 @@ impl App {
                 Task::batch([task, self.startup_frame()])
             }
             Message::FirstFrame => {
-                let stamp = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap_or_default()
-                    .as_micros();
-                if let Some(report) = &self.startup_report {
-                    let _ = std::fs::write(&report.file, format!("first_frame_unix_us={stamp}\n"));
+                if let Some(report) = &mut self.startup_report {
+                    report.first_frame = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .ok()
+                        .map(|d| d.as_micros());
                 }
                 Task::perform(
                     tokio::time::sleep(std::time::Duration::from_secs(3)),
@@ -555,9 +557,13 @@ impl App {
                                 .map(|l| l.trim_start_matches("VmRSS:").trim().to_string())
                         })
                         .unwrap_or_default();
-                    let mut text = std::fs::read_to_string(&report.file).unwrap_or_default();
-                    text.push_str(&format!("idle_rss={rss}\n"));
-                    let _ = std::fs::write(&report.file, text);
+                    let _ = std::fs::write(
+                        &report.file,
+                        format!(
+                            "first_frame_unix_us={}\nidle_rss={rss}\n",
+                            report.first_frame.unwrap_or_default()
+                        ),
+                    );
                 }
                 iced::exit()
             }
@@ -1450,7 +1456,7 @@ fn notify_new_mail(account: &str, count: usize, subject: Option<String>) -> Task
     let summary = t!(
         "notify-new-mail",
         account = account.to_string(),
-        count = crate::i18n::number(count as f64)
+        count = count
     );
     Task::perform(
         ui::blocking(move || {

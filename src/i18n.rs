@@ -10,8 +10,8 @@ use std::cell::Cell;
 use std::sync::LazyLock;
 use std::sync::atomic::{AtomicU8, Ordering};
 
+use fluent_bundle::FluentResource;
 use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
 
 pub use fluent_bundle::FluentArgs;
@@ -145,11 +145,6 @@ fn format_in(lang: Language, key: &str, args: Option<&FluentArgs>) -> Option<Str
     Some(text.into_owned())
 }
 
-/// A number argument for a catalog message (Fluent picks plural forms from numbers).
-pub fn number(n: impl Into<f64>) -> FluentValue<'static> {
-    FluentValue::from(n.into())
-}
-
 /// The text of a catalog message, with optional named arguments:
 /// `t!("status-added", name = account)`.
 #[macro_export]
@@ -191,16 +186,16 @@ mod tests {
     fn numbers_choose_plural_forms() {
         set_thread_language(Language::English);
         assert_eq!(
-            crate::t!("notify-new-mail", account = "home", count = number(1)),
+            crate::t!("notify-new-mail", account = "home", count = 1),
             "home: 1 new message"
         );
         assert_eq!(
-            crate::t!("notify-new-mail", account = "home", count = number(3)),
+            crate::t!("notify-new-mail", account = "home", count = 3),
             "home: 3 new messages"
         );
         set_thread_language(Language::Japanese);
         assert_eq!(
-            crate::t!("notify-new-mail", account = "home", count = number(3)),
+            crate::t!("notify-new-mail", account = "home", count = 3),
             "home: 新着メール 3 通"
         );
     }

@@ -6,8 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::fake::{self, Ctx, FakeServer, Options, Reply, err, multiline, ok};
-use poplar::accounts::{Account, AuthMethod, Keep, Security, Settings};
-use poplar::paths::Paths;
+use poplar::accounts::{AuthMethod, Keep, Security, Settings};
 use poplar::pop3::{self, ConnectOptions, Session};
 use poplar::store::Store;
 use poplar::sync::{self, FetchOptions, Report};
@@ -25,11 +24,7 @@ fn no_overrides(_: &Ctx, _: &str) -> Option<Reply> {
     None
 }
 
-struct Client {
-    _dir: tempfile::TempDir,
-    paths: Paths,
-    account: Account,
-}
+use common::FakeClient as Client;
 
 fn client(server: &FakeServer, keep: Keep, auth: AuthMethod) -> Client {
     client_with(server, |s| {
@@ -39,19 +34,7 @@ fn client(server: &FakeServer, keep: Keep, auth: AuthMethod) -> Client {
 }
 
 fn client_with(server: &FakeServer, change: impl FnOnce(&mut Settings)) -> Client {
-    let dir = tempfile::tempdir().unwrap();
-    let paths = Paths::at(dir.path());
-    let mut settings = common::fake_account(server, "fake");
-    change(&mut settings);
-    let account = Store::open(&paths.database())
-        .unwrap()
-        .add_account(&settings)
-        .unwrap();
-    Client {
-        _dir: dir,
-        paths,
-        account,
-    }
+    common::fake_client(server, "fake", change)
 }
 
 fn quick() -> FetchOptions {

@@ -6,8 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::fake::{self, FakeServer, Options};
-use poplar::accounts::{Account, Keep, Settings};
-use poplar::paths::Paths;
+use poplar::accounts::{Keep, Settings};
 use poplar::store::{Store, View};
 use poplar::sync::{self, FetchOptions, Report};
 
@@ -19,26 +18,10 @@ fn mails(count: usize) -> Vec<Vec<u8>> {
     (1..=count).map(mail).collect()
 }
 
-struct Client {
-    _dir: tempfile::TempDir,
-    paths: Paths,
-    account: Account,
-}
+use common::FakeClient as Client;
 
 fn client(server: &FakeServer, change: impl FnOnce(&mut Settings)) -> Client {
-    let dir = tempfile::tempdir().unwrap();
-    let paths = Paths::at(dir.path());
-    let mut settings = common::fake_account(server, "features");
-    change(&mut settings);
-    let account = Store::open(&paths.database())
-        .unwrap()
-        .add_account(&settings)
-        .unwrap();
-    Client {
-        _dir: dir,
-        paths,
-        account,
-    }
+    common::fake_client(server, "features", change)
 }
 
 impl Client {

@@ -188,15 +188,7 @@ fn a_fetch_shows_its_progress_and_then_its_counts() {
     paths.ensure().unwrap();
     Store::open(&paths.database())
         .unwrap()
-        .add_account(&AccountSettings {
-            name: "home".into(),
-            host: "127.0.0.1".into(),
-            port: server.port,
-            security: Security::Plain,
-            user: fake::USER.into(),
-            keep: Keep::Forever,
-            ..Default::default()
-        })
+        .add_account(&common::fake_account(&server, "home"))
         .unwrap();
 
     let (mut app, boot) = start(paths.clone());
@@ -1037,15 +1029,7 @@ fn a_missing_password_is_asked_for_and_the_fetch_goes_on() {
     let name = format!("prompted-{}", std::process::id());
     Store::open(&paths.database())
         .unwrap()
-        .add_account(&AccountSettings {
-            name: name.clone(),
-            host: "127.0.0.1".into(),
-            port: server.port,
-            security: Security::Plain,
-            user: fake::USER.into(),
-            keep: Keep::Forever,
-            ..Default::default()
-        })
+        .add_account(&common::fake_account(&server, &name))
         .unwrap();
     let (mut app, boot) = start(paths.clone());
     drive(&runtime, &mut app, boot);

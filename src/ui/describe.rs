@@ -236,7 +236,7 @@ pub fn pop3(error: &pop3::Error) -> String {
             host = s(host),
             detail = certificate
                 .as_ref()
-                .map(|c| certificate_line(c))
+                .map(|c| self::certificate(c))
                 .unwrap_or_else(|| s(detail))
         ),
         E::CertificateChanged {
@@ -281,10 +281,6 @@ pub fn pop3(error: &pop3::Error) -> String {
         E::Io { host, detail } => t!("error-io", host = s(host), detail = s(detail)),
         E::CaFile { path, detail } => t!("error-ca-file", path = s(path), detail = s(detail)),
     }
-}
-
-fn certificate_line(c: &CertificateInfo) -> String {
-    certificate(c)
 }
 
 #[cfg(test)]

@@ -431,42 +431,25 @@ fn reader(app: &App) -> Element<'_, Message> {
             .wrap();
             let mut pane = column![column![headers, actions].spacing(10).padding(12)];
             if let Some(link) = confirm_link {
-                pane = pane.push(
-                    container(
-                        row![
-                            text(t!("link-confirm", link = link.clone())).width(Fill),
-                            button(text(t!("button-cancel")))
-                                .on_press(Message::CancelLink)
-                                .style(button::secondary),
-                            button(text(t!("link-open")))
-                                .on_press(Message::ConfirmLink)
-                                .style(button::primary),
-                        ]
-                        .spacing(8)
-                        .align_y(iced::Center),
-                    )
-                    .padding([6, 12])
-                    .width(Fill)
-                    .style(container::warning),
-                );
+                pane = pane.push(banner(
+                    t!("link-confirm", link = link.clone()),
+                    [
+                        button(text(t!("button-cancel")))
+                            .on_press(Message::CancelLink)
+                            .style(button::secondary),
+                        button(text(t!("link-open")))
+                            .on_press(Message::ConfirmLink)
+                            .style(button::primary),
+                    ],
+                ));
             }
             if let Some(row) = app.list.row(*id).filter(|r| r.partial) {
-                let note = t!("partial-note", size = human_size(row.size as usize));
-                pane = pane.push(
-                    container(
-                        row![
-                            text(note).width(Fill),
-                            button(text(t!("partial-download-rest")))
-                                .on_press(Message::DownloadRest(*id))
-                                .style(button::primary),
-                        ]
-                        .spacing(8)
-                        .align_y(iced::Center),
-                    )
-                    .padding([6, 12])
-                    .width(Fill)
-                    .style(container::warning),
-                );
+                pane = pane.push(banner(
+                    t!("partial-note", size = human_size(row.size as usize)),
+                    [button(text(t!("partial-download-rest")))
+                        .on_press(Message::DownloadRest(*id))
+                        .style(button::primary)],
+                ));
             }
             pane.push(rule::horizontal(1))
                 .push(
@@ -495,10 +478,7 @@ fn reader(app: &App) -> Element<'_, Message> {
 }
 
 fn status_bar(app: &App) -> Element<'_, Message> {
-    let count = t!(
-        "status-count",
-        count = crate::i18n::number(app.list.len() as f64)
-    );
+    let count = t!("status-count", count = app.list.len());
     // One line, always: long texts are cut at the edge instead of growing the bar.
     let line = |t: iced::widget::Text<'static>| t.size(13).wrapping(text::Wrapping::None);
     let mut status = column![line(text(app.status.clone()))];
@@ -514,6 +494,23 @@ fn status_bar(app: &App) -> Element<'_, Message> {
     .padding([4, 8])
     .align_y(iced::Center)
     .height(Length::Shrink)
+    .into()
+}
+
+/// A line across the reading pane that asks something: the question and its buttons.
+fn banner<'a, const N: usize>(
+    note: String,
+    buttons: [iced::widget::Button<'a, Message>; N],
+) -> Element<'a, Message> {
+    container(
+        row![text(note).width(Fill)]
+            .extend(buttons.into_iter().map(Element::from))
+            .spacing(8)
+            .align_y(iced::Center),
+    )
+    .padding([6, 12])
+    .width(Fill)
+    .style(container::warning)
     .into()
 }
 
@@ -633,7 +630,7 @@ fn backup_note(settings: &crate::backup::Settings) -> Element<'_, Message> {
                 (0, 0, 0) => t!("backup-just-now"),
                 (0, 0, m) => t!("backup-minutes-ago", minutes = m),
                 (0, h, _) => t!("backup-hours-ago", hours = h),
-                (d, _, _) => t!("backup-days-ago", days = crate::i18n::number(d as f64)),
+                (d, _, _) => t!("backup-days-ago", days = d),
             }
         }
     };

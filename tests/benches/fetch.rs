@@ -17,7 +17,7 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::dovecot::{self, Dovecot};
@@ -76,9 +76,15 @@ fn mixed_mail() -> Vec<Vec<u8>> {
     out
 }
 
+/// The password as `--password-stdin` reads it.
+fn password_line() -> String {
+    format!("{}\n", dovecot::PASSWORD)
+}
+
+/// `poplar --data-dir DATA ARGS`, under GNU time when `time_to` names its report file
+/// (it reports the peak resident memory in KB).
 fn poplar_command(data: &Path, args: &[&str], time_to: Option<&Path>) -> Command {
     let mut command = match time_to {
-        // GNU time reports the peak resident memory (KB) of what it runs.
         Some(report) => {
             let mut c = Command::new("/usr/bin/time");
             c.arg("-f").arg("%M").arg("-o").arg(report);
@@ -91,28 +97,12 @@ fn poplar_command(data: &Path, args: &[&str], time_to: Option<&Path>) -> Command
     command
 }
 
-fn poplar_timed(data: &Path, args: &[&str], time_to: Option<&Path>) -> std::process::Output {
-    let mut child = poplar_command(data, args, time_to)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    writeln!(child.stdin.take().unwrap(), "{}", dovecot::PASSWORD).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn poplar(data: &Path, args: &[&str]) -> std::process::Output {
-    poplar_timed(data, args, None)
-}
-
 /// A Poplar data folder with one account on `server`.
 fn poplar_account(server: &Dovecot, keep: &str) -> tempfile::TempDir {
     let data = tempfile::tempdir().unwrap();
     let port = server.tls_port.to_string();
     let cert = server.cert.display().to_string();
-    let add = poplar(
+    let (status, _, stderr) = common::poplar(
         data.path(),
         &[
             "account",
@@ -129,8 +119,9 @@ fn poplar_account(server: &Dovecot, keep: &str) -> tempfile::TempDir {
             "--ca-file",
             &cert,
         ],
+        None,
     );
-    assert!(add.status.success());
+    assert!(status.success(), "{stderr}");
     data
 }
 
@@ -139,24 +130,16 @@ fn poplar_account(server: &Dovecot, keep: &str) -> tempfile::TempDir {
 fn fetch(data: &Path, expected: usize, memory: bool) -> (Duration, Option<f64>) {
     let report = data.join("time.txt");
     let start = Instant::now();
-    let out = poplar_timed(
+    let fetch = poplar_command(
         data,
         &["fetch", "--password-stdin"],
         memory.then_some(report.as_path()),
     );
-    let list = Command::new(env!("CARGO_BIN_EXE_poplar"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(["list", "--json"])
-        .output()
-        .unwrap();
+    let (status, _, stderr) = common::run(fetch, Some(&password_line()));
+    let (_, listed, _) = common::poplar(data, &["list", "--json"], None);
     let elapsed = start.elapsed();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let listed: Vec<serde_json::Value> = serde_json::from_slice(&list.stdout).unwrap();
+    assert!(status.success(), "{stderr}");
+    let listed: Vec<serde_json::Value> = serde_json::from_slice(&listed).unwrap();
     assert_eq!(listed.len(), expected);
     let peak = memory.then(|| {
         let kb: f64 = std::fs::read_to_string(&report)
@@ -359,9 +342,13 @@ fn main() {
         for _ in 0..RUNS {
             // Nothing new to list: the time is the `poplar fetch` process alone.
             let start = Instant::now();
-            let out = poplar(data.path(), &["fetch", "--password-stdin"]);
+            let (status, _, stderr) = common::poplar(
+                data.path(),
+                &["fetch", "--password-stdin"],
+                Some(&password_line()),
+            );
             p.push(start.elapsed());
-            assert!(out.status.success());
+            assert!(status.success(), "{stderr}");
             m.push(mpop(dir.path(), &config, count, false));
         }
         report("re-check, nothing new", p, m, Vec::new());

@@ -201,6 +201,11 @@ impl FakeServer {
     }
 }
 
+/// Sends a held answer; false when the client has gone.
+async fn release(io: &mut BufReader<Box<dyn Stream>>, held: &mut Vec<u8>) -> bool {
+    io.get_mut().write_all(&std::mem::take(held)).await.is_ok()
+}
+
 async fn serve(shared: Arc<Shared>, stream: Box<dyn Stream>, connection: usize) {
     let mut io = BufReader::new(stream);
     let mut greeting = shared.options.greeting.clone().into_bytes();
@@ -240,12 +245,7 @@ async fn serve(shared: Arc<Shared>, stream: Box<dyn Stream>, connection: usize) 
                 Ok(r) => r,
                 Err(_) => {
                     // The client waited for the held answer: it does not pipeline.
-                    if io
-                        .get_mut()
-                        .write_all(&std::mem::take(&mut held))
-                        .await
-                        .is_err()
-                    {
+                    if !release(&mut io, &mut held).await {
                         return;
                     }
                     continue;
@@ -259,12 +259,7 @@ async fn serve(shared: Arc<Shared>, stream: Box<dyn Stream>, connection: usize) 
         let line = String::from_utf8_lossy(&raw).trim_end().to_string();
         if !held.is_empty() {
             shared.pipelined.lock().unwrap()[connection] = true;
-            if io
-                .get_mut()
-                .write_all(&std::mem::take(&mut held))
-                .await
-                .is_err()
-            {
+            if !release(&mut io, &mut held).await {
                 return;
             }
         }

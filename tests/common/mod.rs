@@ -52,6 +52,34 @@ pub fn fake_account(server: &fake::FakeServer, name: &str) -> poplar::accounts::
     }
 }
 
+/// A data folder of its own holding one account on the scripted server.
+pub struct FakeClient {
+    _dir: tempfile::TempDir,
+    pub paths: poplar::paths::Paths,
+    pub account: poplar::accounts::Account,
+}
+
+/// [`fake_account`] named `name`, changed as the test needs, stored in a fresh data folder.
+pub fn fake_client(
+    server: &fake::FakeServer,
+    name: &str,
+    change: impl FnOnce(&mut poplar::accounts::Settings),
+) -> FakeClient {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = poplar::paths::Paths::at(dir.path());
+    let mut settings = fake_account(server, name);
+    change(&mut settings);
+    let account = poplar::store::Store::open(&paths.database())
+        .unwrap()
+        .add_account(&settings)
+        .unwrap();
+    FakeClient {
+        _dir: dir,
+        paths,
+        account,
+    }
+}
+
 /// A message with CRLF line endings, as a server sends it.
 pub fn message(from: &str, subject: &str, body: &str) -> Vec<u8> {
     format!(
@@ -88,12 +116,19 @@ pub fn poplar(
     args: &[&str],
     stdin: Option<&str>,
 ) -> (std::process::ExitStatus, Vec<u8>, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_poplar"));
+    command.arg("--data-dir").arg(data_dir).args(args);
+    run(command, stdin)
+}
+
+/// Runs a prepared command (Poplar, or Poplar under a wrapper such as GNU time) with
+/// `stdin` as its input: (status, stdout, stderr).
+pub fn run(
+    mut command: Command,
+    stdin: Option<&str>,
+) -> (std::process::ExitStatus, Vec<u8>, String) {
     use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_poplar"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
