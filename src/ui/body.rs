@@ -17,15 +17,20 @@ type Line = Vec<(Range<usize>, Style)>;
 pub struct Styles(Arc<Vec<Line>>);
 
 impl Styles {
-    /// Splits body-wide spans into the lines the editor shows.
+    /// Splits body-wide spans (in text order, not overlapping) into the lines the editor
+    /// shows, in one pass over both.
     pub fn new(body: &str, spans: &[Span]) -> Styles {
         let mut lines = Vec::new();
         let mut line_start = 0;
+        let mut first = 0;
         for line in body.split('\n') {
             let line_end = line_start + line.len();
-            let here: Line = spans
+            while spans.get(first).is_some_and(|s| s.end <= line_start) {
+                first += 1;
+            }
+            let here: Line = spans[first..]
                 .iter()
-                .filter(|s| s.start < line_end && s.end > line_start)
+                .take_while(|s| s.start < line_end)
                 .map(|s| {
                     let start = s.start.max(line_start) - line_start;
                     let end = s.end.min(line_end) - line_start;
