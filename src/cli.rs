@@ -662,8 +662,13 @@ fn fetch(
                     ));
                 }
                 println!("{line}");
+                // A message that could not be stored is an error for cron and scripts;
+                // one left on the server on purpose (the size limit) is not.
                 for (number, reason) in &report.skipped {
                     eprintln!("{name}: message {number} skipped: {reason}");
+                }
+                if !report.skipped.is_empty() {
+                    failures += 1;
                 }
             }
             Some(Err(e @ sync::Error::Busy(_))) => eprintln!("{e}"),

@@ -43,7 +43,9 @@ fn fill(paths: &Paths, count: usize) -> Vec<Vec<u8>> {
         let mut batch: Vec<NewMessage> = chunk
             .iter()
             .enumerate()
-            .map(|(i, m)| NewMessage::from_bytes(Some(format!("u{}", c * 500 + i)), m.clone()))
+            .map(|(i, m)| {
+                NewMessage::from_bytes(Some(format!("u{}", c * 500 + i).into()), m.clone())
+            })
             .collect();
         store.insert_batch(account.id, &mut batch).unwrap();
     }

@@ -130,7 +130,7 @@ async fn uidl_records_are_pruned_only_after_30_days_of_absence() {
         c.store()
             .known_uidls(c.account.id)
             .unwrap()
-            .contains("uid-1")
+            .contains(&"uid-1".into())
     );
 
     // 29 days of absence: kept.
@@ -145,7 +145,7 @@ async fn uidl_records_are_pruned_only_after_30_days_of_absence() {
         c.store()
             .known_uidls(c.account.id)
             .unwrap()
-            .contains("uid-1")
+            .contains(&"uid-1".into())
     );
 
     // Past 30 days: pruned; the others stay.
@@ -156,8 +156,8 @@ async fn uidl_records_are_pruned_only_after_30_days_of_absence() {
     .unwrap();
     c.fetch().await.unwrap();
     let known = c.store().known_uidls(c.account.id).unwrap();
-    assert!(!known.contains("uid-1"));
-    assert!(known.contains("uid-2") && known.contains("uid-3"));
+    assert!(!known.contains(&"uid-1".into()));
+    assert!(known.contains(&"uid-2".into()) && known.contains(&"uid-3".into()));
     // The message itself is still here.
     assert_eq!(c.store().count(View::Inbox(None)).unwrap(), 3);
 }

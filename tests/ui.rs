@@ -279,7 +279,7 @@ fn store_some_mail(paths: &Paths, count: usize) {
     let mut batch: Vec<poplar::store::NewMessage> = (0..count)
         .map(|n| {
             poplar::store::NewMessage::from_bytes(
-                Some(format!("u{n}")),
+                Some(format!("u{n}").into()),
                 format!("From: a{n}@example.org\r\nSubject: Kept safe {n}\r\n\r\nbody\r\n")
                     .into_bytes(),
             )
@@ -523,7 +523,7 @@ fn sort_search_keyboard_and_multi_select() {
             .enumerate()
             .map(|(i, (from, subject, day, body))| {
                 poplar::store::NewMessage::from_bytes(
-                    Some(format!("u{i}")),
+                    Some(format!("u{i}").into()),
                     format!("From: {from}\r\nSubject: {subject}\r\nDate: {day}T10:00:00Z\r\n\r\n{body}\r\n")
                         .replace("T10:00:00Z", "")
                         .replace("Date: 2025-03-0", "Date: Mon, 0")

@@ -487,7 +487,9 @@ Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n"
     let mut batch: Vec<poplar::store::NewMessage> = messages
         .into_iter()
         .enumerate()
-        .map(|(n, bytes)| poplar::store::NewMessage::from_bytes(Some(format!("u{n}")), bytes))
+        .map(|(n, bytes)| {
+            poplar::store::NewMessage::from_bytes(Some(format!("u{n}").into()), bytes)
+        })
         .collect();
     store.insert_batch(account.id, &mut batch).unwrap();
     let ids = store

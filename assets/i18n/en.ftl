@@ -175,6 +175,7 @@ error-command = { $host } answered { $command } with an error: { $server }
 error-no-uidl = { $host } does not support UIDL, which keeping mail on the server needs
 error-protocol = { $host } sent an answer Poplar cannot understand: { $detail }
 error-line-too-long = { $host } sent a line longer than { $max } bytes; the session was ended
+error-too-slow = { $host } sent its answer too slowly (less than { $bytes } bytes in { $secs } seconds); the session was ended. Try again later.
 error-closed = { $host } closed the connection unexpectedly
 error-io = network error talking to { $host }: { $detail }
 error-store-open = could not open the mail database { $path }: { $detail }

@@ -162,6 +162,7 @@ error-command = { $host } が { $command } にエラーを返しました: { $se
 error-no-uidl = { $host } は UIDL に対応していません。サーバーにメールを残すには UIDL が必要です
 error-protocol = { $host } から理解できない応答が届きました: { $detail }
 error-line-too-long = { $host } から { $max } バイトを超える行が届いたため、セッションを終了しました
+error-too-slow = { $host } からの応答が遅すぎるため（{ $secs } 秒間に { $bytes } バイト未満）、セッションを終了しました。しばらくしてから再試行してください。
 error-closed = { $host } が予期せず接続を切りました
 error-io = { $host } との通信でネットワークエラーが起きました: { $detail }
 error-store-open = メールのデータベース { $path } を開けません: { $detail }

@@ -71,6 +71,10 @@ pub enum Error {
     Protocol { host: String, detail: String },
     #[error("{host} sent a line longer than {max} bytes; the session was ended")]
     LineTooLong { host: String, max: usize },
+    #[error(
+        "{host} sent its answer too slowly (less than {bytes} bytes in {secs} seconds); the session was ended. Try again later."
+    )]
+    TooSlow { host: String, bytes: u64, secs: u64 },
     #[error("{host} closed the connection unexpectedly")]
     Closed { host: String },
     #[error("network error talking to {host}: {detail}")]
@@ -86,6 +90,7 @@ impl Error {
             self,
             Error::TryLater { .. }
                 | Error::Timeout { .. }
+                | Error::TooSlow { .. }
                 | Error::Closed { .. }
                 | Error::Io { .. }
         )

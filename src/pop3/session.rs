@@ -8,14 +8,26 @@ use tokio::net::TcpStream;
 use super::auth::{self, AuthMethod};
 use super::capa::Capabilities;
 use super::certificate;
-use super::lines::{self, LineError, Unstuffed};
+use super::lines::{self, LineError, Pace, Unstuffed, Watch};
 use super::response::{self, RespCode, Status};
-use super::{Error, ListEntry, Security, UidlEntry};
+use super::{Error, ListEntry, Security, Uidl, UidlEntry};
 
 /// The longest line accepted from a server. RFC 1939 allows 512 octets for status lines,
 /// and RFC 5322 998 for message lines; real mail exceeds both, so leave generous room
 /// while still bounding memory against a hostile server.
 pub const MAX_LINE: usize = 1 << 20;
+
+/// The most a listing (UIDL, LIST, CAPA) may hold: entries, and bytes in all. A real
+/// mailbox is far below both; a hostile server's endless listing ends here.
+pub const MAX_LISTING_ENTRIES: usize = 1_000_000;
+pub const MAX_LISTING_BYTES: usize = 128 << 20;
+
+/// Login attempts a session makes at most once the server has rejected the password:
+/// trying every mechanism with a wrong password is how accounts get locked.
+pub const MAX_REJECTED_LOGINS: usize = 2;
+
+/// Challenges a SASL exchange answers at most; no mechanism here needs more than two.
+const MAX_SASL_STEPS: usize = 4;
 
 trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
@@ -32,6 +44,8 @@ pub struct ConnectOptions {
     pub timeout: Duration,
     /// Use PIPELINING when the server offers it.
     pub pipelining: bool,
+    /// The slowest the server may send an answer.
+    pub pace: Pace,
     /// Trust exactly this certificate (SHA-256 fingerprint) instead of verifying one.
     pub pinned_cert: Option<String>,
 }
@@ -45,6 +59,7 @@ impl ConnectOptions {
             ca_file: None,
             timeout: Duration::from_secs(30),
             pipelining: true,
+            pace: Pace::default(),
             pinned_cert: None,
         }
     }
@@ -55,6 +70,7 @@ pub struct Session {
     io: BufReader<Box<dyn Stream>>,
     host: String,
     timeout: Duration,
+    pace: Pace,
     line: Vec<u8>,
     greeting: String,
     apop_timestamp: Option<String>,
@@ -88,6 +104,7 @@ pub async fn connect_and_login(
     );
     let mut last = String::new();
     let mut reconnect = false;
+    let mut rejected = 0;
     let mut queue: std::collections::VecDeque<(AuthMethod, bool)> =
         candidates.into_iter().map(|m| (m, false)).collect();
     while let Some((mechanism, retried)) = queue.pop_front() {
@@ -96,8 +113,8 @@ pub async fn connect_and_login(
             reconnect = false;
         }
         match session.try_mechanism(mechanism, user, password).await {
-            Ok(status) if status.ok => return Ok(session),
-            Ok(status) => match status.code {
+            Ok((status, _)) if status.ok => return Ok(session),
+            Ok((status, credentials_sent)) => match status.code {
                 Some(RespCode::Auth) => {
                     return Err(Error::LoginFailed {
                         user: user.into(),
@@ -120,6 +137,12 @@ pub async fn connect_and_login(
                 _ => {
                     tracing::debug!(%mechanism, text = %status.text, "login mechanism refused");
                     last = status.text;
+                    if credentials_sent {
+                        rejected += 1;
+                        if rejected >= MAX_REJECTED_LOGINS {
+                            break;
+                        }
+                    }
                 }
             },
             // Some servers hang up after a failed attempt: continue on a new connection.
@@ -196,6 +219,7 @@ impl Session {
             io: BufReader::with_capacity(64 * 1024, stream),
             host,
             timeout: options.timeout,
+            pace: options.pace,
             line: Vec::with_capacity(1024),
             greeting: String::new(),
             apop_timestamp: None,
@@ -260,10 +284,8 @@ impl Session {
             return Ok(None);
         }
         let mut lines = Vec::new();
-        self.read_body(|line| {
-            lines.push(String::from_utf8_lossy(response::trim_eol(line)).into_owned())
-        })
-        .await?;
+        self.read_listing(|line| lines.push(String::from_utf8_lossy(line).into_owned()))
+            .await?;
         Ok(Some(Capabilities::parse(lines.iter().map(String::as_str))))
     }
 
@@ -297,36 +319,38 @@ impl Session {
         Ok(())
     }
 
-    /// Logs in with one mechanism; returns the server's final answer (ok or not).
+    /// Logs in with one mechanism; returns the server's final answer (ok or not), and
+    /// whether the credentials had been sent when it came (a refusal before that says
+    /// only that the mechanism is not offered).
     async fn try_mechanism(
         &mut self,
         mechanism: AuthMethod,
         user: &str,
         password: &str,
-    ) -> Result<Status, Error> {
+    ) -> Result<(Status, bool), Error> {
         let refused = |text: String| Status {
             ok: false,
             code: None,
             text,
         };
         match mechanism {
-            AuthMethod::Automatic => unreachable!("candidates are concrete mechanisms"),
+            AuthMethod::Automatic => Ok((refused("no mechanism chosen".into()), false)),
             AuthMethod::UserPass => {
                 self.send_command(&format!("USER {user}")).await?;
                 let status = self.read_status("logging in").await?;
                 if !status.ok {
-                    return Ok(status);
+                    return Ok((status, false));
                 }
                 self.send_secret("PASS ", password).await?;
-                self.read_status("logging in").await
+                Ok((self.read_status("logging in").await?, true))
             }
             AuthMethod::Apop => {
                 let Some(timestamp) = self.apop_timestamp.clone() else {
-                    return Ok(refused("the server does not offer APOP".into()));
+                    return Ok((refused("the server does not offer APOP".into()), false));
                 };
                 let digest = auth::apop_digest(&timestamp, password);
                 self.send_secret(&format!("APOP {user} "), &digest).await?;
-                self.read_status("logging in").await
+                Ok((self.read_status("logging in").await?, true))
             }
             AuthMethod::Plain => {
                 let message = auth::plain(user, password);
@@ -351,84 +375,115 @@ impl Session {
     }
 
     /// Runs a SASL exchange (RFC 5034). `respond(step, challenge)` gives each response;
-    /// None cancels the exchange.
+    /// None cancels the exchange. A server that keeps challenging is cancelled after
+    /// a few steps. Returns the final answer and whether any response had been sent.
     async fn sasl(
         &mut self,
         mechanism: &str,
         mut respond: impl FnMut(usize, &[u8]) -> Option<Vec<u8>>,
-    ) -> Result<Status, Error> {
+    ) -> Result<(Status, bool), Error> {
         self.send_command(&format!("AUTH {mechanism}")).await?;
         let mut step = 0;
         loop {
             self.read_line("logging in").await?;
             let challenge = match response::parse_continuation(&self.line) {
                 Some(encoded) => auth::decode(encoded),
-                None => return self.parse_line(),
+                None => return Ok((self.parse_line()?, step > 0)),
             };
-            let answer = challenge.and_then(|c| respond(step, &c));
+            let answer = challenge
+                .filter(|_| step < MAX_SASL_STEPS)
+                .and_then(|c| respond(step, &c));
             step += 1;
             match answer {
                 Some(bytes) => self.send_secret("", &auth::encode(&bytes)).await?,
+                None if step > MAX_SASL_STEPS + 1 => {
+                    return Err(self
+                        .protocol("the login exchange did not end after it was cancelled".into()));
+                }
                 None => self.send_command("*").await?,
             }
         }
     }
 
-    /// STAT: the number of messages and their total size.
-    pub async fn stat(&mut self) -> Result<(u32, u64), Error> {
+    /// STAT: the number of messages and their total size (None when not believable).
+    pub async fn stat(&mut self) -> Result<(u32, Option<u64>), Error> {
         let status = self.command("STAT").await?;
         let mut parts = status.text.split_whitespace();
         let count = parts.next().and_then(|s| s.parse().ok());
-        let size = parts.next().and_then(|s| s.parse().ok());
+        let size = parts.next().map(|s| super::plausible_size(s.as_bytes()));
         match (count, size) {
             (Some(c), Some(s)) => Ok((c, s)),
             _ => Err(self.protocol(format!("STAT answer \"{}\"", status.text))),
         }
     }
 
-    /// UIDL for every message. `Err(Error::NoUidl)` when the server does not support it.
+    /// UIDL for every message. `Err(Error::NoUidl)` only when the server does not support
+    /// it: it refused without a response code and did not list UIDL among its
+    /// capabilities. Any other refusal is an error (a temporary one says "try later"),
+    /// never a reason to fetch without ids.
     pub async fn uidl_all(&mut self) -> Result<Vec<UidlEntry>, Error> {
         self.send_command("UIDL").await?;
         let status = self.read_status("listing unique ids").await?;
         if !status.ok {
-            return Err(Error::NoUidl {
-                host: self.host.clone(),
-            });
+            let offered = self.capabilities.as_ref().is_some_and(|c| c.uidl);
+            if status.code.is_none() && !offered {
+                return Err(Error::NoUidl {
+                    host: self.host.clone(),
+                });
+            }
+            return self.require_ok("UIDL", status).map(|_| Vec::new());
         }
         let mut entries = Vec::new();
         let mut bad = None;
-        self.read_body(|line| {
-            let text = String::from_utf8_lossy(response::trim_eol(line));
-            let mut parts = text.split_whitespace();
-            match (parts.next().and_then(|n| n.parse().ok()), parts.next()) {
-                (Some(number), Some(uidl)) => entries.push(UidlEntry {
-                    number,
-                    uidl: uidl.to_string(),
-                }),
-                _ => bad = Some(text.into_owned()),
+        let mut odd = 0usize;
+        self.read_listing(|line| {
+            let mut parts = line
+                .split(|b| b.is_ascii_whitespace())
+                .filter(|w| !w.is_empty());
+            let number = parts
+                .next()
+                .and_then(|n| std::str::from_utf8(n).ok())
+                .and_then(|n| n.parse().ok());
+            match (number, parts.next()) {
+                (Some(number), Some(uidl)) => {
+                    let uidl = Uidl::from_wire(uidl);
+                    if !uidl.is_standard() {
+                        odd += 1;
+                    }
+                    entries.push(UidlEntry { number, uidl });
+                }
+                _ => bad = Some(response::printable(line)),
             }
         })
         .await?;
+        if odd > 0 {
+            tracing::warn!(host = %self.host, count = odd, "unique ids outside RFC 1939 (1-70 printable characters); used as they are");
+        }
         match bad {
             Some(line) => Err(self.protocol(format!("UIDL line \"{line}\""))),
             None => Ok(entries),
         }
     }
 
-    /// LIST for every message.
+    /// LIST for every message. A size that is not believable is None.
     pub async fn list_all(&mut self) -> Result<Vec<ListEntry>, Error> {
         self.command("LIST").await?;
         let mut entries = Vec::new();
         let mut bad = None;
-        self.read_body(|line| {
-            let text = String::from_utf8_lossy(response::trim_eol(line));
-            let mut parts = text.split_whitespace();
-            match (
-                parts.next().and_then(|n| n.parse().ok()),
-                parts.next().and_then(|n| n.parse().ok()),
-            ) {
-                (Some(number), Some(size)) => entries.push(ListEntry { number, size }),
-                _ => bad = Some(text.into_owned()),
+        self.read_listing(|line| {
+            let mut parts = line
+                .split(|b| b.is_ascii_whitespace())
+                .filter(|w| !w.is_empty());
+            let number = parts
+                .next()
+                .and_then(|n| std::str::from_utf8(n).ok())
+                .and_then(|n| n.parse().ok());
+            match (number, parts.next()) {
+                (Some(number), Some(size)) => entries.push(ListEntry {
+                    number,
+                    size: super::plausible_size(size),
+                }),
+                _ => bad = Some(response::printable(line)),
             }
         })
         .await?;
@@ -436,20 +491,6 @@ impl Session {
             Some(line) => Err(self.protocol(format!("LIST line \"{line}\""))),
             None => Ok(entries),
         }
-    }
-
-    /// RETR: streams the message to `sink` line by line, dot-unstuffed, line endings kept.
-    pub async fn retr_with(&mut self, number: u32, sink: impl FnMut(&[u8])) -> Result<(), Error> {
-        self.command(&format!("RETR {number}")).await?;
-        self.read_body(sink).await
-    }
-
-    /// RETR into memory.
-    pub async fn retr(&mut self, number: u32) -> Result<Vec<u8>, Error> {
-        let mut message = Vec::new();
-        self.retr_with(number, |line| message.extend_from_slice(line))
-            .await?;
-        Ok(message)
     }
 
     /// True once TOP has failed in this session; callers then use RETR instead.
@@ -460,32 +501,6 @@ impl Session {
     /// Remembers that TOP does not work here, for the rest of the session.
     pub fn set_top_failed(&mut self) {
         self.top_failed = true;
-    }
-
-    /// TOP: the headers and the first `lines` body lines. Returns Ok(false) (and sends
-    /// nothing more) when the server refuses TOP; the session then remembers that.
-    pub async fn top_with(
-        &mut self,
-        number: u32,
-        lines: u32,
-        sink: impl FnMut(&[u8]),
-    ) -> Result<bool, Error> {
-        if self.top_failed {
-            return Ok(false);
-        }
-        self.send_command(&format!("TOP {number} {lines}")).await?;
-        let status = self.read_status("TOP").await?;
-        if !status.ok {
-            self.top_failed = true;
-            return Ok(false);
-        }
-        self.read_body(sink).await?;
-        Ok(true)
-    }
-
-    /// DELE: marks a message for deletion; it is removed only when QUIT succeeds.
-    pub async fn dele(&mut self, number: u32) -> Result<(), Error> {
-        self.command(&format!("DELE {number}")).await.map(drop)
     }
 
     pub async fn noop(&mut self) -> Result<(), Error> {
@@ -511,7 +526,8 @@ impl Session {
     /// QUIT: the server commits deletions (the UPDATE state) and closes.
     pub async fn quit(mut self) -> Result<(), Error> {
         self.command("QUIT").await?;
-        let _ = self.io.get_mut().shutdown().await;
+        // The deletions are committed; a server that does not finish closing is left.
+        let _ = tokio::time::timeout(self.timeout, self.io.get_mut().shutdown()).await;
         Ok(())
     }
 
@@ -596,21 +612,30 @@ impl Session {
     }
 
     async fn read_line(&mut self, doing: &str) -> Result<(), Error> {
-        match lines::read_line(&mut self.io, &mut self.line, MAX_LINE, self.timeout).await {
-            Ok(()) => Ok(()),
-            Err(LineError::Eof) => Err(Error::Closed {
-                host: self.host.clone(),
-            }),
-            Err(LineError::TooLong) => Err(Error::LineTooLong {
-                host: self.host.clone(),
+        let mut watch = Watch::new(self.pace, self.timeout);
+        let read = lines::read_line(&mut self.io, &mut self.line, MAX_LINE, &mut watch).await;
+        read.map_err(|e| self.line_error(e, doing))
+    }
+
+    fn line_error(&self, e: LineError, doing: &str) -> Error {
+        let host = self.host.clone();
+        match e {
+            LineError::Eof => Error::Closed { host },
+            LineError::TooLong => Error::LineTooLong {
+                host,
                 max: MAX_LINE,
-            }),
-            Err(LineError::Io(e)) => Err(io_error(&self.host, e)),
-            Err(LineError::Idle) => Err(Error::Timeout {
-                host: self.host.clone(),
+            },
+            LineError::Io(e) => io_error(&self.host, e),
+            LineError::Idle => Error::Timeout {
+                host,
                 secs: self.timeout.as_secs(),
                 doing: doing.to_string(),
-            }),
+            },
+            LineError::Slow => Error::TooSlow {
+                host,
+                bytes: self.pace.min_bytes,
+                secs: self.pace.window.as_secs(),
+            },
         }
     }
 
@@ -631,17 +656,41 @@ impl Session {
             .map_err(|e| self.protocol(format!("\"{}\" is not a POP3 status line", e.0)))
     }
 
-    /// Reads the body of a multi-line answer up to its "." line, dot-unstuffed, line
-    /// endings kept. A connection that ends before the terminator is an error: the partial
-    /// data must not be used.
-    pub async fn read_body(&mut self, mut sink: impl FnMut(&[u8])) -> Result<(), Error> {
+    /// Reads a listing (the lines of a multi-line answer, without their line endings)
+    /// up to its "." line, bounded in line length, entries and bytes. A connection that
+    /// ends before the terminator is an error: the partial data must not be used.
+    async fn read_listing(&mut self, mut entry: impl FnMut(&[u8])) -> Result<(), Error> {
+        let mut watch = Watch::new(self.pace, self.timeout);
+        let (mut entries, mut bytes) = (0usize, 0usize);
         loop {
-            self.read_line("receiving data").await?;
+            let read = lines::read_line(&mut self.io, &mut self.line, MAX_LINE, &mut watch).await;
+            read.map_err(|e| self.line_error(e, "receiving a listing"))?;
             match lines::unstuff(&self.line) {
                 Unstuffed::End => return Ok(()),
-                Unstuffed::Data(data) => sink(data),
+                Unstuffed::Data(data) => {
+                    entries += 1;
+                    bytes += data.len();
+                    if entries > MAX_LISTING_ENTRIES || bytes > MAX_LISTING_BYTES {
+                        return Err(self.protocol(format!(
+                            "a listing of more than {MAX_LISTING_ENTRIES} lines or {} MB",
+                            MAX_LISTING_BYTES >> 20
+                        )));
+                    }
+                    entry(response::trim_eol(data));
+                }
             }
         }
+    }
+
+    /// Reads a message (the answer to RETR or TOP, after its status line) up to its "."
+    /// line, dot-unstuffed, line endings kept, handing it to `sink` in pieces. A line
+    /// of a message may be of any length; only the pace and the caller bound it. A
+    /// connection that ends before the terminator is an error: the partial data must
+    /// not be used.
+    pub async fn read_message(&mut self, sink: impl FnMut(&[u8])) -> Result<(), Error> {
+        let mut watch = Watch::new(self.pace, self.timeout);
+        let read = lines::read_multiline(&mut self.io, &mut watch, sink).await;
+        read.map_err(|e| self.line_error(e, "receiving a message"))
     }
 
     fn protocol(&self, detail: String) -> Error {

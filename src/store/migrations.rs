@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0009_legacy_size_index.sql"),
     include_str!("../../migrations/0010_pinned_certificate.sql"),
     include_str!("../../migrations/0011_unread_index.sql"),
+    include_str!("../../migrations/0012_partial_records.sql"),
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<()> {
@@ -101,7 +102,10 @@ mod tests {
                  VALUES (1, 'old', 'pop.example.org', 995, 'tls', 'u', 'forever', 0);
                  INSERT INTO messages (id, account_id, uidl, raw, size, subject, date, received_at)
                  VALUES (7, 1, 'u-7', X'48690D0A', 4, 'Hi', 0, 0);
-                 INSERT INTO uidls (account_id, uidl, message_id, downloaded_at) VALUES (1, 'u-7', 7, 0);",
+                 INSERT INTO uidls (account_id, uidl, message_id, downloaded_at) VALUES (1, 'u-7', 7, 0);
+                 INSERT INTO messages (id, account_id, uidl, raw, size, subject, date, received_at, partial)
+                 VALUES (8, 1, 'u-8', X'48690D0A', 4000, 'Big', 0, 0, 1);
+                 INSERT INTO uidls (account_id, uidl, message_id, downloaded_at) VALUES (1, 'u-8', 8, 0);",
             )
             .unwrap();
         }
@@ -113,8 +117,12 @@ mod tests {
             crate::accounts::AuthMethod::Automatic
         );
         assert!(account.settings.check_on_startup);
-        assert_eq!(store.list_messages(None, 10, 0).unwrap()[0].subject, "Hi");
-        assert!(store.known_uidls(1).unwrap().contains("u-7"));
+        let rows = store.list_messages(None, 10, 0).unwrap();
+        assert!(rows.iter().any(|r| r.id == 7 && r.subject == "Hi"));
+        let records = store.uidl_records(1).unwrap();
+        assert!(!records[&"u-7".into()].partial);
+        // A message stored as headers only is remembered as such (it stays on the server).
+        assert!(records[&"u-8".into()].partial);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 mod migrations;
 pub mod spool;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::Duration;
 
@@ -15,6 +15,36 @@ pub use spool::{Body, Fingerprint, HeaderCapture, Spool, fingerprint};
 
 use crate::accounts::{Account, AuthMethod, Keep, Security, Settings};
 use crate::mail::Summary;
+use crate::pop3::Uidl;
+use crate::sync::plan::Record;
+
+/// The largest message the store can hold (SQLite's limit on one value, less room for
+/// the row around it). A larger one stays on the server and is named to the user.
+pub const MAX_MESSAGE: u64 = 999_000_000;
+
+impl rusqlite::ToSql for Uidl {
+    /// UTF-8 ids as TEXT (as every earlier release stored them), any other as a BLOB:
+    /// SQLite never finds a TEXT and a BLOB equal, so ids stay apart byte for byte.
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(ToSqlOutput::Borrowed(
+            match std::str::from_utf8(self.as_bytes()) {
+                Ok(text) => ValueRef::Text(text.as_bytes()),
+                Err(_) => ValueRef::Blob(self.as_bytes()),
+            },
+        ))
+    }
+}
+
+impl rusqlite::types::FromSql for Uidl {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        use rusqlite::types::{FromSqlError, ValueRef};
+        match value {
+            ValueRef::Text(b) | ValueRef::Blob(b) => Ok(Uidl::from_bytes(b.to_vec())),
+            _ => Err(FromSqlError::InvalidType),
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -123,23 +153,30 @@ impl View {
 /// A downloaded message on its way into the store.
 #[derive(Debug)]
 pub struct NewMessage {
-    pub uidl: Option<String>,
+    pub uidl: Option<Uidl>,
     pub body: Body,
     pub summary: Summary,
     /// Set for a message stored partially (headers only): its full size on the server.
     pub server_size: Option<u64>,
     pub digest: Fingerprint,
+    /// If an identical message of the account is stored already, keep that one instead
+    /// (and record this UIDL for it).
+    pub dedupe: bool,
+    /// Set when storing found it here already (with `dedupe`): nothing new was stored.
+    pub duplicate: bool,
 }
 
 impl NewMessage {
     /// A message held in memory, with its fingerprint.
-    pub fn from_bytes(uidl: Option<String>, raw: Vec<u8>) -> NewMessage {
+    pub fn from_bytes(uidl: Option<Uidl>, raw: Vec<u8>) -> NewMessage {
         NewMessage {
             uidl,
             summary: crate::mail::summarize(&raw),
             digest: fingerprint(&raw),
             body: Body::Memory(raw),
             server_size: None,
+            dedupe: false,
+            duplicate: false,
         }
     }
 }
@@ -352,12 +389,84 @@ impl Store {
     // ----- sync bookkeeping -----
 
     /// Every UIDL ever downloaded for the account.
-    pub fn known_uidls(&self, account_id: i64) -> Result<HashSet<String>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT uidl FROM uidls WHERE account_id = ?1")?;
-        let rows = stmt.query_map([account_id], |r| r.get::<_, String>(0))?;
+    pub fn known_uidls(&self, account_id: i64) -> Result<HashSet<Uidl>> {
+        Ok(self.uidl_records(account_id)?.into_keys().collect())
+    }
+
+    /// What the store remembers of every UIDL downloaded for the account.
+    pub fn uidl_records(&self, account_id: i64) -> Result<HashMap<Uidl, Record>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT uidl, downloaded_at, partial, deleted_on_server, missing_since IS NOT NULL
+             FROM uidls WHERE account_id = ?1",
+        )?;
+        let rows = stmt.query_map([account_id], |r| {
+            Ok((
+                r.get::<_, Uidl>(0)?,
+                Record {
+                    downloaded_at: r.get(1)?,
+                    partial: r.get(2)?,
+                    deleted_on_server: r.get(3)?,
+                    reappeared: r.get(4)?,
+                },
+            ))
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Gives a UIDL record (and its message) a new id: a message first remembered by its
+    /// UIDL alone, once its server turns out to give that UIDL to other messages too.
+    pub fn rename_uidl(&mut self, account_id: i64, from: &Uidl, to: &Uidl) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "UPDATE uidls SET uidl = ?3 WHERE account_id = ?1 AND uidl = ?2",
+            params![account_id, from, to],
+        )?;
+        tx.execute(
+            "UPDATE messages SET uidl = ?3 WHERE account_id = ?1 AND uidl = ?2",
+            params![account_id, from, to],
+        )?;
+        tx.execute(
+            "UPDATE server_deletions SET uidl = ?3 WHERE account_id = ?1 AND uidl = ?2",
+            params![account_id, from, to],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The header block of the message stored under a UIDL (up to its blank line), if
+    /// its message is still here.
+    pub fn stored_headers(&self, account_id: i64, uidl: &Uidl) -> Result<Option<Vec<u8>>> {
+        let id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT message_id FROM uidls WHERE account_id = ?1 AND uidl = ?2",
+                params![account_id, uidl],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        let Some(id) = id else { return Ok(None) };
+        let mut blob =
+            match self
+                .conn
+                .blob_open(rusqlite::MAIN_DB, c"message_bodies", c"raw", id, true)
+            {
+                Ok(blob) => blob,
+                Err(_) => return Ok(None),
+            };
+        let mut headers = HeaderCapture::default();
+        let mut chunk = vec![0; 64 << 10];
+        while !headers.is_done() {
+            let n =
+                std::io::Read::read(&mut blob, &mut chunk).map_err(|e| Error::Io(e.to_string()))?;
+            if n == 0 {
+                break;
+            }
+            headers.push(&chunk[..n]);
+        }
+        Ok(Some(headers.bytes().to_vec()))
     }
 
     /// Stores a downloaded message and records its UIDL in one transaction. When this
@@ -370,11 +479,13 @@ impl Store {
         summary: &Summary,
     ) -> Result<i64> {
         let mut batch = [NewMessage {
-            uidl: uidl.map(str::to_string),
+            uidl: uidl.map(Uidl::from),
             body: Body::Memory(raw.to_vec()),
             summary: summary.clone(),
             server_size: None,
             digest: fingerprint(raw),
+            dedupe: false,
+            duplicate: false,
         }];
         Ok(self.insert_batch(account_id, &mut batch)?[0])
     }
@@ -412,11 +523,49 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?;
             let mut record = tx.prepare_cached(
-                "INSERT OR REPLACE INTO uidls (account_id, uidl, message_id, downloaded_at) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT OR REPLACE INTO uidls (account_id, uidl, message_id, downloaded_at, partial)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let mut same = tx.prepare_cached(
+                "SELECT m.id FROM messages m JOIN message_bodies b ON b.message_id = m.id
+                 WHERE m.account_id = ?1 AND m.digest = ?2 AND m.size = ?3 AND m.partial = ?4
+                   AND (?5 IS NULL OR b.raw = ?5)
+                 LIMIT 1",
             )?;
             for m in batch.iter_mut() {
                 let len = m.body.len();
-                let size = m.server_size.unwrap_or(len) as i64;
+                if m.dedupe
+                    && let Some(account_id) = account_id
+                {
+                    let bytes = match &m.body {
+                        Body::Memory(bytes) => Some(&bytes[..]),
+                        Body::File { .. } => None,
+                    };
+                    let size = m.server_size.unwrap_or(len) as i64;
+                    let params = params![
+                        account_id,
+                        &m.digest[..],
+                        size,
+                        m.server_size.is_some(),
+                        bytes
+                    ];
+                    if let Some(id) = same.query_row(params, |r| r.get::<_, i64>(0)).optional()? {
+                        // The server sent again a message stored here: keep the one copy.
+                        if let Some(uidl) = &m.uidl {
+                            record.execute(params![
+                                account_id,
+                                uidl,
+                                id,
+                                now,
+                                m.server_size.is_some()
+                            ])?;
+                        }
+                        m.duplicate = true;
+                        ids.push(id);
+                        continue;
+                    }
+                }
+                let size = i64::try_from(m.server_size.unwrap_or(len)).unwrap_or(i64::MAX);
                 let columns = params![
                     account_id,
                     m.uidl,
@@ -427,7 +576,7 @@ impl Store {
                     m.summary.date.unwrap_or(now),
                     now,
                     m.server_size.is_some(),
-                    m.server_size.map(|n| n as i64),
+                    m.server_size.map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
                     folder,
                     &m.digest[..],
                 ];
@@ -435,7 +584,7 @@ impl Store {
                 let id = tx.last_insert_rowid();
                 write_body(&tx, id, &mut m.body)?;
                 if let (Some(account_id), Some(uidl)) = (account_id, &m.uidl) {
-                    record.execute(params![account_id, uidl, id, now])?;
+                    record.execute(params![account_id, uidl, id, now, m.server_size.is_some()])?;
                 }
                 ids.push(id);
             }
@@ -444,20 +593,9 @@ impl Store {
         Ok(ids)
     }
 
-    /// UIDLs downloaded at or before `cutoff` (seconds since the epoch) and not yet deleted
-    /// on the server.
-    pub fn uidls_downloaded_before(&self, account_id: i64, cutoff: i64) -> Result<HashSet<String>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT uidl FROM uidls
-             WHERE account_id = ?1 AND deleted_on_server = 0 AND downloaded_at <= ?2",
-        )?;
-        let rows = stmt.query_map(params![account_id, cutoff], |r| r.get::<_, String>(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
     /// Records that the server confirmed (by a successful QUIT) these deletions, and
     /// forgets them from the queue of deletions asked for here.
-    pub fn mark_deleted_on_server(&mut self, account_id: i64, uidls: &[String]) -> Result<()> {
+    pub fn mark_deleted_on_server(&mut self, account_id: i64, uidls: &[Uidl]) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -477,17 +615,20 @@ impl Store {
         Ok(())
     }
 
-    /// Notes which recorded UIDLs the server lists now. A record absent for 30 days is
-    /// pruned; one that is absent for a while (a server briefly showing an empty mailbox)
-    /// is kept, so the mail is not downloaded again when it reappears.
-    pub fn note_server_uidls(&mut self, account_id: i64, on_server: &[&str]) -> Result<()> {
+    /// Notes which recorded UIDLs the server lists now. A record absent for 30 days (and
+    /// still absent) is pruned; one that is absent for a while (a server briefly showing
+    /// an empty mailbox) is kept, so the mail is not downloaded again when it reappears.
+    /// A record that has been absent keeps its mark when it reappears: the next download
+    /// under it is compared with what is stored (the server may have given the id to a
+    /// new message), and storing it clears the mark.
+    pub fn note_server_uidls(&mut self, account_id: i64, on_server: &[&Uidl]) -> Result<()> {
         const PRUNE_AFTER: i64 = 30 * 86_400;
         let now = now();
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS seen (uidl TEXT PRIMARY KEY) WITHOUT ROWID;
+            "CREATE TEMP TABLE IF NOT EXISTS seen (uidl PRIMARY KEY) WITHOUT ROWID;
              DELETE FROM temp.seen;",
         )?;
         {
@@ -498,19 +639,14 @@ impl Store {
             }
         }
         tx.execute(
-            "UPDATE uidls SET missing_since = NULL
-             WHERE account_id = ?1 AND missing_since IS NOT NULL
-               AND uidl IN (SELECT uidl FROM temp.seen)",
-            [account_id],
-        )?;
-        tx.execute(
             "UPDATE uidls SET missing_since = ?2
              WHERE account_id = ?1 AND missing_since IS NULL
                AND uidl NOT IN (SELECT uidl FROM temp.seen)",
             params![account_id, now],
         )?;
         tx.execute(
-            "DELETE FROM uidls WHERE account_id = ?1 AND missing_since <= ?2",
+            "DELETE FROM uidls WHERE account_id = ?1 AND missing_since <= ?2
+               AND uidl NOT IN (SELECT uidl FROM temp.seen)",
             params![account_id, now - PRUNE_AFTER],
         )?;
         // A queued deletion of a message the server no longer has is done.
@@ -525,11 +661,11 @@ impl Store {
     }
 
     /// UIDLs whose server copy is to be deleted at the next fetch.
-    pub fn queued_server_deletions(&self, account_id: i64) -> Result<HashSet<String>> {
+    pub fn queued_server_deletions(&self, account_id: i64) -> Result<HashSet<Uidl>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT uidl FROM server_deletions WHERE account_id = ?1")?;
-        let rows = stmt.query_map([account_id], |r| r.get::<_, String>(0))?;
+        let rows = stmt.query_map([account_id], |r| r.get::<_, Uidl>(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -660,9 +796,10 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes messages for good. Where the account keeps mail on the server and asks for
-    /// it, the server's copy is queued for deletion at the next fetch. The UIDL record
-    /// stays, so the message is never downloaded again.
+    /// Deletes messages for good. Where the account asks for it, the server's copy is
+    /// queued for deletion at the next fetch: a message the account keeps on the server,
+    /// or one stored as headers only (which no retention deletes). The UIDL record stays,
+    /// so the message is never downloaded again.
     pub fn delete_for_good(&mut self, ids: &[i64]) -> Result<()> {
         let now = now();
         let tx = self
@@ -675,7 +812,8 @@ impl Store {
                  FROM messages m
                  JOIN accounts a ON a.id = m.account_id
                  JOIN uidls u ON u.account_id = m.account_id AND u.uidl = m.uidl
-                 WHERE m.id = ?1 AND a.keep != 'delete' AND a.delete_on_server_when_deleted = 1
+                 WHERE m.id = ?1 AND a.delete_on_server_when_deleted = 1
+                   AND (a.keep != 'delete' OR u.partial = 1)
                    AND u.deleted_on_server = 0",
             )?;
             let mut delete = tx.prepare_cached("DELETE FROM messages WHERE id = ?1")?;
@@ -731,12 +869,17 @@ impl Store {
             return Err(Error::NoSuchMessage(id));
         }
         write_body(&tx, id, body)?;
+        // The whole is here now: the retention applies, counted from this download.
+        tx.execute(
+            "UPDATE uidls SET partial = 0, downloaded_at = ?2 WHERE message_id = ?1",
+            params![id, now()],
+        )?;
         tx.commit()?;
         Ok(())
     }
 
     /// The account, UIDL and partial flag of a message.
-    pub fn message_origin(&self, id: i64) -> Result<(i64, Option<String>, bool)> {
+    pub fn message_origin(&self, id: i64) -> Result<(i64, Option<Uidl>, bool)> {
         self.conn
             .query_row(
                 "SELECT account_id, uidl, partial FROM messages WHERE id = ?1",
@@ -934,7 +1077,7 @@ fn message_row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
     Ok(MessageRow {
         id: r.get(0)?,
         account: r.get(1)?,
-        uidl: r.get(2)?,
+        uidl: r.get::<_, Option<Uidl>>(2)?.map(|u| u.display()),
         from: r.get(3)?,
         subject: r.get(4)?,
         date: r.get(5)?,

@@ -53,6 +53,8 @@ pub struct Spool {
     len: u64,
     hasher: Md5,
     error: Option<io::Error>,
+    /// The most this spool keeps; beyond it the message only counts its bytes.
+    limit: u64,
 }
 
 impl Spool {
@@ -66,14 +68,35 @@ impl Spool {
             len: 0,
             hasher: Md5::new(),
             error: None,
+            limit: u64::MAX,
         }
     }
 
+    /// A spool that keeps at most `limit` bytes: a longer message is drained and counted
+    /// but not kept (see [`Spool::too_large`]).
+    pub fn with_limit(dir: &Path, limit: u64) -> Spool {
+        Spool {
+            limit,
+            ..Spool::new(dir)
+        }
+    }
+
+    /// The bytes that arrived, when more than the limit did.
+    pub fn too_large(&self) -> Option<u64> {
+        (self.len > self.limit).then_some(self.len)
+    }
+
     pub fn write(&mut self, bytes: &[u8]) {
+        self.len = self.len.saturating_add(bytes.len() as u64);
+        if self.len > self.limit {
+            // Nothing more is kept; what was is given back at once.
+            self.memory = Vec::new();
+            self.file = None;
+            return;
+        }
         if self.error.is_some() {
             return;
         }
-        self.len += bytes.len() as u64;
         self.hasher.update(bytes);
         if let Some(file) = &mut self.file {
             if let Err(e) = file.write_all(bytes) {
@@ -103,6 +126,12 @@ impl Spool {
     /// The collected bytes and their fingerprint, or the first write error (a full disk,
     /// say).
     pub fn finish(self) -> io::Result<(Body, Fingerprint)> {
+        if let Some(len) = self.too_large() {
+            return Err(io::Error::new(
+                io::ErrorKind::FileTooLarge,
+                format!("a message of {len} bytes is larger than Poplar can store"),
+            ));
+        }
         if let Some(e) = self.error {
             return Err(e);
         }
@@ -124,7 +153,8 @@ impl Spool {
     }
 }
 
-/// Keeps the header block of a message as it streams past, for the list's columns.
+/// Keeps the header block of a message as it streams past, for the list's columns. The
+/// message may arrive in pieces of any size; the block ends at the first empty line.
 #[derive(Debug, Default)]
 pub struct HeaderCapture {
     bytes: Vec<u8>,
@@ -135,18 +165,34 @@ impl HeaderCapture {
     /// Headers beyond this are not needed for the list and are not kept.
     const MAX: usize = 256 << 10;
 
-    pub fn push(&mut self, line: &[u8]) {
+    pub fn push(&mut self, piece: &[u8]) {
         if self.done {
             return;
         }
-        if line == b"\r\n" || line == b"\n" {
+        let from = self.bytes.len();
+        let take = piece.len().min(Self::MAX - from);
+        self.bytes.extend_from_slice(&piece[..take]);
+        // Only the new bytes (and the two before them) can complete the empty line.
+        for i in from.saturating_sub(2)..self.bytes.len() {
+            if self.bytes[i] != b'\n' {
+                continue;
+            }
+            let b = &self.bytes;
+            let empty_line =
+                i == 0 || b[i - 1] == b'\n' || (b[i - 1] == b'\r' && (i == 1 || b[i - 2] == b'\n'));
+            if empty_line {
+                self.bytes.truncate(i + 1);
+                self.done = true;
+                return;
+            }
+        }
+        if take < piece.len() {
             self.done = true;
         }
-        if self.bytes.len() + line.len() <= Self::MAX {
-            self.bytes.extend_from_slice(line);
-        } else {
-            self.done = true;
-        }
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.done
     }
 
     pub fn bytes(&self) -> &[u8] {
@@ -197,5 +243,37 @@ mod tests {
             h.push(line);
         }
         assert_eq!(h.bytes(), b"Subject: x\r\n\r\n");
+    }
+
+    #[test]
+    fn header_capture_takes_pieces_of_any_size() {
+        let message = b"Subject: x\r\nFrom: y\r\n\r\nbody\r\n\r\nmore";
+        for size in 1..message.len() {
+            let mut h = HeaderCapture::default();
+            for piece in message.chunks(size) {
+                h.push(piece);
+            }
+            assert_eq!(
+                h.bytes(),
+                b"Subject: x\r\nFrom: y\r\n\r\n",
+                "pieces of {size}"
+            );
+        }
+        let mut h = HeaderCapture::default();
+        h.push(b"\r\nbody");
+        assert_eq!(h.bytes(), b"\r\n");
+        let mut h = HeaderCapture::default();
+        h.push(b"A: b\n\nbody");
+        assert_eq!(h.bytes(), b"A: b\n\n");
+    }
+
+    #[test]
+    fn a_spool_over_its_limit_keeps_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spool = Spool::with_limit(dir.path(), 10);
+        spool.write(b"0123456789");
+        assert_eq!(spool.too_large(), None);
+        spool.write(b"x");
+        assert_eq!(spool.too_large(), Some(11));
     }
 }

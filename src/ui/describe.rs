@@ -277,6 +277,14 @@ pub fn pop3(error: &pop3::Error) -> String {
         E::NoUidl { host } => t!("error-no-uidl", host = s(host)),
         E::Protocol { host, detail } => t!("error-protocol", host = s(host), detail = s(detail)),
         E::LineTooLong { host, max } => t!("error-line-too-long", host = s(host), max = *max),
+        E::TooSlow { host, bytes, secs } => {
+            t!(
+                "error-too-slow",
+                host = s(host),
+                bytes = *bytes,
+                secs = *secs
+            )
+        }
         E::Closed { host } => t!("error-closed", host = s(host)),
         E::Io { host, detail } => t!("error-io", host = s(host), detail = s(detail)),
         E::CaFile { path, detail } => t!("error-ca-file", path = s(path), detail = s(detail)),

@@ -108,7 +108,7 @@ fn database() -> Paths {
     for chunk in (0..MESSAGES).collect::<Vec<_>>().chunks(1000) {
         let mut batch: Vec<NewMessage> = chunk
             .iter()
-            .map(|&i| NewMessage::from_bytes(Some(format!("uid-{i}")), message(i)))
+            .map(|&i| NewMessage::from_bytes(Some(format!("uid-{i}").into()), message(i)))
             .collect();
         store.insert_batch(account.id, &mut batch).unwrap();
     }
