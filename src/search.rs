@@ -99,47 +99,192 @@ pub fn fts_query(input: &str) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" AND "))
 }
 
-/// Indexes up to `limit` messages that are not indexed yet; returns how many it did.
-/// Runs in the background after fetches and imports, never in the way of either.
+/// Indexes up to `limit` messages that are not indexed yet; returns how many it looked at.
+/// Runs in the background after fetches and imports, never in the way of either: messages
+/// are read and rendered with no transaction open, and only the finished index text is
+/// written, in a short write transaction.
 pub fn index_pending(conn: &mut Connection, limit: usize) -> rusqlite::Result<usize> {
-    let pending: Vec<i64> = {
-        let mut stmt =
-            conn.prepare_cached("SELECT id FROM messages WHERE indexed = 0 ORDER BY id LIMIT ?1")?;
-        let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
+    index_pending_with(conn, limit, &mut |raw| mail::render(raw))
+}
+
+/// Index text prepared for one message, and what it was prepared from.
+struct Entry {
+    id: i64,
+    /// The message's size and digest when it was read: a message completed ("download the
+    /// rest") since then has other bytes, and is left for the next round.
+    size: i64,
+    digest: Option<Vec<u8>>,
+    subject: String,
+    sender: String,
+    recipients: String,
+    body: String,
+    attachments: i64,
+}
+
+/// Rendered text one round holds in memory before it writes (a round always takes at
+/// least one message, however large).
+const ROUND_BYTES: usize = 32 << 20;
+
+/// [`index_pending`] with the renderer as a parameter, so that tests can watch what is
+/// locked while a message is rendered.
+fn index_pending_with(
+    conn: &mut Connection,
+    limit: usize,
+    render: &mut dyn FnMut(&[u8]) -> mail::Rendered,
+) -> rusqlite::Result<usize> {
+    let pending: Vec<(i64, i64, Option<Vec<u8>>)> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, size, digest FROM messages WHERE indexed = 0 ORDER BY id LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    if pending.is_empty() {
+    let mut entries = Vec::new();
+    let mut held = 0;
+    for (id, size, digest) in pending {
+        if held >= ROUND_BYTES {
+            break;
+        }
+        let bytes: Vec<u8> = conn
+            .prepare_cached("SELECT raw FROM message_bodies WHERE message_id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .unwrap_or_default();
+        let m = render(&bytes);
+        let entry = Entry {
+            id,
+            size,
+            digest,
+            subject: index_text(&m.subject),
+            sender: index_text(&m.from),
+            recipients: index_text(&format!("{} {}", m.to, m.cc)),
+            body: index_text(&m.body),
+            attachments: m.attachments.len() as i64,
+        };
+        held += entry.subject.len() + entry.sender.len() + entry.recipients.len();
+        held += entry.body.len();
+        entries.push(entry);
+    }
+    if entries.is_empty() {
         return Ok(0);
     }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     {
-        let mut raw = tx.prepare_cached("SELECT raw FROM message_bodies WHERE message_id = ?1")?;
+        // Only a message that is still there, still unindexed and still the same bytes.
+        let mut done = tx.prepare_cached(
+            "UPDATE messages SET indexed = 1, attachments = ?2
+             WHERE id = ?1 AND indexed = 0 AND size = ?3 AND digest IS ?4",
+        )?;
         let mut insert = tx.prepare_cached(
             "INSERT INTO message_search (rowid, subject, sender, recipients, body)
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
-        let mut done =
-            tx.prepare_cached("UPDATE messages SET indexed = 1, attachments = ?2 WHERE id = ?1")?;
-        for id in &pending {
-            let bytes: Vec<u8> = raw.query_row([id], |r| r.get(0)).unwrap_or_default();
-            let m = mail::render(&bytes);
-            insert.execute(params![
-                id,
-                index_text(&m.subject),
-                index_text(&m.from),
-                index_text(&format!("{} {}", m.to, m.cc)),
-                index_text(&m.body),
-            ])?;
-            done.execute(params![id, m.attachments.len() as i64])?;
+        for e in &entries {
+            if done.execute(params![e.id, e.attachments, e.size, e.digest])? == 1 {
+                insert.execute(params![e.id, e.subject, e.sender, e.recipients, e.body])?;
+            }
         }
     }
     tx.commit()?;
-    Ok(pending.len())
+    Ok(entries.len())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A store with these messages in a local folder, and the path of its database.
+    fn store_with(messages: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("poplar.db");
+        let mut store = crate::store::Store::open(&path).unwrap();
+        let folder = store.ensure_folder("Imported").unwrap();
+        let mut batch: Vec<_> = messages
+            .iter()
+            .map(|m| crate::store::NewMessage::from_bytes(None, m.as_bytes().to_vec()))
+            .collect();
+        store.insert_into_folder(folder, &mut batch).unwrap();
+        (dir, path)
+    }
+
+    /// While the indexer renders a message, another connection (a fetch storing mail, the
+    /// window marking it read) takes the write lock and commits, without waiting: there
+    /// is no busy timeout on it, so a lock held by the indexer would fail it at once.
+    #[test]
+    fn rendering_holds_no_write_lock() {
+        let (_dir, path) = store_with(&[
+            "Subject: one\r\n\r\nfirst body\r\n",
+            "Subject: two\r\n\r\nsecond body\r\n",
+        ]);
+        let mut indexer = Connection::open(&path).unwrap();
+        let mut other = Connection::open(&path).unwrap();
+        other.busy_timeout(std::time::Duration::ZERO).unwrap();
+        let mut rendered = 0;
+        let mut render = |raw: &[u8]| {
+            rendered += 1;
+            let tx = other
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .expect("the write lock is free while a message is rendered");
+            tx.execute("UPDATE messages SET read = 1", []).unwrap();
+            tx.commit().expect("a commit while a message is rendered");
+            mail::render(raw)
+        };
+        assert_eq!(
+            index_pending_with(&mut indexer, 10, &mut render).unwrap(),
+            2
+        );
+        assert_eq!(rendered, 2);
+        let unindexed: i64 = indexer
+            .query_row("SELECT count(*) FROM messages WHERE indexed = 0", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(unindexed, 0);
+        let found: i64 = indexer
+            .query_row(
+                "SELECT rowid FROM message_search WHERE message_search MATCH ?1",
+                [fts_query("second").unwrap()],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(found, 2);
+    }
+
+    /// A message deleted, or completed with other bytes, while it was being rendered is
+    /// not indexed from what was read before.
+    #[test]
+    fn a_message_changed_while_rendering_is_left_for_later() {
+        let (_dir, path) = store_with(&[
+            "Subject: gone\r\n\r\nwill be deleted\r\n",
+            "Subject: partial\r\n\r\nold bytes\r\n",
+        ]);
+        let mut indexer = Connection::open(&path).unwrap();
+        let other = Connection::open(&path).unwrap();
+        other.busy_timeout(std::time::Duration::ZERO).unwrap();
+        let mut render = |raw: &[u8]| {
+            let m = mail::render(raw);
+            if m.subject == "gone" {
+                other
+                    .execute("DELETE FROM messages WHERE id = 1", [])
+                    .unwrap();
+            } else {
+                other
+                    .execute("UPDATE messages SET size = size + 1 WHERE id = 2", [])
+                    .unwrap();
+            }
+            m
+        };
+        assert_eq!(
+            index_pending_with(&mut indexer, 10, &mut render).unwrap(),
+            2
+        );
+        let count = |sql: &str| -> i64 { other.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(count("SELECT count(*) FROM messages"), 1);
+        assert_eq!(count("SELECT count(*) FROM messages WHERE indexed = 0"), 1);
+        assert_eq!(count("SELECT count(*) FROM message_search"), 0);
+        // The next round indexes the message as it is now.
+        assert_eq!(index_pending(&mut indexer, 10).unwrap(), 1);
+        assert_eq!(count("SELECT count(*) FROM messages WHERE indexed = 0"), 0);
+    }
 
     #[test]
     fn japanese_runs_become_bigrams() {

@@ -27,11 +27,19 @@ pub fn to_text(html: &str) -> String {
 
 /// Converts HTML to text, and says which stretches of it were headings, strong or links.
 pub fn to_styled(html: &str) -> (String, Vec<Span>) {
+    let (text, spans, _) = convert(html);
+    (text, spans)
+}
+
+/// [`to_styled`], and how many bytes the search for tag ends walked (which tests hold to
+/// a small multiple of the input's length).
+fn convert(html: &str) -> (String, Vec<Span>, usize) {
     let mut out = Output::default();
     let mut rest = html;
     let mut skip_until: Option<&'static str> = None;
     let mut pre = 0usize;
     let mut links: Vec<Option<String>> = Vec::new();
+    let mut tag_ends = TagEnds::new(html.as_bytes());
 
     while !rest.is_empty() {
         let Some(lt) = rest.find('<') else {
@@ -48,7 +56,8 @@ pub fn to_styled(html: &str) -> (String, Vec<Span>) {
             rest = after.find("-->").map_or("", |end| &after[end + 3..]);
             continue;
         }
-        let Some(gt) = tag_end(rest) else {
+        let at = html.len() - rest.len();
+        let Some(gt) = tag_ends.find(at).map(|end| end - at) else {
             // A lone '<' that opens no tag is text.
             if skip_until.is_none() {
                 out.text("<", pre > 0);
@@ -122,7 +131,8 @@ pub fn to_styled(html: &str) -> (String, Vec<Span>) {
             _ => {}
         }
     }
-    out.finish()
+    let (text, spans) = out.finish();
+    (text, spans, tag_ends.steps)
 }
 
 /// One level deeper for an opening tag, one less for a closing one.
@@ -134,25 +144,73 @@ fn depth(level: usize, closing: bool) -> usize {
     }
 }
 
-/// The index of the '>' that ends the tag starting at `s[0] == '<'`, skipping quoted
-/// attribute values; None when `<` does not start a tag.
-fn tag_end(s: &str) -> Option<usize> {
-    let bytes = s.as_bytes();
-    match bytes.get(1) {
-        Some(b) if b.is_ascii_alphabetic() || *b == b'/' || *b == b'!' || *b == b'?' => {}
-        _ => return None,
-    }
-    let mut quote = None;
-    for (i, &b) in bytes.iter().enumerate().skip(1) {
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if b == b'>' => return Some(i),
-            None => {}
+/// Finds the '>' that ends a tag, skipping quoted attribute values.
+///
+/// A '<' whose tag never ends is text, and the search goes on at the next '<'; rescanning
+/// the rest of the message from each of them would make `<a<a<a…` quadratic. So every
+/// (position, quote state) that a failed search passed through is remembered as a dead
+/// end: a later search that reaches one stops there, and each pair is walked at most once.
+struct TagEnds<'a> {
+    bytes: &'a [u8],
+    /// Bit `q` of `dead[i]`: reaching byte `i` in quote state `q` finds no end.
+    dead: Vec<u8>,
+    /// Bytes walked, searches and their replays together.
+    steps: usize,
+}
+
+/// Quote states: outside quotes, inside "…", inside '…'.
+const UNQUOTED: u8 = 0;
+
+impl<'a> TagEnds<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        TagEnds {
+            bytes,
+            dead: Vec::new(),
+            steps: 0,
         }
     }
-    None
+
+    fn step(quote: u8, b: u8) -> u8 {
+        match (quote, b) {
+            (UNQUOTED, b'"') => 1,
+            (UNQUOTED, b'\'') => 2,
+            (1, b'"') | (2, b'\'') => UNQUOTED,
+            (q, _) => q,
+        }
+    }
+
+    /// The index of the '>' that ends the tag starting at `bytes[at] == b'<'`; None when
+    /// that `<` does not start a tag.
+    fn find(&mut self, at: usize) -> Option<usize> {
+        match self.bytes.get(at + 1) {
+            Some(b) if b.is_ascii_alphabetic() || matches!(b, b'/' | b'!' | b'?') => {}
+            _ => return None,
+        }
+        let mut quote = UNQUOTED;
+        let mut i = at + 1;
+        while let Some(&b) = self.bytes.get(i) {
+            if self.dead.get(i).is_some_and(|d| d & (1 << quote) != 0) {
+                break;
+            }
+            if quote == UNQUOTED && b == b'>' {
+                self.steps += i - at;
+                return Some(i);
+            }
+            quote = Self::step(quote, b);
+            i += 1;
+        }
+        self.steps += 2 * (i - at);
+        // Everything this search went through leads nowhere: remember it.
+        if self.dead.is_empty() {
+            self.dead = vec![0; self.bytes.len()];
+        }
+        let mut quote = UNQUOTED;
+        for j in at + 1..i {
+            self.dead[j] |= 1 << quote;
+            quote = Self::step(quote, self.bytes[j]);
+        }
+        None
+    }
 }
 
 fn attribute(tag: &str, name: &str) -> Option<String> {
@@ -354,11 +412,18 @@ impl Output {
     fn link_end(&mut self, href: Option<&str>) {
         let start = self.link_text_start.pop().unwrap_or(self.text.len());
         let Some(href) = href else { return };
-        let shown = self.text[start.min(self.text.len())..].trim();
         let target = href.trim();
         if target.is_empty() || target.starts_with('#') || target.starts_with("javascript:") {
             return;
         }
+        // A link text much longer than its target is not the target. Trimming only short
+        // ones keeps closing many nested links around a long (preformatted) text linear.
+        let shown = &self.text[start.min(self.text.len())..];
+        let shown = if shown.len() <= target.len() + 64 {
+            shown.trim()
+        } else {
+            ""
+        };
         let plain = target.strip_prefix("mailto:").unwrap_or(target);
         if shown != plain && shown != target {
             self.text.push_str(&format!(" <{target}>"));
@@ -384,6 +449,151 @@ impl Output {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// HTML made to make a converter rescan what it has read: (what, input). Each is a
+    /// short piece repeated `n` times, mostly without the '>' or quote that would end it.
+    fn hostile(n: usize) -> Vec<(&'static str, String)> {
+        let mut pre_links = "<pre>".to_string();
+        pre_links.push_str(&"<a href=x>".repeat(n));
+        pre_links.push_str(&" ".repeat(10 * n));
+        pre_links.push_str(&"</a>".repeat(n));
+        vec![
+            ("unclosed <a", format!("<p>hello {}", "<a".repeat(n))),
+            ("unclosed quotes", format!("<p>{}", "<a \"".repeat(n))),
+            ("attributes without end", "<a href='x".repeat(n)),
+            ("<! without >", "<!-".repeat(n)),
+            ("unclosed script", format!("<script>{}", "<a".repeat(n))),
+            ("nested links around long preformatted text", pre_links),
+            ("unclosed comment", format!("<!--{}", "<a".repeat(n))),
+            ("entity runs", "&amp;&#x41;&#&bogus&".repeat(n / 4)),
+            (
+                "deep nesting",
+                format!(
+                    "{}text{}",
+                    "<div><b><a href=\"https://x.example/\">".repeat(n / 4),
+                    "</a></b></div>".repeat(n / 4)
+                ),
+            ),
+            ("one long line", "x".repeat(10 * n)),
+            (
+                "many links",
+                "<a href=\"https://e.example/\">https://e.example/</a> ".repeat(n / 4),
+            ),
+            ("stray angle brackets", "<<<> < a".repeat(n)),
+        ]
+    }
+
+    /// The reproduced defect (`<a` repeated 80,000 times took 6.5 s in a release build) and
+    /// its relatives, large enough that the old quadratic converter took minutes in a debug
+    /// build; a linear one takes well under a second each.
+    #[test]
+    fn hostile_html_converts_in_linear_time() {
+        for (what, html) in hostile(200_000) {
+            let started = std::time::Instant::now();
+            let (text, spans, steps) = convert(&html);
+            let took = started.elapsed();
+            eprintln!("{what}: {} bytes in {took:?}", html.len());
+            assert!(
+                took < std::time::Duration::from_secs(10),
+                "{what}: {} bytes took {took:?}",
+                html.len()
+            );
+            // Each byte is walked at most once in each of the three quote states by a
+            // search that fails, and once more to remember it.
+            assert!(steps <= 7 * html.len(), "{what}: {steps} steps");
+            assert!(text.len() <= 8 * html.len() + 64, "{what}");
+            assert!(spans.len() <= html.len(), "{what}");
+        }
+    }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn tag_soup() -> impl Strategy<Value = String> {
+            let piece = prop_oneof![
+                Just("<a"),
+                Just("<a href=\"https://x.example/\">"),
+                Just("<a href='"),
+                Just("</a>"),
+                Just("<"),
+                Just(">"),
+                Just("\""),
+                Just("'"),
+                Just("<!--"),
+                Just("-->"),
+                Just("<!"),
+                Just("<pre>"),
+                Just("</pre>"),
+                Just("<b>"),
+                Just("</b>"),
+                Just("<h1>"),
+                Just("</h1>"),
+                Just("<script>"),
+                Just("</script>"),
+                Just("<li>"),
+                Just("<hr>"),
+                Just("<br>"),
+                Just("<img alt=\"pic\">"),
+                Just("&amp;"),
+                Just("&#"),
+                Just("&#x4E2D;"),
+                Just("&"),
+                Just(" "),
+                Just("\n"),
+                Just("\u{a0}"),
+                Just("text"),
+                Just("会議"),
+            ];
+            prop::collection::vec(piece, 0..300).prop_map(|p| p.concat())
+        }
+
+        /// What every conversion keeps to: bounded work and output, and spans the reading
+        /// pane can cut into lines in one pass (in order, apart, on character boundaries).
+        fn check(html: &str) -> Result<(), TestCaseError> {
+            let (text, spans, steps) = convert(html);
+            prop_assert!(
+                steps <= 7 * html.len(),
+                "{} steps for {} bytes",
+                steps,
+                html.len()
+            );
+            prop_assert!(text.len() <= 8 * html.len() + 64);
+            let mut end = 0;
+            for s in &spans {
+                prop_assert!(end <= s.start && s.start < s.end && s.end <= text.len());
+                prop_assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+                end = s.end;
+            }
+            Ok(())
+        }
+
+        proptest! {
+            #[test]
+            fn tag_soup_converts_within_bounds(html in tag_soup()) {
+                check(&html)?;
+            }
+
+            #[test]
+            fn any_text_converts_within_bounds(html in any::<String>()) {
+                check(&html)?;
+            }
+        }
+    }
+
+    #[test]
+    fn unclosed_tags_are_text() {
+        assert_eq!(to_text("<p>hello <a<a<a"), "hello <a<a<a");
+        // A quote that never closes hides no later tag from the text.
+        assert_eq!(to_text("<a \" x <b>bold</b>"), "<a \" x bold");
+        assert_eq!(
+            to_text("<p>1 <a href='x <b>y</b> 2 <a href='z'>w</a>"),
+            "1 <a href='x y 2 w <z>"
+        );
+        let (text, spans) = to_styled("<a href='y <b>bold</b>");
+        assert_eq!(text, "<a href='y bold");
+        assert_eq!(&text[spans[0].start..spans[0].end], "bold");
+    }
 
     #[test]
     fn headings_strong_text_and_links_are_marked() {

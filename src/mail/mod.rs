@@ -39,7 +39,9 @@ pub struct Attachment {
 
 /// The name and decoded bytes of attachment number `index`.
 pub fn attachment(raw: &[u8], index: usize) -> Option<(String, Vec<u8>)> {
-    let message = MessageParser::default().parse(raw)?;
+    // Only defused, not re-decoded: an attachment's bytes are its own.
+    let defused = defuse_encoded_words(raw);
+    let message = MessageParser::default().parse(defused.as_deref().unwrap_or(raw))?;
     let part = message.attachment(index as u32)?;
     let name = part
         .attachment_name()
@@ -73,6 +75,7 @@ fn safe_file_name(name: &str) -> String {
 /// The web and mail links in a message's text, in order, each once.
 pub fn links(text: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for word in text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '(' | ')'))
     {
         // A link ends where the ASCII does (Japanese text often follows without a space).
@@ -87,7 +90,7 @@ pub fn links(text: &str) -> Vec<String> {
                     .get(..p.len())
                     .is_some_and(|head| head.eq_ignore_ascii_case(p))
         });
-        if is_link && !found.iter().any(|f| f == word) {
+        if is_link && seen.insert(word) {
             found.push(word.to_string());
         }
         if found.len() == 50 {
@@ -175,9 +178,144 @@ fn with_readable_headers(raw: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Put between the "=" and "?" of an encoded word that cannot be decoded, so that the
+/// parser takes it for text (and it still looks the same).
+const DEFUSED: &str = "\u{200b}";
+
+/// The message with every encoded word ("=?charset?q?text?=") that is still open where the
+/// next one in the same header field begins made plain text; None when there is none.
+///
+/// mail-parser reads an encoded word on to its "?=" (through folded lines), and when that
+/// fails it tries again from the next byte. A field of thousands of unfinished words
+/// (`=?ab?q?x =?ab?q?x …`) was read again from each of them: quadratic, 90 KB took
+/// seconds. Such a word cannot be decoded sensibly anyway; once it is text, no attempt
+/// reads past the start of the next word, and a field is read in linear time.
+///
+/// Header fields are found as lines with a ':' and their folded continuations, wherever
+/// they are (a MIME part's headers, a forwarded message's), without working out the MIME
+/// structure; body lines that look like fields are rarely touched, and then only by an
+/// invisible character.
+fn defuse_encoded_words(raw: &[u8]) -> Option<Vec<u8>> {
+    let mut cuts = Vec::new();
+    let mut start = 0;
+    while start < raw.len() {
+        let mut end = start;
+        loop {
+            match raw[end..].iter().position(|&b| b == b'\n') {
+                Some(i) => {
+                    end += i + 1;
+                    if !matches!(raw.get(end), Some(b' ' | b'\t')) {
+                        break;
+                    }
+                }
+                None => {
+                    end = raw.len();
+                    break;
+                }
+            }
+        }
+        if raw[start..end].contains(&b':') {
+            defuse_field(raw, start, end, &mut cuts);
+        }
+        start = end;
+    }
+    if cuts.is_empty() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(raw.len() + cuts.len() * DEFUSED.len());
+    let mut from = 0;
+    for cut in cuts {
+        out.extend_from_slice(&raw[from..=cut]);
+        out.extend_from_slice(DEFUSED.as_bytes());
+        from = cut + 1;
+    }
+    out.extend_from_slice(&raw[from..]);
+    Some(out)
+}
+
+/// Adds to `cuts` the '=' of each encoded word in `raw[start..end]` (one header field)
+/// that the parser would read past the start of the next one.
+fn defuse_field(raw: &[u8], start: usize, end: usize, cuts: &mut Vec<usize>) {
+    let field = &raw[..end];
+    let next_word = |from: usize| {
+        field
+            .get(from..)
+            .and_then(|rest| rest.windows(2).position(|w| w == b"=?"))
+            .map(|i| from + i)
+    };
+    let mut word = next_word(start);
+    while let Some(at) = word {
+        let next = next_word(at + 1);
+        // Up to the next word's "=?" and the "?=" after it: a base64 word's padding
+        // ("Qg==?=") ends the word inside what looks like the start of the next.
+        if let Some(next) = next
+            && !attempt_ends_by(field, at, next + 3)
+        {
+            cuts.push(at);
+        }
+        word = next;
+    }
+}
+
+/// Whether mail-parser's attempt to decode the encoded word at `field[at..]` reads
+/// nothing at or after `limit`. It reads the charset up to a '?' (giving up at a line
+/// break), one letter for the encoding, a '?', then the text up to "?=" (giving up at the
+/// field's end). Looking no further than `limit` keeps this linear too.
+fn attempt_ends_by(field: &[u8], at: usize, limit: usize) -> bool {
+    let mut i = at + 2;
+    loop {
+        if i >= limit {
+            return false;
+        }
+        match field.get(i) {
+            None | Some(b'\n') => return true,
+            Some(b'?') => break,
+            Some(_) => i += 1,
+        }
+    }
+    i += 1;
+    if i >= limit {
+        return false;
+    }
+    if !matches!(field.get(i), Some(b'q' | b'Q' | b'b' | b'B')) {
+        return true;
+    }
+    i += 1;
+    if i >= limit {
+        return false;
+    }
+    if field.get(i) != Some(&b'?') {
+        return true;
+    }
+    i += 1;
+    loop {
+        if i >= limit {
+            return false;
+        }
+        match field.get(i) {
+            None => return true,
+            Some(b'?') if field.get(i + 1) == Some(&b'=') => return i + 2 <= limit,
+            Some(_) => i += 1,
+        }
+    }
+}
+
+/// The bytes the parser is given: headers made readable, encoded words made harmless.
+fn prepared(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    use std::borrow::Cow;
+    let readable = match with_readable_headers(raw) {
+        Some(fixed) => Cow::Owned(fixed),
+        None => Cow::Borrowed(raw),
+    };
+    match defuse_encoded_words(&readable) {
+        Some(defused) => Cow::Owned(defused),
+        None => readable,
+    }
+}
+
 pub fn summarize(raw: &[u8]) -> Summary {
-    let fixed = with_readable_headers(raw);
-    let raw = fixed.as_deref().unwrap_or(raw);
+    let fixed = prepared(raw);
+    let raw = &*fixed;
     match MessageParser::default().parse_headers(raw) {
         Some(message) => Summary {
             from: format_address(message.from()),
@@ -190,8 +328,8 @@ pub fn summarize(raw: &[u8]) -> Summary {
 }
 
 pub fn render(raw: &[u8]) -> Rendered {
-    let fixed = with_readable_headers(raw);
-    let raw = fixed.as_deref().unwrap_or(raw);
+    let fixed = prepared(raw);
+    let raw = &*fixed;
     let Some(message) = MessageParser::default().parse(raw) else {
         // Not even headers: show the bytes as text rather than nothing.
         return Rendered {
@@ -401,6 +539,153 @@ Content-Transfer-Encoding: 7bit\r\n\
             ["https://a.example/x", "https://b.example", "mailto:c@d.e"]
         );
         assert!(links("日本語だけ").is_empty());
+    }
+
+    /// Header fields of `n` unfinished encoded words each, in the places mail-parser
+    /// decodes them: (what, message).
+    fn hostile_headers(n: usize) -> Vec<(&'static str, Vec<u8>)> {
+        let words = "=?ab?q?x ".repeat(n);
+        let folded = "=?ab?q?x\r\n ".repeat(n);
+        vec![
+            ("subject", format!("Subject: {words}\r\n\r\nbody\r\n")),
+            (
+                "folded subject",
+                format!("Subject: {folded}x\r\n\r\nbody\r\n"),
+            ),
+            (
+                "from",
+                format!("From: {words}<a@b.example>\r\n\r\nbody\r\n"),
+            ),
+            ("list header", format!("List-Id: {words}\r\n\r\nbody\r\n")),
+            (
+                "attachment name in a part",
+                format!(
+                    "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\
+                     Content-Type: text/plain\r\n\r\nhi\r\n--b\r\n\
+                     Content-Type: application/pdf; name=\"{words}\"\r\n\r\nx\r\n--b--\r\n"
+                ),
+            ),
+        ]
+        .into_iter()
+        .map(|(what, m)| (what, m.into_bytes()))
+        .collect()
+    }
+
+    /// 50,000 unfinished encoded words in one field (450 KB) took mail-parser minutes
+    /// (it rereads the field from each of them); defused, milliseconds.
+    #[test]
+    fn thousands_of_encoded_words_in_a_header_parse_in_linear_time() {
+        for (what, raw) in hostile_headers(50_000) {
+            let started = std::time::Instant::now();
+            let summary = summarize(&raw);
+            let rendered = render(&raw);
+            let took = started.elapsed();
+            eprintln!("{what}: {} bytes in {took:?}", raw.len());
+            assert!(
+                took < std::time::Duration::from_secs(10),
+                "{what}: {} bytes took {took:?}",
+                raw.len()
+            );
+            if what == "subject" {
+                // Shown as the text it is.
+                assert!(summary.subject.starts_with("=\u{200b}?ab?q?x"), "{what}");
+                assert_eq!(rendered.body.trim(), "body");
+            }
+        }
+    }
+
+    #[test]
+    fn encoded_words_that_end_are_decoded_and_open_ones_are_text() {
+        let raw = b"Subject: =?utf-8?q?caf=C3=A9?= =?UTF-8?B?5Lya6K2w?=\r\n\
+            From: =?iso-8859-1?q?J=F6rg M=FCller?= <j@example.de>\r\n\r\nx\r\n";
+        assert_eq!(defuse_encoded_words(raw), None);
+        let s = summarize(raw);
+        assert_eq!(s.subject, "café会議");
+        assert_eq!(s.from, "Jörg Müller <j@example.de>");
+        // The first word is still open where the second begins; the second one ends.
+        let raw = b"Subject: =?ab?q?x =?utf-8?q?caf=C3=A9?=\r\n\r\nx\r\n";
+        let defused = defuse_encoded_words(raw).unwrap();
+        assert_eq!(
+            defused,
+            "Subject: =\u{200b}?ab?q?x =?utf-8?q?caf=C3=A9?=\r\n\r\nx\r\n".as_bytes()
+        );
+        assert_eq!(summarize(raw).subject, "=\u{200b}?ab?q?x café");
+        // Lines without a ':' are no header field; a lone open word is harmless.
+        assert_eq!(defuse_encoded_words(b"a =?ab?q?x =?ab?q?y\r\n"), None);
+        assert_eq!(defuse_encoded_words(b"Subject: =?ab?q?x\r\n"), None);
+    }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn header_soup() -> impl Strategy<Value = Vec<u8>> {
+            let piece = prop_oneof![
+                Just(&b"=?"[..]),
+                Just(&b"?="[..]),
+                Just(&b"?"[..]),
+                Just(&b"="[..]),
+                Just(&b"ab"[..]),
+                Just(&b"utf-8"[..]),
+                Just(&b"?q?"[..]),
+                Just(&b"?B?"[..]),
+                Just(&b"5Lya"[..]),
+                Just(&b"=C3=A9"[..]),
+                Just(&b"\r\n "[..]),
+                Just(&b"\r\n"[..]),
+                Just(&b"Subject: "[..]),
+                Just(&b"From: "[..]),
+                Just(&b"Content-Type: multipart/mixed; boundary=b; name="[..]),
+                Just(&b"\r\n--b\r\n"[..]),
+                Just(&b"<a@b>"[..]),
+                Just(&b"\""[..]),
+                Just(&b" "[..]),
+                Just(&b"\x93\xe9"[..]),
+            ];
+            prop::collection::vec(piece, 0..120).prop_map(|p| p.concat())
+        }
+
+        proptest! {
+            #[test]
+            fn arbitrary_bytes_never_panic(raw in prop::collection::vec(any::<u8>(), 0..400)) {
+                let _ = summarize(&raw);
+                let r = render(&raw);
+                let _ = attachment(&raw, 0);
+                let _ = links(&r.body);
+            }
+
+            #[test]
+            fn header_soup_never_panics_and_defusing_only_adds_the_invisible_mark(
+                raw in header_soup()
+            ) {
+                let _ = summarize(&raw);
+                let _ = render(&raw);
+                if let Some(defused) = defuse_encoded_words(&raw) {
+                    let mark = DEFUSED.as_bytes();
+                    let mut back = Vec::new();
+                    let mut i = 0;
+                    while i < defused.len() {
+                        if defused[i..].starts_with(mark) && i > 0 && defused[i - 1] == b'=' {
+                            i += mark.len();
+                        } else {
+                            back.push(defused[i]);
+                            i += 1;
+                        }
+                    }
+                    prop_assert_eq!(back, raw);
+                }
+            }
+
+            #[test]
+            fn links_are_pieces_of_the_text(text in "\\PC{0,300}|(https?://[a-z.]{1,8}[ /<>\"(),.]?){0,60}") {
+                let found = links(&text);
+                prop_assert!(found.len() <= 50);
+                for link in &found {
+                    prop_assert!(text.contains(link.as_str()));
+                    prop_assert!(found.iter().filter(|l| *l == link).count() == 1);
+                }
+            }
+        }
     }
 
     #[test]
