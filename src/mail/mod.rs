@@ -1,7 +1,10 @@
 //! Turning raw message bytes into what the list and the reading pane show.
 //! Parsing never fails: broken mail still yields something readable.
 
+pub mod files;
 pub mod html;
+
+pub use files::{Danger, file_name_chars, safe_file_name};
 
 use mail_parser::{Address, MessageParser, MimeHeaders, PartType};
 
@@ -33,41 +36,48 @@ pub struct Rendered {
 pub struct Attachment {
     /// Its position among the message's attachments (for [`attachment`]).
     pub index: usize,
+    /// The name it is shown and saved under (see [`files::safe_file_name`]).
     pub name: String,
     pub size: usize,
+    /// Why opening it could run something, if it could.
+    pub danger: Option<Danger>,
 }
 
-/// The name and decoded bytes of attachment number `index`.
-pub fn attachment(raw: &[u8], index: usize) -> Option<(String, Vec<u8>)> {
+/// One attachment, ready to be written to a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub danger: Option<Danger>,
+}
+
+/// The name, decoded bytes and danger of attachment number `index`.
+pub fn attachment(raw: &[u8], index: usize) -> Option<AttachmentFile> {
+    let fixed = with_readable_headers(raw);
+    let raw = fixed.as_deref().unwrap_or(raw);
     let message = MessageParser::default().parse(raw)?;
     let part = message.attachment(index as u32)?;
+    let (name, danger) = judge(part, index);
+    Some(AttachmentFile {
+        name,
+        bytes: part.contents().to_vec(),
+        danger,
+    })
+}
+
+/// An attachment's file name and danger, the same for the reading pane as for the file.
+fn judge(part: &mail_parser::MessagePart<'_>, index: usize) -> (String, Option<Danger>) {
     let name = part
         .attachment_name()
         .map(clean)
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| format!("attachment-{}", index + 1));
-    Some((safe_file_name(&name), part.contents().to_vec()))
-}
-
-/// The characters of `name` with those that are not allowed (or are dangerous) in file
-/// names on Windows, macOS or Linux replaced by '_'.
-pub fn file_name_chars(name: &str) -> impl Iterator<Item = char> + '_ {
-    name.chars().map(|c| match c {
-        '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-        c if c.is_control() => '_',
-        c => c,
-    })
-}
-
-/// A file name that cannot leave the folder it is saved in.
-fn safe_file_name(name: &str) -> String {
-    let name: String = file_name_chars(name).collect();
-    let name = name.trim().trim_start_matches('.').to_string();
-    if name.is_empty() {
-        "attachment".into()
-    } else {
-        name
-    }
+    let declared = part
+        .content_type()
+        .map(|t| format!("{}/{}", t.ctype(), t.subtype().unwrap_or_default()))
+        .unwrap_or_default();
+    let danger = files::danger(&name, &declared, part.contents());
+    (safe_file_name(&name), danger)
 }
 
 /// The web and mail links in a message's text, in order, each once.
@@ -221,13 +231,14 @@ pub fn render(raw: &[u8]) -> Rendered {
     let attachments = message
         .attachments()
         .enumerate()
-        .map(|(index, part)| Attachment {
-            index,
-            name: part
-                .attachment_name()
-                .map(clean)
-                .unwrap_or_else(|| "(unnamed)".to_string()),
-            size: part.len(),
+        .map(|(index, part)| {
+            let (name, danger) = judge(part, index);
+            Attachment {
+                index,
+                name,
+                size: part.len(),
+                danger,
+            }
         })
         .collect::<Vec<_>>();
     if message.text_body_count() == 0 && attachments.is_empty() {
