@@ -457,6 +457,13 @@ impl App {
                 )
             }
             Message::SaveAttachment(id, index) => {
+                // Saving is the safe answer to the warning; it has been given.
+                if let Reader::Loaded {
+                    confirm_attachment, ..
+                } = &mut self.reader
+                {
+                    *confirm_attachment = None;
+                }
                 let name = match &self.reader {
                     Reader::Loaded { message, .. } => message
                         .attachments

@@ -722,6 +722,11 @@ fn an_attachment_that_could_run_opens_only_after_a_warning_that_names_its_type()
         "nothing is written before the second confirmation"
     );
     matches_snapshot(&w, &iced::Theme::Light, "attachment-warning-en-light");
+    // Saving needs no confirmation (the system's dialog answers with this path).
+    let saved = dir.path().join("saved.exe");
+    w.send([Message::SaveAttachmentTo(invoice, 0, Some(saved.clone()))]);
+    assert_eq!(std::fs::read(&saved).unwrap(), program);
+    assert!(opened.lock().unwrap().is_empty());
     // Clicking Open again is not the confirmation; Cancel takes the warning away.
     w.click("Open");
     assert!(opened.lock().unwrap().is_empty());
