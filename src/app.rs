@@ -8,6 +8,7 @@ use iced::{Element, Subscription, Task, Theme};
 
 use crate::accounts::Account;
 use crate::backup;
+use crate::downloads;
 use crate::mail::{self, Rendered};
 use crate::paths::Paths;
 use crate::preferences::{Appearance, MarkRead, Preferences};
@@ -143,6 +144,9 @@ pub enum Reader {
         links: Vec<String>,
         /// A link that was clicked: its real target is shown before anything opens.
         confirm_link: Option<String>,
+        /// An attachment that could run as a program: what it really is is shown, and it
+        /// opens only on a second, explicit click.
+        confirm_attachment: Option<usize>,
     },
     Failed(String),
 }
@@ -181,6 +185,16 @@ pub struct App {
     /// Set by the window benchmark: where to report the first populated frame and the
     /// memory once idle (then the window closes).
     pub startup_report: Option<StartupReport>,
+    /// Hands a file to the system's program for it (tests put a recorder here).
+    pub opener: Opener,
+}
+
+/// What opens a file with the system's program for it.
+pub type Opener = std::sync::Arc<dyn Fn(&std::path::Path) -> std::io::Result<()> + Send + Sync>;
+
+/// The system's opener.
+pub fn system_opener() -> Opener {
+    std::sync::Arc::new(|path| open::that_detached(path))
 }
 
 /// Asking for an account's password when the keyring has none (or there is no keyring).
@@ -211,7 +225,13 @@ pub enum Message {
     /// Attachment `index` of message `id`: save it where the user says, or open it.
     SaveAttachment(i64, usize),
     SaveAttachmentTo(i64, usize, Option<std::path::PathBuf>),
+    /// "Open": at once for a document, after a warning for anything that could run.
     OpenAttachment(i64, usize),
+    /// The attachment turned out to be something that could run: warn first.
+    AttachmentNeedsConfirming(i64, usize),
+    /// "Open anyway" under the warning.
+    ConfirmAttachment,
+    CancelAttachment,
     /// A selection or scroll in the reading pane's body.
     Body(text_editor::Action),
     /// "Get mail" was pressed.
@@ -349,12 +369,14 @@ impl App {
             removing: None,
             asking_password: None,
             startup_report: None,
+            opener: system_opener(),
         };
         // The list is read at once; the integrity check runs beside it and only speaks up
         // when something is wrong.
         let task = Task::batch([
             app.reload(),
             Task::perform(check_health(app.paths.clone()), Message::Health),
+            Task::perform(sweep_opened(app.paths.clone()), |_| Message::Done),
         ]);
         (app, task)
     }
@@ -402,7 +424,13 @@ impl App {
                 Task::none()
             }
             Message::OpenLink(link) => {
-                if let Reader::Loaded { confirm_link, .. } = &mut self.reader {
+                if let Reader::Loaded {
+                    confirm_link,
+                    confirm_attachment,
+                    ..
+                } = &mut self.reader
+                {
+                    *confirm_attachment = None;
                     *confirm_link = Some(link);
                 }
                 Task::none()
@@ -429,6 +457,13 @@ impl App {
                 )
             }
             Message::SaveAttachment(id, index) => {
+                // Saving is the safe answer to the warning; it has been given.
+                if let Reader::Loaded {
+                    confirm_attachment, ..
+                } = &mut self.reader
+                {
+                    *confirm_attachment = None;
+                }
                 let name = match &self.reader {
                     Reader::Loaded { message, .. } => message
                         .attachments
@@ -455,11 +490,8 @@ impl App {
                 let paths = self.paths.clone();
                 Task::perform(
                     ui::blocking(move || {
-                        let store = Store::open(&paths.database()).map_err(|e| e.said())?;
-                        let raw = store.raw_message(id).map_err(|e| e.said())?;
-                        let (_, bytes) =
-                            mail::attachment(&raw, index).ok_or_else(|| t!("attachment-gone"))?;
-                        std::fs::write(&path, bytes).map_err(|e| e.said())?;
+                        let (file, origin) = read_attachment(&paths, id, index)?;
+                        downloads::save(&path, &file.bytes, &origin).map_err(|e| e.said())?;
                         Ok(path.display().to_string())
                     }),
                     |result| {
@@ -471,17 +503,54 @@ impl App {
                 )
             }
             Message::OpenAttachment(id, index) => {
-                let paths = self.paths.clone();
-                Task::perform(
-                    ui::blocking(move || {
-                        let path = attachment_to_open(&paths, id, index)?;
-                        open::that_detached(&path).map_err(|e| e.said())
-                    }),
-                    |result| match result {
-                        Ok(()) => Message::Done,
-                        Err(e) => Message::Status(t!("status-attachment-not-opened", error = e)),
-                    },
-                )
+                let shown_dangerous = matches!(
+                    &self.reader,
+                    Reader::Loaded { id: open, message, .. } if *open == id
+                        && message.attachments.iter().any(|a| a.index == index && a.danger.is_some())
+                );
+                if shown_dangerous {
+                    self.update(Message::AttachmentNeedsConfirming(id, index))
+                } else {
+                    self.open_attachment(id, index, false)
+                }
+            }
+            Message::AttachmentNeedsConfirming(id, index) => {
+                if let Reader::Loaded {
+                    id: open,
+                    confirm_attachment,
+                    confirm_link,
+                    ..
+                } = &mut self.reader
+                    && *open == id
+                {
+                    *confirm_link = None;
+                    *confirm_attachment = Some(index);
+                }
+                Task::none()
+            }
+            Message::CancelAttachment => {
+                if let Reader::Loaded {
+                    confirm_attachment, ..
+                } = &mut self.reader
+                {
+                    *confirm_attachment = None;
+                }
+                Task::none()
+            }
+            Message::ConfirmAttachment => {
+                let Reader::Loaded {
+                    id,
+                    confirm_attachment,
+                    ..
+                } = &mut self.reader
+                else {
+                    return Task::none();
+                };
+                let id = *id;
+                match confirm_attachment.take() {
+                    Some(index) => self.open_attachment(id, index, true),
+                    None => Task::none(),
+                }
             }
             Message::Body(action) => self.body_action(action),
             Message::GetMail => self.get_mail(),
@@ -1128,6 +1197,7 @@ impl App {
                     styles,
                     links,
                     confirm_link: None,
+                    confirm_attachment: None,
                 };
                 return match self.snapshot.preferences.mark_read {
                     MarkRead::AtOnce => self.mark_read(id),
@@ -1171,6 +1241,31 @@ impl App {
             body.perform(action);
         }
         Task::none()
+    }
+
+    /// Writes the attachment's private copy and hands it to the system's program. Unless
+    /// the user has already confirmed, something that could run is not written at all:
+    /// the warning is shown instead (the pane's own check may not have seen its bytes).
+    fn open_attachment(&mut self, id: i64, index: usize, confirmed: bool) -> Task<Message> {
+        let paths = self.paths.clone();
+        let opener = self.opener.clone();
+        Task::perform(
+            ui::blocking(move || {
+                let (file, origin) = read_attachment(&paths, id, index)?;
+                if file.danger.is_some() && !confirmed {
+                    return Ok(false);
+                }
+                let path = downloads::write_for_opening(&paths, id, index, &file, &origin)
+                    .map_err(|e| e.said())?;
+                opener(&path).map_err(|e| e.said())?;
+                Ok(true)
+            }),
+            move |result| match result {
+                Ok(true) => Message::Done,
+                Ok(false) => Message::AttachmentNeedsConfirming(id, index),
+                Err(e) => Message::Status(t!("status-attachment-not-opened", error = e)),
+            },
+        )
     }
 
     fn change(&mut self, id: i64, change: Change) -> Task<Message> {
@@ -1489,25 +1584,46 @@ async fn open_message(paths: Paths, id: i64) -> Result<(Rendered, String), Strin
     .await
 }
 
-/// Writes an attachment into a private folder of its own under the data folder, so that
-/// the system's program for it can open it; returns the file.
-fn attachment_to_open(paths: &Paths, id: i64, index: usize) -> Result<std::path::PathBuf, String> {
+/// Attachment `index` of message `id` (blocking), and where it came from.
+fn read_attachment(
+    paths: &Paths,
+    id: i64,
+    index: usize,
+) -> Result<(mail::AttachmentFile, downloads::Origin), String> {
     let store = Store::open(&paths.database()).map_err(|e| e.said())?;
     let raw = store.raw_message(id).map_err(|e| e.said())?;
-    let (name, bytes) = mail::attachment(&raw, index).ok_or_else(|| t!("attachment-gone"))?;
-    let dir = paths
-        .data_dir()
-        .join("opened")
-        .join(format!("{id}-{index}"));
-    std::fs::create_dir_all(&dir).map_err(|e| e.said())?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
-    }
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).map_err(|e| e.said())?;
-    Ok(path)
+    let file = mail::attachment(&raw, index).ok_or_else(|| t!("attachment-gone"))?;
+    let summary = mail::summarize(&raw);
+    let origin = downloads::Origin {
+        from: summary.from,
+        subject: summary.subject,
+    };
+    Ok((file, origin))
+}
+
+/// At start-up, off the UI thread: the private copies made for "Open" that are a week old,
+/// or whose message is gone (deleted elsewhere, or with its account), are removed.
+async fn sweep_opened(paths: Paths) -> Result<usize, String> {
+    ui::blocking(move || {
+        if !paths.opened().exists() {
+            return Ok(0);
+        }
+        let store = Store::open(&paths.database()).map_err(|e| e.said())?;
+        // Only a message known to be gone takes its copies with it; a busy database does not.
+        let exists = |id| {
+            !matches!(
+                store.message_origin(id),
+                Err(crate::store::Error::NoSuchMessage(_))
+            )
+        };
+        Ok(downloads::sweep_opened(
+            &paths,
+            std::time::SystemTime::now(),
+            downloads::KEEP_OPENED,
+            exists,
+        ))
+    })
+    .await
 }
 
 /// A change the reading pane asks for.
@@ -1528,7 +1644,9 @@ async fn apply_change(paths: Paths, ids: Vec<i64>, change: Change) -> Result<(),
         match change {
             Change::Trash => store.trash(&ids),
             Change::Restore => store.restore(&ids),
-            Change::DeleteForGood => store.delete_for_good(&ids),
+            Change::DeleteForGood => store
+                .delete_for_good(&ids)
+                .map(|()| downloads::remove_opened(&paths, &ids)),
             Change::Flag => store.set_flagged(&ids, true),
             Change::Unflag => store.set_flagged(&ids, false),
             Change::MarkUnread => store.set_read_many(&ids, false),

@@ -284,6 +284,7 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
             }
             if for_good {
                 store.delete_for_good(&ids)?;
+                crate::downloads::remove_opened(paths, &ids);
             } else {
                 store.trash(&ids)?;
             }
@@ -353,7 +354,10 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
             Ok(())
         }
         Command::EmptyTrash => {
-            let n = Store::open(&paths.database())?.empty_trash()?;
+            let mut store = Store::open(&paths.database())?;
+            let trashed = store.ids(crate::store::View::Trash, Default::default())?;
+            let n = store.empty_trash()?;
+            crate::downloads::remove_opened(paths, &trashed);
             println!("Deleted {n} messages for good.");
             Ok(())
         }
@@ -728,7 +732,14 @@ fn show(paths: &Paths, id: i64, raw: bool) -> Result<()> {
         }
         writeln!(out, "Subject: {}", m.subject)?;
         for a in &m.attachments {
-            writeln!(out, "Attachment: {} ({} bytes)", a.name, a.size)?;
+            match &a.danger {
+                Some(danger) => writeln!(
+                    out,
+                    "Attachment: {} ({} bytes; {danger}: opening it could run it)",
+                    a.name, a.size
+                )?,
+                None => writeln!(out, "Attachment: {} ({} bytes)", a.name, a.size)?,
+            }
         }
         writeln!(out)?;
         writeln!(out, "{}", m.body)?;

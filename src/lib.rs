@@ -9,6 +9,7 @@ pub mod app;
 pub mod backup;
 pub mod cli;
 pub mod detect;
+pub mod downloads;
 pub mod i18n;
 pub mod mail;
 pub mod paths;

@@ -64,6 +64,23 @@ impl Paths {
     pub fn database(&self) -> PathBuf {
         self.data.join("poplar.sqlite3")
     }
+
+    /// The private copies of attachments written so that the system's program can open
+    /// them: one folder per message (removed with the message), one per attachment in it.
+    pub fn opened(&self) -> PathBuf {
+        self.data.join("opened")
+    }
+
+    /// The folder of one message's opened attachments.
+    pub fn opened_message(&self, message: i64) -> PathBuf {
+        self.opened().join(message.to_string())
+    }
+
+    /// The folder one attachment is written into to be opened (its own, so that two
+    /// attachments of the same name do not overwrite each other).
+    pub fn opened_attachment(&self, message: i64, index: usize) -> PathBuf {
+        self.opened_message(message).join(index.to_string())
+    }
 }
 
 #[cfg(test)]

@@ -370,5 +370,10 @@ mod tests {
         assert_eq!(eml_name(7, "Re: a/b?"), "000007 Re_ a_b_.eml");
         assert_eq!(eml_name(8, "  "), "000008.eml");
         assert_eq!(eml_name(9, "会議の件"), "000009 会議の件.eml");
+        // The same rule as attachments: nothing invisible reorders the exported name.
+        assert_eq!(
+            eml_name(10, "請求書\u{202E}fdp.exe\u{200B}"),
+            "000010 請求書fdp.exe.eml"
+        );
     }
 }

@@ -198,3 +198,69 @@ fn account_settings_roll_out_through_a_file_without_passwords() {
     assert_eq!(list[0]["auth"], "cram-md5");
     assert_eq!(list[0]["size_limit"], 5 * 1024 * 1024);
 }
+
+#[test]
+fn show_names_what_an_attachment_really_is_and_deleting_for_good_removes_its_copies() {
+    use poplar::paths::Paths;
+    use poplar::store::{NewMessage, Store, View};
+    let data = tempfile::tempdir().unwrap();
+    let paths = Paths::at(data.path());
+    paths.ensure().unwrap();
+    let message = |n: usize| {
+        NewMessage::from_bytes(
+            Some(format!("u{n}").into()),
+            format!(
+                "From: mallory@example.net\r\nSubject: Invoice {n}\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n\
+See attached.\r\n--b\r\nContent-Type: application/pdf\r\n\
+Content-Disposition: attachment; filename*=UTF-8''invoice%E2%80%AEfdp.exe.\r\n\r\n\
+%PDF\r\n--b--\r\n"
+            )
+            .into_bytes(),
+        )
+    };
+    let ids = {
+        let mut store = Store::open(&paths.database()).unwrap();
+        let account = store
+            .add_account(&poplar::accounts::Settings {
+                name: "home".into(),
+                host: "pop.example.org".into(),
+                user: "u".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        store
+            .insert_batch(account.id, &mut [message(1), message(2), message(3)])
+            .unwrap();
+        store.ids(View::Inbox(None), Default::default()).unwrap()
+    };
+    let id = ids[0].to_string();
+    let (status, out, err) = poplar(data.path(), &["show", &id], None);
+    assert!(status.success(), "{err}");
+    let shown = String::from_utf8(out).unwrap();
+    assert!(
+        shown.contains(
+            "Attachment: invoicefdp.exe (4 bytes; a Windows program (.exe): opening it could run it)"
+        ),
+        "{shown}"
+    );
+    assert!(!shown.contains('\u{202E}'));
+
+    // Private copies made for "Open", as the window makes them.
+    for &id in &ids {
+        let dir = paths.opened_attachment(id, 0);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("invoicefdp.exe"), b"%PDF").unwrap();
+    }
+    let (status, _, err) = poplar(data.path(), &["delete", "--for-good", &id], None);
+    assert!(status.success(), "{err}");
+    assert!(!paths.opened_message(ids[0]).exists());
+    assert!(paths.opened_message(ids[1]).exists());
+    let second = ids[1].to_string();
+    let (status, _, err) = poplar(data.path(), &["delete", &second], None);
+    assert!(status.success(), "{err}");
+    let (status, _, err) = poplar(data.path(), &["empty-trash"], None);
+    assert!(status.success(), "{err}");
+    assert!(!paths.opened_message(ids[1]).exists());
+    assert!(paths.opened_message(ids[2]).exists());
+}

@@ -626,3 +626,180 @@ fn account_settings_go_to_another_computer_through_the_import_export_dialog() {
     w.expect("No account was added. Already here, left as they are: home.");
     assert_eq!(accounts(&other).len(), 1);
 }
+
+/// A message from a stranger with one attachment (`filename*` in RFC 2231 form, so that
+/// any character can be in it).
+fn with_attachment(subject: &str, date: u32, filename: &str, mime: &str, bytes: &[u8]) -> Vec<u8> {
+    use base64::Engine as _;
+    let encoded: String = filename
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'.' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!(
+        "From: Mallory <mallory@example.net>\r\nSubject: {subject}\r\n\
+Date: Mon, {date} Mar 2025 09:00:00 +0000\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n\
+Please see the attachment.\r\n--b\r\nContent-Type: {mime}\r\n\
+Content-Disposition: attachment; filename*=UTF-8''{encoded}\r\n\
+Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    )
+    .into_bytes()
+}
+
+/// The files handed to the system's opener, instead of opening them.
+fn record_opened(w: &mut Window) -> std::sync::Arc<std::sync::Mutex<Vec<std::path::PathBuf>>> {
+    let opened = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = opened.clone();
+    w.app.opener = std::sync::Arc::new(move |path| {
+        record.lock().unwrap().push(path.to_path_buf());
+        Ok(())
+    });
+    opened
+}
+
+fn open_message_id(w: &Window) -> i64 {
+    match &w.app.reader {
+        poplar::app::Reader::Loaded { id, .. } => *id,
+        other => panic!("no message is open: {other:?}"),
+    }
+}
+
+#[test]
+fn an_attachment_that_could_run_opens_only_after_a_warning_that_names_its_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path());
+    paths.ensure().unwrap();
+    let program = b"MZ\x90\x00\x03\x00\x00\x00 this program cannot be run in DOS mode";
+    {
+        let mut store = Store::open(&paths.database()).unwrap();
+        let account = store
+            .add_account(&poplar::accounts::Settings {
+                name: "home".into(),
+                host: "pop.example.org".into(),
+                user: "alice".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        let mut batch = vec![
+            // A right-to-left override (U+202E) makes "invoice<RLO>fdp.exe" read as "invoiceexe.pdf".
+            with_attachment(
+                "Your invoice",
+                3,
+                "invoice\u{202E}fdp.exe",
+                "application/pdf",
+                program,
+            ),
+            with_attachment("Meeting notes", 2, "notes.txt", "text/plain", b"1. Budget"),
+            // A PDF by its name whose bytes are a Windows program.
+            with_attachment("Scanned page", 1, "scan.pdf", "application/pdf", program),
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(n, bytes)| poplar::store::NewMessage::from_bytes(Some(format!("u{n}").into()), bytes))
+        .collect::<Vec<_>>();
+        store.insert_batch(account.id, &mut batch).unwrap();
+    }
+    let mut w = Window::start(paths.clone(), Language::English);
+    let opened = record_opened(&mut w);
+    let warning = "“invoicefdp.exe” is a Windows program (its name ends in .exe). Opening it could run it and harm this computer. Save it instead, or open it only if you trust the sender and expected this file.";
+
+    w.click("Your invoice");
+    let invoice = open_message_id(&w);
+    w.expect(&format!("invoicefdp.exe ({} B)", program.len()));
+    assert!(!w.shows(&format!("invoice\u{202E}fdp.exe ({} B)", program.len())));
+
+    // One click on Open runs nothing: it says what the file really is.
+    w.click("Open");
+    w.expect(warning);
+    assert!(opened.lock().unwrap().is_empty());
+    assert!(
+        !paths.opened_message(invoice).exists(),
+        "nothing is written before the second confirmation"
+    );
+    matches_snapshot(&w, &iced::Theme::Light, "attachment-warning-en-light");
+    // Saving needs no confirmation (the system's dialog answers with this path).
+    let saved = dir.path().join("saved.exe");
+    w.send([Message::SaveAttachmentTo(invoice, 0, Some(saved.clone()))]);
+    assert_eq!(std::fs::read(&saved).unwrap(), program);
+    assert!(opened.lock().unwrap().is_empty());
+    // Clicking Open again is not the confirmation; Cancel takes the warning away.
+    w.click("Open");
+    assert!(opened.lock().unwrap().is_empty());
+    w.click("Cancel");
+    assert!(!w.shows(warning));
+    // A stale request (the pane shows another message) is checked by the file itself.
+    w.click("Meeting notes");
+    let notes = open_message_id(&w);
+    w.send([Message::OpenAttachment(invoice, 0)]);
+    assert!(opened.lock().unwrap().is_empty());
+
+    // A document opens with one click, from its message's private folder.
+    w.click("Open");
+    let first = opened.lock().unwrap().clone();
+    assert_eq!(first.len(), 1);
+    assert!(
+        first[0].starts_with(paths.opened_message(notes)),
+        "{first:?}"
+    );
+    assert_eq!(std::fs::read(&first[0]).unwrap(), b"1. Budget");
+
+    // Bytes that are a program count, whatever the name says.
+    w.click("Scanned page");
+    w.click("Open");
+    w.expect("“scan.pdf” is a Windows program (judged by its contents, whatever its name says). Opening it could run it and harm this computer. Save it instead, or open it only if you trust the sender and expected this file.");
+    assert_eq!(opened.lock().unwrap().len(), 1);
+
+    // The second, explicit confirmation opens it.
+    w.click("Your invoice");
+    w.click("Open");
+    w.click("Open anyway");
+    let all = opened.lock().unwrap().clone();
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert_eq!(all[1].file_name().unwrap(), "invoicefdp.exe");
+    assert!(all[1].starts_with(paths.opened_message(invoice)));
+    assert_eq!(std::fs::read(&all[1]).unwrap(), program);
+    assert!(!w.shows(warning));
+
+    // Deleted for good, the message takes its private copies with it; others stay.
+    w.send([Message::DeleteForGood(invoice)]);
+    assert!(!paths.opened_message(invoice).exists());
+    assert!(paths.opened_message(notes).exists());
+}
+
+#[test]
+fn the_attachment_warning_in_japanese() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path());
+    paths.ensure().unwrap();
+    {
+        let mut store = Store::open(&paths.database()).unwrap();
+        let account = store
+            .add_account(&poplar::accounts::Settings {
+                name: "home".into(),
+                host: "pop.example.org".into(),
+                user: "alice".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        let mut batch = vec![poplar::store::NewMessage::from_bytes(
+            Some("u0".into()),
+            with_attachment("請求書", 3, "請求書.pdf.exe", "application/pdf", b"MZ"),
+        )];
+        store.insert_batch(account.id, &mut batch).unwrap();
+    }
+    let mut w = Window::start(paths.clone(), Language::Japanese);
+    let opened = record_opened(&mut w);
+    w.click("請求書");
+    w.click("開く");
+    w.expect("「請求書.pdf.exe」はWindows のプログラムです（名前の末尾は .pdf ではなく .exe）。開くと実行され、このコンピューターに害を及ぼすおそれがあります。保存してください。送信者を信頼でき、このファイルが届く予定だった場合にだけ開いてください。");
+    matches_snapshot(&w, &iced::Theme::Light, "attachment-warning-ja-light");
+    w.click("それでも開く");
+    assert_eq!(opened.lock().unwrap().len(), 1);
+}

@@ -1,7 +1,10 @@
 //! Turning raw message bytes into what the list and the reading pane show.
 //! Parsing never fails: broken mail still yields something readable.
 
+pub mod files;
 pub mod html;
+
+pub use files::{Danger, file_name_chars, safe_file_name};
 
 use mail_parser::{Address, MessageParser, MimeHeaders, PartType};
 
@@ -33,43 +36,57 @@ pub struct Rendered {
 pub struct Attachment {
     /// Its position among the message's attachments (for [`attachment`]).
     pub index: usize,
+    /// The name it is shown and saved under (see [`files::safe_file_name`]).
     pub name: String,
     pub size: usize,
+    /// Why opening it could run something, if it could.
+    pub danger: Option<Danger>,
 }
 
-/// The name and decoded bytes of attachment number `index`.
-pub fn attachment(raw: &[u8], index: usize) -> Option<(String, Vec<u8>)> {
-    // Only defused, not re-decoded: an attachment's bytes are its own.
+/// One attachment, ready to be written to a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub danger: Option<Danger>,
+}
+
+/// The name, decoded bytes and danger of attachment number `index`.
+pub fn attachment(raw: &[u8], index: usize) -> Option<AttachmentFile> {
+    // The name as the reading pane reads it (raw 8-bit headers made readable) ...
+    let readable = prepared(raw);
+    let shown = MessageParser::default().parse(&*readable)?;
+    let name = attachment_name(shown.attachment(index as u32)?, index);
+    // ... the bytes only defused, never re-decoded: an attachment's bytes are its own.
     let defused = defuse_encoded_words(raw);
     let message = MessageParser::default().parse(defused.as_deref().unwrap_or(raw))?;
     let part = message.attachment(index as u32)?;
-    let name = part
-        .attachment_name()
-        .map(clean)
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| format!("attachment-{}", index + 1));
-    Some((safe_file_name(&name), part.contents().to_vec()))
-}
-
-/// The characters of `name` with those that are not allowed (or are dangerous) in file
-/// names on Windows, macOS or Linux replaced by '_'.
-pub fn file_name_chars(name: &str) -> impl Iterator<Item = char> + '_ {
-    name.chars().map(|c| match c {
-        '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-        c if c.is_control() => '_',
-        c => c,
+    let danger = files::danger(&name, &declared_type(part), part.contents());
+    Some(AttachmentFile {
+        name: safe_file_name(&name),
+        bytes: part.contents().to_vec(),
+        danger,
     })
 }
 
-/// A file name that cannot leave the folder it is saved in.
-fn safe_file_name(name: &str) -> String {
-    let name: String = file_name_chars(name).collect();
-    let name = name.trim().trim_start_matches('.').to_string();
-    if name.is_empty() {
-        "attachment".into()
-    } else {
-        name
-    }
+fn attachment_name(part: &mail_parser::MessagePart<'_>, index: usize) -> String {
+    part.attachment_name()
+        .map(clean)
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| format!("attachment-{}", index + 1))
+}
+
+fn declared_type(part: &mail_parser::MessagePart<'_>) -> String {
+    part.content_type()
+        .map(|t| format!("{}/{}", t.ctype(), t.subtype().unwrap_or_default()))
+        .unwrap_or_default()
+}
+
+/// An attachment's file name and danger, the same for the reading pane as for the file.
+fn judge(part: &mail_parser::MessagePart<'_>, index: usize) -> (String, Option<Danger>) {
+    let name = attachment_name(part, index);
+    let danger = files::danger(&name, &declared_type(part), part.contents());
+    (safe_file_name(&name), danger)
 }
 
 /// The web and mail links in a message's text, in order, each once.
@@ -359,13 +376,14 @@ pub fn render(raw: &[u8]) -> Rendered {
     let attachments = message
         .attachments()
         .enumerate()
-        .map(|(index, part)| Attachment {
-            index,
-            name: part
-                .attachment_name()
-                .map(clean)
-                .unwrap_or_else(|| "(unnamed)".to_string()),
-            size: part.len(),
+        .map(|(index, part)| {
+            let (name, danger) = judge(part, index);
+            Attachment {
+                index,
+                name,
+                size: part.len(),
+                danger,
+            }
         })
         .collect::<Vec<_>>();
     if message.text_body_count() == 0 && attachments.is_empty() {

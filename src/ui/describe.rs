@@ -291,6 +291,44 @@ pub fn pop3(error: &pop3::Error) -> String {
     }
 }
 
+/// The warning for an attachment that could run: its name, what it really is, and how
+/// that was found out.
+pub fn danger(name: &str, danger: &crate::mail::Danger) -> String {
+    use crate::mail::files::{Evidence, Kind};
+    let kind = match danger.kind {
+        Kind::WindowsProgram => t!("danger-kind-windows-program"),
+        Kind::Script => t!("danger-kind-script"),
+        Kind::Shortcut => t!("danger-kind-shortcut"),
+        Kind::Installer => t!("danger-kind-installer"),
+        Kind::JavaProgram => t!("danger-kind-java-program"),
+        Kind::MacProgram => t!("danger-kind-mac-program"),
+        Kind::LinuxProgram => t!("danger-kind-linux-program"),
+        Kind::DiskImage => t!("danger-kind-disk-image"),
+    };
+    let evidence = match &danger.evidence {
+        Evidence::Extension {
+            extension,
+            posing_as: None,
+        } => t!("danger-by-extension", extension = extension.clone()),
+        Evidence::Extension {
+            extension,
+            posing_as: Some(shown),
+        } => t!(
+            "danger-by-extension-posing",
+            extension = extension.clone(),
+            shown = shown.clone()
+        ),
+        Evidence::Contents => t!("danger-by-contents"),
+        Evidence::Declared(mime) => t!("danger-declared", mime = mime.clone()),
+    };
+    t!(
+        "attachment-warning",
+        name = name.to_string(),
+        kind = kind,
+        evidence = evidence
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

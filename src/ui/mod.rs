@@ -321,6 +321,7 @@ fn reader(app: &App) -> Element<'_, Message> {
             showing_source,
             links,
             confirm_link,
+            confirm_attachment,
             styles,
             ..
         } => {
@@ -353,7 +354,13 @@ fn reader(app: &App) -> Element<'_, Message> {
                 headers = headers.push(
                     row![
                         text(t!("header-attached")).width(HEADER_WIDTH).font(BOLD),
-                        text(format!("{} ({})", a.name, human_size(a.size))),
+                        text(format!("{} ({})", a.name, human_size(a.size))).style(
+                            if a.danger.is_some() {
+                                text::danger
+                            } else {
+                                text::default
+                            }
+                        ),
                         button(text(t!("attachment-save")).size(13))
                             .on_press(Message::SaveAttachment(*id, a.index))
                             .style(button::secondary)
@@ -440,6 +447,25 @@ fn reader(app: &App) -> Element<'_, Message> {
                         button(text(t!("link-open")))
                             .on_press(Message::ConfirmLink)
                             .style(button::primary),
+                    ],
+                ));
+            }
+            if let Some(a) = confirm_attachment
+                .and_then(|index| message.attachments.iter().find(|a| a.index == index))
+                && let Some(danger) = &a.danger
+            {
+                pane = pane.push(banner(
+                    describe::danger(&a.name, danger),
+                    [
+                        button(text(t!("button-cancel")))
+                            .on_press(Message::CancelAttachment)
+                            .style(button::secondary),
+                        button(text(t!("attachment-save")))
+                            .on_press(Message::SaveAttachment(*id, a.index))
+                            .style(button::primary),
+                        button(text(t!("attachment-open-anyway")))
+                            .on_press(Message::ConfirmAttachment)
+                            .style(button::danger),
                     ],
                 ));
             }
