@@ -111,7 +111,17 @@ fn from_first_start_to_reading_mail_using_only_the_dialog() {
         "{}",
         body(&w)
     );
-    let _ = poplar::secrets::delete_password(&email);
+    forget_passwords(&paths);
+}
+
+/// Removes the passwords this test stored in the keyring (a real one under packaging/test.sh).
+fn forget_passwords(paths: &Paths) {
+    let store = Store::open(&paths.database()).unwrap();
+    if let Ok(keyring) = poplar::secrets::Keyring::open(&store) {
+        for account in store.accounts().unwrap() {
+            let _ = keyring.delete(&account);
+        }
+    }
 }
 
 #[test]
@@ -181,7 +191,7 @@ fn a_new_account_gets_the_documented_defaults_and_every_setting_is_kept() {
         accounts(&paths).pop().unwrap().settings.check_every_minutes,
         None
     );
-    let _ = poplar::secrets::delete_password(&format!("{name}@example.org"));
+    forget_passwords(&paths);
 }
 
 #[test]

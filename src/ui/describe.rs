@@ -190,6 +190,7 @@ pub fn password(error: &secrets::Error) -> String {
             tracing::info!("keyring unavailable: {detail}");
             t!("error-no-keyring")
         }
+        secrets::Error::Store(detail) => t!("error-store", detail = detail.clone()),
     }
 }
 
