@@ -123,7 +123,16 @@ pub enum AccountCommand {
     /// Write every account's settings (never passwords) to a readable file
     Export { file: PathBuf },
     /// Add the accounts in a file written by export (existing names are left alone)
-    Import { file: PathBuf },
+    Import {
+        file: PathBuf,
+        /// Accept accounts in the file that connect without encryption
+        #[arg(long)]
+        allow_plain: bool,
+        /// Accept accounts in the file that trust one certificate by its fingerprint
+        /// instead of verifying the server's
+        #[arg(long)]
+        allow_pinned: bool,
+    },
     /// Connect and log in, and show what the server offers; changes nothing
     Test {
         name: String,
@@ -235,9 +244,22 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
             );
             Ok(())
         }
-        Command::Account(AccountCommand::Import { file }) => {
+        Command::Account(AccountCommand::Import {
+            file,
+            allow_plain,
+            allow_pinned,
+        }) => {
             let store = Store::open(&paths.database())?;
-            let imported = crate::accounts_file::import_into(&store, &file)?;
+            let allowed = crate::accounts_file::Allowed {
+                plain: allow_plain,
+                pinned: allow_pinned,
+            };
+            let imported = crate::accounts_file::import_into(&store, &file, allowed)?;
+            for (name, weakened) in &imported.weakened {
+                for w in weakened {
+                    eprintln!("poplar: warning: the account \"{name}\" {w}");
+                }
+            }
             for name in imported.skipped {
                 println!("{name}: already here, left as it is");
             }

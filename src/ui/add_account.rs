@@ -422,13 +422,28 @@ impl AddAccount {
         if self.password.is_empty() && self.editing.is_none() {
             problems.insert(Field::Password, t!("invalid-password"));
         }
-        if self.keep == KeepChoice::Days && !matches!(self.days.parse::<u32>(), Ok(1..=3650)) {
+        if self.keep == KeepChoice::Days
+            && !self
+                .days
+                .parse::<u32>()
+                .is_ok_and(|d| crate::accounts::KEEP_DAYS.contains(&d))
+        {
             problems.insert(Field::Days, t!("invalid-days"));
         }
-        if self.limit_size && !matches!(self.size_limit.parse::<u64>(), Ok(1..=4_194_304)) {
+        if self.limit_size
+            && !self
+                .size_limit
+                .parse::<u64>()
+                .is_ok_and(|k| crate::accounts::SIZE_LIMIT_KIB.contains(&k))
+        {
             problems.insert(Field::SizeLimit, t!("invalid-size-limit"));
         }
-        if self.check_every && !matches!(self.minutes.parse::<u32>(), Ok(1..=1440)) {
+        if self.check_every
+            && !self
+                .minutes
+                .parse::<u32>()
+                .is_ok_and(|m| crate::accounts::CHECK_MINUTES.contains(&m))
+        {
             problems.insert(Field::Minutes, t!("invalid-minutes"));
         }
         problems

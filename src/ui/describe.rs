@@ -117,6 +117,7 @@ impl Said for accounts_file::Error {
                 name = name.clone(),
                 detail = detail.clone()
             ),
+            E::Weakened { path, .. } => t!("error-accounts-file-weakened", path = path.clone()),
         }
     }
 }
