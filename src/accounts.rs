@@ -60,6 +60,13 @@ impl FromStr for Keep {
     }
 }
 
+/// Days a message may stay on the server with [`Keep::Days`]: ten years at most.
+pub const KEEP_DAYS: std::ops::RangeInclusive<u32> = 1..=3650;
+/// Minutes between automatic checks: once a minute to once a day.
+pub const CHECK_MINUTES: std::ops::RangeInclusive<u32> = 1..=1440;
+/// The size limit for whole messages, in KiB: 1 KiB to 4 GiB.
+pub const SIZE_LIMIT_KIB: std::ops::RangeInclusive<u64> = 1..=4_194_304;
+
 /// A configured account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {

@@ -1,11 +1,20 @@
 //! Account settings as a readable file, for rolling the same accounts out to several
 //! computers in an office. Passwords are never written.
+//!
+//! A file like this comes from someone else, so reading one trusts it no further than the
+//! account dialog would trust a person typing: no CA file (the format has no such field, and
+//! an unknown field is a mistake), numbers clamped to what the dialog accepts, no control
+//! characters, and every setting that weakens security ([`Weakening`]) named and accepted
+//! only on request.
 
+use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::{AuthMethod, Keep, Security, Settings};
+use crate::accounts::{
+    AuthMethod, CHECK_MINUTES, KEEP_DAYS, Keep, SIZE_LIMIT_KIB, Security, Settings,
+};
 
 /// One account in the file. Field names are the words a person reads in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +63,9 @@ struct File {
     accounts: Vec<Entry>,
 }
 
+/// The largest accounts file read: a few hundred accounts fit in a few dozen KiB.
+const MAX_FILE_BYTES: u64 = 1 << 20;
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("could not write {path}: {detail}")]
@@ -70,6 +82,72 @@ pub enum Error {
         name: String,
         detail: String,
     },
+    #[error("{path} asks for weaker security, so nothing was imported:{}", .refused.iter().map(|r| format!("\n  {r}")).collect::<String>())]
+    Weakened { path: String, refused: Vec<String> },
+}
+
+/// A setting in an accounts file that makes an account less safe than Poplar's default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Weakening {
+    /// `"security": "plain"`: nothing is encrypted. With a login method that sends the
+    /// password (or may fall back to one that does), the password crosses the network too.
+    Unencrypted { password_readable: bool },
+    /// A certificate trusted by its SHA-256 fingerprint instead of being verified.
+    PinnedCertificate(String),
+}
+
+impl std::fmt::Display for Weakening {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Weakening::Unencrypted {
+                password_readable: true,
+            } => f.write_str(
+                "uses no encryption: the password and the mail cross the network readable by anyone on the way",
+            ),
+            Weakening::Unencrypted {
+                password_readable: false,
+            } => f.write_str(
+                "uses no encryption: the mail crosses the network readable by anyone on the way",
+            ),
+            Weakening::PinnedCertificate(sha256) => write!(
+                f,
+                "trusts exactly the certificate with SHA-256 fingerprint {sha256} instead of verifying the server's certificate"
+            ),
+        }
+    }
+}
+
+/// What makes these settings less safe than the defaults, in the order a person would
+/// want to hear it.
+pub fn weakenings(s: &Settings) -> Vec<Weakening> {
+    let mut found = Vec::new();
+    if s.security == Security::Plain {
+        found.push(Weakening::Unencrypted {
+            // Automatic ends with USER/PASS when nothing better is offered.
+            password_readable: !matches!(s.auth, AuthMethod::Apop | AuthMethod::CramMd5),
+        });
+    }
+    if let Some(sha256) = &s.pinned_cert {
+        found.push(Weakening::PinnedCertificate(sha256.clone()));
+    }
+    found
+}
+
+/// The weakenings a person accepted for a whole file (the command line's --allow-plain and
+/// --allow-pinned).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Allowed {
+    pub plain: bool,
+    pub pinned: bool,
+}
+
+impl Allowed {
+    fn accepts(self, w: &Weakening) -> bool {
+        match w {
+            Weakening::Unencrypted { .. } => self.plain,
+            Weakening::PinnedCertificate(_) => self.pinned,
+        }
+    }
 }
 
 /// Writes the accounts' settings (never their passwords) to `path` as JSON.
@@ -103,24 +181,65 @@ pub fn export(path: &Path, accounts: &[Settings]) -> Result<(), Error> {
     })
 }
 
-/// Reads the accounts' settings from a file written by [`export`] (or by hand).
+/// Reads the accounts' settings from a file written by [`export`] (or by hand). Numbers
+/// out of range are clamped to what the account dialog accepts; anything else that is
+/// wrong is a mistake, named with its account.
 pub fn import(path: &Path) -> Result<Vec<Settings>, Error> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Read {
+    let read_error = |detail: String| Error::Read {
         path: shown.clone(),
-        detail: e.to_string(),
-    })?;
+        detail,
+    };
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_string(&mut text))
+        .map_err(|e| read_error(e.to_string()))?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(read_error(format!(
+            "it is larger than an accounts file can be ({} KiB)",
+            MAX_FILE_BYTES / 1024
+        )));
+    }
     let file: File = serde_json::from_str(&text).map_err(|e| Error::Format {
         path: shown.clone(),
         detail: e.to_string(),
     })?;
+    let mut names = std::collections::HashSet::new();
     file.accounts
         .into_iter()
         .map(|e| {
             let invalid = |detail: String| Error::Invalid {
                 path: shown.clone(),
-                name: e.name.clone(),
+                name: e.name.escape_debug().to_string(),
                 detail,
+            };
+            // A name or address with a line break could pass for another line of the
+            // messages that show it.
+            for (field, value) in [
+                ("name", &e.name),
+                ("email", &e.email),
+                ("host", &e.host),
+                ("user", &e.user),
+            ] {
+                if value.chars().any(char::is_control) {
+                    return Err(invalid(format!("the {field} contains control characters")));
+                }
+            }
+            if !names.insert(e.name.clone()) {
+                return Err(invalid("the name appears twice in the file".into()));
+            }
+            let pinned_cert = match &e.trusted_certificate_sha256 {
+                Some(f) => Some(normal_fingerprint(f).ok_or_else(|| {
+                    invalid(format!(
+                        "trusted_certificate_sha256 \"{}\" is not a SHA-256 fingerprint (64 hexadecimal digits)",
+                        f.escape_debug()
+                    ))
+                })?),
+                None => None,
+            };
+            let keep = match e.keep.parse::<Keep>().map_err(invalid)? {
+                Keep::Days(n) => Keep::Days(n.min(*KEEP_DAYS.end())),
+                other => other,
             };
             let settings = Settings {
                 name: e.name.clone(),
@@ -129,20 +248,45 @@ pub fn import(path: &Path) -> Result<Vec<Settings>, Error> {
                 port: e.port,
                 security: e.security.parse::<Security>().map_err(invalid)?,
                 user: e.user.clone(),
-                keep: e.keep.parse::<Keep>().map_err(invalid)?,
+                keep,
                 ca_file: None,
                 auth: e.login.parse::<AuthMethod>().map_err(invalid)?,
-                size_limit: e.size_limit,
+                size_limit: e.size_limit.map(|bytes| {
+                    bytes.clamp(SIZE_LIMIT_KIB.start() * 1024, SIZE_LIMIT_KIB.end() * 1024)
+                }),
                 check_on_startup: e.check_at_startup,
-                check_every_minutes: e.check_every_minutes.filter(|m| *m > 0),
+                check_every_minutes: e
+                    .check_every_minutes
+                    .filter(|m| *m > 0)
+                    .map(|m| m.clamp(*CHECK_MINUTES.start(), *CHECK_MINUTES.end())),
                 delete_on_server_when_deleted: e.delete_on_server_when_deleted_here,
                 include_in_get_all: e.include_in_get_all,
-                pinned_cert: e.trusted_certificate_sha256.clone(),
+                pinned_cert,
             };
             settings.validate().map_err(invalid)?;
             Ok(settings)
         })
         .collect()
+}
+
+/// A fingerprint the way Poplar shows it (AB:CD:…), if `text` is one whatever its case and
+/// separators.
+fn normal_fingerprint(text: &str) -> Option<String> {
+    let digits: Vec<char> = text
+        .chars()
+        .filter(|c| !matches!(c, ':' | ' ' | '-'))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if digits.len() != 64 || !digits.iter().all(char::is_ascii_hexdigit) {
+        return None;
+    }
+    Some(
+        digits
+            .chunks(2)
+            .map(|pair| pair.iter().collect::<String>())
+            .collect::<Vec<_>>()
+            .join(":"),
+    )
 }
 
 /// Writes the settings of every account in `store` to `path`; how many there were.
@@ -157,6 +301,39 @@ pub fn export_store(store: &crate::store::Store, path: &Path) -> Result<usize, E
     Ok(accounts.len())
 }
 
+/// What importing a file would do, to show before it is done.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// The accounts to add, as read (and clamped) from the file.
+    pub add: Vec<Settings>,
+    /// Accounts with a name already here, which would be left as they are.
+    pub skipped: Vec<String>,
+}
+
+impl Plan {
+    /// Each account to add that is less safe than the defaults, with how.
+    pub fn weakened(&self) -> Vec<(String, Vec<Weakening>)> {
+        self.add
+            .iter()
+            .map(|s| (s.name.clone(), weakenings(s)))
+            .filter(|(_, w)| !w.is_empty())
+            .collect()
+    }
+}
+
+/// Reads the file and works out what importing it into `store` would do; changes nothing.
+pub fn plan(store: &crate::store::Store, path: &Path) -> Result<Plan, Error> {
+    let mut plan = Plan::default();
+    for settings in import(path)? {
+        if store.account(&settings.name).is_ok() {
+            plan.skipped.push(settings.name);
+        } else {
+            plan.add.push(settings);
+        }
+    }
+    Ok(plan)
+}
+
 /// What importing a file into a store did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Imported {
@@ -164,21 +341,77 @@ pub struct Imported {
     pub added: Vec<String>,
     /// Accounts with a name already here, left as they are.
     pub skipped: Vec<String>,
+    /// Accounts added that are less safe than the defaults, as accepted.
+    pub weakened: Vec<(String, Vec<Weakening>)>,
 }
 
 /// Adds the file's accounts to `store`; an account whose name is taken is left alone.
-/// Nothing is added when the file has a mistake.
-pub fn import_into(store: &crate::store::Store, path: &Path) -> Result<Imported, Error> {
+/// Nothing is added when the file has a mistake or weakens security in a way `allowed`
+/// does not accept.
+pub fn import_into(
+    store: &crate::store::Store,
+    path: &Path,
+    allowed: Allowed,
+) -> Result<Imported, Error> {
+    let plan = plan(store, path)?;
+    let refused: Vec<String> = plan
+        .weakened()
+        .into_iter()
+        .flat_map(|(name, weakened)| {
+            weakened
+                .into_iter()
+                .filter(|w| !allowed.accepts(w))
+                .map(move |w| {
+                    let flag = match w {
+                        Weakening::Unencrypted { .. } => "--allow-plain",
+                        Weakening::PinnedCertificate(_) => "--allow-pinned",
+                    };
+                    format!("the account \"{name}\" {w} (accept with {flag})")
+                })
+        })
+        .collect();
+    if !refused.is_empty() {
+        return Err(Error::Weakened {
+            path: path.display().to_string(),
+            refused,
+        });
+    }
+    let mut imported = add_planned(store, &plan.add)?;
+    imported.skipped.extend(plan.skipped);
+    Ok(imported)
+}
+
+/// Adds these accounts (a [`Plan`]'s, once a person has seen it), all or none; a name
+/// taken in the meantime is left alone.
+pub fn add_planned(store: &crate::store::Store, accounts: &[Settings]) -> Result<Imported, Error> {
+    let store_error = |e: &dyn std::fmt::Display| Error::Store(e.to_string());
+    // Opened before the accounts exist, so that none of them is taken for an account whose
+    // password sits under an old name-keyed entry.
+    let keyring = crate::secrets::Keyring::open(store).map_err(|e| store_error(&e))?;
+    let tx = rusqlite::Transaction::new_unchecked(
+        store.connection(),
+        rusqlite::TransactionBehavior::Immediate,
+    )
+    .map_err(|e| store_error(&e))?;
     let mut imported = Imported::default();
-    for settings in import(path)? {
+    let mut added = Vec::new();
+    for settings in accounts {
         if store.account(&settings.name).is_ok() {
-            imported.skipped.push(settings.name);
+            imported.skipped.push(settings.name.clone());
             continue;
         }
-        store
-            .add_account(&settings)
-            .map_err(|e| Error::Store(e.to_string()))?;
-        imported.added.push(settings.name);
+        added.push(store.add_account(settings).map_err(|e| store_error(&e))?);
+        imported.added.push(settings.name.clone());
+        let weakened = weakenings(settings);
+        if !weakened.is_empty() {
+            imported.weakened.push((settings.name.clone(), weakened));
+        }
+    }
+    tx.commit().map_err(|e| store_error(&e))?;
+    // An id can be used again after an account was removed with its mail; a password left
+    // behind then (the keyring was away) must not pass to a new account.
+    for account in &added {
+        let _ = keyring.delete(account);
     }
     Ok(imported)
 }
@@ -237,5 +470,156 @@ mod tests {
                 .to_string()
                 .contains("not a Poplar accounts file")
         );
+    }
+
+    fn one_account(dir: &Path, fields: &str) -> std::path::PathBuf {
+        let path = dir.join("one.json");
+        std::fs::write(
+            &path,
+            format!(
+                r#"{{"poplar_accounts": 1, "accounts": [{{"name": "x", "host": "h", "port": 995, "security": "tls", "user": "u", "keep": "forever"{fields}}}]}}"#
+            ),
+        )
+        .unwrap();
+        path
+    }
+
+    #[test]
+    fn absurd_numbers_are_clamped_to_what_the_dialog_accepts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = one_account(
+            dir.path(),
+            r#", "keep": "days:4000000000", "size_limit": 0, "check_every_minutes": 4000000000"#,
+        );
+        // serde rejects the duplicate "keep": write the fields once.
+        let text =
+            std::fs::read_to_string(&path)
+                .unwrap()
+                .replacen(r#""keep": "forever", "#, "", 1);
+        std::fs::write(&path, text).unwrap();
+        let s = &import(&path).unwrap()[0];
+        assert_eq!(s.keep, Keep::Days(3650));
+        assert_eq!(s.size_limit, Some(1024));
+        assert_eq!(s.check_every_minutes, Some(1440));
+        let path = one_account(
+            dir.path(),
+            r#", "size_limit": 99999999999999, "check_every_minutes": 0"#,
+        );
+        let s = &import(&path).unwrap()[0];
+        assert_eq!(s.size_limit, Some(4 << 30));
+        assert_eq!(s.check_every_minutes, None);
+    }
+
+    #[test]
+    fn a_file_cannot_name_a_ca_file_or_hide_a_line_break_or_a_twin() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = one_account(dir.path(), r#", "ca_file": "/tmp/evil.pem""#);
+        let e = import(&path).unwrap_err().to_string();
+        assert!(e.contains("unknown field `ca_file`"), "{e}");
+
+        let path = dir.path().join("tricks.json");
+        std::fs::write(&path, r#"{"poplar_accounts": 1, "accounts": [{"name": "x\nother: added", "host": "h", "port": 995, "security": "tls", "user": "u", "keep": "forever"}]}"#).unwrap();
+        let e = import(&path).unwrap_err().to_string();
+        assert!(
+            e.contains(r#"account "x\nother: added""#) && e.contains("control characters"),
+            "{e}"
+        );
+
+        let twin = r#"{"name": "x", "host": "h", "port": 995, "security": "tls", "user": "u", "keep": "forever"}"#;
+        std::fs::write(
+            &path,
+            format!(r#"{{"poplar_accounts": 1, "accounts": [{twin}, {twin}]}}"#),
+        )
+        .unwrap();
+        let e = import(&path).unwrap_err().to_string();
+        assert!(e.contains("appears twice"), "{e}");
+
+        std::fs::write(&path, " ".repeat((MAX_FILE_BYTES + 1) as usize)).unwrap();
+        let e = import(&path).unwrap_err().to_string();
+        assert!(e.contains("larger than an accounts file can be"), "{e}");
+    }
+
+    #[test]
+    fn weakenings_are_named_and_fingerprints_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = one_account(
+            dir.path(),
+            &format!(r#", "trusted_certificate_sha256": "{}""#, "ab".repeat(32)),
+        );
+        let s = &import(&path).unwrap()[0];
+        let fingerprint = ["AB"; 32].join(":");
+        assert_eq!(s.pinned_cert.as_deref(), Some(fingerprint.as_str()));
+        assert_eq!(
+            weakenings(s),
+            [Weakening::PinnedCertificate(fingerprint.clone())]
+        );
+        let path = one_account(dir.path(), r#", "trusted_certificate_sha256": "AB:CD""#);
+        let e = import(&path).unwrap_err().to_string();
+        assert!(e.contains("is not a SHA-256 fingerprint"), "{e}");
+
+        let plain = |auth| Settings {
+            security: Security::Plain,
+            auth,
+            ..Settings::default()
+        };
+        for auth in [
+            AuthMethod::Automatic,
+            AuthMethod::UserPass,
+            AuthMethod::Login,
+        ] {
+            assert_eq!(
+                weakenings(&plain(auth)),
+                [Weakening::Unencrypted {
+                    password_readable: true
+                }],
+                "{auth}"
+            );
+        }
+        assert_eq!(
+            weakenings(&plain(AuthMethod::CramMd5)),
+            [Weakening::Unencrypted {
+                password_readable: false
+            }]
+        );
+        let default = Settings {
+            auth: AuthMethod::UserPass,
+            ..Settings::default()
+        };
+        assert!(
+            weakenings(&default).is_empty(),
+            "USER/PASS inside TLS is fine"
+        );
+    }
+
+    #[test]
+    fn nothing_is_added_when_one_kind_of_weakening_is_not_allowed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("p.db")).unwrap();
+        let path = dir.path().join("mixed.json");
+        std::fs::write(&path, format!(r#"{{"poplar_accounts": 1, "accounts": [
+            {{"name": "a", "host": "h", "port": 995, "security": "tls", "user": "u", "keep": "forever"}},
+            {{"name": "b", "host": "h", "port": 110, "security": "plain", "user": "u", "keep": "forever"}},
+            {{"name": "c", "host": "h", "port": 995, "security": "tls", "user": "u", "keep": "forever", "trusted_certificate_sha256": "{}"}}]}}"#, "0".repeat(64))).unwrap();
+        let allowed = Allowed {
+            plain: true,
+            pinned: false,
+        };
+        let e = import_into(&store, &path, allowed).unwrap_err();
+        assert!(
+            matches!(&e, Error::Weakened { refused, .. } if refused.len() == 1),
+            "{e}"
+        );
+        assert!(store.accounts().unwrap().is_empty());
+        let imported = import_into(
+            &store,
+            &path,
+            Allowed {
+                plain: true,
+                pinned: true,
+            },
+        )
+        .unwrap();
+        assert_eq!(imported.added, ["a", "b", "c"]);
+        assert_eq!(imported.weakened.len(), 2);
     }
 }

@@ -813,9 +813,14 @@ impl App {
                 let account = prompt.account.clone();
                 let password = prompt.password.clone();
                 let store_it = {
-                    let (account, password) = (account.clone(), password.clone());
+                    let (name, password) = (account.clone(), password.clone());
+                    let paths = self.paths.clone();
                     ui::blocking(move || {
-                        crate::secrets::set_password(&account, &password).map_err(|e| e.said())
+                        let store = Store::open(&paths.database()).map_err(|e| e.said())?;
+                        let account = store.account(&name).map_err(|e| e.said())?;
+                        crate::secrets::Keyring::open(&store)
+                            .and_then(|keyring| keyring.set(&account, &password))
+                            .map_err(|e| e.said())
                     })
                 };
                 let worker = self.worker.clone();
@@ -859,10 +864,14 @@ impl App {
                 Task::perform(
                     ui::blocking(move || {
                         let store = Store::open(&paths.database()).map_err(|e| e.said())?;
+                        let account = store.account(&name).map_err(|e| e.said())?;
+                        let keyring = crate::secrets::Keyring::open(&store);
                         store
                             .remove_account(&name, !keep_mail)
                             .map_err(|e| e.said())?;
-                        let _ = crate::secrets::delete_password(&name);
+                        if let Err(e) = keyring.and_then(|keyring| keyring.delete(&account)) {
+                            tracing::warn!("the password of a removed account stays: {e}");
+                        }
                         Ok(())
                     }),
                     move |result| {

@@ -8,8 +8,9 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::accounts::{AuthMethod, Keep, Security, Settings};
 use crate::paths::Paths;
+use crate::secrets::Keyring;
 use crate::store::Store;
-use crate::{mail, secrets, sync};
+use crate::{mail, sync};
 
 #[derive(Debug, Parser)]
 #[command(name = "poplar", version, about = "A desktop mail reader for POP3")]
@@ -122,7 +123,16 @@ pub enum AccountCommand {
     /// Write every account's settings (never passwords) to a readable file
     Export { file: PathBuf },
     /// Add the accounts in a file written by export (existing names are left alone)
-    Import { file: PathBuf },
+    Import {
+        file: PathBuf,
+        /// Accept accounts in the file that connect without encryption
+        #[arg(long)]
+        allow_plain: bool,
+        /// Accept accounts in the file that trust one certificate by its fingerprint
+        /// instead of verifying the server's
+        #[arg(long)]
+        allow_pinned: bool,
+    },
     /// Connect and log in, and show what the server offers; changes nothing
     Test {
         name: String,
@@ -234,9 +244,22 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
             );
             Ok(())
         }
-        Command::Account(AccountCommand::Import { file }) => {
+        Command::Account(AccountCommand::Import {
+            file,
+            allow_plain,
+            allow_pinned,
+        }) => {
             let store = Store::open(&paths.database())?;
-            let imported = crate::accounts_file::import_into(&store, &file)?;
+            let allowed = crate::accounts_file::Allowed {
+                plain: allow_plain,
+                pinned: allow_pinned,
+            };
+            let imported = crate::accounts_file::import_into(&store, &file, allowed)?;
+            for (name, weakened) in &imported.weakened {
+                for w in weakened {
+                    eprintln!("poplar: warning: the account \"{name}\" {w}");
+                }
+            }
             for name in imported.skipped {
                 println!("{name}: already here, left as it is");
             }
@@ -248,9 +271,10 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
             Ok(())
         }
         Command::Account(AccountCommand::Password { name }) => {
-            Store::open(&paths.database())?.account(&name)?;
+            let store = Store::open(&paths.database())?;
+            let account = store.account(&name)?;
             let password = read_password_line()?;
-            secrets::set_password(&name, &password)?;
+            Keyring::open(&store)?.set(&account, &password)?;
             println!("The password for {name} is stored in the system keyring.");
             Ok(())
         }
@@ -260,8 +284,10 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
         }) => account_test(paths, &name, password_stdin),
         Command::Account(AccountCommand::Remove { name, delete_mail }) => {
             let store = Store::open(&paths.database())?;
+            let account = store.account(&name)?;
+            let keyring = Keyring::open(&store)?;
             store.remove_account(&name, delete_mail)?;
-            if let Err(e) = secrets::delete_password(&name) {
+            if let Err(e) = keyring.delete(&account) {
                 eprintln!("poplar: warning: {e}");
             }
             Ok(())
@@ -414,15 +440,27 @@ fn account_add(paths: &Paths, add: AddAccount) -> Result<()> {
     if store.account(&settings.name).is_ok() {
         bail!("an account named \"{}\" already exists", settings.name);
     }
-    if add.password_stdin {
-        let password = read_password_line()?;
-        secrets::set_password(&settings.name, &password)?;
-    }
-    if let Err(e) = store.add_account(&settings) {
-        if add.password_stdin {
-            let _ = secrets::delete_password(&settings.name);
+    let password = match add.password_stdin {
+        true => Some(read_password_line()?),
+        false => None,
+    };
+    // Opened before the account exists, so that the new account is never taken for one
+    // whose password sits under the old name-keyed entry.
+    let keyring = Keyring::open(&store)?;
+    let account = store.add_account(&settings)?;
+    match password {
+        Some(password) => {
+            if let Err(e) = keyring.set(&account, &password) {
+                // No account half made: the password was asked for with it.
+                let _ = store.remove_account(&account.settings.name, true);
+                return Err(e.into());
+            }
         }
-        return Err(e.into());
+        // An id can be used again after an account was removed with its mail; a password
+        // left behind then (the keyring was away) must not pass to this account.
+        None => {
+            let _ = keyring.delete(&account);
+        }
     }
     Ok(())
 }
@@ -532,7 +570,9 @@ fn download_rest(paths: &Paths, id: i64, password_stdin: bool) -> Result<()> {
     let password = if password_stdin {
         read_password_line()?
     } else {
-        secrets::get_password(&account.settings.name).context("use --password-stdin")?
+        Keyring::open(&store)?
+            .get(&account)
+            .context("use --password-stdin")?
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -548,7 +588,9 @@ fn account_test(paths: &Paths, name: &str, password_stdin: bool) -> Result<()> {
     let password = if password_stdin {
         read_password_line()?
     } else {
-        secrets::get_password(name).context("use --password-stdin")?
+        Keyring::open(&store)?
+            .get(&account)
+            .context("use --password-stdin")?
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -609,6 +651,7 @@ fn fetch(
     if accounts.is_empty() {
         bail!("there are no accounts to fetch; add one with: poplar account add");
     }
+    let keyring = Keyring::open(&store)?;
     let given_password = if password_stdin {
         if accounts.len() != 1 {
             bail!("--password-stdin works with exactly one account; name it");
@@ -631,7 +674,7 @@ fn fetch(
         let name = &account.settings.name;
         let password = match &given_password {
             Some(p) => p.clone(),
-            None => match secrets::get_password(name) {
+            None => match keyring.get(account) {
                 Ok(p) => p,
                 Err(e) => {
                     eprintln!("{name}: {e}; use --password-stdin");

@@ -1,7 +1,37 @@
-//! Passwords in the OS keyring (Secret Service, Keychain, Credential Manager): service
-//! `poplar`, one entry per account name. Never in the database, a file or a log.
+//! Passwords in the OS keyring (Secret Service, Keychain, Credential Manager). Never in the
+//! database, a file or a log.
+//!
+//! One entry per account: service `poplar`, user `<data folder id>/<account id>`.
+//!
+//! - The data folder id is random, made once per database and kept in its settings table.
+//!   Two data folders (a portable stick and the home install) never share an entry, even
+//!   with accounts of the same name and the same ids. A key made from the folder's path
+//!   would do that too, but would lose every password when the folder moves: a stick
+//!   mounted at another drive letter or mount point, a home folder copied to a new disk.
+//!   The id travels with the database, and so with a backup that is restored.
+//! - The account id, not its name: renaming an account keeps its password, and no name can
+//!   reach another account's entry.
+//!
+//! Releases before this keyed the entry by account name alone, so two data folders with an
+//! account of the same name read and deleted each other's password. [`Keyring::open`] moves
+//! those passwords once per data folder, for the accounts the folder had when it first met
+//! the new key (accounts added since never had an old entry of their own). It copies and
+//! leaves the old entry: another data folder with an account of that name (a stick not
+//! plugged in now) or an older Poplar may still need it, and nothing here can know that no
+//! one does. Deleting it would lose that folder's password for good; leaving it keeps a
+//! copy of a password that is in this keyring anyway.
+
+use rusqlite::OptionalExtension;
+
+use crate::accounts::Account;
+use crate::store::Store;
 
 pub const SERVICE: &str = "poplar";
+
+/// The settings key of this data folder's id in the keyring.
+const FOLDER_ID: &str = "keyring_folder_id";
+/// The settings key of the accounts whose old, name-keyed entry is still to be moved.
+const LEGACY_ACCOUNTS: &str = "keyring_legacy_accounts";
 
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum Error {
@@ -9,47 +39,230 @@ pub enum Error {
     NotFound(String),
     #[error("the system keyring is not available ({0}); Poplar cannot remember passwords here")]
     Unavailable(String),
+    #[error("the mail database failed: {0}")]
+    Store(String),
 }
 
-fn entry(account: &str) -> Result<keyring::Entry, Error> {
-    keyring::Entry::new(SERVICE, account).map_err(|e| Error::Unavailable(e.to_string()))
+fn unavailable(e: keyring::Error) -> Error {
+    Error::Unavailable(e.to_string())
 }
 
-pub fn set_password(account: &str, password: &str) -> Result<(), Error> {
-    entry(account)?
-        .set_password(password)
-        .map_err(|e| Error::Unavailable(e.to_string()))
+fn store_error(e: impl std::fmt::Display) -> Error {
+    Error::Store(e.to_string())
 }
 
-pub fn get_password(account: &str) -> Result<String, Error> {
-    match entry(account)?.get_password() {
-        Ok(p) => Ok(p),
-        Err(keyring::Error::NoEntry) => Err(Error::NotFound(account.to_string())),
-        Err(e) => Err(Error::Unavailable(e.to_string())),
+/// The keyring entries of one data folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keyring {
+    folder: String,
+}
+
+impl Keyring {
+    /// This data folder's entries. The first time, gives the folder its id; while old
+    /// name-keyed entries are still to be moved, moves them (when the keyring answers).
+    /// Only the database can make this fail.
+    pub fn open(store: &Store) -> Result<Keyring, Error> {
+        let keyring = Keyring {
+            folder: folder_id(store)?,
+        };
+        keyring.move_legacy_entries(store);
+        Ok(keyring)
+    }
+
+    /// The keyring's user name of an account's entry.
+    pub fn user(&self, account_id: i64) -> String {
+        format!("{}/{account_id}", self.folder)
+    }
+
+    fn entry(&self, account_id: i64) -> Result<keyring::Entry, Error> {
+        keyring::Entry::new(SERVICE, &self.user(account_id)).map_err(unavailable)
+    }
+
+    pub fn get(&self, account: &Account) -> Result<String, Error> {
+        match self.entry(account.id)?.get_password() {
+            Ok(p) => Ok(p),
+            Err(keyring::Error::NoEntry) => Err(Error::NotFound(account.settings.name.clone())),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    pub fn set(&self, account: &Account, password: &str) -> Result<(), Error> {
+        self.entry(account.id)?
+            .set_password(password)
+            .map_err(unavailable)
+    }
+
+    /// Removes the account's password (and only its own); a missing entry is not an error.
+    pub fn delete(&self, account: &Account) -> Result<(), Error> {
+        match self.entry(account.id)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    /// Copies old name-keyed entries to their account's key. What the keyring cannot do
+    /// now is tried again the next time; the database keeps the list.
+    fn move_legacy_entries(&self, store: &Store) {
+        let Ok(Some(list)) = store.setting(LEGACY_ACCOUNTS) else {
+            return;
+        };
+        let Ok(accounts) = store.accounts() else {
+            return;
+        };
+        let mut left = Vec::new();
+        let mut moved = 0;
+        for id in list
+            .split_whitespace()
+            .filter_map(|s| s.parse::<i64>().ok())
+        {
+            // An account removed since has nothing to move.
+            let Some(account) = accounts.iter().find(|a| a.id == id) else {
+                continue;
+            };
+            match self.copy_legacy_entry(account) {
+                Ok(copied) => moved += usize::from(copied),
+                Err(e) => {
+                    tracing::warn!("keyring: could not move the password of an account: {e}");
+                    left.push(id.to_string());
+                }
+            }
+        }
+        if moved > 0 {
+            tracing::info!("keyring: moved {moved} passwords to this data folder's own entries");
+        }
+        let _ = if left.is_empty() {
+            store.remove_setting(LEGACY_ACCOUNTS)
+        } else {
+            store.set_setting(LEGACY_ACCOUNTS, &left.join(" "))
+        };
+    }
+
+    /// True when a password was copied.
+    fn copy_legacy_entry(&self, account: &Account) -> Result<bool, Error> {
+        let new = self.entry(account.id)?;
+        match new.get_password() {
+            // Set since (or moved by another Poplar running on this folder): it wins.
+            Ok(_) => return Ok(false),
+            Err(keyring::Error::NoEntry) => {}
+            Err(e) => return Err(unavailable(e)),
+        }
+        let old = keyring::Entry::new(SERVICE, &account.settings.name).map_err(unavailable)?;
+        match old.get_password() {
+            Ok(password) => new
+                .set_password(&password)
+                .map(|()| true)
+                .map_err(unavailable),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(e) => Err(unavailable(e)),
+        }
     }
 }
 
-/// Removes the password; a missing entry is not an error.
-pub fn delete_password(account: &str) -> Result<(), Error> {
-    match entry(account)?.delete_credential() {
-        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-        Err(e) => Err(Error::Unavailable(e.to_string())),
+/// This data folder's id, made on first use. Making it also notes which accounts the folder
+/// has now: only they can have an old name-keyed entry of their own. Both happen in one
+/// write transaction, so two Poplars starting together agree on one id and one list.
+fn folder_id(store: &Store) -> Result<String, Error> {
+    if let Some(id) = store.setting(FOLDER_ID).map_err(store_error)? {
+        return Ok(id);
     }
+    let conn = store.connection();
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
+        .map_err(store_error)?;
+    let existing: Option<String> = tx
+        .query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            [FOLDER_ID],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(store_error)?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    // SQLite's randomness comes from the system's, which is all an id needs.
+    let id: String = tx
+        .query_row("SELECT lower(hex(randomblob(16)))", [], |r| r.get(0))
+        .map_err(store_error)?;
+    tx.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)",
+        [FOLDER_ID, &id],
+    )
+    .map_err(store_error)?;
+    tx.execute(
+        "INSERT INTO settings (key, value)
+         SELECT ?1, group_concat(id, ' ') FROM accounts WHERE removed_at IS NULL
+         HAVING count(*) > 0",
+        [LEGACY_ACCOUNTS],
+    )
+    .map_err(store_error)?;
+    tx.commit().map_err(store_error)?;
+    Ok(id)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::accounts::Settings;
+
+    fn account(store: &Store, name: &str) -> Account {
+        store
+            .add_account(&Settings {
+                name: name.into(),
+                host: "pop.example.org".into(),
+                user: "u".into(),
+                ..Settings::default()
+            })
+            .unwrap()
+    }
 
     #[test]
     fn round_trip_with_mock_store() {
         keyring::set_default_credential_builder(keyring::mock::default_credential_builder());
         // The mock store keeps nothing between entries, so exercise one entry's life.
-        let e = entry("mock-account").unwrap();
+        let keyring = Keyring { folder: "f".into() };
+        let e = keyring.entry(1).unwrap();
         assert!(matches!(e.get_password(), Err(keyring::Error::NoEntry)));
         e.set_password("s3cret").unwrap();
         assert_eq!(e.get_password().unwrap(), "s3cret");
         e.delete_credential().unwrap();
         assert!(matches!(e.get_password(), Err(keyring::Error::NoEntry)));
+    }
+
+    #[test]
+    fn each_data_folder_has_its_own_lasting_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+        let id_a = folder_id(&Store::open(&a).unwrap()).unwrap();
+        let id_b = folder_id(&Store::open(&b).unwrap()).unwrap();
+        assert_eq!(id_a.len(), 32);
+        assert_ne!(id_a, id_b);
+        assert_eq!(folder_id(&Store::open(&a).unwrap()).unwrap(), id_a);
+        // The folder moves: the id goes with the database.
+        let moved = dir.path().join("moved");
+        std::fs::create_dir(&moved).unwrap();
+        let moved = moved.join("a.db");
+        std::fs::rename(&a, &moved).unwrap();
+        assert_eq!(folder_id(&Store::open(&moved).unwrap()).unwrap(), id_a);
+    }
+
+    #[test]
+    fn only_accounts_older_than_the_id_may_have_an_old_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("p.db")).unwrap();
+        let one = account(&store, "one");
+        let two = account(&store, "two");
+        store.remove_account("two", false).unwrap();
+        folder_id(&store).unwrap();
+        account(&store, "three");
+        folder_id(&store).unwrap();
+        assert_eq!(
+            store.setting(LEGACY_ACCOUNTS).unwrap(),
+            Some(one.id.to_string()),
+            "{two:?} was removed, three came later"
+        );
+
+        let fresh = Store::open(&dir.path().join("fresh.db")).unwrap();
+        folder_id(&fresh).unwrap();
+        assert_eq!(fresh.setting(LEGACY_ACCOUNTS).unwrap(), None);
     }
 }

@@ -476,18 +476,23 @@ async fn run_job(
     let password = match password {
         Some(p) => Ok(p),
         None => {
-            let key = name.clone();
-            tokio::task::spawn_blocking(move || secrets::get_password(&key))
-                .await
-                .unwrap_or_else(|e| Err(secrets::Error::Unavailable(e.to_string())))
+            let (database, account) = (paths.database(), account.clone());
+            tokio::task::spawn_blocking(move || {
+                let store = Store::open(&database).map_err(|e| FetchError::Store(e.to_string()))?;
+                let keyring =
+                    secrets::Keyring::open(&store).map_err(|e| FetchError::Store(e.to_string()))?;
+                Ok(keyring.get(&account)?)
+            })
+            .await
+            .unwrap_or_else(|e| Err(FetchError::Store(e.to_string())))
         }
     };
     let password = match password {
         Ok(p) => p,
-        Err(e) => {
+        Err(error) => {
             let _ = events.send(Event::Failed {
                 account: name,
-                error: e.into(),
+                error,
             });
             return;
         }

@@ -264,3 +264,116 @@ Content-Disposition: attachment; filename*=UTF-8''invoice%E2%80%AEfdp.exe.\r\n\r
     assert!(!paths.opened_message(ids[1]).exists());
     assert!(paths.opened_message(ids[2]).exists());
 }
+
+/// An accounts file with one account of each kind a shared file could weaken.
+fn weaker_accounts_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let file = dir.join("shared.json");
+    std::fs::write(
+        &file,
+        format!(
+            r#"{{"poplar_accounts": 1, "accounts": [
+  {{"name": "safe", "host": "pop.example.org", "port": 995, "security": "tls", "user": "a", "keep": "forever"}},
+  {{"name": "legacy", "host": "pop.example.org", "port": 110, "security": "plain", "user": "b", "keep": "forever", "login": "user"}},
+  {{"name": "pinned", "host": "pop.example.org", "port": 995, "security": "tls", "user": "c", "keep": "forever",
+    "trusted_certificate_sha256": "{}"}}
+]}}"#,
+            "ab".repeat(32)
+        ),
+    )
+    .unwrap();
+    file
+}
+
+fn account_names(data: &std::path::Path) -> Vec<String> {
+    let (status, out, err) = poplar(data, &["account", "list", "--json"], None);
+    assert!(status.success(), "{err}");
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&out).unwrap();
+    list.iter()
+        .map(|a| a["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn account_import_refuses_weaker_security_unless_each_kind_is_allowed() {
+    let data = tempfile::tempdir().unwrap();
+    let file = weaker_accounts_file(data.path());
+    let file = file.to_str().unwrap();
+    let fingerprint = ["AB"; 32].join(":");
+
+    let (status, out, err) = poplar(data.path(), &["account", "import", file], None);
+    assert_eq!(status.code(), Some(1), "{err}");
+    assert!(out.is_empty(), "{}", String::from_utf8_lossy(&out));
+    assert!(
+        err.contains("asks for weaker security, so nothing was imported"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the account \"legacy\" uses no encryption: the password and the mail cross the network readable by anyone on the way (accept with --allow-plain)"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("the account \"pinned\" trusts exactly the certificate with SHA-256 fingerprint {fingerprint} instead of verifying the server's certificate (accept with --allow-pinned)")),
+        "{err}"
+    );
+    assert!(!err.contains("\"safe\""), "{err}");
+    assert!(
+        account_names(data.path()).is_empty(),
+        "not even the safe one"
+    );
+
+    // Allowing one kind is not allowing the other.
+    let (status, _, err) = poplar(
+        data.path(),
+        &["account", "import", file, "--allow-plain"],
+        None,
+    );
+    assert_eq!(status.code(), Some(1), "{err}");
+    assert!(!err.contains("\"legacy\""), "{err}");
+    assert!(err.contains("--allow-pinned"), "{err}");
+    assert!(account_names(data.path()).is_empty());
+
+    let (status, out, err) = poplar(
+        data.path(),
+        &["account", "import", file, "--allow-plain", "--allow-pinned"],
+        None,
+    );
+    assert!(status.success(), "{err}");
+    assert!(
+        err.contains("warning: the account \"legacy\" uses no encryption"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "warning: the account \"pinned\" trusts exactly the certificate with SHA-256 fingerprint {fingerprint}"
+        )),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&out).contains("poplar account password legacy"));
+    assert_eq!(account_names(data.path()), ["legacy", "pinned", "safe"]);
+}
+
+#[test]
+fn account_add_with_plain_security_is_still_accepted_with_its_warning() {
+    let data = tempfile::tempdir().unwrap();
+    let (status, _, err) = poplar(
+        data.path(),
+        &[
+            "account",
+            "add",
+            "old-server",
+            "--host",
+            "pop.example.org",
+            "--security",
+            "plain",
+            "--user",
+            "u",
+        ],
+        None,
+    );
+    assert!(status.success(), "{err}");
+    assert!(
+        err.contains("warning: the account \"old-server\" is unencrypted"),
+        "{err}"
+    );
+    assert_eq!(account_names(data.path()), ["old-server"]);
+}

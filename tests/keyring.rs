@@ -5,7 +5,10 @@
 mod common;
 
 use common::fake::{self, FakeServer, Options};
-use poplar::secrets;
+use poplar::accounts::{Account, Settings};
+use poplar::paths::Paths;
+use poplar::secrets::{self, Keyring};
+use poplar::store::Store;
 
 fn require_secret_service() {
     assert!(
@@ -15,25 +18,222 @@ fn require_secret_service() {
     );
 }
 
+/// A data folder with one account of this name (added as by any release).
+fn folder_with(name: &str) -> (tempfile::TempDir, Store, Account) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&Paths::at(dir.path()).database()).unwrap();
+    let account = store
+        .add_account(&Settings {
+            name: name.into(),
+            host: "pop.example.org".into(),
+            user: "u".into(),
+            ..Settings::default()
+        })
+        .unwrap();
+    (dir, store, account)
+}
+
+/// The entry earlier releases used: the account's name alone.
+fn old_entry(name: &str) -> keyring::Entry {
+    keyring::Entry::new(secrets::SERVICE, name).unwrap()
+}
+
 #[test]
 fn passwords_are_stored_read_and_deleted_in_the_keyring() {
     require_secret_service();
-    let account = format!("keyring-test-{}", std::process::id());
+    let (_dir, store, account) = folder_with(&format!("keyring-test-{}", std::process::id()));
+    let keyring = Keyring::open(&store).unwrap();
     assert_eq!(
-        secrets::get_password(&account),
-        Err(secrets::Error::NotFound(account.clone()))
+        keyring.get(&account),
+        Err(secrets::Error::NotFound(account.settings.name.clone()))
     );
-    secrets::set_password(&account, "pässwörd 日本").unwrap();
-    assert_eq!(secrets::get_password(&account).unwrap(), "pässwörd 日本");
-    secrets::set_password(&account, "changed").unwrap();
-    assert_eq!(secrets::get_password(&account).unwrap(), "changed");
-    secrets::delete_password(&account).unwrap();
+    keyring.set(&account, "pässwörd 日本").unwrap();
+    assert_eq!(keyring.get(&account).unwrap(), "pässwörd 日本");
+    keyring.set(&account, "changed").unwrap();
+    assert_eq!(keyring.get(&account).unwrap(), "changed");
+    keyring.delete(&account).unwrap();
     assert!(matches!(
-        secrets::get_password(&account),
+        keyring.get(&account),
         Err(secrets::Error::NotFound(_))
     ));
     // Deleting what is not there is fine.
-    secrets::delete_password(&account).unwrap();
+    keyring.delete(&account).unwrap();
+}
+
+/// A portable stick and the home install, each with an account "work" (and the same id):
+/// before, both used the one entry named "work", so setting the password in one changed
+/// the other's and removing the account in one deleted the other's password.
+#[tokio::test]
+async fn two_data_folders_with_an_account_of_the_same_name_keep_their_own_passwords() {
+    require_secret_service();
+    let server = FakeServer::start(
+        vec![b"From: a@b.c\r\nSubject: Mine\r\n\r\nbody\r\n".to_vec()],
+        Options::default(),
+        |_, _| None,
+    )
+    .await;
+    let home = tempfile::tempdir().unwrap();
+    let stick = tempfile::tempdir().unwrap();
+    let name = format!("work-{}", std::process::id());
+    let port = server.port.to_string();
+    let run = |dir: &std::path::Path, args: Vec<String>, stdin: Option<String>| {
+        let dir = dir.to_path_buf();
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            common::poplar(&dir, &args, stdin.as_deref())
+        })
+    };
+    let add = |password: &str| {
+        (
+            [
+                "account",
+                "add",
+                &name,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port,
+                "--security",
+                "plain",
+                "--user",
+                fake::USER,
+                "--keep",
+                "forever",
+                "--password-stdin",
+            ]
+            .map(String::from)
+            .to_vec(),
+            Some(format!("{password}\n")),
+        )
+    };
+    let (args, stdin) = add(fake::PASSWORD);
+    let (status, _, err) = run(home.path(), args, stdin).await.unwrap();
+    assert!(status.success(), "{err}");
+    // The stick's account of the same name has another password (another server, say).
+    let (args, stdin) = add("the stick's own password");
+    let (status, _, err) = run(stick.path(), args, stdin).await.unwrap();
+    assert!(status.success(), "{err}");
+
+    let fetch = || ["fetch", &name].map(String::from).to_vec();
+    let (status, out, err) = run(home.path(), fetch(), None).await.unwrap();
+    assert!(status.success(), "home uses its own password: {err}");
+    assert!(String::from_utf8_lossy(&out).contains("1 new"));
+
+    let (status, _, err) = run(
+        stick.path(),
+        ["account", "remove", &name].map(String::from).to_vec(),
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(status.success(), "{err}");
+    let (status, out, err) = run(home.path(), fetch(), None).await.unwrap();
+    assert!(
+        status.success(),
+        "removing the stick's account left home's password: {err}"
+    );
+    assert!(String::from_utf8_lossy(&out).contains("0 new"));
+
+    // The stick's own entry went with its account.
+    let stick_store = Store::open(&Paths::at(stick.path()).database()).unwrap();
+    let home_store = Store::open(&Paths::at(home.path()).database()).unwrap();
+    let home_account = home_store.account(&name).unwrap();
+    let stick_keyring = Keyring::open(&stick_store).unwrap();
+    assert!(matches!(
+        stick_keyring.get(&home_account),
+        Err(secrets::Error::NotFound(_))
+    ));
+    let home_keyring = Keyring::open(&home_store).unwrap();
+    assert_ne!(home_keyring, stick_keyring);
+    assert_eq!(home_keyring.get(&home_account).unwrap(), fake::PASSWORD);
+    home_keyring.delete(&home_account).unwrap();
+}
+
+#[test]
+fn an_old_name_keyed_password_is_copied_to_each_data_folder_once_and_left_in_place() {
+    require_secret_service();
+    let name = format!("old-style-{}", std::process::id());
+    let later = format!("added-later-{}", std::process::id());
+    // Two data folders made by an older release, sharing the entry named after the account.
+    let (_home_dir, home, home_account) = folder_with(&name);
+    let (_stick_dir, stick, stick_account) = folder_with(&name);
+    old_entry(&name).set_password("old secret").unwrap();
+    old_entry(&later).set_password("someone else's").unwrap();
+
+    let keyring = Keyring::open(&home).unwrap();
+    assert_eq!(keyring.get(&home_account).unwrap(), "old secret");
+    assert_eq!(
+        old_entry(&name).get_password().unwrap(),
+        "old secret",
+        "the stick (not plugged in, say) still needs the old entry"
+    );
+    // Once moved, the account's own entry is its password: a change here stays here and
+    // is not undone by the next start.
+    keyring.set(&home_account, "new secret").unwrap();
+    let keyring = Keyring::open(&home).unwrap();
+    assert_eq!(keyring.get(&home_account).unwrap(), "new secret");
+    let stick_keyring = Keyring::open(&stick).unwrap();
+    assert_eq!(stick_keyring.get(&stick_account).unwrap(), "old secret");
+
+    // An account added after the move never had an old entry of its own: one with its name
+    // belongs to some other data folder.
+    let added = home
+        .add_account(&Settings {
+            name: later.clone(),
+            host: "pop.example.org".into(),
+            user: "u".into(),
+            ..Settings::default()
+        })
+        .unwrap();
+    let keyring = Keyring::open(&home).unwrap();
+    assert!(matches!(
+        keyring.get(&added),
+        Err(secrets::Error::NotFound(_))
+    ));
+
+    keyring.delete(&home_account).unwrap();
+    stick_keyring.delete(&stick_account).unwrap();
+    old_entry(&name).delete_credential().unwrap();
+    old_entry(&later).delete_credential().unwrap();
+}
+
+#[test]
+fn renaming_an_account_in_the_window_keeps_its_password() {
+    use common::window::Window;
+    use poplar::app::Message;
+    use poplar::ui::add_account::Message as Form;
+    require_secret_service();
+    let before = format!("before-{}", std::process::id());
+    let after = format!("after-{}", std::process::id());
+    let (dir, store, account) = folder_with(&before);
+    Keyring::open(&store)
+        .unwrap()
+        .set(&account, "kept")
+        .unwrap();
+    // Another data folder whose account has the new name keeps its own password too.
+    let (_other_dir, other, other_account) = folder_with(&after);
+    Keyring::open(&other)
+        .unwrap()
+        .set(&other_account, "the other's")
+        .unwrap();
+
+    let mut w = Window::start(Paths::at(dir.path()), poplar::i18n::Language::English);
+    w.send([Message::EditAccount(account.id)]);
+    w.send([Message::AddAccount(Form::Name(after.clone()))]);
+    w.click("Save");
+    let renamed = store.account(&after).expect("renamed");
+    assert_eq!(renamed.id, account.id);
+    let keyring = Keyring::open(&store).unwrap();
+    assert_eq!(keyring.get(&renamed).unwrap(), "kept");
+    assert_eq!(
+        Keyring::open(&other).unwrap().get(&other_account).unwrap(),
+        "the other's"
+    );
+    keyring.delete(&renamed).unwrap();
+    Keyring::open(&other)
+        .unwrap()
+        .delete(&other_account)
+        .unwrap();
 }
 
 #[tokio::test]
@@ -128,5 +328,7 @@ async fn a_full_session_leaves_the_password_nowhere_on_disk() {
         }
     }
     assert!(files >= 2, "the database and the backup were searched");
-    secrets::delete_password(&name).unwrap();
+    let store = Store::open(&Paths::at(data.path()).database()).unwrap();
+    let account = store.account(&name).unwrap();
+    Keyring::open(&store).unwrap().delete(&account).unwrap();
 }

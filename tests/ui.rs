@@ -1060,5 +1060,9 @@ fn a_missing_password_is_asked_for_and_the_fetch_goes_on() {
         }
     }
     assert_eq!(finished, Some(1));
-    let _ = poplar::secrets::delete_password(&name);
+    let store = Store::open(&paths.database()).unwrap();
+    let account = store.account(&name).unwrap();
+    let _ = poplar::secrets::Keyring::open(&store)
+        .unwrap()
+        .delete(&account);
 }

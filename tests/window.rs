@@ -111,7 +111,17 @@ fn from_first_start_to_reading_mail_using_only_the_dialog() {
         "{}",
         body(&w)
     );
-    let _ = poplar::secrets::delete_password(&email);
+    forget_passwords(&paths);
+}
+
+/// Removes the passwords this test stored in the keyring (a real one under packaging/test.sh).
+fn forget_passwords(paths: &Paths) {
+    let store = Store::open(&paths.database()).unwrap();
+    if let Ok(keyring) = poplar::secrets::Keyring::open(&store) {
+        for account in store.accounts().unwrap() {
+            let _ = keyring.delete(&account);
+        }
+    }
 }
 
 #[test]
@@ -181,7 +191,7 @@ fn a_new_account_gets_the_documented_defaults_and_every_setting_is_kept() {
         accounts(&paths).pop().unwrap().settings.check_every_minutes,
         None
     );
-    let _ = poplar::secrets::delete_password(&format!("{name}@example.org"));
+    forget_passwords(&paths);
 }
 
 #[test]
@@ -614,6 +624,9 @@ fn account_settings_go_to_another_computer_through_the_import_export_dialog() {
     w.send([Message::Transfer(Transfer::AccountsImportFrom(Some(
         file.clone(),
     )))]);
+    w.expect("These accounts would be added:");
+    w.expect("home: alice at pop.example.org, port 995, SSL/TLS");
+    w.click("Add 1 account");
     w.expect("Added 1 account; Poplar asks for its password when it first gets mail.");
     assert_eq!(
         w.app.snapshot.accounts.len(),
@@ -623,7 +636,10 @@ fn account_settings_go_to_another_computer_through_the_import_export_dialog() {
     assert_eq!(accounts(&other)[0].settings, accounts(&office)[0].settings);
     // Importing again changes nothing and says so.
     w.send([Message::Transfer(Transfer::AccountsImportFrom(Some(file)))]);
-    w.expect("No account was added. Already here, left as they are: home.");
+    w.expect("Every account in this file is already here.");
+    w.expect("Already here, left as they are: home.");
+    w.click("Cancel");
+    w.expect("Nothing was imported.");
     assert_eq!(accounts(&other).len(), 1);
 }
 
@@ -702,7 +718,9 @@ fn an_attachment_that_could_run_opens_only_after_a_warning_that_names_its_type()
         ]
         .into_iter()
         .enumerate()
-        .map(|(n, bytes)| poplar::store::NewMessage::from_bytes(Some(format!("u{n}").into()), bytes))
+        .map(|(n, bytes)| {
+            poplar::store::NewMessage::from_bytes(Some(format!("u{n}").into()), bytes)
+        })
         .collect::<Vec<_>>();
         store.insert_batch(account.id, &mut batch).unwrap();
     }
@@ -802,4 +820,63 @@ fn the_attachment_warning_in_japanese() {
     matches_snapshot(&w, &iced::Theme::Light, "attachment-warning-ja-light");
     w.click("それでも開く");
     assert_eq!(opened.lock().unwrap().len(), 1);
+}
+
+#[test]
+fn an_accounts_file_that_weakens_security_says_how_and_adds_nothing_without_a_tick() {
+    use poplar::ui::transfer::Message as Transfer;
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path().join("desk"));
+    paths.ensure().unwrap();
+    let file = dir.path().join("shared.json");
+    let fingerprint = ["3F"; 32].join(":");
+    std::fs::write(
+        &file,
+        format!(
+            r#"{{"poplar_accounts": 1, "accounts": [
+  {{"name": "office", "host": "pop.example.co.jp", "port": 995, "security": "tls", "user": "office", "keep": "days:30"}},
+  {{"name": "old router", "host": "192.168.1.1", "port": 110, "security": "plain", "user": "admin", "keep": "forever", "login": "user"}},
+  {{"name": "nas", "host": "nas.local", "port": 995, "security": "tls", "user": "me", "keep": "forever",
+    "trusted_certificate_sha256": "{}"}}
+]}}"#,
+            "3f".repeat(32)
+        ),
+    )
+    .unwrap();
+    let mut w = Window::start(paths.clone(), Language::English);
+    w.click("Import/Export");
+    let choose = || {
+        [Message::Transfer(Transfer::AccountsImportFrom(Some(
+            file.clone(),
+        )))]
+    };
+    w.send(choose());
+    w.expect("These accounts would be added:");
+    w.expect("office: office at pop.example.co.jp, port 995, SSL/TLS");
+    w.expect("old router uses no encryption: the password and the mail cross the network readable by anyone on the way.");
+    w.expect(&format!("nas trusts exactly the certificate with SHA-256 fingerprint {fingerprint} instead of verifying the server's certificate."));
+    matches_snapshot(&w, &iced::Theme::Light, "import-weaker-en-light");
+    // The button does nothing until the box is ticked.
+    w.click("Add 3 accounts");
+    assert!(accounts(&paths).is_empty());
+    w.click("Cancel");
+    w.expect("Nothing was imported.");
+    assert!(accounts(&paths).is_empty());
+
+    w.send(choose());
+    w.click("I understand: add these accounts with weaker security");
+    w.click("Add 3 accounts");
+    w.expect("Added 3 accounts; Poplar asks for their passwords when it first gets mail.");
+    let added = accounts(&paths);
+    assert_eq!(added.len(), 3);
+    let nas = added.iter().find(|a| a.settings.name == "nas").unwrap();
+    assert_eq!(
+        nas.settings.pinned_cert.as_deref(),
+        Some(fingerprint.as_str())
+    );
+    let router = added
+        .iter()
+        .find(|a| a.settings.name == "old router")
+        .unwrap();
+    assert_eq!(router.settings.security, Security::Plain);
 }

@@ -209,6 +209,7 @@ error-write = could not write { $path }: { $detail }
 error-read = could not read { $path }: { $detail }
 error-accounts-file = { $path } is not a Poplar accounts file: { $detail }
 error-accounts-file-entry = account "{ $name }" in { $path }: { $detail }
+error-accounts-file-weakened = { $path } asks for weaker security, so nothing was imported.
 error-no-home = could not find a home folder to keep mail in; start Poplar with --data-dir DIR
 error-create-folder = could not create the data folder { $path }: { $detail }
 error-ca-file = could not read the CA certificate file { $path }: { $detail }
@@ -246,6 +247,21 @@ transfer-accounts-imported = { $count ->
 }
 transfer-accounts-skipped = Already here, left as they are: { $names }.
 transfer-read = { $done } messages read…
+transfer-accounts-import-title = Import account settings
+transfer-accounts-from = From the file { $file }
+transfer-accounts-would-add = These accounts would be added:
+transfer-accounts-entry = { $name }: { $user } at { $host }, port { $port }, { $security }
+transfer-accounts-none-new = Every account in this file is already here.
+transfer-accounts-would-skip = Already here, left as they are: { $names }.
+transfer-accounts-weaker-plain = { $name } uses no encryption: the password and the mail cross the network readable by anyone on the way.
+transfer-accounts-weaker-plain-mail = { $name } uses no encryption: the mail crosses the network readable by anyone on the way.
+transfer-accounts-weaker-pinned = { $name } trusts exactly the certificate with SHA-256 fingerprint { $fingerprint } instead of verifying the server's certificate.
+transfer-accounts-accept-weaker = I understand: add these accounts with weaker security
+transfer-accounts-add = { $count ->
+    [one] Add 1 account
+   *[other] Add { $count } accounts
+}
+transfer-accounts-cancelled = Nothing was imported.
 
 ## Backups
 backups-choose-title = Choose a folder for backups

@@ -196,6 +196,7 @@ error-write = { $path } に書き込めません: { $detail }
 error-read = { $path } を読み込めません: { $detail }
 error-accounts-file = { $path } は Poplar のアカウント設定ファイルではありません: { $detail }
 error-accounts-file-entry = { $path } のアカウント「{ $name }」: { $detail }
+error-accounts-file-weakened = { $path } は安全性の低い設定を含むため、何もインポートしませんでした。
 error-no-home = メールを保存するホームフォルダーが見つかりません。Poplar を --data-dir DIR 付きで起動してください
 error-create-folder = データフォルダー { $path } を作成できません: { $detail }
 error-ca-file = CA 証明書ファイル { $path } を読み込めません: { $detail }
@@ -226,6 +227,18 @@ transfer-accounts-imported = { $count ->
 }
 transfer-accounts-skipped = すでにあるため変更しなかったもの: { $names }。
 transfer-read = { $done } 通読み込み済み…
+transfer-accounts-import-title = アカウント設定のインポート
+transfer-accounts-from = ファイル: { $file }
+transfer-accounts-would-add = 次のアカウントを追加します:
+transfer-accounts-entry = { $name }: { $host }（ポート { $port }、{ $security }）のユーザー { $user }
+transfer-accounts-none-new = このファイルのアカウントはすべて登録済みです。
+transfer-accounts-would-skip = すでにあるため変更しないもの: { $names }。
+transfer-accounts-weaker-plain = { $name } は暗号化しません。パスワードとメールが経路上の誰にでも読める状態で送られます。
+transfer-accounts-weaker-plain-mail = { $name } は暗号化しません。メールが経路上の誰にでも読める状態で送られます。
+transfer-accounts-weaker-pinned = { $name } はサーバーの証明書を検証せず、SHA-256 フィンガープリントが { $fingerprint } の証明書だけを信頼します。
+transfer-accounts-accept-weaker = 理解したうえで、安全性の低い設定のまま追加する
+transfer-accounts-add = { $count } 件のアカウントを追加
+transfer-accounts-cancelled = 何もインポートしませんでした。
 
 ## バックアップ
 backups-choose-title = バックアップ先のフォルダーを選択

@@ -304,7 +304,7 @@ impl AddAccount {
                 self.testing = true;
                 self.tested = None;
                 let typed = self.password.clone();
-                let stored_under = self.editing.as_ref().map(|a| a.settings.name.clone());
+                let stored_under = self.editing.clone().map(|a| (paths.clone(), a));
                 let options = crate::sync::FetchOptions {
                     timeout: self.timeout,
                     ..crate::sync::FetchOptions::default()
@@ -422,13 +422,28 @@ impl AddAccount {
         if self.password.is_empty() && self.editing.is_none() {
             problems.insert(Field::Password, t!("invalid-password"));
         }
-        if self.keep == KeepChoice::Days && !matches!(self.days.parse::<u32>(), Ok(1..=3650)) {
+        if self.keep == KeepChoice::Days
+            && !self
+                .days
+                .parse::<u32>()
+                .is_ok_and(|d| crate::accounts::KEEP_DAYS.contains(&d))
+        {
             problems.insert(Field::Days, t!("invalid-days"));
         }
-        if self.limit_size && !matches!(self.size_limit.parse::<u64>(), Ok(1..=4_194_304)) {
+        if self.limit_size
+            && !self
+                .size_limit
+                .parse::<u64>()
+                .is_ok_and(|k| crate::accounts::SIZE_LIMIT_KIB.contains(&k))
+        {
             problems.insert(Field::SizeLimit, t!("invalid-size-limit"));
         }
-        if self.check_every && !matches!(self.minutes.parse::<u32>(), Ok(1..=1440)) {
+        if self.check_every
+            && !self
+                .minutes
+                .parse::<u32>()
+                .is_ok_and(|m| crate::accounts::CHECK_MINUTES.contains(&m))
+        {
             problems.insert(Field::Minutes, t!("invalid-minutes"));
         }
         problems
@@ -866,37 +881,29 @@ async fn save(
         if taken.is_some() {
             return Err(taken_message);
         }
-        let old_name = match id {
-            Some(id) => store
-                .accounts()
-                .map_err(|e| e.said())?
-                .into_iter()
-                .find(|a| a.id == id)
-                .map(|a| a.settings.name),
-            None => None,
-        };
-        // The keyring entry is named after the account: follow a rename.
-        let password = match (&old_name, password.is_empty()) {
-            (Some(old), true) if *old != settings.name => secrets::get_password(old).ok(),
-            (_, true) => None,
-            (_, false) => Some(password),
-        };
-        let unsaved_password = match password {
-            Some(p) => match secrets::set_password(&settings.name, &p) {
-                Ok(()) => None,
-                Err(e) => Some((p, e)),
-            },
-            None => None,
-        };
+        // Opened before a new account exists, so that it is never taken for one whose
+        // password sits under an old name-keyed entry.
+        let keyring = secrets::Keyring::open(&store).map_err(|e| e.said())?;
         let account = match id {
             Some(id) => {
                 store.update_account(id, &settings).map_err(|e| e.said())?;
-                if let Some(old) = old_name.filter(|old| *old != settings.name) {
-                    let _ = secrets::delete_password(&old);
-                }
                 Account { id, settings }
             }
             None => store.add_account(&settings).map_err(|e| e.said())?,
+        };
+        // The entry is keyed by the account's id, not its name: a rename leaves it alone.
+        let unsaved_password = if password.is_empty() {
+            if id.is_none() {
+                // An id can be used again after an account was removed with its mail; a
+                // password left behind then (the keyring was away) must not pass on.
+                let _ = keyring.delete(&account);
+            }
+            None
+        } else {
+            keyring
+                .set(&account, &password)
+                .err()
+                .map(|e| (password, e))
         };
         Ok(Saved {
             account,
@@ -911,14 +918,16 @@ async fn save(
 async fn test(
     settings: Settings,
     typed: String,
-    stored_under: Option<String>,
+    stored_under: Option<(Paths, Account)>,
     options: crate::sync::FetchOptions,
 ) -> Result<String, (String, Option<String>)> {
     let plain = |e: String| (e, None);
     let password = if typed.is_empty() {
-        let name = stored_under.ok_or_else(|| plain(t!("invalid-password")))?;
+        let (paths, account) = stored_under.ok_or_else(|| plain(t!("invalid-password")))?;
         crate::ui::blocking(move || {
-            secrets::get_password(&name)
+            let store = Store::open(&paths.database()).map_err(|e| e.said())?;
+            secrets::Keyring::open(&store)
+                .and_then(|keyring| keyring.get(&account))
                 .map_err(|e| super::describe::sentence(super::describe::password(&e)))
         })
         .await

@@ -117,6 +117,7 @@ impl Said for accounts_file::Error {
                 name = name.clone(),
                 detail = detail.clone()
             ),
+            E::Weakened { path, .. } => t!("error-accounts-file-weakened", path = path.clone()),
         }
     }
 }
@@ -190,6 +191,7 @@ pub fn password(error: &secrets::Error) -> String {
             tracing::info!("keyring unavailable: {detail}");
             t!("error-no-keyring")
         }
+        secrets::Error::Store(detail) => t!("error-store", detail = detail.clone()),
     }
 }
 

@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use crate::t;
 use crate::ui::describe::Said;
 use iced::futures::SinkExt;
-use iced::widget::{button, column, progress_bar, row, text, text_input};
+use iced::widget::{button, checkbox, column, progress_bar, row, text, text_input};
 use iced::{Element, Fill, Task};
 
+use crate::accounts_file::{Plan, Weakening};
 use crate::paths::Paths;
 use crate::store::View;
 use crate::transfer::{self, Format, ImportReport};
@@ -23,6 +24,24 @@ pub struct Transfer {
     total: Option<usize>,
     note: Option<String>,
     error: Option<String>,
+    /// An accounts file read and shown, waiting for the person to add its accounts or not.
+    pub accounts_to_import: Option<AccountsToImport>,
+}
+
+/// The question asked before an accounts file changes anything.
+#[derive(Debug, Clone)]
+pub struct AccountsToImport {
+    file: String,
+    plan: Plan,
+    /// The person ticked "add them with weaker security" (asked only when one is weaker).
+    weaker_accepted: bool,
+}
+
+impl AccountsToImport {
+    /// True when the accounts may be added now.
+    fn may_add(&self) -> bool {
+        !self.plan.add.is_empty() && (self.weaker_accepted || self.plan.weakened().is_empty())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +64,14 @@ pub enum Message {
     ChooseAccountsImport,
     AccountsExportTo(Option<PathBuf>),
     AccountsImportFrom(Option<PathBuf>),
+    /// The chosen accounts file was read: what importing it would do, to show first.
+    AccountsPlanned(Result<(String, Plan), String>),
+    /// The "add them with weaker security" box.
+    AcceptWeaker(bool),
+    /// Add the accounts shown.
+    AddAccounts,
+    /// Add nothing.
+    CancelAccounts,
     AccountsExported(Result<usize, String>),
     AccountsImported(Result<crate::accounts_file::Imported, String>),
     Close,
@@ -70,6 +97,7 @@ impl Transfer {
             total: None,
             note: None,
             error: None,
+            accounts_to_import: None,
         }
     }
 
@@ -196,10 +224,50 @@ impl Transfer {
                 return (Task::perform(job, Message::AccountsExported), None);
             }
             Message::AccountsImportFrom(Some(path)) => {
+                self.note = None;
+                self.error = None;
+                // The name is enough to recognise the file just chosen.
+                let file = path
+                    .file_name()
+                    .unwrap_or(path.as_os_str())
+                    .to_string_lossy()
+                    .into_owned();
                 let job = on_store(paths.clone(), move |store| {
-                    crate::accounts_file::import_into(store, &path)
+                    crate::accounts_file::plan(store, &path).map(|plan| (file, plan))
+                });
+                return (Task::perform(job, Message::AccountsPlanned), None);
+            }
+            Message::AccountsPlanned(Ok((file, plan))) => {
+                self.accounts_to_import = Some(AccountsToImport {
+                    file,
+                    plan,
+                    weaker_accepted: false,
+                });
+            }
+            Message::AccountsPlanned(Err(e)) => self.error = Some(e),
+            Message::AcceptWeaker(accepted) => {
+                if let Some(pending) = &mut self.accounts_to_import {
+                    pending.weaker_accepted = accepted;
+                }
+            }
+            Message::AddAccounts => {
+                let Some(pending) = self.accounts_to_import.take_if(|pending| pending.may_add())
+                else {
+                    return (Task::none(), None);
+                };
+                // What was shown is what is added: the file is not read again.
+                let AccountsToImport { plan, .. } = pending;
+                let job = on_store(paths.clone(), move |store| {
+                    crate::accounts_file::add_planned(store, &plan.add).map(|mut imported| {
+                        imported.skipped.extend(plan.skipped);
+                        imported
+                    })
                 });
                 return (Task::perform(job, Message::AccountsImported), None);
+            }
+            Message::CancelAccounts => {
+                self.accounts_to_import = None;
+                self.note = Some(t!("transfer-accounts-cancelled"));
             }
             Message::AccountsExported(Ok(count)) => {
                 self.note = Some(t!("transfer-accounts-exported", count = count));
@@ -260,6 +328,9 @@ impl Transfer {
     }
 
     pub fn view(&self) -> Element<'_, Message> {
+        if let Some(pending) = &self.accounts_to_import {
+            return accounts_question(pending);
+        }
         let idle = !self.running;
         let mut content = column![
             text(t!("transfer-title")).size(22),
@@ -332,6 +403,85 @@ impl Transfer {
         ]);
         super::dialog_box(content, 560.0)
     }
+}
+
+/// The accounts a file would add, how each weaker one is weaker, and the question.
+fn accounts_question(pending: &AccountsToImport) -> Element<'_, Message> {
+    let plan = &pending.plan;
+    let mut content = column![
+        text(t!("transfer-accounts-import-title")).size(22),
+        text(t!("transfer-accounts-from", file = pending.file.clone())).size(13),
+    ]
+    .spacing(10);
+    if plan.add.is_empty() {
+        content = content.push(text(t!("transfer-accounts-none-new")));
+    } else {
+        content = content.push(text(t!("transfer-accounts-would-add")));
+        let mut list = column![].spacing(4);
+        for s in &plan.add {
+            list = list.push(text(t!(
+                "transfer-accounts-entry",
+                name = s.name.clone(),
+                user = s.user.clone(),
+                host = s.host.clone(),
+                port = s.port,
+                security = super::add_account::SecurityChoice(s.security).to_string()
+            )));
+        }
+        content = content.push(list);
+    }
+    if !plan.skipped.is_empty() {
+        content = content.push(text(t!(
+            "transfer-accounts-would-skip",
+            names = plan.skipped.join(", ")
+        )));
+    }
+    let weakened = plan.weakened();
+    if !weakened.is_empty() {
+        let mut warnings = column![].spacing(4);
+        for (name, ways) in &weakened {
+            for way in ways {
+                let line = match way {
+                    Weakening::Unencrypted {
+                        password_readable: true,
+                    } => t!("transfer-accounts-weaker-plain", name = name.clone()),
+                    Weakening::Unencrypted {
+                        password_readable: false,
+                    } => t!("transfer-accounts-weaker-plain-mail", name = name.clone()),
+                    Weakening::PinnedCertificate(sha256) => t!(
+                        "transfer-accounts-weaker-pinned",
+                        name = name.clone(),
+                        fingerprint = sha256.clone()
+                    ),
+                };
+                // A fingerprint has no spaces to break at.
+                warnings = warnings.push(
+                    text(line)
+                        .wrapping(text::Wrapping::WordOrGlyph)
+                        .style(text::danger),
+                );
+            }
+        }
+        content = content.push(warnings).push(
+            checkbox(pending.weaker_accepted)
+                .label(t!("transfer-accounts-accept-weaker"))
+                .on_toggle(Message::AcceptWeaker)
+                .size(16),
+        );
+    }
+    let mut buttons = row![iced::widget::space().width(Fill)].spacing(8);
+    buttons = buttons.push(
+        button(text(t!("button-cancel")))
+            .on_press(Message::CancelAccounts)
+            .style(button::secondary),
+    );
+    if !plan.add.is_empty() {
+        buttons = buttons.push(
+            button(text(t!("transfer-accounts-add", count = plan.add.len())))
+                .on_press_maybe(pending.may_add().then_some(Message::AddAccounts)),
+        );
+    }
+    super::dialog_box(content.push(buttons), 560.0)
 }
 
 /// Runs an accounts-file job on the database, off the UI thread.
