@@ -154,7 +154,7 @@ async fn a_temporary_error_to_uidl_ends_the_session_without_deleting() {
         (line == "QUIT").then_some(Reply::Close)
     })
     .await;
-    let mut store = Store::open(&c.paths.database()).unwrap();
+    let store = Store::open(&c.paths.database()).unwrap();
     let mut settings = c.account.settings.clone();
     settings.port = cut.port;
     store.update_account(c.account.id, &settings).unwrap();
