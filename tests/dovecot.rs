@@ -324,11 +324,14 @@ async fn an_interrupted_delete_session_loses_nothing_and_duplicates_nothing() {
         );
     }
 
+    // A batch whose commit was already running when the session was dropped still lands
+    // (a commit is never cut in half), so at most what was not stored then is new now.
     let report = local.fetch(dovecot::PASSWORD).await.unwrap();
-    assert_eq!(
+    assert!(
+        report.new <= 300 - stored.len(),
+        "only what was not stored is downloaded: {} new after {} stored",
         report.new,
-        300 - stored.len(),
-        "only what was not stored is downloaded"
+        stored.len()
     );
     assert!(server.mailbox().is_empty());
     let mut stored = local.stored();
