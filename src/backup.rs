@@ -36,6 +36,14 @@ pub enum Error {
     BadSnapshot { path: String, detail: String },
     #[error("{0}")]
     Store(String),
+    #[error(
+        "mail is being fetched into this data folder; restore when the fetch has finished (nothing was changed)"
+    )]
+    FetchRunning,
+    #[error(
+        "the backup could not be restored ({detail}); the database as it was before is kept at {kept}"
+    )]
+    RestoreFailed { detail: String, kept: String },
 }
 
 impl From<store::Error> for Error {
@@ -216,16 +224,28 @@ pub fn restore(paths: &Paths, snapshot: &Path) -> Result<Option<PathBuf>, Error>
     }
 
     paths.ensure().map_err(|e| Error::Store(e.to_string()))?;
+    // No fetch (of the window, or a `poplar fetch` from cron) may commit into the database
+    // being replaced, and then delete on the server what only the set-aside file holds.
+    let _no_fetch = crate::sync::FolderLock::take(paths, true)
+        .map_err(|e| Error::Store(e.to_string()))?
+        .ok_or(Error::FetchRunning)?;
     let database = paths.database();
     let kept = set_aside(&database, "before-restore")?;
+    let failed = |detail: String| match &kept {
+        Some(kept) => Error::RestoreFailed {
+            detail,
+            kept: kept.display().to_string(),
+        },
+        None => Error::Backup(detail),
+    };
     {
-        let mut target = Connection::open(&database).map_err(|e| Error::Backup(e.to_string()))?;
+        let mut target = Connection::open(&database).map_err(|e| failed(e.to_string()))?;
         let backup = rusqlite::backup::Backup::new(&source, &mut target)
-            .map_err(|e| Error::Backup(e.to_string()))?;
-        backup.step(-1).map_err(|e| Error::Backup(e.to_string()))?;
+            .map_err(|e| failed(e.to_string()))?;
+        backup.step(-1).map_err(|e| failed(e.to_string()))?;
     }
     // Opening applies the migrations a snapshot from an older release needs.
-    let store = Store::open(&database)?;
+    let store = Store::open(&database).map_err(|e| failed(e.to_string()))?;
     // The snapshot itself is a backup of what is now here: the restored database's own
     // record predates it.
     let made_at = snapshot

@@ -65,6 +65,11 @@ impl Paths {
         self.data.join("poplar.sqlite3")
     }
 
+    /// The lock files that keep fetches of one account apart, and fetches from a restore.
+    pub fn locks(&self) -> PathBuf {
+        self.data.join("locks")
+    }
+
     /// The private copies of attachments written so that the system's program can open
     /// them: one folder per message (removed with the message), one per attachment in it.
     pub fn opened(&self) -> PathBuf {

@@ -347,3 +347,67 @@ fn ten_thousand_messages_export_and_import_with_progress() {
         started.elapsed()
     );
 }
+
+/// Item 13 of the promise issue: a restore used to rename the live database while a fetch
+/// could still commit to it and QUIT, leaving server-deleted mail only in the set-aside
+/// file. Now a restore waits for no fetch: it refuses while one runs, and a fetch refuses
+/// while a restore runs.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_restore_and_a_fetch_never_overlap() {
+    let (_dir, paths) = paths();
+    fill(&paths, 2);
+    let snapshot = backup::back_up(&paths, Some(&paths.data_dir().join("snapshots"))).unwrap();
+
+    // A fetch that has logged in and is listing the mailbox when the restore comes.
+    let (listing_tx, listing_rx) = tokio::sync::oneshot::channel::<()>();
+    let listing_tx = std::sync::Mutex::new(Some(listing_tx));
+    let server = FakeServer::start(vec![mail(9)], Options::default(), move |_, line| {
+        (line == "UIDL").then(|| {
+            if let Some(tx) = listing_tx.lock().unwrap().take() {
+                let _ = tx.send(());
+            }
+            fake::Reply::Hang
+        })
+    })
+    .await;
+    let account = Store::open(&paths.database())
+        .unwrap()
+        .add_account(&Settings {
+            keep: Keep::Delete,
+            ..common::fake_account(&server, "restoring")
+        })
+        .unwrap();
+    let fetching = {
+        let (paths, account) = (paths.clone(), account.clone());
+        tokio::spawn(async move {
+            let options = FetchOptions {
+                timeout: Duration::from_secs(120),
+                ..FetchOptions::default()
+            };
+            sync::fetch_account_with(&paths, &account, fake::PASSWORD, &options, |_| {}).await
+        })
+    };
+    listing_rx.await.unwrap();
+    let before = std::fs::read(paths.database()).unwrap();
+    let error = backup::restore(&paths, &snapshot.path).unwrap_err();
+    assert!(matches!(error, backup::Error::FetchRunning), "{error:?}");
+    assert!(error.to_string().contains("nothing was changed"), "{error}");
+    assert_eq!(
+        std::fs::read(paths.database()).unwrap(),
+        before,
+        "untouched"
+    );
+
+    // Once the fetch is over, the restore goes ahead.
+    fetching.abort();
+    let _ = fetching.await;
+    backup::restore(&paths, &snapshot.path).unwrap();
+
+    // And while a restore holds the data folder, a fetch does not start.
+    let restoring = sync::FolderLock::take(&paths, true).unwrap().unwrap();
+    let error = sync::fetch_account(&paths, &account, fake::PASSWORD, |_| {})
+        .await
+        .unwrap_err();
+    assert!(matches!(error, sync::Error::Restoring), "{error:?}");
+    drop(restoring);
+}

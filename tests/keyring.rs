@@ -10,12 +10,19 @@ use poplar::paths::Paths;
 use poplar::secrets::{self, Keyring};
 use poplar::store::Store;
 
-fn require_secret_service() {
+/// One test at a time: GNOME Keyring has been seen to drop its D-Bus connection when
+/// several clients (some of them `poplar` processes) open sessions at once.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn require_secret_service() -> std::sync::MutexGuard<'static, ()> {
     assert!(
         std::env::var_os("POPLAR_SECRET_SERVICE").is_some(),
         "these tests need a Secret Service: run them through packaging/test.sh \
          (or packaging/with-keyring.sh cargo test --test keyring)"
     );
+    SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// A data folder with one account of this name (added as by any release).
@@ -40,7 +47,7 @@ fn old_entry(name: &str) -> keyring::Entry {
 
 #[test]
 fn passwords_are_stored_read_and_deleted_in_the_keyring() {
-    require_secret_service();
+    let _serial = require_secret_service();
     let (_dir, store, account) = folder_with(&format!("keyring-test-{}", std::process::id()));
     let keyring = Keyring::open(&store).unwrap();
     assert_eq!(
@@ -64,8 +71,10 @@ fn passwords_are_stored_read_and_deleted_in_the_keyring() {
 /// before, both used the one entry named "work", so setting the password in one changed
 /// the other's and removing the account in one deleted the other's password.
 #[tokio::test]
+// The guard only keeps other tests of this file out; nothing in this runtime takes it.
+#[allow(clippy::await_holding_lock)]
 async fn two_data_folders_with_an_account_of_the_same_name_keep_their_own_passwords() {
-    require_secret_service();
+    let _serial = require_secret_service();
     let server = FakeServer::start(
         vec![b"From: a@b.c\r\nSubject: Mine\r\n\r\nbody\r\n".to_vec()],
         Options::default(),
@@ -151,7 +160,7 @@ async fn two_data_folders_with_an_account_of_the_same_name_keep_their_own_passwo
 
 #[test]
 fn an_old_name_keyed_password_is_copied_to_each_data_folder_once_and_left_in_place() {
-    require_secret_service();
+    let _serial = require_secret_service();
     let name = format!("old-style-{}", std::process::id());
     let later = format!("added-later-{}", std::process::id());
     // Two data folders made by an older release, sharing the entry named after the account.
@@ -202,7 +211,7 @@ fn renaming_an_account_in_the_window_keeps_its_password() {
     use common::window::Window;
     use poplar::app::Message;
     use poplar::ui::add_account::Message as Form;
-    require_secret_service();
+    let _serial = require_secret_service();
     let before = format!("before-{}", std::process::id());
     let after = format!("after-{}", std::process::id());
     let (dir, store, account) = folder_with(&before);
@@ -237,8 +246,10 @@ fn renaming_an_account_in_the_window_keeps_its_password() {
 }
 
 #[tokio::test]
+// The guard only keeps other tests of this file out; nothing in this runtime takes it.
+#[allow(clippy::await_holding_lock)]
 async fn a_full_session_leaves_the_password_nowhere_on_disk() {
-    require_secret_service();
+    let _serial = require_secret_service();
     let server = FakeServer::start(
         (1..=3)
             .map(|n| format!("From: a@b.c\r\nSubject: Keyring {n}\r\n\r\nbody\r\n").into_bytes())

@@ -65,6 +65,12 @@ impl Said for backup::Error {
                 )
             }
             E::Store(detail) => t!("error-store", detail = detail.clone()),
+            E::FetchRunning => t!("error-restore-while-fetching"),
+            E::RestoreFailed { detail, kept } => t!(
+                "error-restore-failed",
+                detail = detail.clone(),
+                kept = kept.clone()
+            ),
         }
     }
 }
@@ -180,6 +186,7 @@ pub fn sync(error: &sync::Error) -> String {
         sync::Error::NoUidlForKeep { host } => t!("error-no-uidl-for-keep", host = host.clone()),
         sync::Error::Busy(account) => t!("error-busy", account = account.clone()),
         sync::Error::GoneFromServer => t!("error-gone-from-server"),
+        sync::Error::Restoring => t!("error-restoring"),
     }
 }
 
