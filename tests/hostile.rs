@@ -345,3 +345,84 @@ async fn a_message_too_large_to_store_is_skipped_and_named() {
         "left on the server"
     );
 }
+
+/// Item 5: `poplar fetch` exited 0 when the server refused a message. A message that
+/// cannot be stored is an error for cron; one left on the server on purpose (the size
+/// limit) is not.
+#[tokio::test(flavor = "multi_thread")]
+async fn poplar_fetch_exits_1_when_a_message_is_skipped_and_0_for_the_size_limit() {
+    let server = FakeServer::start(mails(3), Options::default(), |_, line| {
+        (line == "RETR 2").then(|| fake::err("message corrupt"))
+    })
+    .await;
+    let c = client(&server, |s| s.keep = Keep::Forever);
+    let data = c.paths.data_dir().to_path_buf();
+    let run = move |data: std::path::PathBuf| {
+        tokio::task::spawn_blocking(move || {
+            common::poplar(&data, &["fetch", "--password-stdin"], Some(fake::PASSWORD))
+        })
+    };
+    let (status, out, err) = run(data.clone()).await.unwrap();
+    assert_eq!(status.code(), Some(1), "{err}");
+    assert!(String::from_utf8_lossy(&out).contains("2 new"), "{out:?}");
+    assert!(
+        err.contains("message 2 skipped") && err.contains("message corrupt"),
+        "{err}"
+    );
+
+    // Over the size limit: stored as headers only, on purpose, and a clean fetch.
+    let big = FakeServer::start(
+        vec![mail(1, &"y".repeat(5_000))],
+        Options::default(),
+        nothing,
+    )
+    .await;
+    let d = client(&big, |s| {
+        s.keep = Keep::Delete;
+        s.size_limit = Some(1024);
+    });
+    let (status, out, err) = run(d.paths.data_dir().to_path_buf()).await.unwrap();
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert!(
+        String::from_utf8_lossy(&out).contains("1 stored as headers only"),
+        "{out:?}"
+    );
+    assert_eq!(big.mailbox().len(), 1, "and it stays on the server");
+}
+
+/// Item 10: a server trickling a byte every few seconds held a fetch (and the account's
+/// lock) for ever: no single wait was long enough for the idle timeout.
+#[tokio::test]
+async fn a_trickling_server_is_left_and_loses_nothing() {
+    let server = FakeServer::start(mails(3), Options::default(), |ctx, line| {
+        (ctx.connection == 0 && line == "RETR 2").then(|| {
+            let answer = multiline("+OK", &mail(2, &"z".repeat(100_000)));
+            Reply::Trickle(answer, Duration::from_millis(5))
+        })
+    })
+    .await;
+    let c = client(&server, |s| s.keep = Keep::Delete);
+    // The real pace is 60 KiB a minute; here 20 KiB in half a second, against a server
+    // sending 200 bytes a second at most.
+    let slow = FetchOptions {
+        pace: pop3::Pace {
+            window: Duration::from_millis(500),
+            min_bytes: 20 * 1024,
+        },
+        ..options()
+    };
+    let slow_fetch = sync::fetch_account_with(&c.paths, &c.account, fake::PASSWORD, &slow, |_| {});
+    let error = tokio::time::timeout(Duration::from_secs(30), slow_fetch)
+        .await
+        .expect("the fetch ends by itself")
+        .unwrap_err();
+    assert!(
+        matches!(&error, sync::Error::Pop3(pop3::Error::TooSlow { .. })),
+        "{error:?}"
+    );
+    assert_eq!(server.mailbox().len(), 3, "nothing deleted");
+    // The next check, with the server answering at speed, gets everything once.
+    let report = fetch(&c).await.unwrap();
+    assert_eq!(report.deleted, 3);
+    assert_eq!(stored(&c).len(), 3);
+}

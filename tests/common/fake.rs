@@ -28,6 +28,9 @@ pub enum Reply {
     Hold(Vec<u8>),
     /// +OK, then switch to TLS (STLS).
     StartTls,
+    /// Write these bytes one at a time, with this pause between them, as a server that
+    /// trickles: never silent for long, never done.
+    Trickle(Vec<u8>, Duration),
 }
 
 pub fn ok(text: &str) -> Reply {
@@ -289,6 +292,14 @@ async fn serve(shared: Arc<Shared>, stream: Box<dyn Stream>, connection: usize) 
                 std::future::pending::<()>().await;
             }
             Reply::Hold(bytes) => held = bytes,
+            Reply::Trickle(bytes, pause) => {
+                for b in bytes {
+                    if io.get_mut().write_all(&[b]).await.is_err() {
+                        return;
+                    }
+                    tokio::time::sleep(pause).await;
+                }
+            }
             Reply::StartTls => {
                 if io.get_mut().write_all(b"+OK Begin TLS\r\n").await.is_err() {
                     return;
