@@ -436,24 +436,15 @@ impl Session {
         let mut entries = Vec::new();
         let mut bad = None;
         let mut odd = 0usize;
-        self.read_listing(|line| {
-            let mut parts = line
-                .split(|b| b.is_ascii_whitespace())
-                .filter(|w| !w.is_empty());
-            let number = parts
-                .next()
-                .and_then(|n| std::str::from_utf8(n).ok())
-                .and_then(|n| n.parse().ok());
-            match (number, parts.next()) {
-                (Some(number), Some(uidl)) => {
-                    let uidl = Uidl::from_wire(uidl);
-                    if !uidl.is_standard() {
-                        odd += 1;
-                    }
-                    entries.push(UidlEntry { number, uidl });
+        self.read_listing(|line| match listing_entry(line) {
+            (Some(number), Some(uidl)) => {
+                let uidl = Uidl::from_wire(uidl);
+                if !uidl.is_standard() {
+                    odd += 1;
                 }
-                _ => bad = Some(response::printable(line)),
+                entries.push(UidlEntry { number, uidl });
             }
+            _ => bad = Some(response::printable(line)),
         })
         .await?;
         if odd > 0 {
@@ -470,21 +461,12 @@ impl Session {
         self.command("LIST").await?;
         let mut entries = Vec::new();
         let mut bad = None;
-        self.read_listing(|line| {
-            let mut parts = line
-                .split(|b| b.is_ascii_whitespace())
-                .filter(|w| !w.is_empty());
-            let number = parts
-                .next()
-                .and_then(|n| std::str::from_utf8(n).ok())
-                .and_then(|n| n.parse().ok());
-            match (number, parts.next()) {
-                (Some(number), Some(size)) => entries.push(ListEntry {
-                    number,
-                    size: super::plausible_size(size),
-                }),
-                _ => bad = Some(response::printable(line)),
-            }
+        self.read_listing(|line| match listing_entry(line) {
+            (Some(number), Some(size)) => entries.push(ListEntry {
+                number,
+                size: super::plausible_size(size),
+            }),
+            _ => bad = Some(response::printable(line)),
         })
         .await?;
         match bad {
@@ -699,6 +681,19 @@ impl Session {
             detail,
         }
     }
+}
+
+/// The message number and the next word of a listing line ("1 whqtswO00WBw418f9t5JxYwZ",
+/// "1 1200").
+fn listing_entry(line: &[u8]) -> (Option<u32>, Option<&[u8]>) {
+    let mut words = line
+        .split(|b| b.is_ascii_whitespace())
+        .filter(|w| !w.is_empty());
+    let number = words
+        .next()
+        .and_then(|n| std::str::from_utf8(n).ok())
+        .and_then(|n| n.parse().ok());
+    (number, words.next())
 }
 
 async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, Error> {

@@ -276,12 +276,7 @@ async fn list(session: &mut Session, keep: Keep) -> Result<Vec<Listed>, Error> {
         }
         Err(e) => return Err(e.into()),
     };
-    let sizes: HashMap<u32, Option<u64>> = session
-        .list_all()
-        .await?
-        .into_iter()
-        .map(|e| (e.number, e.size))
-        .collect();
+    let sizes = sizes(session).await?;
     let size = |n: u32| sizes.get(&n).copied().flatten();
     Ok(match uidls {
         Some(list) => list
@@ -305,6 +300,12 @@ async fn list(session: &mut Session, keep: Keep) -> Result<Vec<Listed>, Error> {
                 .collect()
         }
     })
+}
+
+/// Every message's size by number (LIST); None where the server's figure is unknown.
+async fn sizes(session: &mut Session) -> Result<HashMap<u32, Option<u64>>, Error> {
+    let list = session.list_all().await?;
+    Ok(list.into_iter().map(|e| (e.number, e.size)).collect())
 }
 
 /// Tells apart messages whose server gives one UIDL to several of them (popa3d derives
@@ -867,12 +868,7 @@ async fn find_on_server(session: &mut Session, uidl: &Uidl) -> Result<u32, Error
             .map(|e| e.number)
             .ok_or(Error::GoneFromServer);
     };
-    let sizes: HashMap<u32, Option<u64>> = session
-        .list_all()
-        .await?
-        .into_iter()
-        .map(|e| (e.number, e.size))
-        .collect();
+    let sizes = sizes(session).await?;
     for e in listed.into_iter().filter(|e| e.uidl == base) {
         if let Some(headers) = top_headers(session, e.number).await? {
             let size = sizes.get(&e.number).copied().flatten();
