@@ -33,6 +33,17 @@ pub struct Status {
     pub text: String,
 }
 
+impl Status {
+    /// RFC 3206's "not now" codes ([IN-USE], [SYS/TEMP], [LOGIN-DELAY]): the session
+    /// ends, nothing is deleted, and a later check tries again.
+    pub fn try_later(&self) -> bool {
+        matches!(
+            self.code,
+            Some(RespCode::InUse | RespCode::SysTemp | RespCode::LoginDelay)
+        )
+    }
+}
+
 /// Why a line is not a status line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotAStatus(pub String);

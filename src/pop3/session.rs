@@ -122,7 +122,7 @@ pub async fn connect_and_login(
                         server: status.text,
                     });
                 }
-                Some(RespCode::InUse | RespCode::SysTemp | RespCode::LoginDelay) => {
+                _ if status.try_later() => {
                     return Err(Error::TryLater {
                         host: options.host.clone(),
                         server: status.text,
@@ -525,19 +525,23 @@ impl Session {
         if status.ok {
             return Ok(status);
         }
-        let verb = command.split(' ').next().unwrap_or(command).to_string();
-        Err(match status.code {
-            Some(RespCode::InUse | RespCode::SysTemp | RespCode::LoginDelay) => Error::TryLater {
+        Err(self.refusal(command, status))
+    }
+
+    /// The error a -ERR answer to `command` means.
+    pub fn refusal(&self, command: &str, status: Status) -> Error {
+        if status.try_later() {
+            return Error::TryLater {
                 host: self.host.clone(),
                 server: status.text,
-            },
-            code => Error::Command {
-                host: self.host.clone(),
-                command: verb,
-                server: status.text,
-                code,
-            },
-        })
+            };
+        }
+        Error::Command {
+            host: self.host.clone(),
+            command: command.split(' ').next().unwrap_or(command).to_string(),
+            server: status.text,
+            code: status.code,
+        }
     }
 
     /// Sends one command line. With pipelining, several may be sent before reading.

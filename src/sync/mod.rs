@@ -21,7 +21,6 @@ use tokio::task::JoinHandle;
 use crate::accounts::{Account, Keep, Settings};
 use crate::mail;
 use crate::paths::Paths;
-use crate::pop3::response::RespCode;
 use crate::pop3::{self, Pace, Session, Uidl};
 use crate::store::{self, HeaderCapture, NewMessage, Spool, Store};
 use plan::{Download, Get, Listed, Policy, Record};
@@ -368,12 +367,8 @@ async fn top_headers(session: &mut Session, number: u32) -> Result<Option<Vec<u8
     session.send_command(&format!("TOP {number} 0")).await?;
     let status = session.read_status("receiving headers").await?;
     if !status.ok {
-        if is_try_later(&status) {
-            return Err(session
-                .require_ok("TOP", status)
-                .map(drop)
-                .unwrap_err()
-                .into());
+        if status.try_later() {
+            return Err(session.refusal("TOP", status).into());
         }
         session.set_top_failed();
         return Ok(None);
@@ -381,15 +376,6 @@ async fn top_headers(session: &mut Session, number: u32) -> Result<Option<Vec<u8
     let mut headers = HeaderCapture::default();
     session.read_message(|piece| headers.push(piece)).await?;
     Ok(Some(headers.bytes().to_vec()))
-}
-
-/// RFC 3206's "not now" codes: the session ends, nothing is deleted, the next check
-/// tries again.
-fn is_try_later(status: &pop3::response::Status) -> bool {
-    matches!(
-        status.code,
-        Some(RespCode::SysTemp | RespCode::InUse | RespCode::LoginDelay)
-    )
 }
 
 /// The store connection, either free or busy committing a batch.
@@ -529,13 +515,8 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
                     if status.ok {
                         self.report.deleted += 1;
                         self.deleted_uidls.extend(uidl);
-                    } else if is_try_later(&status) {
-                        return Err(self
-                            .session
-                            .require_ok("DELE", status)
-                            .map(drop)
-                            .unwrap_err()
-                            .into());
+                    } else if status.try_later() {
+                        return Err(self.session.refusal("DELE", status).into());
                     } else {
                         tracing::warn!(number, text = %status.text, "server refused to delete a message");
                     }
@@ -585,14 +566,9 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
         };
         let status = self.session.read_status(doing).await?;
         if !status.ok {
-            if is_try_later(&status) {
+            if status.try_later() {
                 let verb = if d.get == Get::Headers { "TOP" } else { "RETR" };
-                return Err(self
-                    .session
-                    .require_ok(verb, status)
-                    .map(drop)
-                    .unwrap_err()
-                    .into());
+                return Err(self.session.refusal(verb, status).into());
             }
             if d.get == Get::Headers {
                 self.session.set_top_failed();
