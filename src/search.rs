@@ -119,6 +119,9 @@ struct Entry {
     recipients: String,
     body: String,
     attachments: i64,
+    /// The list's columns as this decoding reads them (an older one may have stored
+    /// them differently).
+    shown: mail::Summary,
 }
 
 /// Rendered text one round holds in memory before it writes (a round always takes at
@@ -159,6 +162,12 @@ fn index_pending_with(
             recipients: index_text(&format!("{} {}", m.to, m.cc)),
             body: index_text(&m.body),
             attachments: m.attachments.len() as i64,
+            shown: mail::Summary {
+                from: m.from,
+                to: m.to,
+                subject: m.subject,
+                date: None,
+            },
         };
         held += entry.subject.len() + entry.sender.len() + entry.recipients.len();
         held += entry.body.len();
@@ -171,7 +180,8 @@ fn index_pending_with(
     {
         // Only a message that is still there, still unindexed and still the same bytes.
         let mut done = tx.prepare_cached(
-            "UPDATE messages SET indexed = 1, attachments = ?2
+            "UPDATE messages SET indexed = 1, attachments = ?2,
+                 from_addr = ?5, to_addr = ?6, subject = ?7
              WHERE id = ?1 AND indexed = 0 AND size = ?3 AND digest IS ?4",
         )?;
         let mut insert = tx.prepare_cached(
@@ -179,7 +189,17 @@ fn index_pending_with(
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         for e in &entries {
-            if done.execute(params![e.id, e.attachments, e.size, e.digest])? == 1 {
+            let shown = &e.shown;
+            let changed = params![
+                e.id,
+                e.attachments,
+                e.size,
+                e.digest,
+                shown.from,
+                shown.to,
+                shown.subject
+            ];
+            if done.execute(changed)? == 1 {
                 insert.execute(params![e.id, e.subject, e.sender, e.recipients, e.body])?;
             }
         }
@@ -247,6 +267,45 @@ mod tests {
             )
             .unwrap();
         assert_eq!(found, 2);
+    }
+
+    /// A message summarized by an older decoder (migration 0013 marks every message for
+    /// indexing again) gets its list columns from today's decoding when it is indexed,
+    /// and is found by its real words.
+    #[test]
+    fn indexing_again_rewrites_what_an_older_decoder_stored() {
+        // The subject's escape sequence in one encoded word, its text in the next.
+        let (_dir, path) = store_with(&[
+            "From: =?UTF-8?B?5bGx?= =?UTF-8?B?55Sw?= <t@example.jp>\r\n\
+             Subject: =?ISO-2022-JP?B?GyRC?= =?ISO-2022-JP?B?RDk0fDVZMktDZiROPCtGMDF+RXobKEI=?=\r\n\r\nx\r\n",
+        ]);
+        let mut conn = Connection::open(&path).unwrap();
+        conn.execute(
+            "UPDATE messages SET subject = 'mojibake', from_addr = '?', indexed = 0",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO message_search (message_search) VALUES ('delete-all')",
+            [],
+        )
+        .unwrap();
+        assert_eq!(index_pending(&mut conn, 10).unwrap(), 1);
+        let (subject, from): (String, String) = conn
+            .query_row("SELECT subject, from_addr FROM messages", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(subject, "長期休暇中の自動応答");
+        assert_eq!(from, "山田 <t@example.jp>");
+        let found: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM message_search WHERE message_search MATCH ?1",
+                [fts_query("自動応答").unwrap()],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(found, 1);
     }
 
     /// A message deleted, or completed with other bytes, while it was being rendered is

@@ -1,12 +1,19 @@
 //! Turning raw message bytes into what the list and the reading pane show.
 //! Parsing never fails: broken mail still yields something readable.
 
+mod charset;
+mod defuse;
+mod fields;
 pub mod files;
 pub mod html;
+mod words;
+
+use charset::with_readable_headers;
+use defuse::defuse_encoded_words;
 
 pub use files::{Danger, file_name_chars, safe_file_name};
 
-use mail_parser::{Address, MessageParser, MimeHeaders, PartType};
+use mail_parser::{Address, Header, HeaderName, MessageParser, MessagePart, MimeHeaders, PartType};
 
 /// The columns the message list needs, taken from the headers once at download time.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -56,7 +63,7 @@ pub fn attachment(raw: &[u8], index: usize) -> Option<AttachmentFile> {
     // The name as the reading pane reads it (raw 8-bit headers made readable) ...
     let readable = prepared(raw);
     let shown = MessageParser::default().parse(&*readable)?;
-    let name = attachment_name(shown.attachment(index as u32)?, index);
+    let name = attachment_name(&readable, shown.attachment(index as u32)?, index);
     // ... the bytes only defused, never re-decoded: an attachment's bytes are its own.
     let defused = defuse_encoded_words(raw);
     let message = MessageParser::default().parse(defused.as_deref().unwrap_or(raw))?;
@@ -69,11 +76,72 @@ pub fn attachment(raw: &[u8], index: usize) -> Option<AttachmentFile> {
     })
 }
 
-fn attachment_name(part: &mail_parser::MessagePart<'_>, index: usize) -> String {
-    part.attachment_name()
-        .map(clean)
+/// An attachment's name as its headers give it (see [`fields::parameter`]), else as
+/// mail-parser reads it (a forwarded message's subject), else a made-up one. `raw` holds
+/// the bytes the part was parsed from.
+fn attachment_name(raw: &[u8], part: &MessagePart<'_>, index: usize) -> String {
+    let named = |header: HeaderName<'_>, parameter: &str| {
+        raw_value(raw, &part.headers, &header).and_then(|v| fields::parameter(v, parameter))
+    };
+    named(HeaderName::ContentDisposition, "filename")
+        .or_else(|| named(HeaderName::ContentType, "name"))
+        .map(|n| clean(&n))
         .filter(|n| !n.is_empty())
+        .or_else(|| part.attachment_name().map(clean).filter(|n| !n.is_empty()))
         .unwrap_or_else(|| format!("attachment-{}", index + 1))
+}
+
+/// The raw bytes of the first header field `name` among `headers` (parsed from `raw`).
+fn raw_value<'a>(raw: &'a [u8], headers: &[Header<'_>], name: &HeaderName<'_>) -> Option<&'a [u8]> {
+    let header = headers.iter().find(|h| h.name == *name)?;
+    raw.get(header.offset_start as usize..header.offset_end as usize)
+}
+
+/// A header's text: encoded words decoded as one run where they belong together.
+fn unstructured(raw: &[u8], headers: &[Header<'_>], name: HeaderName<'_>) -> String {
+    raw_value(raw, headers, &name)
+        .map(|v| clean(&words::unstructured(v)))
+        .unwrap_or_default()
+}
+
+/// An address header for display, its names decoded whole before the addresses are read.
+fn addresses(raw: &[u8], headers: &[Header<'_>], name: HeaderName<'_>) -> String {
+    let Some(value) = raw_value(raw, headers, &name) else {
+        return String::new();
+    };
+    let mut field = b"To: ".to_vec();
+    field.extend_from_slice(&fields::address_field(value));
+    field.extend_from_slice(b"\r\n\r\n");
+    // Words the rewrite left alone (unfinished ones) must not make the parser quadratic.
+    let field = defuse_encoded_words(&field).unwrap_or(field);
+    let parsed = MessageParser::default().parse_headers(&field[..]);
+    format_address(parsed.as_ref().and_then(|m| m.to()))
+}
+
+/// A text part's text from its bytes, when its label is one [`words::convert`] can judge
+/// (none, a Western one, a Japanese one, UTF-8): so that mislabelled text reads right and
+/// an HTML part's `<meta charset>` counts. None leaves the parser's decoding.
+fn text_of(raw: &[u8], part: &MessagePart<'_>) -> Option<String> {
+    use mail_parser::Encoding;
+    use mail_parser::decoders::{base64::base64_decode, quoted_printable::quoted_printable_decode};
+    let label = part
+        .content_type()
+        .and_then(|t| t.attribute("charset"))
+        .map(|l| l.as_bytes().to_vec());
+    if label.as_deref().is_some_and(|l| !words::knows(l)) {
+        return None;
+    }
+    let body = raw.get(part.offset_body as usize..part.offset_end as usize)?;
+    let bytes = match part.encoding {
+        Encoding::None => std::borrow::Cow::Borrowed(body),
+        Encoding::Base64 => std::borrow::Cow::Owned(base64_decode(body)?),
+        Encoding::QuotedPrintable => std::borrow::Cow::Owned(quoted_printable_decode(body)?),
+    };
+    let label = match (&label, &part.body) {
+        (None, PartType::Html(_)) => charset::meta_charset(&bytes),
+        _ => label,
+    };
+    Some(words::convert(label.as_deref(), &bytes))
 }
 
 fn declared_type(part: &mail_parser::MessagePart<'_>) -> String {
@@ -83,8 +151,8 @@ fn declared_type(part: &mail_parser::MessagePart<'_>) -> String {
 }
 
 /// An attachment's file name and danger, the same for the reading pane as for the file.
-fn judge(part: &mail_parser::MessagePart<'_>, index: usize) -> (String, Option<Danger>) {
-    let name = attachment_name(part, index);
+fn judge(raw: &[u8], part: &MessagePart<'_>, index: usize) -> (String, Option<Danger>) {
+    let name = attachment_name(raw, part, index);
     let danger = files::danger(&name, &declared_type(part), part.contents());
     (safe_file_name(&name), danger)
 }
@@ -117,206 +185,6 @@ pub fn links(text: &str) -> Vec<String> {
     found
 }
 
-/// Where the header section ends (the blank line), or the whole message when there is none.
-fn header_end(raw: &[u8]) -> usize {
-    let crlf = raw.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4);
-    let lf = raw.windows(2).position(|w| w == b"\n\n").map(|p| p + 2);
-    match (crlf, lf) {
-        (Some(a), Some(b)) => a.min(b),
-        (a, b) => a.or(b).unwrap_or(raw.len()),
-    }
-}
-
-/// The `charset=` a header section names, if any.
-fn named_charset(headers: &[u8]) -> Option<String> {
-    let lower = headers.to_ascii_lowercase();
-    let at = lower.windows(8).position(|w| w == b"charset=")? + 8;
-    let value: String = headers[at..]
-        .iter()
-        .map(|b| *b as char)
-        .skip_while(|c| *c == '"')
-        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
-        .collect();
-    (!value.is_empty()).then_some(value)
-}
-
-/// Decodes 8-bit text that names no charset (or names one it is not in): the named
-/// charset if it decodes cleanly, else whichever Japanese encoding decodes it cleanly
-/// into more Japanese, else Windows-1252 (which decodes anything).
-fn decode_unlabelled(bytes: &[u8], named: Option<&str>) -> String {
-    use encoding_rs::{EUC_JP, Encoding, SHIFT_JIS, WINDOWS_1252};
-    let clean = |encoding: &'static Encoding| {
-        encoding
-            .decode_without_bom_handling_and_without_replacement(bytes)
-            .map(|text| text.into_owned())
-    };
-    if let Some(encoding) = named.and_then(|n| Encoding::for_label(n.as_bytes()))
-        && let Some(text) = clean(encoding)
-    {
-        return text;
-    }
-    let japanese = |text: &str| {
-        text.chars()
-            .filter(|c| matches!(*c as u32, 0x3040..=0x30FF | 0x4E00..=0x9FFF | 0xFF01..=0xFF5E))
-            .count()
-    };
-    match (clean(SHIFT_JIS), clean(EUC_JP)) {
-        (Some(sjis), Some(euc)) if japanese(&euc) > japanese(&sjis) => euc,
-        (Some(sjis), _) if japanese(&sjis) > 0 => sjis,
-        (_, Some(euc)) if japanese(&euc) > 0 => euc,
-        _ => WINDOWS_1252
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned(),
-    }
-}
-
-/// Raw 8-bit headers that are not UTF-8 (old Japanese mailers write Shift_JIS or EUC-JP
-/// straight into Subject and From) rewritten as UTF-8, which the parser reads as such.
-/// A single-part body without a charset is decoded the same way. None when the message
-/// needs no help.
-fn with_readable_headers(raw: &[u8]) -> Option<Vec<u8>> {
-    let end = header_end(raw);
-    let (headers, body) = raw.split_at(end);
-    if headers.is_ascii() || std::str::from_utf8(headers).is_ok() {
-        return None;
-    }
-    let named = named_charset(headers);
-    let mut out = decode_unlabelled(headers, named.as_deref()).into_bytes();
-    let multipart = headers
-        .to_ascii_lowercase()
-        .windows(10)
-        .any(|w| w == b"multipart/");
-    if named.is_none() && !multipart && !body.is_ascii() && std::str::from_utf8(body).is_err() {
-        out.extend_from_slice(decode_unlabelled(body, None).as_bytes());
-    } else {
-        out.extend_from_slice(body);
-    }
-    Some(out)
-}
-
-/// Put between the "=" and "?" of an encoded word that cannot be decoded, so that the
-/// parser takes it for text (and it still looks the same).
-const DEFUSED: &str = "\u{200b}";
-
-/// The message with every encoded word ("=?charset?q?text?=") that is still open where the
-/// next one in the same header field begins made plain text; None when there is none.
-///
-/// mail-parser reads an encoded word on to its "?=" (through folded lines), and when that
-/// fails it tries again from the next byte. A field of thousands of unfinished words
-/// (`=?ab?q?x =?ab?q?x …`) was read again from each of them: quadratic, 90 KB took
-/// seconds. Such a word cannot be decoded sensibly anyway; once it is text, no attempt
-/// reads past the start of the next word, and a field is read in linear time.
-///
-/// Header fields are found as lines with a ':' and their folded continuations, wherever
-/// they are (a MIME part's headers, a forwarded message's), without working out the MIME
-/// structure; body lines that look like fields are rarely touched, and then only by an
-/// invisible character.
-fn defuse_encoded_words(raw: &[u8]) -> Option<Vec<u8>> {
-    let mut cuts = Vec::new();
-    let mut start = 0;
-    while start < raw.len() {
-        let mut end = start;
-        loop {
-            match raw[end..].iter().position(|&b| b == b'\n') {
-                Some(i) => {
-                    end += i + 1;
-                    if !matches!(raw.get(end), Some(b' ' | b'\t')) {
-                        break;
-                    }
-                }
-                None => {
-                    end = raw.len();
-                    break;
-                }
-            }
-        }
-        if raw[start..end].contains(&b':') {
-            defuse_field(raw, start, end, &mut cuts);
-        }
-        start = end;
-    }
-    if cuts.is_empty() {
-        return None;
-    }
-    let mut out = Vec::with_capacity(raw.len() + cuts.len() * DEFUSED.len());
-    let mut from = 0;
-    for cut in cuts {
-        out.extend_from_slice(&raw[from..=cut]);
-        out.extend_from_slice(DEFUSED.as_bytes());
-        from = cut + 1;
-    }
-    out.extend_from_slice(&raw[from..]);
-    Some(out)
-}
-
-/// Adds to `cuts` the '=' of each encoded word in `raw[start..end]` (one header field)
-/// that the parser would read past the start of the next one.
-fn defuse_field(raw: &[u8], start: usize, end: usize, cuts: &mut Vec<usize>) {
-    let field = &raw[..end];
-    let next_word = |from: usize| {
-        field
-            .get(from..)
-            .and_then(|rest| rest.windows(2).position(|w| w == b"=?"))
-            .map(|i| from + i)
-    };
-    let mut word = next_word(start);
-    while let Some(at) = word {
-        let next = next_word(at + 1);
-        // Up to the next word's "=?" and the "?=" after it: a base64 word's padding
-        // ("Qg==?=") ends the word inside what looks like the start of the next.
-        if let Some(next) = next
-            && !attempt_ends_by(field, at, next + 3)
-        {
-            cuts.push(at);
-        }
-        word = next;
-    }
-}
-
-/// Whether mail-parser's attempt to decode the encoded word at `field[at..]` reads
-/// nothing at or after `limit`. It reads the charset up to a '?' (giving up at a line
-/// break), one letter for the encoding, a '?', then the text up to "?=" (giving up at the
-/// field's end). Looking no further than `limit` keeps this linear too.
-fn attempt_ends_by(field: &[u8], at: usize, limit: usize) -> bool {
-    let mut i = at + 2;
-    loop {
-        if i >= limit {
-            return false;
-        }
-        match field.get(i) {
-            None | Some(b'\n') => return true,
-            Some(b'?') => break,
-            Some(_) => i += 1,
-        }
-    }
-    i += 1;
-    if i >= limit {
-        return false;
-    }
-    if !matches!(field.get(i), Some(b'q' | b'Q' | b'b' | b'B')) {
-        return true;
-    }
-    i += 1;
-    if i >= limit {
-        return false;
-    }
-    if field.get(i) != Some(&b'?') {
-        return true;
-    }
-    i += 1;
-    loop {
-        if i >= limit {
-            return false;
-        }
-        match field.get(i) {
-            None => return true,
-            Some(b'?') if field.get(i + 1) == Some(&b'=') => return i + 2 <= limit,
-            Some(_) => i += 1,
-        }
-    }
-}
-
 /// The bytes the parser is given: headers made readable, encoded words made harmless.
 fn prepared(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     use std::borrow::Cow;
@@ -335,9 +203,9 @@ pub fn summarize(raw: &[u8]) -> Summary {
     let raw = &*fixed;
     match MessageParser::default().parse_headers(raw) {
         Some(message) => Summary {
-            from: format_address(message.from()),
-            to: format_address(message.to()),
-            subject: clean(message.subject().unwrap_or_default()),
+            from: addresses(raw, message.headers(), HeaderName::From),
+            to: addresses(raw, message.headers(), HeaderName::To),
+            subject: unstructured(raw, message.headers(), HeaderName::Subject),
             date: message.date().map(|d| d.to_timestamp()),
         },
         None => Summary::default(),
@@ -357,9 +225,16 @@ pub fn render(raw: &[u8]) -> Rendered {
     let mut body = String::new();
     let mut styles = Vec::new();
     for i in 0..message.text_body_count() {
-        let (text, spans) = match message.text_part(i as u32).map(|p| &p.body) {
-            Some(PartType::Text(text)) => (text.replace("\r\n", "\n"), Vec::new()),
-            Some(PartType::Html(html)) => html::to_styled(html),
+        let Some(part) = message.text_part(i as u32) else {
+            continue;
+        };
+        let own = text_of(raw, part);
+        let (text, spans) = match &part.body {
+            PartType::Text(text) => (
+                own.as_deref().unwrap_or(text).replace("\r\n", "\n"),
+                Vec::new(),
+            ),
+            PartType::Html(html) => html::to_styled(own.as_deref().unwrap_or(html)),
             _ => continue,
         };
         if !body.is_empty() {
@@ -377,7 +252,7 @@ pub fn render(raw: &[u8]) -> Rendered {
         .attachments()
         .enumerate()
         .map(|(index, part)| {
-            let (name, danger) = judge(part, index);
+            let (name, danger) = judge(raw, part, index);
             Attachment {
                 index,
                 name,
@@ -391,10 +266,10 @@ pub fn render(raw: &[u8]) -> Rendered {
         body = String::from_utf8_lossy(raw).replace("\r\n", "\n");
     }
     Rendered {
-        from: format_address(message.from()),
-        to: format_address(message.to()),
-        cc: format_address(message.cc()),
-        subject: clean(message.subject().unwrap_or_default()),
+        from: addresses(raw, message.headers(), HeaderName::From),
+        to: addresses(raw, message.headers(), HeaderName::To),
+        cc: addresses(raw, message.headers(), HeaderName::Cc),
+        subject: unstructured(raw, message.headers(), HeaderName::Subject),
         date: message.date().map(|d| d.to_timestamp()),
         body,
         styles,
@@ -427,7 +302,12 @@ fn format_address(address: Option<&Address>) -> String {
 fn clean(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        // The mark that defused an unfinished encoded word (see defuse.rs) is not text.
+        if c == '\u{200b}' && out.ends_with('=') && chars.peek() == Some(&'?') {
+            continue;
+        }
         if c.is_control() || c.is_whitespace() {
             if !space && !out.is_empty() {
                 out.push(' ');
@@ -605,8 +485,8 @@ Content-Transfer-Encoding: 7bit\r\n\
                 raw.len()
             );
             if what == "subject" {
-                // Shown as the text it is.
-                assert!(summary.subject.starts_with("=\u{200b}?ab?q?x"), "{what}");
+                // Shown as the text it is, without the mark that defused it.
+                assert!(summary.subject.starts_with("=?ab?q?x =?ab?q?x"), "{what}");
                 assert_eq!(rendered.body.trim(), "body");
             }
         }
@@ -627,7 +507,7 @@ Content-Transfer-Encoding: 7bit\r\n\
             defused,
             "Subject: =\u{200b}?ab?q?x =?utf-8?q?caf=C3=A9?=\r\n\r\nx\r\n".as_bytes()
         );
-        assert_eq!(summarize(raw).subject, "=\u{200b}?ab?q?x café");
+        assert_eq!(summarize(raw).subject, "=?ab?q?x café");
         // Lines without a ':' are no header field; a lone open word is harmless.
         assert_eq!(defuse_encoded_words(b"a =?ab?q?x =?ab?q?y\r\n"), None);
         assert_eq!(defuse_encoded_words(b"Subject: =?ab?q?x\r\n"), None);
@@ -679,7 +559,7 @@ Content-Transfer-Encoding: 7bit\r\n\
                 let _ = summarize(&raw);
                 let _ = render(&raw);
                 if let Some(defused) = defuse_encoded_words(&raw) {
-                    let mark = DEFUSED.as_bytes();
+                    let mark = super::super::defuse::DEFUSED.as_bytes();
                     let mut back = Vec::new();
                     let mut i = 0;
                     while i < defused.len() {

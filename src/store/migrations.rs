@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0010_pinned_certificate.sql"),
     include_str!("../../migrations/0011_unread_index.sql"),
     include_str!("../../migrations/0012_partial_records.sql"),
+    include_str!("../../migrations/0013_redecode_headers.sql"),
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<()> {
