@@ -7,7 +7,7 @@ mod common;
 
 use common::dovecot::{self, Dovecot};
 use common::fake::{self, FakeServer, Options};
-use common::window::Window;
+use common::window::{Window, matches_snapshot};
 use poplar::accounts::{AuthMethod, Keep, Security};
 use poplar::app::{Message, WorkerMessage};
 use poplar::i18n::Language;
@@ -518,56 +518,6 @@ Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n"
     store.set_flagged(&[contract], true).unwrap();
     // Indexing (the worker's, in the background) is what counts attachments.
     while store.index_pending(500).unwrap() > 0 {}
-}
-
-/// Reads a PNG as (width, height, RGBA bytes).
-fn read_png(path: &std::path::Path) -> (u32, u32, Vec<u8>) {
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
-    let mut reader = decoder.read_info().unwrap();
-    let mut bytes = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut bytes).unwrap();
-    bytes.truncate(info.buffer_size());
-    (info.width, info.height, bytes)
-}
-
-/// Renders the window (tiny-skia) and compares it with `tests/snapshots/NAME.png`: at most
-/// one pixel in a thousand may differ noticeably (text anti-aliasing). With
-/// POPLAR_UPDATE_SNAPSHOTS=1, or when the reference is missing, the reference is written.
-fn matches_snapshot(w: &Window, theme: &iced::Theme, name: &str) {
-    let out = tempfile::tempdir().unwrap();
-    let mut ui = w.simulator();
-    let snapshot = ui.snapshot(theme).unwrap();
-    snapshot.matches_image(out.path().join("shot.png")).unwrap();
-    let shot = out.path().join("shot-tiny-skia.png");
-    assert!(
-        shot.exists(),
-        "snapshots are drawn with tiny-skia: run the tests with ICED_TEST_BACKEND=tiny-skia (packaging/test.sh does)"
-    );
-    let reference = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots")
-        .join(format!("{name}.png"));
-    if !reference.exists() || std::env::var_os("POPLAR_UPDATE_SNAPSHOTS").is_some() {
-        std::fs::create_dir_all(reference.parent().unwrap()).unwrap();
-        std::fs::copy(&shot, &reference).unwrap();
-        return;
-    }
-    let (w1, h1, a) = read_png(&shot);
-    let (w2, h2, b) = read_png(&reference);
-    assert_eq!((w1, h1), (w2, h2), "{name}: the size changed");
-    let differing = a
-        .chunks(4)
-        .zip(b.chunks(4))
-        .filter(|(p, q)| p.iter().zip(q.iter()).any(|(x, y)| x.abs_diff(*y) > 24))
-        .count();
-    let allowed = (w1 * h1) as usize / 1000;
-    if differing > allowed {
-        let kept = std::env::temp_dir().join(format!("poplar-{name}-actual.png"));
-        std::fs::copy(&shot, &kept).unwrap();
-        panic!(
-            "{name}: {differing} pixels differ from tests/snapshots/{name}.png (at most {allowed} may); this run's picture is {}",
-            kept.display()
-        );
-    }
 }
 
 #[test]
