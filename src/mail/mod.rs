@@ -105,10 +105,15 @@ fn unstructured(raw: &[u8], headers: &[Header<'_>], name: HeaderName<'_>) -> Str
 }
 
 /// An address header for display, its names decoded whole before the addresses are read.
-fn addresses(raw: &[u8], headers: &[Header<'_>], name: HeaderName<'_>) -> String {
-    let Some(value) = raw_value(raw, headers, &name) else {
+/// A field without encoded words is shown as the message's own parse read it (most mail:
+/// no second parse on the fetch's path).
+fn addresses(raw: &[u8], message: &mail_parser::Message<'_>, name: HeaderName<'_>) -> String {
+    let Some(value) = raw_value(raw, message.headers(), &name) else {
         return String::new();
     };
+    if !value.windows(2).any(|w| w == b"=?") {
+        return format_address(message.header(name).and_then(|v| v.as_address()));
+    }
     let mut field = b"To: ".to_vec();
     field.extend_from_slice(&fields::address_field(value));
     field.extend_from_slice(b"\r\n\r\n");
@@ -203,8 +208,8 @@ pub fn summarize(raw: &[u8]) -> Summary {
     let raw = &*fixed;
     match MessageParser::default().parse_headers(raw) {
         Some(message) => Summary {
-            from: addresses(raw, message.headers(), HeaderName::From),
-            to: addresses(raw, message.headers(), HeaderName::To),
+            from: addresses(raw, &message, HeaderName::From),
+            to: addresses(raw, &message, HeaderName::To),
             subject: unstructured(raw, message.headers(), HeaderName::Subject),
             date: message.date().map(|d| d.to_timestamp()),
         },
@@ -266,9 +271,9 @@ pub fn render(raw: &[u8]) -> Rendered {
         body = String::from_utf8_lossy(raw).replace("\r\n", "\n");
     }
     Rendered {
-        from: addresses(raw, message.headers(), HeaderName::From),
-        to: addresses(raw, message.headers(), HeaderName::To),
-        cc: addresses(raw, message.headers(), HeaderName::Cc),
+        from: addresses(raw, &message, HeaderName::From),
+        to: addresses(raw, &message, HeaderName::To),
+        cc: addresses(raw, &message, HeaderName::Cc),
         subject: unstructured(raw, message.headers(), HeaderName::Subject),
         date: message.date().map(|d| d.to_timestamp()),
         body,
