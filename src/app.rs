@@ -3,19 +3,18 @@
 use std::collections::HashMap;
 
 use iced::futures::SinkExt;
-use iced::widget::text_editor;
 use iced::{Element, Subscription, Task, Theme};
 
 use crate::accounts::Account;
 use crate::backup;
 use crate::downloads;
-use crate::mail::{self, Rendered};
 use crate::paths::Paths;
 use crate::preferences::{Appearance, MarkRead, Preferences};
 use crate::store::{Store, View};
 use crate::sync::Progress;
 use crate::t;
 use crate::ui::describe::Said;
+use crate::ui::reader::{self, Act, Reader};
 use crate::ui::{self, add_account, backups, message_list, transfer};
 use crate::worker::{self, Command, Event};
 use iced::keyboard;
@@ -123,34 +122,6 @@ pub struct Damaged {
     pub latest: Option<backup::Snapshot>,
 }
 
-/// The reading pane.
-// There is only ever one: boxing the open message would buy nothing.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Default)]
-pub enum Reader {
-    #[default]
-    Empty,
-    Loading(i64),
-    Loaded {
-        id: i64,
-        message: Rendered,
-        body: text_editor::Content,
-        /// The message's source (its bytes as text), shown instead of the body on request.
-        source: String,
-        showing_source: bool,
-        /// Headings, strong text and links of the body, line by line.
-        styles: ui::body::Styles,
-        /// The web and mail links in the body.
-        links: Vec<String>,
-        /// A link that was clicked: its real target is shown before anything opens.
-        confirm_link: Option<String>,
-        /// An attachment that could run as a program: what it really is is shown, and it
-        /// opens only on a second, explicit click.
-        confirm_attachment: Option<usize>,
-    },
-    Failed(String),
-}
-
 pub struct App {
     pub paths: Paths,
     pub folder: Folder,
@@ -213,43 +184,12 @@ pub enum Message {
     SelectFolder(Folder),
     /// A row of the list was clicked.
     SelectMessage(i64),
-    /// The selected message was read and parsed.
-    MessageLoaded(i64, Result<(Rendered, String), String>),
-    /// "View source" / "View message".
-    ToggleSource,
-    /// A link in the reading pane was clicked: show where it goes first.
-    OpenLink(String),
-    /// Open the link that is being shown, in the system's browser (or mail program).
-    ConfirmLink,
-    CancelLink,
-    /// Attachment `index` of message `id`: save it where the user says, or open it.
-    SaveAttachment(i64, usize),
-    SaveAttachmentTo(i64, usize, Option<std::path::PathBuf>),
-    /// "Open": at once for a document, after a warning for anything that could run.
-    OpenAttachment(i64, usize),
-    /// The attachment turned out to be something that could run: warn first.
-    AttachmentNeedsConfirming(i64, usize),
-    /// "Open anyway" under the warning.
-    ConfirmAttachment,
-    CancelAttachment,
-    /// A selection or scroll in the reading pane's body.
-    Body(text_editor::Action),
+    /// The reading pane's own messages.
+    Reader(reader::Message),
     /// "Get mail" was pressed.
     GetMail,
     /// "Stop" was pressed while mail was being fetched.
     StopFetching,
-    /// Move the open message to the Trash.
-    TrashMessage(i64),
-    /// Move the open message out of the Trash.
-    RestoreMessage(i64),
-    /// Delete the open message for good (from the Trash).
-    DeleteForGood(i64),
-    /// Fetch the whole of a message stored as headers only.
-    DownloadRest(i64),
-    /// Flag or unflag a message.
-    SetFlagged(i64, bool),
-    /// Mark a message unread again (and leave it).
-    MarkUnread(i64),
     /// A change to the store finished; the list is read again.
     Changed(Result<(), String>),
     /// Something finished that only needs saying in the status bar.
@@ -282,8 +222,6 @@ pub enum Message {
     CancelFolder,
     /// Delete a local folder (its messages go to the Trash).
     DeleteFolder(i64),
-    /// File the open message somewhere else.
-    MoveTo(i64, MoveTarget),
     /// The background worker said something.
     Worker(WorkerMessage),
     /// "Add account" was pressed.
@@ -312,10 +250,6 @@ pub enum Message {
     OpenTransfer,
     /// The Import and export dialog's own messages.
     Transfer(transfer::Message),
-    /// "Save as .eml…" in the reading pane: ask where.
-    SaveEml(i64),
-    /// Where to save it (None: the dialog was cancelled).
-    SaveEmlTo(i64, Option<std::path::PathBuf>),
     /// "Restore the latest backup" on the damaged-database screen.
     RestoreLatest,
     Restored(Result<Option<std::path::PathBuf>, String>),
@@ -404,155 +338,14 @@ impl App {
             Message::Loaded(result) => self.loaded(result),
             Message::SelectFolder(folder) => self.select_folder(folder),
             Message::SelectMessage(id) => self.select_message(id),
-            Message::MessageLoaded(id, result) => self.message_loaded(id, result),
-            Message::ToggleSource => {
-                if let Reader::Loaded {
-                    message,
-                    body,
-                    source,
-                    showing_source,
-                    ..
-                } = &mut self.reader
-                {
-                    *showing_source = !*showing_source;
-                    *body = text_editor::Content::with_text(if *showing_source {
-                        source
-                    } else {
-                        &message.body
-                    });
-                }
-                Task::none()
-            }
-            Message::OpenLink(link) => {
-                if let Reader::Loaded {
-                    confirm_link,
-                    confirm_attachment,
-                    ..
-                } = &mut self.reader
-                {
-                    *confirm_attachment = None;
-                    *confirm_link = Some(link);
-                }
-                Task::none()
-            }
-            Message::CancelLink => {
-                if let Reader::Loaded { confirm_link, .. } = &mut self.reader {
-                    *confirm_link = None;
-                }
-                Task::none()
-            }
-            Message::ConfirmLink => {
-                let Reader::Loaded { confirm_link, .. } = &mut self.reader else {
-                    return Task::none();
-                };
-                let Some(link) = confirm_link.take() else {
-                    return Task::none();
-                };
-                Task::perform(
-                    ui::blocking(move || open::that_detached(&link).map_err(|e| e.said())),
-                    |result| match result {
-                        Ok(()) => Message::Done,
-                        Err(e) => Message::Status(t!("status-link-failed", error = e)),
-                    },
-                )
-            }
-            Message::SaveAttachment(id, index) => {
-                // Saving is the safe answer to the warning; it has been given.
-                if let Reader::Loaded {
-                    confirm_attachment, ..
-                } = &mut self.reader
-                {
-                    *confirm_attachment = None;
-                }
-                let name = match &self.reader {
-                    Reader::Loaded { message, .. } => message
-                        .attachments
-                        .iter()
-                        .find(|a| a.index == index)
-                        .map(|a| a.name.clone())
-                        .unwrap_or_default(),
-                    _ => String::new(),
-                };
-                Task::perform(
-                    async move {
-                        rfd::AsyncFileDialog::new()
-                            .set_title(t!("dialog-save-attachment"))
-                            .set_file_name(name)
-                            .save_file()
-                            .await
-                            .map(|h| h.path().to_path_buf())
-                    },
-                    move |path| Message::SaveAttachmentTo(id, index, path),
-                )
-            }
-            Message::SaveAttachmentTo(_, _, None) => Task::none(),
-            Message::SaveAttachmentTo(id, index, Some(path)) => {
-                let paths = self.paths.clone();
-                Task::perform(
-                    ui::blocking(move || {
-                        let (file, origin) = read_attachment(&paths, id, index)?;
-                        downloads::save(&path, &file.bytes, &origin).map_err(|e| e.said())?;
-                        Ok(path.display().to_string())
-                    }),
-                    |result| {
-                        Message::Status(match result {
-                            Ok(path) => t!("status-saved-as", path = path),
-                            Err(e) => t!("status-attachment-not-saved", error = e),
-                        })
-                    },
-                )
-            }
-            Message::OpenAttachment(id, index) => {
-                let shown_dangerous = matches!(
-                    &self.reader,
-                    Reader::Loaded { id: open, message, .. } if *open == id
-                        && message.attachments.iter().any(|a| a.index == index && a.danger.is_some())
-                );
-                if shown_dangerous {
-                    self.update(Message::AttachmentNeedsConfirming(id, index))
-                } else {
-                    self.open_attachment(id, index, false)
+            Message::Reader(message) => {
+                let (task, event) = self.reader.update(message, &self.paths, &self.opener);
+                let task = task.map(Message::Reader);
+                match event {
+                    None => task,
+                    Some(event) => Task::batch([task, self.reader_event(event)]),
                 }
             }
-            Message::AttachmentNeedsConfirming(id, index) => {
-                if let Reader::Loaded {
-                    id: open,
-                    confirm_attachment,
-                    confirm_link,
-                    ..
-                } = &mut self.reader
-                    && *open == id
-                {
-                    *confirm_link = None;
-                    *confirm_attachment = Some(index);
-                }
-                Task::none()
-            }
-            Message::CancelAttachment => {
-                if let Reader::Loaded {
-                    confirm_attachment, ..
-                } = &mut self.reader
-                {
-                    *confirm_attachment = None;
-                }
-                Task::none()
-            }
-            Message::ConfirmAttachment => {
-                let Reader::Loaded {
-                    id,
-                    confirm_attachment,
-                    ..
-                } = &mut self.reader
-                else {
-                    return Task::none();
-                };
-                let id = *id;
-                match confirm_attachment.take() {
-                    Some(index) => self.open_attachment(id, index, true),
-                    None => Task::none(),
-                }
-            }
-            Message::Body(action) => self.body_action(action),
             Message::GetMail => self.get_mail(),
             Message::StopFetching => {
                 if let Some(worker) = &self.worker {
@@ -560,33 +353,6 @@ impl App {
                 }
                 self.status = t!("status-stopping");
                 Task::none()
-            }
-            Message::TrashMessage(id) => self.change(id, Change::Trash),
-            Message::RestoreMessage(id) => self.change(id, Change::Restore),
-            Message::DeleteForGood(id) => self.change(id, Change::DeleteForGood),
-            Message::DownloadRest(id) => self.download_rest(id),
-            Message::SetFlagged(id, flagged) => {
-                if let Some(row) = self.list.row_mut(id) {
-                    row.flagged = flagged;
-                }
-                let change = if flagged {
-                    Change::Flag
-                } else {
-                    Change::Unflag
-                };
-                Task::perform(
-                    apply_change(self.paths.clone(), vec![id], change),
-                    Message::Changed,
-                )
-            }
-            Message::MarkUnread(id) => {
-                if let Some(row) = self.list.row_mut(id) {
-                    row.read = false;
-                }
-                Task::perform(
-                    apply_change(self.paths.clone(), vec![id], Change::MarkUnread),
-                    Message::Changed,
-                )
             }
             Message::Status(status) => {
                 self.status = status;
@@ -726,14 +492,6 @@ impl App {
                     Message::Changed,
                 )
             }
-            Message::MoveTo(id, target) => {
-                let folder = match &target {
-                    MoveTarget::Inbox => None,
-                    MoveTarget::Folder(f, _) => Some(*f),
-                };
-                self.status = t!("status-moved-to", folder = target.to_string());
-                self.change(id, Change::Move(folder))
-            }
             Message::ShowPreferences(show) => {
                 self.show_preferences = show;
                 Task::none()
@@ -858,7 +616,7 @@ impl App {
                 }
                 self.folder = Folder::AllInboxes;
                 self.selected = None;
-                self.reader = Reader::Empty;
+                self.reader.clear();
                 let paths = self.paths.clone();
                 let shown = name.clone();
                 Task::perform(
@@ -917,44 +675,6 @@ impl App {
                         Task::batch([task, self.reload()])
                     }
                 }
-            }
-            Message::SaveEml(id) => {
-                let name = self
-                    .list
-                    .row(id)
-                    .map(|r| crate::transfer::eml_name(id, &r.subject))
-                    .unwrap_or_else(|| format!("{id}.eml"));
-                Task::perform(
-                    async move {
-                        rfd::AsyncFileDialog::new()
-                            .set_title(t!("dialog-save-message"))
-                            .set_file_name(name)
-                            .save_file()
-                            .await
-                            .map(|h| h.path().to_path_buf())
-                    },
-                    move |path| Message::SaveEmlTo(id, path),
-                )
-            }
-            Message::SaveEmlTo(_, None) => Task::none(),
-            Message::SaveEmlTo(id, Some(path)) => {
-                let paths = self.paths.clone();
-                Task::perform(
-                    async move {
-                        let shown = path.display().to_string();
-                        crate::ui::blocking(move || {
-                            crate::transfer::export_one(&paths, id, &path).map_err(|e| e.said())
-                        })
-                        .await
-                        .map(|()| shown)
-                    },
-                    |result| {
-                        Message::Status(match result {
-                            Ok(shown) => t!("status-saved-as", path = shown),
-                            Err(e) => t!("status-message-not-saved", error = e),
-                        })
-                    },
-                )
             }
             Message::RestoreLatest => {
                 let Some(latest) = self.damaged.as_ref().and_then(|d| d.latest.clone()) else {
@@ -1052,17 +772,12 @@ impl App {
                 self.change_many(ids, Change::Trash)
             }
             Key::Named(Named::Space) => {
-                if let Reader::Loaded { body, .. } = &mut self.reader {
-                    let lines = if modifiers.shift() { -15 } else { 15 };
-                    body.perform(text_editor::Action::Scroll { lines });
-                }
+                self.reader.scroll(if modifiers.shift() { -15 } else { 15 });
                 Task::none()
             }
             Key::Named(Named::F5) => self.get_mail(),
             Key::Named(Named::Enter) => match self.list.selection().as_slice() {
-                [id] if !matches!(&self.reader, Reader::Loaded { id: open, .. } if open == id) => {
-                    self.select_message(*id)
-                }
+                [id] if !self.reader.is_loaded(*id) => self.select_message(*id),
                 _ => Task::none(),
             },
             Key::Character("f") if modifiers.command() => {
@@ -1152,7 +867,7 @@ impl App {
             Ok(kept) => {
                 self.damaged = None;
                 self.selected = None;
-                self.reader = Reader::Empty;
+                self.reader.clear();
                 self.status = match kept {
                     Some(path) => t!("status-restored-kept", path = path.display().to_string()),
                     None => t!("status-restored"),
@@ -1177,51 +892,69 @@ impl App {
 
     fn select_message(&mut self, id: i64) -> Task<Message> {
         self.selected = Some(id);
-        self.reader = Reader::Loading(id);
-        let paths = self.paths.clone();
-        Task::perform(open_message(paths, id), move |r| {
-            Message::MessageLoaded(id, r)
-        })
+        self.reader.open(id, &self.paths).map(Message::Reader)
     }
 
-    fn message_loaded(
-        &mut self,
-        id: i64,
-        result: Result<(Rendered, String), String>,
-    ) -> Task<Message> {
-        if self.selected != Some(id) {
-            return Task::none();
-        }
-        match result {
-            Ok((message, source)) => {
-                let body = text_editor::Content::with_text(&message.body);
-                let links = mail::links(&message.body);
-                let styles = ui::body::Styles::new(&message.body, &message.styles);
-                self.reader = Reader::Loaded {
-                    id,
-                    message,
-                    body,
-                    source,
-                    showing_source: false,
-                    styles,
-                    links,
-                    confirm_link: None,
-                    confirm_attachment: None,
-                };
-                return match self.snapshot.preferences.mark_read {
-                    MarkRead::AtOnce => self.mark_read(id),
-                    MarkRead::After(seconds) => Task::perform(
-                        async move {
-                            tokio::time::sleep(std::time::Duration::from_secs(seconds.into())).await
-                        },
-                        move |()| Message::MarkReadDue(id),
-                    ),
-                    MarkRead::Never => Task::none(),
-                };
+    /// What the reading pane asks of the window.
+    fn reader_event(&mut self, event: reader::Event) -> Task<Message> {
+        match event {
+            reader::Event::Opened(id) => match self.snapshot.preferences.mark_read {
+                MarkRead::AtOnce => self.mark_read(id),
+                MarkRead::After(seconds) => Task::perform(
+                    async move {
+                        tokio::time::sleep(std::time::Duration::from_secs(seconds.into())).await
+                    },
+                    move |()| Message::MarkReadDue(id),
+                ),
+                MarkRead::Never => Task::none(),
+            },
+            reader::Event::Status(status) => {
+                self.status = status;
+                Task::none()
             }
-            Err(e) => self.reader = Reader::Failed(e),
+            reader::Event::Act(id, act) => self.act(id, act),
         }
-        Task::none()
+    }
+
+    /// A button of the reading pane that acts on message `id`.
+    fn act(&mut self, id: i64, act: Act) -> Task<Message> {
+        match act {
+            Act::Trash => self.change(id, Change::Trash),
+            Act::Restore => self.change(id, Change::Restore),
+            Act::DeleteForGood => self.change(id, Change::DeleteForGood),
+            Act::DownloadRest => self.download_rest(id),
+            Act::SetFlagged(flagged) => {
+                if let Some(row) = self.list.row_mut(id) {
+                    row.flagged = flagged;
+                }
+                let change = if flagged {
+                    Change::Flag
+                } else {
+                    Change::Unflag
+                };
+                Task::perform(
+                    apply_change(self.paths.clone(), vec![id], change),
+                    Message::Changed,
+                )
+            }
+            Act::MarkUnread => {
+                if let Some(row) = self.list.row_mut(id) {
+                    row.read = false;
+                }
+                Task::perform(
+                    apply_change(self.paths.clone(), vec![id], Change::MarkUnread),
+                    Message::Changed,
+                )
+            }
+            Act::MoveTo(target) => {
+                let folder = match &target {
+                    MoveTarget::Inbox => None,
+                    MoveTarget::Folder(f, _) => Some(*f),
+                };
+                self.status = t!("status-moved-to", folder = target.to_string());
+                self.change(id, Change::Move(folder))
+            }
+        }
     }
 
     /// Marks a message read, here and in the store.
@@ -1242,41 +975,6 @@ impl App {
         Task::perform(mark_read(self.paths.clone(), id), |_| Message::Done)
     }
 
-    fn body_action(&mut self, action: text_editor::Action) -> Task<Message> {
-        // The body is read-only: selection, scrolling and copying only.
-        if let Reader::Loaded { body, .. } = &mut self.reader
-            && !action.is_edit()
-        {
-            body.perform(action);
-        }
-        Task::none()
-    }
-
-    /// Writes the attachment's private copy and hands it to the system's program. Unless
-    /// the user has already confirmed, something that could run is not written at all:
-    /// the warning is shown instead (the pane's own check may not have seen its bytes).
-    fn open_attachment(&mut self, id: i64, index: usize, confirmed: bool) -> Task<Message> {
-        let paths = self.paths.clone();
-        let opener = self.opener.clone();
-        Task::perform(
-            ui::blocking(move || {
-                let (file, origin) = read_attachment(&paths, id, index)?;
-                if file.danger.is_some() && !confirmed {
-                    return Ok(false);
-                }
-                let path = downloads::write_for_opening(&paths, id, index, &file, &origin)
-                    .map_err(|e| e.said())?;
-                opener(&path).map_err(|e| e.said())?;
-                Ok(true)
-            }),
-            move |result| match result {
-                Ok(true) => Message::Done,
-                Ok(false) => Message::AttachmentNeedsConfirming(id, index),
-                Err(e) => Message::Status(t!("status-attachment-not-opened", error = e)),
-            },
-        )
-    }
-
     fn change(&mut self, id: i64, change: Change) -> Task<Message> {
         self.change_many(vec![id], change)
     }
@@ -1287,7 +985,7 @@ impl App {
         }
         if self.selected.is_some_and(|s| ids.contains(&s)) {
             self.selected = None;
-            self.reader = Reader::Empty;
+            self.reader.clear();
         }
         let list = self.list.remove(&ids, &self.paths).map(Message::List);
         Task::batch([
@@ -1575,39 +1273,6 @@ fn notify_new_mail(account: &str, count: usize, subject: Option<String>) -> Task
         // A desktop without a notification service is no reason to say anything.
         |_| Message::Done,
     )
-}
-
-/// Reads and parses a message: what the pane shows, and its source as text.
-async fn open_message(paths: Paths, id: i64) -> Result<(Rendered, String), String> {
-    crate::ui::blocking(move || {
-        let store = Store::open(&paths.database()).map_err(|e| e.said())?;
-        let raw = store.raw_message(id).map_err(|e| e.said())?;
-        // A very large source is cut for display; Save as .eml gives all of it.
-        const SHOWN: usize = 2 << 20;
-        let mut source = String::from_utf8_lossy(&raw[..raw.len().min(SHOWN)]).into_owned();
-        if raw.len() > SHOWN {
-            source.push_str("\n[…]");
-        }
-        Ok((mail::render(&raw), source.replace("\r\n", "\n")))
-    })
-    .await
-}
-
-/// Attachment `index` of message `id` (blocking), and where it came from.
-fn read_attachment(
-    paths: &Paths,
-    id: i64,
-    index: usize,
-) -> Result<(mail::AttachmentFile, downloads::Origin), String> {
-    let store = Store::open(&paths.database()).map_err(|e| e.said())?;
-    let raw = store.raw_message(id).map_err(|e| e.said())?;
-    let file = mail::attachment(&raw, index).ok_or_else(|| t!("attachment-gone"))?;
-    let summary = mail::summarize(&raw);
-    let origin = downloads::Origin {
-        from: summary.from,
-        subject: summary.subject,
-    };
-    Ok((file, origin))
 }
 
 /// At start-up, off the UI thread: the private copies made for "Open" that are a week old,

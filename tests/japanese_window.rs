@@ -74,7 +74,7 @@ fn split_encoded_words_read_whole_in_the_list_and_the_pane() {
     w.click("会議室の予約について");
     // The body is in an editor widget (selectable text), read from its content.
     let body = |w: &Window| match &w.app.reader {
-        poplar::app::Reader::Loaded { body, .. } => body.text(),
+        poplar::ui::reader::Reader::Loaded { body, .. } => body.text(),
         _ => String::new(),
     };
     assert!(

@@ -7,10 +7,11 @@ use iced::futures::StreamExt;
 use iced::{Settings, Task};
 use iced_test::Simulator;
 use poplar::accounts::{Keep, Security, Settings as AccountSettings};
-use poplar::app::{App, Message, Reader};
+use poplar::app::{App, Message};
 use poplar::paths::Paths;
 use poplar::store::Store;
 use poplar::ui::message_list;
+use poplar::ui::reader::{self, Act, Reader};
 
 /// Runs a task to completion and feeds what it produces back into `update`, as the
 /// runtime would.
@@ -693,7 +694,11 @@ fn the_reading_pane_attachments_source_links_flag_and_unread() {
     apply(
         &runtime,
         &mut app,
-        vec![Message::SaveAttachmentTo(id, 0, Some(saved.clone()))],
+        vec![Message::Reader(reader::Message::SaveAttachmentTo(
+            id,
+            0,
+            Some(saved.clone()),
+        ))],
     );
     assert_eq!(std::fs::read(&saved).unwrap(), b"1. Budget\r\n2. Lunch");
 
@@ -759,10 +764,10 @@ fn folders_are_created_renamed_filled_and_deleted() {
     apply(
         &runtime,
         &mut app,
-        vec![Message::MoveTo(
+        vec![Message::Reader(reader::Message::Act(
             id,
-            MoveTarget::Folder(folder, "Receipts".into()),
-        )],
+            Act::MoveTo(MoveTarget::Folder(folder, "Receipts".into())),
+        ))],
     );
     let mut ui = simulator(&app);
     assert!(ui.find("Kept safe 2").is_err(), "gone from the inbox");
@@ -776,7 +781,11 @@ fn folders_are_created_renamed_filled_and_deleted() {
     ui.find("Kept safe 2").expect("in the folder");
     drop(ui);
     // A local folder counts its unread mail like an inbox.
-    apply(&runtime, &mut app, vec![Message::MarkUnread(id)]);
+    apply(
+        &runtime,
+        &mut app,
+        vec![Message::Reader(reader::Message::Act(id, Act::MarkUnread))],
+    );
     let mut ui = simulator(&app);
     ui.find("Receipts (1)").expect("the folder's unread count");
     ui.click("Rename").unwrap();

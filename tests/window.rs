@@ -14,6 +14,7 @@ use poplar::i18n::Language;
 use poplar::paths::Paths;
 use poplar::store::Store;
 use poplar::ui::add_account::{KeepChoice, Message as Form};
+use poplar::ui::reader::{self, Act};
 
 fn form(messages: Vec<Form>) -> Vec<Message> {
     messages.into_iter().map(Message::AddAccount).collect()
@@ -96,7 +97,7 @@ fn from_first_start_to_reading_mail_using_only_the_dialog() {
     ));
     w.click("Minutes of the meeting");
     let body = |w: &Window| match &w.app.reader {
-        poplar::app::Reader::Loaded { body, .. } => body.text(),
+        poplar::ui::reader::Reader::Loaded { body, .. } => body.text(),
         _ => String::new(),
     };
     assert!(
@@ -632,7 +633,7 @@ fn record_opened(w: &mut Window) -> std::sync::Arc<std::sync::Mutex<Vec<std::pat
 
 fn open_message_id(w: &Window) -> i64 {
     match &w.app.reader {
-        poplar::app::Reader::Loaded { id, .. } => *id,
+        poplar::ui::reader::Reader::Loaded { id, .. } => *id,
         other => panic!("no message is open: {other:?}"),
     }
 }
@@ -694,7 +695,11 @@ fn an_attachment_that_could_run_opens_only_after_a_warning_that_names_its_type()
     matches_snapshot(&w, &iced::Theme::Light, "attachment-warning-en-light");
     // Saving needs no confirmation (the system's dialog answers with this path).
     let saved = dir.path().join("saved.exe");
-    w.send([Message::SaveAttachmentTo(invoice, 0, Some(saved.clone()))]);
+    w.send([Message::Reader(reader::Message::SaveAttachmentTo(
+        invoice,
+        0,
+        Some(saved.clone()),
+    ))]);
     assert_eq!(std::fs::read(&saved).unwrap(), program);
     assert!(opened.lock().unwrap().is_empty());
     // Clicking Open again is not the confirmation; Cancel takes the warning away.
@@ -705,7 +710,7 @@ fn an_attachment_that_could_run_opens_only_after_a_warning_that_names_its_type()
     // A stale request (the pane shows another message) is checked by the file itself.
     w.click("Meeting notes");
     let notes = open_message_id(&w);
-    w.send([Message::OpenAttachment(invoice, 0)]);
+    w.send([Message::Reader(reader::Message::OpenAttachment(invoice, 0))]);
     assert!(opened.lock().unwrap().is_empty());
 
     // A document opens with one click, from its message's private folder.
@@ -736,7 +741,10 @@ fn an_attachment_that_could_run_opens_only_after_a_warning_that_names_its_type()
     assert!(!w.shows(warning));
 
     // Deleted for good, the message takes its private copies with it; others stay.
-    w.send([Message::DeleteForGood(invoice)]);
+    w.send([Message::Reader(reader::Message::Act(
+        invoice,
+        Act::DeleteForGood,
+    ))]);
     assert!(!paths.opened_message(invoice).exists());
     assert!(paths.opened_message(notes).exists());
 }

@@ -6,16 +6,17 @@ pub mod body;
 pub mod describe;
 pub mod message_list;
 pub mod preferences;
+pub mod reader;
 pub mod transfer;
 
 use iced::font::{self, Font};
 use iced::widget::{
     Column, button, center, column, container, mouse_area, opaque, row, rule, scrollable, stack,
-    text, text_editor,
+    text,
 };
 use iced::{Color, Element, Fill, FillPortion, Length};
 
-use crate::app::{App, Folder, Message, Reader};
+use crate::app::{App, Folder, Message};
 use crate::mail;
 use crate::t;
 
@@ -304,202 +305,32 @@ fn message_list(app: &App) -> Element<'_, Message> {
 }
 
 fn reader(app: &App) -> Element<'_, Message> {
-    match &app.reader {
-        Reader::Empty => {
-            center(text(t!("reader-select")).color(Color::from_rgb(0.5, 0.5, 0.5))).into()
+    let context = match app.reader.shown() {
+        Some(id) => reader_context(app, id),
+        None => reader::Context::default(),
+    };
+    app.reader.view(&context).map(Message::Reader)
+}
+
+/// What the window knows about message `id` that the reading pane shows.
+fn reader_context(app: &App, id: i64) -> reader::Context {
+    use crate::app::MoveTarget;
+    let row = app.list.row(id);
+    let from_account = row.is_some_and(|r| !r.account.is_empty());
+    let mut targets = Vec::new();
+    if from_account && !matches!(app.folder, Folder::AllInboxes | Folder::Account(_)) {
+        targets.push(MoveTarget::Inbox);
+    }
+    for (folder, name) in &app.snapshot.folders {
+        if app.folder != Folder::Local(*folder) {
+            targets.push(MoveTarget::Folder(*folder, name.clone()));
         }
-        Reader::Loading(_) => center(text(t!("reader-opening"))).into(),
-        Reader::Failed(e) => {
-            center(text(t!("reader-failed", error = e.clone())).style(text::danger))
-                .padding(20)
-                .into()
-        }
-        Reader::Loaded {
-            id,
-            message,
-            body: content,
-            showing_source,
-            links,
-            confirm_link,
-            confirm_attachment,
-            styles,
-            ..
-        } => {
-            let header = |label: String, value: String| -> Element<'_, Message> {
-                row![text(label).width(HEADER_WIDTH).font(BOLD), text(value)]
-                    .spacing(8)
-                    .into()
-            };
-            let mut headers = column![
-                text(if message.subject.trim().is_empty() {
-                    t!("list-no-subject")
-                } else {
-                    message.subject.clone()
-                })
-                .size(20)
-                .font(BOLD),
-                header(t!("header-from"), message.from.clone()),
-            ]
-            .spacing(4);
-            if !message.to.is_empty() {
-                headers = headers.push(header(t!("header-to"), message.to.clone()));
-            }
-            if !message.cc.is_empty() {
-                headers = headers.push(header(t!("header-cc"), message.cc.clone()));
-            }
-            if let Some(date) = message.date {
-                headers = headers.push(header(t!("header-date"), mail::format_date(date)));
-            }
-            for a in &message.attachments {
-                headers = headers.push(
-                    row![
-                        text(t!("header-attached")).width(HEADER_WIDTH).font(BOLD),
-                        text(format!("{} ({})", a.name, human_size(a.size))).style(
-                            if a.danger.is_some() {
-                                text::danger
-                            } else {
-                                text::default
-                            }
-                        ),
-                        button(text(t!("attachment-save")).size(13))
-                            .on_press(Message::SaveAttachment(*id, a.index))
-                            .style(button::secondary)
-                            .padding([2, 8]),
-                        button(text(t!("attachment-open")).size(13))
-                            .on_press(Message::OpenAttachment(*id, a.index))
-                            .style(button::secondary)
-                            .padding([2, 8]),
-                    ]
-                    .spacing(8)
-                    .align_y(iced::Center),
-                );
-            }
-            if !links.is_empty() {
-                let mut row_of_links =
-                    row![text(t!("header-links")).width(HEADER_WIDTH).font(BOLD)].spacing(6);
-                for link in links.iter().take(6) {
-                    let shown: String = link.chars().take(40).collect();
-                    let shown = if shown.len() < link.len() {
-                        format!("{shown}…")
-                    } else {
-                        shown
-                    };
-                    row_of_links = row_of_links.push(
-                        button(text(shown).size(13))
-                            .on_press(Message::OpenLink(link.clone()))
-                            .style(button::text)
-                            .padding([2, 4]),
-                    );
-                }
-                headers = headers.push(row_of_links.wrap());
-            }
-            let actions = if app.folder == Folder::Trash {
-                row![
-                    button(text(t!("action-restore")))
-                        .on_press(Message::RestoreMessage(*id))
-                        .style(button::secondary),
-                    button(text(t!("action-delete-for-good")))
-                        .on_press(Message::DeleteForGood(*id))
-                        .style(button::danger),
-                ]
-            } else {
-                let flagged = app.list.row(*id).is_some_and(|r| r.flagged);
-                row![
-                    button(text(if flagged {
-                        t!("action-unflag")
-                    } else {
-                        t!("action-flag")
-                    }))
-                    .on_press(Message::SetFlagged(*id, !flagged))
-                    .style(button::secondary),
-                    button(text(t!("action-mark-unread")))
-                        .on_press(Message::MarkUnread(*id))
-                        .style(button::secondary),
-                    move_menu(app, *id),
-                    button(text(if *showing_source {
-                        t!("action-view-message")
-                    } else {
-                        t!("action-view-source")
-                    }))
-                    .on_press(Message::ToggleSource)
-                    .style(button::secondary),
-                    button(text(t!("action-save-eml")))
-                        .on_press(Message::SaveEml(*id))
-                        .style(button::secondary),
-                    tip(
-                        button(text(t!("action-delete")))
-                            .on_press(Message::TrashMessage(*id))
-                            .style(button::secondary),
-                        t!("tip-delete")
-                    )
-                ]
-            }
-            .spacing(8)
-            .wrap();
-            let mut pane = column![column![headers, actions].spacing(10).padding(12)];
-            if let Some(link) = confirm_link {
-                pane = pane.push(banner(
-                    t!("link-confirm", link = link.clone()),
-                    [
-                        button(text(t!("button-cancel")))
-                            .on_press(Message::CancelLink)
-                            .style(button::secondary),
-                        button(text(t!("link-open")))
-                            .on_press(Message::ConfirmLink)
-                            .style(button::primary),
-                    ],
-                ));
-            }
-            if let Some(a) = confirm_attachment
-                .and_then(|index| message.attachments.iter().find(|a| a.index == index))
-                && let Some(danger) = &a.danger
-            {
-                pane = pane.push(banner(
-                    describe::danger(&a.name, danger),
-                    [
-                        button(text(t!("button-cancel")))
-                            .on_press(Message::CancelAttachment)
-                            .style(button::secondary),
-                        button(text(t!("attachment-save")))
-                            .on_press(Message::SaveAttachment(*id, a.index))
-                            .style(button::primary),
-                        button(text(t!("attachment-open-anyway")))
-                            .on_press(Message::ConfirmAttachment)
-                            .style(button::danger),
-                    ],
-                ));
-            }
-            if let Some(row) = app.list.row(*id).filter(|r| r.partial) {
-                pane = pane.push(banner(
-                    t!("partial-note", size = human_size(row.size as usize)),
-                    [button(text(t!("partial-download-rest")))
-                        .on_press(Message::DownloadRest(*id))
-                        .style(button::primary)],
-                ));
-            }
-            pane.push(rule::horizontal(1))
-                .push(
-                    text_editor(content)
-                        .highlight_with::<body::Styled>(
-                            if *showing_source {
-                                body::Styles::default()
-                            } else {
-                                styles.clone()
-                            },
-                            body::format,
-                        )
-                        .on_action(Message::Body)
-                        .height(Fill)
-                        .padding(12)
-                        .style(|theme, status| {
-                            let mut style = text_editor::default(theme, status);
-                            style.border.width = 0.0;
-                            style
-                        }),
-                )
-                .height(Fill)
-                .into()
-        }
+    }
+    reader::Context {
+        in_trash: app.folder == Folder::Trash,
+        flagged: row.is_some_and(|r| r.flagged),
+        partial: row.filter(|r| r.partial).map(|r| r.size),
+        targets,
     }
 }
 
@@ -524,10 +355,10 @@ fn status_bar(app: &App) -> Element<'_, Message> {
 }
 
 /// A line across the reading pane that asks something: the question and its buttons.
-fn banner<'a, const N: usize>(
+fn banner<'a, M: Clone + 'a, const N: usize>(
     note: String,
-    buttons: [iced::widget::Button<'a, Message>; N],
-) -> Element<'a, Message> {
+    buttons: [iced::widget::Button<'a, M>; N],
+) -> Element<'a, M> {
     container(
         row![text(note).width(Fill)]
             .extend(buttons.into_iter().map(Element::from))
@@ -541,7 +372,7 @@ fn banner<'a, const N: usize>(
 }
 
 /// `content` with a short explanation (and its keyboard shortcut) shown on hover.
-fn tip<'a>(content: impl Into<Element<'a, Message>>, explained: String) -> Element<'a, Message> {
+fn tip<'a, M: 'a>(content: impl Into<Element<'a, M>>, explained: String) -> Element<'a, M> {
     iced::widget::tooltip(
         content,
         container(text(explained).size(12))
@@ -613,24 +444,6 @@ fn remove_account(name: &str) -> Element<'_, Message> {
         .spacing(14),
         560.0,
     )
-}
-
-/// "Move to…": the inbox (for mail from an account) and every other local folder.
-fn move_menu(app: &App, id: i64) -> Element<'_, Message> {
-    use crate::app::MoveTarget;
-    let from_account = app.list.row(id).is_some_and(|r| !r.account.is_empty());
-    let mut targets = Vec::new();
-    if from_account && !matches!(app.folder, Folder::AllInboxes | Folder::Account(_)) {
-        targets.push(MoveTarget::Inbox);
-    }
-    for (folder, name) in &app.snapshot.folders {
-        if app.folder != Folder::Local(*folder) {
-            targets.push(MoveTarget::Folder(*folder, name.clone()));
-        }
-    }
-    iced::widget::pick_list(targets, None::<MoveTarget>, move |t| Message::MoveTo(id, t))
-        .placeholder(t!("action-move-to"))
-        .into()
 }
 
 /// The last backup, or a warning when there is none for a week (or no folder at all).

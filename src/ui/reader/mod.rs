@@ -1,0 +1,564 @@
+//! The reading pane: one message, its headers, attachments and links, and what can be
+//! done with it. It owns its state; what it asks of the rest of the window (move this
+//! message, say something in the status bar, it was opened) it says as an [`Event`].
+
+use iced::widget::{Column, button, center, column, pick_list, row, rule, text, text_editor};
+use iced::{Color, Element, Fill, Task};
+
+mod tasks;
+
+use super::{BOLD, HEADER_WIDTH, banner, blocking, body, describe, human_size, tip};
+use crate::app::{MoveTarget, Opener};
+use crate::mail::{self, Rendered};
+use crate::paths::Paths;
+use crate::t;
+use crate::ui::describe::Said;
+use tasks::{open_attachment, open_message, save_attachment_to, save_eml, save_eml_to};
+
+/// The reading pane's state.
+// There is only ever one: boxing the open message would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Default)]
+pub enum Reader {
+    #[default]
+    Empty,
+    Loading(i64),
+    Loaded {
+        id: i64,
+        message: Rendered,
+        body: text_editor::Content,
+        /// The message's source (its bytes as text), shown instead of the body on request.
+        source: String,
+        showing_source: bool,
+        /// Headings, strong text and links of the body, line by line.
+        styles: body::Styles,
+        /// The web and mail links in the body.
+        links: Vec<String>,
+        /// A link that was clicked: its real target is shown before anything opens.
+        confirm_link: Option<String>,
+        /// An attachment that could run as a program: what it really is is shown, and it
+        /// opens only on a second, explicit click.
+        confirm_attachment: Option<usize>,
+    },
+    Failed(String),
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    /// The message was read and parsed: what the pane shows, and its source.
+    Loaded(i64, Result<(Rendered, String), String>),
+    /// "View source" / "View message".
+    ToggleSource,
+    /// A link in the pane was clicked: show where it goes first.
+    OpenLink(String),
+    /// Open the link that is being shown, in the system's browser (or mail program).
+    ConfirmLink,
+    CancelLink,
+    /// Attachment `index` of message `id`: save it where the user says, or open it.
+    SaveAttachment(i64, usize),
+    SaveAttachmentTo(i64, usize, Option<std::path::PathBuf>),
+    /// "Open": at once for a document, after a warning for anything that could run.
+    OpenAttachment(i64, usize),
+    /// The attachment turned out to be something that could run: warn first.
+    AttachmentNeedsConfirming(i64, usize),
+    /// "Open anyway" under the warning.
+    ConfirmAttachment,
+    CancelAttachment,
+    /// A selection or scroll in the body.
+    Body(text_editor::Action),
+    /// "Save as .eml…": ask where.
+    SaveEml(i64),
+    /// Where to save it (None: the dialog was cancelled).
+    SaveEmlTo(i64, Option<std::path::PathBuf>),
+    /// A button that acts on the message in the store.
+    Act(i64, Act),
+    /// Something finished that only needs saying in the status bar.
+    Said(String),
+    /// Nothing to do.
+    Done,
+}
+
+/// What the pane's buttons ask the window to do with a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Act {
+    Trash,
+    Restore,
+    DeleteForGood,
+    SetFlagged(bool),
+    MarkUnread,
+    MoveTo(MoveTarget),
+    DownloadRest,
+}
+
+/// What the window hears from the pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Message `id` is on show (the window decides when it counts as read).
+    Opened(i64),
+    Act(i64, Act),
+    Status(String),
+}
+
+/// What the pane shows about the open message that the window knows, not the pane.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub in_trash: bool,
+    pub flagged: bool,
+    /// Stored as headers only: the whole message's size.
+    pub partial: Option<u64>,
+    /// Where "Move to" can file it.
+    pub targets: Vec<MoveTarget>,
+}
+
+impl Reader {
+    /// The message on show, if one is (loaded or loading).
+    pub fn shown(&self) -> Option<i64> {
+        match self {
+            Reader::Loading(id) | Reader::Loaded { id, .. } => Some(*id),
+            Reader::Empty | Reader::Failed(_) => None,
+        }
+    }
+
+    /// Whether message `id` is loaded and on show.
+    pub fn is_loaded(&self, id: i64) -> bool {
+        matches!(self, Reader::Loaded { id: open, .. } if *open == id)
+    }
+
+    /// Reads and parses message `id` off the UI thread.
+    pub fn open(&mut self, id: i64, paths: &Paths) -> Task<Message> {
+        *self = Reader::Loading(id);
+        Task::perform(open_message(paths.clone(), id), move |r| {
+            Message::Loaded(id, r)
+        })
+    }
+
+    pub fn clear(&mut self) {
+        *self = Reader::Empty;
+    }
+
+    /// Scrolls the body by `lines` (Space and Shift+Space).
+    pub fn scroll(&mut self, lines: i32) {
+        if let Reader::Loaded { body, .. } = self {
+            body.perform(text_editor::Action::Scroll { lines });
+        }
+    }
+
+    pub fn update(
+        &mut self,
+        message: Message,
+        paths: &Paths,
+        opener: &Opener,
+    ) -> (Task<Message>, Option<Event>) {
+        let none = (Task::none(), None);
+        match message {
+            Message::Loaded(id, result) => return self.loaded(id, result),
+            Message::ToggleSource => self.toggle_source(),
+            Message::OpenLink(link) => {
+                if let Reader::Loaded {
+                    confirm_link,
+                    confirm_attachment,
+                    ..
+                } = self
+                {
+                    *confirm_attachment = None;
+                    *confirm_link = Some(link);
+                }
+            }
+            Message::CancelLink => {
+                if let Reader::Loaded { confirm_link, .. } = self {
+                    *confirm_link = None;
+                }
+            }
+            Message::ConfirmLink => return (self.open_link(), None),
+            Message::SaveAttachment(id, index) => return (self.save_attachment(id, index), None),
+            Message::SaveAttachmentTo(_, _, None) | Message::SaveEmlTo(_, None) => {}
+            Message::SaveAttachmentTo(id, index, Some(path)) => {
+                return (save_attachment_to(paths.clone(), id, index, path), None);
+            }
+            Message::OpenAttachment(id, index) => {
+                let shown_dangerous = matches!(
+                    self,
+                    Reader::Loaded { id: open, message, .. } if *open == id
+                        && message.attachments.iter().any(|a| a.index == index && a.danger.is_some())
+                );
+                if shown_dangerous {
+                    self.needs_confirming(id, index);
+                } else {
+                    return (open_attachment(paths, opener, id, index, false), None);
+                }
+            }
+            Message::AttachmentNeedsConfirming(id, index) => self.needs_confirming(id, index),
+            Message::CancelAttachment => {
+                if let Reader::Loaded {
+                    confirm_attachment, ..
+                } = self
+                {
+                    *confirm_attachment = None;
+                }
+            }
+            Message::ConfirmAttachment => {
+                if let Reader::Loaded {
+                    id,
+                    confirm_attachment,
+                    ..
+                } = self
+                    && let Some(index) = confirm_attachment.take()
+                {
+                    return (open_attachment(paths, opener, *id, index, true), None);
+                }
+            }
+            Message::Body(action) => {
+                // The body is read-only: selection, scrolling and copying only.
+                if let Reader::Loaded { body, .. } = self
+                    && !action.is_edit()
+                {
+                    body.perform(action);
+                }
+            }
+            Message::SaveEml(id) => {
+                let subject = match self {
+                    Reader::Loaded { message, .. } => message.subject.as_str(),
+                    _ => "",
+                };
+                return (save_eml(id, subject), None);
+            }
+            Message::SaveEmlTo(id, Some(path)) => {
+                return (save_eml_to(paths.clone(), id, path), None);
+            }
+            Message::Act(id, act) => return (Task::none(), Some(Event::Act(id, act))),
+            Message::Said(said) => return (Task::none(), Some(Event::Status(said))),
+            Message::Done => {}
+        }
+        none
+    }
+
+    fn loaded(
+        &mut self,
+        id: i64,
+        result: Result<(Rendered, String), String>,
+    ) -> (Task<Message>, Option<Event>) {
+        // An answer for a message no longer being opened is dropped.
+        if !matches!(self, Reader::Loading(open) if *open == id) {
+            return (Task::none(), None);
+        }
+        match result {
+            Ok((message, source)) => {
+                let body = text_editor::Content::with_text(&message.body);
+                let links = mail::links(&message.body);
+                let styles = body::Styles::new(&message.body, &message.styles);
+                *self = Reader::Loaded {
+                    id,
+                    message,
+                    body,
+                    source,
+                    showing_source: false,
+                    styles,
+                    links,
+                    confirm_link: None,
+                    confirm_attachment: None,
+                };
+                (Task::none(), Some(Event::Opened(id)))
+            }
+            Err(e) => {
+                *self = Reader::Failed(e);
+                (Task::none(), None)
+            }
+        }
+    }
+
+    fn toggle_source(&mut self) {
+        if let Reader::Loaded {
+            message,
+            body,
+            source,
+            showing_source,
+            ..
+        } = self
+        {
+            *showing_source = !*showing_source;
+            *body = text_editor::Content::with_text(if *showing_source {
+                source
+            } else {
+                &message.body
+            });
+        }
+    }
+
+    fn open_link(&mut self) -> Task<Message> {
+        let Reader::Loaded { confirm_link, .. } = self else {
+            return Task::none();
+        };
+        let Some(link) = confirm_link.take() else {
+            return Task::none();
+        };
+        Task::perform(
+            blocking(move || open::that_detached(&link).map_err(|e| e.said())),
+            |result| match result {
+                Ok(()) => Message::Done,
+                Err(e) => Message::Said(t!("status-link-failed", error = e)),
+            },
+        )
+    }
+
+    fn needs_confirming(&mut self, id: i64, index: usize) {
+        if let Reader::Loaded {
+            id: open,
+            confirm_attachment,
+            confirm_link,
+            ..
+        } = self
+            && *open == id
+        {
+            *confirm_link = None;
+            *confirm_attachment = Some(index);
+        }
+    }
+
+    /// Asks where to save an attachment. Saving is the safe answer to the warning: it
+    /// has been given.
+    fn save_attachment(&mut self, id: i64, index: usize) -> Task<Message> {
+        let mut name = String::new();
+        if let Reader::Loaded {
+            message,
+            confirm_attachment,
+            ..
+        } = self
+        {
+            *confirm_attachment = None;
+            if let Some(a) = message.attachments.iter().find(|a| a.index == index) {
+                name = a.name.clone();
+            }
+        }
+        Task::perform(
+            async move {
+                rfd::AsyncFileDialog::new()
+                    .set_title(t!("dialog-save-attachment"))
+                    .set_file_name(name)
+                    .save_file()
+                    .await
+                    .map(|h| h.path().to_path_buf())
+            },
+            move |path| Message::SaveAttachmentTo(id, index, path),
+        )
+    }
+
+    pub fn view(&self, context: &Context) -> Element<'_, Message> {
+        match self {
+            Reader::Empty => {
+                center(text(t!("reader-select")).color(Color::from_rgb(0.5, 0.5, 0.5))).into()
+            }
+            Reader::Loading(_) => center(text(t!("reader-opening"))).into(),
+            Reader::Failed(e) => {
+                center(text(t!("reader-failed", error = e.clone())).style(text::danger))
+                    .padding(20)
+                    .into()
+            }
+            Reader::Loaded {
+                id,
+                message,
+                body: content,
+                showing_source,
+                links,
+                confirm_link,
+                confirm_attachment,
+                styles,
+                ..
+            } => {
+                let id = *id;
+                let mut pane = column![
+                    column![
+                        headers(id, message, links),
+                        actions(id, context, *showing_source)
+                    ]
+                    .spacing(10)
+                    .padding(12)
+                ];
+                if let Some(link) = confirm_link {
+                    pane = pane.push(banner(
+                        t!("link-confirm", link = link.clone()),
+                        [
+                            button(text(t!("button-cancel")))
+                                .on_press(Message::CancelLink)
+                                .style(button::secondary),
+                            button(text(t!("link-open")))
+                                .on_press(Message::ConfirmLink)
+                                .style(button::primary),
+                        ],
+                    ));
+                }
+                if let Some(a) = confirm_attachment
+                    .and_then(|index| message.attachments.iter().find(|a| a.index == index))
+                    && let Some(danger) = &a.danger
+                {
+                    pane = pane.push(banner(
+                        describe::danger(&a.name, danger),
+                        [
+                            button(text(t!("button-cancel")))
+                                .on_press(Message::CancelAttachment)
+                                .style(button::secondary),
+                            button(text(t!("attachment-save")))
+                                .on_press(Message::SaveAttachment(id, a.index))
+                                .style(button::primary),
+                            button(text(t!("attachment-open-anyway")))
+                                .on_press(Message::ConfirmAttachment)
+                                .style(button::danger),
+                        ],
+                    ));
+                }
+                if let Some(size) = context.partial {
+                    pane = pane.push(banner(
+                        t!("partial-note", size = human_size(size as usize)),
+                        [button(text(t!("partial-download-rest")))
+                            .on_press(Message::Act(id, Act::DownloadRest))
+                            .style(button::primary)],
+                    ));
+                }
+                let styles = if *showing_source {
+                    body::Styles::default()
+                } else {
+                    styles.clone()
+                };
+                pane.push(rule::horizontal(1))
+                    .push(
+                        text_editor(content)
+                            .highlight_with::<body::Styled>(styles, body::format)
+                            .on_action(Message::Body)
+                            .height(Fill)
+                            .padding(12)
+                            .style(|theme, status| {
+                                let mut style = text_editor::default(theme, status);
+                                style.border.width = 0.0;
+                                style
+                            }),
+                    )
+                    .height(Fill)
+                    .into()
+            }
+        }
+    }
+}
+
+/// Subject, sender, recipients, date, attachments and links.
+fn headers<'a>(id: i64, message: &'a Rendered, links: &'a [String]) -> Column<'a, Message> {
+    let header = |label: String, value: String| -> Element<'a, Message> {
+        row![text(label).width(HEADER_WIDTH).font(BOLD), text(value)]
+            .spacing(8)
+            .into()
+    };
+    let mut headers = column![
+        text(if message.subject.trim().is_empty() {
+            t!("list-no-subject")
+        } else {
+            message.subject.clone()
+        })
+        .size(20)
+        .font(BOLD),
+        header(t!("header-from"), message.from.clone()),
+    ]
+    .spacing(4);
+    if !message.to.is_empty() {
+        headers = headers.push(header(t!("header-to"), message.to.clone()));
+    }
+    if !message.cc.is_empty() {
+        headers = headers.push(header(t!("header-cc"), message.cc.clone()));
+    }
+    if let Some(date) = message.date {
+        headers = headers.push(header(t!("header-date"), mail::format_date(date)));
+    }
+    for a in &message.attachments {
+        headers = headers.push(
+            row![
+                text(t!("header-attached")).width(HEADER_WIDTH).font(BOLD),
+                text(format!("{} ({})", a.name, human_size(a.size))).style(if a.danger.is_some() {
+                    text::danger
+                } else {
+                    text::default
+                }),
+                button(text(t!("attachment-save")).size(13))
+                    .on_press(Message::SaveAttachment(id, a.index))
+                    .style(button::secondary)
+                    .padding([2, 8]),
+                button(text(t!("attachment-open")).size(13))
+                    .on_press(Message::OpenAttachment(id, a.index))
+                    .style(button::secondary)
+                    .padding([2, 8]),
+            ]
+            .spacing(8)
+            .align_y(iced::Center),
+        );
+    }
+    if !links.is_empty() {
+        let mut row_of_links =
+            row![text(t!("header-links")).width(HEADER_WIDTH).font(BOLD)].spacing(6);
+        for link in links.iter().take(6) {
+            let shown: String = link.chars().take(40).collect();
+            let shown = if shown.len() < link.len() {
+                format!("{shown}…")
+            } else {
+                shown
+            };
+            row_of_links = row_of_links.push(
+                button(text(shown).size(13))
+                    .on_press(Message::OpenLink(link.clone()))
+                    .style(button::text)
+                    .padding([2, 4]),
+            );
+        }
+        headers = headers.push(row_of_links.wrap());
+    }
+    headers
+}
+
+/// The buttons under the headers: for mail in the Trash, restore or delete for good.
+fn actions<'a>(id: i64, context: &Context, showing_source: bool) -> Element<'a, Message> {
+    let act = |act: Act| Message::Act(id, act);
+    if context.in_trash {
+        return row![
+            button(text(t!("action-restore")))
+                .on_press(act(Act::Restore))
+                .style(button::secondary),
+            button(text(t!("action-delete-for-good")))
+                .on_press(act(Act::DeleteForGood))
+                .style(button::danger),
+        ]
+        .spacing(8)
+        .wrap()
+        .into();
+    }
+    let flag = if context.flagged {
+        t!("action-unflag")
+    } else {
+        t!("action-flag")
+    };
+    row![
+        button(text(flag))
+            .on_press(act(Act::SetFlagged(!context.flagged)))
+            .style(button::secondary),
+        button(text(t!("action-mark-unread")))
+            .on_press(act(Act::MarkUnread))
+            .style(button::secondary),
+        pick_list(context.targets.clone(), None::<MoveTarget>, move |t| {
+            Message::Act(id, Act::MoveTo(t))
+        })
+        .placeholder(t!("action-move-to")),
+        button(text(if showing_source {
+            t!("action-view-message")
+        } else {
+            t!("action-view-source")
+        }))
+        .on_press(Message::ToggleSource)
+        .style(button::secondary),
+        button(text(t!("action-save-eml")))
+            .on_press(Message::SaveEml(id))
+            .style(button::secondary),
+        tip(
+            button(text(t!("action-delete")))
+                .on_press(act(Act::Trash))
+                .style(button::secondary),
+            t!("tip-delete")
+        )
+    ]
+    .spacing(8)
+    .wrap()
+    .into()
+}

@@ -1,0 +1,132 @@
+//! The reading pane's work off the UI thread: reading the message, saving and opening
+//! its attachments, saving it as .eml.
+
+use iced::Task;
+
+use super::Message;
+use crate::app::Opener;
+use crate::downloads;
+use crate::mail::{self, Rendered};
+use crate::paths::Paths;
+use crate::store::Store;
+use crate::t;
+use crate::ui::blocking;
+use crate::ui::describe::Said;
+
+/// Reads and parses a message: what the pane shows, and its source as text.
+pub(super) async fn open_message(paths: Paths, id: i64) -> Result<(Rendered, String), String> {
+    blocking(move || {
+        let store = Store::open(&paths.database()).map_err(|e| e.said())?;
+        let raw = store.raw_message(id).map_err(|e| e.said())?;
+        // A very large source is cut for display; Save as .eml gives all of it.
+        const SHOWN: usize = 2 << 20;
+        let mut source = String::from_utf8_lossy(&raw[..raw.len().min(SHOWN)]).into_owned();
+        if raw.len() > SHOWN {
+            source.push_str("\n[…]");
+        }
+        Ok((mail::render(&raw), source.replace("\r\n", "\n")))
+    })
+    .await
+}
+
+pub(super) fn save_attachment_to(
+    paths: Paths,
+    id: i64,
+    index: usize,
+    path: std::path::PathBuf,
+) -> Task<Message> {
+    Task::perform(
+        blocking(move || {
+            let (file, origin) = read_attachment(&paths, id, index)?;
+            downloads::save(&path, &file.bytes, &origin).map_err(|e| e.said())?;
+            Ok(path.display().to_string())
+        }),
+        |result| {
+            Message::Said(match result {
+                Ok(path) => t!("status-saved-as", path = path),
+                Err(e) => t!("status-attachment-not-saved", error = e),
+            })
+        },
+    )
+}
+
+/// Writes the attachment's private copy and hands it to the system's program. Unless
+/// the user has already confirmed, something that could run is not written at all: the
+/// warning is shown instead (the pane's own check may not have seen its bytes).
+pub(super) fn open_attachment(
+    paths: &Paths,
+    opener: &Opener,
+    id: i64,
+    index: usize,
+    confirmed: bool,
+) -> Task<Message> {
+    let paths = paths.clone();
+    let opener = opener.clone();
+    Task::perform(
+        blocking(move || {
+            let (file, origin) = read_attachment(&paths, id, index)?;
+            if file.danger.is_some() && !confirmed {
+                return Ok(false);
+            }
+            let path = downloads::write_for_opening(&paths, id, index, &file, &origin)
+                .map_err(|e| e.said())?;
+            opener(&path).map_err(|e| e.said())?;
+            Ok(true)
+        }),
+        move |result| match result {
+            Ok(true) => Message::Done,
+            Ok(false) => Message::AttachmentNeedsConfirming(id, index),
+            Err(e) => Message::Said(t!("status-attachment-not-opened", error = e)),
+        },
+    )
+}
+
+/// Attachment `index` of message `id` (blocking), and where it came from.
+fn read_attachment(
+    paths: &Paths,
+    id: i64,
+    index: usize,
+) -> Result<(mail::AttachmentFile, downloads::Origin), String> {
+    let store = Store::open(&paths.database()).map_err(|e| e.said())?;
+    let raw = store.raw_message(id).map_err(|e| e.said())?;
+    let file = mail::attachment(&raw, index).ok_or_else(|| t!("attachment-gone"))?;
+    let summary = mail::summarize(&raw);
+    let origin = downloads::Origin {
+        from: summary.from,
+        subject: summary.subject,
+    };
+    Ok((file, origin))
+}
+
+/// Asks where to save the message as .eml, suggesting a name made of its subject.
+pub(super) fn save_eml(id: i64, subject: &str) -> Task<Message> {
+    let name = crate::transfer::eml_name(id, subject);
+    Task::perform(
+        async move {
+            rfd::AsyncFileDialog::new()
+                .set_title(t!("dialog-save-message"))
+                .set_file_name(name)
+                .save_file()
+                .await
+                .map(|h| h.path().to_path_buf())
+        },
+        move |path| Message::SaveEmlTo(id, path),
+    )
+}
+
+pub(super) fn save_eml_to(paths: Paths, id: i64, path: std::path::PathBuf) -> Task<Message> {
+    Task::perform(
+        async move {
+            let shown = path.display().to_string();
+            blocking(move || crate::transfer::export_one(&paths, id, &path).map_err(|e| e.said()))
+                .await
+                .map(|()| shown)
+        },
+        |result| {
+            Message::Said(match result {
+                Ok(shown) => t!("status-saved-as", path = shown),
+                Err(e) => t!("status-message-not-saved", error = e),
+            })
+        },
+    )
+}
