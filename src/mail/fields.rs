@@ -251,6 +251,9 @@ fn percent_decoded(text: &[u8]) -> Vec<u8> {
 /// The `key=value` parameters after a header value's first `;`, values unquoted.
 fn parameters(value: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
     let mut out = Vec::new();
+    // Raw Shift_JIS (not UTF-8, not ASCII) has backslashes as second bytes (予 is 0x97
+    // 0x5C): there a lead byte takes the next byte with it, whatever it is.
+    let sjis = !value.is_ascii() && std::str::from_utf8(value).is_err();
     let mut i = match value.iter().position(|&b| b == b';') {
         Some(at) => at + 1,
         None => return out,
@@ -277,6 +280,11 @@ fn parameters(value: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
         if value.get(j) == Some(&b'"') {
             j += 1;
             while j < value.len() && value[j] != b'"' {
+                if sjis && matches!(value[j], 0x81..=0x9F | 0xE0..=0xFC) && j + 1 < value.len() {
+                    text.extend_from_slice(&value[j..j + 2]);
+                    j += 2;
+                    continue;
+                }
                 if value[j] == b'\\' && j + 1 < value.len() {
                     j += 1;
                 }

@@ -81,7 +81,7 @@ pub fn attachment(raw: &[u8], index: usize) -> Option<AttachmentFile> {
 /// the bytes the part was parsed from.
 fn attachment_name(raw: &[u8], part: &MessagePart<'_>, index: usize) -> String {
     let named = |header: HeaderName<'_>, parameter: &str| {
-        raw_value(raw, &part.headers, &header).and_then(|v| fields::parameter(v, parameter))
+        raw_value(raw, &part.headers, &header).and_then(|v| fields::parameter(&v, parameter))
     };
     named(HeaderName::ContentDisposition, "filename")
         .or_else(|| named(HeaderName::ContentType, "name"))
@@ -92,15 +92,27 @@ fn attachment_name(raw: &[u8], part: &MessagePart<'_>, index: usize) -> String {
 }
 
 /// The raw bytes of the first header field `name` among `headers` (parsed from `raw`).
-fn raw_value<'a>(raw: &'a [u8], headers: &[Header<'_>], name: &HeaderName<'_>) -> Option<&'a [u8]> {
+/// Raw ISO-2022-JP in it (old JUNET mail writes escapes straight into From and Subject)
+/// is made UTF-8 first, so that no "(" of an escape sequence is read as a comment.
+fn raw_value<'a>(
+    raw: &'a [u8],
+    headers: &[Header<'_>],
+    name: &HeaderName<'_>,
+) -> Option<std::borrow::Cow<'a, [u8]>> {
     let header = headers.iter().find(|h| h.name == *name)?;
-    raw.get(header.offset_start as usize..header.offset_end as usize)
+    let value = raw.get(header.offset_start as usize..header.offset_end as usize)?;
+    if value.contains(&0x1b) && value.is_ascii() {
+        return Some(std::borrow::Cow::Owned(
+            words::convert(Some(b"iso-2022-jp"), value).into_bytes(),
+        ));
+    }
+    Some(std::borrow::Cow::Borrowed(value))
 }
 
 /// A header's text: encoded words decoded as one run where they belong together.
 fn unstructured(raw: &[u8], headers: &[Header<'_>], name: HeaderName<'_>) -> String {
     raw_value(raw, headers, &name)
-        .map(|v| clean(&words::unstructured(v)))
+        .map(|v| clean(&words::unstructured(&v)))
         .unwrap_or_default()
 }
 
@@ -111,11 +123,12 @@ fn addresses(raw: &[u8], message: &mail_parser::Message<'_>, name: HeaderName<'_
     let Some(value) = raw_value(raw, message.headers(), &name) else {
         return String::new();
     };
-    if !value.windows(2).any(|w| w == b"=?") {
+    let converted = matches!(value, std::borrow::Cow::Owned(_));
+    if !converted && !value.windows(2).any(|w| w == b"=?") {
         return format_address(message.header(name).and_then(|v| v.as_address()));
     }
     let mut field = b"To: ".to_vec();
-    field.extend_from_slice(&fields::address_field(value));
+    field.extend_from_slice(&fields::address_field(&value));
     field.extend_from_slice(b"\r\n\r\n");
     // Words the rewrite left alone (unfinished ones) must not make the parser quadratic.
     let field = defuse_encoded_words(&field).unwrap_or(field);

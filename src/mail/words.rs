@@ -264,6 +264,8 @@ pub fn convert(charset: Option<&[u8]>, bytes: &[u8]) -> String {
     let label = charset
         .and_then(encoding_for)
         .filter(|e| *e != encoding_rs::REPLACEMENT);
+    let tidied = adjacent_escapes_merged(bytes);
+    let bytes = &*tidied;
     let lossy = |e: &'static Encoding| e.decode_without_bom_handling(bytes).0.into_owned();
     if bytes.is_ascii() {
         let jis = bytes.windows(2).any(|w| w == b"\x1b$" || w == b"\x1b(");
@@ -291,6 +293,28 @@ fn clean(encoding: &'static Encoding, bytes: &[u8]) -> Option<String> {
     encoding
         .decode_without_bom_handling_and_without_replacement(bytes)
         .map(Cow::into_owned)
+}
+
+/// ISO-2022-JP with each escape sequence that is straight away followed by another one
+/// left out. Joined encoded words give "ESC ( B" (one word's end) right before "ESC $ B"
+/// (the next one's start); the WHATWG decoder counts such a pair as an error.
+fn adjacent_escapes_merged(bytes: &[u8]) -> Cow<'_, [u8]> {
+    let escape_at = |i: usize| bytes.get(i) == Some(&0x1b) && i + 3 <= bytes.len();
+    let redundant = |i: usize| escape_at(i) && bytes.get(i + 3) == Some(&0x1b);
+    if !(0..bytes.len()).any(redundant) {
+        return Cow::Borrowed(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if redundant(i) {
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Valid UTF-8, else whichever of Shift_JIS and EUC-JP decodes cleanly into more

@@ -202,3 +202,20 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn two_whole_iso_2022_jp_words_join_without_a_replacement_character() {
+    // Each word resets to ASCII at its end and shifts again at the next one's start.
+    let raw = b"=?ISO-2022-JP?B?GyRCTWg9NSROGyhC?=\r\n =?ISO-2022-JP?B?GyRCQkckQTlnJG8kOyRLJEQkJCRGGyhC?=";
+    assert_eq!(unstructured(raw), "来週の打ち合わせについて");
+}
+
+#[test]
+fn a_raw_shift_jis_name_keeps_its_backslash_second_bytes() {
+    // 予定表: 予 is 0x97 0x5C and 表 0x95 0x5C; the backslashes are not escapes.
+    let value = b"attachment; filename=\"\x97\x5c\x92\xe8\x95\x5c.xls\"";
+    assert_eq!(parameter(value, "filename").as_deref(), Some("予定表.xls"));
+    // In ASCII a backslash still escapes.
+    let value = b"attachment; filename=\"a\\\"b.txt\"";
+    assert_eq!(parameter(value, "filename").as_deref(), Some("a\"b.txt"));
+}
