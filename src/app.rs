@@ -134,9 +134,11 @@ pub struct App {
     pub status: String,
     /// A lasting warning (e.g. passwords cannot be remembered), shown beside the status.
     pub notice: Option<String>,
-    pub dialog: Option<add_account::AddAccount>,
-    pub backups: Option<backups::Backups>,
-    pub transfer: Option<transfer::Transfer>,
+    /// The dialog over the window, if one is open: while it is, the window's keyboard
+    /// shortcuts do nothing.
+    pub modal: Option<Modal>,
+    /// A password asked for while another dialog was open: asked once that one closes.
+    waiting_password: Option<PasswordPrompt>,
     pub damaged: Option<Damaged>,
     pub load_error: Option<String>,
     pub list: message_list::MessageList,
@@ -148,11 +150,6 @@ pub struct App {
     search_generation: u64,
     modifiers: keyboard::Modifiers,
     pub folder_edit: Option<FolderEdit>,
-    pub show_preferences: bool,
-    /// The account whose removal is being confirmed.
-    pub removing: Option<String>,
-    /// A password being asked for, because none is stored.
-    pub asking_password: Option<PasswordPrompt>,
     /// Set by the window benchmark: where to report the first populated frame and the
     /// memory once idle (then the window closes).
     pub startup_report: Option<StartupReport>,
@@ -166,6 +163,19 @@ pub type Opener = std::sync::Arc<dyn Fn(&std::path::Path) -> std::io::Result<()>
 /// The system's opener.
 pub fn system_opener() -> Opener {
     std::sync::Arc::new(|path| open::that_detached(path))
+}
+
+/// The one dialog that can be open over the window.
+#[derive(Debug)]
+pub enum Modal {
+    Account(Box<add_account::AddAccount>),
+    Backups(backups::Backups),
+    Transfer(transfer::Transfer),
+    Preferences,
+    /// The account whose removal is being confirmed.
+    RemoveAccount(String),
+    /// A password being asked for, because none is stored.
+    Password(PasswordPrompt),
 }
 
 /// Asking for an account's password when the keyring has none (or there is no keyring).
@@ -288,9 +298,8 @@ impl App {
             fetching: HashMap::new(),
             status: String::new(),
             notice: None,
-            dialog: None,
-            backups: None,
-            transfer: None,
+            modal: None,
+            waiting_password: None,
             damaged: None,
             load_error: None,
             list: message_list::MessageList::default(),
@@ -299,9 +308,6 @@ impl App {
             search_generation: 0,
             modifiers: keyboard::Modifiers::default(),
             folder_edit: None,
-            show_preferences: false,
-            removing: None,
-            asking_password: None,
             startup_report: None,
             opener: system_opener(),
         };
@@ -493,7 +499,11 @@ impl App {
                 )
             }
             Message::ShowPreferences(show) => {
-                self.show_preferences = show;
+                if show {
+                    self.modal = Some(Modal::Preferences);
+                } else if matches!(self.modal, Some(Modal::Preferences)) {
+                    self.close_modal();
+                }
                 Task::none()
             }
             Message::MarkReadDue(id) => {
@@ -531,43 +541,42 @@ impl App {
             }
             Message::Worker(WorkerMessage::Event(event)) => self.worker_event(event),
             Message::OpenAddAccount => {
-                self.dialog = Some(add_account::AddAccount::default());
+                self.modal = Some(Modal::Account(Box::default()));
                 iced::widget::operation::focus("email")
             }
             Message::AddAccount(message) => self.add_account(message),
             Message::EditAccount(id) => {
                 if let Some(account) = self.snapshot.accounts.iter().find(|a| a.id == id) {
-                    self.dialog = Some(add_account::AddAccount::edit(account));
+                    self.modal = Some(Modal::Account(Box::new(add_account::AddAccount::edit(
+                        account,
+                    ))));
                 }
                 Task::none()
             }
             Message::RemoveAccount(id) => {
-                self.removing = self
-                    .snapshot
-                    .accounts
-                    .iter()
-                    .find(|a| a.id == id)
-                    .map(|a| a.settings.name.clone());
+                if let Some(account) = self.snapshot.accounts.iter().find(|a| a.id == id) {
+                    self.modal = Some(Modal::RemoveAccount(account.settings.name.clone()));
+                }
                 Task::none()
             }
             Message::PromptPassword(password) => {
-                if let Some(prompt) = &mut self.asking_password {
+                if let Some(Modal::Password(prompt)) = &mut self.modal {
                     prompt.password = password;
                 }
                 Task::none()
             }
             Message::AnswerPassword(None) => {
-                self.asking_password = None;
+                if matches!(self.modal, Some(Modal::Password(_))) {
+                    self.close_modal();
+                }
                 Task::none()
             }
             Message::AnswerPassword(Some(())) => {
-                let Some(prompt) = self.asking_password.take() else {
-                    return Task::none();
+                let prompt = match &self.modal {
+                    Some(Modal::Password(prompt)) if !prompt.password.is_empty() => prompt.clone(),
+                    _ => return Task::none(),
                 };
-                if prompt.password.is_empty() {
-                    self.asking_password = Some(prompt);
-                    return Task::none();
-                }
+                self.close_modal();
                 let account = prompt.account.clone();
                 let password = prompt.password.clone();
                 let store_it = {
@@ -604,13 +613,17 @@ impl App {
                 Task::none()
             }
             Message::ConfirmRemoveAccount(None) => {
-                self.removing = None;
+                if matches!(self.modal, Some(Modal::RemoveAccount(_))) {
+                    self.close_modal();
+                }
                 Task::none()
             }
             Message::ConfirmRemoveAccount(Some(keep_mail)) => {
-                let Some(name) = self.removing.take() else {
+                let Some(Modal::RemoveAccount(name)) = &self.modal else {
                     return Task::none();
                 };
+                let name = name.clone();
+                self.close_modal();
                 if let Some(worker) = &self.worker {
                     worker.send(Command::Cancel(Some(name.clone())));
                 }
@@ -646,17 +659,20 @@ impl App {
             }
             Message::OpenBackups => {
                 let (dialog, task) = backups::Backups::open(&self.paths);
-                self.backups = Some(dialog);
+                self.modal = Some(Modal::Backups(dialog));
                 task.map(Message::Backups)
             }
             Message::Backups(message) => self.backups_dialog(message),
             Message::OpenTransfer => {
                 let name = self.folder_name();
-                self.transfer = Some(transfer::Transfer::new(self.folder.view(), name));
+                self.modal = Some(Modal::Transfer(transfer::Transfer::new(
+                    self.folder.view(),
+                    name,
+                )));
                 Task::none()
             }
             Message::Transfer(message) => {
-                let Some(dialog) = &mut self.transfer else {
+                let Some(Modal::Transfer(dialog)) = &mut self.modal else {
                     return Task::none();
                 };
                 let (task, event) = dialog.update(message, &self.paths);
@@ -664,7 +680,7 @@ impl App {
                 match event {
                     None => task,
                     Some(transfer::Event::Closed) => {
-                        self.transfer = None;
+                        self.close_modal();
                         task
                     }
                     Some(transfer::Event::Imported) => Task::batch([task, self.reload()]),
@@ -749,7 +765,16 @@ impl App {
             }
             return Task::none();
         };
-        if self.dialog.is_some() || self.backups.is_some() || self.transfer.is_some() {
+        if let Some(modal) = &self.modal {
+            // Escape answers "no" to the small questions; the larger dialogs keep what was
+            // typed in them until their own Cancel.
+            let question = matches!(
+                modal,
+                Modal::Preferences | Modal::RemoveAccount(_) | Modal::Password(_)
+            );
+            if question && key == keyboard::Key::Named(keyboard::key::Named::Escape) {
+                self.close_modal();
+            }
             return Task::none();
         }
         let step = |app: &mut App, delta: isize| {
@@ -829,8 +854,29 @@ impl App {
         }
     }
 
+    /// Closes the open dialog; a password asked for meanwhile is asked now.
+    fn close_modal(&mut self) {
+        self.modal = self.waiting_password.take().map(Modal::Password);
+    }
+
+    /// The account dialog, when it is the one open.
+    pub fn account_dialog(&self) -> Option<&add_account::AddAccount> {
+        match &self.modal {
+            Some(Modal::Account(dialog)) => Some(dialog),
+            _ => None,
+        }
+    }
+
+    /// The account dialog, when it is the one open, to change (tests shorten its timeout).
+    pub fn account_dialog_mut(&mut self) -> Option<&mut add_account::AddAccount> {
+        match &mut self.modal {
+            Some(Modal::Account(dialog)) => Some(dialog),
+            _ => None,
+        }
+    }
+
     fn backups_dialog(&mut self, message: backups::Message) -> Task<Message> {
-        let Some(dialog) = &mut self.backups else {
+        let Some(Modal::Backups(dialog)) = &mut self.modal else {
             return Task::none();
         };
         let (task, event) = dialog.update(message, &self.paths);
@@ -843,7 +889,7 @@ impl App {
         match event {
             None => task,
             Some(backups::Event::Closed) => {
-                self.backups = None;
+                self.close_modal();
                 task
             }
             Some(backups::Event::SettingsChanged) => {
@@ -1100,15 +1146,21 @@ impl App {
             Event::Failed {
                 account,
                 error: worker::FetchError::Password(reason),
-            } if self.asking_password.is_none() => {
-                // No stored password (or no keyring at all): ask for it now.
+            } if !matches!(self.modal, Some(Modal::Password(_))) => {
+                // No stored password (or no keyring at all): ask for it now, or once the
+                // dialog that is open closes.
                 self.fetching.remove(&account);
                 self.status = format!("{account}: {}", ui::describe::password(&reason));
-                self.asking_password = Some(PasswordPrompt {
+                let prompt = PasswordPrompt {
                     account,
                     reason: ui::describe::password(&reason),
                     password: String::new(),
-                });
+                };
+                if self.modal.is_some() {
+                    self.waiting_password = Some(prompt);
+                    return Task::none();
+                }
+                self.modal = Some(Modal::Password(prompt));
                 iced::widget::operation::focus(ui::PASSWORD_PROMPT_ID)
             }
             Event::Failed { account, error } => {
@@ -1141,9 +1193,11 @@ impl App {
                     Ok(s) => t!("status-backed-up", path = s.path.display().to_string()),
                     Err(e) => t!("status-backup-failed", error = e.said()),
                 };
-                let dialog = match &mut self.backups {
-                    Some(dialog) => dialog.backed_up(&self.paths, &result).map(Message::Backups),
-                    None => Task::none(),
+                let dialog = match &mut self.modal {
+                    Some(Modal::Backups(dialog)) => {
+                        dialog.backed_up(&self.paths, &result).map(Message::Backups)
+                    }
+                    _ => Task::none(),
                 };
                 Task::batch([dialog, self.reload()])
             }
@@ -1151,7 +1205,7 @@ impl App {
     }
 
     fn add_account(&mut self, message: add_account::Message) -> Task<Message> {
-        let Some(dialog) = &mut self.dialog else {
+        let Some(Modal::Account(dialog)) = &mut self.modal else {
             return Task::none();
         };
         let (task, event) = dialog.update(message, &self.paths);
@@ -1159,7 +1213,7 @@ impl App {
         match event {
             None => task,
             Some(add_account::Event::Cancelled) => {
-                self.dialog = None;
+                self.close_modal();
                 task
             }
             Some(add_account::Event::Changed(saved)) => {
@@ -1180,7 +1234,7 @@ impl App {
     /// After the account dialog saved: tell the worker, and keep a password the keyring
     /// could not take in memory (saying so once). A new account is fetched at once.
     fn account_saved(&mut self, saved: add_account::Saved, fetch: bool) -> String {
-        self.dialog = None;
+        self.close_modal();
         let name = saved.account.settings.name.clone();
         if let Some((password, error)) = saved.unsaved_password {
             tracing::warn!("no keyring: {error}");

@@ -149,7 +149,7 @@ fn first_start_offers_to_add_an_account() {
     for message in messages {
         let _ = app.update(message);
     }
-    assert!(app.dialog.is_some());
+    assert!(app.account_dialog().is_some());
 
     // Saving an empty form explains what is missing and saves nothing.
     click(&runtime, &mut app, "Add");
@@ -160,7 +160,7 @@ fn first_start_offers_to_add_an_account() {
     ui.find("Enter the password for this account.").unwrap();
     ui.find("Some fields need attention; nothing was saved.")
         .unwrap();
-    assert!(app.dialog.is_some());
+    assert!(app.account_dialog().is_some());
     assert!(
         Store::open(&Paths::at(data.path()).database())
             .unwrap()
@@ -394,7 +394,7 @@ fn import_and_export_from_the_window_with_progress() {
     let _enter = runtime.enter();
 
     click(&runtime, &mut app, "Import/Export");
-    assert!(app.transfer.is_some());
+    assert!(matches!(app.modal, Some(poplar::app::Modal::Transfer(_))));
     // The system's save dialog is skipped here: the chosen path arrives as it would.
     let out = dir.path().join("inbox.mbox");
     let task = app.update(Message::Transfer(poplar::ui::transfer::Message::ExportTo(
@@ -923,7 +923,7 @@ fn accounts_are_edited_tested_and_removed_from_the_window() {
     ui.click("Save").unwrap();
     let messages = feed(ui);
     apply(&runtime, &mut app, messages);
-    assert!(app.dialog.is_none());
+    assert!(app.account_dialog().is_none());
     let store = Store::open(&paths.database()).unwrap();
     let saved = store.account("home").unwrap();
     assert_eq!(saved.settings.host, "127.0.0.1");
@@ -1054,7 +1054,7 @@ fn a_missing_password_is_asked_for_and_the_fetch_goes_on() {
         }
         let task = app.update(Message::Worker(WorkerMessage::Event(event)));
         drive(&runtime, &mut app, task);
-        if app.asking_password.is_some() {
+        if matches!(app.modal, Some(poplar::app::Modal::Password(_))) {
             let mut ui = simulator(&app);
             ui.find(format!("Password for {name}").as_str()).unwrap();
             drop(ui);
@@ -1074,4 +1074,85 @@ fn a_missing_password_is_asked_for_and_the_fetch_goes_on() {
     let _ = poplar::secrets::Keyring::open(&store)
         .unwrap()
         .delete(&account);
+}
+
+/// With a dialog open (Preferences, the remove-account question, the password prompt),
+/// the window's shortcuts leave the list behind it alone: Delete trashes nothing, j/k and
+/// the arrows open nothing, F5 fetches nothing. Escape answers the question "no".
+#[test]
+fn shortcuts_do_nothing_behind_a_dialog() {
+    use iced::keyboard::Key;
+    use iced::keyboard::key::Named;
+    use poplar::app::{Modal, WorkerMessage};
+    use poplar::worker::{Event, FetchError};
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path());
+    paths.ensure().unwrap();
+    let account = {
+        let mut store = Store::open(&paths.database()).unwrap();
+        let account = store
+            .add_account(&AccountSettings {
+                name: "home".into(),
+                host: "pop.example.org".into(),
+                user: "u".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        let mut batch: Vec<poplar::store::NewMessage> = ["First", "Second"]
+            .iter()
+            .enumerate()
+            .map(|(i, subject)| {
+                poplar::store::NewMessage::from_bytes(
+                    Some(format!("u{i}").into()),
+                    format!("From: a@example.org\r\nSubject: {subject}\r\nDate: Mon, {} Mar 2025 10:00:00 +0000\r\n\r\nx\r\n", i + 1)
+                        .into_bytes(),
+                )
+            })
+            .collect();
+        store.insert_batch(account.id, &mut batch).unwrap();
+        account
+    };
+    let (mut app, boot) = start(paths.clone());
+    drive(&runtime, &mut app, boot);
+    let shown = |app: &App| app.reader.shown();
+    press(&runtime, &mut app, Key::Named(Named::ArrowDown), false);
+    let open = shown(&app).expect("Down opens the newest message");
+    let password_failed = Message::Worker(WorkerMessage::Event(Event::Failed {
+        account: "home".into(),
+        error: FetchError::Password(poplar::secrets::Error::NotFound("home".into())),
+    }));
+    for opening in [
+        Message::ShowPreferences(true),
+        Message::RemoveAccount(account.id),
+        password_failed,
+    ] {
+        apply(&runtime, &mut app, vec![opening]);
+        assert!(app.modal.is_some());
+        let status = app.status.clone();
+        for key in [
+            Key::Character("j".into()),
+            Key::Named(Named::ArrowDown),
+            Key::Named(Named::Delete),
+            Key::Named(Named::F5),
+        ] {
+            press(&runtime, &mut app, key, false);
+        }
+        assert_eq!(shown(&app), Some(open), "nothing else was opened");
+        assert_eq!(app.status, status, "nothing was fetched");
+        let store = Store::open(&paths.database()).unwrap();
+        assert_eq!(store.count(poplar::store::View::Trash).unwrap(), 0);
+        press(&runtime, &mut app, Key::Named(Named::Escape), false);
+        assert!(
+            app.modal.is_none(),
+            "Escape closes {opening_name}",
+            opening_name = "the question"
+        );
+    }
+    // With the dialog gone the shortcuts work again.
+    press(&runtime, &mut app, Key::Named(Named::Delete), false);
+    let store = Store::open(&paths.database()).unwrap();
+    assert_eq!(store.count(poplar::store::View::Trash).unwrap(), 1);
+    assert!(!matches!(app.modal, Some(Modal::Password(_))));
 }

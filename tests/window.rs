@@ -79,7 +79,7 @@ fn from_first_start_to_reading_mail_using_only_the_dialog() {
 
     // Adding it fetches at once.
     w.click("Add");
-    assert!(w.app.dialog.is_none());
+    assert!(w.app.account_dialog().is_none());
     let saved = &accounts(&paths)[0];
     assert_eq!(saved.settings.name, email);
     assert_eq!(saved.settings.user, dovecot::USER);
@@ -233,7 +233,7 @@ fn each_field_says_what_is_wrong_and_nothing_is_saved_until_all_are_right() {
     assert!(accounts(&paths).is_empty());
     // "Test connection" checks the same things before connecting anywhere.
     w.click("Test connection");
-    assert!(w.app.dialog.as_ref().unwrap().tested().is_none());
+    assert!(w.app.account_dialog().unwrap().tested().is_none());
 
     // Each message goes as its field is put right.
     w.send(form(vec![Form::Email("alice@example.org".into())]));
@@ -248,11 +248,11 @@ fn each_field_says_what_is_wrong_and_nothing_is_saved_until_all_are_right() {
         Form::Minutes("5".into()),
     ]));
     assert!(!w.shows("Some fields need attention; nothing was saved."));
-    assert!(w.app.dialog.as_ref().unwrap().problems().is_empty());
+    assert!(w.app.account_dialog().unwrap().problems().is_empty());
 
     // Cancel changes nothing.
     w.click("Cancel");
-    assert!(w.app.dialog.is_none());
+    assert!(w.app.account_dialog().is_none());
     assert!(accounts(&paths).is_empty());
 }
 
@@ -331,8 +331,8 @@ fn test_connection_explains_each_way_it_can_fail() {
             }))
     };
     w.send([Message::OpenAddAccount]);
-    let dialog = w.app.dialog.take().unwrap();
-    w.app.dialog = Some(dialog.with_timeout(std::time::Duration::from_secs(1)));
+    let dialog = w.app.account_dialog_mut().unwrap();
+    *dialog = std::mem::take(dialog).with_timeout(std::time::Duration::from_secs(1));
     w.send(form(filled("127.0.0.1", silent.port, Security::Plain)));
     w.click("Test connection");
     let said = w.tested().unwrap_err();

@@ -65,21 +65,17 @@ pub fn main_window(app: &App) -> Element<'_, Message> {
     if let Some(damaged) = &app.damaged {
         return damaged_screen(damaged);
     }
-    if let Some(dialog) = &app.dialog {
-        modal(window, dialog.view().map(Message::AddAccount))
-    } else if let Some(backups) = &app.backups {
-        modal(window, backups.view().map(Message::Backups))
-    } else if let Some(transfer) = &app.transfer {
-        modal(window, transfer.view().map(Message::Transfer))
-    } else if app.show_preferences {
-        modal(window, preferences::view(app.snapshot.preferences))
-    } else if let Some(name) = &app.removing {
-        modal(window, remove_account(name))
-    } else if let Some(prompt) = &app.asking_password {
-        modal(window, password_prompt(prompt))
-    } else {
-        window.into()
-    }
+    use crate::app::Modal;
+    let dialog = match &app.modal {
+        None => return window.into(),
+        Some(Modal::Account(dialog)) => dialog.view().map(Message::AddAccount),
+        Some(Modal::Backups(backups)) => backups.view().map(Message::Backups),
+        Some(Modal::Transfer(transfer)) => transfer.view().map(Message::Transfer),
+        Some(Modal::Preferences) => preferences::view(app.snapshot.preferences),
+        Some(Modal::RemoveAccount(name)) => remove_account(name),
+        Some(Modal::Password(prompt)) => password_prompt(prompt),
+    };
+    modal(window, dialog)
 }
 
 /// Shown instead of the mailbox when the database is damaged: what happened, that nothing

@@ -86,8 +86,7 @@ impl Window {
     /// What the account dialog's last "Test connection" found (Ok) or said went wrong.
     pub fn tested(&self) -> Result<String, String> {
         self.app
-            .dialog
-            .as_ref()
+            .account_dialog()
             .expect("the account dialog is open")
             .tested()
             .expect("a test has finished")
