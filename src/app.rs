@@ -1247,6 +1247,11 @@ impl App {
             }
         }
         if let Some(worker) = &self.worker {
+            if saved.password_stored {
+                worker.send(Command::ForgetPassword {
+                    account: name.clone(),
+                });
+            }
             worker.send(Command::AccountsChanged);
             if fetch {
                 worker.send(Command::Fetch(vec![name.clone()]));

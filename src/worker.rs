@@ -33,6 +33,8 @@ pub enum Command {
     DownloadRest { account: String, message: i64 },
     /// Use this password for the account until the program ends, without storing it.
     RememberPassword { account: String, password: String },
+    /// A new password for the account is in the keyring: a remembered one is stale.
+    ForgetPassword { account: String },
     /// Accounts were added, changed or removed: read the schedule again.
     AccountsChanged,
     /// Make a backup now (in the backup folder).
@@ -87,6 +89,10 @@ pub enum FetchError {
     Password(#[from] secrets::Error),
     #[error("{0}")]
     Store(String),
+    /// The job panicked. What it stored is committed and no DELE it sent was made final
+    /// (that needs QUIT), so nothing was lost; the next check starts afresh.
+    #[error("the fetch stopped because of a fault in Poplar")]
+    Crashed,
 }
 
 impl FetchError {
@@ -210,28 +216,7 @@ impl Worker {
                     None | Some(Command::Shutdown) => accepting = false,
                     Some(command) => self.command(command).await,
                 },
-                Some(done) = self.running.join_next_with_id() => {
-                    let id = match &done {
-                        Ok((id, ())) => *id,
-                        Err(e) => e.id(),
-                    };
-                                        // Whatever the job stored is indexed for search in the background.
-                    self.index();
-                    if let Some(name) = self.tasks.remove(&id) {
-                        self.busy.remove(&name);
-                        self.aborts.remove(&name);
-                        if matches!(&done, Err(e) if e.is_cancelled()) {
-                            self.send(Event::Cancelled { account: name.clone() });
-                        }
-                        if let Some(interval) = self.intervals.get(&name) {
-                            let next = Instant::now() + self.jittered(&name, *interval);
-                            self.due.insert(name, next);
-                        }
-                    }
-                    if self.running.is_empty() {
-                        self.send(Event::Idle);
-                    }
-                },
+                Some(done) = self.running.join_next_with_id() => self.finished(done),
                 _ = sleep_until(next_due), if next_due.is_some() => {
                     let now = Instant::now();
                     let names: Vec<String> = self
@@ -247,6 +232,41 @@ impl Worker {
                 },
                 else => break,
             }
+        }
+    }
+
+    /// A job ended: its account is free again, a cancelled or crashed job is reported
+    /// (the window stops showing it as running), and the next check is scheduled.
+    fn finished(&mut self, done: Result<(tokio::task::Id, ()), tokio::task::JoinError>) {
+        let id = match &done {
+            Ok((id, ())) => *id,
+            Err(e) => e.id(),
+        };
+        // Whatever the job stored is indexed for search in the background.
+        self.index();
+        if let Some(name) = self.tasks.remove(&id) {
+            self.busy.remove(&name);
+            self.aborts.remove(&name);
+            match &done {
+                Err(e) if e.is_cancelled() => self.send(Event::Cancelled {
+                    account: name.clone(),
+                }),
+                Err(e) => {
+                    tracing::error!("the job of {name} panicked: {e}");
+                    self.send(Event::Failed {
+                        account: name.clone(),
+                        error: FetchError::Crashed,
+                    });
+                }
+                Ok(_) => {}
+            }
+            if let Some(interval) = self.intervals.get(&name) {
+                let next = Instant::now() + self.jittered(&name, *interval);
+                self.due.insert(name, next);
+            }
+        }
+        if self.running.is_empty() {
+            self.send(Event::Idle);
         }
     }
 
@@ -271,6 +291,9 @@ impl Worker {
             }
             Command::RememberPassword { account, password } => {
                 self.passwords.insert(account, password);
+            }
+            Command::ForgetPassword { account } => {
+                self.passwords.remove(&account);
             }
             Command::AccountsChanged => {
                 if self.schedule == Schedule::Automatic {
@@ -538,6 +561,33 @@ async fn run_job(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A job that panics frees its account and says so: the window would otherwise show
+    /// it as fetching (and "Get mail" disabled) until restart.
+    #[tokio::test]
+    async fn a_job_that_panics_is_reported_and_frees_its_account() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let dir = tempfile::tempdir().unwrap();
+        let mut worker = Worker::new(Paths::at(dir.path()), Schedule::OnCommand, tx);
+        let handle = worker.running.spawn(async { panic!("a bug") });
+        worker.tasks.insert(handle.id(), "work".into());
+        worker.busy.insert("work".into());
+        worker.aborts.insert("work".into(), handle);
+        let done = worker.running.join_next_with_id().await.unwrap();
+        worker.finished(done);
+        assert!(worker.busy.is_empty() && worker.aborts.is_empty());
+        let mut events = Vec::new();
+        while let Ok(event) = rx.try_recv() {
+            events.push(event);
+        }
+        assert!(
+            matches!(
+                &events[..],
+                [Event::Failed { account, error: FetchError::Crashed }, Event::Idle] if account == "work"
+            ),
+            "{events:?}"
+        );
+    }
 
     #[test]
     fn jitter_stays_within_a_tenth_and_varies() {

@@ -343,3 +343,68 @@ async fn a_full_session_leaves_the_password_nowhere_on_disk() {
     let account = store.account(&name).unwrap();
     Keyring::open(&store).unwrap().delete(&account).unwrap();
 }
+
+/// A wrong password typed at the prompt, then corrected in the account dialog: the next
+/// fetch uses the corrected one (the worker kept the prompt's answer until restart).
+#[test]
+fn a_password_corrected_in_the_dialog_is_used_at_once() {
+    use common::window::Window;
+    use poplar::app::{Message, Modal, WorkerMessage};
+    use poplar::ui::add_account::Message as Form;
+    use poplar::worker::Event;
+    let _serial = require_secret_service();
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path());
+    let mut w = Window::start(paths.clone(), poplar::i18n::Language::English);
+    let server = w.runtime.block_on(FakeServer::start(
+        vec![b"From: a@b.c\r\nSubject: Corrected\r\n\r\nbody\r\n".to_vec()],
+        Options::default(),
+        |_, _| None,
+    ));
+    let name = format!("corrected-{}", std::process::id());
+    let account = Store::open(&paths.database())
+        .unwrap()
+        .add_account(&common::fake_account(&server, &name))
+        .unwrap();
+    let (handle, mut events) = {
+        let _enter = w.runtime.enter();
+        poplar::worker::spawn(paths.clone(), poplar::worker::Schedule::OnCommand)
+    };
+    w.send([Message::Worker(WorkerMessage::Ready(handle))]);
+    w.send([Message::SelectFolder(poplar::app::Folder::AllInboxes)]);
+    // Feeds the worker's events to the window until one that ends a fetch.
+    let mut until_done = |w: &mut Window| loop {
+        let event = w.runtime.block_on(events.recv()).unwrap();
+        let done = matches!(event, Event::Finished { .. } | Event::Failed { .. });
+        w.send([Message::Worker(WorkerMessage::Event(event.clone()))]);
+        if done {
+            return event;
+        }
+    };
+
+    w.send([Message::GetMail]);
+    assert!(matches!(until_done(&mut w), Event::Failed { .. }));
+    assert!(matches!(w.app.modal, Some(Modal::Password(_))), "asked");
+    w.send([
+        Message::PromptPassword("wrong".into()),
+        Message::AnswerPassword(Some(())),
+    ]);
+    assert!(
+        matches!(until_done(&mut w), Event::Failed { .. }),
+        "the wrong password is refused"
+    );
+
+    w.send([Message::EditAccount(account.id)]);
+    w.send([Message::AddAccount(Form::Password(fake::PASSWORD.into()))]);
+    w.click("Save");
+    w.send([Message::GetMail]);
+    let event = until_done(&mut w);
+    assert!(
+        matches!(&event, Event::Finished { report, .. } if report.new == 1),
+        "{event:?}"
+    );
+    Keyring::open(&Store::open(&paths.database()).unwrap())
+        .unwrap()
+        .delete(&account)
+        .unwrap();
+}

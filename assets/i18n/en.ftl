@@ -192,6 +192,7 @@ error-line-too-long = { $host } sent a line longer than { $max } bytes; the sess
 error-too-slow = { $host } sent its answer too slowly (less than { $bytes } bytes in { $secs } seconds); the session was ended. Try again later.
 error-restore-while-fetching = Mail is being fetched into this data folder; restore when the fetch has finished. Nothing was changed.
 error-restore-failed = The backup could not be restored ({ $detail }). The database as it was before is kept at { $kept }.
+error-crashed = The check stopped because of a fault in Poplar. Mail already stored here is kept, and nothing was deleted on the server; Get mail tries again.
 error-restoring = A backup is being restored into this data folder; fetch again when it is done.
 error-closed = { $host } closed the connection unexpectedly
 error-io = network error talking to { $host }: { $detail }

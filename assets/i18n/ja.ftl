@@ -179,6 +179,7 @@ error-line-too-long = { $host } から { $max } バイトを超える行が届�
 error-too-slow = { $host } からの応答が遅すぎるため（{ $secs } 秒間に { $bytes } バイト未満）、セッションを終了しました。しばらくしてから再試行してください。
 error-restore-while-fetching = このデータフォルダーにメールを受信中です。受信が終わってから復元してください。何も変更していません。
 error-restore-failed = バックアップを復元できませんでした（{ $detail }）。復元前のデータベースは { $kept } に残してあります。
+error-crashed = Poplar の不具合で受信が止まりました。保存済みのメールはそのままで、サーバー上のメールは削除していません。「メール受信」でもう一度試せます。
 error-restoring = このデータフォルダーにバックアップを復元中です。終わってから再度受信してください。
 error-closed = { $host } が予期せず接続を切りました
 error-io = { $host } との通信でネットワークエラーが起きました: { $detail }

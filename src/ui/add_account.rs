@@ -228,6 +228,8 @@ pub struct Saved {
     pub account: Account,
     /// Set when the keyring could not store the password: keep it in memory instead.
     pub unsaved_password: Option<(String, secrets::Error)>,
+    /// A new password went into the keyring: one the worker remembers is stale.
+    pub password_stored: bool,
 }
 
 /// What the parent must do.
@@ -892,6 +894,7 @@ async fn save(
             None => store.add_account(&settings).map_err(|e| e.said())?,
         };
         // The entry is keyed by the account's id, not its name: a rename leaves it alone.
+        let typed = !password.is_empty();
         let unsaved_password = if password.is_empty() {
             if id.is_none() {
                 // An id can be used again after an account was removed with its mail; a
@@ -907,6 +910,7 @@ async fn save(
         };
         Ok(Saved {
             account,
+            password_stored: typed && unsaved_password.is_none(),
             unsaved_password,
         })
     })

@@ -176,6 +176,7 @@ pub fn fetch(error: &worker::FetchError) -> String {
         worker::FetchError::Sync(e) => self::sync(e),
         worker::FetchError::Password(e) => password(e),
         worker::FetchError::Store(detail) => t!("error-store", detail = detail.clone()),
+        worker::FetchError::Crashed => t!("error-crashed"),
     }
 }
 
