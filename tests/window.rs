@@ -125,6 +125,30 @@ fn forget_passwords(paths: &Paths) {
     }
 }
 
+/// An account made on the command line without an address, its name cleared in the
+/// dialog: Save says what is missing instead of doing nothing.
+#[test]
+fn clearing_the_name_of_an_account_without_an_address_says_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path());
+    paths.ensure().unwrap();
+    let account = Store::open(&paths.database())
+        .unwrap()
+        .add_account(&poplar::accounts::Settings {
+            name: "cli".into(),
+            host: "pop.example.org".into(),
+            user: "u".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let mut w = Window::start(paths.clone(), Language::English);
+    w.send([Message::EditAccount(account.id)]);
+    w.send(form(vec![Form::Name(String::new()), Form::Save]));
+    w.expect("Enter a name for this account (or an email address).");
+    assert!(w.app.account_dialog().is_some(), "the dialog stays open");
+    assert_eq!(accounts(&paths)[0].settings.name, "cli");
+}
+
 #[test]
 fn a_new_account_gets_the_documented_defaults_and_every_setting_is_kept() {
     let dir = tempfile::tempdir().unwrap();

@@ -333,6 +333,7 @@ detect-searching = Searching…
 detect-found = Found { $host }:{ $port } ({ $security }).
 detect-none = No POP3 server was found for this address; enter the one from your provider's letter.
 invalid-email-missing = Enter your email address.
+invalid-name-missing = Enter a name for this account (or an email address).
 invalid-email = This does not look like an email address (name@example.com).
 invalid-host-missing = Enter the incoming (POP3) server, e.g. pop.example.com.
 invalid-host = A server name has no spaces, slashes or @.

@@ -310,6 +310,7 @@ detect-searching = 検索しています…
 detect-found = { $host }:{ $port }（{ $security }）が見つかりました。
 detect-none = このアドレスの POP3 サーバーは見つかりませんでした。プロバイダーからの案内にあるサーバー名を入力してください。
 invalid-email-missing = メールアドレスを入力してください。
+invalid-name-missing = このアカウントの名前（またはメールアドレス）を入力してください。
 invalid-email = メールアドレスの形式ではありません（name@example.com）。
 invalid-host-missing = 受信（POP3）サーバー名を入力してください（例: pop.example.com）。
 invalid-host = サーバー名に空白、スラッシュ、@ は使えません。

@@ -69,6 +69,7 @@ impl std::fmt::Display for LoginChoice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Field {
     Email,
+    Name,
     Host,
     Port,
     Security,
@@ -403,6 +404,10 @@ impl AddAccount {
         } else if !email.is_empty() && !looks_like_address(email) {
             problems.insert(Field::Email, t!("invalid-email"));
         }
+        // An empty name stands for the address; with no address either, there is none.
+        if self.name.trim().is_empty() && email.is_empty() {
+            problems.insert(Field::Name, t!("invalid-name-missing"));
+        }
         let host = self.host.trim();
         if host.is_empty() {
             problems.insert(Field::Host, t!("invalid-host-missing"));
@@ -584,7 +589,7 @@ impl AddAccount {
                     "name",
                 )
                 .into(),
-                None,
+                problem(Field::Name),
             ))
             .push(field(
                 t!("field-server"),
