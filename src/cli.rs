@@ -386,6 +386,13 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
                 "Imported {} messages into \"{folder}\"; {} were already here and were skipped.",
                 report.imported, report.duplicates
             );
+            // Searchable at once, as fetched mail is once the window has indexed it; a
+            // window open meanwhile would not look for it before its next fetch.
+            if let Err(e) = index_for_search(paths) {
+                eprintln!(
+                    "poplar: warning: the imported mail cannot be searched until Poplar next starts: {e}"
+                );
+            }
             Ok(())
         }
         Command::EmptyTrash => {
@@ -412,6 +419,13 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
         ),
         Command::Show { id, raw } => show(paths, id, raw),
     }
+}
+
+/// Indexes for search every message that is not indexed yet.
+fn index_for_search(paths: &Paths) -> Result<()> {
+    let mut store = Store::open(&paths.database())?;
+    while store.index_pending(500)? > 0 {}
+    Ok(())
 }
 
 fn read_password_line() -> Result<String> {

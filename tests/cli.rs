@@ -577,3 +577,24 @@ fn an_unknown_folder_is_an_error_that_names_the_folders_there_are() {
     );
     assert_eq!(status.code(), Some(2), "{err}");
 }
+
+/// The command line has no search of its own: this asks the index the window searches.
+#[test]
+fn imported_mail_can_be_searched_at_once() {
+    use poplar::store::{Sort, Store, View};
+    let data = tempfile::tempdir().unwrap();
+    import(
+        data.path(),
+        "Imported",
+        &[
+            dated("Minutes", 3, "the quarterly figures"),
+            common::japanese_message(),
+        ],
+    );
+    let store = Store::open(&poplar::paths::Paths::at(data.path()).database()).unwrap();
+    let imported = store.ids(View::All, Sort::default()).unwrap();
+    assert_eq!(imported.len(), 2);
+    let found = |words: &str| store.search(View::All, words, Sort::default()).unwrap();
+    assert_eq!(found("quarterly"), [imported[1]], "{imported:?}");
+    assert_eq!(found("明日の会議"), [imported[0]], "{imported:?}");
+}
