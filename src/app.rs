@@ -683,7 +683,13 @@ impl App {
                         self.close_modal();
                         task
                     }
-                    Some(transfer::Event::Imported) => Task::batch([task, self.reload()]),
+                    Some(transfer::Event::Imported) => {
+                        // Searchable without waiting for the next fetch to start indexing.
+                        if let Some(worker) = &self.worker {
+                            worker.send(Command::IndexNow);
+                        }
+                        Task::batch([task, self.reload()])
+                    }
                     Some(transfer::Event::AccountsImported) => {
                         if let Some(worker) = &self.worker {
                             worker.send(Command::AccountsChanged);
@@ -1187,6 +1193,8 @@ impl App {
                 };
                 Task::batch([reopen, self.reload()])
             }
+            // A search typed while indexing ran finds what it has indexed since.
+            Event::Indexed(_) if !self.search.trim().is_empty() => self.load_ids(),
             Event::Idle | Event::Indexed(_) => Task::none(),
             Event::BackedUp(result) => {
                 self.status = match &result {

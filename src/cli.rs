@@ -12,6 +12,8 @@ use crate::secrets::Keyring;
 use crate::store::Store;
 use crate::{mail, sync};
 
+mod list;
+
 #[derive(Debug, Parser)]
 #[command(name = "poplar", version, about = "A desktop mail reader for POP3")]
 pub struct Cli {
@@ -93,10 +95,17 @@ pub enum Command {
         #[arg(long, value_name = "F", default_value = "Imported")]
         folder: String,
     },
-    /// List stored messages, newest first
+    /// List stored messages, newest first: every account's inbox unless told otherwise
     List {
-        #[arg(long, value_name = "NAME")]
+        /// Only this account's inbox
+        #[arg(long, value_name = "NAME", conflicts_with_all = ["folder", "all"])]
         account: Option<String>,
+        /// Only this folder: Inbox, Trash or a local folder's name
+        #[arg(long, value_name = "NAME", conflicts_with = "all")]
+        folder: Option<String>,
+        /// Every folder of every account, the Trash included
+        #[arg(long)]
+        all: bool,
         #[arg(long)]
         json: bool,
     },
@@ -377,6 +386,13 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
                 "Imported {} messages into \"{folder}\"; {} were already here and were skipped.",
                 report.imported, report.duplicates
             );
+            // Searchable at once, as fetched mail is once the window has indexed it; a
+            // window open meanwhile would not look for it before its next fetch.
+            if let Err(e) = index_for_search(paths) {
+                eprintln!(
+                    "poplar: warning: the imported mail cannot be searched until Poplar next starts: {e}"
+                );
+            }
             Ok(())
         }
         Command::EmptyTrash => {
@@ -387,9 +403,29 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
             println!("Deleted {n} messages for good.");
             Ok(())
         }
-        Command::List { account, json } => list(paths, account, json),
+        Command::List {
+            account,
+            folder,
+            all,
+            json,
+        } => list::list(
+            paths,
+            list::Which {
+                account,
+                folder,
+                all,
+            },
+            json,
+        ),
         Command::Show { id, raw } => show(paths, id, raw),
     }
+}
+
+/// Indexes for search every message that is not indexed yet.
+fn index_for_search(paths: &Paths) -> Result<()> {
+    let mut store = Store::open(&paths.database())?;
+    while store.index_pending(500)? > 0 {}
+    Ok(())
 }
 
 fn read_password_line() -> Result<String> {
@@ -727,33 +763,6 @@ fn fetch(
     }
     if failures > 0 {
         std::process::exit(1);
-    }
-    Ok(())
-}
-
-fn list(paths: &Paths, account: Option<String>, json: bool) -> Result<()> {
-    let store = Store::open(&paths.database())?;
-    let account_id = match &account {
-        Some(name) => Some(store.account(name)?.id),
-        None => None,
-    };
-    let rows = store.list_messages(account_id, usize::MAX >> 1, 0)?;
-    let mut out = std::io::stdout().lock();
-    if json {
-        serde_json::to_writer_pretty(&mut out, &rows)?;
-        writeln!(out)?;
-    } else {
-        for r in &rows {
-            writeln!(
-                out,
-                "{}\t{}\t{}\t{}\t{}",
-                r.id,
-                if r.read { " " } else { "N" },
-                mail::format_date(r.date),
-                r.from,
-                r.subject
-            )?;
-        }
     }
     Ok(())
 }

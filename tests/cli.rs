@@ -377,3 +377,224 @@ fn account_add_with_plain_security_is_still_accepted_with_its_warning() {
     );
     assert_eq!(account_names(data.path()), ["old-server"]);
 }
+
+/// A message of the given day of March 2025, so that lists have an order to keep.
+fn dated(subject: &str, day: u32, body: &str) -> Vec<u8> {
+    format!(
+        "From: Dana <dana@example.org>\r\nSubject: {subject}\r\n\
+Date: {day} Mar 2025 09:00:00 +0000\r\nMessage-ID: <{day}@example.org>\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+/// Imports these messages into `folder` through an mbox file, as a user would.
+fn import(data: &std::path::Path, folder: &str, messages: &[Vec<u8>]) {
+    let file = data.join(format!("{folder}.mbox"));
+    let mut mbox = Vec::new();
+    for m in messages {
+        mbox.extend_from_slice(b"From - Mon Mar  3 09:15:00 2025\r\n");
+        mbox.extend_from_slice(m);
+        mbox.extend_from_slice(b"\r\n");
+    }
+    std::fs::write(&file, mbox).unwrap();
+    let (status, _, err) = poplar(
+        data,
+        &["import", file.to_str().unwrap(), "--folder", folder],
+        None,
+    );
+    assert!(status.success(), "{err}");
+}
+
+/// Mail in every kind of folder: an account's inbox ("Inbox new", the newest), two local
+/// folders filled by imports, and the Trash ("Inbox old", the oldest).
+fn mail_in_every_folder(data: &std::path::Path, receipts: &str) {
+    use poplar::store::{NewMessage, Store};
+    let paths = poplar::paths::Paths::at(data);
+    paths.ensure().unwrap();
+    let old = {
+        let mut store = Store::open(&paths.database()).unwrap();
+        let account = store
+            .add_account(&poplar::accounts::Settings {
+                name: "home".into(),
+                host: "pop.example.org".into(),
+                user: "u".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        let mut batch = [
+            NewMessage::from_bytes(Some("u1".into()), dated("Inbox old", 1, "first")),
+            NewMessage::from_bytes(Some("u5".into()), dated("Inbox new", 5, "fifth")),
+        ];
+        store.insert_batch(account.id, &mut batch).unwrap()[0]
+    };
+    import(data, receipts, &[dated("Receipt", 2, "paid")]);
+    import(
+        data,
+        "Imported",
+        &[
+            dated("Imported A", 3, "third"),
+            dated("Imported B", 4, "4th"),
+        ],
+    );
+    let (status, _, err) = poplar(data, &["delete", &old.to_string()], None);
+    assert!(status.success(), "{err}");
+}
+
+/// `poplar list` with these arguments, as (subject, folder) pairs in the order given.
+fn listed(data: &std::path::Path, args: &[&str]) -> Vec<(String, String)> {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_poplar"));
+    command
+        .arg("--data-dir")
+        .arg(data)
+        .arg("list")
+        .arg("--json");
+    // The window would speak Japanese here, on a Japanese system and by choice.
+    command
+        .args(args)
+        .env("LC_ALL", "ja_JP.UTF-8")
+        .env("LANG", "ja_JP.UTF-8");
+    let (status, out, err) = common::run(command, None);
+    assert!(status.success(), "{err}");
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out).unwrap();
+    rows.iter()
+        .map(|r| {
+            (
+                r["subject"].as_str().unwrap().into(),
+                r["folder"].as_str().unwrap().into(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(s, f)| (s.to_string(), f.to_string()))
+        .collect()
+}
+
+#[test]
+fn list_shows_local_folders_the_trash_and_everything_at_once() {
+    let data = tempfile::tempdir().unwrap();
+    mail_in_every_folder(data.path(), "Receipts");
+
+    assert_eq!(listed(data.path(), &[]), pairs(&[("Inbox new", "Inbox")]));
+    assert_eq!(
+        listed(data.path(), &["--folder", "Imported"]),
+        pairs(&[("Imported B", "Imported"), ("Imported A", "Imported")])
+    );
+    assert_eq!(
+        listed(data.path(), &["--folder", "receipts"]),
+        pairs(&[("Receipt", "Receipts")]),
+        "a local folder's name in another case, when only one folder fits"
+    );
+    assert_eq!(
+        listed(data.path(), &["--folder", "trash"]),
+        pairs(&[("Inbox old", "Trash")])
+    );
+    assert_eq!(
+        listed(data.path(), &["--all"]),
+        pairs(&[
+            ("Inbox new", "Inbox"),
+            ("Imported B", "Imported"),
+            ("Imported A", "Imported"),
+            ("Receipt", "Receipts"),
+            ("Inbox old", "Trash"),
+        ]),
+        "every folder, newest first"
+    );
+
+    let (status, out, err) = poplar(data.path(), &["list", "--all"], None);
+    assert!(status.success(), "{err}");
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<Vec<&str>> = out.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(lines.len(), 5, "{out}");
+    assert_eq!(lines[3][1], "Receipts", "{out}");
+    assert_eq!(lines[3][5], "Receipt", "{out}");
+    let (_, out, _) = poplar(data.path(), &["list"], None);
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(
+        out.lines().next().unwrap().split('\t').count(),
+        5,
+        "plain `poplar list` keeps its columns: {out}"
+    );
+}
+
+#[test]
+fn built_in_folders_keep_their_english_names_when_the_window_speaks_japanese() {
+    let data = tempfile::tempdir().unwrap();
+    let paths = poplar::paths::Paths::at(data.path());
+    paths.ensure().unwrap();
+    let store = poplar::store::Store::open(&paths.database()).unwrap();
+    poplar::preferences::Preferences {
+        language: Some(poplar::i18n::Language::Japanese),
+        ..Default::default()
+    }
+    .save(&store)
+    .unwrap();
+    drop(store);
+    mail_in_every_folder(data.path(), "領収書");
+
+    assert_eq!(
+        listed(data.path(), &["--all"]),
+        pairs(&[
+            ("Inbox new", "Inbox"),
+            ("Imported B", "Imported"),
+            ("Imported A", "Imported"),
+            ("Receipt", "領収書"),
+            ("Inbox old", "Trash"),
+        ])
+    );
+    assert_eq!(
+        listed(data.path(), &["--folder", "Inbox"]),
+        pairs(&[("Inbox new", "Inbox")])
+    );
+    assert_eq!(
+        listed(data.path(), &["--folder", "領収書"]),
+        pairs(&[("Receipt", "領収書")])
+    );
+}
+
+#[test]
+fn an_unknown_folder_is_an_error_that_names_the_folders_there_are() {
+    let data = tempfile::tempdir().unwrap();
+    mail_in_every_folder(data.path(), "Receipts");
+    let (status, out, err) = poplar(data.path(), &["list", "--folder", "Archive"], None);
+    assert_eq!(status.code(), Some(1), "{err}");
+    assert!(out.is_empty(), "{}", String::from_utf8_lossy(&out));
+    assert!(
+        err.contains(
+            r#"there is no folder named "Archive"; the folders are "Inbox", "Imported", "Receipts", "Trash""#
+        ),
+        "{err}"
+    );
+
+    // Asking for one folder and for all of them at once is a usage error.
+    let (status, _, err) = poplar(
+        data.path(),
+        &["list", "--all", "--folder", "Imported"],
+        None,
+    );
+    assert_eq!(status.code(), Some(2), "{err}");
+}
+
+/// The command line has no search of its own: this asks the index the window searches.
+#[test]
+fn imported_mail_can_be_searched_at_once() {
+    use poplar::store::{Sort, Store, View};
+    let data = tempfile::tempdir().unwrap();
+    import(
+        data.path(),
+        "Imported",
+        &[
+            dated("Minutes", 3, "the quarterly figures"),
+            common::japanese_message(),
+        ],
+    );
+    let store = Store::open(&poplar::paths::Paths::at(data.path()).database()).unwrap();
+    let imported = store.ids(View::All, Sort::default()).unwrap();
+    assert_eq!(imported.len(), 2);
+    let found = |words: &str| store.search(View::All, words, Sort::default()).unwrap();
+    assert_eq!(found("quarterly"), [imported[1]], "{imported:?}");
+    assert_eq!(found("明日の会議"), [imported[0]], "{imported:?}");
+}
