@@ -166,6 +166,15 @@ fn needs_quoting(line: &[u8]) -> bool {
 }
 
 /// Reads the messages of an mbox file (mboxrd, or mboxo as Thunderbird writes it).
+///
+/// Why not mail-parser's reader (`mail_parser::mailbox::mbox::MessageIterator`, 0.11):
+/// it unquotes ">From " lines, skips what comes before the first "From " line and reads a
+/// last message without a final newline exactly as this one does, but it keeps the blank
+/// line that ends each entry (LF, or CRLF as Thunderbird writes it) as the message's last
+/// line. Every message Poplar exports would come back one line longer, so an exported
+/// mbox imported again would neither give back the stored bytes nor be recognised as
+/// already here (the digest differs). The test
+/// `mail_parsers_reader_differs_only_by_the_separator_line` pins that down.
 pub struct MboxReader<R> {
     input: R,
     line: Vec<u8>,
@@ -363,6 +372,69 @@ mod tests {
             b"Subject: two\r\n\r\nFrom the start\r\n"
         );
         assert!(reader.next_message().unwrap().is_none());
+    }
+
+    /// Every message of `mbox` as our reader and as mail-parser's read it.
+    fn both_readers(mbox: &[u8]) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
+        let mut ours = Vec::new();
+        let mut reader = MboxReader::new(mbox);
+        while let Some(m) = reader.next_message().unwrap() {
+            ours.push(m);
+        }
+        let theirs = mail_parser::mailbox::mbox::MessageIterator::new(mbox)
+            .map(|m| m.unwrap().unwrap_contents())
+            .collect();
+        (ours, theirs)
+    }
+
+    #[test]
+    fn mail_parsers_reader_differs_only_by_the_separator_line() {
+        let mut ours_written = Vec::new();
+        for m in [
+            &b"Subject: quoted\r\n\r\nFrom here\r\n>From once\r\n>>From twice\r\n>Fromage\r\n"[..],
+            b"Subject: blank lines at the end\n\nbody\n\n\n",
+            b"Subject: no final newline\n\nbody",
+            b"",
+        ] {
+            write_mbox_entry(&mut ours_written, "a@example.org", 0, m).unwrap();
+        }
+        let cases: [&[u8]; 7] = [
+            &ours_written,
+            // Thunderbird: CRLF throughout, the separator too; mboxo quoting.
+            b"From - Mon Mar  3 09:15:00 2025\r\nSubject: one\r\n\r\nbody\r\n\r\nFrom - Tue Mar  4 09:15:00 2025\r\nSubject: two\r\n\r\n>From the start\r\n\r\n",
+            // Text before the first entry; no blank line before the next "From ".
+            b"junk\nFrom a@b Thu Jan  1 00:00:00 1970\nx\nFrom a@b Thu Jan  1 00:00:00 1970\ny\n",
+            // The last message without a separator, and without a final newline.
+            b"From a@b Thu Jan  1 00:00:00 1970\nx\n\nFrom a@b Thu Jan  1 00:00:00 1970\nlast",
+            // A separator line that is CRLF after an LF message.
+            b"From a@b Thu Jan  1 00:00:00 1970\nx\n\r\nFrom a@b Thu Jan  1 00:00:00 1970\ny\n",
+            // Only a "From " line; and nothing at all.
+            b"From a@b Thu Jan  1 00:00:00 1970\n",
+            b"",
+        ];
+        for mbox in cases {
+            let (ours, theirs) = both_readers(mbox);
+            assert_eq!(
+                ours.len(),
+                theirs.len(),
+                "{}",
+                String::from_utf8_lossy(mbox)
+            );
+            for (o, t) in ours.iter().zip(&theirs) {
+                let extra = t.strip_prefix(&o[..]);
+                assert!(
+                    matches!(extra, Some(b"" | b"\n" | b"\r\n")),
+                    "ours {:?}, mail-parser's {:?}",
+                    String::from_utf8_lossy(o),
+                    String::from_utf8_lossy(t)
+                );
+            }
+        }
+        // The difference, in Thunderbird's mbox. Should a later mail-parser drop the
+        // separator, this fails: then its reader can replace ours.
+        let (ours, theirs) = both_readers(cases[1]);
+        assert_eq!(ours[0], b"Subject: one\r\n\r\nbody\r\n");
+        assert_eq!(theirs[0], b"Subject: one\r\n\r\nbody\r\n\r\n");
     }
 
     #[test]
