@@ -341,7 +341,11 @@ fn japanese_corpus_reads_as_a_reader_expects() {
         // Search (indexed by the import) finds the message by a word of its decoded
         // subject, a word its raw bytes do not hold.
         let word = search_word(&e.subject);
-        assert!(word.chars().count() >= 2, "{}: no word to search for", e.file);
+        assert!(
+            word.chars().count() >= 2,
+            "{}: no word to search for",
+            e.file
+        );
         let found = store
             .search(poplar::store::View::All, &word, Default::default())
             .unwrap();

@@ -1,0 +1,66 @@
+//! Keyboard shortcuts.
+
+use super::*;
+
+impl App {
+    /// Keyboard shortcuts (keys a focused text field did not take).
+    pub(super) fn key(&mut self, event: keyboard::Event) -> Task<Message> {
+        use keyboard::key::{Key, Named};
+        let keyboard::Event::KeyPressed { key, modifiers, .. } = event else {
+            if let keyboard::Event::ModifiersChanged(modifiers) = event {
+                self.modifiers = modifiers;
+            }
+            return Task::none();
+        };
+        if let Some(modal) = &self.modal {
+            // Escape answers "no" to the small questions; the larger dialogs keep what was
+            // typed in them until their own Cancel.
+            let question = matches!(
+                modal,
+                Modal::Preferences | Modal::RemoveAccount(_) | Modal::Password(_)
+            );
+            if question && key == keyboard::Key::Named(keyboard::key::Named::Escape) {
+                self.close_modal();
+            }
+            return Task::none();
+        }
+        let step = |app: &mut App, delta: isize| {
+            let (task, event) = app.list.step(delta, modifiers.shift());
+            let task = task.map(Message::List);
+            match event {
+                Some(message_list::Event::Open(id)) => Task::batch([task, app.select_message(id)]),
+                _ => task,
+            }
+        };
+        match key.as_ref() {
+            Key::Named(Named::ArrowDown) => step(self, 1),
+            Key::Named(Named::ArrowUp) => step(self, -1),
+            Key::Character("j") if !modifiers.command() => step(self, 1),
+            Key::Character("k") if !modifiers.command() => step(self, -1),
+            Key::Named(Named::PageDown) => step(self, 20),
+            Key::Named(Named::PageUp) => step(self, -20),
+            Key::Named(Named::Delete) if self.folder != Folder::Trash => {
+                let ids = self.list.selection();
+                self.change_many(ids, Change::Trash)
+            }
+            Key::Named(Named::Space) => {
+                self.reader.scroll(if modifiers.shift() { -15 } else { 15 });
+                Task::none()
+            }
+            Key::Named(Named::F5) => self.get_mail(),
+            Key::Named(Named::Enter) => match self.list.selection().as_slice() {
+                [id] if !self.reader.is_loaded(*id) => self.select_message(*id),
+                _ => Task::none(),
+            },
+            Key::Character("f") if modifiers.command() => {
+                iced::widget::operation::focus(ui::SEARCH_ID)
+            }
+            Key::Named(Named::Escape) if !self.search.is_empty() => {
+                self.search.clear();
+                self.search_generation += 1;
+                self.load_ids()
+            }
+            _ => Task::none(),
+        }
+    }
+}

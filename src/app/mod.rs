@@ -1,0 +1,438 @@
+//! The window: state, messages and the update dispatch. Views live in `ui/`.
+
+use std::collections::HashMap;
+
+use iced::futures::SinkExt;
+use iced::{Element, Subscription, Task, Theme};
+
+use crate::accounts::Account;
+use crate::backup;
+use crate::downloads;
+use crate::paths::Paths;
+use crate::preferences::{Appearance, MarkRead, Preferences};
+use crate::store::{Store, View};
+use crate::sync::Progress;
+use crate::t;
+use crate::ui::describe::Said;
+use crate::ui::reader::{self, Act, Reader};
+use crate::ui::{self, add_account, backups, message_list, transfer};
+use crate::worker::{self, Command, Event};
+use iced::keyboard;
+
+mod dialogs;
+mod fetching;
+mod keys;
+mod mailbox;
+mod reading;
+mod startup;
+
+use fetching::worker_stream;
+use reading::Change;
+use startup::{check_health, sweep_opened};
+pub use startup::{load_snapshot, read_snapshot};
+
+pub const APP_ID: &str = "org.poplar.Poplar";
+
+/// Opens the window and runs until it is closed.
+pub fn run(paths: Paths) -> iced::Result {
+    let report = std::env::var_os("POPLAR_STARTUP_REPORT").map(|file| StartupReport {
+        file: file.into(),
+        asked: false,
+        first_frame: None,
+    });
+    // The language is settled before the first frame, so the window never flickers from
+    // one language to the other.
+    let language = Store::open(&paths.database())
+        .ok()
+        .and_then(|store| Preferences::load(&store).language);
+    crate::i18n::apply(language);
+    iced::application(
+        move || {
+            let (mut app, task) = App::new(paths.clone());
+            app.startup_report = report.clone();
+            (app, task)
+        },
+        App::update,
+        App::view,
+    )
+    .title(App::title)
+    .subscription(App::subscription)
+    .theme(App::theme)
+    .settings(iced::Settings {
+        id: Some(APP_ID.into()),
+        ..iced::Settings::default()
+    })
+    .window_size((1100.0, 720.0))
+    .run()
+}
+
+/// Where "Move to" can file a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MoveTarget {
+    Inbox,
+    Folder(i64, String),
+}
+
+impl std::fmt::Display for MoveTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MoveTarget::Inbox => f.write_str(&t!("folder-inbox")),
+            MoveTarget::Folder(_, name) => f.write_str(name),
+        }
+    }
+}
+
+/// A folder name being typed: a new folder, or a new name for one.
+#[derive(Debug, Clone, Default)]
+pub struct FolderEdit {
+    pub id: Option<i64>,
+    pub name: String,
+}
+
+/// Which messages the list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Folder {
+    /// Every account's inbox together.
+    #[default]
+    AllInboxes,
+    Account(i64),
+    /// A local folder (imported or filed mail).
+    Local(i64),
+    Trash,
+}
+
+impl Folder {
+    pub fn view(self) -> View {
+        match self {
+            Folder::AllInboxes => View::Inbox(None),
+            Folder::Account(id) => View::Inbox(Some(id)),
+            Folder::Local(id) => View::Folder(id),
+            Folder::Trash => View::Trash,
+        }
+    }
+}
+
+/// Everything the list and sidebar show, read in one go off the UI thread.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub accounts: Vec<Account>,
+    pub unread: HashMap<i64, usize>,
+    pub trash: usize,
+    pub backup: backup::Settings,
+    /// Local folders: (id, name).
+    pub folders: Vec<(i64, String)>,
+    /// Unread messages per local folder id.
+    pub folder_unread: HashMap<i64, usize>,
+    pub preferences: Preferences,
+}
+
+/// The database failed to open or its integrity check: what the window offers instead.
+#[derive(Debug, Clone)]
+pub struct Damaged {
+    pub detail: String,
+    /// The newest snapshot in the remembered backup folder, if any.
+    pub latest: Option<backup::Snapshot>,
+}
+
+pub struct App {
+    pub paths: Paths,
+    pub folder: Folder,
+    pub snapshot: Snapshot,
+    pub selected: Option<i64>,
+    pub reader: Reader,
+    pub worker: Option<worker::Handle>,
+    /// Accounts being fetched, with their progress.
+    pub fetching: HashMap<String, Progress>,
+    pub status: String,
+    /// A lasting warning (e.g. passwords cannot be remembered), shown beside the status.
+    pub notice: Option<String>,
+    /// The dialog over the window, if one is open: while it is, the window's keyboard
+    /// shortcuts do nothing.
+    pub modal: Option<Modal>,
+    /// A password asked for while another dialog was open: asked once that one closes.
+    waiting_password: Option<PasswordPrompt>,
+    pub damaged: Option<Damaged>,
+    pub load_error: Option<String>,
+    pub list: message_list::MessageList,
+    /// What is typed in the search box; empty shows the whole folder.
+    pub search: String,
+    /// Search every folder (but the Trash) instead of the one shown.
+    pub search_all: bool,
+    /// Counts searches, so that only the answer to the newest one is shown.
+    search_generation: u64,
+    modifiers: keyboard::Modifiers,
+    pub folder_edit: Option<FolderEdit>,
+    /// Set by the window benchmark: where to report the first populated frame and the
+    /// memory once idle (then the window closes).
+    pub startup_report: Option<StartupReport>,
+    /// Hands a file to the system's program for it (tests put a recorder here).
+    pub opener: Opener,
+}
+
+/// What opens a file with the system's program for it.
+pub type Opener = std::sync::Arc<dyn Fn(&std::path::Path) -> std::io::Result<()> + Send + Sync>;
+
+/// The system's opener.
+pub fn system_opener() -> Opener {
+    std::sync::Arc::new(|path| open::that_detached(path))
+}
+
+/// The one dialog that can be open over the window.
+#[derive(Debug)]
+pub enum Modal {
+    Account(Box<add_account::AddAccount>),
+    Backups(backups::Backups),
+    Transfer(transfer::Transfer),
+    Preferences,
+    /// The account whose removal is being confirmed.
+    RemoveAccount(String),
+    /// A password being asked for, because none is stored.
+    Password(PasswordPrompt),
+}
+
+/// Asking for an account's password when the keyring has none (or there is no keyring).
+#[derive(Debug, Clone)]
+pub struct PasswordPrompt {
+    pub account: String,
+    pub reason: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    /// The list and sidebar were read from the store.
+    Loaded(Result<Snapshot, String>),
+    /// A folder in the sidebar was chosen.
+    SelectFolder(Folder),
+    /// A row of the list was clicked.
+    SelectMessage(i64),
+    /// The reading pane's own messages.
+    Reader(reader::Message),
+    /// "Get mail" was pressed.
+    GetMail,
+    /// "Stop" was pressed while mail was being fetched.
+    StopFetching,
+    /// A change to the store finished; the list is read again.
+    Changed(Result<(), String>),
+    /// Something finished that only needs saying in the status bar.
+    Status(String),
+    /// A lasting warning for the status bar.
+    Notice(String),
+    /// The message list's own messages.
+    List(message_list::Message),
+    /// The ids of the list (a folder, or a search in it) were read; the number says
+    /// which search they answer.
+    Ids(u64, Result<Vec<i64>, String>),
+    /// The search box changed.
+    Search(String),
+    /// "All mail" beside the search box: search every folder, not only this one.
+    SearchAll(bool),
+    /// The search box has been still for a moment: search now, if it is still this one.
+    SearchDue(u64),
+    /// A key nobody else used (shortcuts).
+    Key(keyboard::Event),
+    /// "Preferences" was pressed, or its dialog closed.
+    ShowPreferences(bool),
+    /// A preference changed (applied at once, and saved).
+    SetPreferences(Preferences),
+    /// The mark-as-read delay for this message has passed.
+    MarkReadDue(i64),
+    /// "New folder" / "Rename" in the sidebar.
+    EditFolder(Option<i64>),
+    FolderName(String),
+    SaveFolder,
+    CancelFolder,
+    /// Delete a local folder (its messages go to the Trash).
+    DeleteFolder(i64),
+    /// The background worker said something.
+    Worker(WorkerMessage),
+    /// "Add account" was pressed.
+    OpenAddAccount,
+    /// "Edit" on the selected account.
+    EditAccount(i64),
+    /// "Remove" on the selected account: asks first.
+    RemoveAccount(i64),
+    /// The answer: remove it, keeping its mail here or not; None cancels.
+    ConfirmRemoveAccount(Option<bool>),
+    /// Typing in the password prompt.
+    PromptPassword(String),
+    /// The password prompt's answer: use it (Some) or not now (None).
+    AnswerPassword(Option<()>),
+    /// The add-account dialog's own messages.
+    AddAccount(add_account::Message),
+    /// Nothing to do (e.g. a finished write whose result needs no reaction).
+    Done,
+    /// The start-up integrity check finished.
+    Health(Option<Damaged>),
+    /// "Backups" was pressed.
+    OpenBackups,
+    /// The Backups dialog's own messages.
+    Backups(backups::Message),
+    /// "Import/Export" was pressed.
+    OpenTransfer,
+    /// The Import and export dialog's own messages.
+    Transfer(transfer::Message),
+    /// "Restore the latest backup" on the damaged-database screen.
+    RestoreLatest,
+    Restored(Result<Option<std::path::PathBuf>, String>),
+    /// The first frame showing the list's rows is on screen (window benchmark).
+    FirstFrame,
+    /// The window has been idle for a while since (window benchmark).
+    SettledAfterStart,
+}
+
+/// The window benchmark's report (`POPLAR_STARTUP_REPORT=FILE`): the wall-clock time of
+/// the first frame that shows the populated list, and resident memory once idle.
+#[derive(Debug, Clone)]
+pub struct StartupReport {
+    pub file: std::path::PathBuf,
+    /// True once the first populated frame was asked for.
+    pub asked: bool,
+    /// When that frame was drawn (microseconds since the Unix epoch).
+    pub first_frame: Option<u128>,
+}
+
+#[derive(Debug, Clone)]
+pub enum WorkerMessage {
+    Ready(worker::Handle),
+    Event(Event),
+}
+
+impl App {
+    pub fn new(paths: Paths) -> (Self, Task<Message>) {
+        let app = App {
+            paths,
+            folder: Folder::AllInboxes,
+            snapshot: Snapshot::default(),
+            selected: None,
+            reader: Reader::Empty,
+            worker: None,
+            fetching: HashMap::new(),
+            status: String::new(),
+            notice: None,
+            modal: None,
+            waiting_password: None,
+            damaged: None,
+            load_error: None,
+            list: message_list::MessageList::default(),
+            search: String::new(),
+            search_all: false,
+            search_generation: 0,
+            modifiers: keyboard::Modifiers::default(),
+            folder_edit: None,
+            startup_report: None,
+            opener: system_opener(),
+        };
+        // The list is read at once; the integrity check runs beside it and only speaks up
+        // when something is wrong.
+        let task = Task::batch([
+            app.reload(),
+            Task::perform(check_health(app.paths.clone()), Message::Health),
+            Task::perform(sweep_opened(app.paths.clone()), |_| Message::Done),
+        ]);
+        (app, task)
+    }
+
+    pub fn title(&self) -> String {
+        let unread: usize = self.snapshot.unread.values().sum();
+        if unread > 0 {
+            t!("app-title-unread", count = unread)
+        } else {
+            t!("app-name")
+        }
+    }
+
+    /// None follows the system's light or dark setting.
+    pub fn theme(&self) -> Option<Theme> {
+        match self.snapshot.preferences.appearance {
+            Appearance::System => None,
+            Appearance::Light => Some(Theme::Light),
+            Appearance::Dark => Some(Theme::Dark),
+        }
+    }
+
+    pub fn update(&mut self, message: Message) -> Task<Message> {
+        match message {
+            Message::Loaded(result) => self.loaded(result),
+            Message::SelectFolder(folder) => self.select_folder(folder),
+            Message::SelectMessage(id) => self.select_message(id),
+            Message::Reader(message) => self.reader_message(message),
+            Message::GetMail => self.get_mail(),
+            Message::StopFetching => self.stop_fetching(),
+            Message::Status(status) => {
+                self.status = status;
+                Task::none()
+            }
+            Message::List(message) => self.list_message(message),
+            Message::FirstFrame => self.first_frame(),
+            Message::SettledAfterStart => self.settled_after_start(),
+            Message::Ids(generation, result) => self.ids_loaded(generation, result),
+            Message::Search(text) => self.search(text),
+            Message::SearchAll(all) => self.search_all(all),
+            Message::SearchDue(generation) => self.search_due(generation),
+            Message::Key(event) => self.key(event),
+            Message::EditFolder(id) => self.edit_folder(id),
+            Message::FolderName(name) => self.type_folder_name(name),
+            Message::CancelFolder => {
+                self.folder_edit = None;
+                Task::none()
+            }
+            Message::SaveFolder => self.save_folder(),
+            Message::DeleteFolder(id) => self.delete_folder(id),
+            Message::ShowPreferences(show) => self.show_preferences(show),
+            Message::MarkReadDue(id) => self.mark_read_due(id),
+            Message::SetPreferences(preferences) => self.set_preferences(preferences),
+            Message::Changed(result) => self.changed(result),
+            Message::Worker(WorkerMessage::Ready(handle)) => {
+                self.worker = Some(handle);
+                Task::none()
+            }
+            Message::Worker(WorkerMessage::Event(event)) => self.worker_event(event),
+            Message::OpenAddAccount => self.open_add_account(),
+            Message::AddAccount(message) => self.add_account(message),
+            Message::EditAccount(id) => self.edit_account(id),
+            Message::RemoveAccount(id) => self.remove_account(id),
+            Message::PromptPassword(password) => self.prompt_password(password),
+            Message::AnswerPassword(None) => self.cancel_password(),
+            Message::AnswerPassword(Some(())) => self.answer_password(),
+            Message::Notice(notice) => {
+                self.notice = Some(notice);
+                Task::none()
+            }
+            Message::ConfirmRemoveAccount(None) => self.cancel_remove_account(),
+            Message::ConfirmRemoveAccount(Some(keep_mail)) => {
+                self.confirm_remove_account(keep_mail)
+            }
+            Message::Done => Task::none(),
+            Message::Health(damaged) => {
+                self.damaged = damaged;
+                Task::none()
+            }
+            Message::OpenBackups => self.open_backups(),
+            Message::Backups(message) => self.backups_dialog(message),
+            Message::OpenTransfer => self.open_transfer(),
+            Message::Transfer(message) => self.transfer_dialog(message),
+            Message::RestoreLatest => self.restore_latest(),
+            Message::Restored(result) => self.restored(result),
+        }
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        ui::main_window(self)
+    }
+
+    pub fn subscription(&self) -> Subscription<Message> {
+        Subscription::batch([
+            Subscription::run_with(self.paths.clone(), worker_stream).map(Message::Worker),
+            keyboard::listen().map(Message::Key),
+        ])
+    }
+
+    /// Reads the sidebar and the list of the current folder off the UI thread.
+    pub fn reload(&self) -> Task<Message> {
+        Task::batch([
+            Task::perform(load_snapshot(self.paths.clone()), Message::Loaded),
+            self.load_ids(),
+        ])
+    }
+}
