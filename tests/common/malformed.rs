@@ -537,15 +537,30 @@ pub fn encoded_forward_with(words: usize) -> (Vec<u8>, Vec<u8>) {
     (raw, inner)
 }
 
-fn encoded_forward(_big: usize) -> Vec<Case> {
-    // Thousands, not more: mail-parser reads these quadratically (45 KB a field).
-    let words = 5_000;
+fn encoded_forward(big: usize) -> Vec<Case> {
+    // Three fields of nine bytes a word, and base64 adds a third: `big` in all.
+    let words = big / 36;
     let (raw, inner) = encoded_forward_with(words);
+    // In a digest a part without a type is a message too; ten of them.
+    let mut digest = format!(
+        "Subject: Digest\r\nContent-Type: multipart/digest; boundary=\"dg\"\r\n\r\n\
+         --dg\r\nContent-Type: text/plain\r\n\r\n{TEXT}\r\n"
+    )
+    .into_bytes();
+    let (_, part) = encoded_forward_with(words / 10);
+    for _ in 0..10 {
+        digest.extend_from_slice(b"--dg\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+        digest.extend(base64_lines(&part));
+    }
+    digest.extend_from_slice(b"--dg--\r\n");
     vec![
         Case::new(format!("{words} open words in each of 3 fields"), raw)
             .subject("Forwarded, encoded")
             .marker(TEXT)
             .attachments(1)
             .first_attachment(inner),
+        Case::new("a digest of encoded messages without a type", digest)
+            .subject("Digest")
+            .marker(TEXT),
     ]
 }
