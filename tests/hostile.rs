@@ -426,3 +426,84 @@ async fn a_trickling_server_is_left_and_loses_nothing() {
     assert_eq!(report.deleted, 3);
     assert_eq!(stored(&c).len(), 3);
 }
+
+/// A UIDL that went away from the listing and came back was downloaded again whole to
+/// be compared. Its headers (TOP n 0) tell now: the same headers are the message stored
+/// here (no download); other headers are a new message under an old id (downloaded
+/// whole). A server without TOP still gets the whole-message comparison.
+#[tokio::test]
+async fn a_returning_uidl_is_checked_by_its_headers() {
+    let originals = mails(3);
+    let changed = mail(7, "a new message under the id uid-2");
+    let serve = |changed: Vec<u8>, top: bool| {
+        move |ctx: &Ctx, line: &str| match (ctx.connection, line) {
+            (_, line) if !top && line.starts_with("TOP") => Some(fake::err("unknown command")),
+            // The second session's server lists only message 3 (as a server briefly
+            // showing a short mailbox would).
+            (1, "UIDL") => Some(Reply::Send(multiline("+OK", b"3 uid-3\r\n"))),
+            (1, "LIST") => Some(Reply::Send(multiline("+OK", b"3 80\r\n"))),
+            // From the third on, uid-2 is another message.
+            (2.., "TOP 2 0") => {
+                let end = changed.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+                Some(Reply::Send(multiline("+OK", &changed[..end])))
+            }
+            (2.., "RETR 2") => Some(Reply::Send(multiline("+OK", &changed))),
+            _ => None,
+        }
+    };
+    for top in [true, false] {
+        let options = if top {
+            // Both TOPs in flight at once.
+            Options {
+                capa: Some(vec![
+                    "USER".into(),
+                    "UIDL".into(),
+                    "TOP".into(),
+                    "PIPELINING".into(),
+                ]),
+                ..Options::default()
+            }
+        } else {
+            Options {
+                capa: Some(vec!["USER".into(), "UIDL".into()]),
+                ..Options::default()
+            }
+        };
+        let server =
+            FakeServer::start(originals.clone(), options, serve(changed.clone(), top)).await;
+        let c = client(&server, |s| s.keep = Keep::Forever);
+        assert_eq!(fetch(&c).await.unwrap().new, 3, "top {top}");
+        assert_eq!(fetch(&c).await.unwrap().new, 0, "top {top}");
+        let report = fetch(&c).await.unwrap();
+        assert_eq!(report.new, 1, "top {top}: only the changed one is new");
+        let mut want = originals.clone();
+        want.push(changed.clone());
+        let got: Vec<Vec<u8>> = stored(&c).into_iter().map(|(m, _)| m).collect();
+        assert_eq!(got, want, "top {top}: one copy of each");
+
+        let third = &server.log()[2];
+        let sent = |command: &str| third.iter().any(|c| c == command);
+        if top {
+            assert!(sent("TOP 1 0") && sent("TOP 2 0"), "{third:?}");
+            assert!(server.pipelined()[2], "the TOPs were pipelined");
+            assert!(
+                !sent("RETR 1"),
+                "unchanged: not downloaded again: {third:?}"
+            );
+        } else {
+            assert!(sent("RETR 1"), "{third:?}");
+        }
+        assert!(sent("RETR 2"), "changed: downloaded whole: {third:?}");
+        assert!(!sent("RETR 3") && !sent("TOP 3 0"), "{third:?}");
+
+        // Known again: the next fetch asks for nothing.
+        assert_eq!(fetch(&c).await.unwrap().new, 0);
+        let fourth = &server.log()[3];
+        assert!(
+            !fourth
+                .iter()
+                .any(|c| c.starts_with("TOP") || c.starts_with("RETR")),
+            "top {top}: {fourth:?}"
+        );
+    }
+}

@@ -68,10 +68,11 @@ pub fn attachment(raw: &[u8], index: usize) -> Option<AttachmentFile> {
     let defused = defuse_encoded_words(raw);
     let message = MessageParser::default().parse(defused.as_deref().unwrap_or(raw))?;
     let part = message.attachment(index as u32)?;
-    let danger = files::danger(&name, &declared_type(part), part.contents());
+    let bytes = defuse::own_contents(raw, part);
+    let danger = files::danger(&name, &declared_type(part), &bytes);
     Some(AttachmentFile {
         name: safe_file_name(&name),
-        bytes: part.contents().to_vec(),
+        bytes,
         danger,
     })
 }

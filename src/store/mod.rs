@@ -618,9 +618,9 @@ impl Store {
     /// Notes which recorded UIDLs the server lists now. A record absent for 30 days (and
     /// still absent) is pruned; one that is absent for a while (a server briefly showing
     /// an empty mailbox) is kept, so the mail is not downloaded again when it reappears.
-    /// A record that has been absent keeps its mark when it reappears: the next download
-    /// under it is compared with what is stored (the server may have given the id to a
-    /// new message), and storing it clears the mark.
+    /// A record that has been absent keeps its mark when it reappears (the server may have
+    /// given the id to a new message) until the fetch finds its headers unchanged
+    /// ([`Store::confirm_returned`]) or stores what the server now has under it.
     pub fn note_server_uidls(&mut self, account_id: i64, on_server: &[&Uidl]) -> Result<()> {
         const PRUNE_AFTER: i64 = 30 * 86_400;
         let now = now();
@@ -656,6 +656,24 @@ impl Store {
             [account_id],
         )?;
         tx.execute("DELETE FROM temp.seen", [])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Clears the mark of UIDLs that went missing and came back, once their messages turn
+    /// out to be the ones stored here (the same headers): known again, as before they went.
+    pub fn confirm_returned(&mut self, account_id: i64, uidls: &[Uidl]) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut clear = tx.prepare_cached(
+                "UPDATE uidls SET missing_since = NULL WHERE account_id = ?1 AND uidl = ?2",
+            )?;
+            for uidl in uidls {
+                clear.execute(params![account_id, uidl])?;
+            }
+        }
         tx.commit()?;
         Ok(())
     }

@@ -11,9 +11,10 @@
 //! while one batch commits on a blocking thread the next one downloads; the DELEs of a
 //! batch are sent once its commit has returned.
 
+mod identify;
 pub mod plan;
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use tokio::task::JoinHandle;
@@ -23,7 +24,7 @@ use crate::mail;
 use crate::paths::Paths;
 use crate::pop3::{self, Pace, Session, Uidl};
 use crate::store::{self, HeaderCapture, NewMessage, Spool, Store};
-use plan::{Download, Get, Listed, Policy, Record};
+use plan::{Download, Get, Listed, Policy};
 
 /// Commands kept in flight when the server offers PIPELINING.
 pub const PIPELINE_WINDOW: usize = 64;
@@ -206,7 +207,9 @@ pub async fn fetch_account_with(
     })
     .await??;
     let (listed, records, store_back) =
-        identify(&mut session, listed, records, store, account_id).await?;
+        identify::identify(&mut session, listed, records, store, account_id).await?;
+    let (records, store_back) =
+        identify::verify_returning(&mut session, &listed, records, store_back, account_id).await?;
     store = store_back;
 
     let seen: Vec<Uidl> = listed.iter().filter_map(|m| m.uidl.clone()).collect();
@@ -305,77 +308,6 @@ async fn list(session: &mut Session, keep: Keep) -> Result<Vec<Listed>, Error> {
 async fn sizes(session: &mut Session) -> Result<HashMap<u32, Option<u64>>, Error> {
     let list = session.list_all().await?;
     Ok(list.into_iter().map(|e| (e.number, e.size)).collect())
-}
-
-/// Tells apart messages whose server gives one UIDL to several of them (popa3d derives
-/// UIDLs from headers): each is remembered by its UIDL, size and a digest of its headers
-/// (TOP n 0). A message stored earlier under the UIDL alone is recognised by its stored
-/// headers and its record renamed. A message that cannot be told apart (no TOP) is
-/// fetched as one without UIDL: downloaded and compared with what is stored.
-async fn identify(
-    session: &mut Session,
-    mut listed: Vec<Listed>,
-    mut records: HashMap<Uidl, Record>,
-    mut store: Store,
-    account_id: i64,
-) -> Result<(Vec<Listed>, HashMap<Uidl, Record>, Store), Error> {
-    let ambiguous = plan::ambiguous(&listed, &records);
-    if ambiguous.is_empty() {
-        return Ok((listed, records, store));
-    }
-    let mut claimed = HashSet::new();
-    for i in ambiguous {
-        let m = &mut listed[i];
-        let Some(uidl) = m.uidl.take() else { continue };
-        let Some(headers) = top_headers(session, m.number).await? else {
-            continue;
-        };
-        let digest = store::fingerprint(&headers);
-        let id = plan::composite(&uidl, m.size, &digest);
-        if !records.contains_key(&id)
-            && !claimed.contains(&uidl)
-            && let Some(&record) = records.get(&uidl)
-        {
-            let (back, stored) = {
-                let uidl = uidl.clone();
-                blocking(move || {
-                    let headers = store.stored_headers(account_id, &uidl);
-                    (store, headers)
-                })
-                .await?
-            };
-            store = back;
-            if stored?.is_some_and(|h| store::fingerprint(&h) == digest) {
-                claimed.insert(uidl.clone());
-                let (from, to) = (uidl.clone(), id.clone());
-                store = blocking(move || store.rename_uidl(account_id, &from, &to).map(|()| store))
-                    .await??;
-                records.remove(&uidl);
-                records.insert(id.clone(), record);
-            }
-        }
-        m.uidl = Some(id);
-    }
-    Ok((listed, records, store))
-}
-
-/// The header block of message `number` (TOP n 0), or None when the server has no TOP.
-async fn top_headers(session: &mut Session, number: u32) -> Result<Option<Vec<u8>>, Error> {
-    if session.top_failed() {
-        return Ok(None);
-    }
-    session.send_command(&format!("TOP {number} 0")).await?;
-    let status = session.read_status("receiving headers").await?;
-    if !status.ok {
-        if status.try_later() {
-            return Err(session.refusal("TOP", status).into());
-        }
-        session.set_top_failed();
-        return Ok(None);
-    }
-    let mut headers = HeaderCapture::default();
-    session.read_message(|piece| headers.push(piece)).await?;
-    Ok(Some(headers.bytes().to_vec()))
 }
 
 /// The store connection, either free or busy committing a batch.
@@ -845,15 +777,21 @@ async fn find_on_server(session: &mut Session, uidl: &Uidl) -> Result<u32, Error
             .ok_or(Error::GoneFromServer);
     };
     let sizes = sizes(session).await?;
-    for e in listed.into_iter().filter(|e| e.uidl == base) {
-        if let Some(headers) = top_headers(session, e.number).await? {
-            let size = sizes.get(&e.number).copied().flatten();
-            if &plan::composite(&base, size, &store::fingerprint(&headers)) == uidl {
-                return Ok(e.number);
-            }
-        }
-    }
-    Err(Error::GoneFromServer)
+    let numbers: Vec<u32> = listed
+        .into_iter()
+        .filter(|e| e.uidl == base)
+        .map(|e| e.number)
+        .collect();
+    let digests = identify::header_digests(session, &numbers).await?;
+    numbers
+        .into_iter()
+        .zip(digests)
+        .find(|&(number, digest)| {
+            let size = sizes.get(&number).copied().flatten();
+            digest.is_some_and(|d| &plan::composite(&base, size, &d) == uidl)
+        })
+        .map(|(number, _)| number)
+        .ok_or(Error::GoneFromServer)
 }
 
 /// What "Test connection" found.

@@ -1,0 +1,162 @@
+//! Telling messages apart by their headers (TOP n 0) where the UIDL alone cannot: a UIDL
+//! the server gives to several messages, and a UIDL that went away and came back.
+
+use std::collections::{HashMap, HashSet};
+
+use super::plan::{self, Listed, Record};
+use super::{Error, PIPELINE_WINDOW, blocking};
+use crate::pop3::{Session, Uidl};
+use crate::store::{self, Fingerprint, HeaderCapture, Store};
+
+/// Tells apart messages whose server gives one UIDL to several of them (popa3d derives
+/// UIDLs from headers): each is remembered by its UIDL, size and a digest of its headers
+/// (TOP n 0). A message stored earlier under the UIDL alone is recognised by its stored
+/// headers and its record renamed. A message that cannot be told apart (no TOP) is
+/// fetched as one without UIDL: downloaded and compared with what is stored.
+pub(super) async fn identify(
+    session: &mut Session,
+    mut listed: Vec<Listed>,
+    mut records: HashMap<Uidl, Record>,
+    mut store: Store,
+    account_id: i64,
+) -> Result<(Vec<Listed>, HashMap<Uidl, Record>, Store), Error> {
+    let ambiguous = plan::ambiguous(&listed, &records);
+    if ambiguous.is_empty() {
+        return Ok((listed, records, store));
+    }
+    let numbers: Vec<u32> = ambiguous.iter().map(|&i| listed[i].number).collect();
+    let digests = header_digests(session, &numbers).await?;
+    let mut claimed = HashSet::new();
+    for (i, digest) in ambiguous.into_iter().zip(digests) {
+        let m = &mut listed[i];
+        let Some(uidl) = m.uidl.take() else { continue };
+        let Some(digest) = digest else { continue };
+        let id = plan::composite(&uidl, m.size, &digest);
+        if !records.contains_key(&id)
+            && !claimed.contains(&uidl)
+            && let Some(&record) = records.get(&uidl)
+        {
+            let stored;
+            (store, stored) = stored_digests(store, account_id, vec![uidl.clone()]).await?;
+            if stored.first() == Some(&Some(digest)) {
+                claimed.insert(uidl.clone());
+                let (from, to) = (uidl.clone(), id.clone());
+                store = blocking(move || store.rename_uidl(account_id, &from, &to).map(|()| store))
+                    .await??;
+                records.remove(&uidl);
+                records.insert(id.clone(), record);
+            }
+        }
+        m.uidl = Some(id);
+    }
+    Ok((listed, records, store))
+}
+
+/// Checks each UIDL that went missing from an earlier listing and is back: the server may
+/// have given it to a new message. Headers (TOP n 0) equal to the stored message's make
+/// it that message again, known as before, and nothing is downloaded; other headers leave
+/// it marked, so it is downloaded whole as a new message. Without TOP, or without the
+/// stored message, it stays marked too, and is downloaded and compared whole.
+pub(super) async fn verify_returning(
+    session: &mut Session,
+    listed: &[Listed],
+    mut records: HashMap<Uidl, Record>,
+    mut store: Store,
+    account_id: i64,
+) -> Result<(HashMap<Uidl, Record>, Store), Error> {
+    let returning = listed.iter().filter_map(|m| {
+        let uidl = m.uidl.as_ref()?;
+        let r = records.get(uidl)?;
+        (r.reappeared && !r.deleted_on_server).then_some((m.number, uidl.clone()))
+    });
+    // A composite id holds the digest of the headers just read: the same id is the same
+    // headers, already compared.
+    let (mut same, to_check): (Vec<_>, Vec<_>) =
+        returning.partition(|(_, uidl)| plan::composite_base(uidl).is_some());
+    if !to_check.is_empty() {
+        let numbers: Vec<u32> = to_check.iter().map(|(n, _)| *n).collect();
+        let read = header_digests(session, &numbers).await?;
+        let uidls: Vec<Uidl> = to_check.iter().map(|(_, u)| u.clone()).collect();
+        let stored;
+        (store, stored) = stored_digests(store, account_id, uidls).await?;
+        same.extend(
+            to_check
+                .into_iter()
+                .zip(read.into_iter().zip(stored))
+                .filter(|(_, (read, stored))| read.is_some() && read == stored)
+                .map(|(m, _)| m),
+        );
+    }
+    if same.is_empty() {
+        return Ok((records, store));
+    }
+    let uidls: Vec<Uidl> = same.into_iter().map(|(_, u)| u).collect();
+    for uidl in &uidls {
+        if let Some(r) = records.get_mut(uidl) {
+            r.reappeared = false;
+        }
+    }
+    let store =
+        blocking(move || store.confirm_returned(account_id, &uidls).map(|()| store)).await??;
+    Ok((records, store))
+}
+
+/// The digest of each message's header block (TOP n 0), in order; None where the server
+/// would not send it (then it has no TOP, and none is asked for again). The commands are
+/// pipelined when the server allows.
+pub(super) async fn header_digests(
+    session: &mut Session,
+    numbers: &[u32],
+) -> Result<Vec<Option<Fingerprint>>, Error> {
+    let window = if session.pipelining() {
+        PIPELINE_WINDOW
+    } else {
+        1
+    };
+    let mut digests = Vec::with_capacity(numbers.len());
+    for chunk in numbers.chunks(window) {
+        if session.top_failed() {
+            break;
+        }
+        let lines: Vec<String> = chunk.iter().map(|n| format!("TOP {n} 0")).collect();
+        session.send_commands(&lines).await?;
+        for _ in chunk {
+            let status = session.read_status("receiving headers").await?;
+            if !status.ok {
+                if status.try_later() {
+                    return Err(session.refusal("TOP", status).into());
+                }
+                session.set_top_failed();
+                digests.push(None);
+                continue;
+            }
+            let mut headers = HeaderCapture::default();
+            session.read_message(|piece| headers.push(piece)).await?;
+            digests.push(Some(store::fingerprint(headers.bytes())));
+        }
+    }
+    digests.resize(numbers.len(), None);
+    Ok(digests)
+}
+
+/// The digest of the header block of the message stored under each UIDL, in order; None
+/// where that message is no longer here.
+async fn stored_digests(
+    store: Store,
+    account_id: i64,
+    uidls: Vec<Uidl>,
+) -> Result<(Store, Vec<Option<Fingerprint>>), Error> {
+    let (store, digests) = blocking(move || {
+        let digests: store::Result<Vec<_>> = uidls
+            .iter()
+            .map(|u| {
+                Ok(store
+                    .stored_headers(account_id, u)?
+                    .map(|h| store::fingerprint(&h)))
+            })
+            .collect();
+        (store, digests)
+    })
+    .await?;
+    Ok((store, digests?))
+}

@@ -1,0 +1,72 @@
+//! The reader over the malformed-mail corpus at 5 MB (the bound: no step over 1 s
+//! for any 5 MB input in a release build). Not a timed test: it prints each class's
+//! slowest `summarize` and `render`, and the slowest of all; it never fails on a number.
+//! Run with:
+//!
+//!     cargo bench --bench mail
+//!
+//! (`--profile profiling` builds faster: release code without LTO.) POPLAR_BENCH_MAIL_MB
+//! sets another size.
+
+#[path = "../common/malformed.rs"]
+mod malformed;
+
+use std::time::{Duration, Instant};
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn time<T>(f: impl FnOnce() -> T) -> Duration {
+    let started = Instant::now();
+    std::hint::black_box(f());
+    started.elapsed()
+}
+
+fn main() {
+    let mb: usize = std::env::var("POPLAR_BENCH_MAIL_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    let big = mb << 20;
+    println!("malformed mail, largest inputs {mb} MB");
+    let mut worst = (Duration::ZERO, String::new());
+    for class in malformed::classes() {
+        let cases = (class.cases)(big);
+        let mut slowest = (Duration::ZERO, Duration::ZERO, String::new(), 0);
+        for case in &cases {
+            let summarize = time(|| poplar::mail::summarize(&case.raw));
+            let render = time(|| poplar::mail::render(&case.raw));
+            if summarize + render > slowest.0 + slowest.1 {
+                slowest = (summarize, render, case.name.clone(), case.raw.len());
+            }
+            for (step, took) in [("summarize", summarize), ("render", render)] {
+                if took > worst.0 {
+                    worst = (took, format!("{step} of {} / {}", class.name, case.name));
+                }
+            }
+        }
+        let (summarize, render, name, len) = slowest;
+        println!(
+            "{:<45} {:>5} cases; slowest {name:?} ({:.1} MB): summarize {:>8.1} ms, render {:>8.1} ms",
+            class.name,
+            cases.len(),
+            len as f64 / (1 << 20) as f64,
+            ms(summarize),
+            ms(render)
+        );
+    }
+    println!("slowest step: {:.1} ms ({})", ms(worst.0), worst.1);
+
+    // How render's time grows with the open words of a forwarded, encoded message: linear
+    // doubles, quadratic quadruples.
+    for words in [2_500, 5_000, 10_000] {
+        let (raw, _) = malformed::encoded_forward_with(words);
+        let took = time(|| poplar::mail::render(&raw));
+        println!(
+            "encoded forward, {words:>6} open words a field ({:>6.1} KB): render {:>8.1} ms",
+            raw.len() as f64 / 1024.0,
+            ms(took)
+        );
+    }
+}
