@@ -119,9 +119,9 @@ struct Entry {
     recipients: String,
     body: String,
     attachments: i64,
-    /// The list's columns as this decoding reads them (an older one may have stored
-    /// them differently).
-    shown: mail::Summary,
+    /// The list's columns as this decoding reads them, when an older one stored them
+    /// differently.
+    relabel: Option<mail::Summary>,
 }
 
 /// Rendered text one round holds in memory before it writes (a round always takes at
@@ -135,16 +135,25 @@ fn index_pending_with(
     limit: usize,
     render: &mut dyn FnMut(&[u8]) -> mail::Rendered,
 ) -> rusqlite::Result<usize> {
-    let pending: Vec<(i64, i64, Option<Vec<u8>>)> = {
+    type Pending = (i64, i64, Option<Vec<u8>>, [String; 3]);
+    let pending: Vec<Pending> = {
         let mut stmt = conn.prepare_cached(
-            "SELECT id, size, digest FROM messages WHERE indexed = 0 ORDER BY id LIMIT ?1",
+            "SELECT id, size, digest, from_addr, to_addr, subject FROM messages
+             WHERE indexed = 0 ORDER BY id LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                [r.get(3)?, r.get(4)?, r.get(5)?],
+            ))
+        })?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     let mut entries = Vec::new();
     let mut held = 0;
-    for (id, size, digest) in pending {
+    for (id, size, digest, stored) in pending {
         if held >= ROUND_BYTES {
             break;
         }
@@ -162,12 +171,16 @@ fn index_pending_with(
             recipients: index_text(&format!("{} {}", m.to, m.cc)),
             body: index_text(&m.body),
             attachments: m.attachments.len() as i64,
-            shown: mail::Summary {
-                from: m.from,
-                to: m.to,
-                subject: m.subject,
-                date: None,
-            },
+            // Rewriting the list's columns touches their sorting indexes: only when an
+            // older decoding stored something else.
+            relabel: (stored != [m.from.as_str(), m.to.as_str(), m.subject.as_str()]).then_some(
+                mail::Summary {
+                    from: m.from,
+                    to: m.to,
+                    subject: m.subject,
+                    date: None,
+                },
+            ),
         };
         held += entry.subject.len() + entry.sender.len() + entry.recipients.len();
         held += entry.body.len();
@@ -180,27 +193,22 @@ fn index_pending_with(
     {
         // Only a message that is still there, still unindexed and still the same bytes.
         let mut done = tx.prepare_cached(
-            "UPDATE messages SET indexed = 1, attachments = ?2,
-                 from_addr = ?5, to_addr = ?6, subject = ?7
+            "UPDATE messages SET indexed = 1, attachments = ?2
              WHERE id = ?1 AND indexed = 0 AND size = ?3 AND digest IS ?4",
+        )?;
+        let mut relabel = tx.prepare_cached(
+            "UPDATE messages SET from_addr = ?2, to_addr = ?3, subject = ?4 WHERE id = ?1",
         )?;
         let mut insert = tx.prepare_cached(
             "INSERT INTO message_search (rowid, subject, sender, recipients, body)
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         for e in &entries {
-            let shown = &e.shown;
-            let changed = params![
-                e.id,
-                e.attachments,
-                e.size,
-                e.digest,
-                shown.from,
-                shown.to,
-                shown.subject
-            ];
-            if done.execute(changed)? == 1 {
+            if done.execute(params![e.id, e.attachments, e.size, e.digest])? == 1 {
                 insert.execute(params![e.id, e.subject, e.sender, e.recipients, e.body])?;
+                if let Some(shown) = &e.relabel {
+                    relabel.execute(params![e.id, shown.from, shown.to, shown.subject])?;
+                }
             }
         }
     }
