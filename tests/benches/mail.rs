@@ -69,4 +69,44 @@ fn main() {
             ms(took)
         );
     }
+
+    ordinary_mail();
+}
+
+/// Ordinary mail, what every fetch and the indexer go through: the median time of one
+/// `summarize` and one `render`, per kind of message.
+fn ordinary_mail() {
+    let body = "The quarterly figures are attached below. ".repeat(120);
+    let plain = format!(
+        "From: sender@example.org\r\nTo: alice@example.org\r\nSubject: Benchmark message\r\n\
+         Message-ID: <bench@example.org>\r\nDate: Mon, 3 Mar 2025 09:15:00 +0000\r\n\r\n{body}\r\n"
+    )
+    .into_bytes();
+    let mut japanese = b"From: =?ISO-2022-JP?B?GyRCOzNFREJATzobKEI=?= <yamada@example.jp>\r\n\
+To: alice@example.org\r\nSubject: =?ISO-2022-JP?B?GyRCMnE1RCRON28bKEI=?=\r\n\
+Date: Tue, 4 Mar 2025 10:00:00 +0900\r\nMIME-Version: 1.0\r\n\
+Content-Type: text/plain; charset=ISO-2022-JP\r\n\r\n"
+        .to_vec();
+    for _ in 0..60 {
+        japanese.extend_from_slice(b"\x1b$BL@F|$N2q5D$O==;~$+$i$G$9!#\x1b(B\r\n");
+    }
+    for (name, raw) in [("plain 5 KB", &plain), ("ISO-2022-JP", &japanese)] {
+        let median = |f: &dyn Fn()| {
+            let mut times: Vec<Duration> = (0..2_000).map(|_| time(f)).collect();
+            times.sort();
+            times[times.len() / 2]
+        };
+        let summarize = median(&|| {
+            std::hint::black_box(poplar::mail::summarize(raw));
+        });
+        let render = median(&|| {
+            std::hint::black_box(poplar::mail::render(raw));
+        });
+        println!(
+            "ordinary mail, {name:<12} ({:>5} bytes): summarize {:>6.1} µs, render {:>6.1} µs (medians)",
+            raw.len(),
+            summarize.as_secs_f64() * 1e6,
+            render.as_secs_f64() * 1e6
+        );
+    }
 }
