@@ -2,8 +2,8 @@
 
 /// Where the header section ends (the blank line), or the whole message when there is none.
 pub(super) fn header_end(raw: &[u8]) -> usize {
-    let crlf = raw.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4);
-    let lf = raw.windows(2).position(|w| w == b"\n\n").map(|p| p + 2);
+    let crlf = memchr::memmem::find(raw, b"\r\n\r\n").map(|p| p + 4);
+    let lf = memchr::memmem::find(raw, b"\n\n").map(|p| p + 2);
     match (crlf, lf) {
         (Some(a), Some(b)) => a.min(b),
         (a, b) => a.or(b).unwrap_or(raw.len()),

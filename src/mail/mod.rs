@@ -139,8 +139,11 @@ fn addresses(raw: &[u8], message: &mail_parser::Message<'_>, name: HeaderName<'_
 
 /// A text part's text from its bytes, when its label is one [`words::convert`] can judge
 /// (none, a Western one, a Japanese one, UTF-8): so that mislabelled text reads right and
-/// an HTML part's `<meta charset>` counts. None leaves the parser's decoding.
-fn text_of(raw: &[u8], part: &MessagePart<'_>) -> Option<String> {
+/// an HTML part's `<meta charset>` counts. None leaves the parser's decoding, `parsed`,
+/// which is right unless it shows trouble (a replacement character, a JIS escape left
+/// in) or is 8-bit text under a Western label (which never shows trouble): most mail is
+/// not decoded twice.
+fn text_of(raw: &[u8], part: &MessagePart<'_>, parsed: &str) -> Option<String> {
     use mail_parser::Encoding;
     use mail_parser::decoders::{base64::base64_decode, quoted_printable::quoted_printable_decode};
     let label = part
@@ -148,6 +151,11 @@ fn text_of(raw: &[u8], part: &MessagePart<'_>) -> Option<String> {
         .and_then(|t| t.attribute("charset"))
         .map(|l| l.as_bytes().to_vec());
     if label.as_deref().is_some_and(|l| !words::knows(l)) {
+        return None;
+    }
+    let troubled = parsed.contains(['\u{fffd}', '\u{1b}']);
+    let western = label.as_deref().is_some_and(words::is_western_label);
+    if !troubled && !(western && !parsed.is_ascii()) {
         return None;
     }
     let body = raw.get(part.offset_body as usize..part.offset_end as usize)?;
@@ -247,7 +255,10 @@ pub fn render(raw: &[u8]) -> Rendered {
         let Some(part) = message.text_part(i as u32) else {
             continue;
         };
-        let own = text_of(raw, part);
+        let own = match &part.body {
+            PartType::Text(text) | PartType::Html(text) => text_of(raw, part, text),
+            _ => None,
+        };
         let (text, spans) = match &part.body {
             PartType::Text(text) => (
                 own.as_deref().unwrap_or(text).replace("\r\n", "\n"),

@@ -246,6 +246,11 @@ pub fn knows(label: &[u8]) -> bool {
     encoding_for(label).is_some_and(|e| e != encoding_rs::REPLACEMENT)
 }
 
+/// Whether a label names ASCII or a Western charset (see [`convert`]).
+pub fn is_western_label(label: &[u8]) -> bool {
+    encoding_for(label).is_some_and(is_western)
+}
+
 /// Labels that say "no 8-bit text here" or "Western": bytes under them that are really
 /// UTF-8 or Japanese are taken for what they are.
 fn is_western(encoding: &'static Encoding) -> bool {

@@ -102,6 +102,17 @@ Content-Type: text/plain; charset=ISO-2022-JP\r\n\r\n"
         let render = median(&|| {
             std::hint::black_box(poplar::mail::render(raw));
         });
+        let parse_headers = median(&|| {
+            std::hint::black_box(mail_parser::MessageParser::default().parse_headers(&raw[..]));
+        });
+        let parse = median(&|| {
+            std::hint::black_box(mail_parser::MessageParser::default().parse(&raw[..]));
+        });
+        println!(
+            "  mail-parser alone: parse_headers {:>6.1} µs, parse {:>6.1} µs",
+            parse_headers.as_secs_f64() * 1e6,
+            parse.as_secs_f64() * 1e6
+        );
         println!(
             "ordinary mail, {name:<12} ({:>5} bytes): summarize {:>6.1} µs, render {:>6.1} µs (medians)",
             raw.len(),
