@@ -155,7 +155,8 @@ fn text_of(raw: &[u8], part: &MessagePart<'_>, parsed: &str) -> Option<String> {
     }
     let troubled = parsed.contains(['\u{fffd}', '\u{1b}']);
     let western = label.as_deref().is_some_and(words::is_western_label);
-    if !troubled && !(western && !parsed.is_ascii()) {
+    let eight_bit_western = western && !parsed.is_ascii();
+    if !troubled && !eight_bit_western {
         return None;
     }
     let body = raw.get(part.offset_body as usize..part.offset_end as usize)?;
