@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0011_unread_index.sql"),
     include_str!("../../migrations/0012_partial_records.sql"),
     include_str!("../../migrations/0013_redecode_headers.sql"),
+    include_str!("../../migrations/0014_rescue_orphans.sql"),
 ];
 
 pub fn apply(conn: &mut Connection) -> Result<()> {

@@ -18,6 +18,10 @@ use crate::mail::Summary;
 use crate::pop3::Uidl;
 use crate::sync::plan::Record;
 
+/// The local folder that imports fill by default, and where mail of no account goes when
+/// it comes out of the Trash after its folder was deleted.
+pub const ORPHANS_FOLDER: &str = "Imported";
+
 /// The largest message the store can hold (SQLite's limit on one value, less room for
 /// the row around it). A larger one stays on the server and is named to the user.
 pub const MAX_MESSAGE: u64 = 999_000_000;
@@ -806,8 +810,34 @@ impl Store {
         {
             let mut stmt =
                 tx.prepare_cached("UPDATE messages SET trashed_at = NULL WHERE id = ?1")?;
+            // Mail of no account whose folder was deleted meanwhile would be in no view
+            // at all: it goes to the folder imported mail goes to.
+            let mut orphan = tx.prepare_cached(
+                "SELECT 1 FROM messages WHERE id = ?1 AND account_id IS NULL AND folder_id IS NULL",
+            )?;
+            let mut refile =
+                tx.prepare_cached("UPDATE messages SET folder_id = ?2 WHERE id = ?1")?;
+            let mut home: Option<i64> = None;
             for id in ids {
                 stmt.execute([id])?;
+                if orphan.exists([id])? {
+                    let folder = match home {
+                        Some(folder) => folder,
+                        None => {
+                            tx.execute(
+                                "INSERT OR IGNORE INTO folders (name, created_at) VALUES (?1, ?2)",
+                                params![ORPHANS_FOLDER, now()],
+                            )?;
+                            let folder = tx.query_row(
+                                "SELECT id FROM folders WHERE name = ?1",
+                                [ORPHANS_FOLDER],
+                                |r| r.get(0),
+                            )?;
+                            *home.insert(folder)
+                        }
+                    };
+                    refile.execute(params![id, folder])?;
+                }
             }
         }
         tx.commit()?;
