@@ -441,6 +441,18 @@ fn click(runtime: &tokio::runtime::Runtime, app: &mut App, text: &str) {
     apply(runtime, app, messages);
 }
 
+/// A store's account "home" on a server no test reaches.
+fn home_account(store: &Store) -> poplar::accounts::Account {
+    store
+        .add_account(&AccountSettings {
+            name: "home".into(),
+            host: "pop.example.org".into(),
+            user: "u".into(),
+            ..Default::default()
+        })
+        .unwrap()
+}
+
 fn feed(ui: Simulator<'_, Message>) -> Vec<Message> {
     ui.into_messages().collect()
 }
@@ -491,14 +503,7 @@ fn sort_search_keyboard_and_multi_select() {
     paths.ensure().unwrap();
     {
         let mut store = Store::open(&paths.database()).unwrap();
-        let account = store
-            .add_account(&AccountSettings {
-                name: "home".into(),
-                host: "pop.example.org".into(),
-                user: "u".into(),
-                ..Default::default()
-            })
-            .unwrap();
+        let account = home_account(&store);
         let mails = [
             (
                 "Bob <bob@example.org>",
@@ -642,14 +647,7 @@ fn the_reading_pane_attachments_source_links_flag_and_unread() {
     let raw = b"From: Carol <carol@example.org>\r\nTo: alice@example.org\r\nSubject: Photos and the agenda\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>The agenda is at <a href=\"https://evil.example/login\">https://intranet.example/agenda</a>.</p>\r\n--b1\r\nContent-Type: text/plain; name=\"agenda.txt\"\r\nContent-Disposition: attachment; filename=\"agenda.txt\"\r\n\r\n1. Budget\r\n2. Lunch\r\n--b1--\r\n".to_vec();
     {
         let mut store = Store::open(&paths.database()).unwrap();
-        let account = store
-            .add_account(&AccountSettings {
-                name: "home".into(),
-                host: "pop.example.org".into(),
-                user: "u".into(),
-                ..Default::default()
-            })
-            .unwrap();
+        let account = home_account(&store);
         store
             .insert_batch(
                 account.id,
@@ -1092,14 +1090,7 @@ fn shortcuts_do_nothing_behind_a_dialog() {
     paths.ensure().unwrap();
     let account = {
         let mut store = Store::open(&paths.database()).unwrap();
-        let account = store
-            .add_account(&AccountSettings {
-                name: "home".into(),
-                host: "pop.example.org".into(),
-                user: "u".into(),
-                ..Default::default()
-            })
-            .unwrap();
+        let account = home_account(&store);
         let mut batch: Vec<poplar::store::NewMessage> = ["First", "Second"]
             .iter()
             .enumerate()

@@ -28,23 +28,14 @@ pub fn address_field(bytes: &[u8]) -> Cow<'_, [u8]> {
                 out.push(b'"');
                 out.extend_from_slice(&inner[stop..]);
             }
-            Region::Quoted if inner.windows(2).any(|w| w == b"=?") => {
-                out.push(b'"');
-                escape_into(
-                    &mut out,
-                    &unstructured(&unescape(&inner[1..inner.len() - 1])),
-                    b"\\\"",
-                );
-                out.push(b'"');
-            }
-            Region::Comment if inner.windows(2).any(|w| w == b"=?") => {
-                out.push(b'(');
-                escape_into(
-                    &mut out,
-                    &unstructured(&unescape(&inner[1..inner.len() - 1])),
-                    b"\\()",
-                );
-                out.push(b')');
+            // Inside quotes or parentheses: the text between them decoded, escaped again.
+            Region::Quoted | Region::Comment if inner.windows(2).any(|w| w == b"=?") => {
+                let (open, close) = (inner[0], inner[inner.len() - 1]);
+                let special: &[u8] = if open == b'"' { b"\\\"" } else { b"\\()" };
+                let text = unstructured(&unescape(&inner[1..inner.len() - 1]));
+                out.push(open);
+                escape_into(&mut out, &text, special);
+                out.push(close);
             }
             _ => out.extend_from_slice(inner),
         }
