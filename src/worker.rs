@@ -29,8 +29,9 @@ pub enum Command {
     Fetch(Vec<String>),
     /// Stop the fetch of one account, or of all.
     Cancel(Option<String>),
-    /// Download the whole of a message stored as headers only.
-    DownloadRest { account: String, message: i64 },
+    /// Download the whole of a message stored as headers only (from the account the
+    /// message belongs to, whatever it is called now).
+    DownloadRest { message: i64 },
     /// Use this password for the account until the program ends, without storing it.
     RememberPassword { account: String, password: String },
     /// A new password for the account is in the keyring: a remembered one is stale.
@@ -280,15 +281,15 @@ impl Worker {
                     }
                 }
             }
-            Command::DownloadRest { account, message } => {
-                match self.load_accounts(vec![account.clone()]).await {
-                    Ok(mut accounts) if !accounts.is_empty() => {
-                        self.start(Job::DownloadRest(accounts.remove(0), message));
-                    }
-                    Ok(_) => {}
-                    Err(error) => self.send(Event::Failed { account, error }),
+            Command::DownloadRest { message } => match self.account_of(message).await {
+                Ok(account) => {
+                    self.start(Job::DownloadRest(account, message));
                 }
-            }
+                Err(error) => self.send(Event::Failed {
+                    account: String::new(),
+                    error,
+                }),
+            },
             Command::RememberPassword { account, password } => {
                 self.passwords.insert(account, password);
             }
@@ -452,6 +453,25 @@ impl Worker {
         self.tasks.insert(handle.id(), name.clone());
         self.aborts.insert(name, handle);
         true
+    }
+
+    /// The account message `id` was downloaded from.
+    async fn account_of(&self, id: i64) -> Result<Account, FetchError> {
+        let database = self.paths.database();
+        tokio::task::spawn_blocking(move || {
+            let store = Store::open(&database).map_err(|e| FetchError::Store(e.to_string()))?;
+            let (account, _, _) = store
+                .message_origin(id)
+                .map_err(|e| FetchError::Store(e.to_string()))?;
+            store
+                .accounts()
+                .map_err(|e| FetchError::Store(e.to_string()))?
+                .into_iter()
+                .find(|a| a.id == account)
+                .ok_or_else(|| FetchError::Store(format!("message {id} belongs to no account")))
+        })
+        .await
+        .map_err(|e| FetchError::Store(e.to_string()))?
     }
 
     async fn load_accounts(&self, names: Vec<String>) -> Result<Vec<Account>, FetchError> {

@@ -210,10 +210,16 @@ async fn download_the_rest_through_the_worker() {
     let id = store.list_messages(None, 1, 0).unwrap()[0].id;
     assert!(store.message_origin(id).unwrap().2, "stored partially");
 
-    handle.send(Command::DownloadRest {
-        account: "work".into(),
-        message: id,
+    // Renamed since the list was read: the message's own account is used, not a name.
+    let account = store.account("work").unwrap();
+    let mut renamed = account.settings.clone();
+    renamed.name = "renamed".into();
+    store.update_account(account.id, &renamed).unwrap();
+    handle.send(Command::RememberPassword {
+        account: "renamed".into(),
+        password: fake::PASSWORD.into(),
     });
+    handle.send(Command::DownloadRest { message: id });
     let seen = until_idle(&mut events).await;
     assert!(
         seen.iter()

@@ -141,10 +141,7 @@ impl App {
         let account = self.list.row(id).map(|r| r.account.clone());
         match (account, &self.worker) {
             (Some(account), Some(worker)) => {
-                worker.send(Command::DownloadRest {
-                    account: account.clone(),
-                    message: id,
-                });
+                worker.send(Command::DownloadRest { message: id });
                 self.status = t!("status-downloading-rest", account = account);
             }
             _ => self.status = t!("status-no-worker"),
