@@ -174,6 +174,20 @@ certificate-described = issued to { $subject }, by { $issuer }, valid from { $fr
 error-resolve = could not find the server "{ $host }": { $detail }. Check the server name.
 error-refused = the server { $host } refused the connection on port { $port }. Check the server name, the port and the security setting.
 error-connect = could not connect to { $host } on port { $port }: { $detail }
+step-connecting = connecting
+step-greeting = waiting for the greeting
+step-capabilities = asking what the server supports
+step-starting-tls = starting TLS
+step-logging-in = logging in
+step-counting = counting messages
+step-listing-ids = listing unique ids
+step-listing = receiving a listing
+step-receiving-message = receiving a message
+step-receiving-headers = receiving headers
+step-deleting = deleting a message
+step-checking = checking the connection
+step-closing = closing the session
+step-sending-command = sending a command
 error-timeout = { $host } did not answer within { $secs ->
     [one] 1 second
    *[other] { $secs } seconds

@@ -1,5 +1,46 @@
 use super::response::RespCode;
 
+/// What the client was waiting for when a server went quiet. The window says it in its
+/// own language (`ui::describe::step`); the command line and logs in these English words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Connecting,
+    Greeting,
+    Capabilities,
+    StartingTls,
+    LoggingIn,
+    Counting,
+    ListingIds,
+    Listing,
+    ReceivingMessage,
+    ReceivingHeaders,
+    Deleting,
+    Checking,
+    Closing,
+    SendingCommand,
+}
+
+impl std::fmt::Display for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Step::Connecting => "connecting",
+            Step::Greeting => "waiting for the greeting",
+            Step::Capabilities => "asking what the server supports",
+            Step::StartingTls => "starting TLS",
+            Step::LoggingIn => "logging in",
+            Step::Counting => "counting messages",
+            Step::ListingIds => "listing unique ids",
+            Step::Listing => "receiving a listing",
+            Step::ReceivingMessage => "receiving a message",
+            Step::ReceivingHeaders => "receiving headers",
+            Step::Deleting => "deleting a message",
+            Step::Checking => "checking the connection",
+            Step::Closing => "closing the session",
+            Step::SendingCommand => "sending a command",
+        })
+    }
+}
+
 /// Everything that can go wrong talking to a POP3 server, worded for the person who
 /// has to act on it. `Clone` so the window can keep and show it.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
@@ -22,7 +63,7 @@ pub enum Error {
     Timeout {
         host: String,
         secs: u64,
-        doing: String,
+        doing: Step,
     },
     #[error("the secure connection to {host} failed: {detail}")]
     Tls { host: String, detail: String },

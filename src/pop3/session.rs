@@ -8,6 +8,7 @@ use tokio::net::TcpStream;
 use super::auth::{self, AuthMethod};
 use super::capa::Capabilities;
 use super::certificate;
+use super::error::Step;
 use super::lines::{self, LineError, Pace, Unstuffed, Watch};
 use super::response::{self, RespCode, Status};
 use super::{Error, ListEntry, Security, Uidl, UidlEntry};
@@ -203,7 +204,7 @@ impl Session {
             .map_err(|_| Error::Timeout {
                 host: host.clone(),
                 secs: options.timeout.as_secs(),
-                doing: "connecting".into(),
+                doing: Step::Connecting,
             })??;
         let _ = tcp.set_nodelay(true);
 
@@ -229,7 +230,7 @@ impl Session {
             top_failed: false,
             certificate: certificate_der,
         };
-        let greeting = session.read_status("waiting for the greeting").await?;
+        let greeting = session.read_status(Step::Greeting).await?;
         if !greeting.ok {
             return Err(Error::ServerRefused {
                 host: session.host.clone(),
@@ -279,7 +280,7 @@ impl Session {
 
     async fn capa(&mut self) -> Result<Option<Capabilities>, Error> {
         self.send_command("CAPA").await?;
-        let status = self.read_status("CAPA").await?;
+        let status = self.read_status(Step::Capabilities).await?;
         if !status.ok {
             return Ok(None);
         }
@@ -296,7 +297,7 @@ impl Session {
             });
         }
         self.send_command("STLS").await?;
-        let status = self.read_status("starting TLS").await?;
+        let status = self.read_status(Step::StartingTls).await?;
         if !status.ok {
             return Err(Error::StartTlsUnavailable {
                 host: self.host.clone(),
@@ -337,12 +338,12 @@ impl Session {
             AuthMethod::Automatic => Ok((refused("no mechanism chosen".into()), false)),
             AuthMethod::UserPass => {
                 self.send_command(&format!("USER {user}")).await?;
-                let status = self.read_status("logging in").await?;
+                let status = self.read_status(Step::LoggingIn).await?;
                 if !status.ok {
                     return Ok((status, false));
                 }
                 self.send_secret("PASS ", password).await?;
-                Ok((self.read_status("logging in").await?, true))
+                Ok((self.read_status(Step::LoggingIn).await?, true))
             }
             AuthMethod::Apop => {
                 let Some(timestamp) = self.apop_timestamp.clone() else {
@@ -350,7 +351,7 @@ impl Session {
                 };
                 let digest = auth::apop_digest(&timestamp, password);
                 self.send_secret(&format!("APOP {user} "), &digest).await?;
-                Ok((self.read_status("logging in").await?, true))
+                Ok((self.read_status(Step::LoggingIn).await?, true))
             }
             AuthMethod::Plain => {
                 let message = auth::plain(user, password);
@@ -385,7 +386,7 @@ impl Session {
         self.send_command(&format!("AUTH {mechanism}")).await?;
         let mut step = 0;
         loop {
-            self.read_line("logging in").await?;
+            self.read_line(Step::LoggingIn).await?;
             let challenge = match response::parse_continuation(&self.line) {
                 Some(encoded) => auth::decode(encoded),
                 None => return Ok((self.parse_line()?, step > 0)),
@@ -407,7 +408,7 @@ impl Session {
 
     /// STAT: the number of messages and their total size (None when not believable).
     pub async fn stat(&mut self) -> Result<(u32, Option<u64>), Error> {
-        let status = self.command("STAT").await?;
+        let status = self.command("STAT", Step::Counting).await?;
         let mut parts = status.text.split_whitespace();
         let count = parts.next().and_then(|s| s.parse().ok());
         let size = parts.next().map(|s| super::plausible_size(s.as_bytes()));
@@ -423,7 +424,7 @@ impl Session {
     /// never a reason to fetch without ids.
     pub async fn uidl_all(&mut self) -> Result<Vec<UidlEntry>, Error> {
         self.send_command("UIDL").await?;
-        let status = self.read_status("listing unique ids").await?;
+        let status = self.read_status(Step::ListingIds).await?;
         if !status.ok {
             let offered = self.capabilities.as_ref().is_some_and(|c| c.uidl);
             if status.code.is_none() && !offered {
@@ -458,7 +459,7 @@ impl Session {
 
     /// LIST for every message. A size that is not believable is None.
     pub async fn list_all(&mut self) -> Result<Vec<ListEntry>, Error> {
-        self.command("LIST").await?;
+        self.command("LIST", Step::Listing).await?;
         let mut entries = Vec::new();
         let mut bad = None;
         self.read_listing(|line| match listing_entry(line) {
@@ -486,7 +487,7 @@ impl Session {
     }
 
     pub async fn noop(&mut self) -> Result<(), Error> {
-        self.command("NOOP").await.map(drop)
+        self.command("NOOP", Step::Checking).await.map(drop)
     }
 
     /// Waits for local work, sending NOOP every `interval` so the server does not end an
@@ -507,16 +508,16 @@ impl Session {
 
     /// QUIT: the server commits deletions (the UPDATE state) and closes.
     pub async fn quit(mut self) -> Result<(), Error> {
-        self.command("QUIT").await?;
+        self.command("QUIT", Step::Closing).await?;
         // The deletions are committed; a server that does not finish closing is left.
         let _ = tokio::time::timeout(self.timeout, self.io.get_mut().shutdown()).await;
         Ok(())
     }
 
     /// Sends a command and requires +OK.
-    async fn command(&mut self, command: &str) -> Result<Status, Error> {
+    async fn command(&mut self, command: &str, step: Step) -> Result<Status, Error> {
         self.send_command(command).await?;
-        let status = self.read_status(command).await?;
+        let status = self.read_status(step).await?;
         self.require_ok(command, status)
     }
 
@@ -592,18 +593,18 @@ impl Session {
             Err(_) => Err(Error::Timeout {
                 host: self.host.clone(),
                 secs: timeout.as_secs(),
-                doing: "sending a command".into(),
+                doing: Step::SendingCommand,
             }),
         }
     }
 
-    async fn read_line(&mut self, doing: &str) -> Result<(), Error> {
+    async fn read_line(&mut self, doing: Step) -> Result<(), Error> {
         let mut watch = Watch::new(self.pace, self.timeout);
         let read = lines::read_line(&mut self.io, &mut self.line, MAX_LINE, &mut watch).await;
         read.map_err(|e| self.line_error(e, doing))
     }
 
-    fn line_error(&self, e: LineError, doing: &str) -> Error {
+    fn line_error(&self, e: LineError, doing: Step) -> Error {
         let host = self.host.clone();
         match e {
             LineError::Eof => Error::Closed { host },
@@ -615,7 +616,7 @@ impl Session {
             LineError::Idle => Error::Timeout {
                 host,
                 secs: self.timeout.as_secs(),
-                doing: doing.to_string(),
+                doing,
             },
             LineError::Slow => Error::TooSlow {
                 host,
@@ -626,7 +627,7 @@ impl Session {
     }
 
     /// Reads one status line (the answer to the oldest command not yet answered).
-    pub async fn read_status(&mut self, doing: &str) -> Result<Status, Error> {
+    pub async fn read_status(&mut self, doing: Step) -> Result<Status, Error> {
         self.read_line(doing).await?;
         self.parse_line()
     }
@@ -650,7 +651,7 @@ impl Session {
         let (mut entries, mut bytes) = (0usize, 0usize);
         loop {
             let read = lines::read_line(&mut self.io, &mut self.line, MAX_LINE, &mut watch).await;
-            read.map_err(|e| self.line_error(e, "receiving a listing"))?;
+            read.map_err(|e| self.line_error(e, Step::Listing))?;
             match lines::unstuff(&self.line) {
                 Unstuffed::End => return Ok(()),
                 Unstuffed::Data(data) => {
@@ -676,7 +677,7 @@ impl Session {
     pub async fn read_message(&mut self, sink: impl FnMut(&[u8])) -> Result<(), Error> {
         let mut watch = Watch::new(self.pace, self.timeout);
         let read = lines::read_multiline(&mut self.io, &mut watch, sink).await;
-        read.map_err(|e| self.line_error(e, "receiving a message"))
+        read.map_err(|e| self.line_error(e, Step::ReceivingMessage))
     }
 
     fn protocol(&self, detail: String) -> Error {
@@ -794,7 +795,7 @@ async fn tls_wrap<S: AsyncRead + AsyncWrite + Unpin>(
             return Err(Error::Timeout {
                 host,
                 secs: options.timeout.as_secs(),
-                doing: "starting TLS".into(),
+                doing: Step::StartingTls,
             });
         }
     };

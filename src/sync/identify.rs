@@ -121,7 +121,9 @@ pub(super) async fn header_digests(
         let lines: Vec<String> = chunk.iter().map(|n| format!("TOP {n} 0")).collect();
         session.send_commands(&lines).await?;
         for _ in chunk {
-            let status = session.read_status("receiving headers").await?;
+            let status = session
+                .read_status(crate::pop3::Step::ReceivingHeaders)
+                .await?;
             if !status.ok {
                 if status.try_later() {
                     return Err(session.refusal("TOP", status).into());

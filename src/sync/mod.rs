@@ -443,7 +443,10 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
             match command {
                 Command::Get(d) => self.receive(d).await?,
                 Command::Dele { number, uidl } => {
-                    let status = self.session.read_status("deleting a message").await?;
+                    let status = self
+                        .session
+                        .read_status(crate::pop3::Step::Deleting)
+                        .await?;
                     if status.ok {
                         self.report.deleted += 1;
                         self.deleted_uidls.extend(uidl);
@@ -492,9 +495,9 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
     /// records why it was skipped.
     async fn receive(&mut self, mut d: Download) -> Result<(), Error> {
         let doing = if d.get == Get::Headers {
-            "receiving headers"
+            crate::pop3::Step::ReceivingHeaders
         } else {
-            "receiving a message"
+            crate::pop3::Step::ReceivingMessage
         };
         let status = self.session.read_status(doing).await?;
         if !status.ok {
@@ -744,7 +747,9 @@ pub async fn download_rest(
         pop3::connect_and_login(&fetch.connect_options(s), &s.user, password, s.auth).await?;
     let number = find_on_server(&mut session, &uidl).await?;
     session.send_command(&format!("RETR {number}")).await?;
-    let status = session.read_status("receiving a message").await?;
+    let status = session
+        .read_status(crate::pop3::Step::ReceivingMessage)
+        .await?;
     session.require_ok("RETR", status)?;
     let mut spool = Spool::with_limit(paths.data_dir(), fetch.max_message);
     let mut headers = HeaderCapture::default();

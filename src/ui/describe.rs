@@ -180,6 +180,27 @@ pub fn fetch(error: &worker::FetchError) -> String {
     }
 }
 
+/// What Poplar was waiting for when a server went quiet, in the window's language.
+pub fn step(step: pop3::Step) -> String {
+    use pop3::Step as S;
+    match step {
+        S::Connecting => t!("step-connecting"),
+        S::Greeting => t!("step-greeting"),
+        S::Capabilities => t!("step-capabilities"),
+        S::StartingTls => t!("step-starting-tls"),
+        S::LoggingIn => t!("step-logging-in"),
+        S::Counting => t!("step-counting"),
+        S::ListingIds => t!("step-listing-ids"),
+        S::Listing => t!("step-listing"),
+        S::ReceivingMessage => t!("step-receiving-message"),
+        S::ReceivingHeaders => t!("step-receiving-headers"),
+        S::Deleting => t!("step-deleting"),
+        S::Checking => t!("step-checking"),
+        S::Closing => t!("step-closing"),
+        S::SendingCommand => t!("step-sending-command"),
+    }
+}
+
 pub fn sync(error: &sync::Error) -> String {
     match error {
         sync::Error::Pop3(e) => pop3(e),
@@ -233,7 +254,7 @@ pub fn pop3(error: &pop3::Error) -> String {
                 "error-timeout",
                 host = s(host),
                 secs = *secs,
-                doing = s(doing)
+                doing = step(*doing)
             )
         }
         E::Tls { host, detail } => t!("error-tls", host = s(host), detail = s(detail)),
@@ -343,6 +364,28 @@ pub fn danger(name: &str, danger: &crate::mail::Danger) -> String {
 mod tests {
     use super::*;
     use crate::i18n::{Language, set_thread_language};
+
+    /// A timeout says what Poplar was waiting for in the window's language: no English
+    /// words inside the Japanese sentence (they came from the protocol code before).
+    #[test]
+    fn a_timeout_names_its_step_in_the_interface_language() {
+        let e = pop3::Error::Timeout {
+            host: "pop.example.jp".into(),
+            secs: 30,
+            doing: pop3::Step::Greeting,
+        };
+        set_thread_language(Language::English);
+        assert_eq!(pop3(&e), e.to_string());
+        set_thread_language(Language::Japanese);
+        let said = pop3(&e);
+        assert!(said.contains("最初の応答を待っている間"), "{said}");
+        let latin: String = said
+            .replace("pop.example.jp", "")
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .collect();
+        assert!(latin.is_empty(), "English left in {said:?}: {latin}");
+    }
 
     #[test]
     fn errors_speak_the_interface_language() {
