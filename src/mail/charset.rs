@@ -1,4 +1,7 @@
-//! Text that names no charset, or the wrong one: raw 8-bit headers and bodies.
+//! Text that names no charset, or the wrong one: raw 8-bit headers and bodies. The
+//! judging of bytes is [`super::words::convert`]'s, the same as for encoded words.
+
+use super::words::convert;
 
 /// Where the header section ends (the blank line), or the whole message when there is none.
 pub(super) fn header_end(raw: &[u8]) -> usize {
@@ -23,37 +26,6 @@ pub(super) fn named_charset(headers: &[u8]) -> Option<String> {
     (!value.is_empty()).then_some(value)
 }
 
-/// Decodes 8-bit text that names no charset (or names one it is not in): the named
-/// charset if it decodes cleanly, else whichever Japanese encoding decodes it cleanly
-/// into more Japanese, else Windows-1252 (which decodes anything).
-pub(super) fn decode_unlabelled(bytes: &[u8], named: Option<&str>) -> String {
-    use encoding_rs::{EUC_JP, Encoding, SHIFT_JIS, WINDOWS_1252};
-    let clean = |encoding: &'static Encoding| {
-        encoding
-            .decode_without_bom_handling_and_without_replacement(bytes)
-            .map(|text| text.into_owned())
-    };
-    if let Some(encoding) = named.and_then(|n| Encoding::for_label(n.as_bytes()))
-        && let Some(text) = clean(encoding)
-    {
-        return text;
-    }
-    let japanese = |text: &str| {
-        text.chars()
-            .filter(|c| matches!(*c as u32, 0x3040..=0x30FF | 0x4E00..=0x9FFF | 0xFF01..=0xFF5E))
-            .count()
-    };
-    match (clean(SHIFT_JIS), clean(EUC_JP)) {
-        (Some(sjis), Some(euc)) if japanese(&euc) > japanese(&sjis) => euc,
-        (Some(sjis), _) if japanese(&sjis) > 0 => sjis,
-        (_, Some(euc)) if japanese(&euc) > 0 => euc,
-        _ => WINDOWS_1252
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned(),
-    }
-}
-
 /// Raw 8-bit headers that are not UTF-8 (old Japanese mailers write Shift_JIS or EUC-JP
 /// straight into Subject and From) rewritten as UTF-8, which the parser reads as such.
 /// A single-part body without a charset is decoded the same way. None when the message
@@ -65,13 +37,13 @@ pub(super) fn with_readable_headers(raw: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let named = named_charset(headers);
-    let mut out = decode_unlabelled(headers, named.as_deref()).into_bytes();
+    let mut out = convert(named.as_deref().map(str::as_bytes), headers).into_bytes();
     let multipart = headers
         .to_ascii_lowercase()
         .windows(10)
         .any(|w| w == b"multipart/");
     if named.is_none() && !multipart && !body.is_ascii() && std::str::from_utf8(body).is_err() {
-        out.extend_from_slice(decode_unlabelled(body, None).as_bytes());
+        out.extend_from_slice(convert(None, body).as_bytes());
     } else {
         out.extend_from_slice(body);
     }
