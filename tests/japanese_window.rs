@@ -72,15 +72,10 @@ fn split_encoded_words_read_whole_in_the_list_and_the_pane() {
     w.expect("経理部 田中");
     w.expect("情報システム部 佐藤");
     w.click("会議室の予約について");
-    // The body is in an editor widget (selectable text), read from its content.
-    let body = |w: &Window| match &w.app.reader {
-        poplar::ui::reader::Reader::Loaded { body, .. } => body.text(),
-        _ => String::new(),
-    };
     assert!(
-        body(&w).contains("会議室は朝から予約済みです。"),
+        w.body().contains("会議室は朝から予約済みです。"),
         "{}",
-        body(&w)
+        w.body()
     );
     w.expect("情報システム部 佐藤 <sato@example.jp>");
     w.expect("見積依頼書.xlsx (4 B)");
@@ -88,8 +83,9 @@ fn split_encoded_words_read_whole_in_the_list_and_the_pane() {
     w.click("長期休暇中の自動応答（12月28日から1月4日）");
     w.expect("経理部 田中 <tanaka@example.jp>");
     assert!(
-        body(&w).contains("休暇中のため、1月5日以降に返信いたします。"),
+        w.body()
+            .contains("休暇中のため、1月5日以降に返信いたします。"),
         "{}",
-        body(&w)
+        w.body()
     );
 }

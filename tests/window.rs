@@ -96,21 +96,17 @@ fn from_first_start_to_reading_mail_using_only_the_dialog() {
         "{email}: 2 new, 0 deleted on server, 2 kept on server"
     ));
     w.click("Minutes of the meeting");
-    let body = |w: &Window| match &w.app.reader {
-        poplar::ui::reader::Reader::Loaded { body, .. } => body.text(),
-        _ => String::new(),
-    };
     assert!(
-        body(&w).contains("Attached are the minutes."),
+        w.body().contains("Attached are the minutes."),
         "{}",
-        body(&w)
+        w.body()
     );
     w.click("会議の件");
     w.expect("山田太郎 <yamada@example.jp>");
     assert!(
-        body(&w).contains("明日の会議は十時からです。"),
+        w.body().contains("明日の会議は十時からです。"),
         "{}",
-        body(&w)
+        w.body()
     );
     forget_passwords(&paths);
 }

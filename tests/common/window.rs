@@ -83,6 +83,15 @@ impl Window {
         self.send(messages);
     }
 
+    /// The open message's body as the reading pane holds it (an editor widget, so not
+    /// found by text).
+    pub fn body(&self) -> String {
+        match &self.app.reader {
+            poplar::ui::reader::Reader::Loaded { body, .. } => body.text(),
+            _ => String::new(),
+        }
+    }
+
     /// What the account dialog's last "Test connection" found (Ok) or said went wrong.
     pub fn tested(&self) -> Result<String, String> {
         self.app
