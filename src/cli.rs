@@ -92,7 +92,7 @@ pub enum Command {
     Import {
         path: PathBuf,
         /// The local folder to import into (made if needed)
-        #[arg(long, value_name = "F", default_value = "Imported")]
+        #[arg(long, value_name = "F", default_value = crate::store::ORPHANS_FOLDER)]
         folder: String,
     },
     /// List stored messages, newest first: every account's inbox unless told otherwise
