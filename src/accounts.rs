@@ -67,6 +67,18 @@ pub const CHECK_MINUTES: std::ops::RangeInclusive<u32> = 1..=1440;
 /// The size limit for whole messages, in KiB: 1 KiB to 4 GiB.
 pub const SIZE_LIMIT_KIB: std::ops::RangeInclusive<u64> = 1..=4_194_304;
 
+/// An account's identity: its database id, which no rename changes and no other account
+/// can take. The worker, the window's fetching set and the keyring know accounts by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct AccountId(pub i64);
+
+impl fmt::Display for AccountId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// A configured account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
@@ -97,6 +109,13 @@ pub struct Settings {
     /// A certificate the user chose to trust (SHA-256 fingerprint), for a server whose
     /// certificate cannot be verified.
     pub pinned_cert: Option<String>,
+}
+
+impl Account {
+    /// The account's identity.
+    pub fn key(&self) -> AccountId {
+        AccountId(self.id)
+    }
 }
 
 impl Default for Settings {

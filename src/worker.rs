@@ -4,7 +4,7 @@
 //! sessions of one account (a second fetch for a busy account is a no-op), and cancels
 //! on request.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +13,7 @@ use tokio::sync::{Semaphore, mpsc};
 use tokio::task::{AbortHandle, JoinSet};
 use tokio::time::Instant;
 
-use crate::accounts::Account;
+use crate::accounts::{Account, AccountId};
 use crate::paths::Paths;
 use crate::secrets;
 use crate::store::Store;
@@ -24,18 +24,21 @@ const CONCURRENT_FETCHES: usize = 4;
 
 #[derive(Debug, Clone)]
 pub enum Command {
-    /// Fetch these accounts (by name); an empty list means every account included in
-    /// "Get all mail".
-    Fetch(Vec<String>),
+    /// Fetch these accounts; an empty list means every account included in "Get all
+    /// mail".
+    Fetch(Vec<AccountId>),
     /// Stop the fetch of one account, or of all.
-    Cancel(Option<String>),
+    Cancel(Option<AccountId>),
     /// Download the whole of a message stored as headers only (from the account the
     /// message belongs to, whatever it is called now).
     DownloadRest { message: i64 },
     /// Use this password for the account until the program ends, without storing it.
-    RememberPassword { account: String, password: String },
+    RememberPassword {
+        account: AccountId,
+        password: String,
+    },
     /// A new password for the account is in the keyring: a remembered one is stale.
-    ForgetPassword { account: String },
+    ForgetPassword { account: AccountId },
     /// Accounts were added, changed or removed: read the schedule again.
     AccountsChanged,
     /// Make a backup now (in the backup folder).
@@ -51,26 +54,34 @@ pub enum Command {
 #[derive(Debug, Clone)]
 pub enum Event {
     Started {
-        account: String,
+        account: AccountId,
+        name: String,
     },
     Progress {
-        account: String,
+        account: AccountId,
+        name: String,
         progress: Progress,
     },
     Finished {
-        account: String,
+        account: AccountId,
+        name: String,
         report: Report,
     },
+    /// A job failed; `account` is None when the command named no account the store knows
+    /// (a message whose account is gone, say).
     Failed {
-        account: String,
+        account: Option<AccountId>,
+        name: String,
         error: FetchError,
     },
     Cancelled {
-        account: String,
+        account: AccountId,
+        name: String,
     },
     /// A partial message was completed ("download the rest").
     Completed {
-        account: String,
+        account: AccountId,
+        name: String,
         message: i64,
     },
     /// A backup finished (scheduled or asked for).
@@ -90,6 +101,9 @@ pub enum FetchError {
     Password(#[from] secrets::Error),
     #[error("{0}")]
     Store(String),
+    /// The account (or the account of the message asked for) was removed.
+    #[error("the account was removed")]
+    AccountGone,
     /// The job panicked. What it stored is committed and no DELE it sent was made final
     /// (that needs QUIT), so nothing was lost; the next check starts afresh.
     #[error("the fetch stopped because of a fault in Poplar")]
@@ -137,19 +151,37 @@ enum Job {
     DownloadRest(Account, i64),
 }
 
+impl Job {
+    fn account(&self) -> &Account {
+        match self {
+            Job::Fetch(a) | Job::DownloadRest(a, _) => a,
+        }
+    }
+}
+
+/// What the worker holds for one account, by its id (a rename changes none of it, and an
+/// account that takes a removed one's name inherits nothing).
+#[derive(Debug, Default)]
+struct Slot {
+    /// A password given at the prompt, used until the program ends.
+    password: Option<String>,
+    /// The job running for the account: at most one.
+    job: Option<AbortHandle>,
+    /// Minutes between automatic checks, as the account asks.
+    interval: Option<Duration>,
+    /// When the next automatic check is due.
+    due: Option<Instant>,
+}
+
 struct Worker {
     paths: Paths,
     schedule: Schedule,
     events: mpsc::UnboundedSender<Event>,
-    passwords: HashMap<String, String>,
-    busy: HashSet<String>,
+    slots: HashMap<AccountId, Slot>,
     running: JoinSet<()>,
-    tasks: HashMap<tokio::task::Id, String>,
-    aborts: HashMap<String, AbortHandle>,
+    /// Which account each running task works for.
+    tasks: HashMap<tokio::task::Id, (AccountId, String)>,
     permits: Arc<Semaphore>,
-    /// When each account is next checked automatically.
-    due: HashMap<String, Instant>,
-    intervals: HashMap<String, Duration>,
     jitter: std::collections::hash_map::RandomState,
     /// When the next automatic backup is due, if a backup folder is set.
     backup_due: Option<Instant>,
@@ -165,14 +197,10 @@ impl Worker {
             paths,
             schedule,
             events,
-            passwords: HashMap::new(),
-            busy: HashSet::new(),
+            slots: HashMap::new(),
             running: JoinSet::new(),
             tasks: HashMap::new(),
-            aborts: HashMap::new(),
             permits: Arc::new(Semaphore::new(CONCURRENT_FETCHES)),
-            due: HashMap::new(),
-            intervals: HashMap::new(),
             jitter: Default::default(),
             backup_due: None,
             backups: JoinSet::new(),
@@ -189,18 +217,10 @@ impl Worker {
         }
         let mut accepting = true;
         loop {
-            let next_due = self.due.values().min().copied();
+            let next_due = self.slots.values().filter_map(|slot| slot.due).min();
             let backup_due = self.backup_due;
             tokio::select! {
-                                Some(done) = self.indexing.join_next() => {
-                    let count = done.unwrap_or(0);
-                    if count > 0 {
-                        self.send(Event::Indexed(count));
-                    }
-                    if std::mem::take(&mut self.index_again) {
-                        self.index();
-                    }
-                },
+                Some(done) = self.indexing.join_next() => self.indexed(done.unwrap_or(0)),
                 Some(done) = self.backups.join_next() => {
                     let result =
                         done.unwrap_or_else(|e| Err(crate::backup::Error::Backup(e.to_string())));
@@ -219,51 +239,68 @@ impl Worker {
                 },
                 Some(done) = self.running.join_next_with_id() => self.finished(done),
                 _ = sleep_until(next_due), if next_due.is_some() => {
-                    let now = Instant::now();
-                    let names: Vec<String> = self
-                        .due
-                        .iter()
-                        .filter(|(_, at)| **at <= now)
-                        .map(|(name, _)| name.clone())
-                        .collect();
-                    for name in &names {
-                        self.due.remove(name);
-                    }
-                    self.fetch(names).await;
+                    let due = self.take_due(Instant::now());
+                    self.fetch(due).await;
                 },
                 else => break,
             }
         }
     }
 
+    fn indexed(&mut self, count: usize) {
+        if count > 0 {
+            self.send(Event::Indexed(count));
+        }
+        if std::mem::take(&mut self.index_again) {
+            self.index();
+        }
+    }
+
+    /// The accounts whose automatic check is due by `now`; their next one is set when the
+    /// check finishes.
+    fn take_due(&mut self, now: Instant) -> Vec<AccountId> {
+        let mut due = Vec::new();
+        for (id, slot) in &mut self.slots {
+            if slot.due.is_some_and(|at| at <= now) {
+                slot.due = None;
+                due.push(*id);
+            }
+        }
+        due
+    }
+
     /// A job ended: its account is free again, a cancelled or crashed job is reported
     /// (the window stops showing it as running), and the next check is scheduled.
     fn finished(&mut self, done: Result<(tokio::task::Id, ()), tokio::task::JoinError>) {
-        let id = match &done {
-            Ok((id, ())) => *id,
+        let task = match &done {
+            Ok((task, ())) => *task,
             Err(e) => e.id(),
         };
         // Whatever the job stored is indexed for search in the background.
         self.index();
-        if let Some(name) = self.tasks.remove(&id) {
-            self.busy.remove(&name);
-            self.aborts.remove(&name);
+        if let Some((account, name)) = self.tasks.remove(&task) {
             match &done {
                 Err(e) if e.is_cancelled() => self.send(Event::Cancelled {
-                    account: name.clone(),
+                    account,
+                    name: name.clone(),
                 }),
                 Err(e) => {
-                    tracing::error!("the job of {name} panicked: {e}");
+                    tracing::error!("the job of account {account} ({name}) panicked: {e}");
                     self.send(Event::Failed {
-                        account: name.clone(),
+                        account: Some(account),
+                        name: name.clone(),
                         error: FetchError::Crashed,
                     });
                 }
                 Ok(_) => {}
             }
-            if let Some(interval) = self.intervals.get(&name) {
-                let next = Instant::now() + self.jittered(&name, *interval);
-                self.due.insert(name, next);
+            let next = self.slots.get(&account).and_then(|slot| slot.interval);
+            let next = next.map(|interval| Instant::now() + self.jittered(account, interval));
+            if let Some(slot) = self.slots.get_mut(&account) {
+                slot.job = None;
+                if next.is_some() {
+                    slot.due = next;
+                }
             }
         }
         if self.running.is_empty() {
@@ -273,11 +310,13 @@ impl Worker {
 
     async fn command(&mut self, command: Command) {
         match command {
-            Command::Fetch(names) => self.fetch(names).await,
-            Command::Cancel(name) => {
-                for (account, handle) in &self.aborts {
-                    if name.as_ref().is_none_or(|n| n == account) {
-                        handle.abort();
+            Command::Fetch(accounts) => self.fetch(accounts).await,
+            Command::Cancel(which) => {
+                for (id, slot) in &self.slots {
+                    if which.is_none_or(|w| w == *id)
+                        && let Some(job) = &slot.job
+                    {
+                        job.abort();
                     }
                 }
             }
@@ -286,15 +325,18 @@ impl Worker {
                     self.start(Job::DownloadRest(account, message));
                 }
                 Err(error) => self.send(Event::Failed {
-                    account: String::new(),
+                    account: None,
+                    name: String::new(),
                     error,
                 }),
             },
             Command::RememberPassword { account, password } => {
-                self.passwords.insert(account, password);
+                self.slots.entry(account).or_default().password = Some(password);
             }
             Command::ForgetPassword { account } => {
-                self.passwords.remove(&account);
+                if let Some(slot) = self.slots.get_mut(&account) {
+                    slot.password = None;
+                }
             }
             Command::AccountsChanged => {
                 if self.schedule == Schedule::Automatic {
@@ -313,32 +355,41 @@ impl Worker {
     }
 
     /// Reads each account's schedule; with `startup`, checks those that ask for it now.
+    /// An account removed since loses its slot (and a password remembered for it).
     async fn reschedule(&mut self, startup: bool) {
-        let Ok(accounts) = self.load_accounts(Vec::new()).await else {
+        let Ok(accounts) = self.load_accounts().await else {
             return;
         };
         let now = Instant::now();
-        self.intervals.clear();
-        let mut names = HashSet::new();
+        let known: std::collections::HashSet<AccountId> =
+            accounts.iter().map(Account::key).collect();
+        self.slots
+            .retain(|id, slot| known.contains(id) || slot.job.is_some());
         let mut check_now = Vec::new();
         for account in &accounts {
             let s = &account.settings;
-            names.insert(s.name.clone());
-            if let Some(minutes) = s.check_every_minutes {
-                let interval = Duration::from_secs(u64::from(minutes) * 60);
-                self.intervals.insert(s.name.clone(), interval);
-                if !self.due.contains_key(&s.name) {
-                    let next = now + self.jittered(&s.name, interval);
-                    self.due.insert(s.name.clone(), next);
+            let interval = s
+                .check_every_minutes
+                .map(|minutes| Duration::from_secs(u64::from(minutes) * 60));
+            let first = interval.map(|interval| now + self.jittered(account.key(), interval));
+            let slot = self.slots.entry(account.key()).or_default();
+            slot.interval = interval;
+            match first {
+                Some(first) => {
+                    slot.due.get_or_insert(first);
                 }
-            } else {
-                self.due.remove(&s.name);
+                None => slot.due = None,
             }
             if startup && s.check_on_startup {
-                check_now.push(s.name.clone());
+                check_now.push(account.key());
             }
         }
-        self.due.retain(|name, _| names.contains(name));
+        for (id, slot) in &mut self.slots {
+            if !known.contains(id) {
+                slot.interval = None;
+                slot.due = None;
+            }
+        }
         if !check_now.is_empty() {
             self.fetch(check_now).await;
         }
@@ -397,20 +448,23 @@ impl Worker {
     }
 
     /// The interval, give or take a tenth, so that many clients do not all call at once.
-    fn jittered(&self, name: &str, interval: Duration) -> Duration {
-        let random = self.jitter.hash_one((name, std::time::SystemTime::now()));
+    fn jittered(&self, account: AccountId, interval: Duration) -> Duration {
+        let random = self
+            .jitter
+            .hash_one((account, std::time::SystemTime::now()));
         let spread = (random % 2001) as f64 / 10_000.0 - 0.1;
         interval.mul_f64(1.0 + spread)
     }
 
-    async fn fetch(&mut self, names: Vec<String>) {
-        let all = names.is_empty();
-        let accounts = match self.load_accounts(names.clone()).await {
+    async fn fetch(&mut self, which: Vec<AccountId>) {
+        let all = which.is_empty();
+        let accounts = match self.load_accounts().await {
             Ok(accounts) => accounts,
             Err(error) => {
-                for account in names {
+                for account in which {
                     self.send(Event::Failed {
-                        account,
+                        account: Some(account),
+                        name: String::new(),
                         error: error.clone(),
                     });
                 }
@@ -420,12 +474,27 @@ impl Worker {
                 return;
             }
         };
+        // An account asked for by id that is gone (removed since) is said, not skipped.
+        for gone in which
+            .iter()
+            .filter(|id| !accounts.iter().any(|a| a.key() == **id))
+        {
+            self.send(Event::Failed {
+                account: Some(*gone),
+                name: String::new(),
+                error: FetchError::AccountGone,
+            });
+        }
         let mut started = false;
         for account in accounts {
-            if all && !account.settings.include_in_get_all {
-                continue;
+            let asked = if all {
+                account.settings.include_in_get_all
+            } else {
+                which.contains(&account.key())
+            };
+            if asked {
+                started |= self.start(Job::Fetch(account));
             }
-            started |= self.start(Job::Fetch(account));
         }
         if !started && self.running.is_empty() {
             self.send(Event::Idle);
@@ -434,24 +503,22 @@ impl Worker {
 
     /// Starts a job unless its account is busy; true if it started.
     fn start(&mut self, job: Job) -> bool {
-        let account = match &job {
-            Job::Fetch(a) | Job::DownloadRest(a, _) => a.clone(),
-        };
-        let name = account.settings.name.clone();
-        if !self.busy.insert(name.clone()) {
+        let account = job.account().key();
+        let name = job.account().settings.name.clone();
+        let slot = self.slots.entry(account).or_default();
+        if slot.job.is_some() {
             return false;
         }
-        let password = self.passwords.get(&name).cloned();
         let task = run_job(
             self.paths.clone(),
             job,
-            password,
+            slot.password.clone(),
             self.permits.clone(),
             self.events.clone(),
         );
         let handle = self.running.spawn(task);
-        self.tasks.insert(handle.id(), name.clone());
-        self.aborts.insert(name, handle);
+        self.tasks.insert(handle.id(), (account, name));
+        slot.job = Some(handle);
         true
     }
 
@@ -468,22 +535,19 @@ impl Worker {
                 .map_err(|e| FetchError::Store(e.to_string()))?
                 .into_iter()
                 .find(|a| a.id == account)
-                .ok_or_else(|| FetchError::Store(format!("message {id} belongs to no account")))
+                .ok_or(FetchError::AccountGone)
         })
         .await
         .map_err(|e| FetchError::Store(e.to_string()))?
     }
 
-    async fn load_accounts(&self, names: Vec<String>) -> Result<Vec<Account>, FetchError> {
+    async fn load_accounts(&self) -> Result<Vec<Account>, FetchError> {
         let database = self.paths.database();
         tokio::task::spawn_blocking(move || {
             let store = Store::open(&database).map_err(|e| FetchError::Store(e.to_string()))?;
-            if names.is_empty() {
-                store.accounts()
-            } else {
-                names.iter().map(|n| store.account(n)).collect()
-            }
-            .map_err(|e| FetchError::Store(e.to_string()))
+            store
+                .accounts()
+                .map_err(|e| FetchError::Store(e.to_string()))
         })
         .await
         .map_err(|e| FetchError::Store(e.to_string()))?
@@ -508,33 +572,23 @@ async fn run_job(
     permits: Arc<Semaphore>,
     events: mpsc::UnboundedSender<Event>,
 ) {
-    let account = match &job {
-        Job::Fetch(a) | Job::DownloadRest(a, _) => a.clone(),
-    };
-    let name = account.settings.name.clone();
+    let account = job.account().clone();
+    let (id, name) = (account.key(), account.settings.name.clone());
     let _permit = permits.acquire_owned().await;
     let _ = events.send(Event::Started {
-        account: name.clone(),
+        account: id,
+        name: name.clone(),
     });
     let password = match password {
         Some(p) => Ok(p),
-        None => {
-            let (database, account) = (paths.database(), account.clone());
-            tokio::task::spawn_blocking(move || {
-                let store = Store::open(&database).map_err(|e| FetchError::Store(e.to_string()))?;
-                let keyring =
-                    secrets::Keyring::open(&store).map_err(|e| FetchError::Store(e.to_string()))?;
-                Ok(keyring.get(&account)?)
-            })
-            .await
-            .unwrap_or_else(|e| Err(FetchError::Store(e.to_string())))
-        }
+        None => stored_password(&paths, account).await,
     };
     let password = match password {
         Ok(p) => p,
         Err(error) => {
             let _ = events.send(Event::Failed {
-                account: name,
+                account: Some(id),
+                name,
                 error,
             });
             return;
@@ -544,20 +598,23 @@ async fn run_job(
         Job::Fetch(account) => {
             let progress_events = events.clone();
             let progress_name = name.clone();
-            match sync::fetch_account(&paths, &account, &password, move |progress| {
+            let report = sync::fetch_account(&paths, &account, &password, move |progress| {
                 let _ = progress_events.send(Event::Progress {
-                    account: progress_name.clone(),
+                    account: id,
+                    name: progress_name.clone(),
                     progress,
                 });
             })
-            .await
-            {
+            .await;
+            match report {
                 Ok(report) => Event::Finished {
-                    account: name,
+                    account: id,
+                    name,
                     report,
                 },
                 Err(e) => Event::Failed {
-                    account: name,
+                    account: Some(id),
+                    name,
                     error: e.into(),
                 },
             }
@@ -565,17 +622,32 @@ async fn run_job(
         Job::DownloadRest(account, message) => {
             match sync::download_rest(&paths, &account, &password, message).await {
                 Ok(()) => Event::Completed {
-                    account: name,
+                    account: id,
+                    name,
                     message,
                 },
                 Err(e) => Event::Failed {
-                    account: name,
+                    account: Some(id),
+                    name,
                     error: e.into(),
                 },
             }
         }
     };
     let _ = events.send(event);
+}
+
+/// The account's password from the keyring.
+async fn stored_password(paths: &Paths, account: Account) -> Result<String, FetchError> {
+    let database = paths.database();
+    tokio::task::spawn_blocking(move || {
+        let store = Store::open(&database).map_err(|e| FetchError::Store(e.to_string()))?;
+        let keyring =
+            secrets::Keyring::open(&store).map_err(|e| FetchError::Store(e.to_string()))?;
+        Ok(keyring.get(&account)?)
+    })
+    .await
+    .unwrap_or_else(|e| Err(FetchError::Store(e.to_string())))
 }
 
 #[cfg(test)]
@@ -590,12 +662,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut worker = Worker::new(Paths::at(dir.path()), Schedule::OnCommand, tx);
         let handle = worker.running.spawn(async { panic!("a bug") });
-        worker.tasks.insert(handle.id(), "work".into());
-        worker.busy.insert("work".into());
-        worker.aborts.insert("work".into(), handle);
+        let work = AccountId(7);
+        worker.tasks.insert(handle.id(), (work, "work".into()));
+        worker.slots.entry(work).or_default().job = Some(handle);
         let done = worker.running.join_next_with_id().await.unwrap();
         worker.finished(done);
-        assert!(worker.busy.is_empty() && worker.aborts.is_empty());
+        assert!(worker.slots[&work].job.is_none() && worker.tasks.is_empty());
         let mut events = Vec::new();
         while let Ok(event) = rx.try_recv() {
             events.push(event);
@@ -603,7 +675,14 @@ mod tests {
         assert!(
             matches!(
                 &events[..],
-                [Event::Failed { account, error: FetchError::Crashed }, Event::Idle] if account == "work"
+                [
+                    Event::Failed {
+                        account: Some(AccountId(7)),
+                        error: FetchError::Crashed,
+                        ..
+                    },
+                    Event::Idle
+                ]
             ),
             "{events:?}"
         );
@@ -615,7 +694,7 @@ mod tests {
         let worker = Worker::new(Paths::at("unused"), Schedule::OnCommand, tx);
         let interval = Duration::from_secs(600);
         let samples: Vec<Duration> = (0..200)
-            .map(|i| worker.jittered(&format!("account {i}"), interval))
+            .map(|i| worker.jittered(AccountId(i), interval))
             .collect();
         for s in &samples {
             assert!(
@@ -623,7 +702,7 @@ mod tests {
                 "{s:?}"
             );
         }
-        let distinct: HashSet<Duration> = samples.into_iter().collect();
+        let distinct: std::collections::HashSet<Duration> = samples.into_iter().collect();
         assert!(distinct.len() > 100, "jitter spreads the checks out");
     }
 }

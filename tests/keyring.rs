@@ -9,6 +9,7 @@ use poplar::accounts::{Account, Settings};
 use poplar::paths::Paths;
 use poplar::secrets::{self, Keyring};
 use poplar::store::Store;
+use poplar::ui::mailbox;
 
 /// One test at a time: GNOME Keyring has been seen to drop its D-Bus connection when
 /// several clients (some of them `poplar` processes) open sessions at once.
@@ -371,7 +372,9 @@ fn a_password_corrected_in_the_dialog_is_used_at_once() {
         poplar::worker::spawn(paths.clone(), poplar::worker::Schedule::OnCommand)
     };
     w.send([Message::Worker(WorkerMessage::Ready(handle))]);
-    w.send([Message::SelectFolder(poplar::app::Folder::AllInboxes)]);
+    w.send([Message::Mailbox(mailbox::Message::SelectFolder(
+        poplar::app::Folder::AllInboxes,
+    ))]);
     // Feeds the worker's events to the window until one that ends a fetch.
     let mut until_done = |w: &mut Window| loop {
         let event = w.runtime.block_on(events.recv()).unwrap();
@@ -387,7 +390,7 @@ fn a_password_corrected_in_the_dialog_is_used_at_once() {
     assert!(matches!(w.app.modal, Some(Modal::Password(_))), "asked");
     w.send([
         Message::PromptPassword("wrong".into()),
-        Message::AnswerPassword(Some(())),
+        Message::AnswerPassword(true),
     ]);
     assert!(
         matches!(until_done(&mut w), Event::Failed { .. }),

@@ -9,6 +9,7 @@ use common::window::Window;
 use poplar::app::{Message, WorkerMessage};
 use poplar::i18n::Language;
 use poplar::paths::Paths;
+use poplar::ui::mailbox;
 use poplar::ui::transfer::Message as Transfer;
 use poplar::worker::{self, Event, Schedule};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -69,8 +70,8 @@ fn mail_imported_in_the_window_is_found_by_search_without_a_fetch() {
     let event = indexed(&w, &mut events);
     w.send([
         Message::Worker(WorkerMessage::Event(event)),
-        Message::SearchAll(true),
-        Message::Search("quarterly".into()),
+        Message::Mailbox(mailbox::Message::SearchAll(true)),
+        Message::Mailbox(mailbox::Message::Search("quarterly".into())),
     ]);
     w.expect("Minutes");
     assert!(!w.shows("Lunch"), "only what the search found");
@@ -84,8 +85,8 @@ fn a_search_typed_while_indexing_runs_shows_what_it_indexed() {
     poplar::transfer::import(&paths, &mbox(dir.path()), "Imported", |_| {}).unwrap();
     let mut w = Window::start(paths.clone(), Language::English);
     w.send([
-        Message::SearchAll(true),
-        Message::Search("quarterly".into()),
+        Message::Mailbox(mailbox::Message::SearchAll(true)),
+        Message::Mailbox(mailbox::Message::Search("quarterly".into())),
     ]);
     w.expect("Nothing found.");
 

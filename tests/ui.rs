@@ -10,8 +10,8 @@ use poplar::accounts::{Keep, Security, Settings as AccountSettings};
 use poplar::app::{App, Message};
 use poplar::paths::Paths;
 use poplar::store::Store;
-use poplar::ui::message_list;
 use poplar::ui::reader::{self, Act, Reader};
+use poplar::ui::{mailbox, message_list};
 
 /// Runs a task to completion and feeds what it produces back into `update`, as the
 /// runtime would.
@@ -144,7 +144,10 @@ fn first_start_offers_to_add_an_account() {
     assert!(
         messages
             .iter()
-            .any(|m| matches!(m, Message::OpenAddAccount))
+            .any(|m| matches!(
+                m,
+                Message::OpenAddAccount | Message::Toolbar(poplar::ui::Action::AddAccount)
+            ))
     );
     for message in messages {
         let _ = app.update(message);
@@ -187,7 +190,7 @@ fn a_fetch_shows_its_progress_and_then_its_counts() {
     let data = tempfile::tempdir().unwrap();
     let paths = Paths::at(data.path());
     paths.ensure().unwrap();
-    Store::open(&paths.database())
+    let home = Store::open(&paths.database())
         .unwrap()
         .add_account(&common::fake_account(&server, "home"))
         .unwrap();
@@ -196,7 +199,7 @@ fn a_fetch_shows_its_progress_and_then_its_counts() {
     drive(&runtime, &mut app, boot);
     let (handle, mut events) = worker::spawn(paths, Schedule::OnCommand);
     handle.send(worker::Command::RememberPassword {
-        account: "home".into(),
+        account: home.key(),
         password: fake::PASSWORD.into(),
     });
     let _ = app.update(Message::Worker(WorkerMessage::Ready(handle)));
@@ -612,26 +615,40 @@ fn sort_search_keyboard_and_multi_select() {
             iced::keyboard::Modifiers::default(),
         ))],
     );
-    apply(&runtime, &mut app, vec![Message::Search("fruit".into())]);
+    apply(
+        &runtime,
+        &mut app,
+        vec![Message::Mailbox(mailbox::Message::Search("fruit".into()))],
+    );
     assert_eq!(order(&app), ["Bananas", "Apples"]);
-    apply(&runtime, &mut app, vec![Message::Search("office".into())]);
+    apply(
+        &runtime,
+        &mut app,
+        vec![Message::Mailbox(mailbox::Message::Search("office".into()))],
+    );
     assert_eq!(order(&app), ["Apples"]);
     apply(
         &runtime,
         &mut app,
         vec![
-            Message::SelectFolder(poplar::app::Folder::Trash),
-            Message::Search("会議".into()),
+            Message::Mailbox(mailbox::Message::SelectFolder(poplar::app::Folder::Trash)),
+            Message::Mailbox(mailbox::Message::Search("会議".into())),
         ],
     );
     assert_eq!(order(&app), ["会議の件"]);
     apply(
         &runtime,
         &mut app,
-        vec![Message::Search("明日の会議".into())],
+        vec![Message::Mailbox(mailbox::Message::Search(
+            "明日の会議".into(),
+        ))],
     );
     assert_eq!(order(&app), ["会議の件"]);
-    apply(&runtime, &mut app, vec![Message::Search("議会".into())]);
+    apply(
+        &runtime,
+        &mut app,
+        vec![Message::Mailbox(mailbox::Message::Search("議会".into()))],
+    );
     assert!(order(&app).is_empty());
     let mut ui = simulator(&app);
     ui.find("Nothing found.").unwrap();
@@ -745,7 +762,10 @@ fn folders_are_created_renamed_filled_and_deleted() {
     apply(
         &runtime,
         &mut app,
-        vec![Message::FolderName("Receipts".into()), Message::SaveFolder],
+        vec![
+            Message::Mailbox(mailbox::Message::FolderName("Receipts".into())),
+            Message::Mailbox(mailbox::Message::SaveFolder),
+        ],
     );
     let mut ui = simulator(&app);
     ui.find("Receipts")
@@ -764,7 +784,7 @@ fn folders_are_created_renamed_filled_and_deleted() {
         &mut app,
         vec![Message::Reader(reader::Message::Act(
             id,
-            Act::MoveTo(MoveTarget::Folder(folder, "Receipts".into())),
+            Act::MoveTo(MoveTarget::folder(folder, "Receipts")),
         ))],
     );
     let mut ui = simulator(&app);
@@ -773,7 +793,9 @@ fn folders_are_created_renamed_filled_and_deleted() {
     apply(
         &runtime,
         &mut app,
-        vec![Message::SelectFolder(Folder::Local(folder))],
+        vec![Message::Mailbox(mailbox::Message::SelectFolder(
+            Folder::Local(folder),
+        ))],
     );
     let mut ui = simulator(&app);
     ui.find("Kept safe 2").expect("in the folder");
@@ -792,7 +814,10 @@ fn folders_are_created_renamed_filled_and_deleted() {
     apply(
         &runtime,
         &mut app,
-        vec![Message::FolderName("Paid".into()), Message::SaveFolder],
+        vec![
+            Message::Mailbox(mailbox::Message::FolderName("Paid".into())),
+            Message::Mailbox(mailbox::Message::SaveFolder),
+        ],
     );
     let mut ui = simulator(&app);
     ui.find("Paid (1)").expect("renamed");
@@ -877,7 +902,9 @@ fn accounts_are_edited_tested_and_removed_from_the_window() {
     apply(
         &runtime,
         &mut app,
-        vec![Message::SelectFolder(Folder::Account(id))],
+        vec![Message::Mailbox(mailbox::Message::SelectFolder(
+            Folder::Account(id),
+        ))],
     );
     click(&runtime, &mut app, "Edit");
     let mut ui = simulator(&app);
@@ -1061,7 +1088,7 @@ fn a_missing_password_is_asked_for_and_the_fetch_goes_on() {
                 &mut app,
                 vec![
                     Message::PromptPassword(fake::PASSWORD.into()),
-                    Message::AnswerPassword(Some(())),
+                    Message::AnswerPassword(true),
                 ],
             );
         }
@@ -1111,7 +1138,8 @@ fn shortcuts_do_nothing_behind_a_dialog() {
     press(&runtime, &mut app, Key::Named(Named::ArrowDown), false);
     let open = shown(&app).expect("Down opens the newest message");
     let password_failed = Message::Worker(WorkerMessage::Event(Event::Failed {
-        account: "home".into(),
+        account: Some(account.key()),
+        name: "home".into(),
         error: FetchError::Password(poplar::secrets::Error::NotFound("home".into())),
     }));
     for opening in [
@@ -1121,7 +1149,7 @@ fn shortcuts_do_nothing_behind_a_dialog() {
     ] {
         apply(&runtime, &mut app, vec![opening]);
         assert!(app.modal.is_some());
-        let status = app.status.clone();
+        let status = app.status.line().to_string();
         for key in [
             Key::Character("j".into()),
             Key::Named(Named::ArrowDown),
@@ -1131,7 +1159,7 @@ fn shortcuts_do_nothing_behind_a_dialog() {
             press(&runtime, &mut app, key, false);
         }
         assert_eq!(shown(&app), Some(open), "nothing else was opened");
-        assert_eq!(app.status, status, "nothing was fetched");
+        assert_eq!(app.status.line(), status, "nothing was fetched");
         let store = Store::open(&paths.database()).unwrap();
         assert_eq!(store.count(poplar::store::View::Trash).unwrap(), 0);
         press(&runtime, &mut app, Key::Named(Named::Escape), false);

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::fake::{self, FakeServer, Options, Reply};
-use poplar::accounts::{Keep, Settings};
+use poplar::accounts::{AccountId, Keep, Settings};
 use poplar::paths::Paths;
 use poplar::store::Store;
 use poplar::worker::{self, Command, Event, Schedule};
@@ -57,6 +57,15 @@ async fn wait_for(server: &FakeServer, command: &str) {
     }
 }
 
+/// The id of the account called "work".
+fn work(paths: &Paths) -> AccountId {
+    Store::open(&paths.database())
+        .unwrap()
+        .account("work")
+        .unwrap()
+        .key()
+}
+
 fn count(events: &[Event], what: fn(&Event) -> bool) -> usize {
     events.iter().filter(|e| what(e)).count()
 }
@@ -69,7 +78,7 @@ async fn accounts_are_checked_at_start_up_when_they_ask() {
     // place for this run (the worker's memory).
     let (handle, mut events) = worker::spawn(paths.clone(), Schedule::OnCommand);
     handle.send(Command::RememberPassword {
-        account: "work".into(),
+        account: work(&paths),
         password: fake::PASSWORD.into(),
     });
     handle.send(Command::Fetch(vec![]));
@@ -97,7 +106,7 @@ async fn a_start_up_check_runs_without_being_asked() {
     // No password is stored anywhere in this test, so the check says so.
     assert!(
         seen.iter()
-            .any(|e| matches!(e, Event::Failed { account, .. } if account == "work")),
+            .any(|e| matches!(e, Event::Failed { name, .. } if name == "work")),
         "{seen:?}"
     );
     assert_eq!(count(&seen, |e| matches!(e, Event::Started { .. })), 1);
@@ -115,15 +124,15 @@ async fn a_second_fetch_of_a_busy_account_is_a_no_op_and_cancel_loses_nothing() 
     let (_dir, paths) = setup(&server, |_| {});
     let (handle, mut events) = worker::spawn(paths.clone(), Schedule::OnCommand);
     handle.send(Command::RememberPassword {
-        account: "work".into(),
+        account: work(&paths),
         password: fake::PASSWORD.into(),
     });
-    handle.send(Command::Fetch(vec!["work".into()]));
+    handle.send(Command::Fetch(vec![work(&paths)]));
     // Wait until the session is stuck in RETR 2, then ask twice more and cancel.
     wait_for(&server, "RETR 2").await;
-    handle.send(Command::Fetch(vec!["work".into()]));
+    handle.send(Command::Fetch(vec![work(&paths)]));
     handle.send(Command::Fetch(vec![]));
-    handle.send(Command::Cancel(Some("work".into())));
+    handle.send(Command::Cancel(Some(work(&paths))));
     let seen = until_idle(&mut events).await;
     assert_eq!(
         count(&seen, |e| matches!(e, Event::Started { .. })),
@@ -201,7 +210,7 @@ async fn download_the_rest_through_the_worker() {
     });
     let (handle, mut events) = worker::spawn(paths.clone(), Schedule::OnCommand);
     handle.send(Command::RememberPassword {
-        account: "work".into(),
+        account: work(&paths),
         password: fake::PASSWORD.into(),
     });
     handle.send(Command::Fetch(vec![]));
@@ -216,7 +225,7 @@ async fn download_the_rest_through_the_worker() {
     renamed.name = "renamed".into();
     store.update_account(account.id, &renamed).unwrap();
     handle.send(Command::RememberPassword {
-        account: "renamed".into(),
+        account: account.key(),
         password: fake::PASSWORD.into(),
     });
     handle.send(Command::DownloadRest { message: id });
@@ -228,4 +237,53 @@ async fn download_the_rest_through_the_worker() {
     );
     assert_eq!(store.raw_message(id).unwrap(), big);
     assert!(!store.message_origin(id).unwrap().2);
+}
+
+/// A password typed at the prompt belongs to that account, not to its name: after "work"
+/// is renamed and a new account takes the name "work", the new one is not logged in with
+/// the old one's password (it is asked for its own). Keyed by name, the worker sent it.
+#[tokio::test]
+async fn a_remembered_password_stays_with_its_account_not_its_name() {
+    let server = FakeServer::start(vec![mail(1)], Options::default(), |_, _| None).await;
+    let (_dir, paths) = setup(&server, |_| {});
+    let old = work(&paths);
+    let (handle, mut events) = worker::spawn(paths.clone(), Schedule::OnCommand);
+    handle.send(Command::RememberPassword {
+        account: old,
+        password: fake::PASSWORD.into(),
+    });
+    let store = Store::open(&paths.database()).unwrap();
+    let mut renamed = store.account("work").unwrap().settings;
+    renamed.name = "old".into();
+    store.update_account(old.0, &renamed).unwrap();
+    let new = store
+        .add_account(&common::fake_account(&server, "work"))
+        .unwrap()
+        .key();
+    assert_ne!(new, old);
+
+    handle.send(Command::Fetch(vec![new]));
+    let seen = until_idle(&mut events).await;
+    assert!(
+        seen.iter().any(|e| matches!(
+            e,
+            Event::Failed { account: Some(a), error: worker::FetchError::Password(_), .. } if *a == new
+        )),
+        "the new account has no password of its own: {seen:?}"
+    );
+    assert!(
+        !server.commands().iter().any(|c| c.starts_with("PASS")),
+        "no password was sent: {:?}",
+        server.commands()
+    );
+
+    // The renamed account still has its own.
+    handle.send(Command::Fetch(vec![old]));
+    let seen = until_idle(&mut events).await;
+    assert!(
+        seen.iter().any(
+            |e| matches!(e, Event::Finished { account, name, report } if *account == old && name == "old" && report.new == 1)
+        ),
+        "{seen:?}"
+    );
 }

@@ -67,10 +67,10 @@ impl App {
                 self.damaged = None;
                 self.selected = None;
                 self.reader.clear();
-                self.status = match kept {
+                self.status.say(match kept {
                     Some(path) => t!("status-restored-kept", path = path.display().to_string()),
                     None => t!("status-restored"),
-                };
+                });
                 if let Some(worker) = &self.worker {
                     worker.send(Command::AccountsChanged);
                     worker.send(Command::BackupSettingsChanged);
@@ -78,7 +78,7 @@ impl App {
                 self.reload()
             }
             Err(e) => {
-                self.status = t!("status-restore-failed", error = e);
+                self.status.say(t!("status-restore-failed", error = e));
                 Task::none()
             }
         }
@@ -98,15 +98,14 @@ impl App {
             }
             Some(add_account::Event::Changed(saved)) => {
                 let name = self.account_saved(*saved, false);
-                self.status = t!("status-account-saved", name = name);
+                self.status.say(t!("status-account-saved", name = name));
                 Task::batch([task, self.reload()])
             }
             Some(add_account::Event::Added(saved)) => {
                 let id = saved.account.id;
                 let name = self.account_saved(*saved, true);
-                self.status = t!("status-account-added", name = name);
-                self.folder = Folder::Account(id);
-                Task::batch([task, self.reload()])
+                self.status.say(t!("status-account-added", name = name));
+                Task::batch([task, self.show_folder(Folder::Account(id))])
             }
         }
     }
@@ -116,25 +115,22 @@ impl App {
     pub(super) fn account_saved(&mut self, saved: add_account::Saved, fetch: bool) -> String {
         self.close_modal();
         let name = saved.account.settings.name.clone();
+        let account = saved.account.key();
         if let Some((password, error)) = saved.unsaved_password {
             tracing::warn!("no keyring: {error}");
-            self.notice = Some(t!("notice-no-keyring", account = name.clone()));
+            self.status
+                .warn(t!("notice-no-keyring", account = name.clone()));
             if let Some(worker) = &self.worker {
-                worker.send(Command::RememberPassword {
-                    account: name.clone(),
-                    password,
-                });
+                worker.send(Command::RememberPassword { account, password });
             }
         }
         if let Some(worker) = &self.worker {
             if saved.password_stored {
-                worker.send(Command::ForgetPassword {
-                    account: name.clone(),
-                });
+                worker.send(Command::ForgetPassword { account });
             }
             worker.send(Command::AccountsChanged);
             if fetch {
-                worker.send(Command::Fetch(vec![name.clone()]));
+                worker.send(Command::Fetch(vec![account]));
             }
         }
         name
@@ -161,7 +157,7 @@ impl App {
             }),
             |result| match result {
                 Ok(()) => Message::Done,
-                Err(e) => Message::Status(e),
+                Err(e) => Message::Say(e),
             },
         )
     }
@@ -182,7 +178,10 @@ impl App {
 
     pub(super) fn remove_account(&mut self, id: i64) -> Task<Message> {
         if let Some(account) = self.snapshot.accounts.iter().find(|a| a.id == id) {
-            self.modal = Some(Modal::RemoveAccount(account.settings.name.clone()));
+            self.modal = Some(Modal::RemoveAccount(
+                account.key(),
+                account.settings.name.clone(),
+            ));
         }
         Task::none()
     }
@@ -207,14 +206,14 @@ impl App {
             _ => return Task::none(),
         };
         self.close_modal();
-        let account = prompt.account.clone();
+        let (account, name) = (prompt.account, prompt.name.clone());
         let password = prompt.password.clone();
         let store_it = {
-            let (name, password) = (account.clone(), password.clone());
+            let password = password.clone();
             let paths = self.paths.clone();
             ui::blocking(move || {
                 let store = Store::open(&paths.database()).map_err(|e| e.said())?;
-                let account = store.account(&name).map_err(|e| e.said())?;
+                let account = account_by_id(&store, account)?;
                 crate::secrets::Keyring::open(&store)
                     .and_then(|keyring| keyring.set(&account, &password))
                     .map_err(|e| e.said())
@@ -223,50 +222,47 @@ impl App {
         let worker = self.worker.clone();
         Task::perform(store_it, move |stored| {
             if let Some(worker) = &worker {
-                worker.send(Command::RememberPassword {
-                    account: account.clone(),
-                    password,
-                });
-                worker.send(Command::Fetch(vec![account.clone()]));
+                worker.send(Command::RememberPassword { account, password });
+                worker.send(Command::Fetch(vec![account]));
             }
             match stored {
                 Ok(()) => Message::Done,
                 Err(e) => Message::Notice({
                     tracing::warn!("no keyring: {e}");
-                    t!("notice-no-keyring", account = account.clone())
+                    t!("notice-no-keyring", account = name.clone())
                 }),
             }
         })
     }
 
     pub(super) fn cancel_remove_account(&mut self) -> Task<Message> {
-        if matches!(self.modal, Some(Modal::RemoveAccount(_))) {
+        if matches!(self.modal, Some(Modal::RemoveAccount(..))) {
             self.close_modal();
         }
         Task::none()
     }
 
     pub(super) fn confirm_remove_account(&mut self, keep_mail: bool) -> Task<Message> {
-        let Some(Modal::RemoveAccount(name)) = &self.modal else {
+        let Some(Modal::RemoveAccount(id, name)) = &self.modal else {
             return Task::none();
         };
-        let name = name.clone();
+        let (id, shown) = (*id, name.clone());
         self.close_modal();
         if let Some(worker) = &self.worker {
-            worker.send(Command::Cancel(Some(name.clone())));
+            worker.send(Command::Cancel(Some(id)));
         }
-        self.folder = Folder::AllInboxes;
+        self.mailbox.show(Folder::AllInboxes);
         self.selected = None;
         self.reader.clear();
         let paths = self.paths.clone();
-        let shown = name.clone();
         Task::perform(
             ui::blocking(move || {
                 let store = Store::open(&paths.database()).map_err(|e| e.said())?;
-                let account = store.account(&name).map_err(|e| e.said())?;
+                // By id: the name on the question may have changed since it was asked.
+                let account = account_by_id(&store, id)?;
                 let keyring = crate::secrets::Keyring::open(&store);
                 store
-                    .remove_account(&name, !keep_mail)
+                    .remove_account(&account.settings.name, !keep_mail)
                     .map_err(|e| e.said())?;
                 if let Err(e) = keyring.and_then(|keyring| keyring.delete(&account)) {
                     tracing::warn!("the password of a removed account stays: {e}");
@@ -291,7 +287,7 @@ impl App {
     pub(super) fn open_transfer(&mut self) -> Task<Message> {
         let name = self.folder_name();
         self.modal = Some(Modal::Transfer(transfer::Transfer::new(
-            self.folder.view(),
+            self.mailbox.folder().view(),
             name,
         )));
         Task::none()
@@ -329,7 +325,7 @@ impl App {
         let Some(latest) = self.damaged.as_ref().and_then(|d| d.latest.clone()) else {
             return Task::none();
         };
-        self.status = t!("status-restoring");
+        self.status.say(t!("status-restoring"));
         let paths = self.paths.clone();
         Task::perform(
             async move {
@@ -341,4 +337,14 @@ impl App {
             Message::Restored,
         )
     }
+}
+
+/// The account with this id, as the store has it now.
+fn account_by_id(store: &Store, id: AccountId) -> Result<crate::accounts::Account, String> {
+    store
+        .accounts()
+        .map_err(|e| e.said())?
+        .into_iter()
+        .find(|a| a.key() == id)
+        .ok_or_else(|| ui::describe::fetch(&worker::FetchError::AccountGone))
 }

@@ -17,7 +17,7 @@ impl App {
             // typed in them until their own Cancel.
             let question = matches!(
                 modal,
-                Modal::Preferences | Modal::RemoveAccount(_) | Modal::Password(_)
+                Modal::Preferences | Modal::RemoveAccount(..) | Modal::Password(_)
             );
             if question && key == keyboard::Key::Named(keyboard::key::Named::Escape) {
                 self.close_modal();
@@ -39,7 +39,7 @@ impl App {
             Key::Character("k") if !modifiers.command() => step(self, -1),
             Key::Named(Named::PageDown) => step(self, 20),
             Key::Named(Named::PageUp) => step(self, -20),
-            Key::Named(Named::Delete) if self.folder != Folder::Trash => {
+            Key::Named(Named::Delete) if self.mailbox.folder() != Folder::Trash => {
                 let ids = self.list.selection();
                 self.change_many(ids, Change::Trash)
             }
@@ -55,11 +55,7 @@ impl App {
             Key::Character("f") if modifiers.command() => {
                 iced::widget::operation::focus(ui::SEARCH_ID)
             }
-            Key::Named(Named::Escape) if !self.search.is_empty() => {
-                self.search.clear();
-                self.search_generation += 1;
-                self.load_ids()
-            }
+            Key::Named(Named::Escape) if self.mailbox.clear_search() => self.load_ids(),
             _ => Task::none(),
         }
     }

@@ -1,30 +1,30 @@
 //! The window: state, messages and the update dispatch. Views live in `ui/`.
 
-use std::collections::HashMap;
-
 use iced::futures::SinkExt;
-use iced::{Element, Subscription, Task, Theme};
+use iced::{Subscription, Task, Theme};
 
-use crate::accounts::Account;
+use crate::accounts::AccountId;
 use crate::backup;
 use crate::downloads;
 use crate::paths::Paths;
 use crate::preferences::{Appearance, MarkRead, Preferences};
 use crate::store::{Store, View};
-use crate::sync::Progress;
 use crate::t;
 use crate::ui::describe::Said;
+use crate::ui::mailbox::{self, Mailbox};
 use crate::ui::reader::{self, Act, Reader};
+use crate::ui::status::{self, Status};
 use crate::ui::{self, add_account, backups, message_list, transfer};
 use crate::worker::{self, Command, Event};
 use iced::keyboard;
 
+mod browse;
 mod dialogs;
 mod fetching;
 mod keys;
-mod mailbox;
 mod reading;
 mod startup;
+mod view;
 
 use fetching::worker_stream;
 use reading::Change;
@@ -66,65 +66,9 @@ pub fn run(paths: Paths) -> iced::Result {
     .run()
 }
 
-/// Where "Move to" can file a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MoveTarget {
-    Inbox,
-    Folder(i64, String),
-}
-
-impl std::fmt::Display for MoveTarget {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            MoveTarget::Inbox => f.write_str(&t!("folder-inbox")),
-            MoveTarget::Folder(_, name) => f.write_str(name),
-        }
-    }
-}
-
-/// A folder name being typed: a new folder, or a new name for one.
-#[derive(Debug, Clone, Default)]
-pub struct FolderEdit {
-    pub id: Option<i64>,
-    pub name: String,
-}
-
-/// Which messages the list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Folder {
-    /// Every account's inbox together.
-    #[default]
-    AllInboxes,
-    Account(i64),
-    /// A local folder (imported or filed mail).
-    Local(i64),
-    Trash,
-}
-
-impl Folder {
-    pub fn view(self) -> View {
-        match self {
-            Folder::AllInboxes => View::Inbox(None),
-            Folder::Account(id) => View::Inbox(Some(id)),
-            Folder::Local(id) => View::Folder(id),
-            Folder::Trash => View::Trash,
-        }
-    }
-}
-
-/// Everything the list and sidebar show, read in one go off the UI thread.
-#[derive(Debug, Clone, Default)]
-pub struct Snapshot {
-    pub accounts: Vec<Account>,
-    pub unread: HashMap<i64, usize>,
-    pub trash: usize,
-    pub backup: backup::Settings,
-    /// Local folders: (id, name).
-    pub folders: Vec<(i64, String)>,
-    /// Unread messages per local folder id.
-    pub folder_unread: HashMap<i64, usize>,
-    pub preferences: Preferences,
-}
+pub use crate::ui::PasswordPrompt;
+pub use crate::ui::mailbox::{Folder, Snapshot};
+pub use crate::ui::reader::{MoveTarget, Opener, system_opener};
 
 /// The database failed to open or its integrity check: what the window offers instead.
 #[derive(Debug, Clone)]
@@ -136,16 +80,12 @@ pub struct Damaged {
 
 pub struct App {
     pub paths: Paths,
-    pub folder: Folder,
     pub snapshot: Snapshot,
     pub selected: Option<i64>,
     pub reader: Reader,
+    pub mailbox: Mailbox,
+    pub status: Status,
     pub worker: Option<worker::Handle>,
-    /// Accounts being fetched, with their progress.
-    pub fetching: HashMap<String, Progress>,
-    pub status: String,
-    /// A lasting warning (e.g. passwords cannot be remembered), shown beside the status.
-    pub notice: Option<String>,
     /// The dialog over the window, if one is open: while it is, the window's keyboard
     /// shortcuts do nothing.
     pub modal: Option<Modal>,
@@ -154,27 +94,12 @@ pub struct App {
     pub damaged: Option<Damaged>,
     pub load_error: Option<String>,
     pub list: message_list::MessageList,
-    /// What is typed in the search box; empty shows the whole folder.
-    pub search: String,
-    /// Search every folder (but the Trash) instead of the one shown.
-    pub search_all: bool,
-    /// Counts searches, so that only the answer to the newest one is shown.
-    search_generation: u64,
     modifiers: keyboard::Modifiers,
-    pub folder_edit: Option<FolderEdit>,
     /// Set by the window benchmark: where to report the first populated frame and the
     /// memory once idle (then the window closes).
     pub startup_report: Option<StartupReport>,
     /// Hands a file to the system's program for it (tests put a recorder here).
     pub opener: Opener,
-}
-
-/// What opens a file with the system's program for it.
-pub type Opener = std::sync::Arc<dyn Fn(&std::path::Path) -> std::io::Result<()> + Send + Sync>;
-
-/// The system's opener.
-pub fn system_opener() -> Opener {
-    std::sync::Arc::new(|path| open::that_detached(path))
 }
 
 /// The one dialog that can be open over the window.
@@ -184,38 +109,32 @@ pub enum Modal {
     Backups(backups::Backups),
     Transfer(transfer::Transfer),
     Preferences,
-    /// The account whose removal is being confirmed.
-    RemoveAccount(String),
+    /// The account whose removal is being confirmed, and its name.
+    RemoveAccount(AccountId, String),
     /// A password being asked for, because none is stored.
     Password(PasswordPrompt),
-}
-
-/// Asking for an account's password when the keyring has none (or there is no keyring).
-#[derive(Debug, Clone)]
-pub struct PasswordPrompt {
-    pub account: String,
-    pub reason: String,
-    pub password: String,
 }
 
 #[derive(Debug, Clone)]
 pub enum Message {
     /// The list and sidebar were read from the store.
     Loaded(Result<Snapshot, String>),
-    /// A folder in the sidebar was chosen.
-    SelectFolder(Folder),
+    /// The sidebar's and the search box's own messages.
+    Mailbox(mailbox::Message),
+    /// A button of the toolbar.
+    Toolbar(ui::Action),
+    /// The status bar's own messages.
+    Status(status::Message),
     /// A row of the list was clicked.
     SelectMessage(i64),
     /// The reading pane's own messages.
     Reader(reader::Message),
-    /// "Get mail" was pressed.
+    /// "Get mail" was pressed (the toolbar, F5).
     GetMail,
-    /// "Stop" was pressed while mail was being fetched.
-    StopFetching,
     /// A change to the store finished; the list is read again.
     Changed(Result<(), String>),
     /// Something finished that only needs saying in the status bar.
-    Status(String),
+    Say(String),
     /// A lasting warning for the status bar.
     Notice(String),
     /// The message list's own messages.
@@ -223,12 +142,6 @@ pub enum Message {
     /// The ids of the list (a folder, or a search in it) were read; the number says
     /// which search they answer.
     Ids(u64, Result<Vec<i64>, String>),
-    /// The search box changed.
-    Search(String),
-    /// "All mail" beside the search box: search every folder, not only this one.
-    SearchAll(bool),
-    /// The search box has been still for a moment: search now, if it is still this one.
-    SearchDue(u64),
     /// A key nobody else used (shortcuts).
     Key(keyboard::Event),
     /// "Preferences" was pressed, or its dialog closed.
@@ -237,13 +150,6 @@ pub enum Message {
     SetPreferences(Preferences),
     /// The mark-as-read delay for this message has passed.
     MarkReadDue(i64),
-    /// "New folder" / "Rename" in the sidebar.
-    EditFolder(Option<i64>),
-    FolderName(String),
-    SaveFolder,
-    CancelFolder,
-    /// Delete a local folder (its messages go to the Trash).
-    DeleteFolder(i64),
     /// The background worker said something.
     Worker(WorkerMessage),
     /// "Add account" was pressed.
@@ -256,8 +162,8 @@ pub enum Message {
     ConfirmRemoveAccount(Option<bool>),
     /// Typing in the password prompt.
     PromptPassword(String),
-    /// The password prompt's answer: use it (Some) or not now (None).
-    AnswerPassword(Option<()>),
+    /// The password prompt's answer: use it (true) or not now (false).
+    AnswerPassword(bool),
     /// The add-account dialog's own messages.
     AddAccount(add_account::Message),
     /// Nothing to do (e.g. a finished write whose result needs no reaction).
@@ -302,24 +208,18 @@ impl App {
     pub fn new(paths: Paths) -> (Self, Task<Message>) {
         let app = App {
             paths,
-            folder: Folder::AllInboxes,
             snapshot: Snapshot::default(),
             selected: None,
             reader: Reader::Empty,
+            mailbox: Mailbox::default(),
+            status: Status::default(),
             worker: None,
-            fetching: HashMap::new(),
-            status: String::new(),
-            notice: None,
             modal: None,
             waiting_password: None,
             damaged: None,
             load_error: None,
             list: message_list::MessageList::default(),
-            search: String::new(),
-            search_all: false,
-            search_generation: 0,
             modifiers: keyboard::Modifiers::default(),
-            folder_edit: None,
             startup_report: None,
             opener: system_opener(),
         };
@@ -351,34 +251,33 @@ impl App {
         }
     }
 
+    /// A flat dispatch: each screen's messages go to it, the rest to the window's
+    /// handlers (in `mailbox.rs`, `fetching.rs`, `reading.rs`, `dialogs.rs`, `keys.rs`).
     pub fn update(&mut self, message: Message) -> Task<Message> {
         match message {
             Message::Loaded(result) => self.loaded(result),
-            Message::SelectFolder(folder) => self.select_folder(folder),
+            Message::Mailbox(message) => self.mailbox_message(message),
+            Message::Toolbar(action) => self.toolbar(action),
+            Message::Status(message) => match self.status.update(message) {
+                Some(status::Event::OpenBackups) => self.open_backups(),
+                None => Task::none(),
+            },
             Message::SelectMessage(id) => self.select_message(id),
             Message::Reader(message) => self.reader_message(message),
             Message::GetMail => self.get_mail(),
-            Message::StopFetching => self.stop_fetching(),
-            Message::Status(status) => {
-                self.status = status;
+            Message::Say(line) => {
+                self.status.say(line);
+                Task::none()
+            }
+            Message::Notice(notice) => {
+                self.status.warn(notice);
                 Task::none()
             }
             Message::List(message) => self.list_message(message),
             Message::FirstFrame => self.first_frame(),
             Message::SettledAfterStart => self.settled_after_start(),
             Message::Ids(generation, result) => self.ids_loaded(generation, result),
-            Message::Search(text) => self.search(text),
-            Message::SearchAll(all) => self.search_all(all),
-            Message::SearchDue(generation) => self.search_due(generation),
             Message::Key(event) => self.key(event),
-            Message::EditFolder(id) => self.edit_folder(id),
-            Message::FolderName(name) => self.type_folder_name(name),
-            Message::CancelFolder => {
-                self.folder_edit = None;
-                Task::none()
-            }
-            Message::SaveFolder => self.save_folder(),
-            Message::DeleteFolder(id) => self.delete_folder(id),
             Message::ShowPreferences(show) => self.show_preferences(show),
             Message::MarkReadDue(id) => self.mark_read_due(id),
             Message::SetPreferences(preferences) => self.set_preferences(preferences),
@@ -393,12 +292,8 @@ impl App {
             Message::EditAccount(id) => self.edit_account(id),
             Message::RemoveAccount(id) => self.remove_account(id),
             Message::PromptPassword(password) => self.prompt_password(password),
-            Message::AnswerPassword(None) => self.cancel_password(),
-            Message::AnswerPassword(Some(())) => self.answer_password(),
-            Message::Notice(notice) => {
-                self.notice = Some(notice);
-                Task::none()
-            }
+            Message::AnswerPassword(false) => self.cancel_password(),
+            Message::AnswerPassword(true) => self.answer_password(),
             Message::ConfirmRemoveAccount(None) => self.cancel_remove_account(),
             Message::ConfirmRemoveAccount(Some(keep_mail)) => {
                 self.confirm_remove_account(keep_mail)
@@ -417,8 +312,16 @@ impl App {
         }
     }
 
-    pub fn view(&self) -> Element<'_, Message> {
-        ui::main_window(self)
+    /// A toolbar button.
+    fn toolbar(&mut self, action: ui::Action) -> Task<Message> {
+        match action {
+            ui::Action::GetMail => self.get_mail(),
+            ui::Action::Stop => self.stop_fetching(),
+            ui::Action::AddAccount => self.open_add_account(),
+            ui::Action::ImportExport => self.open_transfer(),
+            ui::Action::Backups => self.open_backups(),
+            ui::Action::Preferences => self.show_preferences(true),
+        }
     }
 
     pub fn subscription(&self) -> Subscription<Message> {

@@ -23,7 +23,7 @@ impl App {
                 MarkRead::Never => Task::none(),
             },
             reader::Event::Status(status) => {
-                self.status = status;
+                self.status.say(status);
                 Task::none()
             }
             reader::Event::Act(id, act) => self.act(id, act),
@@ -61,12 +61,9 @@ impl App {
                 )
             }
             Act::MoveTo(target) => {
-                let folder = match &target {
-                    MoveTarget::Inbox => None,
-                    MoveTarget::Folder(f, _) => Some(*f),
-                };
-                self.status = t!("status-moved-to", folder = target.to_string());
-                self.change(id, Change::Move(folder))
+                self.status
+                    .say(t!("status-moved-to", folder = target.label.clone()));
+                self.change(id, Change::Move(target.folder))
             }
         }
     }
@@ -130,7 +127,7 @@ impl App {
 
     pub(super) fn changed(&mut self, result: Result<(), String>) -> Task<Message> {
         if let Err(e) = result {
-            self.status = e;
+            self.status.say(e);
         }
         self.reload()
     }

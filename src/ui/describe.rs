@@ -177,6 +177,7 @@ pub fn fetch(error: &worker::FetchError) -> String {
         worker::FetchError::Password(e) => password(e),
         worker::FetchError::Store(detail) => t!("error-store", detail = detail.clone()),
         worker::FetchError::Crashed => t!("error-crashed"),
+        worker::FetchError::AccountGone => t!("error-account-gone"),
     }
 }
 

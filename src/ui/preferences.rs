@@ -4,51 +4,90 @@
 use iced::widget::{button, checkbox, column, pick_list, row, text};
 use iced::{Element, Fill};
 
-use crate::app::Message;
 use crate::i18n::Language;
 use crate::preferences::{Appearance, MarkRead, Pane, Preferences};
 use crate::t;
 
+/// What the dialog asks of the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Choice<T>(T);
+pub enum Message {
+    /// A preference changed: apply it at once, and save it.
+    Set(Preferences),
+    Close,
+}
 
-impl std::fmt::Display for Choice<Option<Language>> {
+/// One choice of a list with its label, made in the window's language when the dialog is
+/// drawn (the label is data, not looked up inside `Display`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Choice<T> {
+    value: T,
+    label: String,
+}
+
+impl<T> std::fmt::Display for Choice<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0 {
-            None => f.write_str(&t!("preferences-as-system")),
-            // Each language in its own words, so anyone can find theirs.
-            Some(language) => f.write_str(language.native_name()),
-        }
+        f.write_str(&self.label)
     }
 }
 
-impl std::fmt::Display for Choice<Appearance> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&match self.0 {
-            Appearance::System => t!("preferences-as-system"),
-            Appearance::Light => t!("preferences-light"),
-            Appearance::Dark => t!("preferences-dark"),
+fn choices<T: Copy>(values: &[T], label: impl Fn(T) -> String) -> Vec<Choice<T>> {
+    values
+        .iter()
+        .map(|&value| Choice {
+            value,
+            label: label(value),
         })
+        .collect()
+}
+
+fn language(language: Option<Language>) -> String {
+    match language {
+        None => t!("preferences-as-system"),
+        // Each language in its own words, so anyone can find theirs.
+        Some(language) => language.native_name().to_string(),
     }
 }
 
-impl std::fmt::Display for Choice<Pane> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&match self.0 {
-            Pane::Below => t!("preferences-pane-below"),
-            Pane::Beside => t!("preferences-pane-beside"),
-        })
+fn appearance(appearance: Appearance) -> String {
+    match appearance {
+        Appearance::System => t!("preferences-as-system"),
+        Appearance::Light => t!("preferences-light"),
+        Appearance::Dark => t!("preferences-dark"),
     }
 }
 
-impl std::fmt::Display for Choice<MarkRead> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&match self.0 {
-            MarkRead::AtOnce => t!("preferences-read-at-once"),
-            MarkRead::After(n) => t!("preferences-read-after", seconds = n),
-            MarkRead::Never => t!("preferences-read-never"),
-        })
+fn pane(pane: Pane) -> String {
+    match pane {
+        Pane::Below => t!("preferences-pane-below"),
+        Pane::Beside => t!("preferences-pane-beside"),
     }
+}
+
+fn mark_read(mark_read: MarkRead) -> String {
+    match mark_read {
+        MarkRead::AtOnce => t!("preferences-read-at-once"),
+        MarkRead::After(n) => t!("preferences-read-after", seconds = n),
+        MarkRead::Never => t!("preferences-read-never"),
+    }
+}
+
+/// A pick list of `values` showing `current`; a choice changes one preference of `p`.
+fn pick<T: Copy + PartialEq + 'static>(
+    values: &[T],
+    current: T,
+    label: impl Fn(T) -> String,
+    change: impl Fn(T) -> Preferences + 'static,
+) -> Element<'static, Message> {
+    let selected = Choice {
+        value: current,
+        label: label(current),
+    };
+    pick_list(
+        choices(values, label),
+        Some(selected),
+        move |c: Choice<T>| Message::Set(change(c.value)),
+    )
+    .into()
 }
 
 pub fn view(p: Preferences) -> Element<'static, Message> {
@@ -57,77 +96,46 @@ pub fn view(p: Preferences) -> Element<'static, Message> {
             .spacing(10)
             .align_y(iced::Center)
     };
-    let languages: Vec<Choice<Option<Language>>> =
-        [None, Some(Language::English), Some(Language::Japanese)]
-            .map(Choice)
-            .to_vec();
-    let themes: Vec<Choice<Appearance>> = [Appearance::System, Appearance::Light, Appearance::Dark]
-        .map(Choice)
-        .to_vec();
-    let panes: Vec<Choice<Pane>> = [Pane::Below, Pane::Beside].map(Choice).to_vec();
-    let delays: Vec<Choice<MarkRead>> = [
+    let languages = [None, Some(Language::English), Some(Language::Japanese)];
+    let themes = [Appearance::System, Appearance::Light, Appearance::Dark];
+    let panes = [Pane::Below, Pane::Beside];
+    let delays = [
         MarkRead::AtOnce,
         MarkRead::After(2),
         MarkRead::After(5),
         MarkRead::Never,
-    ]
-    .map(Choice)
-    .to_vec();
+    ];
     super::dialog_box(
         column![
             text(t!("toolbar-preferences")).size(22),
             line(
                 t!("preferences-language"),
-                pick_list(
-                    languages,
-                    Some(Choice(p.language)),
-                    move |c: Choice<Option<Language>>| {
-                        Message::SetPreferences(Preferences { language: c.0, ..p })
-                    }
-                )
-                .into()
+                pick(&languages, p.language, language, move |language| {
+                    Preferences { language, ..p }
+                })
             ),
             line(
                 t!("preferences-theme"),
-                pick_list(
-                    themes,
-                    Some(Choice(p.appearance)),
-                    move |c: Choice<Appearance>| {
-                        Message::SetPreferences(Preferences {
-                            appearance: c.0,
-                            ..p
-                        })
-                    }
-                )
-                .into()
+                pick(&themes, p.appearance, appearance, move |appearance| {
+                    Preferences { appearance, ..p }
+                })
             ),
             line(
                 t!("preferences-pane"),
-                pick_list(panes, Some(Choice(p.pane)), move |c: Choice<Pane>| {
-                    Message::SetPreferences(Preferences { pane: c.0, ..p })
-                })
-                .into()
+                pick(&panes, p.pane, pane, move |pane| Preferences { pane, ..p })
             ),
             line(
                 t!("preferences-mark-read"),
-                pick_list(
-                    delays,
-                    Some(Choice(p.mark_read)),
-                    move |c: Choice<MarkRead>| {
-                        Message::SetPreferences(Preferences {
-                            mark_read: c.0,
-                            ..p
-                        })
-                    }
-                )
-                .into()
+                pick(&delays, p.mark_read, mark_read, move |mark_read| {
+                    Preferences { mark_read, ..p }
+                })
             ),
             checkbox(p.notify)
                 .label(t!("preferences-notify"))
-                .on_toggle(move |notify| Message::SetPreferences(Preferences { notify, ..p })),
+                .on_toggle(move |notify| Message::Set(Preferences { notify, ..p })),
             row![
                 iced::widget::space().width(Fill),
-                button(text(t!("button-close"))).on_press(Message::ShowPreferences(false))
+                button(text(t!("button-close"))).on_press(Message::Close)
             ],
         ]
         .spacing(14),

@@ -11,7 +11,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use poplar::app::{App, Folder, Message};
+use poplar::app::{App, Message};
 use poplar::paths::Paths;
 use poplar::store::{NewMessage, Sort, SortKey, Store, View};
 
@@ -197,7 +197,6 @@ fn main() {
     let (mut app, _) = App::new(paths.clone());
     let snapshot = poplar::app::read_snapshot(&paths).unwrap();
     let _ = app.update(Message::Loaded(Ok(snapshot)));
-    app.folder = Folder::AllInboxes;
     let _ = app.update(Message::Ids(0, Ok(ids.clone())));
     let rows = store.rows(&ids[..60]).unwrap();
     let _ = app.update(Message::List(

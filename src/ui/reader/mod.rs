@@ -8,12 +8,50 @@ use iced::{Color, Element, Fill, Task};
 mod tasks;
 
 use super::{BOLD, HEADER_WIDTH, banner, blocking, body, describe, human_size, tip};
-use crate::app::{MoveTarget, Opener};
 use crate::mail::{self, Rendered};
 use crate::paths::Paths;
 use crate::t;
 use crate::ui::describe::Said;
 use tasks::{open_attachment, open_message, save_attachment_to, save_eml, save_eml_to};
+
+/// Where "Move to" can file a message: the Inbox (None) or a local folder, with the name
+/// shown for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoveTarget {
+    pub folder: Option<i64>,
+    pub label: String,
+}
+
+impl MoveTarget {
+    /// Back to the Inbox of the account the message came from.
+    pub fn inbox() -> MoveTarget {
+        MoveTarget {
+            folder: None,
+            label: t!("folder-inbox"),
+        }
+    }
+
+    pub fn folder(id: i64, name: &str) -> MoveTarget {
+        MoveTarget {
+            folder: Some(id),
+            label: name.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for MoveTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+/// What opens a file with the system's program for it.
+pub type Opener = std::sync::Arc<dyn Fn(&std::path::Path) -> std::io::Result<()> + Send + Sync>;
+
+/// The system's opener.
+pub fn system_opener() -> Opener {
+    std::sync::Arc::new(|path| open::that_detached(path))
+}
 
 /// The reading pane's state.
 // There is only ever one: boxing the open message would buy nothing.

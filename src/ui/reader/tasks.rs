@@ -4,7 +4,7 @@
 use iced::Task;
 
 use super::Message;
-use crate::app::Opener;
+use super::Opener;
 use crate::downloads;
 use crate::mail::{self, Rendered};
 use crate::paths::Paths;
