@@ -389,7 +389,8 @@ impl Mailbox {
             }
             Folder::AllInboxes | Folder::Trash => {}
         }
-        tools.padding([8, 0]).into()
+        // The tools wrap onto a second line where the names are long (フォルダーを削除).
+        tools.padding([8, 0]).wrap().vertical_spacing(4).into()
     }
 }
 
