@@ -141,14 +141,10 @@ fn first_start_offers_to_add_an_account() {
     ui.find("Welcome to Poplar").unwrap();
     let _ = ui.click("Add account");
     let messages: Vec<Message> = ui.into_messages().collect();
-    assert!(
-        messages
-            .iter()
-            .any(|m| matches!(
-                m,
-                Message::OpenAddAccount | Message::Toolbar(poplar::ui::Action::AddAccount)
-            ))
-    );
+    assert!(messages.iter().any(|m| matches!(
+        m,
+        Message::OpenAddAccount | Message::Toolbar(poplar::ui::Action::AddAccount)
+    )));
     for message in messages {
         let _ = app.update(message);
     }

@@ -19,6 +19,9 @@ use crate::secrets;
 use crate::store::Store;
 use crate::sync::{self, Progress, Report};
 
+mod job;
+use job::run_job;
+
 /// Accounts fetched at the same time, at most.
 const CONCURRENT_FETCHES: usize = 4;
 
@@ -565,144 +568,5 @@ async fn sleep_until(at: Option<Instant>) {
     }
 }
 
-async fn run_job(
-    paths: Paths,
-    job: Job,
-    password: Option<String>,
-    permits: Arc<Semaphore>,
-    events: mpsc::UnboundedSender<Event>,
-) {
-    let account = job.account().clone();
-    let (id, name) = (account.key(), account.settings.name.clone());
-    let _permit = permits.acquire_owned().await;
-    let _ = events.send(Event::Started {
-        account: id,
-        name: name.clone(),
-    });
-    let password = match password {
-        Some(p) => Ok(p),
-        None => stored_password(&paths, account).await,
-    };
-    let password = match password {
-        Ok(p) => p,
-        Err(error) => {
-            let _ = events.send(Event::Failed {
-                account: Some(id),
-                name,
-                error,
-            });
-            return;
-        }
-    };
-    let event = match job {
-        Job::Fetch(account) => {
-            let progress_events = events.clone();
-            let progress_name = name.clone();
-            let report = sync::fetch_account(&paths, &account, &password, move |progress| {
-                let _ = progress_events.send(Event::Progress {
-                    account: id,
-                    name: progress_name.clone(),
-                    progress,
-                });
-            })
-            .await;
-            match report {
-                Ok(report) => Event::Finished {
-                    account: id,
-                    name,
-                    report,
-                },
-                Err(e) => Event::Failed {
-                    account: Some(id),
-                    name,
-                    error: e.into(),
-                },
-            }
-        }
-        Job::DownloadRest(account, message) => {
-            match sync::download_rest(&paths, &account, &password, message).await {
-                Ok(()) => Event::Completed {
-                    account: id,
-                    name,
-                    message,
-                },
-                Err(e) => Event::Failed {
-                    account: Some(id),
-                    name,
-                    error: e.into(),
-                },
-            }
-        }
-    };
-    let _ = events.send(event);
-}
-
-/// The account's password from the keyring.
-async fn stored_password(paths: &Paths, account: Account) -> Result<String, FetchError> {
-    let database = paths.database();
-    tokio::task::spawn_blocking(move || {
-        let store = Store::open(&database).map_err(|e| FetchError::Store(e.to_string()))?;
-        let keyring =
-            secrets::Keyring::open(&store).map_err(|e| FetchError::Store(e.to_string()))?;
-        Ok(keyring.get(&account)?)
-    })
-    .await
-    .unwrap_or_else(|e| Err(FetchError::Store(e.to_string())))
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A job that panics frees its account and says so: the window would otherwise show
-    /// it as fetching (and "Get mail" disabled) until restart.
-    #[tokio::test]
-    async fn a_job_that_panics_is_reported_and_frees_its_account() {
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        let dir = tempfile::tempdir().unwrap();
-        let mut worker = Worker::new(Paths::at(dir.path()), Schedule::OnCommand, tx);
-        let handle = worker.running.spawn(async { panic!("a bug") });
-        let work = AccountId(7);
-        worker.tasks.insert(handle.id(), (work, "work".into()));
-        worker.slots.entry(work).or_default().job = Some(handle);
-        let done = worker.running.join_next_with_id().await.unwrap();
-        worker.finished(done);
-        assert!(worker.slots[&work].job.is_none() && worker.tasks.is_empty());
-        let mut events = Vec::new();
-        while let Ok(event) = rx.try_recv() {
-            events.push(event);
-        }
-        assert!(
-            matches!(
-                &events[..],
-                [
-                    Event::Failed {
-                        account: Some(AccountId(7)),
-                        error: FetchError::Crashed,
-                        ..
-                    },
-                    Event::Idle
-                ]
-            ),
-            "{events:?}"
-        );
-    }
-
-    #[test]
-    fn jitter_stays_within_a_tenth_and_varies() {
-        let (tx, _rx) = mpsc::unbounded_channel();
-        let worker = Worker::new(Paths::at("unused"), Schedule::OnCommand, tx);
-        let interval = Duration::from_secs(600);
-        let samples: Vec<Duration> = (0..200)
-            .map(|i| worker.jittered(AccountId(i), interval))
-            .collect();
-        for s in &samples {
-            assert!(
-                *s >= Duration::from_secs(540) && *s <= Duration::from_secs(660),
-                "{s:?}"
-            );
-        }
-        let distinct: std::collections::HashSet<Duration> = samples.into_iter().collect();
-        assert!(distinct.len() > 100, "jitter spreads the checks out");
-    }
-}
+mod tests;

@@ -1,0 +1,98 @@
+//! One background job: a fetch or "download the rest" for one account, from finding its
+//! password to the event that says how it ended.
+
+use std::sync::Arc;
+
+use tokio::sync::{Semaphore, mpsc};
+
+use super::{Event, FetchError, Job};
+use crate::accounts::Account;
+use crate::paths::Paths;
+use crate::secrets;
+use crate::store::Store;
+use crate::sync;
+
+pub(super) async fn run_job(
+    paths: Paths,
+    job: Job,
+    password: Option<String>,
+    permits: Arc<Semaphore>,
+    events: mpsc::UnboundedSender<Event>,
+) {
+    let account = job.account().clone();
+    let (id, name) = (account.key(), account.settings.name.clone());
+    let _permit = permits.acquire_owned().await;
+    let _ = events.send(Event::Started {
+        account: id,
+        name: name.clone(),
+    });
+    let password = match password {
+        Some(p) => Ok(p),
+        None => stored_password(&paths, account).await,
+    };
+    let password = match password {
+        Ok(p) => p,
+        Err(error) => {
+            let _ = events.send(Event::Failed {
+                account: Some(id),
+                name,
+                error,
+            });
+            return;
+        }
+    };
+    let event = match job {
+        Job::Fetch(account) => {
+            let progress_events = events.clone();
+            let progress_name = name.clone();
+            let report = sync::fetch_account(&paths, &account, &password, move |progress| {
+                let _ = progress_events.send(Event::Progress {
+                    account: id,
+                    name: progress_name.clone(),
+                    progress,
+                });
+            })
+            .await;
+            match report {
+                Ok(report) => Event::Finished {
+                    account: id,
+                    name,
+                    report,
+                },
+                Err(e) => Event::Failed {
+                    account: Some(id),
+                    name,
+                    error: e.into(),
+                },
+            }
+        }
+        Job::DownloadRest(account, message) => {
+            match sync::download_rest(&paths, &account, &password, message).await {
+                Ok(()) => Event::Completed {
+                    account: id,
+                    name,
+                    message,
+                },
+                Err(e) => Event::Failed {
+                    account: Some(id),
+                    name,
+                    error: e.into(),
+                },
+            }
+        }
+    };
+    let _ = events.send(event);
+}
+
+/// The account's password from the keyring.
+async fn stored_password(paths: &Paths, account: Account) -> Result<String, FetchError> {
+    let database = paths.database();
+    tokio::task::spawn_blocking(move || {
+        let store = Store::open(&database).map_err(|e| FetchError::Store(e.to_string()))?;
+        let keyring =
+            secrets::Keyring::open(&store).map_err(|e| FetchError::Store(e.to_string()))?;
+        Ok(keyring.get(&account)?)
+    })
+    .await
+    .unwrap_or_else(|e| Err(FetchError::Store(e.to_string())))
+}
