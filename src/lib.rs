@@ -1,13 +1,14 @@
 //! Poplar: a desktop mail reader for POP3.
 //!
-//! The domain modules (`pop3`, `mail`, `store`, `sync`, `accounts`, `paths`, `secrets`,
-//! `worker`) are plain Rust; only `app` and `ui` use iced.
+//! The domain modules (`pop3`, `mail`, `compose`, `store`, `sync`, `accounts`, `paths`,
+//! `secrets`, `worker`) are plain Rust; only `app` and `ui` use iced.
 
 pub mod accounts;
 pub mod accounts_file;
 pub mod app;
 pub mod backup;
 pub mod cli;
+pub mod compose;
 pub mod detect;
 pub mod downloads;
 pub mod i18n;
