@@ -10,7 +10,7 @@ what=${1:-build}
 build=(pkg-config libssl-dev libdbus-1-dev gcc
        libxkbcommon-x11-0 libx11-6 libxcursor1 libxi6 libxrandr2 libfontconfig1 libvulkan1
        fonts-noto-cjk)
-test=(dovecot-pop3d gnome-keyring dbus-daemon xvfb xauth ca-certificates openssl
+test=(dovecot-pop3d python3-aiosmtpd gnome-keyring dbus-daemon xvfb xauth ca-certificates openssl
       fonts-dejavu-core)  # the snapshot tests draw Latin text with DejaVu Sans
 
 want=("${build[@]}")

@@ -18,6 +18,7 @@ pub mod pop3;
 pub mod preferences;
 pub mod search;
 pub mod secrets;
+pub mod smtp;
 pub mod store;
 pub mod sync;
 pub mod transfer;

@@ -4,6 +4,7 @@
 
 pub mod dovecot;
 pub mod fake;
+pub mod smtp;
 pub mod window;
 
 use std::path::{Path, PathBuf};
