@@ -70,7 +70,9 @@ fn fold_plain(text: &str, used: usize) -> String {
     let mut column = used;
     for (i, word) in text.split(' ').enumerate() {
         if i > 0 {
-            if column + 1 + word.len() > LINE && column > 1 {
+            // Never before an empty word: a folded line of nothing but spaces is not
+            // allowed (RFC 5322 §3.2.2).
+            if column + 1 + word.len() > LINE && column > 1 && !word.is_empty() {
                 out.push_str("\r\n ");
                 column = 1;
             } else {

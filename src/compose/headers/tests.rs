@@ -80,6 +80,17 @@ fn line_breaks_and_lookalike_words_are_encoded() {
 }
 
 #[test]
+fn no_folded_line_is_only_spaces() {
+    for text in ["a".repeat(70) + "          b", "x ".repeat(50) + "     "] {
+        let value = unstructured(&text, Charset::Utf8, 9);
+        for line in value.split("\r\n") {
+            assert!(!line.trim().is_empty(), "{value:?}");
+        }
+        assert_eq!(value.replace("\r\n", ""), text);
+    }
+}
+
+#[test]
 fn long_ascii_folds_at_spaces() {
     let text = "word ".repeat(40);
     let value = unstructured(text.trim(), Charset::Utf8, 9);
