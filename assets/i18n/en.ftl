@@ -400,3 +400,16 @@ preferences-read-never = Only when I say so
 tip-get-mail = Check every account for new mail (F5). Move with ↑ ↓ or j k, open with Enter, page the message with Space.
 tip-search-all = Search every folder, not only this one (Ctrl+F to search, Esc to clear).
 tip-delete = Move to the Trash (Delete). Shift+↑ ↓ or Ctrl+click select several.
+
+## Writing mail
+compose-title = New message
+compose-from = From
+compose-bcc = Bcc
+compose-attach = Attach…
+compose-send = Send
+compose-discard = Discard
+compose-large = These files come to { $size }: many servers refuse mail over 10 MB.
+compose-no-account = Choose the account to send from (add one first if there is none).
+compose-no-recipient = Add someone to send to.
+compose-bad-address = These are not addresses: { $addresses }
+compose-unreadable = Could not read { $file }: { $error }

@@ -374,3 +374,16 @@ preferences-read-never = 手動で指定したときだけ
 tip-get-mail = すべてのアカウントの新着メールを確認します（F5）。↑ ↓ または j k で移動、Enter で開く、Space でメッセージをページ送り。
 tip-search-all = このフォルダーだけでなく、すべてのフォルダーを検索します（Ctrl+F で検索、Esc で解除）。
 tip-delete = ごみ箱に移動します（Delete）。Shift+↑ ↓ または Ctrl+クリックで複数選択。
+
+## メール作成
+compose-title = 新規メッセージ
+compose-from = 差出人
+compose-bcc = Bcc
+compose-attach = 添付…
+compose-send = 送信
+compose-discard = 破棄
+compose-large = 添付ファイルの合計は { $size } です。10 MB を超えるメールは受け取らないサーバーが多くあります。
+compose-no-account = 送信に使うアカウントを選んでください（ない場合は先に追加してください）。
+compose-no-recipient = 宛先を入力してください。
+compose-bad-address = メールアドレスではありません: { $addresses }
+compose-unreadable = { $file } を読み込めませんでした: { $error }

@@ -7,6 +7,7 @@
 pub mod build;
 pub mod headers;
 pub mod reply;
+pub mod typed;
 
 pub use build::{Built, Charset, Options, build};
 
@@ -65,4 +66,33 @@ pub enum Error {
     /// breaks or non-ASCII letters: those would need the server's SMTPUTF8).
     #[error("\"{0}\" is not an address Poplar can send to")]
     BadAddress(String),
+}
+
+/// The MIME type of a file to attach, from its extension (the common ones; anything else
+/// is `application/octet-stream`, which every reader saves as it is).
+pub fn content_type(path: &std::path::Path) -> String {
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
+        "pdf" => "application/pdf",
+        "txt" => "text/plain",
+        "csv" => "text/csv",
+        "htm" | "html" => "text/html",
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "zip" => "application/zip",
+        "eml" => "message/rfc822",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xls" => "application/vnd.ms-excel",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "ppt" => "application/vnd.ms-powerpoint",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        _ => "application/octet-stream",
+    }
+    .to_string()
 }

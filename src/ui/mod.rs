@@ -3,6 +3,7 @@
 pub mod add_account;
 pub mod backups;
 pub mod body;
+pub mod compose;
 pub mod describe;
 pub mod mailbox;
 pub mod message_list;

@@ -1,0 +1,297 @@
+//! Writing a message: From (one of the accounts), To, Cc, Bcc, Subject, the text and the
+//! files to send. It owns what is typed; Send gives the window a [`Draft`] checked as far
+//! as can be without a server (someone to send to, every address an address).
+
+use iced::widget::{
+    button, column, container, pick_list, row, scrollable, text, text_editor, text_input,
+};
+use iced::{Element, Fill, Task};
+
+use crate::accounts::AccountId;
+use crate::compose::typed::{format_list, parse_list};
+use crate::compose::{Attachment, Draft, Mailbox};
+use crate::t;
+use crate::ui::message_list::human_size;
+
+/// Files larger than this together get a warning: many servers refuse such mail.
+pub const LARGE: usize = 10 * 1024 * 1024;
+
+/// An account mail can be sent from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sender {
+    pub account: AccountId,
+    pub mailbox: Mailbox,
+}
+
+impl std::fmt::Display for Sender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&format_list(std::slice::from_ref(&self.mailbox)))
+    }
+}
+
+#[derive(Debug)]
+pub struct Compose {
+    senders: Vec<Sender>,
+    from: Option<Sender>,
+    to: String,
+    cc: String,
+    bcc: String,
+    subject: String,
+    body: text_editor::Content,
+    attachments: Vec<Attachment>,
+    in_reply_to: Option<String>,
+    references: Vec<String>,
+    /// Why the last Send did not go, in the window's language.
+    problem: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    From(Sender),
+    To(String),
+    Cc(String),
+    Bcc(String),
+    Subject(String),
+    Edit(text_editor::Action),
+    /// "Attach…": choose files.
+    Attach,
+    /// The files chosen, read (or why not).
+    Attached(Result<Vec<Attachment>, String>),
+    Remove(usize),
+    Send,
+    Discard,
+}
+
+/// What the screen asks of the window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Send this, from this account.
+    Send(AccountId, Box<Draft>),
+    Discard,
+}
+
+/// The field ids, for focus.
+pub const TO_ID: &str = "compose-to";
+pub const BODY_ID: &str = "compose-body";
+
+impl Compose {
+    /// A screen for `draft` (empty, or a reply or forward); From is the account whose
+    /// address the draft has, else the first.
+    pub fn new(senders: Vec<Sender>, draft: Draft) -> Compose {
+        let from = senders
+            .iter()
+            .find(|s| s.mailbox.address.eq_ignore_ascii_case(&draft.from.address))
+            .or(senders.first())
+            .cloned();
+        Compose {
+            senders,
+            from,
+            to: format_list(&draft.to),
+            cc: format_list(&draft.cc),
+            bcc: format_list(&draft.bcc),
+            subject: draft.subject,
+            body: text_editor::Content::with_text(&draft.body),
+            attachments: draft.attachments,
+            in_reply_to: draft.in_reply_to,
+            references: draft.references,
+            problem: None,
+        }
+    }
+
+    /// Where the cursor starts: the text for a reply (To is filled), else To.
+    pub fn focus(&self) -> Task<Message> {
+        if self.to.is_empty() {
+            iced::widget::operation::focus(TO_ID)
+        } else {
+            iced::widget::operation::focus(BODY_ID)
+        }
+    }
+
+    pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
+        match message {
+            Message::From(sender) => self.from = Some(sender),
+            Message::To(to) => self.to = to,
+            Message::Cc(cc) => self.cc = cc,
+            Message::Bcc(bcc) => self.bcc = bcc,
+            Message::Subject(subject) => self.subject = subject,
+            Message::Edit(action) => self.body.perform(action),
+            Message::Attach => return (Task::perform(choose_files(), Message::Attached), None),
+            Message::Attached(Ok(files)) => self.attachments.extend(files),
+            Message::Attached(Err(e)) => self.problem = Some(e),
+            Message::Remove(index) => {
+                if index < self.attachments.len() {
+                    self.attachments.remove(index);
+                }
+            }
+            Message::Send => match self.draft() {
+                Ok((account, draft)) => {
+                    self.problem = None;
+                    return (Task::none(), Some(Event::Send(account, Box::new(draft))));
+                }
+                Err(problem) => self.problem = Some(problem),
+            },
+            Message::Discard => return (Task::none(), Some(Event::Discard)),
+        }
+        (Task::none(), None)
+    }
+
+    /// The draft as typed, or what is wrong with it.
+    pub fn draft(&self) -> Result<(AccountId, Draft), String> {
+        let from = self.from.clone().ok_or_else(|| t!("compose-no-account"))?;
+        let mut bad = Vec::new();
+        let mut list = |typed: &str| {
+            parse_list(typed).unwrap_or_else(|mut pieces| {
+                bad.append(&mut pieces);
+                Vec::new()
+            })
+        };
+        let (to, cc, bcc) = (list(&self.to), list(&self.cc), list(&self.bcc));
+        if !bad.is_empty() {
+            return Err(t!("compose-bad-address", addresses = bad.join(", ")));
+        }
+        if to.is_empty() && cc.is_empty() && bcc.is_empty() {
+            return Err(t!("compose-no-recipient"));
+        }
+        let draft = Draft {
+            from: from.mailbox.clone(),
+            to,
+            cc,
+            bcc,
+            subject: self.subject.clone(),
+            body: self.body.text(),
+            attachments: self.attachments.clone(),
+            in_reply_to: self.in_reply_to.clone(),
+            references: self.references.clone(),
+        };
+        Ok((from.account, draft))
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let line = |label: String, field: Element<'static, Message>| -> Element<'static, Message> {
+            row![text(label).width(90), field]
+                .spacing(8)
+                .align_y(iced::Center)
+                .into()
+        };
+        let field = |value: &str, on: fn(String) -> Message| -> Element<'static, Message> {
+            text_input("", value).on_input(on).padding(5).into()
+        };
+        let from = pick_list(self.senders.clone(), self.from.clone(), Message::From).width(Fill);
+        let mut form = column![
+            text(t!("compose-title")).size(20),
+            line(t!("compose-from"), from.into()),
+            line(
+                t!("header-to"),
+                text_input("", &self.to)
+                    .id(TO_ID)
+                    .on_input(Message::To)
+                    .padding(5)
+                    .into()
+            ),
+            line(t!("header-cc"), field(&self.cc, Message::Cc)),
+            line(t!("compose-bcc"), field(&self.bcc, Message::Bcc)),
+            line(t!("header-subject"), field(&self.subject, Message::Subject)),
+        ]
+        .spacing(8);
+        form = form.push(self.attachments_view());
+        form = form.push(
+            text_editor(&self.body)
+                .id(BODY_ID)
+                .on_action(Message::Edit)
+                .height(Fill),
+        );
+        if let Some(problem) = &self.problem {
+            form = form.push(text(problem.clone()).style(text::danger));
+        }
+        form = form.push(
+            row![
+                button(text(t!("compose-attach")))
+                    .on_press(Message::Attach)
+                    .style(button::secondary),
+                iced::widget::space().width(Fill),
+                button(text(t!("compose-discard")))
+                    .on_press(Message::Discard)
+                    .style(button::secondary),
+                button(text(t!("compose-send")))
+                    .on_press(Message::Send)
+                    .style(button::primary),
+            ]
+            .spacing(8),
+        );
+        container(form)
+            .padding(20)
+            .width(860)
+            .height(640)
+            .style(container::rounded_box)
+            .into()
+    }
+
+    /// The files to send, each with its size and a button to take it off, and a warning
+    /// when together they are large.
+    fn attachments_view(&self) -> Element<'_, Message> {
+        if self.attachments.is_empty() {
+            return column![].into();
+        }
+        let total: usize = self.attachments.iter().map(|a| a.bytes.len()).sum();
+        let mut files = row![].spacing(6);
+        for (i, a) in self.attachments.iter().enumerate() {
+            files = files.push(
+                row![
+                    text(format!("{} ({})", a.name, human_size(a.bytes.len() as u64))).size(13),
+                    button(text("×").size(13))
+                        .on_press(Message::Remove(i))
+                        .style(button::text)
+                        .padding([0, 4]),
+                ]
+                .align_y(iced::Center),
+            );
+        }
+        let mut part = column![scrollable(files.wrap()).height(iced::Length::Shrink)].spacing(4);
+        if total > LARGE {
+            part = part.push(
+                text(t!("compose-large", size = human_size(total as u64)))
+                    .size(13)
+                    .style(text::warning),
+            );
+        }
+        part.into()
+    }
+}
+
+/// Asks for files to attach and reads them, off the UI thread.
+async fn choose_files() -> Result<Vec<Attachment>, String> {
+    let Some(handles) = rfd::AsyncFileDialog::new()
+        .set_title(t!("compose-attach"))
+        .pick_files()
+        .await
+    else {
+        return Ok(Vec::new());
+    };
+    let paths: Vec<std::path::PathBuf> = handles.iter().map(|h| h.path().to_path_buf()).collect();
+    crate::ui::blocking(move || {
+        paths
+            .iter()
+            .map(|path| {
+                let bytes = std::fs::read(path).map_err(|e| {
+                    t!(
+                        "compose-unreadable",
+                        file = path.display().to_string(),
+                        error = e.to_string()
+                    )
+                })?;
+                Ok(Attachment {
+                    name: path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| "attachment".into()),
+                    content_type: crate::compose::content_type(path),
+                    bytes,
+                })
+            })
+            .collect()
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests;

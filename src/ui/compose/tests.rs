@@ -1,0 +1,121 @@
+use super::*;
+use iced::Event as IcedEvent;
+use iced::advanced::input_method;
+use iced_test::simulator;
+
+fn senders() -> Vec<Sender> {
+    vec![
+        Sender {
+            account: AccountId(1),
+            mailbox: Mailbox::new("Home", "me@home.example"),
+        },
+        Sender {
+            account: AccountId(2),
+            mailbox: Mailbox::new("仕事", "me@work.example.jp"),
+        },
+    ]
+}
+
+fn send(compose: &mut Compose) -> Option<Event> {
+    compose.update(Message::Send).1
+}
+
+#[test]
+fn a_reply_starts_from_the_account_it_answers_for() {
+    let draft = Draft {
+        from: Mailbox::new("", "ME@work.example.jp"),
+        to: vec![Mailbox::new("山田", "yamada@example.jp")],
+        subject: "Re: 会議".into(),
+        body: "\n\n> quoted\n".into(),
+        in_reply_to: Some("<p@x>".into()),
+        references: vec!["<p@x>".into()],
+        ..Draft::default()
+    };
+    let mut compose = Compose::new(senders(), draft);
+    let Some(Event::Send(account, sent)) = send(&mut compose) else {
+        panic!("sent")
+    };
+    assert_eq!(account, AccountId(2));
+    assert_eq!(sent.from.address, "me@work.example.jp");
+    assert_eq!(sent.to, [Mailbox::new("山田", "yamada@example.jp")]);
+    assert_eq!(sent.in_reply_to.as_deref(), Some("<p@x>"));
+    assert_eq!(sent.body, "\n\n> quoted\n");
+}
+
+/// Send says what is missing or wrong, and sends nothing.
+#[test]
+fn what_cannot_go_is_said() {
+    let mut compose = Compose::new(senders(), Draft::default());
+    assert_eq!(send(&mut compose), None);
+    assert_eq!(compose.problem, Some(t!("compose-no-recipient")));
+    let _ = compose.update(Message::To("ok@example.org, not an address".into()));
+    assert_eq!(send(&mut compose), None);
+    assert!(
+        compose
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("not an address")
+    );
+    let _ = compose.update(Message::To("ok@example.org".into()));
+    assert!(matches!(
+        send(&mut compose),
+        Some(Event::Send(AccountId(1), _))
+    ));
+    assert_eq!(compose.problem, None);
+
+    let mut nobody = Compose::new(Vec::new(), Draft::default());
+    let _ = nobody.update(Message::To("ok@example.org".into()));
+    assert_eq!(send(&mut nobody), None);
+    assert_eq!(nobody.problem, Some(t!("compose-no-account")));
+}
+
+/// Japanese typed through an input method arrives in the text as committed.
+#[test]
+fn japanese_from_an_input_method_reaches_the_text() {
+    let mut compose = Compose::new(senders(), Draft::default());
+    let _ = compose.update(Message::To("a@example.org".into()));
+    let messages: Vec<Message> = {
+        let mut ui = simulator(compose.view());
+        // Focus the editor, then the input method commits what was composed.
+        let _ = ui.click(iced_test::selector::id(BODY_ID));
+        ui.simulate([
+            IcedEvent::InputMethod(input_method::Event::Opened),
+            IcedEvent::InputMethod(input_method::Event::Preedit("にほんご".into(), None)),
+            IcedEvent::InputMethod(input_method::Event::Commit("日本語".into())),
+        ]);
+        ui.into_messages().collect()
+    };
+    for message in messages {
+        let _ = compose.update(message);
+    }
+    let Some(Event::Send(_, draft)) = send(&mut compose) else {
+        panic!("sent: {:?}", compose.problem)
+    };
+    assert_eq!(draft.body.trim_end(), "日本語");
+}
+
+#[test]
+fn files_can_be_taken_off_and_large_ones_are_warned_about() {
+    let file = |name: &str, size: usize| Attachment {
+        name: name.into(),
+        content_type: "application/octet-stream".into(),
+        bytes: vec![0; size],
+    };
+    let mut compose = Compose::new(senders(), Draft::default());
+    let _ = compose.update(Message::Attached(Ok(vec![
+        file("a.bin", 10),
+        file("大きい.bin", LARGE),
+    ])));
+    let mut ui = simulator(compose.view());
+    assert!(
+        ui.find(t!("compose-large", size = human_size(LARGE as u64 + 10)))
+            .is_ok()
+    );
+    drop(ui);
+    let _ = compose.update(Message::Remove(1));
+    let _ = compose.update(Message::Remove(5));
+    assert_eq!(compose.attachments.len(), 1);
+    let mut ui = simulator(compose.view());
+    assert!(ui.find(t!("compose-large", size = human_size(10))).is_err());
+}
