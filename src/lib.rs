@@ -16,6 +16,7 @@ pub mod mail;
 pub mod paths;
 pub mod pop3;
 pub mod preferences;
+pub mod rules;
 pub mod search;
 pub mod secrets;
 pub mod smtp;
