@@ -12,6 +12,7 @@ pub mod compose;
 pub mod detect;
 pub mod downloads;
 pub mod i18n;
+pub mod junk;
 pub mod mail;
 pub mod paths;
 pub mod pop3;
