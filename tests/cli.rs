@@ -681,3 +681,28 @@ fn the_dialog_and_the_command_line_refuse_the_same_settings_for_the_same_reason(
         "{err}"
     );
 }
+
+/// A keyring that refuses the password leaves no account half made: `account add
+/// --password-stdin` removes the account again and says exactly that.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_password_the_keyring_refuses_leaves_no_account_behind() {
+    let data = tempfile::tempdir().unwrap();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_poplar"));
+    command
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/poplar-test-bus",
+        )
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["account", "add", "home", "--host", "pop.example.org"])
+        .args(["--user", "u", "--password-stdin"]);
+    let (status, _, err) = common::run(command, Some("secret\n"));
+    assert!(!status.success());
+    assert!(
+        err.contains("did not take the password, so the account \"home\" was not added"),
+        "{err}"
+    );
+    assert!(account_names(data.path()).is_empty());
+}

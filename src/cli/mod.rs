@@ -177,7 +177,7 @@ pub struct AddAccount {
     pub user: Option<String>,
     #[arg(long, value_name = "ADDR")]
     pub email: Option<String>,
-    /// delete, forever or days:N
+    /// delete, forever or days:N (N from 1 to 3650)
     #[arg(long, default_value = "days:14", value_parser = parse_keep)]
     pub keep: Keep,
     /// Trust the CA (or self-signed) certificate in this PEM file
@@ -189,10 +189,10 @@ pub struct AddAccount {
     /// auto, cram-md5, apop, plain, login or user
     #[arg(long, default_value = "auto", value_parser = parse_auth)]
     pub auth: AuthMethod,
-    /// Store messages larger than this as headers only (bytes, or with K or M)
+    /// Store messages larger than this as headers only (bytes, or with K or M; 1K to 4096M)
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub size_limit: Option<u64>,
-    /// Minutes between automatic checks while the window is open (0: never)
+    /// Minutes between automatic checks while the window is open, 1 to 1440 (0: never)
     #[arg(long, value_name = "MINUTES", default_value_t = 10)]
     pub check_every: u32,
     /// Do not check this account when the window opens

@@ -301,3 +301,6 @@ impl AddAccount {
         self.tested.clone()
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -29,7 +29,7 @@ impl AddAccount {
             // The window keeps a password the keyring refuses until it closes, and says so.
             if_keyring_fails: IfKeyringFails::KeepAccount,
         };
-        Task::perform(save(paths.clone(), request), Message::Saved)
+        Task::perform(write_account(paths.clone(), request), Message::Saved)
     }
 
     pub(super) fn on_saved(&mut self, result: Result<Saved, String>) -> Option<Event> {
@@ -115,7 +115,7 @@ impl AddAccount {
 
 /// Adds the account or changes it, and stores a typed password, through the one place
 /// that writes accounts. The failure is said here, on the caller's thread, in its language.
-async fn save(paths: Paths, request: Request) -> Result<Saved, String> {
+async fn write_account(paths: Paths, request: Request) -> Result<Saved, String> {
     let outcome = crate::ui::blocking(move || {
         paths.ensure().map_err(|e| e.said())?;
         let store = Store::open(&paths.database()).map_err(|e| e.said())?;
