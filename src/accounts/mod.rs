@@ -36,6 +36,16 @@ impl Keep {
     pub fn keeps_on_server(self) -> bool {
         !matches!(self, Keep::Delete)
     }
+
+    /// Keep for `days` days: one day to ten years ([`KEEP_DAYS`]), whoever asks (the
+    /// dialog, `--keep days:N`, an accounts file).
+    pub fn days(days: u32) -> Result<Keep, Problem> {
+        if KEEP_DAYS.contains(&days) {
+            Ok(Keep::Days(days))
+        } else {
+            Err(Problem::DaysOutOfRange)
+        }
+    }
 }
 
 impl fmt::Display for Keep {
@@ -44,18 +54,6 @@ impl fmt::Display for Keep {
             Keep::Delete => f.write_str("delete"),
             Keep::Forever => f.write_str("forever"),
             Keep::Days(n) => write!(f, "days:{n}"),
-        }
-    }
-}
-
-impl Keep {
-    /// Keep for `days` days: one day to ten years ([`KEEP_DAYS`]), whoever asks (the
-    /// dialog, `--keep days:N`, an accounts file).
-    pub fn days(days: u32) -> Result<Keep, Problem> {
-        if KEEP_DAYS.contains(&days) {
-            Ok(Keep::Days(days))
-        } else {
-            Err(Problem::DaysOutOfRange)
         }
     }
 }
