@@ -3,8 +3,8 @@
 //!
 //! A file like this comes from someone else, so reading one trusts it no further than the
 //! account dialog would trust a person typing: no CA file (the format has no such field, and
-//! an unknown field is a mistake), numbers clamped to what the dialog accepts, no control
-//! characters, and every setting that weakens security ([`Weakening`]) named and accepted
+//! an unknown field is a mistake), the dialog's checks and ranges (a number out of range is
+//! refused, not clamped), no control characters, and every setting that weakens security ([`Weakening`]) named and accepted
 //! only on request.
 
 use std::io::Read;
@@ -12,9 +12,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::{
-    AuthMethod, CHECK_MINUTES, KEEP_DAYS, Keep, SIZE_LIMIT_KIB, Security, Settings,
-};
+use crate::accounts::save::Error as SaveError;
+use crate::accounts::{AuthMethod, Keep, Problem, Security, Settings};
 
 /// One account in the file. Field names are the words a person reads in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -181,9 +180,8 @@ pub fn export(path: &Path, accounts: &[Settings]) -> Result<(), Error> {
     })
 }
 
-/// Reads the accounts' settings from a file written by [`export`] (or by hand). Numbers
-/// out of range are clamped to what the account dialog accepts; anything else that is
-/// wrong is a mistake, named with its account.
+/// Reads the accounts' settings from a file written by [`export`] (or by hand). Anything
+/// wrong (a number out of the dialog's range too) is a mistake, named with its account.
 pub fn import(path: &Path) -> Result<Vec<Settings>, Error> {
     let shown = path.display().to_string();
     let read_error = |detail: String| Error::Read {
@@ -213,18 +211,6 @@ pub fn import(path: &Path) -> Result<Vec<Settings>, Error> {
                 name: e.name.escape_debug().to_string(),
                 detail,
             };
-            // A name or address with a line break could pass for another line of the
-            // messages that show it.
-            for (field, value) in [
-                ("name", &e.name),
-                ("email", &e.email),
-                ("host", &e.host),
-                ("user", &e.user),
-            ] {
-                if value.chars().any(char::is_control) {
-                    return Err(invalid(format!("the {field} contains control characters")));
-                }
-            }
             if !names.insert(e.name.clone()) {
                 return Err(invalid("the name appears twice in the file".into()));
             }
@@ -237,10 +223,6 @@ pub fn import(path: &Path) -> Result<Vec<Settings>, Error> {
                 })?),
                 None => None,
             };
-            let keep = match e.keep.parse::<Keep>().map_err(invalid)? {
-                Keep::Days(n) => Keep::Days(n.min(*KEEP_DAYS.end())),
-                other => other,
-            };
             let settings = Settings {
                 name: e.name.clone(),
                 email: e.email.clone(),
@@ -248,22 +230,20 @@ pub fn import(path: &Path) -> Result<Vec<Settings>, Error> {
                 port: e.port,
                 security: e.security.parse::<Security>().map_err(invalid)?,
                 user: e.user.clone(),
-                keep,
+                keep: e.keep.parse::<Keep>().map_err(invalid)?,
                 ca_file: None,
                 auth: e.login.parse::<AuthMethod>().map_err(invalid)?,
-                size_limit: e.size_limit.map(|bytes| {
-                    bytes.clamp(SIZE_LIMIT_KIB.start() * 1024, SIZE_LIMIT_KIB.end() * 1024)
-                }),
+                size_limit: e.size_limit,
                 check_on_startup: e.check_at_startup,
-                check_every_minutes: e
-                    .check_every_minutes
-                    .filter(|m| *m > 0)
-                    .map(|m| m.clamp(*CHECK_MINUTES.start(), *CHECK_MINUTES.end())),
+                // 0 says "only when asked", as `--check-every 0` does.
+                check_every_minutes: e.check_every_minutes.filter(|m| *m > 0),
                 delete_on_server_when_deleted: e.delete_on_server_when_deleted_here,
                 include_in_get_all: e.include_in_get_all,
                 pinned_cert,
             };
-            settings.validate().map_err(invalid)?;
+            // The same checks and ranges as the dialog and `poplar account add`: a number
+            // out of range is refused with its reason, not changed behind the reader's back.
+            settings.validate().map_err(|p| invalid(p.sentence()))?;
             Ok(settings)
         })
         .collect()
@@ -304,7 +284,7 @@ pub fn export_store(store: &crate::store::Store, path: &Path) -> Result<usize, E
 /// What importing a file would do, to show before it is done.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {
-    /// The accounts to add, as read (and clamped) from the file.
+    /// The accounts to add, as read from the file.
     pub add: Vec<Settings>,
     /// Accounts with a name already here, which would be left as they are.
     pub skipped: Vec<String>,
@@ -396,9 +376,24 @@ pub fn add_planned(store: &crate::store::Store, accounts: &[Settings]) -> Result
     let mut imported = Imported::default();
     let mut added = Vec::new();
     for settings in accounts {
-        if store.account(&settings.name).is_ok() {
-            imported.skipped.push(settings.name.clone());
-            continue;
+        match crate::accounts::save::check(store, None, settings) {
+            Ok(()) => {}
+            Err(SaveError::Invalid(Problem::NameTaken(name))) => {
+                imported.skipped.push(name);
+                continue;
+            }
+            // Read through `import`, so only settings changed since can be wrong.
+            Err(SaveError::Invalid(problem)) => {
+                return Err(Error::Invalid {
+                    path: String::new(),
+                    name: settings.name.escape_debug().to_string(),
+                    detail: problem.sentence(),
+                });
+            }
+            Err(SaveError::Store(e)) => return Err(store_error(&e)),
+            Err(SaveError::Keyring(e) | SaveError::PasswordRefused(e)) => {
+                return Err(store_error(&e));
+            }
         }
         added.push(store.add_account(settings).map_err(|e| store_error(&e))?);
         imported.added.push(settings.name.clone());
@@ -408,218 +403,12 @@ pub fn add_planned(store: &crate::store::Store, accounts: &[Settings]) -> Result
         }
     }
     tx.commit().map_err(|e| store_error(&e))?;
-    // An id can be used again after an account was removed with its mail; a password left
-    // behind then (the keyring was away) must not pass to a new account.
     for account in &added {
-        let _ = keyring.delete(account);
+        crate::accounts::save::forget_stale_password(&keyring, account);
     }
     Ok(imported)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn round_trip_and_no_passwords() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("office.json");
-        let accounts = vec![
-            Settings {
-                name: "sales".into(),
-                email: "sales@example.co.jp".into(),
-                host: "pop.example.co.jp".into(),
-                user: "sales".into(),
-                keep: Keep::Days(30),
-                size_limit: Some(5 << 20),
-                ..Settings::default()
-            },
-            Settings {
-                name: "info".into(),
-                host: "mail.example.org".into(),
-                port: 110,
-                security: Security::StartTls,
-                user: "info@example.org".into(),
-                keep: Keep::Delete,
-                auth: AuthMethod::CramMd5,
-                check_every_minutes: None,
-                ..Settings::default()
-            },
-        ];
-        export(&path, &accounts).unwrap();
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains("\"keep\": \"days:30\""), "{text}");
-        assert!(!text.to_lowercase().contains("password"));
-        assert_eq!(import(&path).unwrap(), accounts);
-    }
-
-    #[test]
-    fn mistakes_are_named() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("bad.json");
-        std::fs::write(&path, r#"{"poplar_accounts": 1, "accounts": [{"name": "x", "host": "h", "port": 995, "security": "tls", "user": "u", "keep": "sometimes"}]}"#).unwrap();
-        let e = import(&path).unwrap_err().to_string();
-        assert!(
-            e.contains("account \"x\"") && e.contains("unknown keep mode"),
-            "{e}"
-        );
-        std::fs::write(&path, "not json").unwrap();
-        assert!(
-            import(&path)
-                .unwrap_err()
-                .to_string()
-                .contains("not a Poplar accounts file")
-        );
-    }
-
-    fn one_account(dir: &Path, fields: &str) -> std::path::PathBuf {
-        let path = dir.join("one.json");
-        std::fs::write(
-            &path,
-            format!(
-                r#"{{"poplar_accounts": 1, "accounts": [{{"name": "x", "host": "h", "port": 995, "security": "tls", "user": "u", "keep": "forever"{fields}}}]}}"#
-            ),
-        )
-        .unwrap();
-        path
-    }
-
-    #[test]
-    fn absurd_numbers_are_clamped_to_what_the_dialog_accepts() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = one_account(
-            dir.path(),
-            r#", "keep": "days:4000000000", "size_limit": 0, "check_every_minutes": 4000000000"#,
-        );
-        // serde rejects the duplicate "keep": write the fields once.
-        let text =
-            std::fs::read_to_string(&path)
-                .unwrap()
-                .replacen(r#""keep": "forever", "#, "", 1);
-        std::fs::write(&path, text).unwrap();
-        let s = &import(&path).unwrap()[0];
-        assert_eq!(s.keep, Keep::Days(3650));
-        assert_eq!(s.size_limit, Some(1024));
-        assert_eq!(s.check_every_minutes, Some(1440));
-        let path = one_account(
-            dir.path(),
-            r#", "size_limit": 99999999999999, "check_every_minutes": 0"#,
-        );
-        let s = &import(&path).unwrap()[0];
-        assert_eq!(s.size_limit, Some(4 << 30));
-        assert_eq!(s.check_every_minutes, None);
-    }
-
-    #[test]
-    fn a_file_cannot_name_a_ca_file_or_hide_a_line_break_or_a_twin() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = one_account(dir.path(), r#", "ca_file": "/tmp/evil.pem""#);
-        let e = import(&path).unwrap_err().to_string();
-        assert!(e.contains("unknown field `ca_file`"), "{e}");
-
-        let path = dir.path().join("tricks.json");
-        std::fs::write(&path, r#"{"poplar_accounts": 1, "accounts": [{"name": "x\nother: added", "host": "h", "port": 995, "security": "tls", "user": "u", "keep": "forever"}]}"#).unwrap();
-        let e = import(&path).unwrap_err().to_string();
-        assert!(
-            e.contains(r#"account "x\nother: added""#) && e.contains("control characters"),
-            "{e}"
-        );
-
-        let twin = r#"{"name": "x", "host": "h", "port": 995, "security": "tls", "user": "u", "keep": "forever"}"#;
-        std::fs::write(
-            &path,
-            format!(r#"{{"poplar_accounts": 1, "accounts": [{twin}, {twin}]}}"#),
-        )
-        .unwrap();
-        let e = import(&path).unwrap_err().to_string();
-        assert!(e.contains("appears twice"), "{e}");
-
-        std::fs::write(&path, " ".repeat((MAX_FILE_BYTES + 1) as usize)).unwrap();
-        let e = import(&path).unwrap_err().to_string();
-        assert!(e.contains("larger than an accounts file can be"), "{e}");
-    }
-
-    #[test]
-    fn weakenings_are_named_and_fingerprints_checked() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = one_account(
-            dir.path(),
-            &format!(r#", "trusted_certificate_sha256": "{}""#, "ab".repeat(32)),
-        );
-        let s = &import(&path).unwrap()[0];
-        let fingerprint = ["AB"; 32].join(":");
-        assert_eq!(s.pinned_cert.as_deref(), Some(fingerprint.as_str()));
-        assert_eq!(
-            weakenings(s),
-            [Weakening::PinnedCertificate(fingerprint.clone())]
-        );
-        let path = one_account(dir.path(), r#", "trusted_certificate_sha256": "AB:CD""#);
-        let e = import(&path).unwrap_err().to_string();
-        assert!(e.contains("is not a SHA-256 fingerprint"), "{e}");
-
-        let plain = |auth| Settings {
-            security: Security::Plain,
-            auth,
-            ..Settings::default()
-        };
-        for auth in [
-            AuthMethod::Automatic,
-            AuthMethod::UserPass,
-            AuthMethod::Login,
-        ] {
-            assert_eq!(
-                weakenings(&plain(auth)),
-                [Weakening::Unencrypted {
-                    password_readable: true
-                }],
-                "{auth}"
-            );
-        }
-        assert_eq!(
-            weakenings(&plain(AuthMethod::CramMd5)),
-            [Weakening::Unencrypted {
-                password_readable: false
-            }]
-        );
-        let default = Settings {
-            auth: AuthMethod::UserPass,
-            ..Settings::default()
-        };
-        assert!(
-            weakenings(&default).is_empty(),
-            "USER/PASS inside TLS is fine"
-        );
-    }
-
-    #[test]
-    fn nothing_is_added_when_one_kind_of_weakening_is_not_allowed() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::Store::open(&dir.path().join("p.db")).unwrap();
-        let path = dir.path().join("mixed.json");
-        std::fs::write(&path, format!(r#"{{"poplar_accounts": 1, "accounts": [
-            {{"name": "a", "host": "h", "port": 995, "security": "tls", "user": "u", "keep": "forever"}},
-            {{"name": "b", "host": "h", "port": 110, "security": "plain", "user": "u", "keep": "forever"}},
-            {{"name": "c", "host": "h", "port": 995, "security": "tls", "user": "u", "keep": "forever", "trusted_certificate_sha256": "{}"}}]}}"#, "0".repeat(64))).unwrap();
-        let allowed = Allowed {
-            plain: true,
-            pinned: false,
-        };
-        let e = import_into(&store, &path, allowed).unwrap_err();
-        assert!(
-            matches!(&e, Error::Weakened { refused, .. } if refused.len() == 1),
-            "{e}"
-        );
-        assert!(store.accounts().unwrap().is_empty());
-        let imported = import_into(
-            &store,
-            &path,
-            Allowed {
-                plain: true,
-                pinned: true,
-            },
-        )
-        .unwrap();
-        assert_eq!(imported.added, ["a", "b", "c"]);
-        assert_eq!(imported.weakened.len(), 2);
-    }
-}
+#[path = "accounts_file_tests.rs"]
+mod tests;

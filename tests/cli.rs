@@ -598,3 +598,111 @@ fn imported_mail_can_be_searched_at_once() {
     assert_eq!(found("quarterly"), [imported[1]], "{imported:?}");
     assert_eq!(found("明日の会議"), [imported[0]], "{imported:?}");
 }
+
+/// The account dialog and `poplar account add` refuse the same settings with the same
+/// sentence, from the same checks: before, the command line took a host with a slash, an
+/// address without @ and any number of days, which the dialog refused.
+#[test]
+fn the_dialog_and_the_command_line_refuse_the_same_settings_for_the_same_reason() {
+    use poplar::ui::add_account::{AddAccount, KeepChoice, Message as Form};
+    poplar::i18n::set_thread_language(poplar::i18n::Language::English);
+    let data = tempfile::tempdir().unwrap();
+    let paths = poplar::paths::Paths::at(data.path());
+    let dialog = |email: &str, host: &str, days: u32| -> Vec<String> {
+        let mut form = AddAccount::default();
+        for message in [
+            Form::Email(email.into()),
+            Form::Host(host.into()),
+            Form::Password("secret".into()),
+            Form::Keep(KeepChoice::Days),
+            Form::Days(days.to_string()),
+        ] {
+            let _ = form.update(message, &paths);
+        }
+        form.problems().values().map(|p| p.sentence()).collect()
+    };
+    let mut n = 0;
+    let mut command_line = |email: &str, host: &str, days: u32| -> Result<(), String> {
+        n += 1;
+        let name = format!("account-{n}");
+        let keep = format!("days:{days}");
+        let args = [
+            "account", "add", &name, "--host", host, "--user", "u", "--email", email, "--keep",
+            &keep,
+        ];
+        let (status, _, err) = poplar(data.path(), &args, None);
+        if status.success() { Ok(()) } else { Err(err) }
+    };
+    let good = ("a@example.org", "pop.example.org");
+    for (email, host, days, reason) in [
+        (
+            good.0,
+            "pop/example.org",
+            14,
+            "A server name has no spaces, slashes or @.",
+        ),
+        (
+            good.0,
+            "pop example.org",
+            14,
+            "A server name has no spaces, slashes or @.",
+        ),
+        (
+            "a.example.org",
+            good.1,
+            14,
+            "This does not look like an email address (name@example.com).",
+        ),
+        (good.0, good.1, 0, "Keep for 1 to 3650 days."),
+        (good.0, good.1, 3651, "Keep for 1 to 3650 days."),
+    ] {
+        assert_eq!(dialog(email, host, days), [reason], "{email} {host} {days}");
+        let err = command_line(email, host, days).unwrap_err();
+        assert!(err.contains(reason), "{email} {host} {days}: {err}");
+    }
+    for days in [1, 3650] {
+        assert!(dialog(good.0, good.1, days).is_empty(), "{days}");
+        command_line(good.0, good.1, days).unwrap();
+    }
+    let (_, out, _) = poplar(data.path(), &["account", "list", "--json"], None);
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&out).unwrap();
+    let kept: Vec<_> = list.iter().map(|a| a["keep"].as_str().unwrap()).collect();
+    assert_eq!(kept, ["days:1", "days:3650"]);
+
+    // A taken name: the same sentence as the dialog's.
+    let (status, _, err) = poplar(
+        data.path(),
+        &["account", "add", "account-6", "--host", "h", "--user", "u"],
+        None,
+    );
+    assert!(!status.success());
+    assert!(
+        err.contains("An account named \"account-6\" already exists"),
+        "{err}"
+    );
+}
+
+/// A keyring that refuses the password leaves no account half made: `account add
+/// --password-stdin` removes the account again and says exactly that.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_password_the_keyring_refuses_leaves_no_account_behind() {
+    let data = tempfile::tempdir().unwrap();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_poplar"));
+    command
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/poplar-test-bus",
+        )
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["account", "add", "home", "--host", "pop.example.org"])
+        .args(["--user", "u", "--password-stdin"]);
+    let (status, _, err) = common::run(command, Some("secret\n"));
+    assert!(!status.success());
+    assert!(
+        err.contains("did not take the password, so the account \"home\" was not added"),
+        "{err}"
+    );
+    assert!(account_names(data.path()).is_empty());
+}

@@ -425,7 +425,7 @@ fn accounts_question(pending: &AccountsToImport) -> Element<'_, Message> {
                 user = s.user.clone(),
                 host = s.host.clone(),
                 port = s.port,
-                security = super::add_account::SecurityChoice(s.security).to_string()
+                security = super::add_account::security_label(s.security)
             )));
         }
         content = content.push(list);

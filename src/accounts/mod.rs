@@ -7,6 +7,12 @@ use std::str::FromStr;
 use serde::Serialize;
 
 pub use crate::pop3::{AuthMethod, Security};
+pub use problem::{Field, Problem};
+
+mod problem;
+pub mod save;
+#[cfg(test)]
+mod tests;
 
 /// What happens to the server's copy of a message after Poplar has stored it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -30,6 +36,16 @@ impl Keep {
     pub fn keeps_on_server(self) -> bool {
         !matches!(self, Keep::Delete)
     }
+
+    /// Keep for `days` days: one day to ten years ([`KEEP_DAYS`]), whoever asks (the
+    /// dialog, `--keep days:N`, an accounts file).
+    pub fn days(days: u32) -> Result<Keep, Problem> {
+        if KEEP_DAYS.contains(&days) {
+            Ok(Keep::Days(days))
+        } else {
+            Err(Problem::DaysOutOfRange)
+        }
+    }
 }
 
 impl fmt::Display for Keep {
@@ -45,16 +61,16 @@ impl fmt::Display for Keep {
 impl FromStr for Keep {
     type Err = String;
 
+    /// `delete`, `forever` or `days:N`, as the command line, the accounts file and the
+    /// database spell it; the error is a sentence from the catalogs.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim().to_ascii_lowercase();
         match s.as_str() {
             "delete" => Ok(Keep::Delete),
             "forever" => Ok(Keep::Forever),
             _ => match s.strip_prefix("days:").map(str::parse::<u32>) {
-                Some(Ok(n)) if n > 0 => Ok(Keep::Days(n)),
-                _ => Err(format!(
-                    "unknown keep mode '{s}': use delete, forever or days:N (N at least 1)"
-                )),
+                Some(Ok(n)) => Keep::days(n).map_err(|p| p.sentence()),
+                _ => Err(crate::t!("invalid-keep-mode", mode = s.clone())),
             },
         }
     }
@@ -141,24 +157,73 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// Checks what a person could have typed wrong; the message says what to change.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks what a person could have typed wrong; the first problem says what to change.
+    pub fn validate(&self) -> Result<(), Problem> {
+        match self.problems().into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(()),
+        }
+    }
+
+    /// Everything wrong with these settings, at most one problem per field, in the order
+    /// of the fields.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut found = Vec::new();
+        for (field, value) in [
+            (Field::Email, &self.email),
+            (Field::Name, &self.name),
+            (Field::Host, &self.host),
+            (Field::User, &self.user),
+        ] {
+            if value.chars().any(char::is_control) {
+                found.push(Problem::ControlCharacters(field));
+            }
+        }
+        let email = self.email.trim();
+        if !email.is_empty() && !problem::looks_like_address(email) {
+            found.push(Problem::EmailInvalid);
+        }
         if self.name.trim().is_empty() {
-            return Err("the account needs a name".into());
+            found.push(Problem::NameMissing);
         }
-        if self.host.trim().is_empty() {
-            return Err("the account needs a server name".into());
-        }
-        if self.host.chars().any(char::is_whitespace) {
-            return Err("the server name cannot contain spaces".into());
+        let host = self.host.trim();
+        if host.is_empty() {
+            found.push(Problem::HostMissing);
+        } else if self
+            .host
+            .chars()
+            .any(|c| c.is_whitespace() || c == '/' || c == '@')
+        {
+            found.push(Problem::HostInvalid);
         }
         if self.port == 0 {
-            return Err("the port must be between 1 and 65535".into());
+            found.push(Problem::PortInvalid);
         }
         if self.user.trim().is_empty() {
-            return Err("the account needs a user name".into());
+            found.push(Problem::UserMissing);
         }
-        Ok(())
+        if let Keep::Days(n) = self.keep
+            && let Err(problem) = Keep::days(n)
+        {
+            found.push(problem);
+        }
+        let kib = |n: u64| n * 1024;
+        if self.size_limit.is_some_and(|bytes| {
+            !(kib(*SIZE_LIMIT_KIB.start())..=kib(*SIZE_LIMIT_KIB.end())).contains(&bytes)
+        }) {
+            found.push(Problem::SizeLimitOutOfRange);
+        }
+        if self
+            .check_every_minutes
+            .is_some_and(|m| !CHECK_MINUTES.contains(&m))
+        {
+            found.push(Problem::MinutesOutOfRange);
+        }
+        // One per field: a control character says more than "missing" for the same one.
+        let mut seen = std::collections::HashSet::new();
+        found.retain(|p| seen.insert(p.field()));
+        found.sort_by_key(Problem::field);
+        found
     }
 
     pub fn connect_options(&self) -> crate::pop3::ConnectOptions {
@@ -166,45 +231,5 @@ impl Settings {
         options.ca_file = self.ca_file.clone();
         options.pinned_cert = self.pinned_cert.clone();
         options
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keep_round_trips() {
-        for k in [Keep::Delete, Keep::Forever, Keep::Days(14)] {
-            assert_eq!(k.to_string().parse::<Keep>(), Ok(k));
-        }
-        assert_eq!("DAYS:3".parse::<Keep>(), Ok(Keep::Days(3)));
-        assert!("days:0".parse::<Keep>().is_err());
-        assert!("days:x".parse::<Keep>().is_err());
-        assert!("sometimes".parse::<Keep>().is_err());
-    }
-
-    #[test]
-    fn validation_names_the_field() {
-        let good = Settings {
-            name: "home".into(),
-            email: "a@b.c".into(),
-            host: "pop.b.c".into(),
-            port: 995,
-            security: Security::Tls,
-            user: "a".into(),
-            ..Settings::default()
-        };
-        assert_eq!(good.validate(), Ok(()));
-        let bad = Settings {
-            host: "pop b".into(),
-            ..good.clone()
-        };
-        assert!(bad.validate().unwrap_err().contains("spaces"));
-        let bad = Settings {
-            user: " ".into(),
-            ..good
-        };
-        assert!(bad.validate().unwrap_err().contains("user name"));
     }
 }

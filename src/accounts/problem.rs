@@ -1,0 +1,126 @@
+//! What can be wrong with an account's settings, as data: which field, and what. The
+//! words come from the catalogs when someone is told ([`Problem::sentence`]), so the
+//! window says it in its language and the command line in English.
+
+use crate::t;
+
+/// The fields of an account that can be wrong, in the order the dialog shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Field {
+    Email,
+    Name,
+    Host,
+    Port,
+    Security,
+    User,
+    Password,
+    Days,
+    SizeLimit,
+    Minutes,
+}
+
+impl Field {
+    /// The field's name as the dialog labels it.
+    pub fn label(self) -> String {
+        match self {
+            Field::Email => t!("field-email"),
+            Field::Name => t!("field-name"),
+            Field::Host => t!("field-server"),
+            Field::Port => t!("field-port"),
+            Field::Security => t!("field-security"),
+            Field::User => t!("field-user"),
+            Field::Password => t!("field-password"),
+            Field::Days => t!("field-days"),
+            Field::SizeLimit => t!("field-size-limit"),
+            Field::Minutes => t!("field-minutes"),
+        }
+    }
+}
+
+/// One thing wrong with an account's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// A new account in the dialog needs an address.
+    EmailMissing,
+    /// Not something@domain.
+    EmailInvalid,
+    /// No name, and no address to stand for one.
+    NameMissing,
+    /// Another account already has this name.
+    NameTaken(String),
+    HostMissing,
+    /// Spaces, slashes or @ in the server name.
+    HostInvalid,
+    /// Not a port from 1 to 65535.
+    PortInvalid,
+    /// "No encryption" was chosen without the second, explicit yes (the dialog).
+    PlainUnconfirmed,
+    /// No user name, and no address to stand for one.
+    UserMissing,
+    /// A new account in the dialog needs a password; `account password` one to store.
+    PasswordMissing,
+    /// Days to keep on the server outside [`super::KEEP_DAYS`].
+    DaysOutOfRange,
+    /// A size limit outside [`super::SIZE_LIMIT_KIB`].
+    SizeLimitOutOfRange,
+    /// Minutes between checks outside [`super::CHECK_MINUTES`].
+    MinutesOutOfRange,
+    /// A line break (or another control character) could pass for another line of the
+    /// messages that show this field.
+    ControlCharacters(Field),
+}
+
+impl Problem {
+    /// The field to show the problem beside.
+    pub fn field(&self) -> Field {
+        match self {
+            Problem::EmailMissing | Problem::EmailInvalid => Field::Email,
+            Problem::NameMissing | Problem::NameTaken(_) => Field::Name,
+            Problem::HostMissing | Problem::HostInvalid => Field::Host,
+            Problem::PortInvalid => Field::Port,
+            Problem::PlainUnconfirmed => Field::Security,
+            Problem::UserMissing => Field::User,
+            Problem::PasswordMissing => Field::Password,
+            Problem::DaysOutOfRange => Field::Days,
+            Problem::SizeLimitOutOfRange => Field::SizeLimit,
+            Problem::MinutesOutOfRange => Field::Minutes,
+            Problem::ControlCharacters(field) => *field,
+        }
+    }
+
+    /// What to change, in the interface's language (English on the command line).
+    pub fn sentence(&self) -> String {
+        match self {
+            Problem::EmailMissing => t!("invalid-email-missing"),
+            Problem::EmailInvalid => t!("invalid-email"),
+            Problem::NameMissing => t!("invalid-name-missing"),
+            Problem::NameTaken(name) => t!("account-name-taken", name = name.clone()),
+            Problem::HostMissing => t!("invalid-host-missing"),
+            Problem::HostInvalid => t!("invalid-host"),
+            Problem::PortInvalid => t!("invalid-port"),
+            Problem::PlainUnconfirmed => t!("invalid-plain-unconfirmed"),
+            Problem::UserMissing => t!("invalid-user"),
+            Problem::PasswordMissing => t!("invalid-password"),
+            Problem::DaysOutOfRange => t!("invalid-days"),
+            Problem::SizeLimitOutOfRange => t!("invalid-size-limit"),
+            Problem::MinutesOutOfRange => t!("invalid-minutes"),
+            Problem::ControlCharacters(field) => {
+                t!("invalid-control-characters", field = field.label())
+            }
+        }
+    }
+}
+
+/// Something@domain, with no spaces; the domain may be a bare host name (an office server).
+pub fn looks_like_address(email: &str) -> bool {
+    match email.rsplit_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !email.chars().any(char::is_whitespace)
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        }
+        None => false,
+    }
+}

@@ -1,0 +1,230 @@
+//! The one place an account is written: the dialog, `poplar account add`, `poplar account
+//! password` and the accounts-file import all come here, so they refuse the same settings
+//! for the same reason and write in the same order: the checks, then the database row,
+//! then the keyring.
+
+use super::{Account, Problem, Settings};
+use crate::secrets::{self, Keyring};
+use crate::store::{self, Store};
+
+/// Why an account was not saved (or saved without its password).
+#[derive(Debug)]
+pub enum Error {
+    /// The settings are wrong or the name is taken; nothing was written.
+    Invalid(Problem),
+    /// The database failed; nothing was written, or (updating) the row was left as it was.
+    Store(store::Error),
+    /// The keyring could not be opened (only its bookkeeping in the database can fail);
+    /// nothing was written.
+    Keyring(secrets::Error),
+    /// The keyring refused the password of a new account saved all-or-nothing, and the
+    /// account was removed again: nothing is left of it.
+    PasswordRefused(secrets::Error),
+}
+
+impl From<store::Error> for Error {
+    fn from(e: store::Error) -> Error {
+        Error::Store(e)
+    }
+}
+
+impl From<Problem> for Error {
+    fn from(p: Problem) -> Error {
+        Error::Invalid(p)
+    }
+}
+
+/// What to do when the keyring refuses a new account's password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfKeyringFails {
+    /// Remove the account again (the command line: a script sees an error and nothing
+    /// half made, and can run the same command again).
+    Undo,
+    /// Keep the account and hand the password back in [`Saved::unsaved_password`] (the
+    /// window remembers it until it closes, and says so).
+    KeepAccount,
+}
+
+/// An account to write: a new one (`id` None) or new settings for an existing one.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub id: Option<i64>,
+    pub settings: Settings,
+    /// A password for the keyring. None: a new account has none (an old entry its id may
+    /// have had is cleared); an existing one keeps its own.
+    pub password: Option<String>,
+    pub if_keyring_fails: IfKeyringFails,
+}
+
+#[derive(Debug, Clone)]
+pub struct Saved {
+    pub account: Account,
+    /// Set when the keyring could not store the password: keep it in memory instead.
+    pub unsaved_password: Option<(String, secrets::Error)>,
+    /// A new password went into the keyring: one the worker remembers is stale.
+    pub password_stored: bool,
+}
+
+/// What is wrong with settings about to be saved as account `id` (None: a new one),
+/// the name included: another account may not have it.
+pub fn check(store: &Store, id: Option<i64>, settings: &Settings) -> Result<(), Error> {
+    settings.validate()?;
+    match store.account(&settings.name) {
+        Ok(other) if Some(other.id) != id => Err(Problem::NameTaken(settings.name.clone()).into()),
+        Ok(_) | Err(store::Error::NoSuchAccount(_)) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Checks and writes an account and its password.
+pub fn save(store: &Store, request: Request) -> Result<Saved, Error> {
+    let Request {
+        id,
+        settings,
+        password,
+        if_keyring_fails,
+    } = request;
+    check(store, id, &settings)?;
+    if password.as_deref() == Some("") {
+        return Err(Problem::PasswordMissing.into());
+    }
+    // Opened before a new account exists, so that it is never taken for one whose
+    // password sits under an old name-keyed entry.
+    let keyring = Keyring::open(store).map_err(Error::Keyring)?;
+    let account = match id {
+        Some(id) => {
+            store.update_account(id, &settings)?;
+            Account { id, settings }
+        }
+        None => store.add_account(&settings)?,
+    };
+    // The entry is keyed by the account's id, not its name: a rename leaves it alone.
+    let Some(password) = password else {
+        if id.is_none() {
+            forget_stale_password(&keyring, &account);
+        }
+        return Ok(Saved {
+            account,
+            unsaved_password: None,
+            password_stored: false,
+        });
+    };
+    match keyring.set(&account, &password) {
+        Ok(()) => Ok(Saved {
+            account,
+            unsaved_password: None,
+            password_stored: true,
+        }),
+        Err(e) if id.is_none() && if_keyring_fails == IfKeyringFails::Undo => {
+            store.remove_account(&account.settings.name, true)?;
+            Err(Error::PasswordRefused(e))
+        }
+        Err(e) => Ok(Saved {
+            account,
+            unsaved_password: Some((password, e)),
+            password_stored: false,
+        }),
+    }
+}
+
+/// Stores a new password for the account named `name`.
+pub fn set_password(store: &Store, name: &str, password: &str) -> Result<Account, Error> {
+    if password.is_empty() {
+        return Err(Problem::PasswordMissing.into());
+    }
+    let account = store.account(name)?;
+    let keyring = Keyring::open(store).map_err(Error::Keyring)?;
+    keyring.set(&account, password).map_err(Error::Keyring)?;
+    Ok(account)
+}
+
+/// An id can be used again after an account was removed with its mail; a password left
+/// behind then (the keyring was away) must not pass to a new account.
+pub fn forget_stale_password(keyring: &Keyring, account: &Account) {
+    let _ = keyring.delete(account);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::Keep;
+
+    fn settings(name: &str) -> Settings {
+        Settings {
+            name: name.into(),
+            host: "pop.example.org".into(),
+            user: "u".into(),
+            ..Settings::default()
+        }
+    }
+
+    fn new(settings: Settings) -> Request {
+        Request {
+            id: None,
+            settings,
+            password: None,
+            if_keyring_fails: IfKeyringFails::Undo,
+        }
+    }
+
+    #[test]
+    fn bad_settings_and_taken_names_write_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("p.db")).unwrap();
+        let long = Settings {
+            keep: Keep::Days(3651),
+            ..settings("a")
+        };
+        let e = save(&store, new(long)).unwrap_err();
+        assert!(
+            matches!(e, Error::Invalid(Problem::DaysOutOfRange)),
+            "{e:?}"
+        );
+        assert!(store.accounts().unwrap().is_empty());
+
+        let a = save(&store, new(settings("a"))).unwrap().account;
+        let e = save(&store, new(settings("a"))).unwrap_err();
+        assert!(
+            matches!(&e, Error::Invalid(Problem::NameTaken(n)) if n == "a"),
+            "{e:?}"
+        );
+        // Renaming another account to a taken name is refused; keeping one's own is not.
+        let b = save(&store, new(settings("b"))).unwrap().account;
+        let rename = Request {
+            id: Some(b.id),
+            ..new(settings("a"))
+        };
+        assert!(matches!(
+            save(&store, rename),
+            Err(Error::Invalid(Problem::NameTaken(_)))
+        ));
+        let same = Request {
+            id: Some(a.id),
+            ..new(Settings {
+                port: 1995,
+                ..settings("a")
+            })
+        };
+        assert_eq!(save(&store, same).unwrap().account.settings.port, 1995);
+        assert_eq!(store.account("a").unwrap().settings.port, 1995);
+    }
+
+    #[test]
+    fn an_empty_password_is_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("p.db")).unwrap();
+        let request = Request {
+            password: Some(String::new()),
+            ..new(settings("a"))
+        };
+        assert!(matches!(
+            save(&store, request),
+            Err(Error::Invalid(Problem::PasswordMissing))
+        ));
+        assert!(store.accounts().unwrap().is_empty());
+        assert!(matches!(
+            set_password(&store, "a", ""),
+            Err(Error::Invalid(Problem::PasswordMissing))
+        ));
+    }
+}

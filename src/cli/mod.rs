@@ -1,0 +1,314 @@
+//! The command line: everything the window does, scriptable without a display.
+//!
+//! This file holds the arguments and sends each command to its module: `account` (the
+//! account commands), `fetch`, `messages` (delete, show, export, import…), `backup`, `list`.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+
+use crate::accounts::{AuthMethod, Keep, Security};
+use crate::paths::Paths;
+
+mod account;
+mod backup;
+mod fetch;
+mod list;
+mod messages;
+
+#[derive(Debug, Parser)]
+#[command(name = "poplar", version, about = "A desktop mail reader for POP3")]
+pub struct Cli {
+    /// Keep all data and settings in DIR (also: environment variable POPLAR_DATA_DIR)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add, list or remove accounts
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// Download new mail for the named accounts (all accounts if none are named)
+    Fetch {
+        names: Vec<String>,
+        /// Read the password from standard input, for this run only (one account)
+        #[arg(long)]
+        password_stdin: bool,
+        /// Send one command at a time even when the server offers PIPELINING
+        #[arg(long, hide = true)]
+        no_pipelining: bool,
+        /// Download the rest of a message stored as headers only
+        #[arg(long, value_name = "ID", conflicts_with = "names")]
+        full: Option<i64>,
+    },
+    /// Move messages to the Trash (or, with --for-good, delete them)
+    Delete {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+        /// Delete for good; with a keep mode this also deletes the server's copy at the
+        /// next fetch, unless the account says otherwise
+        #[arg(long)]
+        for_good: bool,
+    },
+    /// Move messages out of the Trash
+    Undelete {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Delete everything in the Trash for good
+    EmptyTrash,
+    /// Make a snapshot of the mail database in the backup folder (or DIR)
+    Backup {
+        #[arg(long, value_name = "DIR")]
+        to: Option<PathBuf>,
+        /// Remember DIR as the folder for automatic daily backups
+        #[arg(long, value_name = "DIR", conflicts_with = "to")]
+        set_folder: Option<PathBuf>,
+        /// How many snapshots to keep (with --set-folder)
+        #[arg(long, value_name = "N", requires = "set_folder")]
+        keep: Option<usize>,
+        /// Show the backup folder, the last success and the snapshots
+        #[arg(long, conflicts_with_all = ["to", "set_folder"])]
+        status: bool,
+    },
+    /// Replace the mail database with a backup snapshot (the current one is kept aside)
+    Restore { file: PathBuf },
+    /// Write messages to an mbox file or a folder of .eml files, byte for byte
+    Export {
+        #[arg(long, value_parser = parse_format)]
+        format: crate::transfer::Format,
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// Only this account's inbox
+        #[arg(long, value_name = "NAME", conflicts_with = "folder")]
+        account: Option<String>,
+        /// Only this local folder (or "Trash")
+        #[arg(long, value_name = "F")]
+        folder: Option<String>,
+    },
+    /// Import an mbox file or a folder of .eml files into a local folder
+    Import {
+        path: PathBuf,
+        /// The local folder to import into (made if needed)
+        #[arg(long, value_name = "F", default_value = crate::store::ORPHANS_FOLDER)]
+        folder: String,
+    },
+    /// List stored messages, newest first: every account's inbox unless told otherwise
+    List {
+        /// Only this account's inbox
+        #[arg(long, value_name = "NAME", conflicts_with_all = ["folder", "all"])]
+        account: Option<String>,
+        /// Only this folder: Inbox, Trash or a local folder's name
+        #[arg(long, value_name = "NAME", conflicts_with = "all")]
+        folder: Option<String>,
+        /// Every folder of every account, the Trash included
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one stored message
+    Show {
+        id: i64,
+        /// Write the stored bytes unchanged to standard output
+        #[arg(long)]
+        raw: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Add an account
+    Add(AddAccount),
+    /// List accounts
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Store a new password for an account in the system keyring (read from standard input)
+    Password { name: String },
+    /// Write every account's settings (never passwords) to a readable file
+    Export { file: PathBuf },
+    /// Add the accounts in a file written by export (existing names are left alone)
+    Import {
+        file: PathBuf,
+        /// Accept accounts in the file that connect without encryption
+        #[arg(long)]
+        allow_plain: bool,
+        /// Accept accounts in the file that trust one certificate by its fingerprint
+        /// instead of verifying the server's
+        #[arg(long)]
+        allow_pinned: bool,
+    },
+    /// Connect and log in, and show what the server offers; changes nothing
+    Test {
+        name: String,
+        /// Read the password from standard input instead of the keyring
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Remove an account (its mail stays readable unless --delete-mail is given)
+    Remove {
+        name: String,
+        /// Also delete the account's mail from this computer
+        #[arg(long)]
+        delete_mail: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AddAccount {
+    pub name: String,
+    #[arg(long, value_name = "H")]
+    pub host: String,
+    /// Default: 995 for tls, 110 otherwise
+    #[arg(long, value_name = "P")]
+    pub port: Option<u16>,
+    #[arg(long, default_value = "tls", value_parser = parse_security)]
+    pub security: Security,
+    /// Default: the email address
+    #[arg(long, value_name = "U")]
+    pub user: Option<String>,
+    #[arg(long, value_name = "ADDR")]
+    pub email: Option<String>,
+    /// delete, forever or days:N (N from 1 to 3650)
+    #[arg(long, default_value = "days:14", value_parser = parse_keep)]
+    pub keep: Keep,
+    /// Trust the CA (or self-signed) certificate in this PEM file
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// Read the password from standard input and store it in the system keyring
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// auto, cram-md5, apop, plain, login or user
+    #[arg(long, default_value = "auto", value_parser = parse_auth)]
+    pub auth: AuthMethod,
+    /// Store messages larger than this as headers only (bytes, or with K or M; 1K to 4096M)
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub size_limit: Option<u64>,
+    /// Minutes between automatic checks while the window is open, 1 to 1440 (0: never)
+    #[arg(long, value_name = "MINUTES", default_value_t = 10)]
+    pub check_every: u32,
+    /// Do not check this account when the window opens
+    #[arg(long)]
+    pub no_startup_check: bool,
+    /// With a keep mode: deleting a message for good here leaves the server's copy alone
+    #[arg(long)]
+    pub no_delete_on_server: bool,
+}
+
+fn parse_format(s: &str) -> Result<crate::transfer::Format, String> {
+    s.parse()
+}
+
+fn parse_auth(s: &str) -> Result<AuthMethod, String> {
+    s.parse()
+}
+
+/// "500000", "500K" or "2M".
+fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (digits, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => (&s[..i], s[i..].trim().to_ascii_uppercase()),
+        None => (s, String::new()),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size: use bytes, or a number with K or M"))?;
+    let factor = match unit.as_str() {
+        "" | "B" => 1,
+        "K" | "KB" => 1024,
+        "M" | "MB" => 1024 * 1024,
+        _ => {
+            return Err(format!(
+                "'{s}' is not a size: use bytes, or a number with K or M"
+            ));
+        }
+    };
+    Ok(n * factor)
+}
+
+fn parse_security(s: &str) -> Result<Security, String> {
+    s.parse()
+}
+
+fn parse_keep(s: &str) -> Result<Keep, String> {
+    s.parse()
+}
+
+/// Runs a command-line subcommand.
+pub fn run(paths: &Paths, command: Command) -> Result<()> {
+    paths.ensure()?;
+    match command {
+        Command::Account(command) => account::run(paths, command),
+        Command::Fetch {
+            full: Some(id),
+            password_stdin,
+            ..
+        } => fetch::download_rest(paths, id, password_stdin),
+        Command::Fetch {
+            names,
+            password_stdin,
+            no_pipelining,
+            full: None,
+        } => fetch::fetch(paths, names, password_stdin, no_pipelining),
+        Command::Delete { ids, for_good } => messages::delete(paths, &ids, for_good),
+        Command::Undelete { ids } => messages::undelete(paths, &ids),
+        Command::EmptyTrash => messages::empty_trash(paths),
+        Command::Backup {
+            to,
+            set_folder,
+            keep,
+            status,
+        } => backup::backup(paths, to, set_folder, keep, status),
+        Command::Restore { file } => backup::restore(paths, &file),
+        Command::Export {
+            format,
+            out,
+            account,
+            folder,
+        } => messages::export(paths, format, &out, account, folder),
+        Command::Import { path, folder } => messages::import(paths, &path, &folder),
+        Command::List {
+            account,
+            folder,
+            all,
+            json,
+        } => list::list(
+            paths,
+            list::Which {
+                account,
+                folder,
+                all,
+            },
+            json,
+        ),
+        Command::Show { id, raw } => messages::show(paths, id, raw),
+    }
+}
+
+pub(crate) fn read_password_line() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("could not read the password from standard input")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        bail!("no password was given on standard input");
+    }
+    Ok(password)
+}
+
+/// A runtime for one command's network work.
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
