@@ -4,6 +4,7 @@
 
 pub mod dovecot;
 pub mod fake;
+pub mod junk_corpus;
 pub mod smtp;
 pub mod window;
 
