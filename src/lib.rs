@@ -14,6 +14,7 @@ pub mod downloads;
 pub mod i18n;
 pub mod junk;
 pub mod mail;
+pub mod oauth;
 pub mod paths;
 pub mod pop3;
 pub mod preferences;
