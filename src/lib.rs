@@ -2,6 +2,8 @@
 //!
 //! The domain modules (`pop3`, `mail`, `store`, `sync`, `accounts`, `paths`, `secrets`,
 //! `worker`) are plain Rust; only `app` and `ui` use iced.
+// Outside tests, `unwrap` and `expect` are denied (Cargo.toml's [lints]); tests may.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod accounts;
 pub mod accounts_file;

@@ -2,7 +2,7 @@
 //! packaging/test.sh runs the tests inside a private D-Bus session with its own unlocked
 //! keyring (packaging/with-keyring.sh). Elsewhere (Windows, macOS, a plain `cargo test`)
 //! they skip, saying why, unless servers are required (`common::skip`).
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

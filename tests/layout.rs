@@ -2,7 +2,7 @@
 //! `wc -l` counts them, test modules included) and no function longer than 100 lines
 //! (from the line of its `fn` to the line of its closing brace). Braces are counted by a
 //! small Rust lexer that skips strings, characters and comments; its own tests are below.
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 

@@ -2,6 +2,7 @@
 //! names exists, one application id is used everywhere (window, desktop entry, AppStream,
 //! icons, bundle), the release workflow builds and tries every format, and the CI
 //! workflow tests on every system.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 

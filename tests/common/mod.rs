@@ -2,9 +2,9 @@
 //! started per test and stopped when dropped; a scripted POP3 server; the window under
 //! test; and the one rule for tests whose outside server is missing ([`skip`]).
 #![allow(dead_code)]
-// Integration tests are crates of their own: the library's lints against unwrap do not
-// apply to them.
-#![allow(clippy::unwrap_used)]
+// Each integration test is a crate of its own, outside the library's rule against unwrap
+// and expect (Cargo.toml's [lints]); tests may.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod dovecot;
 pub mod fake;
