@@ -9,6 +9,9 @@ packaging/setup-debian.sh test
 
 # iced_test renders with the software renderer: no GPU or display needed.
 export ICED_TEST_BACKEND=tiny-skia
+# Here every server is installed (above) and started by the tests: a Dovecot or keyring
+# test that finds its server missing fails instead of skipping (tests/common/mod.rs).
+export POPLAR_REQUIRE_SERVERS=1
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings

@@ -77,8 +77,14 @@ pub fn domain_of(email: &str) -> Option<String> {
 
 /// The provider table's entry for a domain.
 pub fn from_table(domain: &str) -> Option<Found> {
-    let table: Table = serde_json::from_str(include_str!("../assets/providers.json"))
-        .expect("the provider table is valid JSON");
+    let table: Table = match serde_json::from_str(include_str!("../assets/providers.json")) {
+        Ok(table) => table,
+        Err(e) => {
+            // The tests read the table; a broken one costs only the lookup, not the dialog.
+            tracing::error!("assets/providers.json is not a valid provider table: {e}");
+            return None;
+        }
+    };
     table
         .providers
         .into_iter()

@@ -64,6 +64,8 @@ pub const ENGLISH_CATALOG: &str = include_str!("../assets/i18n/en.ftl");
 pub const JAPANESE_CATALOG: &str = include_str!("../assets/i18n/ja.ftl");
 
 fn bundle(tag: &str, source: &str) -> FluentBundle<FluentResource> {
+    // Cannot fail because the tags are our own constants, "en" and "ja".
+    #[allow(clippy::expect_used)]
     let id: LanguageIdentifier = tag.parse().expect("a valid language tag");
     let resource =
         FluentResource::try_new(source.to_string()).unwrap_or_else(|(resource, errors)| {
@@ -101,7 +103,7 @@ pub fn set_language(language: Language) {
 /// Applies the user's choice (None: as the system). On a thread that picked its own
 /// language (a test), that language stands in for the system's.
 pub fn apply(choice: Option<Language>) {
-    if THREAD.with(|c| c.get()).is_some() {
+    if THREAD.with(Cell::get).is_some() {
         if let Some(language) = choice {
             set_thread_language(language);
         }
@@ -118,7 +120,7 @@ pub fn set_thread_language(language: Language) {
 /// The language this thread speaks.
 pub fn language() -> Language {
     THREAD
-        .with(|c| c.get())
+        .with(Cell::get)
         .unwrap_or(match PROCESS.load(Ordering::Relaxed) {
             1 => Language::Japanese,
             _ => Language::English,

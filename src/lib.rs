@@ -1,7 +1,10 @@
 //! Poplar: a desktop mail reader for POP3.
 //!
-//! The domain modules (`pop3`, `mail`, `compose`, `store`, `sync`, `accounts`, `paths`,
-//! `secrets`, `worker`) are plain Rust; only `app` and `ui` use iced.
+//! The domain modules (`pop3`, `smtp`, `mail`, `compose`, `rules`, `junk`, `oauth`,
+//! `store`, `sync`, `accounts`, `paths`, `secrets`, `worker`) are plain Rust; only `app`
+//! and `ui` use iced.
+// Outside tests, `unwrap` and `expect` are denied (Cargo.toml's [lints]); tests may.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod accounts;
 pub mod accounts_file;

@@ -27,16 +27,16 @@ pub fn index_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
     let mut run: Vec<char> = Vec::new();
     let flush = |run: &mut Vec<char>, out: &mut String| {
-        if run.is_empty() {
+        let Some(&last) = run.last() else {
             return;
-        }
+        };
         out.push(' ');
         for pair in run.windows(2) {
             out.push(pair[0]);
             out.push(pair[1]);
             out.push(' ');
         }
-        out.push(*run.last().expect("not empty"));
+        out.push(last);
         out.push(' ');
         run.clear();
     };

@@ -43,7 +43,7 @@ pub enum Error {
     Store(String),
 }
 
-fn unavailable(e: keyring::Error) -> Error {
+fn unavailable(e: impl std::fmt::Display) -> Error {
     Error::Unavailable(e.to_string())
 }
 

@@ -50,7 +50,9 @@ fn message(n: usize) -> Vec<u8> {
 fn killed_fetches_lose_nothing_and_duplicate_nothing() {
     let kills = env("POPLAR_CRASH_KILLS", 12);
     let batch = env("POPLAR_CRASH_MESSAGES", 1000);
-    let mut server = Dovecot::start();
+    let Some(mut server) = Dovecot::start_or_skip() else {
+        return;
+    };
     let data = tempfile::tempdir().unwrap();
     let port = server.tls_port.to_string();
     let cert = server.cert.display().to_string();

@@ -1,6 +1,8 @@
 //! Passwords in a real Secret Service (GNOME Keyring), as on a Linux desktop:
 //! packaging/test.sh runs the tests inside a private D-Bus session with its own unlocked
-//! keyring (packaging/with-keyring.sh).
+//! keyring (packaging/with-keyring.sh). Elsewhere (Windows, macOS, a plain `cargo test`)
+//! they skip, saying why, unless servers are required (`common::skip`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -15,15 +17,56 @@ use poplar::ui::mailbox;
 /// several clients (some of them `poplar` processes) open sessions at once.
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-fn require_secret_service() -> std::sync::MutexGuard<'static, ()> {
+/// The variable packaging/with-keyring.sh sets inside its private keyring session.
+const SECRET_SERVICE: &str = "POPLAR_SECRET_SERVICE";
+
+/// The turn of this test at the keyring, or `None` when there is no private Secret Service
+/// (the test then returns: skipped, or failed when servers are required).
+fn secret_service_or_skip() -> Option<std::sync::MutexGuard<'static, ()>> {
+    if std::env::var_os(SECRET_SERVICE).is_none() {
+        common::skip(
+            "no private Secret Service: run these tests through packaging/test.sh \
+             (or packaging/with-keyring.sh cargo test --test keyring)",
+        );
+        return None;
+    }
+    Some(
+        SERIAL
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    )
+}
+
+/// Runs one test of this file again in a process of its own, without a Secret Service and
+/// with `POPLAR_REQUIRE_SERVERS` set or not: (succeeded, stderr).
+fn run_alone_without_a_keyring(test: &str, required: bool) -> (bool, String) {
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env_remove(SECRET_SERVICE)
+        .env_remove(common::REQUIRE_SERVERS);
+    if required {
+        command.env(common::REQUIRE_SERVERS, "1");
+    }
+    let out = command.output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn without_a_keyring_the_tests_skip_unless_servers_are_required() {
+    let test = "passwords_are_stored_read_and_deleted_in_the_keyring";
+    let (passed, stderr) = run_alone_without_a_keyring(test, false);
+    assert!(passed, "{stderr}");
     assert!(
-        std::env::var_os("POPLAR_SECRET_SERVICE").is_some(),
-        "these tests need a Secret Service: run them through packaging/test.sh \
-         (or packaging/with-keyring.sh cargo test --test keyring)"
+        stderr.contains("skipped: no private Secret Service"),
+        "{stderr}"
     );
-    SERIAL
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    let (passed, stderr) = run_alone_without_a_keyring(test, true);
+    assert!(!passed, "a required server that is missing fails the test");
+    assert!(stderr.contains("POPLAR_REQUIRE_SERVERS is set"), "{stderr}");
 }
 
 /// A data folder with one account of this name (added as by any release).
@@ -48,7 +91,9 @@ fn old_entry(name: &str) -> keyring::Entry {
 
 #[test]
 fn passwords_are_stored_read_and_deleted_in_the_keyring() {
-    let _serial = require_secret_service();
+    let Some(_serial) = secret_service_or_skip() else {
+        return;
+    };
     let (_dir, store, account) = folder_with(&format!("keyring-test-{}", std::process::id()));
     let keyring = Keyring::open(&store).unwrap();
     assert_eq!(
@@ -75,7 +120,9 @@ fn passwords_are_stored_read_and_deleted_in_the_keyring() {
 // The guard only keeps other tests of this file out; nothing in this runtime takes it.
 #[allow(clippy::await_holding_lock)]
 async fn two_data_folders_with_an_account_of_the_same_name_keep_their_own_passwords() {
-    let _serial = require_secret_service();
+    let Some(_serial) = secret_service_or_skip() else {
+        return;
+    };
     let server = FakeServer::start(
         vec![b"From: a@b.c\r\nSubject: Mine\r\n\r\nbody\r\n".to_vec()],
         Options::default(),
@@ -161,7 +208,9 @@ async fn two_data_folders_with_an_account_of_the_same_name_keep_their_own_passwo
 
 #[test]
 fn an_old_name_keyed_password_is_copied_to_each_data_folder_once_and_left_in_place() {
-    let _serial = require_secret_service();
+    let Some(_serial) = secret_service_or_skip() else {
+        return;
+    };
     let name = format!("old-style-{}", std::process::id());
     let later = format!("added-later-{}", std::process::id());
     // Two data folders made by an older release, sharing the entry named after the account.
@@ -212,7 +261,9 @@ fn renaming_an_account_in_the_window_keeps_its_password() {
     use common::window::Window;
     use poplar::app::Message;
     use poplar::ui::add_account::Message as Form;
-    let _serial = require_secret_service();
+    let Some(_serial) = secret_service_or_skip() else {
+        return;
+    };
     let before = format!("before-{}", std::process::id());
     let after = format!("after-{}", std::process::id());
     let (dir, store, account) = folder_with(&before);
@@ -250,7 +301,9 @@ fn renaming_an_account_in_the_window_keeps_its_password() {
 // The guard only keeps other tests of this file out; nothing in this runtime takes it.
 #[allow(clippy::await_holding_lock)]
 async fn a_full_session_leaves_the_password_nowhere_on_disk() {
-    let _serial = require_secret_service();
+    let Some(_serial) = secret_service_or_skip() else {
+        return;
+    };
     let server = FakeServer::start(
         (1..=3)
             .map(|n| format!("From: a@b.c\r\nSubject: Keyring {n}\r\n\r\nbody\r\n").into_bytes())
@@ -353,7 +406,9 @@ fn a_password_corrected_in_the_dialog_is_used_at_once() {
     use poplar::app::{Message, Modal, WorkerMessage};
     use poplar::ui::add_account::Message as Form;
     use poplar::worker::Event;
-    let _serial = require_secret_service();
+    let Some(_serial) = secret_service_or_skip() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let paths = Paths::at(dir.path());
     let mut w = Window::start(paths.clone(), poplar::i18n::Language::English);

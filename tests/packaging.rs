@@ -1,6 +1,8 @@
 //! The packaging configuration (cargo-packager's, in Cargo.toml) parses, every file it
 //! names exists, one application id is used everywhere (window, desktop entry, AppStream,
-//! icons, bundle), and the release workflow builds and tries every format.
+//! icons, bundle), the release workflow builds and tries every format, and the CI
+//! workflow tests on every system.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 
@@ -118,6 +120,8 @@ fn one_application_id_everywhere() {
     }
 }
 
+/// Git on Windows keeps no executable bits to check.
+#[cfg(unix)]
 #[test]
 fn the_packaging_scripts_are_executable() {
     use std::os::unix::fs::PermissionsExt;
@@ -136,4 +140,23 @@ fn the_packaging_scripts_are_executable() {
             .mode();
         assert!(mode & 0o111 != 0, "{script} is not executable");
     }
+}
+
+#[test]
+fn the_ci_workflow_tests_on_every_system_and_our_own_ci_skips_nothing() {
+    let read = |path: &str| std::fs::read_to_string(Path::new(ROOT).join(path)).unwrap();
+    let workflow = read(".github/workflows/ci.yml");
+    for os in ["ubuntu-latest", "windows-latest", "macos-latest"] {
+        assert!(workflow.contains(os), "{os} is not tested");
+    }
+    assert!(workflow.contains("pull_request"));
+    // Linux runs packaging/test.sh itself (formatting, lints, Dovecot and the keyring);
+    // the others run the tests, which skip what their system lacks.
+    assert!(workflow.contains("packaging/test.sh"));
+    assert!(workflow.contains("cargo test --all-targets --locked"));
+    let test = read("packaging/test.sh");
+    assert!(test.contains("export POPLAR_REQUIRE_SERVERS=1"));
+    assert!(test.contains("cargo fmt --all -- --check"));
+    assert!(test.contains("cargo clippy --all-targets --locked -- -D warnings"));
+    assert!(read(".ci/run").contains("packaging/test.sh"));
 }

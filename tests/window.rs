@@ -31,7 +31,9 @@ fn unique(name: &str) -> String {
 
 #[test]
 fn from_first_start_to_reading_mail_using_only_the_dialog() {
-    let mut server = Dovecot::start();
+    let Some(mut server) = Dovecot::start_or_skip() else {
+        return;
+    };
     server.deliver(&common::message(
         "carol@example.org",
         "Minutes of the meeting",

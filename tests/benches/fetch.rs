@@ -180,8 +180,12 @@ fn mpop_setup(server: &Dovecot, keep: bool) -> (tempfile::TempDir, std::path::Pa
         ),
     )
     .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    // mpop refuses a configuration that others can read.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     (dir, config)
 }
 

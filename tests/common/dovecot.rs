@@ -1,9 +1,10 @@
 //! A private Dovecot POP3 server for one test: its own config, state, log, Maildir,
 //! self-signed certificate and free loopback ports. Needs root (Dovecot drops to its own
 //! users) and the Debian package dovecot-pop3d, which packaging/setup-debian.sh installs.
+//! Where either is missing (always on Windows and macOS), [`Dovecot::start_or_skip`] skips
+//! the test, or fails it when servers are required (`super::skip`).
 
 use std::net::{TcpListener, TcpStream};
-use std::os::unix::fs::{PermissionsExt, chown};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -43,23 +44,73 @@ fn ids(name: &str) -> (u32, u32) {
     (out("-u"), out("-g"))
 }
 
-impl Dovecot {
-    pub fn start() -> Dovecot {
-        assert!(
-            Path::new("/usr/sbin/dovecot").exists(),
-            "Dovecot is not installed: run packaging/setup-debian.sh test"
-        );
-        let euid = effective_uid();
-        assert_eq!(
-            euid, 0,
+const DOVECOT: &str = "/usr/sbin/dovecot";
+
+/// Why Dovecot cannot run for a test here, if it cannot.
+pub fn missing() -> Option<String> {
+    if !cfg!(unix) {
+        return Some("dovecot not found (the Dovecot tests run on Linux)".into());
+    }
+    if !Path::new(DOVECOT).exists() {
+        return Some(format!(
+            "dovecot not found at {DOVECOT} (packaging/setup-debian.sh test installs it)"
+        ));
+    }
+    let euid = effective_uid();
+    if euid != 0 {
+        return Some(format!(
             "the Dovecot tests run as root (Dovecot drops privileges to its own users); uid is {euid}"
-        );
+        ));
+    }
+    None
+}
+
+/// Makes `path` Dovecot's (its mail user's), as its mail processes must write there.
+#[cfg(unix)]
+fn give(path: &Path, uid: u32, gid: u32) {
+    std::os::unix::fs::chown(path, Some(uid), Some(gid)).unwrap();
+}
+
+#[cfg(not(unix))]
+fn give(_path: &Path, _uid: u32, _gid: u32) {
+    unreachable!("Dovecot runs only on Unix (missing() says so first)");
+}
+
+/// Lets Dovecot's users into the test's folder.
+#[cfg(unix)]
+fn open_to_all(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[cfg(not(unix))]
+fn open_to_all(_path: &Path) {
+    unreachable!("Dovecot runs only on Unix (missing() says so first)");
+}
+
+impl Dovecot {
+    /// A started server, or `None` when Dovecot cannot run here: the test then returns
+    /// (it is skipped, saying why), unless servers are required (then it fails).
+    pub fn start_or_skip() -> Option<Dovecot> {
+        if let Some(reason) = missing() {
+            super::skip(&reason);
+            return None;
+        }
+        Some(Dovecot::start())
+    }
+
+    /// A started server; fails when Dovecot cannot run here (for the benchmarks, which
+    /// are run by hand).
+    pub fn start() -> Dovecot {
+        if let Some(reason) = missing() {
+            panic!("{reason}");
+        }
         let dir = tempfile::Builder::new()
             .prefix("poplar-dovecot-")
             .tempdir()
             .unwrap();
         let root = dir.path().to_path_buf();
-        std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).unwrap();
+        open_to_all(&root);
         let (uid, gid) = ids("dovecot");
 
         // Certificate for 127.0.0.1 and localhost, made for this run.
@@ -80,7 +131,7 @@ impl Dovecot {
             .into_iter()
             .chain(["new", "cur", "tmp"].map(|s| maildir.join(s)))
         {
-            chown(&d, Some(uid), Some(gid)).unwrap();
+            give(&d, uid, gid);
         }
 
         let plain_port = free_port();
@@ -136,7 +187,7 @@ service pop3-login {{
         let conf = root.join("dovecot.conf");
         std::fs::write(&conf, config).unwrap();
         let output = std::fs::File::create(root.join("dovecot.out")).unwrap();
-        let child = Command::new("/usr/sbin/dovecot")
+        let child = Command::new(DOVECOT)
             .arg("-F")
             .arg("-c")
             .arg(&conf)
@@ -196,7 +247,7 @@ service pop3-login {{
         );
         let tmp = self.maildir.join("tmp").join(&name);
         std::fs::write(&tmp, bytes).unwrap();
-        chown(&tmp, Some(self.uid), Some(self.gid)).unwrap();
+        give(&tmp, self.uid, self.gid);
         std::fs::rename(&tmp, self.maildir.join("new").join(&name)).unwrap();
     }
 
@@ -253,13 +304,13 @@ impl Drop for Dovecot {
     }
 }
 
+/// Our effective uid, without a libc dependency: from `id -u`, which every Unix has.
 fn effective_uid() -> u32 {
-    // Read our effective uid without a libc dependency.
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("Uid:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|s| s.parse().ok())
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse().ok())
         .unwrap_or(u32::MAX)
 }

@@ -1,6 +1,10 @@
 //! Test support: a real Dovecot POP3 server on loopback with a private configuration,
-//! started per test and stopped when dropped.
+//! started per test and stopped when dropped; a scripted POP3 server; the window under
+//! test; and the one rule for tests whose outside server is missing ([`skip`]).
 #![allow(dead_code)]
+// Each integration test is a crate of its own, outside the library's rule against unwrap
+// and expect (Cargo.toml's [lints]); tests may.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod dovecot;
 pub mod fake;
@@ -10,6 +14,25 @@ pub mod window;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+
+/// The variable that turns a missing server (Dovecot, a Secret Service) from a skip into a
+/// failure. packaging/test.sh sets it, so that our own CI never passes by skipping.
+pub const REQUIRE_SERVERS: &str = "POPLAR_REQUIRE_SERVERS";
+
+/// Whether [`REQUIRE_SERVERS`] is set (to anything but "" or "0").
+pub fn servers_required() -> bool {
+    std::env::var_os(REQUIRE_SERVERS).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// What a test does when a server it needs is missing, for `reason`: says so on stderr
+/// ("skipped: ...") and lets the test return, or fails when [`servers_required`].
+pub fn skip(reason: &str) {
+    assert!(
+        !servers_required(),
+        "{reason} ({REQUIRE_SERVERS} is set: a missing server is a failure)"
+    );
+    eprintln!("skipped: {reason}");
+}
 
 /// A self-signed certificate for 127.0.0.1 and localhost: (certificate, PKCS#8 key).
 pub fn make_certificate(dir: &Path) -> (PathBuf, PathBuf) {
