@@ -211,6 +211,7 @@ error-restore-while-fetching = Mail is being fetched into this data folder; rest
 error-restore-failed = The backup could not be restored ({ $detail }). The database as it was before is kept at { $kept }.
 error-crashed = The check stopped because of a fault in Poplar. Mail already stored here is kept, and nothing was deleted on the server; Get mail tries again.
 error-account-gone = The account was removed, so there is nothing to fetch for it.
+error-account-busy = Mail is being fetched for this account; ask again when it is done.
 error-restoring = A backup is being restored into this data folder; fetch again when it is done.
 error-closed = { $host } closed the connection unexpectedly
 error-io = network error talking to { $host }: { $detail }

@@ -198,6 +198,7 @@ error-restore-while-fetching = このデータフォルダーにメールを受�
 error-restore-failed = バックアップを復元できませんでした（{ $detail }）。復元前のデータベースは { $kept } に残してあります。
 error-crashed = Poplar の不具合で受信が止まりました。保存済みのメールはそのままで、サーバー上のメールは削除していません。「メール受信」でもう一度試せます。
 error-account-gone = このアカウントは削除されたため、受信できません。
+error-account-busy = このアカウントは受信中です。終わってからもう一度お試しください。
 error-restoring = このデータフォルダーにバックアップを復元中です。終わってから再度受信してください。
 error-closed = { $host } が予期せず接続を切りました
 error-io = { $host } との通信でネットワークエラーが起きました: { $detail }

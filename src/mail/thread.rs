@@ -65,6 +65,11 @@ pub fn facts(raw: &[u8]) -> Facts {
     }
 }
 
+/// At most this many people are read from one field (a reply to all of them would be
+/// refused by any server anyway), each name at most this many characters.
+const MOST_PEOPLE: usize = 1000;
+const LONGEST_NAME: usize = 200;
+
 fn people(address: Option<&Address>) -> Vec<Person> {
     let Some(address) = address else {
         return Vec::new();
@@ -75,9 +80,10 @@ fn people(address: Option<&Address>) -> Vec<Person> {
             let mail = addr.address.as_deref()?.trim();
             crate::compose::headers::is_sendable(mail).then(|| {
                 let name = addr.name.as_deref().map(clean).unwrap_or_default();
-                (name, mail.to_string())
+                (name.chars().take(LONGEST_NAME).collect(), mail.to_string())
             })
         })
+        .take(MOST_PEOPLE)
         .collect()
 }
 

@@ -84,6 +84,13 @@ pub enum Error {
     NoCondition(String),
     #[error("the rule \"{0}\" does nothing")]
     NoAction(String),
+    /// A condition with no text would match every message.
+    #[error("the rule \"{0}\" has a condition without text")]
+    EmptyText(String),
+    /// Leaving or deleting mail on the server is decided before download, from the
+    /// headers: a rule that looks at the text or the attachments cannot do it.
+    #[error("the rule \"{0}\" acts on the server but looks at what only a download shows")]
+    ServerActionNeedsDownload(String),
 }
 
 /// What is known of a message when rules are applied: before download (headers from
@@ -158,12 +165,18 @@ impl Compiled {
         let mut tests = Vec::with_capacity(rule.conditions.len());
         for condition in &rule.conditions {
             tests.push(match condition {
+                Condition::Text { text, .. } if text.trim().is_empty() => {
+                    return Err(Error::EmptyText(rule.name));
+                }
                 Condition::Text {
                     field,
                     test: Test::Regex,
                     text,
                 } => {
-                    let regex = RegexBuilder::new(&normalize(text))
+                    // The pattern as written (lower-casing it would turn \D into \d), case
+                    // ignored; it is matched against the normalized text.
+                    let regex = RegexBuilder::new(text)
+                        .case_insensitive(true)
                         .size_limit(REGEX_SIZE)
                         .dfa_size_limit(REGEX_SIZE)
                         .build()
@@ -185,7 +198,16 @@ impl Compiled {
                 Condition::HasAttachment => Compiled1::HasAttachment,
             });
         }
-        Ok(Compiled { rule, tests })
+        let compiled = Compiled { rule, tests };
+        let on_server = compiled
+            .rule
+            .actions
+            .iter()
+            .any(|a| matches!(a, Action::SkipDownload | Action::DeleteOnServer));
+        if on_server && !compiled.needs_only_headers() {
+            return Err(Error::ServerActionNeedsDownload(compiled.rule.name));
+        }
+        Ok(compiled)
     }
 
     pub fn rule(&self) -> &Rule {
@@ -324,8 +346,9 @@ pub fn decide(rules: &[Compiled], facts: &Facts<'_>) -> Decision {
                 Action::Flag => decision.flag = true,
                 Action::Junk => decision.junk = true,
                 Action::Delete => decision.delete = true,
-                Action::SkipDownload => decision.skip_download = true,
-                Action::DeleteOnServer => decision.delete_on_server = true,
+                // Decided before download only: once the message is here it is stored.
+                Action::SkipDownload => decision.skip_download |= facts.body.is_none(),
+                Action::DeleteOnServer => decision.delete_on_server |= facts.body.is_none(),
                 Action::Stop => stop = true,
             }
         }

@@ -52,6 +52,28 @@ fn width_and_case_do_not_matter() {
     assert!(decide(&[r], &facts(" abc@example.jp ", "", None)).flag);
 }
 
+/// A pattern keeps its meaning: \D is not \d, \A is the start; case is ignored.
+#[test]
+fn regexes_are_not_rewritten() {
+    for (pattern, subject, expected) in [
+        ("^\\D+$", "abc", true),
+        ("^\\D+$", "a1", false),
+        ("\\AINVOICE", "invoice 12", true),
+        ("\\P{Han}", "会議", false),
+    ] {
+        let r = rule(
+            "r",
+            vec![text(Field::Subject, Test::Regex, pattern)],
+            vec![Action::Flag],
+        );
+        assert_eq!(
+            decide(&[r], &facts("", subject, None)).flag,
+            expected,
+            "{pattern} {subject}"
+        );
+    }
+}
+
 #[test]
 fn tests_and_regexes() {
     let cases = [
@@ -134,8 +156,9 @@ fn before_and_after_download() {
     );
     assert_eq!(after.folder.as_deref(), Some("Kept"));
     assert!(!after.skip_download);
+    // Once downloaded, a message is stored: leaving it on the server is decided before.
     let after = decide(&rules, &facts("ads@shop.example", "", Some("other")));
-    assert!(after.skip_download);
+    assert!(!after.skip_download && after.matched == ["skip"]);
     // In the other order the header rule is judged at once.
     let rules = [rules[1].clone(), rules[0].clone()];
     assert!(decide(&rules, &facts("ads@shop.example", "", None)).skip_download);
@@ -187,6 +210,25 @@ fn unusable_rules_are_refused_with_a_reason() {
         ..bad.clone()
     };
     assert!(matches!(Compiled::new(huge), Err(Error::BadRegex { .. })));
+    let empty = Rule {
+        conditions: vec![text(Field::Subject, Test::Contains, " ")],
+        actions: vec![Action::DeleteOnServer],
+        ..bad.clone()
+    };
+    assert_eq!(
+        Compiled::new(empty).unwrap_err(),
+        Error::EmptyText("bad".into())
+    );
+    // Deleting on the server is decided from headers: a body rule cannot do it.
+    let blind = Rule {
+        conditions: vec![text(Field::Body, Test::Contains, "x")],
+        actions: vec![Action::DeleteOnServer],
+        ..bad.clone()
+    };
+    assert_eq!(
+        Compiled::new(blind).unwrap_err(),
+        Error::ServerActionNeedsDownload("bad".into())
+    );
     let nothing = Rule {
         conditions: vec![],
         ..bad.clone()

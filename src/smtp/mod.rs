@@ -18,6 +18,13 @@ use crate::compose::Built;
 pub use reply::Reply;
 use reply::{ReadError, read_reply};
 
+/// How long a server may take to answer the end of a message (RFC 5321 §4.5.3.2.6).
+pub const FINAL_REPLY: Duration = Duration::from_secs(600);
+
+/// What this computer calls itself in EHLO: an address literal (RFC 5321 §4.1.4), which
+/// servers that refuse a bare "localhost" accept and which says nothing about the user.
+const HELLO_NAME: &str = "[127.0.0.1]";
+
 /// What the client was doing when something went wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -103,6 +110,11 @@ impl Extensions {
             match words.next().map(str::to_ascii_uppercase).as_deref() {
                 Some("STARTTLS") => ext.starttls = true,
                 Some("AUTH") => ext.auth.extend(words.map(str::to_ascii_uppercase)),
+                // The old form some servers still send beside (or instead of) AUTH.
+                Some(word) if word.starts_with("AUTH=") => {
+                    ext.auth.push(word[5..].to_string());
+                    ext.auth.extend(words.map(str::to_ascii_uppercase));
+                }
                 Some("SIZE") => {
                     ext.size = words.next().and_then(|n| n.parse().ok()).filter(|n| *n > 0)
                 }
@@ -130,7 +142,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         let mut client = Client {
             io: BufReader::new(stream),
             timeout,
-            name: "localhost".into(),
+            name: HELLO_NAME.into(),
             extensions: Extensions::default(),
             encrypted,
         };
@@ -189,7 +201,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         let mut client = Client {
             io: BufReader::new(stream),
             timeout,
-            name: "localhost".into(),
+            name: HELLO_NAME.into(),
             extensions: Extensions::default(),
             encrypted: true,
         };
@@ -308,7 +320,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             return Err(e);
         }
         self.write(&stuffed(&message.bytes), Step::Message).await?;
-        let reply = self.read(Step::Message).await?;
+        // Servers scan a message before they answer: RFC 5321 §4.5.3.2.6 gives them ten
+        // minutes. No answer at all (a timeout, a closed connection) leaves it unknown
+        // whether the message went; it is tried again later, with the same Message-ID:
+        // the one case in which a recipient may get it twice.
+        let reply = self
+            .read_within(Step::Message, self.timeout.max(FINAL_REPLY))
+            .await?;
         self.expect(reply, 250, Step::Message)
     }
 
@@ -357,7 +375,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
     }
 
     async fn read(&mut self, step: Step) -> Result<Reply, Error> {
-        match tokio::time::timeout(self.timeout, read_reply(&mut self.io)).await {
+        self.read_within(step, self.timeout).await
+    }
+
+    async fn read_within(&mut self, step: Step, timeout: Duration) -> Result<Reply, Error> {
+        match tokio::time::timeout(timeout, read_reply(&mut self.io)).await {
             Err(_) => Err(Error::Timeout(step)),
             Ok(Ok(reply)) => Ok(reply),
             Ok(Err(ReadError::Closed)) => Err(Error::Closed(step)),

@@ -237,3 +237,19 @@ fn stuffing_round_trips() {
         prop_assert_eq!(back, text);
     });
 }
+
+/// EHLO names this computer by an address literal, and the old "AUTH=" advertisement
+/// counts.
+#[tokio::test]
+async fn hello_and_the_old_auth_form() {
+    let (stream, script) = server("220 ok\r\n", |line| {
+        if line.starts_with("EHLO") {
+            return Some("250-x\r\n250 AUTH=LOGIN PLAIN\r\n".into());
+        }
+        usual(line)
+    });
+    let client = Client::greet(stream, SECOND, true).await.unwrap();
+    assert_eq!(client.extensions().auth, ["LOGIN", "PLAIN"]);
+    client.quit().await;
+    assert_eq!(script.await.unwrap()[0], "EHLO [127.0.0.1]");
+}

@@ -178,6 +178,7 @@ pub fn fetch(error: &worker::FetchError) -> String {
         worker::FetchError::Store(detail) => t!("error-store", detail = detail.clone()),
         worker::FetchError::Crashed => t!("error-crashed"),
         worker::FetchError::AccountGone => t!("error-account-gone"),
+        worker::FetchError::Busy => t!("error-account-busy"),
     }
 }
 

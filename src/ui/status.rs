@@ -129,7 +129,8 @@ impl Status {
                 self.fetching.remove(account);
                 self.line = t!("status-stopped", account = name.clone());
             }
-            WorkerEvent::Completed { name, .. } => {
+            WorkerEvent::Completed { account, name, .. } => {
+                self.fetching.remove(account);
                 self.line = t!("status-completed", account = name.clone());
             }
             WorkerEvent::BackedUp(result) => {
@@ -138,7 +139,9 @@ impl Status {
                     Err(e) => t!("status-backup-failed", error = describe::Said::said(e)),
                 };
             }
-            WorkerEvent::Indexed(_) | WorkerEvent::Idle => {}
+            // Nothing runs any more: whatever the bar still shows as running is over.
+            WorkerEvent::Idle => self.fetching.clear(),
+            WorkerEvent::Indexed(_) => {}
         }
     }
 
@@ -255,6 +258,23 @@ mod tests {
             name: "home".into(),
             error: FetchError::Crashed,
         });
+        assert!(!status.is_fetching());
+    }
+
+    /// "Download the rest" is a job too: its end, and the worker's "idle", end the
+    /// "fetching" state (the toolbar's Stop would otherwise stay, with nothing to stop).
+    #[test]
+    fn completed_and_idle_end_the_fetching_state() {
+        let mut status = Status::default();
+        status.fetch_event(&started(1, "home"));
+        status.fetch_event(&WorkerEvent::Completed {
+            account: AccountId(1),
+            name: "home".into(),
+            message: 5,
+        });
+        assert!(!status.is_fetching());
+        status.fetch_event(&started(2, "work"));
+        status.fetch_event(&WorkerEvent::Idle);
         assert!(!status.is_fetching());
     }
 

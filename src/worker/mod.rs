@@ -104,6 +104,10 @@ pub enum FetchError {
     Password(#[from] secrets::Error),
     #[error("{0}")]
     Store(String),
+    /// The account is being fetched; "download the rest" can be asked again when that
+    /// is done.
+    #[error("the account is busy")]
+    Busy,
     /// The account (or the account of the message asked for) was removed.
     #[error("the account was removed")]
     AccountGone,
@@ -176,6 +180,15 @@ struct Slot {
     due: Option<Instant>,
 }
 
+impl Slot {
+    fn is_empty(&self) -> bool {
+        self.password.is_none()
+            && self.job.is_none()
+            && self.interval.is_none()
+            && self.due.is_none()
+    }
+}
+
 struct Worker {
     paths: Paths,
     schedule: Schedule,
@@ -232,7 +245,7 @@ impl Worker {
                         self.schedule_backup().await;
                     }
                 },
-                _ = sleep_until(backup_due), if backup_due.is_some() => {
+                _ = sleep_until(backup_due), if backup_due.is_some() && accepting => {
                     self.backup_due = None;
                     self.back_up();
                 },
@@ -241,9 +254,11 @@ impl Worker {
                     Some(command) => self.command(command).await,
                 },
                 Some(done) = self.running.join_next_with_id() => self.finished(done),
-                _ = sleep_until(next_due), if next_due.is_some() => {
+                _ = sleep_until(next_due), if next_due.is_some() && accepting => {
                     let due = self.take_due(Instant::now());
-                    self.fetch(due).await;
+                    if !due.is_empty() {
+                        self.fetch(due).await;
+                    }
                 },
                 else => break,
             }
@@ -304,6 +319,10 @@ impl Worker {
                 if next.is_some() {
                     slot.due = next;
                 }
+                // The account was removed while its job ran: nothing of it stays.
+                if slot.is_empty() {
+                    self.slots.remove(&account);
+                }
             }
         }
         if self.running.is_empty() {
@@ -325,7 +344,15 @@ impl Worker {
             }
             Command::DownloadRest { message } => match self.account_of(message).await {
                 Ok(account) => {
-                    self.start(Job::DownloadRest(account, message));
+                    let (id, name) = (account.key(), account.settings.name.clone());
+                    // The account is being fetched: say so rather than drop the request.
+                    if !self.start(Job::DownloadRest(account, message)) {
+                        self.send(Event::Failed {
+                            account: Some(id),
+                            name,
+                            error: FetchError::Busy,
+                        });
+                    }
                 }
                 Err(error) => self.send(Event::Failed {
                     account: None,
@@ -366,8 +393,18 @@ impl Worker {
         let now = Instant::now();
         let known: std::collections::HashSet<AccountId> =
             accounts.iter().map(Account::key).collect();
+        // A removed account's slot goes, and with it a password typed for it; one whose
+        // job still runs keeps only the job (its id could be given to a new account).
         self.slots
             .retain(|id, slot| known.contains(id) || slot.job.is_some());
+        for (id, slot) in &mut self.slots {
+            if !known.contains(id) {
+                *slot = Slot {
+                    job: slot.job.take(),
+                    ..Slot::default()
+                };
+            }
+        }
         let mut check_now = Vec::new();
         for account in &accounts {
             let s = &account.settings;
@@ -376,21 +413,13 @@ impl Worker {
                 .map(|minutes| Duration::from_secs(u64::from(minutes) * 60));
             let first = interval.map(|interval| now + self.jittered(account.key(), interval));
             let slot = self.slots.entry(account.key()).or_default();
-            slot.interval = interval;
-            match first {
-                Some(first) => {
-                    slot.due.get_or_insert(first);
-                }
-                None => slot.due = None,
+            // A new interval starts counting now; an unchanged one keeps its next check.
+            if slot.interval != interval || slot.due.is_none() {
+                slot.due = first;
             }
+            slot.interval = interval;
             if startup && s.check_on_startup {
                 check_now.push(account.key());
-            }
-        }
-        for (id, slot) in &mut self.slots {
-            if !known.contains(id) {
-                slot.interval = None;
-                slot.due = None;
             }
         }
         if !check_now.is_empty() {
@@ -464,6 +493,13 @@ impl Worker {
         let accounts = match self.load_accounts().await {
             Ok(accounts) => accounts,
             Err(error) => {
+                // Scheduled checks that could not start are due again after their interval.
+                let now = Instant::now();
+                for id in &which {
+                    if let Some(slot) = self.slots.get_mut(id) {
+                        slot.due = slot.interval.map(|interval| now + interval);
+                    }
+                }
                 for account in which {
                     self.send(Event::Failed {
                         account: Some(account),

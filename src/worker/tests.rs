@@ -13,7 +13,7 @@ async fn a_job_that_panics_is_reported_and_frees_its_account() {
     worker.slots.entry(work).or_default().job = Some(handle);
     let done = worker.running.join_next_with_id().await.unwrap();
     worker.finished(done);
-    assert!(worker.slots[&work].job.is_none() && worker.tasks.is_empty());
+    assert!(worker.slots.get(&work).is_none_or(|s| s.job.is_none()) && worker.tasks.is_empty());
     let mut events = Vec::new();
     while let Ok(event) = rx.try_recv() {
         events.push(event);
@@ -50,4 +50,69 @@ fn jitter_stays_within_a_tenth_and_varies() {
     }
     let distinct: std::collections::HashSet<Duration> = samples.into_iter().collect();
     assert!(distinct.len() > 100, "jitter spreads the checks out");
+}
+
+fn store_with_account(dir: &std::path::Path) -> (Paths, crate::accounts::Account) {
+    let paths = Paths::at(dir);
+    paths.ensure().unwrap();
+    let settings = crate::accounts::Settings {
+        name: "home".into(),
+        host: "127.0.0.1".into(),
+        user: "u".into(),
+        ..crate::accounts::Settings::default()
+    };
+    let account = Store::open(&paths.database())
+        .unwrap()
+        .add_account(&settings)
+        .unwrap();
+    (paths, account)
+}
+
+/// An account removed while its job runs keeps only the job: a password typed for it
+/// cannot reach an account that is later given the same id.
+#[tokio::test]
+async fn a_removed_account_keeps_no_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let (paths, home) = store_with_account(dir.path());
+    let (tx, _rx) = mpsc::unbounded_channel();
+    let mut worker = Worker::new(paths, Schedule::OnCommand, tx);
+    let removed = AccountId(home.id + 1);
+    worker.slots.entry(home.key()).or_default().password = Some("kept".into());
+    let job = worker.running.spawn(std::future::pending());
+    worker.tasks.insert(job.id(), (removed, "gone".into()));
+    let slot = worker.slots.entry(removed).or_default();
+    slot.password = Some("secret".into());
+    slot.job = Some(job);
+    worker.reschedule(false).await;
+    assert_eq!(worker.slots[&home.key()].password.as_deref(), Some("kept"));
+    let slot = &worker.slots[&removed];
+    assert!(slot.password.is_none() && slot.job.is_some());
+    // Once its job ends nothing of it is left.
+    worker.slots[&removed].job.as_ref().unwrap().abort();
+    let done = worker.running.join_next_with_id().await.unwrap();
+    worker.finished(done);
+    assert!(!worker.slots.contains_key(&removed));
+}
+
+/// "Download the rest" for an account being fetched says so instead of vanishing.
+#[tokio::test]
+async fn download_the_rest_while_busy_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let (paths, home) = store_with_account(dir.path());
+    let message = {
+        let mut store = Store::open(&paths.database()).unwrap();
+        let raw = b"Subject: x\r\n\r\nbody\r\n";
+        store
+            .insert_message(home.id, Some("u1"), raw, &crate::mail::summarize(raw))
+            .unwrap()
+    };
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut worker = Worker::new(paths, Schedule::OnCommand, tx);
+    worker.slots.entry(home.key()).or_default().job =
+        Some(worker.running.spawn(std::future::pending()));
+    worker.command(Command::DownloadRest { message }).await;
+    assert!(matches!(
+        rx.try_recv(),
+        Ok(Event::Failed { account: Some(a), error: FetchError::Busy, .. }) if a == home.key()
+    ));
 }

@@ -72,11 +72,9 @@ pub fn build(draft: &Draft, options: &Options) -> Result<Built, Error> {
         }
     }
     let mut recipients: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for mailbox in everyone {
-        if !recipients
-            .iter()
-            .any(|r| r.eq_ignore_ascii_case(&mailbox.address))
-        {
+        if seen.insert(mailbox.address.to_ascii_lowercase()) {
             recipients.push(mailbox.address.clone());
         }
     }
@@ -141,7 +139,11 @@ fn text_part(body: &str, preferred: Charset) -> String {
     };
     if charset_for(body, preferred) == Charset::Iso2022Jp {
         // Each line in JIS on its own, so that every line ends back in ASCII (RFC 1468).
-        let encoded: Option<Vec<Vec<u8>>> = lines.iter().map(|l| jis(l)).collect();
+        // A NUL or a stray CR has no place in a 7-bit part: such text goes as UTF-8.
+        let encoded: Option<Vec<Vec<u8>>> = lines
+            .iter()
+            .map(|l| jis(l).filter(|b| !b.contains(&0) && !b.contains(&b'\r')))
+            .collect();
         if let Some(encoded) = encoded.filter(|e| e.iter().all(|l| l.len() <= 998)) {
             let mut out = String::from(
                 "Content-Type: text/plain; charset=ISO-2022-JP\r\nContent-Transfer-Encoding: 7bit\r\n\r\n",
@@ -205,10 +207,19 @@ fn multipart(out: &mut String, draft: &Draft, charset: Charset) {
     out.push_str(&text);
     for attachment in &draft.attachments {
         out.push_str(&format!("--{boundary}\r\n"));
-        let content_type = if is_token_type(&attachment.content_type) {
-            attachment.content_type.as_str()
-        } else {
+        let seven_bit = is_seven_bit_text(&attachment.bytes);
+        let content_type = if !is_token_type(&attachment.content_type) {
             "application/octet-stream"
+        } else if attachment
+            .content_type
+            .eq_ignore_ascii_case("message/rfc822")
+            && !seven_bit
+        {
+            // RFC 2046 allows message/rfc822 no base64: a forwarded message with 8-bit
+            // bytes goes as a file, byte for byte, which every reader saves and opens.
+            "application/octet-stream"
+        } else {
+            attachment.content_type.as_str()
         };
         out.push_str(&format!(
             "Content-Type: {content_type};\r\n {}\r\n",
@@ -218,11 +229,8 @@ fn multipart(out: &mut String, draft: &Draft, charset: Charset) {
             "Content-Disposition: attachment;\r\n {}\r\n",
             parameter("filename", &attachment.name, charset)
         ));
-        let seven_bit = is_seven_bit_text(&attachment.bytes);
-        if content_type.eq_ignore_ascii_case("message/rfc822") && seven_bit {
-            // A forwarded message in 7-bit goes as it is, its lines made CRLF. One with
-            // 8-bit bytes goes in base64 (kept byte for byte; readers accept it, and SMTP
-            // without 8BITMIME could not carry it otherwise).
+        if content_type.eq_ignore_ascii_case("message/rfc822") {
+            // A forwarded message in 7-bit goes as it is, its lines made CRLF.
             out.push_str("Content-Transfer-Encoding: 7bit\r\n\r\n");
             let raw = String::from_utf8_lossy(&attachment.bytes).replace("\r\n", "\n");
             for line in raw.split_terminator('\n') {

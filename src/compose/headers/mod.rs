@@ -24,21 +24,47 @@ const WORD: usize = 75;
 /// Header lines are folded to stay within this many characters where they can.
 const LINE: usize = 76;
 
-/// `text` in ISO-2022-JP, if every character has a JIS code and comes back unchanged
-/// (half-width katakana, say, would come back full-width: then it is not used).
+/// `text` in ISO-2022-JP as RFC 1468 has it, if every character has a JIS X 0208 code
+/// and comes back unchanged. Half-width katakana would come back full-width, and the
+/// NEC and IBM extensions (①, ㈱, 髙, 﨑) that encoding_rs writes are not JIS X 0208:
+/// strict readers (iconv, older mailers) fail on them. Such text is not sent in JIS.
 pub fn jis(text: &str) -> Option<Vec<u8>> {
     let (bytes, _, unmappable) = encoding_rs::ISO_2022_JP.encode(text);
-    if unmappable || text.contains('\u{1b}') {
+    if unmappable || text.contains('\u{1b}') || !only_jis_x_0208(&bytes) {
         return None;
     }
     let (back, malformed) = encoding_rs::ISO_2022_JP.decode_without_bom_handling(&bytes);
     (!malformed && back == text).then(|| bytes.into_owned())
 }
 
+/// True when every two-byte character of `bytes` (ISO-2022-JP) is in a row JIS X 0208
+/// defines: 1–8 and 16–84.
+fn only_jis_x_0208(bytes: &[u8]) -> bool {
+    let mut two_byte = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == 0x1b {
+            two_byte = bytes.get(i + 1) == Some(&b'$');
+            i += 3;
+            continue;
+        }
+        if two_byte {
+            let row = bytes[i];
+            if !matches!(row, 0x21..=0x28 | 0x30..=0x74) {
+                return false;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    true
+}
+
 /// Which charset `text` goes out in when `preferred` is asked for.
 pub fn charset_for(text: &str, preferred: Charset) -> Charset {
     match preferred {
-        Charset::Iso2022Jp if text.is_ascii() || jis(text).is_some() => Charset::Iso2022Jp,
+        Charset::Iso2022Jp if jis(text).is_some() => Charset::Iso2022Jp,
         _ => Charset::Utf8,
     }
 }
@@ -141,7 +167,8 @@ fn encoded_len(chunk: &str, charset: Charset) -> usize {
 /// A display name as a phrase: as it is when it is plain words, quoted when it holds
 /// specials, encoded words when it holds anything else.
 pub fn phrase(name: &str, charset: Charset, used: usize) -> String {
-    if needs_words(name) {
+    // A long name is written as encoded words, which fold: a quoted string cannot.
+    if needs_words(name) || name.len() > 60 {
         return encoded_words(name, charset_for(name, charset), used);
     }
     let atext = |c: char| c.is_ascii_alphanumeric() || " !#$%&'*+-/=?^_`{|}~".contains(c);
@@ -171,7 +198,12 @@ pub fn is_sendable(address: &str) -> bool {
             && s.bytes()
                 .all(|b| b.is_ascii_graphic() && !b"<>()[]\\,;:\"@".contains(&b))
     };
-    plain(local) && plain(domain) && !domain.starts_with('.') && !domain.ends_with('.')
+    // RFC 5321 §4.5.3.1: an address is at most 254 octets.
+    address.len() <= 254
+        && plain(local)
+        && plain(domain)
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
 }
 
 /// An address list (`To`, `Cc`, `From`), folded between addresses.
@@ -182,11 +214,16 @@ pub fn addresses(list: &[Mailbox], charset: Charset, used: usize) -> String {
         let one = if mailbox.name.trim().is_empty() {
             mailbox.address.clone()
         } else {
-            format!(
-                "{} <{}>",
-                phrase(mailbox.name.trim(), charset, column),
-                mailbox.address
-            )
+            let name = phrase(mailbox.name.trim(), charset, column);
+            let last = name.rsplit("\r\n").next().unwrap_or_default().len();
+            let start = if name.contains("\r\n") { 0 } else { column };
+            // The address goes on a line of its own when the name filled this one.
+            let gap = if start + last + 3 + mailbox.address.len() > LINE {
+                "\r\n "
+            } else {
+                " "
+            };
+            format!("{name}{gap}<{}>", mailbox.address)
         };
         if i > 0 {
             out.push(',');
@@ -216,7 +253,10 @@ pub fn parameter(key: &str, value: &str, charset: Charset) -> String {
     let plain = value.is_ascii()
         && value.len() < 60
         && value.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
-        && !value.contains(['"', '\\']);
+        && !value.contains(['"', '\\'])
+        // A name that looks like an encoded word would be decoded by the reader into
+        // something else (evil.exe): it is encoded itself.
+        && !value.contains("=?");
     if plain {
         return format!("{key}=\"{value}\"");
     }

@@ -62,6 +62,11 @@ fn is_me(address: &str, me: &[String]) -> bool {
     me.iter().any(|m| m.eq_ignore_ascii_case(address))
 }
 
+/// An address as compared: letters in one case.
+fn key(address: &str) -> String {
+    address.to_ascii_lowercase()
+}
+
 /// A reply to `parent` from `from`; with `all`, everyone else it went to is in Cc.
 /// `me` are the addresses that are the user's own (never answered to).
 pub fn reply(parent: &Facts, from: &Mailbox, me: &[String], all: bool) -> Draft {
@@ -70,19 +75,19 @@ pub fn reply(parent: &Facts, from: &Mailbox, me: &[String], all: bool) -> Draft 
     } else {
         parent.reply_to.iter().map(mailbox).collect()
     };
-    // Answering one's own message answers its recipients.
-    if to.iter().all(|m| is_me(&m.address, me)) && !parent.to.is_empty() {
+    // Answering one's own message answers its recipients. A sender Poplar could not
+    // read leaves To empty (for the person to fill in), never everyone else.
+    if !to.is_empty() && to.iter().all(|m| is_me(&m.address, me)) && !parent.to.is_empty() {
         to = parent.to.iter().map(mailbox).collect();
     }
     let mut cc = Vec::new();
     if all {
+        // A set, so that a message to 300,000 people is answered in one pass.
+        let mut known: std::collections::HashSet<String> =
+            to.iter().map(|m| key(&m.address)).collect();
+        known.extend(me.iter().map(|m| key(m)));
         for person in parent.to.iter().chain(&parent.cc) {
-            let address = &person.1;
-            let known = to
-                .iter()
-                .chain(&cc)
-                .any(|m: &Mailbox| m.address.eq_ignore_ascii_case(address));
-            if !known && !is_me(address, me) {
+            if known.insert(key(&person.1)) {
                 cc.push(mailbox(person));
             }
         }

@@ -84,3 +84,24 @@ fn forwards() {
     assert_eq!(attached.attachments[0].content_type, "message/rfc822");
     assert_eq!(attached.attachments[0].name, "Re_ RE_ Re[2]_ 会議.eml");
 }
+
+/// A sender Poplar cannot read (a quoted local part, an undisclosed group) leaves To
+/// empty: it never turns into a reply to everyone else the stranger wrote to.
+#[test]
+fn an_unreadable_sender_is_not_replaced_by_everyone_else() {
+    let raw = b"From: \"john doe\"@example.com\r\nTo: me@example.org, third@example.org\r\nSubject: x\r\n\r\nx\r\n";
+    let draft = reply(&facts(raw), &me(), &["me@example.org".into()], false);
+    assert!(draft.to.is_empty(), "{:?}", draft.to);
+}
+
+/// Reply to all of 100,000 addresses is one pass (a set), and the list read is capped.
+#[test]
+fn reply_all_to_a_crowd() {
+    let mut raw = b"From: a@example.org\r\nSubject: x\r\nCc: ".to_vec();
+    for i in 0..100_000 {
+        raw.extend_from_slice(format!("p{i}@example.org, ").as_bytes());
+    }
+    raw.extend_from_slice(b"last@example.org\r\n\r\nx\r\n");
+    let draft = reply(&facts(&raw), &me(), &["me@example.org".into()], true);
+    assert_eq!(draft.cc.len(), 1000);
+}
