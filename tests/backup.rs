@@ -1,4 +1,5 @@
 //! Backups, restore, export and import, and a damaged database.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! The command line end to end against Dovecot: account add, fetch, list, show.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -4,6 +4,7 @@
 //!
 //! POPLAR_CRASH_KILLS (default 12) and POPLAR_CRASH_MESSAGES (default 1000) set the size;
 //! the closing note of the sync issue reports a run with 50 kills.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! The client and sync against a real Dovecot POP3 server on loopback.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Local folders and the Trash: mail never ends up where no view shows it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use poplar::store::{NewMessage, Sort, Store, View};
 

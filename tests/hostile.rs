@@ -1,5 +1,6 @@
 //! Hostile and odd servers, one scripted server per defect of the promise issue: what is
 //! stored, what is deleted on the server, and what the fetch reports.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! The translation catalogs: both parse, say the same things with the same arguments,
 //! hold every key the program asks for, and the views hard-code no words.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

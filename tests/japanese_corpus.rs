@@ -5,6 +5,7 @@
 //!
 //! Every mismatch is collected and the test fails once, with a per-class summary and a
 //! table of what was expected and what was shown, so one run shows the whole state.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

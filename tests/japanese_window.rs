@@ -3,6 +3,7 @@
 //! names split across RFC 2231 sections read whole in the list and the reading pane.
 //! None of the texts looked for appears in the messages' bytes: each is only there once
 //! decoded.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

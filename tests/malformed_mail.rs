@@ -3,6 +3,7 @@
 //! `links`, without a panic, and what is intact in it still comes out. Not a timed test:
 //! the times are printed; the bound (no step over 1 s for 5 MB) is checked by the release
 //! build's `cargo bench --bench mail`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "common/malformed.rs"]
 mod malformed;

@@ -1,5 +1,6 @@
 //! Each POP3 behaviour against a scripted server: the exact commands the client sent and
 //! the outcome.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Mail imported in the window can be searched without a fetch or a restart: the import
 //! starts indexing as a fetch does, and a search already typed finds what indexing adds.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -2,6 +2,7 @@
 //! a RETR, in each retention mode, with and without pipelining. After every fault, and
 //! after fetching again: each original message is on the server or stored here, no UIDL
 //! is stored twice, and the stored bytes equal the originals.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Retention, the Trash's effect on the server, UIDL pruning, size limits and "download
 //! the rest", and the per-account lock, against the scripted server.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

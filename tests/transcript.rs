@@ -1,6 +1,7 @@
 //! The POP3 transcript at debug level, with secrets masked. A test binary of its own:
 //! tracing caches which call sites are enabled per process, so a scoped subscriber is only
 //! reliable when no other test runs beside it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

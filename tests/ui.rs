@@ -1,4 +1,5 @@
 //! The main window, driven with iced_test against mail fetched from a real Dovecot.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

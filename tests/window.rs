@@ -2,6 +2,7 @@
 //! (against a real Dovecot with a self-signed certificate), every setting the dialog
 //! offers, its inline checks, each way "Test connection" can fail, and the window in
 //! Japanese.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! The background worker: start-up checks, one session per account, cancelling, and
 //! Ctrl-C on the command line.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -12,6 +12,7 @@
 //! that is how much of its time is syncing each delivered file.
 //!
 //! Needs root (Dovecot drops to its own users), as the Dovecot tests do.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../common/mod.rs"]
 mod common;

@@ -7,6 +7,7 @@
 //!
 //! (`--profile profiling` builds faster: release code without LTO.) POPLAR_BENCH_MAIL_MB
 //! sets another size.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../common/malformed.rs"]
 mod malformed;

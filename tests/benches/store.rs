@@ -7,6 +7,7 @@
 //! target/bench-data and reused. The last part starts the real window under Xvfb
 //! (tiny-skia) on that database: the time from starting the process to the first frame
 //! that shows the populated list, and resident memory once the window is idle.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
