@@ -89,7 +89,7 @@ pub enum FetchError {
     #[error("{0}")]
     Password(#[from] secrets::Error),
     #[error("{0}")]
-    Store(String),
+    Store(#[from] crate::store::Error),
     /// The job panicked. What it stored is committed and no DELE it sent was made final
     /// (that needs QUIT), so nothing was lost; the next check starts afresh.
     #[error("the fetch stopped because of a fault in Poplar")]
@@ -459,34 +459,33 @@ impl Worker {
     async fn account_of(&self, id: i64) -> Result<Account, FetchError> {
         let database = self.paths.database();
         tokio::task::spawn_blocking(move || {
-            let store = Store::open(&database).map_err(|e| FetchError::Store(e.to_string()))?;
-            let (account, _, _) = store
-                .message_origin(id)
-                .map_err(|e| FetchError::Store(e.to_string()))?;
+            let store = Store::open(&database)?;
+            let (account, _, _) = store.message_origin(id)?;
             store
-                .accounts()
-                .map_err(|e| FetchError::Store(e.to_string()))?
+                .accounts()?
                 .into_iter()
                 .find(|a| a.id == account)
-                .ok_or_else(|| FetchError::Store(format!("message {id} belongs to no account")))
+                .ok_or(FetchError::Store(crate::store::Error::NoAccountFor(id)))
         })
         .await
-        .map_err(|e| FetchError::Store(e.to_string()))?
+        .unwrap_or(Err(FetchError::Crashed))
     }
 
     async fn load_accounts(&self, names: Vec<String>) -> Result<Vec<Account>, FetchError> {
         let database = self.paths.database();
         tokio::task::spawn_blocking(move || {
-            let store = Store::open(&database).map_err(|e| FetchError::Store(e.to_string()))?;
-            if names.is_empty() {
-                store.accounts()
+            let store = Store::open(&database)?;
+            Ok(if names.is_empty() {
+                store.accounts()?
             } else {
-                names.iter().map(|n| store.account(n)).collect()
-            }
-            .map_err(|e| FetchError::Store(e.to_string()))
+                names
+                    .iter()
+                    .map(|n| store.account(n))
+                    .collect::<Result<_, _>>()?
+            })
         })
         .await
-        .map_err(|e| FetchError::Store(e.to_string()))?
+        .unwrap_or(Err(FetchError::Crashed))
     }
 
     fn send(&self, event: Event) {
@@ -521,13 +520,12 @@ async fn run_job(
         None => {
             let (database, account) = (paths.database(), account.clone());
             tokio::task::spawn_blocking(move || {
-                let store = Store::open(&database).map_err(|e| FetchError::Store(e.to_string()))?;
-                let keyring =
-                    secrets::Keyring::open(&store).map_err(|e| FetchError::Store(e.to_string()))?;
+                let store = Store::open(&database)?;
+                let keyring = secrets::Keyring::open(&store)?;
                 Ok(keyring.get(&account)?)
             })
             .await
-            .unwrap_or_else(|e| Err(FetchError::Store(e.to_string())))
+            .unwrap_or(Err(FetchError::Crashed))
         }
     };
     let password = match password {

@@ -52,6 +52,7 @@ fn mail_an_earlier_release_left_in_no_view_is_filed_at_the_upgrade() {
     )
     .unwrap();
     drop(conn);
+    poplar::store::upgrade(&path).unwrap();
     let store = Store::open(&path).unwrap();
     let (imported, _) = store
         .folders()
