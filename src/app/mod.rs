@@ -28,8 +28,8 @@ mod startup;
 
 use fetching::worker_stream;
 use reading::Change;
-use startup::{check_health, sweep_opened};
-pub use startup::{load_snapshot, read_snapshot};
+use startup::check_health;
+pub use startup::{Startup, load_snapshot, read_snapshot};
 
 pub const APP_ID: &str = "org.poplar.Poplar";
 
@@ -167,6 +167,8 @@ pub struct App {
     pub startup_report: Option<StartupReport>,
     /// Hands a file to the system's program for it (tests put a recorder here).
     pub opener: Opener,
+    /// Nothing reads the database before it is up to date.
+    pub startup: Startup,
 }
 
 /// What opens a file with the system's program for it.
@@ -200,6 +202,10 @@ pub struct PasswordPrompt {
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The database upgrade at start-up has taken long enough to say so.
+    UpgradeSlow,
+    /// The database upgrade at start-up is over.
+    Upgraded(Result<(), String>),
     /// The list and sidebar were read from the store.
     Loaded(Result<Snapshot, String>),
     /// A folder in the sidebar was chosen.
@@ -322,14 +328,9 @@ impl App {
             folder_edit: None,
             startup_report: None,
             opener: system_opener(),
+            startup: Startup::Upgrading { slow: false },
         };
-        // The list is read at once; the integrity check runs beside it and only speaks up
-        // when something is wrong.
-        let task = Task::batch([
-            app.reload(),
-            Task::perform(check_health(app.paths.clone()), Message::Health),
-            Task::perform(sweep_opened(app.paths.clone()), |_| Message::Done),
-        ]);
+        let task = app.start_upgrade();
         (app, task)
     }
 
@@ -353,6 +354,8 @@ impl App {
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
         match message {
+            Message::UpgradeSlow => self.upgrade_slow(),
+            Message::Upgraded(result) => self.upgraded(result),
             Message::Loaded(result) => self.loaded(result),
             Message::SelectFolder(folder) => self.select_folder(folder),
             Message::SelectMessage(id) => self.select_message(id),
@@ -422,10 +425,14 @@ impl App {
     }
 
     pub fn subscription(&self) -> Subscription<Message> {
-        Subscription::batch([
-            Subscription::run_with(self.paths.clone(), worker_stream).map(Message::Worker),
-            keyboard::listen().map(Message::Key),
-        ])
+        // The worker opens the database: only once it is up to date.
+        let worker = match self.startup {
+            Startup::Ready => {
+                Subscription::run_with(self.paths.clone(), worker_stream).map(Message::Worker)
+            }
+            Startup::Upgrading { .. } | Startup::Failed => Subscription::none(),
+        };
+        Subscription::batch([worker, keyboard::listen().map(Message::Key)])
     }
 
     /// Reads the sidebar and the list of the current folder off the UI thread.

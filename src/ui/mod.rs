@@ -8,6 +8,7 @@ pub mod message_list;
 pub mod preferences;
 pub mod reader;
 pub mod transfer;
+mod upgrading;
 
 use iced::font::{self, Font};
 use iced::widget::{
@@ -36,6 +37,9 @@ pub const FOLDER_NAME_ID: &str = "folder-name";
 pub const PASSWORD_PROMPT_ID: &str = "password-prompt";
 
 pub fn main_window(app: &App) -> Element<'_, Message> {
+    if app.startup == (crate::app::Startup::Upgrading { slow: true }) {
+        return upgrading::view();
+    }
     let mail: Element<'_, Message> = match app.snapshot.preferences.pane {
         crate::preferences::Pane::Below => column![
             container(message_list(app)).height(FillPortion(2)),
