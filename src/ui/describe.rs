@@ -435,4 +435,24 @@ mod tests {
             "{refused}"
         );
     }
+
+    /// A store failure during a fetch keeps its facts to the window, which says it from
+    /// the catalog in the interface's language (not the error's English text).
+    #[test]
+    fn a_store_failure_in_a_fetch_is_said_from_the_catalog() {
+        let e = worker::FetchError::Store(store::Error::NoAccountFor(42));
+        set_thread_language(Language::English);
+        assert_eq!(
+            fetch(&e),
+            "message 42 belongs to no account (it was imported, or its account was removed)"
+        );
+        set_thread_language(Language::Japanese);
+        let said = fetch(&e);
+        assert!(said.contains("42") && said.contains("アカウント"), "{said}");
+        let outdated = store::Error::Outdated {
+            found: 14,
+            known: 15,
+        };
+        assert!(outdated.said().contains("スキーマ 14"));
+    }
 }
