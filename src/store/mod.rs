@@ -1,8 +1,12 @@
-//! The local mail store: SQLite through rusqlite, WAL, foreign keys on, schema versions
-//! applied from `migrations/` by `PRAGMA user_version`.
+//! The local mail store: SQLite through rusqlite, WAL, foreign keys on. Schema versions
+//! from `migrations/` (`PRAGMA user_version`) are applied once at start-up by [`upgrade`];
+//! [`Store::open`] only opens a database at the current schema.
+//!
+//! `Store`'s methods live beside what they touch: `accounts` (and settings), `uidls` (sync
+//! bookkeeping), `messages` (storing), `reading` (lists, search, bytes), `folders`,
+//! `trash` (and deleting for good).
 
 mod accounts;
-use accounts::keep_from_columns;
 mod error;
 mod folders;
 mod messages;
@@ -18,6 +22,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::Duration;
 
+use accounts::keep_from_columns;
 use rusqlite::Connection;
 
 pub use error::{Error, IoAction, Result};
