@@ -54,6 +54,7 @@ fn a_database_from_the_first_release_upgrades_with_its_mail() {
         crate::accounts::AuthMethod::Automatic
     );
     assert!(account.settings.check_on_startup);
+    assert_eq!(account.settings.keep, Keep::Forever);
     let rows = store.list_messages(None, 10, 0).unwrap();
     assert!(rows.iter().any(|r| r.id == 7 && r.subject == "Hi"));
     let records = store.uidl_records(1).unwrap();
