@@ -244,7 +244,8 @@ pub fn restore(paths: &Paths, snapshot: &Path) -> Result<Option<PathBuf>, Error>
             .map_err(|e| failed(e.to_string()))?;
         backup.step(-1).map_err(|e| failed(e.to_string()))?;
     }
-    // Opening applies the migrations a snapshot from an older release needs.
+    // A snapshot from an older release is brought up to the current schema.
+    crate::store::upgrade(&database).map_err(|e| failed(e.to_string()))?;
     let store = Store::open(&database).map_err(|e| failed(e.to_string()))?;
     // The snapshot itself is a backup of what is now here: the restored database's own
     // record predates it.

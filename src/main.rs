@@ -3,7 +3,7 @@
 
 use clap::Parser;
 
-use poplar::cli::Cli;
+use poplar::cli::{Cli, Command};
 use poplar::paths::Paths;
 
 /// A release build on Windows has no console of its own; when started from one with
@@ -18,6 +18,19 @@ fn attach_parent_console() {
             AttachConsole(ATTACH_PARENT_PROCESS);
         }
     }
+}
+
+/// Brings an existing database up to the current schema once, before a command opens it
+/// (a missing one is made at the current schema by the first open). `restore` replaces
+/// the database, and upgrades what it restores: a damaged or outdated one is no
+/// obstacle to it.
+fn upgrade_for(paths: &Paths, command: &Command) -> anyhow::Result<()> {
+    let database = paths.database();
+    if matches!(command, Command::Restore { .. }) || !database.exists() {
+        return Ok(());
+    }
+    poplar::store::upgrade(&database)?;
+    Ok(())
 }
 
 fn main() {
@@ -35,7 +48,9 @@ fn main() {
     let result = Paths::resolve(cli.data_dir.as_deref())
         .map_err(anyhow::Error::from)
         .and_then(|paths| match cli.command {
-            Some(command) => poplar::cli::run(&paths, command),
+            Some(command) => {
+                upgrade_for(&paths, &command).and_then(|()| poplar::cli::run(&paths, command))
+            }
             None => poplar::app::run(paths).map_err(anyhow::Error::from),
         });
     if let Err(e) = result {

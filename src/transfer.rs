@@ -236,9 +236,10 @@ pub fn import(
     folder: &str,
     mut progress: impl FnMut(usize),
 ) -> Result<ImportReport, Error> {
-    paths
-        .ensure()
-        .map_err(|e| Error::Store(store::Error::Io(e.to_string())))?;
+    paths.ensure().map_err(|e| Error::Write {
+        path: paths.data_dir().display().to_string(),
+        source: io::Error::other(e),
+    })?;
     let mut store = Store::open(&paths.database())?;
     let folder_id = store.ensure_folder(folder)?;
     let read_error = |p: &Path| {

@@ -1,6 +1,8 @@
 //! Local folders and the Trash: mail never ends up where no view shows it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use poplar::store::{NewMessage, Sort, Store, View};
 
 /// Imported mail (of no account) in a folder that is deleted goes to the Trash; taken out
@@ -38,21 +40,16 @@ fn mail_of_a_deleted_folder_taken_out_of_the_trash_is_seen_again() {
 fn mail_an_earlier_release_left_in_no_view_is_filed_at_the_upgrade() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("poplar.db");
-    let mut store = Store::open(&path).unwrap();
-    let receipts = store.ensure_folder("Receipts").unwrap();
-    let mut batch = vec![NewMessage::from_bytes(
-        None,
-        b"From: shop@example.org\r\nSubject: Lost receipt\r\n\r\nThanks\r\n".to_vec(),
-    )];
-    store.insert_into_folder(receipts, &mut batch).unwrap();
-    drop(store);
     // As that release left it: the folder gone, the message in no folder and no Trash.
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = common::database_at(&path, 13);
     conn.execute_batch(
-        "UPDATE messages SET folder_id = NULL; DELETE FROM folders; PRAGMA user_version = 13;",
+        "INSERT INTO messages (id, size, subject, date, received_at)
+         VALUES (1, 6, 'Lost receipt', 0, 0);
+         INSERT INTO message_bodies (message_id, raw) VALUES (1, X'5468616E6B73');",
     )
     .unwrap();
     drop(conn);
+    poplar::store::upgrade(&path).unwrap();
     let store = Store::open(&path).unwrap();
     let (imported, _) = store
         .folders()

@@ -64,6 +64,8 @@ impl App {
     ) -> Task<Message> {
         match result {
             Ok(kept) => {
+                // What was restored is up to date (the restore upgrades it).
+                self.startup = super::Startup::Ready;
                 self.damaged = None;
                 self.selected = None;
                 self.reader.clear();

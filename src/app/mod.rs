@@ -28,8 +28,8 @@ mod view;
 
 use fetching::worker_stream;
 use reading::Change;
-use startup::{check_health, sweep_opened};
-pub use startup::{load_snapshot, read_snapshot};
+use startup::check_health;
+pub use startup::{Startup, load_snapshot, read_snapshot};
 
 pub const APP_ID: &str = "org.poplar.Poplar";
 
@@ -100,6 +100,8 @@ pub struct App {
     pub startup_report: Option<StartupReport>,
     /// Hands a file to the system's program for it (tests put a recorder here).
     pub opener: Opener,
+    /// Nothing reads the database before it is up to date.
+    pub startup: Startup,
 }
 
 /// The one dialog that can be open over the window.
@@ -117,6 +119,10 @@ pub enum Modal {
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The database upgrade at start-up has taken long enough to say so.
+    UpgradeSlow,
+    /// The database upgrade at start-up is over.
+    Upgraded(Result<(), String>),
     /// The list and sidebar were read from the store.
     Loaded(Result<Snapshot, String>),
     /// The sidebar's and the search box's own messages.
@@ -222,14 +228,9 @@ impl App {
             modifiers: keyboard::Modifiers::default(),
             startup_report: None,
             opener: system_opener(),
+            startup: Startup::Upgrading { slow: false },
         };
-        // The list is read at once; the integrity check runs beside it and only speaks up
-        // when something is wrong.
-        let task = Task::batch([
-            app.reload(),
-            Task::perform(check_health(app.paths.clone()), Message::Health),
-            Task::perform(sweep_opened(app.paths.clone()), |_| Message::Done),
-        ]);
+        let task = app.start_upgrade();
         (app, task)
     }
 
@@ -255,6 +256,8 @@ impl App {
     /// handlers (in `mailbox.rs`, `fetching.rs`, `reading.rs`, `dialogs.rs`, `keys.rs`).
     pub fn update(&mut self, message: Message) -> Task<Message> {
         match message {
+            Message::UpgradeSlow => self.upgrade_slow(),
+            Message::Upgraded(result) => self.upgraded(result),
             Message::Loaded(result) => self.loaded(result),
             Message::Mailbox(message) => self.mailbox_message(message),
             Message::Toolbar(action) => self.toolbar(action),
@@ -325,10 +328,14 @@ impl App {
     }
 
     pub fn subscription(&self) -> Subscription<Message> {
-        Subscription::batch([
-            Subscription::run_with(self.paths.clone(), worker_stream).map(Message::Worker),
-            keyboard::listen().map(Message::Key),
-        ])
+        // The worker opens the database: only once it is up to date.
+        let worker = match self.startup {
+            Startup::Ready => {
+                Subscription::run_with(self.paths.clone(), worker_stream).map(Message::Worker)
+            }
+            Startup::Upgrading { .. } | Startup::Failed => Subscription::none(),
+        };
+        Subscription::batch([worker, keyboard::listen().map(Message::Key)])
     }
 
     /// Reads the sidebar and the list of the current folder off the UI thread.

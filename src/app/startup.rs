@@ -1,9 +1,71 @@
-//! Start-up: the first read of the store, the integrity check, the sweep of opened
-//! copies, and the window benchmark's first-frame report.
+//! Start-up: the upgrade of the database to the current schema (behind a progress screen
+//! when it takes a while), then the first read of the store, the integrity check, the
+//! sweep of opened copies, and the window benchmark's first-frame report.
+
+use std::time::Duration;
+
+use iced::futures::Stream;
 
 use super::*;
 
+/// How long the upgrade may take before the window says what it is doing.
+const UPGRADE_PATIENCE: Duration = Duration::from_secs(1);
+
+/// Where start-up is. Nothing reads the database before it is up to date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Startup {
+    /// `store::upgrade` is running off the UI thread; `slow` once it has taken longer
+    /// than [`UPGRADE_PATIENCE`] (the window then says so).
+    Upgrading { slow: bool },
+    /// The database is up to date: the mailbox is read and the worker runs.
+    Ready,
+    /// The upgrade failed; `load_error` says why (and the integrity check whether the
+    /// database is damaged, with the way back).
+    Failed,
+}
+
 impl App {
+    /// The first task of the window: bring the database up to date.
+    pub(super) fn start_upgrade(&self) -> Task<Message> {
+        let paths = self.paths.clone();
+        let job = move || {
+            paths.ensure().map_err(|e| e.said())?;
+            crate::store::upgrade(&paths.database()).map_err(|e| e.said())
+        };
+        Task::run(upgrade_messages(job, UPGRADE_PATIENCE), |m| m)
+    }
+
+    /// The upgrade has taken long enough to say so.
+    pub(super) fn upgrade_slow(&mut self) -> Task<Message> {
+        if let Startup::Upgrading { slow } = &mut self.startup {
+            *slow = true;
+        }
+        Task::none()
+    }
+
+    /// The upgrade is over: on success the mailbox is read and the rest of start-up runs;
+    /// on failure the window says why, and the integrity check offers a backup when the
+    /// database is damaged.
+    pub(super) fn upgraded(&mut self, result: Result<(), String>) -> Task<Message> {
+        match result {
+            Ok(()) => {
+                self.startup = Startup::Ready;
+                // The list is read at once; the integrity check runs beside it and only
+                // speaks up when something is wrong.
+                Task::batch([
+                    self.reload(),
+                    Task::perform(check_health(self.paths.clone()), Message::Health),
+                    Task::perform(sweep_opened(self.paths.clone()), |_| Message::Done),
+                ])
+            }
+            Err(e) => {
+                self.startup = Startup::Failed;
+                self.load_error = Some(e);
+                Task::perform(check_health(self.paths.clone()), Message::Health)
+            }
+        }
+    }
+
     /// For the window benchmark: once the list's visible rows are read, ask for the next
     /// frame; its screenshot arrives when that frame has been drawn.
     pub(super) fn startup_frame(&mut self) -> Task<Message> {
@@ -114,4 +176,94 @@ pub(super) async fn sweep_opened(paths: Paths) -> Result<usize, String> {
         ))
     })
     .await
+}
+
+/// The messages of an upgrade: [`Message::UpgradeSlow`] if `job` is still running after
+/// `patience`, then [`Message::Upgraded`] with its result. The job runs on tokio's
+/// blocking pool, never on the UI thread.
+fn upgrade_messages(
+    job: impl FnOnce() -> Result<(), String> + Send + 'static,
+    patience: Duration,
+) -> impl Stream<Item = Message> {
+    iced::stream::channel(2, async move |mut out| {
+        let mut job = std::pin::pin!(ui::blocking(job));
+        let result = match tokio::time::timeout(patience, &mut job).await {
+            Ok(result) => result,
+            Err(_) => {
+                let _ = out.send(Message::UpgradeSlow).await;
+                job.await
+            }
+        };
+        let _ = out.send(Message::Upgraded(result)).await;
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use iced::futures::StreamExt;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_quick_upgrade_says_nothing_but_that_it_is_done() {
+        let messages: Vec<Message> = upgrade_messages(|| Ok(()), Duration::from_secs(3600))
+            .collect()
+            .await;
+        assert!(
+            matches!(messages[..], [Message::Upgraded(Ok(()))]),
+            "{messages:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_slow_upgrade_is_announced_before_it_ends() {
+        // The job cannot end before the test has seen the announcement.
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        let job = move || wait.recv().map_err(|e| e.to_string());
+        let mut messages = std::pin::pin!(upgrade_messages(job, Duration::ZERO));
+        assert!(matches!(messages.next().await, Some(Message::UpgradeSlow)));
+        release.send(()).unwrap();
+        assert!(matches!(
+            messages.next().await,
+            Some(Message::Upgraded(Ok(())))
+        ));
+        assert!(messages.next().await.is_none());
+    }
+
+    #[tokio::test]
+    async fn a_failed_upgrade_says_why() {
+        let messages: Vec<Message> =
+            upgrade_messages(|| Err("no".into()), Duration::from_secs(3600))
+                .collect()
+                .await;
+        assert!(matches!(&messages[..], [Message::Upgraded(Err(e))] if e == "no"));
+    }
+
+    fn app() -> (tempfile::TempDir, App) {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::at(dir.path());
+        let (app, _) = App::new(paths);
+        (dir, app)
+    }
+
+    #[test]
+    fn start_up_waits_for_the_upgrade_and_says_when_it_is_slow() {
+        let (_dir, mut app) = app();
+        assert_eq!(app.startup, Startup::Upgrading { slow: false });
+        let _ = app.update(Message::UpgradeSlow);
+        assert_eq!(app.startup, Startup::Upgrading { slow: true });
+        let _ = app.update(Message::Upgraded(Ok(())));
+        assert_eq!(app.startup, Startup::Ready);
+        // An announcement that comes late changes nothing.
+        let _ = app.update(Message::UpgradeSlow);
+        assert_eq!(app.startup, Startup::Ready);
+    }
+
+    #[test]
+    fn a_failed_upgrade_is_shown_and_starts_nothing() {
+        let (_dir, mut app) = app();
+        let _ = app.update(Message::Upgraded(Err("broken".into())));
+        assert_eq!(app.startup, Startup::Failed);
+        assert_eq!(app.load_error.as_deref(), Some("broken"));
+    }
 }

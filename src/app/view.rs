@@ -8,6 +8,9 @@ use super::*;
 
 impl App {
     pub fn view(&self) -> Element<'_, Message> {
+        if self.startup == (Startup::Upgrading { slow: true }) {
+            return ui::upgrading::view();
+        }
         if let Some(damaged) = &self.damaged {
             return ui::damaged_screen(
                 &damaged.detail,

@@ -1,11 +1,13 @@
 //! Numbered schema changes from `migrations/`, embedded in the binary. Each runs once, in
 //! its own transaction, and bumps `PRAGMA user_version` to its number.
 
+use std::path::Path;
+
 use rusqlite::Connection;
 
 use super::{Error, Result};
 
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_auth_and_size_limit.sql"),
     include_str!("../../migrations/0003_schedule_trash_server_deletions.sql"),
@@ -20,128 +22,131 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0012_partial_records.sql"),
     include_str!("../../migrations/0013_redecode_headers.sql"),
     include_str!("../../migrations/0014_rescue_orphans.sql"),
+    include_str!("../../migrations/0015_retention_columns.sql"),
 ];
 
-pub fn apply(conn: &mut Connection) -> Result<()> {
-    let known = MIGRATIONS.len() as i64;
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if version > known {
-        return Err(Error::TooNew {
-            found: version,
-            known,
-        });
+/// The schema this version of Poplar reads and writes.
+pub const SCHEMA: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database at `path` up to the current schema, applying the migrations it
+/// lacks (a missing database is made). Runs once at start-up, before any
+/// [`Store::open`](super::Store::open): in the window off the UI thread, behind a
+/// progress screen when it takes a while.
+pub fn upgrade(path: &Path) -> Result<()> {
+    let mut conn = super::connect(path)?;
+    super::configure(&conn, path)?;
+    let result = if version(&conn)? == 0 {
+        create(&mut conn)
+    } else {
+        apply(&mut conn)
+    };
+    result.map_err(super::opening(path))
+}
+
+/// Readies a connection [`Store::open`](super::Store::open) made: a database at the
+/// current schema is configured for use, a new empty one made at the current schema. A
+/// database at another schema is refused before anything in it changes.
+pub(super) fn check(conn: &mut Connection, path: &Path) -> Result<()> {
+    let found = version(conn)?;
+    if found != 0 {
+        refuse_other(found)?;
     }
-    if version == known {
-        return Ok(());
+    super::configure(conn, path)?;
+    if found == 0 {
+        create(conn)?;
+        refuse_other(version(conn)?)?;
     }
-    // Rebuilding a table (the only way to change some constraints) must not cascade
-    // deletes through foreign keys: they are off while migrations run, and checked before
-    // each migration commits. The pragma has no effect inside a transaction.
+    Ok(())
+}
+
+/// Refuses a schema other than the current one.
+fn refuse_other(found: i64) -> Result<()> {
+    match found.cmp(&SCHEMA) {
+        std::cmp::Ordering::Equal => Ok(()),
+        std::cmp::Ordering::Greater => Err(Error::TooNew {
+            found,
+            known: SCHEMA,
+        }),
+        std::cmp::Ordering::Less => Err(Error::Outdated {
+            found,
+            known: SCHEMA,
+        }),
+    }
+}
+
+fn version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Makes a new database: every migration in one transaction, so that another connection
+/// opening it at the same moment finds it either empty or whole. IMMEDIATE takes the
+/// write lock up front (waiting for it with the busy timeout); the one that waited finds
+/// the work done.
+fn create(conn: &mut Connection) -> Result<()> {
+    without_foreign_keys(conn, |conn| {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        if version(&tx)? != 0 {
+            return Ok(());
+        }
+        for sql in MIGRATIONS {
+            tx.execute_batch(sql)?;
+        }
+        check_references(&tx, SCHEMA)?;
+        tx.pragma_update(None, "user_version", SCHEMA)?;
+        tx.commit()?;
+        Ok(())
+    })
+}
+
+/// Rebuilding a table (the only way to change some constraints) must not cascade deletes
+/// through foreign keys: they are off while migrations run, and checked before each
+/// migration commits. The pragma has no effect inside a transaction.
+fn without_foreign_keys(
+    conn: &mut Connection,
+    f: impl FnOnce(&mut Connection) -> Result<()>,
+) -> Result<()> {
     let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
     conn.pragma_update(None, "foreign_keys", false)?;
-    let result = (|| -> Result<()> {
-        for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            // IMMEDIATE takes the write lock up front (waiting for it with the busy
-            // timeout), so two connections opening a new database at once apply each
-            // migration exactly once instead of one failing.
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-            if current > index as i64 {
-                continue;
-            }
-            tx.execute_batch(sql)?;
-            let violations: i64 =
-                tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
-                    r.get(0)
-                })?;
-            if violations > 0 {
-                return Err(Error::Corrupt(format!(
-                    "upgrading the database to schema {} left {violations} broken references",
-                    index + 1
-                )));
-            }
-            tx.pragma_update(None, "user_version", index as i64 + 1)?;
-            tx.commit()?;
-        }
-        Ok(())
-    })();
+    let result = f(conn);
     conn.pragma_update(None, "foreign_keys", foreign_keys)?;
     result
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn applies_once_and_refuses_newer() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("m.db");
-        let mut conn = Connection::open(&path).unwrap();
-        apply(&mut conn).unwrap();
-        apply(&mut conn).unwrap();
-        let v: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(v, MIGRATIONS.len() as i64);
-        conn.pragma_update(None, "user_version", 99).unwrap();
-        assert!(matches!(
-            apply(&mut conn),
-            Err(Error::TooNew { found: 99, .. })
-        ));
+fn check_references(tx: &rusqlite::Transaction<'_>, schema: i64) -> Result<()> {
+    let count: i64 = tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+        r.get(0)
+    })?;
+    if count > 0 {
+        return Err(Error::BrokenReferences { schema, count });
     }
+    Ok(())
+}
 
-    #[test]
-    fn a_database_from_the_first_release_upgrades_with_its_mail() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("old.db");
-        {
-            let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(MIGRATIONS[0]).unwrap();
-            conn.pragma_update(None, "user_version", 1).unwrap();
-            conn.execute_batch(
-                "INSERT INTO accounts (id, name, host, port, security, username, keep, created_at)
-                 VALUES (1, 'old', 'pop.example.org', 995, 'tls', 'u', 'forever', 0);
-                 INSERT INTO messages (id, account_id, uidl, raw, size, subject, date, received_at)
-                 VALUES (7, 1, 'u-7', X'48690D0A', 4, 'Hi', 0, 0);
-                 INSERT INTO uidls (account_id, uidl, message_id, downloaded_at) VALUES (1, 'u-7', 7, 0);
-                 INSERT INTO messages (id, account_id, uidl, raw, size, subject, date, received_at, partial)
-                 VALUES (8, 1, 'u-8', X'48690D0A', 4000, 'Big', 0, 0, 1);
-                 INSERT INTO uidls (account_id, uidl, message_id, downloaded_at) VALUES (1, 'u-8', 8, 0);",
-            )
-            .unwrap();
-        }
-        let store = crate::store::Store::open(&path).unwrap();
-        assert_eq!(store.raw_message(7).unwrap(), b"Hi\r\n");
-        let account = store.account("old").unwrap();
-        assert_eq!(
-            account.settings.auth,
-            crate::accounts::AuthMethod::Automatic
-        );
-        assert!(account.settings.check_on_startup);
-        let rows = store.list_messages(None, 10, 0).unwrap();
-        assert!(rows.iter().any(|r| r.id == 7 && r.subject == "Hi"));
-        let records = store.uidl_records(1).unwrap();
-        assert!(!records[&"u-7".into()].partial);
-        // A message stored as headers only is remembered as such (it stays on the server).
-        assert!(records[&"u-8".into()].partial);
+/// Applies, each in its own transaction, the migrations the database lacks.
+pub(super) fn apply(conn: &mut Connection) -> Result<()> {
+    let found = version(conn)?;
+    if found > SCHEMA {
+        return Err(Error::TooNew {
+            found,
+            known: SCHEMA,
+        });
     }
-
-    #[test]
-    fn two_connections_opening_a_new_database_at_once_both_succeed() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("race.db");
-        for _ in 0..20 {
-            let _ = std::fs::remove_file(&path);
-            let handles: Vec<_> = (0..4)
-                .map(|_| {
-                    let path = path.clone();
-                    std::thread::spawn(move || crate::store::Store::open(&path).map(drop))
-                })
-                .collect();
-            for h in handles {
-                h.join().unwrap().unwrap();
+    if found == SCHEMA {
+        return Ok(());
+    }
+    without_foreign_keys(conn, |conn| {
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            // Another process may be upgrading the same database: IMMEDIATE waits for
+            // it, and a migration it applied meanwhile is not applied twice.
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            if version(&tx)? > index as i64 {
+                continue;
             }
+            tx.execute_batch(sql)?;
+            check_references(&tx, index as i64 + 1)?;
+            tx.pragma_update(None, "user_version", index as i64 + 1)?;
+            tx.commit()?;
         }
-    }
+        Ok(())
+    })
 }

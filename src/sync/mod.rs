@@ -13,6 +13,7 @@
 
 mod identify;
 pub mod plan;
+pub mod retention;
 
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;

@@ -7,6 +7,8 @@ use std::collections::{HashMap, HashSet};
 use crate::accounts::Keep;
 use crate::pop3::Uidl;
 
+pub use super::retention::{delete_once_stored, is_due};
+
 /// One message as the server lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {
@@ -105,33 +107,6 @@ pub fn plan(
         }
     }
     plan
-}
-
-/// Whether the server's copy of a message stored here is to be deleted now: the user
-/// deleted it for good here (and asked for that), or the retention says so. A message
-/// stored as headers only is never deleted by the retention: the server has its only
-/// whole copy.
-pub fn is_due(record: &Record, queued: bool, keep: Keep, now: i64) -> bool {
-    if record.deleted_on_server {
-        return false;
-    }
-    if queued {
-        return true;
-    }
-    if record.partial {
-        return false;
-    }
-    match keep {
-        Keep::Delete => true,
-        Keep::Forever => false,
-        Keep::Days(days) => record.downloaded_at <= now.saturating_sub(i64::from(days) * 86_400),
-    }
-}
-
-/// Whether a message just stored (and synced to disk) is deleted on the server in the
-/// same session.
-pub fn delete_once_stored(keep: Keep, get: Get) -> bool {
-    keep == Keep::Delete && get == Get::Whole
 }
 
 /// The separator between a UIDL and the rest of a composite id.
@@ -281,17 +256,6 @@ mod tests {
             &policy(Keep::Days(2), None),
         );
         assert_eq!(p.delete, vec![(1, "a".into())]);
-        // Exactly N days is due.
-        assert!(is_due(&record(2, false), false, Keep::Days(2), NOW));
-        assert!(!is_due(
-            &Record {
-                downloaded_at: NOW - 2 * DAY + 1,
-                ..record(0, false)
-            },
-            false,
-            Keep::Days(2),
-            NOW
-        ));
     }
 
     #[test]

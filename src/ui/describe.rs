@@ -22,11 +22,11 @@ impl Said for store::Error {
                     detail = source.to_string()
                 )
             }
-            E::Damaged { path, detail } => {
+            E::Damaged { path, source } => {
                 t!(
                     "error-store-damaged",
                     path = path.clone(),
-                    detail = detail.clone()
+                    detail = source.to_string()
                 )
             }
             E::TooNew { found, known } => {
@@ -37,9 +37,32 @@ impl Said for store::Error {
             E::NoSuchMessage(id) => t!("error-no-such-message", id = *id),
             E::FolderExists(name) => t!("error-folder-exists", name = name.clone()),
             E::Sqlite(e) => t!("error-store", detail = e.to_string()),
-            E::Corrupt(detail) => t!("error-store-corrupt", detail = detail.clone()),
+            E::Outdated { found, known } => {
+                t!("error-store-outdated", found = *found, known = *known)
+            }
+            E::BrokenReferences { schema, count } => {
+                t!(
+                    "error-store-broken-references",
+                    schema = *schema,
+                    count = *count
+                )
+            }
+            E::NoAccountFor(id) => t!("error-message-of-no-account", id = *id),
+            E::BadValue { column, value } => {
+                t!(
+                    "error-store-corrupt",
+                    detail = format!("{column} = {value}")
+                )
+            }
             E::TooLarge(bytes) => t!("error-too-large", bytes = *bytes),
-            E::Io(detail) => t!("error-disk", detail = detail.clone()),
+            E::Io { action, source } => {
+                let detail = source.to_string();
+                match action {
+                    store::IoAction::WriteMessage => t!("error-disk", detail = detail),
+                    store::IoAction::ReadMessage => t!("error-disk-read", detail = detail),
+                    store::IoAction::CopyMessage => t!("error-disk-copy", detail = detail),
+                }
+            }
         }
     }
 }
@@ -175,7 +198,7 @@ pub fn fetch(error: &worker::FetchError) -> String {
     match error {
         worker::FetchError::Sync(e) => self::sync(e),
         worker::FetchError::Password(e) => password(e),
-        worker::FetchError::Store(detail) => t!("error-store", detail = detail.clone()),
+        worker::FetchError::Store(e) => e.said(),
         worker::FetchError::Crashed => t!("error-crashed"),
         worker::FetchError::AccountGone => t!("error-account-gone"),
         worker::FetchError::Busy => t!("error-account-busy"),
@@ -413,5 +436,25 @@ mod tests {
             refused.contains("995") && refused.contains("接続"),
             "{refused}"
         );
+    }
+
+    /// A store failure during a fetch keeps its facts to the window, which says it from
+    /// the catalog in the interface's language (not the error's English text).
+    #[test]
+    fn a_store_failure_in_a_fetch_is_said_from_the_catalog() {
+        let e = worker::FetchError::Store(store::Error::NoAccountFor(42));
+        set_thread_language(Language::English);
+        assert_eq!(
+            fetch(&e),
+            "message 42 belongs to no account (it was imported, or its account was removed)"
+        );
+        set_thread_language(Language::Japanese);
+        let said = fetch(&e);
+        assert!(said.contains("42") && said.contains("アカウント"), "{said}");
+        let outdated = store::Error::Outdated {
+            found: 14,
+            known: 15,
+        };
+        assert!(outdated.said().contains("スキーマ 14"));
     }
 }

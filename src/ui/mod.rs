@@ -11,6 +11,7 @@ pub mod preferences;
 pub mod reader;
 pub mod status;
 pub mod transfer;
+pub mod upgrading;
 
 use iced::font::{self, Font};
 use iced::widget::{button, center, column, container, mouse_area, opaque, row, rule, stack, text};

@@ -88,11 +88,10 @@ pub(super) async fn run_job(
 async fn stored_password(paths: &Paths, account: Account) -> Result<String, FetchError> {
     let database = paths.database();
     tokio::task::spawn_blocking(move || {
-        let store = Store::open(&database).map_err(|e| FetchError::Store(e.to_string()))?;
-        let keyring =
-            secrets::Keyring::open(&store).map_err(|e| FetchError::Store(e.to_string()))?;
+        let store = Store::open(&database)?;
+        let keyring = secrets::Keyring::open(&store)?;
         Ok(keyring.get(&account)?)
     })
     .await
-    .unwrap_or_else(|e| Err(FetchError::Store(e.to_string())))
+    .unwrap_or(Err(FetchError::Crashed))
 }

@@ -103,7 +103,7 @@ pub enum FetchError {
     #[error("{0}")]
     Password(#[from] secrets::Error),
     #[error("{0}")]
-    Store(String),
+    Store(#[from] crate::store::Error),
     /// The account is being fetched; "download the rest" can be asked again when that
     /// is done.
     #[error("the account is busy")]
@@ -565,31 +565,26 @@ impl Worker {
     async fn account_of(&self, id: i64) -> Result<Account, FetchError> {
         let database = self.paths.database();
         tokio::task::spawn_blocking(move || {
-            let store = Store::open(&database).map_err(|e| FetchError::Store(e.to_string()))?;
-            let (account, _, _) = store
-                .message_origin(id)
-                .map_err(|e| FetchError::Store(e.to_string()))?;
+            let store = Store::open(&database)?;
+            let (account, _, _) = store.message_origin(id)?;
             store
-                .accounts()
-                .map_err(|e| FetchError::Store(e.to_string()))?
+                .accounts()?
                 .into_iter()
                 .find(|a| a.id == account)
                 .ok_or(FetchError::AccountGone)
         })
         .await
-        .map_err(|e| FetchError::Store(e.to_string()))?
+        .unwrap_or(Err(FetchError::Crashed))
     }
 
     async fn load_accounts(&self) -> Result<Vec<Account>, FetchError> {
         let database = self.paths.database();
         tokio::task::spawn_blocking(move || {
-            let store = Store::open(&database).map_err(|e| FetchError::Store(e.to_string()))?;
-            store
-                .accounts()
-                .map_err(|e| FetchError::Store(e.to_string()))
+            let store = Store::open(&database)?;
+            Ok(store.accounts()?)
         })
         .await
-        .map_err(|e| FetchError::Store(e.to_string()))?
+        .unwrap_or(Err(FetchError::Crashed))
     }
 
     fn send(&self, event: Event) {

@@ -172,3 +172,24 @@ pub fn run(
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// A database as the release with schema `version` left it: the migrations up to it,
+/// applied from `migrations/`.
+#[allow(dead_code)]
+pub fn database_at(path: &std::path::Path, version: usize) -> rusqlite::Connection {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    let conn = rusqlite::Connection::open(path).unwrap();
+    for file in &files[..version] {
+        conn.execute_batch(&std::fs::read_to_string(file).unwrap())
+            .unwrap();
+    }
+    conn.pragma_update(None, "user_version", version as i64)
+        .unwrap();
+    conn
+}

@@ -1,0 +1,234 @@
+//! Accounts and application settings.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::*;
+use crate::accounts::KEEP_DAYS;
+
+impl Store {
+    /// Adds an account. Its name must not be taken by another active account.
+    pub fn add_account(&self, s: &Settings) -> Result<Account> {
+        let mut values = account_values(s);
+        values.push(now().into());
+        let result = self.conn.execute(
+            &format!(
+                "INSERT INTO accounts ({ACCOUNT_COLUMNS}, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+            ),
+            rusqlite::params_from_iter(values),
+        );
+        match result {
+            Ok(_) => {
+                let mut settings = s.clone();
+                let (mode, days) = keep_columns(s.keep);
+                settings.keep = keep_from_columns(mode, days)?;
+                Ok(Account {
+                    id: self.conn.last_insert_rowid(),
+                    settings,
+                })
+            }
+            Err(e) if is_name_taken(&e) => Err(Error::AccountExists(s.name.clone())),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Changes an account's settings. A new name must not clash with another account's.
+    pub fn update_account(&self, id: i64, s: &Settings) -> Result<()> {
+        let assignments = ACCOUNT_COLUMNS
+            .split(", ")
+            .enumerate()
+            .map(|(i, column)| format!("{column} = ?{}", i + 1))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut values = account_values(s);
+        values.push(id.into());
+        let result = self.conn.execute(
+            &format!("UPDATE accounts SET {assignments} WHERE id = ?17 AND removed_at IS NULL"),
+            rusqlite::params_from_iter(values),
+        );
+        match result {
+            Ok(0) => Err(Error::NoSuchAccount(s.name.clone())),
+            Ok(_) => Ok(()),
+            Err(e) if is_name_taken(&e) => Err(Error::AccountExists(s.name.clone())),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Active accounts, by name.
+    pub fn accounts(&self) -> Result<Vec<Account>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name, email, host, port, security, username, keep_mode, keep_days, ca_file, auth, size_limit,
+                    check_on_startup, check_every_minutes, delete_on_server_when_deleted, include_in_get_all, pinned_cert
+             FROM accounts WHERE removed_at IS NULL ORDER BY name COLLATE NOCASE",
+        )?;
+        let rows = stmt.query_map([], account_from_row)?;
+        rows.map(|r| r?).collect()
+    }
+
+    pub fn account(&self, name: &str) -> Result<Account> {
+        self.conn
+            .query_row(
+                "SELECT id, name, email, host, port, security, username, keep_mode, keep_days, ca_file, auth, size_limit,
+                        check_on_startup, check_every_minutes, delete_on_server_when_deleted, include_in_get_all, pinned_cert
+                 FROM accounts WHERE name = ?1 AND removed_at IS NULL",
+                [name],
+                account_from_row,
+            )
+            .optional()?
+            .transpose()?
+            .ok_or_else(|| Error::NoSuchAccount(name.to_string()))
+    }
+
+    /// Removes an account. Its mail stays readable unless `delete_mail` is set.
+    pub fn remove_account(&self, name: &str, delete_mail: bool) -> Result<()> {
+        let account = self.account(name)?;
+        if delete_mail {
+            self.conn
+                .execute("DELETE FROM accounts WHERE id = ?1", [account.id])?;
+        } else {
+            self.conn.execute(
+                "UPDATE accounts SET removed_at = ?2 WHERE id = ?1",
+                params![account.id, now()],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// An application setting, if set.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    pub fn remove_setting(&self, key: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM settings WHERE key = ?1", [key])?;
+        Ok(())
+    }
+}
+
+/// True for the error of a second active account with the same name.
+fn is_name_taken(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(e, _)
+        if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
+}
+
+/// The account columns written from `Settings`, in the order of [`account_values`].
+const ACCOUNT_COLUMNS: &str = "name, email, host, port, security, username, keep_mode, keep_days, \
+     ca_file, auth, size_limit, check_on_startup, check_every_minutes, \
+     delete_on_server_when_deleted, include_in_get_all, pinned_cert";
+
+/// The columns `keep_mode` and `keep_days` of a retention. Days outside
+/// [`KEEP_DAYS`](crate::accounts::KEEP_DAYS) are clamped into it, as the database allows
+/// no other.
+fn keep_columns(keep: Keep) -> (&'static str, Option<i64>) {
+    match keep {
+        Keep::Delete => ("delete", None),
+        Keep::Forever => ("forever", None),
+        Keep::Days(n) => {
+            let days = n.clamp(*KEEP_DAYS.start(), *KEEP_DAYS.end());
+            ("days", Some(i64::from(days)))
+        }
+    }
+}
+
+/// The retention stored as `keep_mode` and `keep_days`.
+pub(super) fn keep_from_columns(mode: &str, days: Option<i64>) -> Result<Keep> {
+    match (mode, days) {
+        ("delete", None) => Ok(Keep::Delete),
+        ("forever", None) => Ok(Keep::Forever),
+        ("days", Some(n)) => match u32::try_from(n) {
+            Ok(n) if KEEP_DAYS.contains(&n) => Ok(Keep::Days(n)),
+            _ => Err(Error::BadValue {
+                column: "keep_days",
+                value: n.to_string(),
+            }),
+        },
+        _ => Err(Error::BadValue {
+            column: "keep_mode",
+            value: format!("{mode} ({days:?} days)"),
+        }),
+    }
+}
+
+fn account_values(s: &Settings) -> Vec<rusqlite::types::Value> {
+    use rusqlite::types::Value;
+    let (keep_mode, keep_days) = keep_columns(s.keep);
+    vec![
+        s.name.clone().into(),
+        s.email.clone().into(),
+        s.host.clone().into(),
+        i64::from(s.port).into(),
+        s.security.as_str().to_string().into(),
+        s.user.clone().into(),
+        keep_mode.to_string().into(),
+        keep_days.map_or(Value::Null, Value::from),
+        s.ca_file
+            .as_ref()
+            .map_or(Value::Null, |p| p.to_string_lossy().into_owned().into()),
+        s.auth.as_str().to_string().into(),
+        s.size_limit.map_or(Value::Null, |n| (n as i64).into()),
+        s.check_on_startup.into(),
+        s.check_every_minutes
+            .map_or(Value::Null, |n| i64::from(n).into()),
+        s.delete_on_server_when_deleted.into(),
+        s.include_in_get_all.into(),
+        s.pinned_cert.clone().map_or(Value::Null, Value::from),
+    ]
+}
+
+/// An account from the columns of `SELECT id, name, email, host, port, security, username,
+/// keep_mode, keep_days, ca_file, auth, size_limit, check_on_startup, check_every_minutes,
+/// delete_on_server_when_deleted, include_in_get_all, pinned_cert`.
+fn account_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Account>> {
+    let security: String = r.get(5)?;
+    let keep_mode: String = r.get(7)?;
+    let keep_days: Option<i64> = r.get(8)?;
+    let ca_file: Option<String> = r.get(9)?;
+    let auth: String = r.get(10)?;
+    let size_limit: Option<i64> = r.get(11)?;
+    let port: i64 = r.get(4)?;
+    let bad = |column: &'static str, value: String| Error::BadValue { column, value };
+    let parsed = (|| -> Result<Account> {
+        Ok(Account {
+            id: r.get(0)?,
+            settings: Settings {
+                name: r.get(1)?,
+                email: r.get(2)?,
+                host: r.get(3)?,
+                port: u16::try_from(port).map_err(|_| bad("port", port.to_string()))?,
+                security: security
+                    .parse::<Security>()
+                    .map_err(|_| bad("security", security.clone()))?,
+                user: r.get(6)?,
+                keep: keep_from_columns(&keep_mode, keep_days)?,
+                ca_file: ca_file.map(Into::into),
+                auth: auth
+                    .parse::<AuthMethod>()
+                    .map_err(|_| bad("auth", auth.clone()))?,
+                size_limit: size_limit.map(|n| n.max(0) as u64),
+                check_on_startup: r.get(12)?,
+                check_every_minutes: r
+                    .get::<_, Option<i64>>(13)?
+                    .map(|n| n.clamp(1, 100_000) as u32),
+                delete_on_server_when_deleted: r.get(14)?,
+                include_in_get_all: r.get(15)?,
+                pinned_cert: r.get(16)?,
+            },
+        })
+    })();
+    Ok(parsed)
+}

@@ -1,0 +1,207 @@
+//! Storing downloaded and imported messages, and completing partial ones.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::*;
+
+impl Store {
+    /// Stores a downloaded message and records its UIDL in one transaction. When this
+    /// returns, both are on disk.
+    pub fn insert_message(
+        &mut self,
+        account_id: i64,
+        uidl: Option<&str>,
+        raw: &[u8],
+        summary: &Summary,
+    ) -> Result<i64> {
+        let mut batch = [NewMessage {
+            uidl: uidl.map(Uidl::from),
+            body: Body::Memory(raw.to_vec()),
+            summary: summary.clone(),
+            server_size: None,
+            digest: fingerprint(raw),
+            dedupe: false,
+            duplicate: false,
+        }];
+        Ok(self.insert_batch(account_id, &mut batch)?[0])
+    }
+
+    /// Stores downloaded messages and records their UIDLs, all in one transaction: when
+    /// this returns, every one of them is on disk (synchronous=FULL), or none is.
+    pub fn insert_batch(&mut self, account_id: i64, batch: &mut [NewMessage]) -> Result<Vec<i64>> {
+        self.insert_into(Some(account_id), None, batch)
+    }
+
+    /// Stores messages that came from elsewhere (an import) into a local folder, in one
+    /// transaction.
+    pub fn insert_into_folder(
+        &mut self,
+        folder: i64,
+        batch: &mut [NewMessage],
+    ) -> Result<Vec<i64>> {
+        self.insert_into(None, Some(folder), batch)
+    }
+
+    fn insert_into(
+        &mut self,
+        account_id: Option<i64>,
+        folder: Option<i64>,
+        batch: &mut [NewMessage],
+    ) -> Result<Vec<i64>> {
+        let now = now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut ids = Vec::with_capacity(batch.len());
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO messages (account_id, uidl, size, from_addr, to_addr, subject, date, received_at, partial, server_size, folder_id, digest)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?;
+            let mut record = tx.prepare_cached(
+                "INSERT OR REPLACE INTO uidls (account_id, uidl, message_id, downloaded_at, partial)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let mut same = tx.prepare_cached(
+                "SELECT m.id FROM messages m JOIN message_bodies b ON b.message_id = m.id
+                 WHERE m.account_id = ?1 AND m.digest = ?2 AND m.size = ?3 AND m.partial = ?4
+                   AND (?5 IS NULL OR b.raw = ?5)
+                 LIMIT 1",
+            )?;
+            for m in batch.iter_mut() {
+                let len = m.body.len();
+                if m.dedupe
+                    && let Some(account_id) = account_id
+                {
+                    let bytes = match &m.body {
+                        Body::Memory(bytes) => Some(&bytes[..]),
+                        Body::File { .. } => None,
+                    };
+                    let size = m.server_size.unwrap_or(len) as i64;
+                    let params = params![
+                        account_id,
+                        &m.digest[..],
+                        size,
+                        m.server_size.is_some(),
+                        bytes
+                    ];
+                    if let Some(id) = same.query_row(params, |r| r.get::<_, i64>(0)).optional()? {
+                        // The server sent again a message stored here: keep the one copy.
+                        if let Some(uidl) = &m.uidl {
+                            record.execute(params![
+                                account_id,
+                                uidl,
+                                id,
+                                now,
+                                m.server_size.is_some()
+                            ])?;
+                        }
+                        m.duplicate = true;
+                        ids.push(id);
+                        continue;
+                    }
+                }
+                let size = i64::try_from(m.server_size.unwrap_or(len)).unwrap_or(i64::MAX);
+                let columns = params![
+                    account_id,
+                    m.uidl,
+                    size,
+                    m.summary.from,
+                    m.summary.to,
+                    m.summary.subject,
+                    m.summary.date.unwrap_or(now),
+                    now,
+                    m.server_size.is_some(),
+                    m.server_size.map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
+                    folder,
+                    &m.digest[..],
+                ];
+                insert.execute(columns)?;
+                let id = tx.last_insert_rowid();
+                write_body(&tx, id, &mut m.body)?;
+                if let (Some(account_id), Some(uidl)) = (account_id, &m.uidl) {
+                    record.execute(params![account_id, uidl, id, now, m.server_size.is_some()])?;
+                }
+                ids.push(id);
+            }
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// Replaces a partial message with its whole text ("download the rest").
+    pub fn complete_message(
+        &mut self,
+        id: i64,
+        body: &mut Body,
+        summary: &Summary,
+        digest: &Fingerprint,
+    ) -> Result<()> {
+        let len = body.len();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM message_search WHERE rowid = ?1", [id])?;
+        let changed = tx.execute(
+            "UPDATE messages SET size = ?2, from_addr = ?3, to_addr = ?4, subject = ?5,
+                                 partial = 0, server_size = NULL, digest = ?6, indexed = 0
+             WHERE id = ?1",
+            params![
+                id,
+                len as i64,
+                summary.from,
+                summary.to,
+                summary.subject,
+                &digest[..]
+            ],
+        )?;
+        if changed == 0 {
+            return Err(Error::NoSuchMessage(id));
+        }
+        write_body(&tx, id, body)?;
+        // The whole is here now: the retention applies, counted from this download.
+        tx.execute(
+            "UPDATE uidls SET partial = 0, downloaded_at = ?2 WHERE message_id = ?1",
+            params![id, now()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The account, UIDL and partial flag of a message.
+    /// An imported message has no account: [`Error::NoAccountFor`].
+    pub fn message_origin(&self, id: i64) -> Result<(i64, Option<Uidl>, bool)> {
+        let (account, uidl, partial) = self
+            .conn
+            .query_row(
+                "SELECT account_id, uidl, partial FROM messages WHERE id = ?1",
+                [id],
+                |r| Ok((r.get::<_, Option<i64>>(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?
+            .ok_or(Error::NoSuchMessage(id))?;
+        Ok((account.ok_or(Error::NoAccountFor(id))?, uidl, partial))
+    }
+}
+
+/// Writes (or replaces) a message's bytes. A body spilled to a file is streamed in with
+/// incremental BLOB I/O: the zero-filled placeholder is the row's last column, which
+/// SQLite does not build in memory, so a 200 MB message never sits in memory here.
+fn write_body(tx: &rusqlite::Transaction<'_>, id: i64, body: &mut Body) -> Result<()> {
+    let len = body.len();
+    let value = match &*body {
+        Body::Memory(bytes) => {
+            rusqlite::types::ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Blob(bytes))
+        }
+        Body::File { .. } => rusqlite::types::ToSqlOutput::ZeroBlob(
+            i32::try_from(len).map_err(|_| Error::TooLarge(len))?,
+        ),
+    };
+    tx.prepare_cached("INSERT OR REPLACE INTO message_bodies (message_id, raw) VALUES (?1, ?2)")?
+        .execute(params![id, value])?;
+    if let Body::File { file, .. } = body {
+        let mut blob = tx.blob_open(rusqlite::MAIN_DB, c"message_bodies", c"raw", id, false)?;
+        std::io::copy(file, &mut blob).map_err(Error::io(IoAction::WriteMessage))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,183 @@
+//! Sync bookkeeping: the UIDLs downloaded, their fate on the server, and the queue of
+//! server deletions.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::*;
+
+impl Store {
+    /// Every UIDL ever downloaded for the account.
+    pub fn known_uidls(&self, account_id: i64) -> Result<HashSet<Uidl>> {
+        Ok(self.uidl_records(account_id)?.into_keys().collect())
+    }
+
+    /// What the store remembers of every UIDL downloaded for the account.
+    pub fn uidl_records(&self, account_id: i64) -> Result<HashMap<Uidl, Record>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT uidl, downloaded_at, partial, deleted_on_server, missing_since IS NOT NULL
+             FROM uidls WHERE account_id = ?1",
+        )?;
+        let rows = stmt.query_map([account_id], |r| {
+            Ok((
+                r.get::<_, Uidl>(0)?,
+                Record {
+                    downloaded_at: r.get(1)?,
+                    partial: r.get(2)?,
+                    deleted_on_server: r.get(3)?,
+                    reappeared: r.get(4)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Gives a UIDL record (and its message) a new id: a message first remembered by its
+    /// UIDL alone, once its server turns out to give that UIDL to other messages too.
+    pub fn rename_uidl(&mut self, account_id: i64, from: &Uidl, to: &Uidl) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "UPDATE uidls SET uidl = ?3 WHERE account_id = ?1 AND uidl = ?2",
+            params![account_id, from, to],
+        )?;
+        tx.execute(
+            "UPDATE messages SET uidl = ?3 WHERE account_id = ?1 AND uidl = ?2",
+            params![account_id, from, to],
+        )?;
+        tx.execute(
+            "UPDATE server_deletions SET uidl = ?3 WHERE account_id = ?1 AND uidl = ?2",
+            params![account_id, from, to],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The header block of the message stored under a UIDL (up to its blank line), if
+    /// its message is still here.
+    pub fn stored_headers(&self, account_id: i64, uidl: &Uidl) -> Result<Option<Vec<u8>>> {
+        let id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT message_id FROM uidls WHERE account_id = ?1 AND uidl = ?2",
+                params![account_id, uidl],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        let Some(id) = id else { return Ok(None) };
+        let mut blob =
+            match self
+                .conn
+                .blob_open(rusqlite::MAIN_DB, c"message_bodies", c"raw", id, true)
+            {
+                Ok(blob) => blob,
+                Err(_) => return Ok(None),
+            };
+        let mut headers = HeaderCapture::default();
+        let mut chunk = vec![0; 64 << 10];
+        while !headers.is_done() {
+            let n = std::io::Read::read(&mut blob, &mut chunk)
+                .map_err(Error::io(IoAction::ReadMessage))?;
+            if n == 0 {
+                break;
+            }
+            headers.push(&chunk[..n]);
+        }
+        Ok(Some(headers.bytes().to_vec()))
+    }
+
+    /// Records that the server confirmed (by a successful QUIT) these deletions, and
+    /// forgets them from the queue of deletions asked for here.
+    pub fn mark_deleted_on_server(&mut self, account_id: i64, uidls: &[Uidl]) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut mark = tx.prepare_cached(
+                "UPDATE uidls SET deleted_on_server = 1 WHERE account_id = ?1 AND uidl = ?2",
+            )?;
+            let mut dequeue = tx.prepare_cached(
+                "DELETE FROM server_deletions WHERE account_id = ?1 AND uidl = ?2",
+            )?;
+            for uidl in uidls {
+                mark.execute(params![account_id, uidl])?;
+                dequeue.execute(params![account_id, uidl])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Notes which recorded UIDLs the server lists now. A record absent for 30 days (and
+    /// still absent) is pruned; one that is absent for a while (a server briefly showing
+    /// an empty mailbox) is kept, so the mail is not downloaded again when it reappears.
+    /// A record that has been absent keeps its mark when it reappears (the server may have
+    /// given the id to a new message) until the fetch finds its headers unchanged
+    /// ([`Store::confirm_returned`]) or stores what the server now has under it.
+    pub fn note_server_uidls(&mut self, account_id: i64, on_server: &[&Uidl]) -> Result<()> {
+        const PRUNE_AFTER: i64 = 30 * 86_400;
+        let now = now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS seen (uidl PRIMARY KEY) WITHOUT ROWID;
+             DELETE FROM temp.seen;",
+        )?;
+        {
+            let mut insert =
+                tx.prepare_cached("INSERT OR IGNORE INTO temp.seen (uidl) VALUES (?1)")?;
+            for uidl in on_server {
+                insert.execute([uidl])?;
+            }
+        }
+        tx.execute(
+            "UPDATE uidls SET missing_since = ?2
+             WHERE account_id = ?1 AND missing_since IS NULL
+               AND uidl NOT IN (SELECT uidl FROM temp.seen)",
+            params![account_id, now],
+        )?;
+        tx.execute(
+            "DELETE FROM uidls WHERE account_id = ?1 AND missing_since <= ?2
+               AND uidl NOT IN (SELECT uidl FROM temp.seen)",
+            params![account_id, now - PRUNE_AFTER],
+        )?;
+        // A queued deletion of a message the server no longer has is done.
+        tx.execute(
+            "DELETE FROM server_deletions
+             WHERE account_id = ?1 AND uidl NOT IN (SELECT uidl FROM temp.seen)",
+            [account_id],
+        )?;
+        tx.execute("DELETE FROM temp.seen", [])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Clears the mark of UIDLs that went missing and came back, once their messages turn
+    /// out to be the ones stored here (the same headers): known again, as before they went.
+    pub fn confirm_returned(&mut self, account_id: i64, uidls: &[Uidl]) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut clear = tx.prepare_cached(
+                "UPDATE uidls SET missing_since = NULL WHERE account_id = ?1 AND uidl = ?2",
+            )?;
+            for uidl in uidls {
+                clear.execute(params![account_id, uidl])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// UIDLs whose server copy is to be deleted at the next fetch.
+    pub fn queued_server_deletions(&self, account_id: i64) -> Result<HashSet<Uidl>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT uidl FROM server_deletions WHERE account_id = ?1")?;
+        let rows = stmt.query_map([account_id], |r| r.get::<_, Uidl>(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

@@ -1,0 +1,122 @@
+//! Start-up brings a database from an earlier release up to date before anything reads
+//! it, and says so when that takes a while instead of looking frozen.
+
+mod common;
+
+use common::window::{Window, matches_snapshot};
+use poplar::accounts::Keep;
+use poplar::app::{App, Message, Startup};
+use poplar::i18n::{self, Language};
+use poplar::paths::Paths;
+use poplar::store::{self, Store};
+
+/// A data folder whose database is at schema 14, with one account and one message.
+fn older_release() -> (tempfile::TempDir, Paths) {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path());
+    paths.ensure().unwrap();
+    let conn = common::database_at(&paths.database(), 14);
+    conn.execute_batch(
+        "INSERT INTO accounts (id, name, host, port, security, username, keep, created_at)
+         VALUES (1, 'Old account', 'pop.example.org', 995, 'tls', 'u', 'days:30', 0);
+         INSERT INTO messages (id, account_id, uidl, size, from_addr, subject, date, received_at)
+         VALUES (7, 1, 'u-7', 6, 'ann@example.org', 'Kept across the upgrade', 0, 0);
+         INSERT INTO message_bodies (message_id, raw) VALUES (7, X'5468616E6B73');
+         INSERT INTO uidls (account_id, uidl, message_id, downloaded_at) VALUES (1, 'u-7', 7, 0);",
+    )
+    .unwrap();
+    (dir, paths)
+}
+
+#[test]
+fn an_older_database_is_upgraded_at_start_up_and_then_opens() {
+    let (_dir, paths) = older_release();
+    // Opening alone does not upgrade: the window must.
+    assert!(matches!(
+        Store::open(&paths.database()),
+        Err(store::Error::Outdated { found: 14, .. })
+    ));
+    let w = Window::start(paths.clone(), Language::English);
+    assert_eq!(w.app.startup, Startup::Ready);
+    assert_eq!(w.app.load_error, None);
+    w.expect("Old account (1)");
+    w.expect("Kept across the upgrade");
+    let store = Store::open(&paths.database()).unwrap();
+    assert_eq!(
+        store.account("Old account").unwrap().settings.keep,
+        Keep::Days(30)
+    );
+    assert_eq!(store.raw_message(7).unwrap(), b"Thanks");
+}
+
+/// The window as it is while the upgrade runs, not yet finished.
+fn upgrading(paths: Paths, language: Language) -> Window {
+    i18n::set_thread_language(language);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (app, _upgrade) = {
+        let _enter = runtime.enter();
+        App::new(paths)
+    };
+    Window { runtime, app }
+}
+
+#[test]
+fn a_slow_upgrade_says_what_the_window_is_doing() {
+    let (_dir, paths) = older_release();
+    let mut w = upgrading(paths.clone(), Language::English);
+    // A quick upgrade shows nothing of itself.
+    assert!(!w.shows("Updating the mail database…"));
+    w.send([Message::UpgradeSlow]);
+    w.expect("Updating the mail database…");
+    matches_snapshot(&w, &iced::Theme::Light, "upgrading-light");
+    // When it is done, the mailbox.
+    store::upgrade(&paths.database()).unwrap();
+    w.send([Message::Upgraded(Ok(()))]);
+    assert!(!w.shows("Updating the mail database…"));
+    w.expect("Old account (1)");
+}
+
+#[test]
+fn the_upgrade_screen_speaks_japanese() {
+    let (_dir, paths) = older_release();
+    let mut w = upgrading(paths, Language::Japanese);
+    w.send([Message::UpgradeSlow]);
+    w.expect("メールのデータベースを更新しています…");
+}
+
+#[test]
+fn a_database_that_cannot_be_upgraded_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path());
+    paths.ensure().unwrap();
+    let conn = common::database_at(&paths.database(), 14);
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let w = Window::start(paths, Language::English);
+    assert_eq!(w.app.startup, Startup::Failed);
+    let error = w.app.load_error.clone().unwrap();
+    assert!(error.contains("newer version of Poplar"), "{error}");
+}
+
+/// The command line upgrades once before its command, like the window.
+#[test]
+fn the_command_line_upgrades_before_its_command() {
+    let (dir, paths) = older_release();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_poplar"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["account", "list"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Old account"));
+    let store = Store::open(&paths.database()).unwrap();
+    assert_eq!(
+        store.account("Old account").unwrap().settings.keep,
+        Keep::Days(30)
+    );
+}
