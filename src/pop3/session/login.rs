@@ -1,0 +1,177 @@
+//! Logging in: USER/PASS, APOP and SASL, trying mechanisms in turn.
+
+use super::{ConnectOptions, Session};
+use crate::pop3::Error;
+use crate::pop3::auth::{self, AuthMethod};
+use crate::pop3::error::Step;
+use crate::pop3::response::{self, RespCode, Status};
+
+/// Login attempts a session makes at most once the server has rejected the password:
+/// trying every mechanism with a wrong password is how accounts get locked.
+pub const MAX_REJECTED_LOGINS: usize = 2;
+
+/// Challenges a SASL exchange answers at most; no mechanism here needs more than two.
+const MAX_SASL_STEPS: usize = 4;
+/// Connects, secures the connection and logs in, trying mechanisms in turn when the
+/// method is automatic. A wrong password ends in one `LoginFailed`.
+pub async fn connect_and_login(
+    options: &ConnectOptions,
+    user: &str,
+    password: &str,
+    method: AuthMethod,
+) -> Result<Session, Error> {
+    let mut session = Session::connect(options).await?;
+    let candidates = auth::candidates(
+        method,
+        session.capabilities(),
+        session.apop_timestamp.is_some(),
+    );
+    let mut last = String::new();
+    let mut reconnect = false;
+    let mut rejected = 0;
+    let mut queue: std::collections::VecDeque<(AuthMethod, bool)> =
+        candidates.into_iter().map(|m| (m, false)).collect();
+    while let Some((mechanism, retried)) = queue.pop_front() {
+        if reconnect {
+            session = Session::connect(options).await?;
+            reconnect = false;
+        }
+        match session.try_mechanism(mechanism, user, password).await {
+            Ok((status, _)) if status.ok => return Ok(session),
+            Ok((status, credentials_sent)) => match status.code {
+                Some(RespCode::Auth) => {
+                    return Err(Error::LoginFailed {
+                        user: user.into(),
+                        host: options.host.clone(),
+                        server: status.text,
+                    });
+                }
+                _ if status.try_later() => {
+                    return Err(Error::TryLater {
+                        host: options.host.clone(),
+                        server: status.text,
+                    });
+                }
+                Some(RespCode::SysPerm) => {
+                    return Err(Error::ServerRefused {
+                        host: options.host.clone(),
+                        server: status.text,
+                    });
+                }
+                _ => {
+                    tracing::debug!(%mechanism, text = %status.text, "login mechanism refused");
+                    last = status.text;
+                    if credentials_sent {
+                        rejected += 1;
+                        if rejected >= MAX_REJECTED_LOGINS {
+                            break;
+                        }
+                    }
+                }
+            },
+            // Some servers hang up after a failed attempt: continue on a new connection.
+            // The hang-up may have come before this mechanism was really tried, so it gets
+            // one more go there.
+            Err(Error::Closed { .. }) => {
+                last = "the server closed the connection".into();
+                reconnect = true;
+                if !retried {
+                    queue.push_front((mechanism, true));
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(Error::LoginFailed {
+        user: user.into(),
+        host: options.host.clone(),
+        server: last,
+    })
+}
+impl Session {
+    /// Logs in with one mechanism; returns the server's final answer (ok or not), and
+    /// whether the credentials had been sent when it came (a refusal before that says
+    /// only that the mechanism is not offered).
+    async fn try_mechanism(
+        &mut self,
+        mechanism: AuthMethod,
+        user: &str,
+        password: &str,
+    ) -> Result<(Status, bool), Error> {
+        let refused = |text: String| Status {
+            ok: false,
+            code: None,
+            text,
+        };
+        match mechanism {
+            AuthMethod::Automatic => Ok((refused("no mechanism chosen".into()), false)),
+            AuthMethod::UserPass => {
+                self.send_command(&format!("USER {user}")).await?;
+                let status = self.read_status(Step::LoggingIn).await?;
+                if !status.ok {
+                    return Ok((status, false));
+                }
+                self.send_secret("PASS ", password).await?;
+                Ok((self.read_status(Step::LoggingIn).await?, true))
+            }
+            AuthMethod::Apop => {
+                let Some(timestamp) = self.apop_timestamp.clone() else {
+                    return Ok((refused("the server does not offer APOP".into()), false));
+                };
+                let digest = auth::apop_digest(&timestamp, password);
+                self.send_secret(&format!("APOP {user} "), &digest).await?;
+                Ok((self.read_status(Step::LoggingIn).await?, true))
+            }
+            AuthMethod::Plain => {
+                let message = auth::plain(user, password);
+                self.sasl("PLAIN", |step, _| (step == 0).then(|| message.clone()))
+                    .await
+            }
+            AuthMethod::Login => {
+                self.sasl("LOGIN", |step, _| match step {
+                    0 => Some(user.as_bytes().to_vec()),
+                    1 => Some(password.as_bytes().to_vec()),
+                    _ => None,
+                })
+                .await
+            }
+            AuthMethod::CramMd5 => {
+                self.sasl("CRAM-MD5", |step, challenge| {
+                    (step == 0).then(|| auth::cram_md5(user, password, challenge))
+                })
+                .await
+            }
+        }
+    }
+
+    /// Runs a SASL exchange (RFC 5034). `respond(step, challenge)` gives each response;
+    /// None cancels the exchange. A server that keeps challenging is cancelled after
+    /// a few steps. Returns the final answer and whether any response had been sent.
+    async fn sasl(
+        &mut self,
+        mechanism: &str,
+        mut respond: impl FnMut(usize, &[u8]) -> Option<Vec<u8>>,
+    ) -> Result<(Status, bool), Error> {
+        self.send_command(&format!("AUTH {mechanism}")).await?;
+        let mut step = 0;
+        loop {
+            self.read_line(Step::LoggingIn).await?;
+            let challenge = match response::parse_continuation(&self.line) {
+                Some(encoded) => auth::decode(encoded),
+                None => return Ok((self.parse_line()?, step > 0)),
+            };
+            let answer = challenge
+                .filter(|_| step < MAX_SASL_STEPS)
+                .and_then(|c| respond(step, &c));
+            step += 1;
+            match answer {
+                Some(bytes) => self.send_secret("", &auth::encode(&bytes)).await?,
+                None if step > MAX_SASL_STEPS + 1 => {
+                    return Err(self
+                        .protocol("the login exchange did not end after it was cancelled".into()));
+                }
+                None => self.send_command("*").await?,
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! The TLS handshake and what the certificate is trusted for.
+
+use tokio::io::{AsyncRead, AsyncWrite};
+
+use super::ConnectOptions;
+use crate::pop3::Error;
+use crate::pop3::certificate;
+use crate::pop3::error::Step;
+
+/// Which certificates a TLS handshake accepts.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Trust<'a> {
+    /// The system's roots (and the account's CA file), with the host name checked.
+    Verify,
+    /// Exactly this certificate (SHA-256 fingerprint), which the user chose to trust.
+    Pinned(&'a str),
+    /// Anything: only to show the user a certificate that did not verify. No
+    /// credentials are ever sent on such a connection.
+    Inspect,
+}
+
+pub(super) async fn tls_wrap<S: AsyncRead + AsyncWrite + Unpin>(
+    options: &ConnectOptions,
+    stream: S,
+    trust: Trust<'_>,
+) -> Result<(async_native_tls::TlsStream<S>, Option<Vec<u8>>), Error> {
+    let mut connector = async_native_tls::TlsConnector::new()
+        .min_protocol_version(Some(async_native_tls::Protocol::Tlsv12));
+    if let Some(path) = &options.ca_file {
+        let ca_error = |detail: String| Error::CaFile {
+            path: path.display().to_string(),
+            detail,
+        };
+        let pem = std::fs::read(path).map_err(|e| ca_error(e.to_string()))?;
+        let cert =
+            async_native_tls::Certificate::from_pem(&pem).map_err(|e| ca_error(e.to_string()))?;
+        connector = connector.add_root_certificate(cert);
+    }
+    if !matches!(trust, Trust::Verify) {
+        connector = connector
+            .danger_accept_invalid_certs(true)
+            .danger_accept_invalid_hostnames(true);
+    }
+    let host = options.host.clone();
+    let tls = match tokio::time::timeout(options.timeout, connector.connect(host.as_str(), stream))
+        .await
+    {
+        Ok(Ok(tls)) => tls,
+        Ok(Err(e)) => {
+            let raw = e.to_string();
+            return Err(if is_verification_failure(&raw) {
+                Error::Untrusted {
+                    host,
+                    detail: raw,
+                    certificate: None,
+                }
+            } else {
+                Error::Tls {
+                    host,
+                    detail: tls_detail(&raw),
+                }
+            });
+        }
+        Err(_) => {
+            return Err(Error::Timeout {
+                host,
+                secs: options.timeout.as_secs(),
+                doing: Step::StartingTls,
+            });
+        }
+    };
+    let der = tls
+        .peer_certificate()
+        .ok()
+        .flatten()
+        .and_then(|c| c.to_der().ok());
+    if let Trust::Pinned(pin) = trust {
+        let found = der.as_deref().map(certificate::describe);
+        if !found
+            .as_ref()
+            .is_some_and(|f| certificate::same_fingerprint(&f.sha256, pin))
+        {
+            return Err(Error::CertificateChanged {
+                host,
+                expected: pin.to_string(),
+                found: found.map(Box::new),
+            });
+        }
+    }
+    Ok((tls, der))
+}
+
+fn is_verification_failure(raw: &str) -> bool {
+    let raw = raw.to_ascii_lowercase();
+    raw.contains("certificate verify failed")
+        || raw.contains("self-signed")
+        || raw.contains("self signed")
+        || raw.contains("not trusted")
+        || raw.contains("unknown ca")
+        || raw.contains("certificate chain")
+}
+
+fn tls_detail(raw: &str) -> String {
+    if raw.contains("certificate verify failed") || raw.contains("self-signed") {
+        format!(
+            "the server's certificate is not trusted ({raw}). If your provider uses its own certificate authority, name its certificate file in the account settings."
+        )
+    } else if raw.contains("wrong version number") || raw.contains("unexpected eof") {
+        format!(
+            "the server did not speak TLS ({raw}). Check the port and the security setting: port 995 is SSL/TLS, port 110 is STARTTLS."
+        )
+    } else {
+        raw.to_string()
+    }
+}
