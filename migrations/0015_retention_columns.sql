@@ -3,10 +3,13 @@
 -- 3650 (the most the settings offer); a value no release could read is carried over as
 -- 'forever', which never deletes anything on the server. SQLite cannot add a constraint
 -- across two columns in place, so the table is rebuilt (foreign keys are off while
--- migrations run, and checked before each commits).
+-- migrations run, and checked before each commits). The rebuilt table numbers its
+-- accounts with AUTOINCREMENT: an id is never given to a second account, so nothing kept
+-- under a removed account's id (a keyring entry the keyring would not delete) can reach
+-- a new one.
 
 CREATE TABLE accounts_new (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     name        TEXT    NOT NULL,
     email       TEXT    NOT NULL DEFAULT '',
     host        TEXT    NOT NULL,

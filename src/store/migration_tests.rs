@@ -239,3 +239,53 @@ fn days_beyond_ten_years_are_stored_as_ten_years() {
         Err(Error::AccountExists(_))
     ));
 }
+
+#[test]
+fn an_account_id_is_never_given_to_a_second_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("ids.db")).unwrap();
+    let add = |name: &str| {
+        store
+            .add_account(&crate::accounts::Settings {
+                name: name.into(),
+                host: "pop.example.com".into(),
+                user: name.into(),
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    let first = add("first");
+    let last = add("last");
+    // The newest account, removed with its mail: its row is gone, and with plain
+    // INTEGER PRIMARY KEY the next account would get its id (and its keyring entry).
+    store.remove_account("last", true).unwrap();
+    let next = add("next");
+    assert!(next.id > last.id, "{next:?} reuses an id after {last:?}");
+    assert!(next.id > first.id);
+}
+
+#[test]
+fn an_upgraded_database_numbers_new_accounts_after_its_old_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let conn = database_at(&path, 14);
+    conn.execute(
+        "INSERT INTO accounts (id, name, host, port, security, username, keep, created_at)
+         VALUES (7, 'old', 'h', 995, 'tls', 'u', 'delete', 0)",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    upgrade(&path).unwrap();
+    let store = Store::open(&path).unwrap();
+    store.remove_account("old", true).unwrap();
+    let new = store
+        .add_account(&crate::accounts::Settings {
+            name: "new".into(),
+            host: "h".into(),
+            user: "u".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(new.id > 7, "{new:?} was given a removed account's id");
+}
