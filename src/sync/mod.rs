@@ -12,7 +12,10 @@
 //! batch are sent once its commit has returned.
 
 mod identify;
+mod lock;
 pub mod plan;
+mod probe;
+mod rest;
 pub mod retention;
 
 use std::collections::{HashMap, VecDeque};
@@ -25,7 +28,11 @@ use crate::mail;
 use crate::paths::Paths;
 use crate::pop3::{self, Pace, Session, Uidl};
 use crate::store::{self, HeaderCapture, NewMessage, Spool, Store};
+use lock::AccountLock;
+pub use lock::FolderLock;
 use plan::{Download, Get, Listed, Policy};
+pub use probe::{ServerInfo, test_account};
+pub use rest::download_rest;
 
 /// Commands kept in flight when the server offers PIPELINING.
 pub const PIPELINE_WINDOW: usize = 64;
@@ -648,202 +655,6 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
             }
         }
     }
-}
-
-/// An exclusive lock on one account's fetching, held in a file in the data folder, so a
-/// window and a `poplar fetch` from cron never run two sessions of one account; and a
-/// shared lock on the whole data folder, which a restore takes exclusively, so that no
-/// fetch commits (and deletes on the server) into a database being replaced.
-struct AccountLock {
-    _folder: FolderLock,
-    account: std::fs::File,
-}
-
-impl AccountLock {
-    fn acquire(paths: &Paths, account: &Account) -> Result<AccountLock, Error> {
-        let io = |e: std::io::Error| Error::Store(format!("could not take the fetch lock: {e}"));
-        let folder = match FolderLock::take(paths, false) {
-            Ok(Some(lock)) => lock,
-            Ok(None) => return Err(Error::Restoring),
-            Err(e) => return Err(io(e)),
-        };
-        let file =
-            lock_file(&paths.locks().join(format!("account-{}.lock", account.id))).map_err(io)?;
-        match file.try_lock() {
-            Ok(()) => Ok(AccountLock {
-                _folder: folder,
-                account: file,
-            }),
-            Err(std::fs::TryLockError::WouldBlock) => {
-                Err(Error::Busy(account.settings.name.clone()))
-            }
-            Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
-        }
-    }
-}
-
-impl Drop for AccountLock {
-    fn drop(&mut self) {
-        let _ = self.account.unlock();
-    }
-}
-
-/// The data folder's lock: shared by every fetch, exclusive for a restore.
-pub struct FolderLock(std::fs::File);
-
-impl FolderLock {
-    /// Takes the lock without waiting; None when the other kind is held (a fetch is
-    /// running, or a restore).
-    pub fn take(paths: &Paths, exclusive: bool) -> std::io::Result<Option<FolderLock>> {
-        let file = lock_file(&paths.locks().join("data-folder.lock"))?;
-        let taken = if exclusive {
-            file.try_lock()
-        } else {
-            file.try_lock_shared()
-        };
-        match taken {
-            Ok(()) => Ok(Some(FolderLock(file))),
-            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
-            Err(std::fs::TryLockError::Error(e)) => Err(e),
-        }
-    }
-}
-
-impl Drop for FolderLock {
-    fn drop(&mut self) {
-        let _ = self.0.unlock();
-    }
-}
-
-fn lock_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)
-}
-
-/// Downloads the whole of a message that was stored as headers only, and replaces it in
-/// place. From then on the account's retention applies to it, counted from now.
-pub async fn download_rest(
-    paths: &Paths,
-    account: &Account,
-    password: &str,
-    message_id: i64,
-) -> Result<(), Error> {
-    let database = paths.database();
-    let (_, uidl, partial) =
-        blocking(move || Store::open(&database)?.message_origin(message_id)).await??;
-    if !partial {
-        return Ok(());
-    }
-    let uidl = uidl.ok_or(Error::GoneFromServer)?;
-    let _lock = AccountLock::acquire(paths, account)?;
-    let s = &account.settings;
-    let fetch = FetchOptions::default();
-    let mut session =
-        pop3::connect_and_login(&fetch.connect_options(s), &s.user, password, s.auth).await?;
-    let number = find_on_server(&mut session, &uidl).await?;
-    session.send_command(&format!("RETR {number}")).await?;
-    let status = session
-        .read_status(crate::pop3::Step::ReceivingMessage)
-        .await?;
-    session.require_ok("RETR", status)?;
-    let mut spool = Spool::with_limit(paths.data_dir(), fetch.max_message);
-    let mut headers = HeaderCapture::default();
-    session
-        .read_message(|piece| {
-            headers.push(piece);
-            spool.write(piece);
-        })
-        .await?;
-    session.quit().await?;
-    let (mut body, digest) = spool.finish().map_err(|e| Error::Store(e.to_string()))?;
-    let summary = mail::summarize(headers.bytes());
-    let database = paths.database();
-    blocking(move || {
-        Store::open(&database)?.complete_message(message_id, &mut body, &summary, &digest)
-    })
-    .await??;
-    Ok(())
-}
-
-/// The number of the message remembered by `uidl` in this session, whether it is a
-/// plain UIDL or one made to tell apart messages that share it.
-async fn find_on_server(session: &mut Session, uidl: &Uidl) -> Result<u32, Error> {
-    let listed = session.uidl_all().await?;
-    let Some(base) = plan::composite_base(uidl) else {
-        return listed
-            .into_iter()
-            .find(|e| &e.uidl == uidl)
-            .map(|e| e.number)
-            .ok_or(Error::GoneFromServer);
-    };
-    let sizes = sizes(session).await?;
-    let numbers: Vec<u32> = listed
-        .into_iter()
-        .filter(|e| e.uidl == base)
-        .map(|e| e.number)
-        .collect();
-    let digests = identify::header_digests(session, &numbers).await?;
-    numbers
-        .into_iter()
-        .zip(digests)
-        .find(|&(number, digest)| {
-            let size = sizes.get(&number).copied().flatten();
-            digest.is_some_and(|d| &plan::composite(&base, size, &d) == uidl)
-        })
-        .map(|(number, _)| number)
-        .ok_or(Error::GoneFromServer)
-}
-
-/// What "Test connection" found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServerInfo {
-    pub greeting: String,
-    pub encrypted: bool,
-    pub capabilities: Option<pop3::Capabilities>,
-    pub uidl: bool,
-    pub messages: u32,
-    pub bytes: u64,
-}
-
-/// Connects and logs in as the settings say, and checks that the server can do what the
-/// account needs (UIDL for keeping mail on the server). Changes nothing on the server.
-pub async fn test_account(
-    settings: &Settings,
-    password: &str,
-    fetch: &FetchOptions,
-) -> Result<ServerInfo, Error> {
-    let mut options = settings.connect_options();
-    options.timeout = fetch.timeout;
-    let mut session =
-        pop3::connect_and_login(&options, &settings.user, password, settings.auth).await?;
-    let (messages, bytes) = session.stat().await?;
-    let bytes = bytes.unwrap_or(0);
-    let uidl = match session.uidl_all().await {
-        Ok(_) => true,
-        Err(pop3::Error::NoUidl { .. }) => false,
-        Err(e) => return Err(e.into()),
-    };
-    let info = ServerInfo {
-        greeting: session.greeting().to_string(),
-        encrypted: session.is_encrypted(),
-        capabilities: session.capabilities().cloned(),
-        uidl,
-        messages,
-        bytes,
-    };
-    session.quit().await?;
-    if !uidl && settings.keep.keeps_on_server() {
-        return Err(Error::NoUidlForKeep {
-            host: settings.host.clone(),
-        });
-    }
-    Ok(info)
 }
 
 fn start_commit(mut store: Store, account_id: i64, batch: Vec<(u32, Get, NewMessage)>) -> Commit {
