@@ -8,7 +8,8 @@ use crate::pop3::{self, Session, Uidl};
 use crate::store::{HeaderCapture, Spool, Store};
 
 use super::lock::AccountLock;
-use super::{Error, FetchOptions, blocking, identify, plan, sizes};
+use super::requests::sizes;
+use super::{Error, FetchOptions, blocking, identify, plan};
 
 /// Downloads the whole of a message that was stored as headers only, and replaces it in
 /// place. From then on the account's retention applies to it, counted from now.
