@@ -1,0 +1,299 @@
+//! The POP3 side of a fetch: the listing (UIDL, LIST), then the pipelined RETR, TOP and
+//! DELE that carry out a plan, gathering downloads into batches for the writer.
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::accounts::Keep;
+use crate::mail;
+use crate::paths::Paths;
+use crate::pop3::{self, Session, Uidl};
+use crate::store::{HeaderCapture, NewMessage, Spool, Store};
+
+use super::plan::{self, Download, Get, Listed};
+use super::writer::{BATCH_MEMORY, BATCH_MESSAGES, Writer};
+use super::{Error, FetchOptions, PIPELINE_WINDOW, Progress, Report, SkipReason};
+
+/// The server's listing: every message with its UIDL (when the server has UIDL) and size.
+pub(super) async fn list(session: &mut Session, keep: Keep) -> Result<Vec<Listed>, Error> {
+    let uidls = match session.uidl_all().await {
+        Ok(list) => Some(list),
+        Err(pop3::Error::NoUidl { host }) => {
+            if keep.keeps_on_server() {
+                return Err(Error::NoUidlForKeep { host });
+            }
+            None
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let sizes = sizes(session).await?;
+    let size = |n: u32| sizes.get(&n).copied().flatten();
+    Ok(match uidls {
+        Some(list) => list
+            .into_iter()
+            .map(|e| Listed {
+                number: e.number,
+                size: size(e.number),
+                uidl: Some(e.uidl),
+            })
+            .collect(),
+        None => {
+            let mut numbers: Vec<u32> = sizes.keys().copied().collect();
+            numbers.sort_unstable();
+            numbers
+                .into_iter()
+                .map(|n| Listed {
+                    number: n,
+                    uidl: None,
+                    size: size(n),
+                })
+                .collect()
+        }
+    })
+}
+
+/// Every message's size by number (LIST); None where the server's figure is unknown.
+pub(super) async fn sizes(session: &mut Session) -> Result<HashMap<u32, Option<u64>>, Error> {
+    let list = session.list_all().await?;
+    Ok(list.into_iter().map(|e| (e.number, e.size)).collect())
+}
+
+/// One command of the pipeline: a download (RETR or TOP) or a deletion.
+pub(super) enum Command {
+    Get(Download),
+    Dele { number: u32, uidl: Option<Uidl> },
+}
+
+impl Command {
+    fn line(&self) -> String {
+        match self {
+            Command::Get(d) if d.get == Get::Headers => format!("TOP {} 0", d.number),
+            Command::Get(d) => format!("RETR {}", d.number),
+            Command::Dele { number, .. } => format!("DELE {number}"),
+        }
+    }
+}
+
+/// One fetch under way.
+pub(super) struct Run<'a, P: FnMut(Progress)> {
+    pub(super) session: Session,
+    pub(super) writer: Writer,
+    pub(super) account_id: i64,
+    pub(super) keep: Keep,
+    pub(super) spool_dir: std::path::PathBuf,
+    pub(super) fetch: &'a FetchOptions,
+    pub(super) on_progress: P,
+    pub(super) progress: Progress,
+    pub(super) report: Report,
+    pub(super) to_send: VecDeque<Command>,
+    pub(super) in_flight: VecDeque<Command>,
+    pub(super) batch: Vec<(u32, Get, NewMessage)>,
+    pub(super) batch_memory: usize,
+    pub(super) deleted_uidls: Vec<Uidl>,
+}
+
+impl<'a, P: FnMut(Progress)> Run<'a, P> {
+    pub(super) fn new(
+        session: Session,
+        store: Store,
+        account_id: i64,
+        keep: Keep,
+        paths: &Paths,
+        fetch: &'a FetchOptions,
+        on_progress: P,
+    ) -> Self {
+        Run {
+            session,
+            writer: Writer::Idle(store),
+            account_id,
+            keep,
+            spool_dir: paths.data_dir().to_path_buf(),
+            fetch,
+            on_progress,
+            progress: Progress::default(),
+            report: Report::default(),
+            to_send: VecDeque::new(),
+            in_flight: VecDeque::new(),
+            batch: Vec::new(),
+            batch_memory: 0,
+            deleted_uidls: Vec::new(),
+        }
+    }
+
+    /// Carries out the plan. On an error the session is left without QUIT (the server
+    /// deletes nothing), and what was downloaded is still committed.
+    pub(super) async fn go(&mut self, plan: plan::Plan) -> Result<(), Error> {
+        self.progress.total = plan.download.len();
+        self.progress.total_bytes = plan
+            .download
+            .iter()
+            .filter(|d| d.get == Get::Whole)
+            .map(|d| d.size.unwrap_or(0))
+            .fold(0u64, u64::saturating_add);
+        (self.on_progress)(self.progress);
+        self.to_send = plan
+            .delete
+            .into_iter()
+            .map(|(number, uidl)| Command::Dele {
+                number,
+                uidl: Some(uidl),
+            })
+            .collect();
+        let mut wanted = plan.download.into_iter();
+        let result = self.pump(&mut wanted).await;
+        if result.is_err() && !self.batch.is_empty() {
+            self.save_after_error().await;
+        }
+        result
+    }
+
+    async fn pump(&mut self, wanted: &mut impl Iterator<Item = Download>) -> Result<(), Error> {
+        let window = if self.session.pipelining() {
+            PIPELINE_WINDOW
+        } else {
+            1
+        };
+        // The window is refilled once it is half empty, all at once: a few large writes
+        // (and TLS records) instead of one per command, which costs the server's TLS
+        // proxy less.
+        let refill_below = (window / 2).max(1);
+        loop {
+            if self.in_flight.len() < refill_below {
+                self.refill(window, wanted).await?;
+            }
+            self.report.max_in_flight = self.report.max_in_flight.max(self.in_flight.len());
+            let committing = matches!(self.writer, Writer::Committing(_));
+            let finished = matches!(&self.writer, Writer::Committing(c) if c.is_finished());
+            if finished || (self.in_flight.is_empty() && committing) {
+                self.finish_commit().await?;
+                continue;
+            }
+            let Some(command) = self.in_flight.pop_front() else {
+                if self.batch.is_empty() {
+                    return Ok(());
+                }
+                self.start_commit();
+                continue;
+            };
+            match command {
+                Command::Get(d) => self.receive(d).await?,
+                Command::Dele { number, uidl } => {
+                    let status = self
+                        .session
+                        .read_status(crate::pop3::Step::Deleting)
+                        .await?;
+                    if status.ok {
+                        self.report.deleted += 1;
+                        self.deleted_uidls.extend(uidl);
+                    } else if status.try_later() {
+                        return Err(self.session.refusal("DELE", status).into());
+                    } else {
+                        tracing::warn!(number, text = %status.text, "server refused to delete a message");
+                    }
+                }
+            }
+            let full = self.batch.len() >= BATCH_MESSAGES || self.batch_memory >= BATCH_MEMORY;
+            if full && matches!(self.writer, Writer::Idle(_)) {
+                self.start_commit();
+            }
+        }
+    }
+
+    /// Fills the window: deletions first, then downloads while the batch has room.
+    async fn refill(
+        &mut self,
+        window: usize,
+        wanted: &mut impl Iterator<Item = Download>,
+    ) -> Result<(), Error> {
+        let mut lines = Vec::new();
+        while self.in_flight.len() < window {
+            let next = match self.to_send.pop_front() {
+                Some(command) => Some(command),
+                None if self.batch_memory < BATCH_MEMORY => wanted.next().map(Command::Get),
+                None => None,
+            };
+            let Some(mut command) = next else { break };
+            // TOP is optional (RFC 1939): without it, messages are fetched whole.
+            if let Command::Get(d) = &mut command
+                && self.session.top_failed()
+            {
+                d.get = Get::Whole;
+            }
+            lines.push(command.line());
+            self.in_flight.push_back(command);
+        }
+        self.session.send_commands(&lines).await?;
+        Ok(())
+    }
+
+    /// Reads the answer to one RETR or TOP and adds the message to the batch, or
+    /// records why it was skipped.
+    async fn receive(&mut self, mut d: Download) -> Result<(), Error> {
+        let doing = if d.get == Get::Headers {
+            crate::pop3::Step::ReceivingHeaders
+        } else {
+            crate::pop3::Step::ReceivingMessage
+        };
+        let status = self.session.read_status(doing).await?;
+        if !status.ok {
+            if status.try_later() {
+                let verb = if d.get == Get::Headers { "TOP" } else { "RETR" };
+                return Err(self.session.refusal(verb, status).into());
+            }
+            if d.get == Get::Headers {
+                self.session.set_top_failed();
+                d.get = Get::Whole;
+                self.to_send.push_back(Command::Get(d));
+                return Ok(());
+            }
+            // One message the server will not send must not block the rest.
+            tracing::warn!(number = d.number, text = %status.text, "server refused to send a message");
+            self.report
+                .skipped
+                .push((d.number, SkipReason::Refused(status.text)));
+            return Ok(());
+        }
+        let server_size = (d.get == Get::Headers).then(|| d.size.unwrap_or(0));
+        let mut spool = Spool::with_limit(&self.spool_dir, self.fetch.max_message);
+        let mut headers = HeaderCapture::default();
+        self.session
+            .read_message(|piece| {
+                headers.push(piece);
+                spool.write(piece);
+            })
+            .await?;
+        if let Some(size) = spool.too_large() {
+            tracing::warn!(number = d.number, size, "message too large to store");
+            self.report
+                .skipped
+                .push((d.number, SkipReason::TooLarge(size)));
+            return Ok(());
+        }
+        let (body, digest) = spool.finish().map_err(|e| {
+            Error::Store(format!(
+                "could not keep a downloaded message on the disk ({e}); nothing was deleted on the server"
+            ))
+        })?;
+        let message = NewMessage {
+            uidl: d.uidl,
+            body,
+            summary: mail::summarize(headers.bytes()),
+            server_size,
+            digest,
+            dedupe: d.dedupe,
+            duplicate: false,
+        };
+        if self.report.first_subject.is_none() {
+            self.report.first_subject = Some(message.summary.subject.clone());
+        }
+        self.progress.done += 1;
+        self.progress.bytes += server_size.unwrap_or(message.body.len());
+        (self.on_progress)(self.progress);
+        self.report.new += 1;
+        if d.get == Get::Headers {
+            self.report.partial += 1;
+        }
+        self.batch_memory += message.body.memory();
+        self.batch.push((d.number, d.get, message));
+        Ok(())
+    }
+}

@@ -1,0 +1,155 @@
+//! The batch committer: stores downloaded messages on a blocking thread while the session
+//! goes on, and queues the DELEs that each finished commit allows.
+
+use tokio::task::JoinHandle;
+
+use crate::pop3::Uidl;
+use crate::store::{self, NewMessage, Store};
+
+use super::plan::{self, Get};
+use super::requests::{Command, Run};
+use super::{Error, Progress};
+
+/// A batch is committed when it holds this many messages ...
+pub(super) const BATCH_MESSAGES: usize = 256;
+/// ... or this many bytes in memory (large messages wait in temporary files instead).
+pub(super) const BATCH_MEMORY: usize = 16 << 20;
+
+/// What a commit stored: (message number, UIDL, how much, already here before).
+type Stored = Vec<(u32, Option<Uidl>, Get, bool)>;
+type Commit = JoinHandle<(Store, store::Result<Stored>)>;
+
+/// The store connection, either free or busy committing a batch.
+pub(super) enum Writer {
+    Idle(Store),
+    Committing(Commit),
+    /// Lost to a failed commit; the error was reported.
+    Gone(String),
+}
+
+impl Writer {
+    pub(super) async fn into_store(self) -> Result<Store, Error> {
+        match self {
+            Writer::Idle(store) => Ok(store),
+            Writer::Committing(commit) => {
+                let (store, result) = commit.await.map_err(|e| Error::Store(e.to_string()))?;
+                result?;
+                Ok(store)
+            }
+            Writer::Gone(e) => Err(Error::Store(e)),
+        }
+    }
+
+    pub(super) fn err(&self) -> Option<&str> {
+        match self {
+            Writer::Gone(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl<P: FnMut(Progress)> Run<'_, P> {
+    pub(super) fn start_commit(&mut self) {
+        let Writer::Idle(store) = std::mem::replace(&mut self.writer, Writer::Gone(String::new()))
+        else {
+            return;
+        };
+        self.writer = Writer::Committing(start_commit(
+            store,
+            self.account_id,
+            std::mem::take(&mut self.batch),
+        ));
+        self.batch_memory = 0;
+    }
+
+    /// Waits for the running commit, then queues the DELEs its messages allow.
+    pub(super) async fn finish_commit(&mut self) -> Result<(), Error> {
+        let Writer::Committing(commit) =
+            std::mem::replace(&mut self.writer, Writer::Gone(String::new()))
+        else {
+            return Ok(());
+        };
+        // With nothing in flight the session would sit idle: keep it alive.
+        let joined = if self.in_flight.is_empty() {
+            self.session
+                .keep_alive_during(self.fetch.keepalive, commit)
+                .await?
+        } else {
+            commit.await
+        };
+        let (store, result) = joined.map_err(|e| Error::Store(e.to_string()))?;
+        let stored = match result {
+            Ok(stored) => stored,
+            Err(e) => {
+                self.writer = Writer::Gone(e.to_string());
+                return Err(e.into());
+            }
+        };
+        self.writer = Writer::Idle(store);
+        self.progress.stored += stored.len();
+        (self.on_progress)(self.progress);
+        // A message found here already was downloaded only to be compared: not new.
+        let again = stored.iter().filter(|m| m.3).count();
+        self.report.new = self.report.new.saturating_sub(again);
+        let keep = self.keep;
+        self.to_send.extend(
+            stored
+                .into_iter()
+                .filter(|&(_, _, get, _)| plan::delete_once_stored(keep, get))
+                .map(|(number, uidl, _, _)| Command::Dele { number, uidl }),
+        );
+        Ok(())
+    }
+
+    /// After the session failed: commit what was downloaded (no DELE follows).
+    pub(super) async fn save_after_error(&mut self) {
+        if matches!(self.writer, Writer::Committing(_)) && self.finish_commit_quietly().await {
+            return;
+        }
+        if let Writer::Idle(_) = self.writer {
+            self.start_commit();
+            self.finish_commit_quietly().await;
+        }
+    }
+
+    async fn finish_commit_quietly(&mut self) -> bool {
+        let Writer::Committing(commit) =
+            std::mem::replace(&mut self.writer, Writer::Gone(String::new()))
+        else {
+            return false;
+        };
+        match commit.await {
+            Ok((store, Ok(_))) => {
+                self.writer = Writer::Idle(store);
+                false
+            }
+            Ok((_, Err(e))) => {
+                self.writer = Writer::Gone(e.to_string());
+                true
+            }
+            Err(e) => {
+                self.writer = Writer::Gone(e.to_string());
+                true
+            }
+        }
+    }
+}
+
+fn start_commit(mut store: Store, account_id: i64, batch: Vec<(u32, Get, NewMessage)>) -> Commit {
+    tokio::task::spawn_blocking(move || {
+        let mut numbers = Vec::with_capacity(batch.len());
+        let mut messages = Vec::with_capacity(batch.len());
+        for (number, get, message) in batch {
+            numbers.push((number, get));
+            messages.push(message);
+        }
+        let result = store.insert_batch(account_id, &mut messages).map(|_| {
+            numbers
+                .into_iter()
+                .zip(messages)
+                .map(|((number, get), m)| (number, m.uidl, get, m.duplicate))
+                .collect()
+        });
+        (store, result)
+    })
+}
