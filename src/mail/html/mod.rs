@@ -43,23 +43,16 @@ pub fn to_styled(html: &str) -> (String, Vec<Span>) {
 /// [`to_styled`], and how many bytes the search for tag ends walked (which tests hold to
 /// a small multiple of the input's length).
 fn convert(html: &str) -> (String, Vec<Span>, usize) {
-    let mut out = Output::default();
+    let mut walk = Walk::default();
     let mut rest = html;
-    let mut skip_until: Option<&'static str> = None;
-    let mut pre = 0usize;
-    let mut links: Vec<Option<String>> = Vec::new();
     let mut tag_ends = TagEnds::new(html.as_bytes());
 
     while !rest.is_empty() {
         let Some(lt) = rest.find('<') else {
-            if skip_until.is_none() {
-                out.text(&decode_entities(rest), pre > 0);
-            }
+            walk.text(rest);
             break;
         };
-        if skip_until.is_none() {
-            out.text(&decode_entities(&rest[..lt]), pre > 0);
-        }
+        walk.text(&rest[..lt]);
         rest = &rest[lt..];
         if let Some(after) = rest.strip_prefix("<!--") {
             rest = after.find("-->").map_or("", |end| &after[end + 3..]);
@@ -68,14 +61,38 @@ fn convert(html: &str) -> (String, Vec<Span>, usize) {
         let at = html.len() - rest.len();
         let Some(gt) = tag_ends.find(at).map(|end| end - at) else {
             // A lone '<' that opens no tag is text.
-            if skip_until.is_none() {
-                out.text("<", pre > 0);
-            }
+            walk.text("<");
             rest = &rest[1..];
             continue;
         };
-        let tag = &rest[1..gt];
+        walk.tag(&rest[1..gt]);
         rest = &rest[gt + 1..];
+    }
+    let (text, spans) = walk.out.finish();
+    (text, spans, tag_ends.steps)
+}
+
+/// Where the conversion is in the document: the text written so far, the element whose
+/// content is being skipped, how deep in <pre> it is and the targets of the open links.
+#[derive(Default)]
+struct Walk {
+    out: Output,
+    skip_until: Option<&'static str>,
+    pre: usize,
+    links: Vec<Option<String>>,
+}
+
+impl Walk {
+    /// Text between tags, its entities decoded; none inside a skipped element.
+    fn text(&mut self, s: &str) {
+        if self.skip_until.is_none() {
+            self.out.text(&decode_entities(s), self.pre > 0);
+        }
+    }
+
+    /// A tag, `tag` being what is between its '<' and '>'. Inside a skipped element only
+    /// the tag that closes it counts.
+    fn tag(&mut self, tag: &str) {
         let closing = tag.starts_with('/');
         let body = tag.trim_start_matches('/');
         let name_end = body
@@ -83,22 +100,29 @@ fn convert(html: &str) -> (String, Vec<Span>, usize) {
             .unwrap_or(body.len());
         let name = body[..name_end].to_ascii_lowercase();
 
-        if let Some(until) = skip_until {
+        if let Some(until) = self.skip_until {
             if closing && name == until {
-                skip_until = None;
+                self.skip_until = None;
             }
-            continue;
+            return;
         }
-        match (name.as_str(), closing) {
-            ("script", false) => skip_until = Some("script"),
-            ("style", false) => skip_until = Some("style"),
-            ("head", false) => skip_until = Some("head"),
-            ("title", false) => skip_until = Some("title"),
+        self.element(&name, closing, body);
+    }
+
+    /// What an opening or closing tag named `name` (lower case) does to the text;
+    /// `body` is the tag without its '<', '/' and '>', for the attributes.
+    fn element(&mut self, name: &str, closing: bool, body: &str) {
+        let out = &mut self.out;
+        match (name, closing) {
+            ("script", false) => self.skip_until = Some("script"),
+            ("style", false) => self.skip_until = Some("style"),
+            ("head", false) => self.skip_until = Some("head"),
+            ("title", false) => self.skip_until = Some("title"),
             ("br", _) => out.newline(),
-            ("b" | "strong" | "th", open) => out.strong = depth(out.strong, open),
-            ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", open) => {
+            ("b" | "strong" | "th", _) => out.strong = depth(out.strong, closing),
+            ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", _) => {
                 out.paragraph();
-                out.heading = depth(out.heading, open);
+                out.heading = depth(out.heading, closing);
             }
             (
                 "p" | "div" | "table" | "blockquote" | "ul" | "ol" | "section" | "article"
@@ -118,18 +142,18 @@ fn convert(html: &str) -> (String, Vec<Span>, usize) {
             }
             ("pre", false) => {
                 out.paragraph();
-                pre += 1;
+                self.pre += 1;
             }
             ("pre", true) => {
-                pre = pre.saturating_sub(1);
+                self.pre = self.pre.saturating_sub(1);
                 out.paragraph();
             }
             ("a", false) => {
-                links.push(attribute(body, "href"));
+                self.links.push(attribute(body, "href"));
                 out.link_start();
             }
             ("a", true) => {
-                let href = links.pop().flatten();
+                let href = self.links.pop().flatten();
                 out.link_end(href.as_deref());
             }
             ("img", _) => {
@@ -140,8 +164,6 @@ fn convert(html: &str) -> (String, Vec<Span>, usize) {
             _ => {}
         }
     }
-    let (text, spans) = out.finish();
-    (text, spans, tag_ends.steps)
 }
 
 /// One level deeper for an opening tag, one less for a closing one.
