@@ -1,0 +1,179 @@
+//! HTML mail as readable plain text. Nothing is fetched and nothing runs: tags are read
+//! only for the structure they give the text (paragraphs, lists, links).
+
+mod entities;
+mod output;
+mod tags;
+
+pub use entities::decode_entities;
+
+use output::Output;
+use tags::{TagEnds, attribute};
+
+/// How a stretch of the converted text was marked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// <b>, <strong>, a table heading.
+    Strong,
+    /// <h1> to <h6>.
+    Heading,
+    /// The text of a link.
+    Link,
+}
+
+/// A styled stretch of the text: byte offsets `start..end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub style: Style,
+}
+
+/// Converts HTML to text with paragraphs, list bullets and visible link targets.
+pub fn to_text(html: &str) -> String {
+    to_styled(html).0
+}
+
+/// Converts HTML to text, and says which stretches of it were headings, strong or links.
+pub fn to_styled(html: &str) -> (String, Vec<Span>) {
+    let (text, spans, _) = convert(html);
+    (text, spans)
+}
+
+/// [`to_styled`], and how many bytes the search for tag ends walked (which tests hold to
+/// a small multiple of the input's length).
+fn convert(html: &str) -> (String, Vec<Span>, usize) {
+    let mut walk = Walk::default();
+    let mut rest = html;
+    let mut tag_ends = TagEnds::new(html.as_bytes());
+
+    while !rest.is_empty() {
+        let Some(lt) = rest.find('<') else {
+            walk.text(rest);
+            break;
+        };
+        walk.text(&rest[..lt]);
+        rest = &rest[lt..];
+        if let Some(after) = rest.strip_prefix("<!--") {
+            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
+            continue;
+        }
+        let at = html.len() - rest.len();
+        let Some(gt) = tag_ends.find(at).map(|end| end - at) else {
+            // A lone '<' that opens no tag is text.
+            walk.text("<");
+            rest = &rest[1..];
+            continue;
+        };
+        walk.tag(&rest[1..gt]);
+        rest = &rest[gt + 1..];
+    }
+    let (text, spans) = walk.out.finish();
+    (text, spans, tag_ends.steps)
+}
+
+/// Where the conversion is in the document: the text written so far, the element whose
+/// content is being skipped, how deep in <pre> it is and the targets of the open links.
+#[derive(Default)]
+struct Walk {
+    out: Output,
+    skip_until: Option<&'static str>,
+    pre: usize,
+    links: Vec<Option<String>>,
+}
+
+impl Walk {
+    /// Text between tags, its entities decoded; none inside a skipped element.
+    fn text(&mut self, s: &str) {
+        if self.skip_until.is_none() {
+            self.out.text(&decode_entities(s), self.pre > 0);
+        }
+    }
+
+    /// A tag, `tag` being what is between its '<' and '>'. Inside a skipped element only
+    /// the tag that closes it counts.
+    fn tag(&mut self, tag: &str) {
+        let closing = tag.starts_with('/');
+        let body = tag.trim_start_matches('/');
+        let name_end = body
+            .find(|c: char| c.is_whitespace() || c == '/' || c == '>')
+            .unwrap_or(body.len());
+        let name = body[..name_end].to_ascii_lowercase();
+
+        if let Some(until) = self.skip_until {
+            if closing && name == until {
+                self.skip_until = None;
+            }
+            return;
+        }
+        self.element(&name, closing, body);
+    }
+
+    /// What an opening or closing tag named `name` (lower case) does to the text;
+    /// `body` is the tag without its '<', '/' and '>', for the attributes.
+    fn element(&mut self, name: &str, closing: bool, body: &str) {
+        let out = &mut self.out;
+        match (name, closing) {
+            ("script", false) => self.skip_until = Some("script"),
+            ("style", false) => self.skip_until = Some("style"),
+            ("head", false) => self.skip_until = Some("head"),
+            ("title", false) => self.skip_until = Some("title"),
+            ("br", _) => out.newline(),
+            ("b" | "strong" | "th", _) => out.strong = depth(out.strong, closing),
+            ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", _) => {
+                out.paragraph();
+                out.heading = depth(out.heading, closing);
+            }
+            (
+                "p" | "div" | "table" | "blockquote" | "ul" | "ol" | "section" | "article"
+                | "header" | "footer",
+                _,
+            ) => out.paragraph(),
+            ("tr" | "dt" | "dd", _) => out.newline(),
+            ("td", false) => out.text(" ", false),
+            ("li", false) => {
+                out.newline();
+                out.raw("• ");
+            }
+            ("hr", _) => {
+                out.paragraph();
+                out.raw("────────");
+                out.paragraph();
+            }
+            ("pre", false) => {
+                out.paragraph();
+                self.pre += 1;
+            }
+            ("pre", true) => {
+                self.pre = self.pre.saturating_sub(1);
+                out.paragraph();
+            }
+            ("a", false) => {
+                self.links.push(attribute(body, "href"));
+                out.link_start();
+            }
+            ("a", true) => {
+                let href = self.links.pop().flatten();
+                out.link_end(href.as_deref());
+            }
+            ("img", _) => {
+                if let Some(alt) = attribute(body, "alt").filter(|a| !a.trim().is_empty()) {
+                    out.text(&format!("[{}]", alt.trim()), false);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One level deeper for an opening tag, one less for a closing one.
+fn depth(level: usize, closing: bool) -> usize {
+    if closing {
+        level.saturating_sub(1)
+    } else {
+        level + 1
+    }
+}
+
+#[cfg(test)]
+mod tests;
