@@ -735,8 +735,12 @@ fn links_only_web_and_mail_schemes_ours_offers_no_file_links() {
 }
 
 #[test]
-fn links_hostile_text_both_finish_ours_stops_at_fifty() {
+fn links_hostile_text_both_finish_and_ours_offers_at_most_fifty() {
+    let distinct: String = (0..60_000)
+        .map(|i| format!("https://a.example/{i} "))
+        .collect();
     let inputs = [
+        ("distinct URLs", distinct),
         ("glued URLs", "https://a.example/あ".repeat(40_000)),
         ("spaced URLs", "https://a.example/x ".repeat(50_000)),
         (
@@ -758,6 +762,21 @@ fn links_hostile_text_both_finish_ours_stops_at_fifty() {
             ours.len(),
             theirs.len()
         );
+        match *what {
+            "distinct URLs" => {
+                assert_eq!(ours.len(), 50);
+                assert_eq!(theirs.len(), 60_000);
+                assert_eq!(linkify_adapted(text).len(), 50);
+            }
+            // Ours ends the first URL at the first Japanese character; linkify takes the
+            // whole megabyte as one IRI.
+            "glued URLs" => {
+                assert_eq!(ours, ["https://a.example/"]);
+                assert_eq!(theirs.len(), 1);
+                assert_eq!(theirs[0].len(), text.len());
+            }
+            _ => {}
+        }
     }
 }
 
