@@ -372,6 +372,7 @@ invalid-size-limit = Enter a size in KB (at least 1).
 invalid-minutes = Check every 1 to 1440 minutes.
 invalid-control-characters = { $field } cannot hold control characters such as line breaks.
 invalid-keep-mode = unknown keep mode "{ $mode }": use delete, forever or days:N
+invalid-smtp-login = unknown login method "{ $value }" for the outgoing server: use { $choices }
 account-password-refused = the system keyring did not take the password, so the account "{ $name }" was not added: { $error }
 form-has-problems = Some fields need attention; nothing was saved.
 trust-certificate = Trust this certificate for this account

@@ -349,6 +349,7 @@ invalid-size-limit = サイズを KB で入力してください（1 以上）�
 invalid-minutes = 確認間隔は 1〜1440 分です。
 invalid-control-characters = { $field }に改行などの制御文字は使えません。
 invalid-keep-mode = 保管方法「{ $mode }」は使えません。delete、forever、days:N のいずれかを指定してください
+invalid-smtp-login = 送信サーバーのログイン方法「{ $value }」は使えません。{ $choices } のいずれかを指定してください
 account-password-refused = システムのキーリングがパスワードを保存できなかったため、アカウント「{ $name }」は追加していません: { $error }
 form-has-problems = 確認が必要な項目があります。まだ保存していません。
 trust-certificate = このアカウントでこの証明書を信頼する

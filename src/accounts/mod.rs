@@ -11,6 +11,7 @@ pub use problem::{Field, Problem};
 
 mod problem;
 pub mod save;
+pub mod smtp;
 #[cfg(test)]
 mod tests;
 

@@ -11,18 +11,18 @@ impl Store {
             "INSERT OR IGNORE INTO folders (name, created_at) VALUES (?1, ?2)",
             params![name, now()],
         )?;
-        Ok(self
-            .conn
-            .query_row("SELECT id FROM folders WHERE name = ?1", [name], |r| {
-                r.get(0)
-            })?)
+        Ok(self.conn.query_row(
+            "SELECT id FROM folders WHERE name = ?1 AND role IS NULL",
+            [name],
+            |r| r.get(0),
+        )?)
     }
 
-    /// Local folders by name: (id, name).
+    /// Local folders by name: (id, name). The built-in ones ([`Role`]) are not among them.
     pub fn folders(&self) -> Result<Vec<(i64, String)>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, name FROM folders ORDER BY name COLLATE NOCASE")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name FROM folders WHERE role IS NULL ORDER BY name COLLATE NOCASE",
+        )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -30,7 +30,7 @@ impl Store {
     /// Renames a local folder; the new name must not be taken.
     pub fn rename_folder(&self, id: i64, name: &str) -> Result<()> {
         match self.conn.execute(
-            "UPDATE folders SET name = ?2 WHERE id = ?1",
+            "UPDATE folders SET name = ?2 WHERE id = ?1 AND role IS NULL",
             params![id, name],
         ) {
             Ok(_) => Ok(()),
@@ -53,7 +53,10 @@ impl Store {
             "UPDATE messages SET trashed_at = COALESCE(trashed_at, ?2) WHERE folder_id = ?1",
             params![id, now()],
         )?;
-        tx.execute("DELETE FROM folders WHERE id = ?1", [id])?;
+        if tx.execute("DELETE FROM folders WHERE id = ?1 AND role IS NULL", [id])? == 0 {
+            // A built-in folder (or none): its mail stays where it is.
+            return Ok(());
+        }
         tx.commit()?;
         Ok(())
     }

@@ -187,7 +187,7 @@ impl Store {
 /// Writes (or replaces) a message's bytes. A body spilled to a file is streamed in with
 /// incremental BLOB I/O: the zero-filled placeholder is the row's last column, which
 /// SQLite does not build in memory, so a 200 MB message never sits in memory here.
-fn write_body(tx: &rusqlite::Transaction<'_>, id: i64, body: &mut Body) -> Result<()> {
+pub(super) fn write_body(tx: &rusqlite::Transaction<'_>, id: i64, body: &mut Body) -> Result<()> {
     let len = body.len();
     let value = match &*body {
         Body::Memory(bytes) => {

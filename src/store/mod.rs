@@ -13,6 +13,7 @@ mod messages;
 #[cfg(test)]
 mod migration_tests;
 mod migrations;
+mod outbox;
 mod reading;
 pub mod spool;
 mod trash;
@@ -27,6 +28,7 @@ use rusqlite::Connection;
 
 pub use error::{Error, IoAction, Result};
 pub use migrations::upgrade;
+pub use outbox::{Outgoing, Queued, Role};
 use serde::Serialize;
 pub use spool::{Body, Fingerprint, HeaderCapture, Spool, fingerprint};
 

@@ -52,7 +52,7 @@ impl Store {
                                 params![ORPHANS_FOLDER, now()],
                             )?;
                             let folder = tx.query_row(
-                                "SELECT id FROM folders WHERE name = ?1",
+                                "SELECT id FROM folders WHERE name = ?1 AND role IS NULL",
                                 [ORPHANS_FOLDER],
                                 |r| r.get(0),
                             )?;
