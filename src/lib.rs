@@ -24,6 +24,7 @@ pub mod preferences;
 pub mod rules;
 pub mod search;
 pub mod secrets;
+pub mod send;
 pub mod smtp;
 pub mod store;
 pub mod sync;

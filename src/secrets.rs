@@ -92,12 +92,37 @@ impl Keyring {
             .map_err(unavailable)
     }
 
-    /// Removes the account's password (and only its own); a missing entry is not an error.
+    /// Removes the account's passwords (and only its own); a missing entry is not an
+    /// error.
     pub fn delete(&self, account: &Account) -> Result<(), Error> {
-        match self.entry(account.id)?.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        for entry in [self.entry(account.id)?, self.outgoing_entry(account)?] {
+            match entry.delete_credential() {
+                Ok(()) | Err(keyring::Error::NoEntry) => {}
+                Err(e) => return Err(unavailable(e)),
+            }
+        }
+        Ok(())
+    }
+
+    /// The entry of an outgoing server that has a password of its own.
+    fn outgoing_entry(&self, account: &Account) -> Result<keyring::Entry, Error> {
+        let user = format!("{}/smtp", self.user(account.id));
+        keyring::Entry::new(SERVICE, &user).map_err(unavailable)
+    }
+
+    /// The outgoing server's own password (see `SmtpServer::own_password`).
+    pub fn get_outgoing(&self, account: &Account) -> Result<String, Error> {
+        match self.outgoing_entry(account)?.get_password() {
+            Ok(p) => Ok(p),
+            Err(keyring::Error::NoEntry) => Err(Error::NotFound(account.settings.name.clone())),
             Err(e) => Err(unavailable(e)),
         }
+    }
+
+    pub fn set_outgoing(&self, account: &Account, password: &str) -> Result<(), Error> {
+        self.outgoing_entry(account)?
+            .set_password(password)
+            .map_err(unavailable)
     }
 
     /// Copies old name-keyed entries to their account's key. What the keyring cannot do

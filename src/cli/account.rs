@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 
 use super::{AccountCommand, AddAccount, read_password_line};
 use crate::accounts::save::{self, IfKeyringFails, Request};
+use crate::accounts::smtp::SmtpServer;
 use crate::accounts::{Security, Settings};
 use crate::paths::Paths;
 use crate::secrets::Keyring;
@@ -127,6 +128,19 @@ fn add(paths: &Paths, add: AddAccount) -> Result<()> {
         pinned_cert: None,
     };
     let name = settings.name.clone();
+    let smtp = add.smtp_host.map(|host| SmtpServer {
+        port: add
+            .smtp_port
+            .unwrap_or(SmtpServer::default_port(add.smtp_security)),
+        security: add.smtp_security,
+        user: add.smtp_user.unwrap_or_default(),
+        login: add.smtp_auth,
+        charset: add.smtp_charset,
+        ca_file: add
+            .smtp_ca_file
+            .map(|p| std::path::absolute(&p).unwrap_or(p)),
+        ..SmtpServer::new(host)
+    });
     let store = Store::open(&paths.database())?;
     // Checked before the password is read, so that a mistake is said before typing it.
     save::check(&store, None, &settings).map_err(|e| said(e, &name))?;
@@ -146,7 +160,15 @@ fn add(paths: &Paths, add: AddAccount) -> Result<()> {
         // No account half made: the password was asked for with it.
         if_keyring_fails: IfKeyringFails::Undo,
     };
-    save::save(&store, request).map_err(|e| said(e, &name))?;
+    let saved = save::save(&store, request).map_err(|e| said(e, &name))?;
+    if let Some(smtp) = &smtp {
+        if smtp.security == Security::Plain {
+            eprintln!(
+                "poplar: warning: the outgoing server of \"{name}\" is unencrypted: the password and the mail cross the network readable by anyone on the way"
+            );
+        }
+        store.set_smtp_server(saved.account.id, Some(smtp))?;
+    }
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::mail;
 use crate::paths::Paths;
-use crate::store::{MessageRow, Store, View};
+use crate::store::{MessageRow, Role, Store, View};
 
 /// What to list; with none of these, every account's inbox.
 #[derive(Debug, Default)]
@@ -21,8 +21,8 @@ pub struct Which {
 }
 
 /// The built-in folders keep these English names on the command line whatever language
-/// the window speaks, so that one script works on every computer. (An Outbox, Sent and
-/// Junk join them under those names when Poplar has them.)
+/// the window speaks, so that one script works on every computer (the Outbox and Sent:
+/// [`Role::english`]).
 const INBOX: &str = "Inbox";
 const TRASH: &str = "Trash";
 
@@ -30,6 +30,7 @@ const TRASH: &str = "Trash";
 struct Place {
     name: String,
     view: View,
+    builtin: bool,
 }
 
 impl Place {
@@ -37,16 +38,29 @@ impl Place {
         Place {
             name: name.into(),
             view,
+            builtin: false,
+        }
+    }
+
+    fn builtin(name: impl Into<String>, view: View) -> Place {
+        Place {
+            builtin: true,
+            ..Place::new(name, view)
         }
     }
 }
 
-/// Every folder, in the sidebar's order: the Inbox, the local folders, the Trash.
+/// Every folder, in the sidebar's order: the Inbox, the Outbox and Sent, the local
+/// folders, the Trash.
 fn places(store: &Store) -> Result<Vec<Place>> {
-    let mut places = vec![Place::new(INBOX, View::Inbox(None))];
+    let mut places = vec![Place::builtin(INBOX, View::Inbox(None))];
+    for role in [Role::Outbox, Role::Sent] {
+        let view = View::Folder(store.role_folder(role)?);
+        places.push(Place::builtin(role.english(), view));
+    }
     let local = store.folders()?.into_iter();
     places.extend(local.map(|(id, name)| Place::new(name, View::Folder(id))));
-    places.push(Place::new(TRASH, View::Trash));
+    places.push(Place::builtin(TRASH, View::Trash));
     Ok(places)
 }
 
@@ -55,7 +69,7 @@ fn places(store: &Store) -> Result<Vec<Place>> {
 /// matched exactly, or else in any case when only one folder fits.
 fn place(store: &Store, name: &str) -> Result<Place> {
     let mut places = places(store)?;
-    let builtin = |p: &Place| matches!(p.view, View::Inbox(_) | View::Trash);
+    let builtin = |p: &Place| p.builtin;
     let lower = name.to_lowercase();
     let alike: Vec<usize> = (0..places.len())
         .filter(|&i| places[i].name.to_lowercase() == lower)

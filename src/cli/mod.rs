@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 
+use crate::accounts::smtp::SmtpLogin;
 use crate::accounts::{AuthMethod, Keep, Security};
 use crate::paths::Paths;
 
@@ -17,6 +18,7 @@ mod backup;
 mod fetch;
 mod list;
 mod messages;
+mod send;
 
 #[derive(Debug, Parser)]
 #[command(name = "poplar", version, about = "A desktop mail reader for POP3")]
@@ -113,12 +115,35 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a message and send it from an account (it waits in the Outbox, on disk,
+    /// until the server takes it). Exit 0: sent; 3: queued, the server could not be
+    /// reached; 1: refused by the server (kept in the Outbox)
+    Send(send::SendArgs),
+    /// List the messages waiting in the Outbox, or (outbox send) send them
+    Outbox {
+        #[command(subcommand)]
+        action: Option<OutboxCommand>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show one stored message
     Show {
         id: i64,
         /// Write the stored bytes unchanged to standard output
         #[arg(long)]
         raw: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Send every message waiting in the Outbox (refused ones are tried again too).
+    /// Exit 0: all went; 3: some stay queued; 1: the server refused one
+    Send {
+        /// Read the outgoing server's password from standard input, for this run only
+        /// (when the Outbox holds one account's mail)
+        #[arg(long)]
+        password_stdin: bool,
     },
 }
 
@@ -201,6 +226,25 @@ pub struct AddAccount {
     /// With a keep mode: deleting a message for good here leaves the server's copy alone
     #[arg(long)]
     pub no_delete_on_server: bool,
+    /// The outgoing (SMTP submission) server, for sending
+    #[arg(long, value_name = "H")]
+    pub smtp_host: Option<String>,
+    /// Default: 465 with --smtp-security tls, else 587
+    #[arg(long, value_name = "P", requires = "smtp_host")]
+    pub smtp_port: Option<u16>,
+    #[arg(long, default_value = "starttls", value_parser = parse_security, requires = "smtp_host")]
+    pub smtp_security: Security,
+    /// Default: the incoming server's user name
+    #[arg(long, value_name = "U", requires = "smtp_host")]
+    pub smtp_user: Option<String>,
+    #[arg(long, default_value = "auto", value_parser = parse_smtp_login, requires = "smtp_host")]
+    pub smtp_auth: SmtpLogin,
+    #[arg(long, value_name = "PEM", requires = "smtp_host")]
+    pub smtp_ca_file: Option<PathBuf>,
+    /// utf-8, or iso-2022-jp for older Japanese mailers (text JIS cannot write goes in
+    /// UTF-8)
+    #[arg(long, default_value = "utf-8", value_parser = parse_charset, requires = "smtp_host")]
+    pub smtp_charset: crate::compose::Charset,
 }
 
 fn parse_format(s: &str) -> Result<crate::transfer::Format, String> {
@@ -232,6 +276,15 @@ fn parse_size(s: &str) -> Result<u64, String> {
         }
     };
     Ok(n * factor)
+}
+
+fn parse_charset(s: &str) -> Result<crate::compose::Charset, String> {
+    crate::accounts::smtp::parse_charset(s)
+        .ok_or_else(|| format!("unknown charset '{s}': use utf-8 or iso-2022-jp"))
+}
+
+fn parse_smtp_login(s: &str) -> Result<SmtpLogin, String> {
+    s.parse()
 }
 
 fn parse_security(s: &str) -> Result<Security, String> {
@@ -290,6 +343,19 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
             json,
         ),
         Command::Show { id, raw } => messages::show(paths, id, raw),
+        Command::Send(args) => send::send(paths, &args).map(exit_with),
+        Command::Outbox { action: None, json } => send::list(paths, json).map(exit_with),
+        Command::Outbox {
+            action: Some(OutboxCommand::Send { password_stdin }),
+            ..
+        } => send::send_queued(paths, password_stdin).map(exit_with),
+    }
+}
+
+/// Ends the process with `code` when it is not 0 (everything opened is closed by now).
+fn exit_with(code: i32) {
+    if code != 0 {
+        std::process::exit(code);
     }
 }
 

@@ -18,6 +18,7 @@ pub use session::{
     ConnectOptions, MAX_LINE, MAX_LISTING_BYTES, MAX_LISTING_ENTRIES, MAX_REJECTED_LOGINS, Session,
     connect_and_login,
 };
+pub(crate) use session::{open_tcp, secure};
 
 use std::fmt;
 use std::str::FromStr;

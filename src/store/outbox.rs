@@ -329,7 +329,7 @@ impl Store {
     }
 
     /// Sets (or, with None, removes) an account's outgoing server.
-    pub fn set_smtp_server(&mut self, account: i64, server: Option<&SmtpServer>) -> Result<()> {
+    pub fn set_smtp_server(&self, account: i64, server: Option<&SmtpServer>) -> Result<()> {
         let Some(s) = server else {
             self.conn
                 .execute("DELETE FROM smtp_servers WHERE account_id = ?1", [account])?;
@@ -456,7 +456,7 @@ mod tests {
 
     #[test]
     fn outgoing_servers_round_trip_and_go_with_their_account() {
-        let (_dir, mut store, account) = store();
+        let (_dir, store, account) = store();
         assert_eq!(store.smtp_server(account).unwrap(), None);
         let mut server = SmtpServer::new("smtp.example.jp");
         server.security = Security::Tls;

@@ -170,6 +170,20 @@ impl Session {
     }
 }
 
+/// A TCP connection to the options' host and port within their timeout, for another
+/// protocol (SMTP) with the same errors as POP3's.
+pub(crate) async fn open_tcp(options: &ConnectOptions) -> Result<TcpStream, Error> {
+    let tcp = tokio::time::timeout(options.timeout, connect_tcp(&options.host, options.port))
+        .await
+        .map_err(|_| Error::Timeout {
+            host: options.host.clone(),
+            secs: options.timeout.as_secs(),
+            doing: Step::Connecting,
+        })??;
+    let _ = tcp.set_nodelay(true);
+    Ok(tcp)
+}
+
 async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, Error> {
     let addrs: Vec<_> = tokio::net::lookup_host((host, port))
         .await

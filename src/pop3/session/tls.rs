@@ -19,6 +19,19 @@ pub(super) enum Trust<'a> {
     Inspect,
 }
 
+/// TLS over `stream` for another protocol on the same terms as POP3 (SMTP): the system's
+/// roots and the options' CA file, the host name checked, TLS 1.2 at least.
+pub(crate) async fn secure<S: AsyncRead + AsyncWrite + Unpin>(
+    options: &ConnectOptions,
+    stream: S,
+) -> Result<async_native_tls::TlsStream<S>, Error> {
+    let trust = match &options.pinned_cert {
+        Some(pin) => Trust::Pinned(pin),
+        None => Trust::Verify,
+    };
+    Ok(tls_wrap(options, stream, trust).await?.0)
+}
+
 pub(super) async fn tls_wrap<S: AsyncRead + AsyncWrite + Unpin>(
     options: &ConnectOptions,
     stream: S,
