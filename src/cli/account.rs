@@ -16,7 +16,7 @@ use crate::sync;
 
 pub fn run(paths: &Paths, command: AccountCommand) -> Result<()> {
     match command {
-        AccountCommand::Add(add) => self::add(paths, add),
+        AccountCommand::Add(add) => self::add(paths, *add),
         AccountCommand::List { json } => list(paths, json),
         AccountCommand::Export { file } => export(paths, &file),
         AccountCommand::Import {

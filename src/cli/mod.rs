@@ -150,7 +150,7 @@ pub enum OutboxCommand {
 #[derive(Debug, Subcommand)]
 pub enum AccountCommand {
     /// Add an account
-    Add(AddAccount),
+    Add(Box<AddAccount>),
     /// List accounts
     List {
         #[arg(long)]
