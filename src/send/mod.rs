@@ -149,6 +149,7 @@ pub async fn deliver(
             // fault, so none is marked refused.
             let reason = e.to_string();
             for id in &due {
+                store.begin_attempt(*id)?;
                 store.record_failure(*id, &reason, false)?;
             }
             if !e.is_temporary() {

@@ -66,7 +66,9 @@ def authenticator(user, password):
             and auth_data.login.decode() == user
             and auth_data.password.decode() == password
         )
-        return AuthResult(success=ok, auth_data=auth_data.login if ok else None)
+        # handled=False: aiosmtpd then answers a failure with 535 itself (by default it
+        # leaves the answer to the authenticator, and the client waits for ever).
+        return AuthResult(success=ok, handled=False, auth_data=auth_data.login if ok else None)
 
     return check
 

@@ -260,29 +260,11 @@ pub fn parameter(key: &str, value: &str, charset: Charset) -> String {
     if plain {
         return format!("{key}=\"{value}\"");
     }
+    // Encoded words only, as Gmail and Outlook write them and as every Japanese mailer
+    // reads them. Adding RFC 2231 pieces beside them confuses readers that join the two
+    // (mail-parser read "見積書（第二版）.txt版）.txt").
     let words = encoded_words(value, charset_for(value, charset), key.len() + 4);
-    let mut out = format!("{key}=\"{words}\"");
-    // RFC 2231: percent-encoded UTF-8, in numbered pieces that never split an escape.
-    let mut pieces = Vec::new();
-    let mut piece = String::new();
-    for byte in value.bytes() {
-        let unreserved = byte.is_ascii_alphanumeric() || b"-._~".contains(&byte);
-        let escaped = if unreserved {
-            (byte as char).to_string()
-        } else {
-            format!("%{byte:02X}")
-        };
-        if piece.len() + escaped.len() > 60 {
-            pieces.push(std::mem::take(&mut piece));
-        }
-        piece.push_str(&escaped);
-    }
-    pieces.push(piece);
-    for (i, piece) in pieces.iter().enumerate() {
-        let charset = if i == 0 { "UTF-8''" } else { "" };
-        out.push_str(&format!(";\r\n {key}*{i}*={charset}{piece}"));
-    }
-    out
+    format!("{key}=\"{words}\"")
 }
 
 #[cfg(test)]
