@@ -173,11 +173,12 @@ pub fn export(path: &Path, accounts: &[Settings]) -> Result<(), Error> {
             })
             .collect(),
     };
-    let text = serde_json::to_string_pretty(&file).expect("plain data serializes");
-    std::fs::write(path, text + "\n").map_err(|e| Error::Write {
+    let write_error = |detail: String| Error::Write {
         path: path.display().to_string(),
-        detail: e.to_string(),
-    })
+        detail,
+    };
+    let text = serde_json::to_string_pretty(&file).map_err(|e| write_error(e.to_string()))?;
+    std::fs::write(path, text + "\n").map_err(|e| write_error(e.to_string()))
 }
 
 /// Reads the accounts' settings from a file written by [`export`] (or by hand). Anything
