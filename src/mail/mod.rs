@@ -244,7 +244,7 @@ pub fn summarize(raw: &[u8]) -> Summary {
             from: addresses(raw, &message, HeaderName::From),
             to: addresses(raw, &message, HeaderName::To),
             subject: unstructured(raw, message.headers(), HeaderName::Subject),
-            date: message.date().map(|d| d.to_timestamp()),
+            date: message.date().map(mail_parser::DateTime::to_timestamp),
         },
         None => Summary::default(),
     }
@@ -311,7 +311,7 @@ pub fn render(raw: &[u8]) -> Rendered {
         to: addresses(raw, &message, HeaderName::To),
         cc: addresses(raw, &message, HeaderName::Cc),
         subject: unstructured(raw, message.headers(), HeaderName::Subject),
-        date: message.date().map(|d| d.to_timestamp()),
+        date: message.date().map(mail_parser::DateTime::to_timestamp),
         body,
         styles,
         attachments,

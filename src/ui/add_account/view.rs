@@ -298,7 +298,7 @@ impl AddAccount {
         }
         match &self.tested {
             Some(Ok(found)) => {
-                footer = footer.push(text(found.clone()).size(13).style(text::success))
+                footer = footer.push(text(found.clone()).size(13).style(text::success));
             }
             Some(Err(e)) => {
                 footer = footer.push(text(e.clone()).size(13).style(text::danger));
