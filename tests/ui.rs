@@ -475,7 +475,7 @@ fn press(runtime: &tokio::runtime::Runtime, app: &mut App, key: iced::keyboard::
     };
     let event = Event::KeyPressed {
         key: key.clone(),
-        modified_key: key.clone(),
+        modified_key: key,
         physical_key: iced::keyboard::key::Physical::Unidentified(
             iced::keyboard::key::NativeCode::Unidentified,
         ),
