@@ -50,6 +50,8 @@ fn auto() -> String {
 fn yes() -> bool {
     true
 }
+// serde's default for an `Option` field has to return the `Option`.
+#[allow(clippy::unnecessary_wraps)]
 fn ten() -> Option<u32> {
     Some(10)
 }
