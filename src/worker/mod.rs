@@ -146,7 +146,7 @@ impl Worker {
                         self.schedule_backup().await;
                     }
                 },
-                _ = sleep_until(backup_due), if backup_due.is_some() && accepting => {
+                () = sleep_until(backup_due), if backup_due.is_some() && accepting => {
                     self.backup_due = None;
                     self.back_up();
                 },
@@ -155,7 +155,7 @@ impl Worker {
                     Some(command) => self.command(command).await,
                 },
                 Some(done) = self.running.join_next_with_id() => self.finished(&done),
-                _ = sleep_until(next_due), if next_due.is_some() && accepting => {
+                () = sleep_until(next_due), if next_due.is_some() && accepting => {
                     let due = self.take_due(Instant::now());
                     if !due.is_empty() {
                         self.fetch(due).await;

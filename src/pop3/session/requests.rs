@@ -109,7 +109,7 @@ impl Session {
         loop {
             tokio::select! {
                 out = &mut work => return Ok(out),
-                _ = tokio::time::sleep(interval) => self.noop().await?,
+                () = tokio::time::sleep(interval) => self.noop().await?,
             }
         }
     }
