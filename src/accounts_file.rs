@@ -50,6 +50,8 @@ fn auto() -> String {
 fn yes() -> bool {
     true
 }
+// serde's default for an `Option` field has to return the `Option`.
+#[allow(clippy::unnecessary_wraps)]
 fn ten() -> Option<u32> {
     Some(10)
 }
@@ -173,11 +175,12 @@ pub fn export(path: &Path, accounts: &[Settings]) -> Result<(), Error> {
             })
             .collect(),
     };
-    let text = serde_json::to_string_pretty(&file).expect("plain data serializes");
-    std::fs::write(path, text + "\n").map_err(|e| Error::Write {
+    let write_error = |detail: String| Error::Write {
         path: path.display().to_string(),
-        detail: e.to_string(),
-    })
+        detail,
+    };
+    let text = serde_json::to_string_pretty(&file).map_err(|e| write_error(e.to_string()))?;
+    std::fs::write(path, text + "\n").map_err(|e| write_error(e.to_string()))
 }
 
 /// Reads the accounts' settings from a file written by [`export`] (or by hand). Anything

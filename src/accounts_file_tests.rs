@@ -229,7 +229,7 @@ fn a_mistake_in_a_file_is_said_in_the_interface_language() {
     std::fs::write(&path, text).unwrap();
     match import(&path).unwrap_err() {
         Error::Invalid { detail, .. } => {
-            assert_eq!(detail, "サーバー名に空白、スラッシュ、@ は使えません。")
+            assert_eq!(detail, "サーバー名に空白、スラッシュ、@ は使えません。");
         }
         other => panic!("{other}"),
     }

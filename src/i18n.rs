@@ -64,9 +64,11 @@ pub const ENGLISH_CATALOG: &str = include_str!("../assets/i18n/en.ftl");
 pub const JAPANESE_CATALOG: &str = include_str!("../assets/i18n/ja.ftl");
 
 fn bundle(tag: &str, source: &str) -> FluentBundle<FluentResource> {
-    // Cannot fail because the tags are our own constants, "en" and "ja".
-    #[allow(clippy::expect_used)]
-    let id: LanguageIdentifier = tag.parse().expect("a valid language tag");
+    // Our own constants, "en" and "ja", always parse; the fallback only keeps this total.
+    let id: LanguageIdentifier = tag.parse().unwrap_or_else(|e| {
+        tracing::error!("language tag {tag}: {e}");
+        LanguageIdentifier::default()
+    });
     let resource =
         FluentResource::try_new(source.to_string()).unwrap_or_else(|(resource, errors)| {
             tracing::error!("catalog {tag} has errors: {errors:?}");

@@ -254,7 +254,7 @@ fn export_then_import_is_byte_exact_and_adds_no_duplicates() {
         let out = dir.path().join(format!("export-{format:?}"));
         let mut last = (0, 0);
         let n = transfer::export(&paths, format, View::Inbox(None), &out, |d, t| {
-            last = (d, t)
+            last = (d, t);
         })
         .unwrap();
         assert_eq!((n, last), (50, (50, 50)));

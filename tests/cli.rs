@@ -622,7 +622,10 @@ fn the_dialog_and_the_command_line_refuse_the_same_settings_for_the_same_reason(
         ] {
             let _ = form.update(message, &paths);
         }
-        form.problems().values().map(|p| p.sentence()).collect()
+        form.problems()
+            .values()
+            .map(poplar::accounts::Problem::sentence)
+            .collect()
     };
     let mut n = 0;
     let mut command_line = |email: &str, host: &str, days: u32| -> Result<(), String> {

@@ -36,11 +36,11 @@ struct Local {
     account: Account,
 }
 
-fn local(settings: Settings) -> Local {
+fn local(settings: &Settings) -> Local {
     let dir = tempfile::tempdir().unwrap();
     let paths = Paths::at(dir.path());
     let store = Store::open(&paths.database()).unwrap();
-    let account = store.add_account(&settings).unwrap();
+    let account = store.add_account(settings).unwrap();
     Local {
         _dir: dir,
         paths,
@@ -89,7 +89,7 @@ async fn login_and_fetch(security: Security) {
         return;
     };
     let delivered = three_messages(&mut server);
-    let mut local = local(settings(&server, security, Keep::Forever));
+    let mut local = local(&settings(&server, security, Keep::Forever));
     let report = local.fetch(dovecot::PASSWORD).await.unwrap();
     assert_eq!(report.new, 3, "{security:?}");
     assert_eq!(local.stored(), delivered);
@@ -116,7 +116,7 @@ async fn delete_mode_empties_the_server_and_keeps_the_exact_bytes() {
         return;
     };
     let delivered = three_messages(&mut server);
-    let mut local = local(settings(&server, Security::Tls, Keep::Delete));
+    let mut local = local(&settings(&server, Security::Tls, Keep::Delete));
 
     let report = local.fetch(dovecot::PASSWORD).await.unwrap();
     assert_eq!((report.new, report.deleted, report.kept), (3, 3, 0));
@@ -140,7 +140,7 @@ async fn keep_mode_leaves_the_server_full_and_downloads_once() {
         return;
     };
     let delivered = three_messages(&mut server);
-    let mut local = local(settings(&server, Security::Tls, Keep::Forever));
+    let mut local = local(&settings(&server, Security::Tls, Keep::Forever));
 
     let first = local.fetch(dovecot::PASSWORD).await.unwrap();
     assert_eq!((first.new, first.deleted, first.kept), (3, 0, 3));
@@ -177,7 +177,7 @@ async fn wrong_password_is_a_clear_error_and_stores_nothing() {
         return;
     };
     three_messages(&mut server);
-    let mut local = local(settings(&server, Security::Tls, Keep::Delete));
+    let mut local = local(&settings(&server, Security::Tls, Keep::Delete));
 
     let error = local.fetch("wrong password").await.unwrap_err();
     match &error {
@@ -206,7 +206,7 @@ async fn an_untrusted_certificate_is_described_and_can_be_trusted_for_the_accoun
     for security in [Security::Tls, Security::StartTls] {
         let mut settings = settings(&server, security, Keep::Forever);
         settings.ca_file = None;
-        let mut local = local(settings.clone());
+        let mut local = local(&settings);
         let error = local.fetch(dovecot::PASSWORD).await.unwrap_err();
         let certificate = match &error {
             sync::Error::Pop3(pop3::Error::Untrusted {
@@ -258,7 +258,7 @@ async fn tls_to_a_plaintext_port_explains_the_mismatch() {
     };
     let mut settings = settings(&server, Security::Tls, Keep::Forever);
     settings.port = server.plain_port;
-    let mut local = local(settings);
+    let mut local = local(&settings);
     let error = local.fetch(dovecot::PASSWORD).await.unwrap_err();
     assert!(
         matches!(
@@ -302,7 +302,7 @@ async fn an_interrupted_delete_session_loses_nothing_and_duplicates_nothing() {
         delivered.push(m);
     }
     delivered.sort();
-    let mut local = local(settings(&server, Security::Tls, Keep::Delete));
+    let mut local = local(&settings(&server, Security::Tls, Keep::Delete));
 
     // Drop the session (as a crash or a lost network would) once a batch is on disk.
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<usize>();
@@ -412,7 +412,7 @@ async fn pipelining_is_used_when_dovecot_offers_it() {
         server.deliver(&m);
         delivered.push(m);
     }
-    let mut local = local(settings(&server, Security::Tls, Keep::Delete));
+    let mut local = local(&settings(&server, Security::Tls, Keep::Delete));
     let report = local.fetch(dovecot::PASSWORD).await.unwrap();
     assert_eq!((report.new, report.deleted), (40, 40));
     assert!(report.max_in_flight > 1, "{report:?}");

@@ -62,7 +62,7 @@ fn the_transcript_masks_the_password_and_sasl_responses() {
                 let o = options(server.port, Security::Plain);
                 let _ = pop3::connect_and_login(&o, fake::USER, fake::PASSWORD, method).await;
             }
-        })
+        });
     });
     let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     assert!(log.contains("C: USER alice"), "{log}");

@@ -475,7 +475,7 @@ fn press(runtime: &tokio::runtime::Runtime, app: &mut App, key: iced::keyboard::
     };
     let event = Event::KeyPressed {
         key: key.clone(),
-        modified_key: key.clone(),
+        modified_key: key,
         physical_key: iced::keyboard::key::Physical::Unidentified(
             iced::keyboard::key::NativeCode::Unidentified,
         ),
@@ -720,7 +720,7 @@ fn the_reading_pane_attachments_source_links_flag_and_unread() {
     click(&runtime, &mut app, "View source");
     match &app.reader {
         Reader::Loaded { body, .. } => {
-            assert!(body.text().contains("Content-Disposition: attachment"))
+            assert!(body.text().contains("Content-Disposition: attachment"));
         }
         other => panic!("{other:?}"),
     }

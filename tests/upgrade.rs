@@ -1,5 +1,6 @@
 //! Start-up brings a database from an earlier release up to date before anything reads
 //! it, and says so when that takes a while instead of looking frozen.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

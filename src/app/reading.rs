@@ -16,7 +16,7 @@ impl App {
                 MarkRead::AtOnce => self.mark_read(id),
                 MarkRead::After(seconds) => Task::perform(
                     async move {
-                        tokio::time::sleep(std::time::Duration::from_secs(seconds.into())).await
+                        tokio::time::sleep(std::time::Duration::from_secs(seconds.into())).await;
                     },
                     move |()| Message::MarkReadDue(id),
                 ),

@@ -10,7 +10,7 @@ use crate::store::Store;
 
 pub fn backup(
     paths: &Paths,
-    to: Option<PathBuf>,
+    to: Option<&Path>,
     set_folder: Option<PathBuf>,
     keep: Option<usize>,
     status: bool,
@@ -47,7 +47,7 @@ pub fn backup(
         }
         return Ok(());
     }
-    let snapshot = backup::back_up(paths, to.as_deref())?;
+    let snapshot = backup::back_up(paths, to)?;
     println!(
         "Backed up to {} ({} bytes).",
         snapshot.path.display(),

@@ -35,7 +35,7 @@ pub fn download_rest(paths: &Paths, id: i64, password_stdin: bool) -> Result<()>
 
 pub fn fetch(
     paths: &Paths,
-    names: Vec<String>,
+    names: &[String],
     password_stdin: bool,
     no_pipelining: bool,
 ) -> Result<()> {

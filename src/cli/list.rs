@@ -102,7 +102,7 @@ struct Listed<'a> {
 }
 
 /// Lists messages newest first: one line each, or (`json`) an array of objects.
-pub fn list(paths: &Paths, which: Which, json: bool) -> Result<()> {
+pub fn list(paths: &Paths, which: &Which, json: bool) -> Result<()> {
     let store = Store::open(&paths.database())?;
     let places = match (&which.account, &which.folder) {
         _ if which.all => places(&store)?,

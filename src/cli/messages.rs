@@ -45,11 +45,11 @@ pub fn export(
     paths: &Paths,
     format: crate::transfer::Format,
     out: &Path,
-    account: Option<String>,
-    folder: Option<String>,
+    account: Option<&str>,
+    folder: Option<&str>,
 ) -> Result<()> {
     let store = Store::open(&paths.database())?;
-    let view = match (&account, &folder) {
+    let view = match (account, folder) {
         (Some(name), _) => View::Inbox(Some(store.account(name)?.id)),
         (None, Some(f)) if f.eq_ignore_ascii_case("trash") => View::Trash,
         (None, Some(f)) => {

@@ -310,7 +310,7 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
             password_stdin,
             no_pipelining,
             full: None,
-        } => fetch::fetch(paths, names, password_stdin, no_pipelining),
+        } => fetch::fetch(paths, &names, password_stdin, no_pipelining),
         Command::Delete { ids, for_good } => messages::delete(paths, &ids, for_good),
         Command::Undelete { ids } => messages::undelete(paths, &ids),
         Command::EmptyTrash => messages::empty_trash(paths),
@@ -319,14 +319,14 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
             set_folder,
             keep,
             status,
-        } => backup::backup(paths, to, set_folder, keep, status),
+        } => backup::backup(paths, to.as_deref(), set_folder, keep, status),
         Command::Restore { file } => backup::restore(paths, &file),
         Command::Export {
             format,
             out,
             account,
             folder,
-        } => messages::export(paths, format, &out, account, folder),
+        } => messages::export(paths, format, &out, account.as_deref(), folder.as_deref()),
         Command::Import { path, folder } => messages::import(paths, &path, &folder),
         Command::List {
             account,
@@ -335,7 +335,7 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
             json,
         } => list::list(
             paths,
-            list::Which {
+            &list::Which {
                 account,
                 folder,
                 all,

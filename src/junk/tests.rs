@@ -2,7 +2,7 @@ use super::*;
 use proptest::prelude::*;
 
 fn set(tokens: &[&str]) -> BTreeSet<String> {
-    tokens.iter().map(|s| s.to_string()).collect()
+    tokens.iter().map(ToString::to_string).collect()
 }
 
 #[test]

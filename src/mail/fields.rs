@@ -264,7 +264,7 @@ fn parameters(value: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
             continue;
         }
         let mut j = key_end + 1;
-        while value.get(j).is_some_and(|b| b.is_ascii_whitespace()) {
+        while value.get(j).is_some_and(u8::is_ascii_whitespace) {
             j += 1;
         }
         let mut text = Vec::new();

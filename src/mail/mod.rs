@@ -112,8 +112,8 @@ fn raw_value<'a>(
 }
 
 /// A header's text: encoded words decoded as one run where they belong together.
-fn unstructured(raw: &[u8], headers: &[Header<'_>], name: HeaderName<'_>) -> String {
-    raw_value(raw, headers, &name)
+fn unstructured(raw: &[u8], headers: &[Header<'_>], name: &HeaderName<'_>) -> String {
+    raw_value(raw, headers, name)
         .map(|v| clean(&words::unstructured(&v)))
         .unwrap_or_default()
 }
@@ -243,8 +243,8 @@ pub fn summarize(raw: &[u8]) -> Summary {
         Some(message) => Summary {
             from: addresses(raw, &message, HeaderName::From),
             to: addresses(raw, &message, HeaderName::To),
-            subject: unstructured(raw, message.headers(), HeaderName::Subject),
-            date: message.date().map(|d| d.to_timestamp()),
+            subject: unstructured(raw, message.headers(), &HeaderName::Subject),
+            date: message.date().map(mail_parser::DateTime::to_timestamp),
         },
         None => Summary::default(),
     }
@@ -310,8 +310,8 @@ pub fn render(raw: &[u8]) -> Rendered {
         from: addresses(raw, &message, HeaderName::From),
         to: addresses(raw, &message, HeaderName::To),
         cc: addresses(raw, &message, HeaderName::Cc),
-        subject: unstructured(raw, message.headers(), HeaderName::Subject),
-        date: message.date().map(|d| d.to_timestamp()),
+        subject: unstructured(raw, message.headers(), &HeaderName::Subject),
+        date: message.date().map(mail_parser::DateTime::to_timestamp),
         body,
         styles,
         attachments,

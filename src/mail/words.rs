@@ -275,7 +275,7 @@ pub fn convert(charset: Option<&[u8]>, bytes: &[u8]) -> String {
     if bytes.is_ascii() {
         let jis = bytes.windows(2).any(|w| w == b"\x1b$" || w == b"\x1b(");
         if jis
-            && label.is_none_or(|e| e.is_ascii_compatible())
+            && label.is_none_or(Encoding::is_ascii_compatible)
             && let Some(text) = clean(ISO_2022_JP, bytes)
         {
             return text;
@@ -337,7 +337,7 @@ fn utf8_or_japanese(bytes: &[u8], need_hiragana: bool) -> Option<String> {
                     hiragana += 1;
                 }
                 0x30A0..=0x30FF | 0x4E00..=0x9FFF | 0xFF01..=0xFF5E | 0x3000..=0x303F => {
-                    japanese += 1
+                    japanese += 1;
                 }
                 _ => {}
             }

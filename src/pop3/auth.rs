@@ -143,6 +143,9 @@ pub fn apop_digest(timestamp: &str, password: &str) -> String {
 
 /// The CRAM-MD5 answer (before base64): "user hex(HMAC-MD5(password, challenge))".
 pub fn cram_md5(user: &str, password: &str, challenge: &[u8]) -> Vec<u8> {
+    // HMAC takes a key of any length (a long one is hashed, a short one padded), so
+    // `new_from_slice` cannot fail; its Result exists for fixed-length-key MACs.
+    #[allow(clippy::expect_used)]
     let mut mac =
         Hmac::<Md5>::new_from_slice(password.as_bytes()).expect("HMAC accepts any key length");
     mac.update(challenge);

@@ -39,7 +39,7 @@ impl Capabilities {
                     capa.sasl = args.iter().map(|a| a.to_ascii_uppercase()).collect();
                 }
                 "LOGIN-DELAY" => capa.login_delay = args.first().and_then(|a| a.parse().ok()),
-                "EXPIRE" => capa.expire = args.first().map(|a| a.to_string()),
+                "EXPIRE" => capa.expire = args.first().map(ToString::to_string),
                 "IMPLEMENTATION" => capa.implementation = Some(args.join(" ")),
                 _ => {}
             }

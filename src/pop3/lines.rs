@@ -305,7 +305,7 @@ mod tests {
         let mut got = Vec::new();
         let mut watch = Watch::new(Pace::default(), Duration::from_secs(5));
         read_multiline(&mut reader, &mut watch, |piece| {
-            got.extend_from_slice(piece)
+            got.extend_from_slice(piece);
         })
         .await
         .map_err(|e| format!("{e:?}"))?;

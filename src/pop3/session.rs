@@ -162,7 +162,7 @@ impl Session {
         };
         match tokio::time::timeout(timeout, write).await {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(io_error(&self.host, e)),
+            Ok(Err(e)) => Err(io_error(&self.host, &e)),
             Err(_) => Err(Error::Timeout {
                 host: self.host.clone(),
                 secs: timeout.as_secs(),
@@ -185,7 +185,7 @@ impl Session {
                 host,
                 max: MAX_LINE,
             },
-            LineError::Io(e) => io_error(&self.host, e),
+            LineError::Io(e) => io_error(&self.host, &e),
             LineError::Idle => Error::Timeout {
                 host,
                 secs: self.timeout.as_secs(),
@@ -260,7 +260,7 @@ impl Session {
         }
     }
 }
-fn io_error(host: &str, e: std::io::Error) -> Error {
+fn io_error(host: &str, e: &std::io::Error) -> Error {
     match e.kind() {
         std::io::ErrorKind::UnexpectedEof
         | std::io::ErrorKind::ConnectionReset

@@ -116,7 +116,7 @@ impl Extensions {
                     ext.auth.extend(words.map(str::to_ascii_uppercase));
                 }
                 Some("SIZE") => {
-                    ext.size = words.next().and_then(|n| n.parse().ok()).filter(|n| *n > 0)
+                    ext.size = words.next().and_then(|n| n.parse().ok()).filter(|n| *n > 0);
                 }
                 _ => {}
             }

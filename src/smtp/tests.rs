@@ -53,7 +53,7 @@ fn built(recipients: &[&str]) -> Built {
     Built {
         bytes: b"Subject: x\r\n\r\n.dot line\r\nlast".to_vec(),
         sender: "me@example.org".into(),
-        recipients: recipients.iter().map(|s| s.to_string()).collect(),
+        recipients: recipients.iter().map(ToString::to_string).collect(),
     }
 }
 

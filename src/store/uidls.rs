@@ -66,14 +66,12 @@ impl Store {
             .optional()?
             .flatten();
         let Some(id) = id else { return Ok(None) };
-        let mut blob =
-            match self
-                .conn
+        let Ok(mut blob) =
+            self.conn
                 .blob_open(rusqlite::MAIN_DB, c"message_bodies", c"raw", id, true)
-            {
-                Ok(blob) => blob,
-                Err(_) => return Ok(None),
-            };
+        else {
+            return Ok(None);
+        };
         let mut headers = HeaderCapture::default();
         let mut chunk = vec![0; 64 << 10];
         while !headers.is_done() {

@@ -321,25 +321,22 @@ impl Mailbox {
     pub fn sidebar<'a>(&'a self, snapshot: &'a Snapshot) -> Element<'a, Message> {
         let total_unread: usize = snapshot.unread.values().sum();
         let mut list = Column::new().spacing(2).padding(8).width(220);
-        list = list.push(self.entry(t!("folder-all-inboxes"), total_unread, Folder::AllInboxes));
+        list = list.push(self.entry(&t!("folder-all-inboxes"), total_unread, Folder::AllInboxes));
         for account in &snapshot.accounts {
             let unread = snapshot.unread.get(&account.id).copied().unwrap_or(0);
-            list = list.push(self.entry(
-                account.settings.name.clone(),
-                unread,
-                Folder::Account(account.id),
-            ));
+            list =
+                list.push(self.entry(&account.settings.name, unread, Folder::Account(account.id)));
         }
         for (id, name) in &snapshot.folders {
             let unread = snapshot.folder_unread.get(id).copied().unwrap_or(0);
-            list = list.push(self.entry(name.clone(), unread, Folder::Local(*id)));
+            list = list.push(self.entry(name, unread, Folder::Local(*id)));
         }
         let trash = if snapshot.trash > 0 {
             format!("{} [{}]", t!("folder-trash"), snapshot.trash)
         } else {
             t!("folder-trash")
         };
-        list = list.push(self.entry(trash, 0, Folder::Trash));
+        list = list.push(self.entry(&trash, 0, Folder::Trash));
         list = list.push(match &self.folder_edit {
             Some(edit) => folder_name_field(edit),
             None => self.tools(),
@@ -348,14 +345,14 @@ impl Mailbox {
     }
 
     /// One line: a long name is shortened so that its unread count stays in view.
-    fn entry(&self, label: String, unread: usize, folder: Folder) -> Element<'_, Message> {
+    fn entry(&self, label: &str, unread: usize, folder: Folder) -> Element<'_, Message> {
         let label = if unread > 0 {
             let count = format!(" ({unread})");
-            text(format!("{}{count}", shorten(&label, 21 - count.len())))
+            text(format!("{}{count}", shorten(label, 21 - count.len())))
                 .font(BOLD)
                 .wrapping(text::Wrapping::None)
         } else {
-            text(shorten(&label, 21)).wrapping(text::Wrapping::None)
+            text(shorten(label, 21)).wrapping(text::Wrapping::None)
         };
         button(label)
             .width(Fill)

@@ -23,7 +23,7 @@ pub struct Status {
     fetching: HashMap<AccountId, Progress>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub enum Message {
     /// The backup note was clicked.
     Backups,

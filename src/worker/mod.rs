@@ -146,7 +146,7 @@ impl Worker {
                         self.schedule_backup().await;
                     }
                 },
-                _ = sleep_until(backup_due), if backup_due.is_some() && accepting => {
+                () = sleep_until(backup_due), if backup_due.is_some() && accepting => {
                     self.backup_due = None;
                     self.back_up();
                 },
@@ -154,8 +154,8 @@ impl Worker {
                     None | Some(Command::Shutdown) => accepting = false,
                     Some(command) => self.command(command).await,
                 },
-                Some(done) = self.running.join_next_with_id() => self.finished(done),
-                _ = sleep_until(next_due), if next_due.is_some() && accepting => {
+                Some(done) = self.running.join_next_with_id() => self.finished(&done),
+                () = sleep_until(next_due), if next_due.is_some() && accepting => {
                     let due = self.take_due(Instant::now());
                     if !due.is_empty() {
                         self.fetch(due).await;
@@ -190,15 +190,15 @@ impl Worker {
 
     /// A job ended: its account is free again, a cancelled or crashed job is reported
     /// (the window stops showing it as running), and the next check is scheduled.
-    fn finished(&mut self, done: Result<(tokio::task::Id, ()), tokio::task::JoinError>) {
-        let task = match &done {
+    fn finished(&mut self, done: &Result<(tokio::task::Id, ()), tokio::task::JoinError>) {
+        let task = match done {
             Ok((task, ())) => *task,
             Err(e) => e.id(),
         };
         // Whatever the job stored is indexed for search in the background.
         self.index();
         if let Some((account, name)) = self.tasks.remove(&task) {
-            match &done {
+            match done {
                 Err(e) if e.is_cancelled() => self.send(Event::Cancelled {
                     account,
                     name: name.clone(),

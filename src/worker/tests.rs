@@ -12,7 +12,7 @@ async fn a_job_that_panics_is_reported_and_frees_its_account() {
     worker.tasks.insert(handle.id(), (work, "work".into()));
     worker.slots.entry(work).or_default().job = Some(handle);
     let done = worker.running.join_next_with_id().await.unwrap();
-    worker.finished(done);
+    worker.finished(&done);
     assert!(worker.slots.get(&work).is_none_or(|s| s.job.is_none()) && worker.tasks.is_empty());
     let mut events = Vec::new();
     while let Ok(event) = rx.try_recv() {
@@ -90,7 +90,7 @@ async fn a_removed_account_keeps_no_password() {
     // Once its job ends nothing of it is left.
     worker.slots[&removed].job.as_ref().unwrap().abort();
     let done = worker.running.join_next_with_id().await.unwrap();
-    worker.finished(done);
+    worker.finished(&done);
     assert!(!worker.slots.contains_key(&removed));
 }
 

@@ -52,7 +52,7 @@ fn main() {
             "{:<45} {:>5} cases; slowest {name:?} ({:.1} MB): summarize {:>8.1} ms, render {:>8.1} ms",
             class.name,
             cases.len(),
-            len as f64 / (1 << 20) as f64,
+            len as f64 / f64::from(1 << 20),
             ms(summarize),
             ms(render)
         );

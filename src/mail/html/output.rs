@@ -49,7 +49,7 @@ impl Output {
                     && last.end <= start
                     && self.text[last.end..start].chars().all(|c| c == ' ') =>
             {
-                last.end = end
+                last.end = end;
             }
             _ => self.spans.push(Span { start, end, style }),
         }

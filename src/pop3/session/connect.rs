@@ -192,12 +192,6 @@ async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, Error> {
             detail: e.to_string(),
         })?
         .collect();
-    if addrs.is_empty() {
-        return Err(Error::Resolve {
-            host: host.to_string(),
-            detail: "the name has no addresses".into(),
-        });
-    }
     let mut last = None;
     for addr in addrs {
         match TcpStream::connect(addr).await {
@@ -205,7 +199,13 @@ async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, Error> {
             Err(e) => last = Some(e),
         }
     }
-    let e = last.expect("at least one address was tried");
+    // No error means no address was tried.
+    let Some(e) = last else {
+        return Err(Error::Resolve {
+            host: host.to_string(),
+            detail: "the name has no addresses".into(),
+        });
+    };
     Err(if e.kind() == std::io::ErrorKind::ConnectionRefused {
         Error::Refused {
             host: host.to_string(),

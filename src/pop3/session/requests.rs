@@ -109,7 +109,7 @@ impl Session {
         loop {
             tokio::select! {
                 out = &mut work => return Ok(out),
-                _ = tokio::time::sleep(interval) => self.noop().await?,
+                () = tokio::time::sleep(interval) => self.noop().await?,
             }
         }
     }
@@ -127,7 +127,7 @@ impl Session {
 /// "1 1200").
 fn listing_entry(line: &[u8]) -> (Option<u32>, Option<&[u8]>) {
     let mut words = line
-        .split(|b| b.is_ascii_whitespace())
+        .split(u8::is_ascii_whitespace)
         .filter(|w| !w.is_empty());
     let number = words
         .next()

@@ -233,7 +233,7 @@ pub enum Event {
     Changed(Box<Saved>),
 }
 
-fn digits(v: String) -> String {
+fn digits(v: &str) -> String {
     v.chars().filter(char::is_ascii_digit).take(9).collect()
 }
 
@@ -268,7 +268,7 @@ impl AddAccount {
                 self.email = v;
             }
             Message::Host(v) => self.host = v,
-            Message::Port(v) => self.port = digits(v),
+            Message::Port(v) => self.port = digits(&v),
             Message::Security(s) => {
                 if self.port == self.security.default_port().to_string() {
                     self.port = s.default_port().to_string();
@@ -283,13 +283,13 @@ impl AddAccount {
             Message::User(v) => self.user = v,
             Message::Password(v) => self.password = v,
             Message::Keep(k) => self.keep = k,
-            Message::Days(v) => self.days = digits(v),
+            Message::Days(v) => self.days = digits(&v),
             Message::DeleteOnServer(v) => self.delete_on_server = v,
             Message::LimitSize(v) => self.limit_size = v,
-            Message::SizeLimit(v) => self.size_limit = digits(v),
+            Message::SizeLimit(v) => self.size_limit = digits(&v),
             Message::CheckOnStartup(v) => self.check_on_startup = v,
             Message::CheckEvery(v) => self.check_every = v,
-            Message::Minutes(v) => self.minutes = digits(v),
+            Message::Minutes(v) => self.minutes = digits(&v),
             Message::IncludeInGetAll(v) => self.include_in_get_all = v,
             _ => {}
         }

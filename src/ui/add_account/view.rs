@@ -55,12 +55,7 @@ impl AddAccount {
         let mut server = Column::new().spacing(10).push(field(
             t!("field-email"),
             row![
-                input(
-                    "you@example.com".into(),
-                    &self.email,
-                    Message::Email,
-                    "email"
-                ),
+                input("you@example.com", &self.email, Message::Email, "email"),
                 button(text(if self.detecting {
                     t!("detect-searching")
                 } else {
@@ -83,7 +78,7 @@ impl AddAccount {
             .push(field(
                 t!("field-name"),
                 input(
-                    t!("placeholder-as-email"),
+                    &t!("placeholder-as-email"),
                     &self.name,
                     Message::Name,
                     "name",
@@ -93,7 +88,7 @@ impl AddAccount {
             ))
             .push(field(
                 t!("field-server"),
-                input("pop.example.com".into(), &self.host, Message::Host, "host").into(),
+                input("pop.example.com", &self.host, Message::Host, "host").into(),
                 problem(problems, Field::Host),
             ))
             .push(field(
@@ -135,7 +130,7 @@ impl AddAccount {
         server
             .push(field(
                 t!("field-port"),
-                input("995".into(), &self.port, Message::Port, "port")
+                input("995", &self.port, Message::Port, "port")
                     .width(100)
                     .into(),
                 problem(problems, Field::Port),
@@ -156,7 +151,7 @@ impl AddAccount {
             .push(field(
                 t!("field-user"),
                 input(
-                    t!("placeholder-as-email"),
+                    &t!("placeholder-as-email"),
                     &self.user,
                     Message::User,
                     "user",
@@ -167,7 +162,7 @@ impl AddAccount {
             .push(field(
                 t!("field-password"),
                 input(
-                    if self.editing.is_some() {
+                    &if self.editing.is_some() {
                         t!("placeholder-password-kept")
                     } else {
                         String::new()
@@ -201,7 +196,7 @@ impl AddAccount {
         if self.keep == KeepChoice::Days {
             copies = copies.push(field(
                 t!("field-days"),
-                input("14".into(), &self.days, Message::Days, "days")
+                input("14", &self.days, Message::Days, "days")
                     .width(100)
                     .into(),
                 problem(problems, Field::Days),
@@ -233,13 +228,7 @@ impl AddAccount {
             copies = copies.push(field(
                 t!("field-size-limit"),
                 row![
-                    input(
-                        "1024".into(),
-                        &self.size_limit,
-                        Message::SizeLimit,
-                        "size-limit"
-                    )
-                    .width(100),
+                    input("1024", &self.size_limit, Message::SizeLimit, "size-limit").width(100),
                     text(t!("unit-kb"))
                 ]
                 .spacing(6)
@@ -273,7 +262,7 @@ impl AddAccount {
         if self.check_every {
             copies = copies.push(field(
                 t!("field-minutes"),
-                input("10".into(), &self.minutes, Message::Minutes, "minutes")
+                input("10", &self.minutes, Message::Minutes, "minutes")
                     .width(100)
                     .into(),
                 problem(problems, Field::Minutes),
@@ -298,7 +287,7 @@ impl AddAccount {
         }
         match &self.tested {
             Some(Ok(found)) => {
-                footer = footer.push(text(found.clone()).size(13).style(text::success))
+                footer = footer.push(text(found.clone()).size(13).style(text::success));
             }
             Some(Err(e)) => {
                 footer = footer.push(text(e.clone()).size(13).style(text::danger));
@@ -362,12 +351,12 @@ fn field(
 }
 
 fn input(
-    placeholder: String,
+    placeholder: &str,
     value: &str,
     on: fn(String) -> Message,
     id: &'static str,
 ) -> iced::widget::TextInput<'static, Message> {
-    text_input(&placeholder, value)
+    text_input(placeholder, value)
         .on_input(on)
         .on_submit(Message::Save)
         .id(id)
