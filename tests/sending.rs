@@ -363,7 +363,7 @@ fn a_reply_carries_the_thread() {
         .as_text_list()
         .unwrap_or_default()
         .iter()
-        .map(|r| r.as_ref())
+        .map(AsRef::as_ref)
         .collect();
     assert_eq!(references, ["root@example.jp", "parent@example.jp"]);
 }
