@@ -96,7 +96,7 @@ fn killed_sends_lose_nothing_and_duplicate_only_the_documented_way() {
     assert_eq!(status.code(), Some(0), "{err}");
     let whole = started.elapsed().as_micros().max(1000) as u64;
 
-    let mut random = XorShift(0x5eed_0f_5e_4d);
+    let mut random = XorShift(0x005e_ed0f_5e4d);
     let mut confirmed = vec![0];
     for n in 1..=kills {
         let mut child = Command::new(env!("CARGO_BIN_EXE_poplar"))
