@@ -198,7 +198,7 @@ fn a_fetch_shows_its_progress_and_then_its_counts() {
     drive(&runtime, &mut app, boot);
     let (handle, mut events) = worker::spawn(paths, Schedule::OnCommand);
     handle.send(worker::Command::RememberPassword {
-        account: home.key(),
+        account: home.id,
         password: fake::PASSWORD.into(),
     });
     let _ = app.update(Message::Worker(WorkerMessage::Ready(handle)));
@@ -1137,7 +1137,7 @@ fn shortcuts_do_nothing_behind_a_dialog() {
     press(&runtime, &mut app, Key::Named(Named::ArrowDown), false);
     let open = shown(&app).expect("Down opens the newest message");
     let password_failed = Message::Worker(WorkerMessage::Event(Event::Failed {
-        account: Some(account.key()),
+        account: Some(account.id),
         name: "home".into(),
         error: FetchError::Password(poplar::secrets::Error::NotFound("home".into())),
     }));

@@ -30,7 +30,7 @@ pub use migrations::upgrade;
 use serde::Serialize;
 pub use spool::{Body, Fingerprint, HeaderCapture, Spool, fingerprint};
 
-use crate::accounts::{Account, AuthMethod, Keep, Security, Settings};
+use crate::accounts::{Account, AccountId, AuthMethod, Keep, Security, Settings};
 use crate::mail::Summary;
 use crate::pop3::Uidl;
 use crate::sync::plan::Record;
@@ -71,7 +71,7 @@ impl rusqlite::types::FromSql for Uidl {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum View {
     /// The inbox of one account, or of all of them.
-    Inbox(Option<i64>),
+    Inbox(Option<AccountId>),
     /// A local folder.
     Folder(i64),
     Trash,
@@ -127,7 +127,7 @@ impl View {
             View::Inbox(account) => (
                 "m.trashed_at IS NULL AND m.folder_id IS NULL AND m.account_id IS NOT NULL
                  AND (?1 IS NULL OR m.account_id = ?1)",
-                account,
+                account.map(|a| a.0),
             ),
             View::Folder(folder) => ("m.trashed_at IS NULL AND m.folder_id = ?1", Some(folder)),
             View::Trash => ("m.trashed_at IS NOT NULL AND ?1 IS NULL", None),

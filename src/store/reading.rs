@@ -8,7 +8,7 @@ impl Store {
     /// Inbox messages (not in the Trash) newest first, optionally for one account.
     pub fn list_messages(
         &self,
-        account_id: Option<i64>,
+        account_id: Option<AccountId>,
         limit: usize,
         offset: usize,
     ) -> Result<Vec<MessageRow>> {
@@ -83,7 +83,7 @@ impl Store {
         Ok(crate::search::index_pending(&mut self.conn, limit)?)
     }
 
-    pub fn count_messages(&self, account_id: Option<i64>) -> Result<usize> {
+    pub fn count_messages(&self, account_id: Option<AccountId>) -> Result<usize> {
         self.count(View::Inbox(account_id))
     }
 
@@ -98,7 +98,7 @@ impl Store {
     }
 
     /// Unread inbox messages per account id.
-    pub fn unread_counts(&self) -> Result<Vec<(i64, usize)>> {
+    pub fn unread_counts(&self) -> Result<Vec<(AccountId, usize)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT account_id, COUNT(*) FROM messages
              WHERE read = 0 AND trashed_at IS NULL AND folder_id IS NULL
