@@ -171,7 +171,12 @@ impl NewMessage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MessageRow {
     pub id: i64,
+    /// The account's name, for showing; empty for a message of no account (imported).
     pub account: String,
+    /// The account the message came from, for everything but showing (the window's
+    /// unread counts); None for an imported message. Not in `poplar list --json`.
+    #[serde(skip)]
+    pub account_id: Option<AccountId>,
     pub uidl: Option<String>,
     pub from: String,
     pub subject: String,

@@ -20,7 +20,7 @@ impl Store {
         let (condition, param) = view.condition();
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT m.id, COALESCE(a.name, ''), m.uidl, m.from_addr, m.subject, m.date, m.size,
-                    m.read, m.partial, m.flagged, m.attachments
+                    m.read, m.partial, m.flagged, m.attachments, m.account_id
              FROM messages m LEFT JOIN accounts a ON a.id = m.account_id
              WHERE {condition}
              ORDER BY m.date DESC, m.id DESC
@@ -66,7 +66,7 @@ impl Store {
         let mut out = Vec::with_capacity(ids.len());
         let mut stmt = self.conn.prepare_cached(
             "SELECT m.id, COALESCE(a.name, ''), m.uidl, m.from_addr, m.subject, m.date, m.size,
-                    m.read, m.partial, m.flagged, m.attachments
+                    m.read, m.partial, m.flagged, m.attachments, m.account_id
              FROM messages m LEFT JOIN accounts a ON a.id = m.account_id
              WHERE m.id = ?1",
         )?;
@@ -185,7 +185,7 @@ impl Store {
 }
 
 /// A list row from the columns id, account name, uidl, from, subject, date, size, read,
-/// partial, flagged, attachments (in that order).
+/// partial, flagged, attachments, account id (in that order).
 fn message_row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
     Ok(MessageRow {
         id: r.get(0)?,
@@ -199,5 +199,6 @@ fn message_row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
         partial: r.get(8)?,
         flagged: r.get(9)?,
         attachments: r.get(10)?,
+        account_id: r.get(11)?,
     })
 }
