@@ -243,6 +243,7 @@ pub fn import(path: &Path) -> Result<Vec<Settings>, Error> {
                 delete_on_server_when_deleted: e.delete_on_server_when_deleted_here,
                 include_in_get_all: e.include_in_get_all,
                 pinned_cert,
+                smtp: None,
             };
             // The same checks and ranges as the dialog and `poplar account add`: a number
             // out of range is refused with its reason, not changed behind the reader's back.
