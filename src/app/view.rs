@@ -37,18 +37,9 @@ impl App {
             Some(Modal::Account(dialog)) => dialog.view().map(Message::AddAccount),
             Some(Modal::Backups(backups)) => backups.view().map(Message::Backups),
             Some(Modal::Transfer(transfer)) => transfer.view().map(Message::Transfer),
-            Some(Modal::Preferences) => {
-                ui::preferences::view(self.snapshot.preferences).map(|message| match message {
-                    ui::preferences::Message::Set(p) => Message::SetPreferences(p),
-                    ui::preferences::Message::Close => Message::ShowPreferences(false),
-                })
-            }
-            Some(Modal::RemoveAccount(_, name)) => {
-                ui::remove_account(name, Message::ConfirmRemoveAccount)
-            }
-            Some(Modal::Password(prompt)) => {
-                ui::password_prompt(prompt, Message::PromptPassword, Message::AnswerPassword)
-            }
+            Some(Modal::Preferences(dialog)) => dialog.view().map(Message::Preferences),
+            Some(Modal::RemoveAccount(question)) => question.view().map(Message::RemoveAccount),
+            Some(Modal::Password) => self.passwords.view().map(Message::Password),
         };
         ui::modal(window, dialog)
     }
