@@ -1177,6 +1177,127 @@ fn shortcuts_do_nothing_behind_a_dialog() {
     assert!(!matches!(app.modal, Some(Modal::Password)));
 }
 
+/// Mail "First" and "Second" in the account "home", the window started on it and the
+/// newest message opened with the Down key.
+fn started_with_two_open(runtime: &tokio::runtime::Runtime) -> (tempfile::TempDir, Paths, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path());
+    paths.ensure().unwrap();
+    {
+        let mut store = Store::open(&paths.database()).unwrap();
+        let account = home_account(&store);
+        let mut batch: Vec<poplar::store::NewMessage> = ["First", "Second"]
+            .iter()
+            .enumerate()
+            .map(|(i, subject)| {
+                poplar::store::NewMessage::from_bytes(
+                    Some(format!("u{i}").into()),
+                    format!("From: a@example.org\r\nSubject: {subject}\r\nDate: Mon, {} Mar 2025 10:00:00 +0000\r\n\r\nSee https://example.org/agenda\r\n", i + 1)
+                        .into_bytes(),
+                )
+            })
+            .collect();
+        store.insert_batch(account.id, &mut batch).unwrap();
+    }
+    let (mut app, boot) = start(paths.clone());
+    drive(runtime, &mut app, boot);
+    press(
+        runtime,
+        &mut app,
+        iced::keyboard::Key::Named(iced::keyboard::key::Named::ArrowDown),
+        false,
+    );
+    assert!(
+        app.reader.shown().is_some(),
+        "Down opens the newest message"
+    );
+    (dir, paths, app)
+}
+
+/// Presses the list's shortcuts (j, Down, Delete, F5) and checks that none of them did
+/// anything: the same message open, nothing trashed, nothing fetched.
+fn shortcuts_leave_the_list_alone(
+    runtime: &tokio::runtime::Runtime,
+    app: &mut App,
+    paths: &Paths,
+    behind: &str,
+) {
+    use iced::keyboard::Key;
+    use iced::keyboard::key::Named;
+    let (open, status) = (app.reader.shown(), app.status.line().to_string());
+    for key in [
+        Key::Character("j".into()),
+        Key::Named(Named::ArrowDown),
+        Key::Named(Named::Delete),
+        Key::Named(Named::F5),
+    ] {
+        press(runtime, app, key, false);
+    }
+    assert_eq!(
+        app.reader.shown(),
+        open,
+        "nothing else was opened behind {behind}"
+    );
+    assert_eq!(
+        app.status.line(),
+        status,
+        "nothing was fetched behind {behind}"
+    );
+    let store = Store::open(&paths.database()).unwrap();
+    assert_eq!(
+        store.count(poplar::store::View::Trash).unwrap(),
+        0,
+        "nothing was trashed behind {behind}"
+    );
+}
+
+/// The damaged-database screen and the slow upgrade's screen replace the window, and the
+/// reading pane's "open this link?" is about the message under it: while any of them is
+/// up, the shortcuts leave the list alone. Escape answers the reading pane's question "no".
+#[test]
+fn shortcuts_do_nothing_to_a_list_out_of_sight() {
+    use iced::keyboard::Key;
+    use iced::keyboard::key::Named;
+    use poplar::app::{Damaged, Startup};
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (_dir, paths, mut app) = started_with_two_open(&runtime);
+
+    app.damaged = Some(Damaged {
+        detail: "file is not a database".into(),
+        latest: None,
+    });
+    simulator(&app)
+        .find("Poplar cannot read your mail database")
+        .expect("the damaged database's screen is up");
+    shortcuts_leave_the_list_alone(&runtime, &mut app, &paths, "the damaged database");
+    app.damaged = None;
+
+    app.startup = Startup::Upgrading { slow: true };
+    shortcuts_leave_the_list_alone(&runtime, &mut app, &paths, "the upgrade's screen");
+    app.startup = Startup::Ready;
+
+    let question = "Open https://example.org/agenda in your browser?";
+    apply(
+        &runtime,
+        &mut app,
+        vec![Message::Reader(reader::Message::OpenLink(
+            "https://example.org/agenda".into(),
+        ))],
+    );
+    simulator(&app).find(question).expect("the pane asks");
+    shortcuts_leave_the_list_alone(&runtime, &mut app, &paths, "the link's question");
+    press(&runtime, &mut app, Key::Named(Named::Escape), false);
+    assert!(
+        simulator(&app).find(question).is_err(),
+        "Escape answers the question"
+    );
+    // With the question gone the shortcuts work again.
+    press(&runtime, &mut app, Key::Named(Named::Delete), false);
+    let store = Store::open(&paths.database()).unwrap();
+    assert_eq!(store.count(poplar::store::View::Trash).unwrap(), 1);
+}
+
 /// Passwords asked for while another dialog is open, or while a prompt is open, wait in
 /// turn, one per account in the order asked: each is asked once the one before it is
 /// answered, and an account asked for twice is asked once.

@@ -12,12 +12,25 @@ impl App {
             }
             return Task::none();
         };
+        // The list is not on show: nothing may act on it unseen.
+        if !matches!(self.screen(), view::Screen::Mailbox) {
+            return Task::none();
+        }
+        let escape = key == Key::Named(Named::Escape);
         if self.modal.is_some() {
-            return if key == Key::Named(Named::Escape) {
+            return if escape {
                 self.escape_modal()
             } else {
                 Task::none()
             };
+        }
+        // A question in the reading pane ("open this link?") is about the message under
+        // it: Delete, F5 or j/k would act behind it. Escape answers "no".
+        if self.reader.is_asking() {
+            if escape {
+                self.reader.cancel_question();
+            }
+            return Task::none();
         }
         let step = |app: &mut App, delta: isize| {
             let (task, event) = app.list.step(delta, modifiers.shift());

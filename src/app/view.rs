@@ -6,17 +6,40 @@ use iced::widget::{button, center, column, text};
 
 use super::*;
 
+/// What fills the window.
+pub(super) enum Screen<'a> {
+    /// The database upgrade at start-up is taking a while.
+    Upgrading,
+    /// The database is damaged: the way back instead of the mailbox.
+    Damaged(&'a Damaged),
+    /// The toolbar, sidebar, list, reading pane and status bar.
+    Mailbox,
+}
+
 impl App {
-    pub fn view(&self) -> Element<'_, Message> {
+    /// What fills the window now: the view draws it, and the keyboard shortcuts act only
+    /// on the mailbox when it is what the user sees.
+    pub(super) fn screen(&self) -> Screen<'_> {
         if self.startup == (Startup::Upgrading { slow: true }) {
-            return ui::upgrading::view();
+            Screen::Upgrading
+        } else if let Some(damaged) = &self.damaged {
+            Screen::Damaged(damaged)
+        } else {
+            Screen::Mailbox
         }
-        if let Some(damaged) = &self.damaged {
-            return ui::damaged_screen(
-                &damaged.detail,
-                damaged.latest.as_ref(),
-                Message::RestoreLatest,
-            );
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        match self.screen() {
+            Screen::Upgrading => return ui::upgrading::view(),
+            Screen::Damaged(damaged) => {
+                return ui::damaged_screen(
+                    &damaged.detail,
+                    damaged.latest.as_ref(),
+                    Message::RestoreLatest,
+                );
+            }
+            Screen::Mailbox => {}
         }
         let search = self.mailbox.search_box().map(Message::Mailbox);
         let window = ui::window(
