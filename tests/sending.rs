@@ -367,3 +367,74 @@ fn a_reply_carries_the_thread() {
         .collect();
     assert_eq!(references, ["root@example.jp", "parent@example.jp"]);
 }
+
+/// POP before SMTP: the account logs in to its (real, Dovecot) POP3 server first, then
+/// sends without an SMTP login. A wrong password stops it at the POP3 login, before any
+/// byte of the message goes.
+#[test]
+fn pop_before_smtp_logs_in_to_the_pop3_server_first() {
+    let Some(dovecot) = common::dovecot::Dovecot::start_or_skip() else {
+        return;
+    };
+    let Some(smtpd) = Smtpd::start_or_skip() else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let (pop_port, smtp_port) = (dovecot.tls_port.to_string(), smtpd.open_port.to_string());
+    let (status, _, err) = poplar(
+        data.path(),
+        &[
+            "account",
+            "add",
+            "home",
+            "--host",
+            "localhost",
+            "--port",
+            &pop_port,
+            "--ca-file",
+            dovecot.cert.to_str().unwrap(),
+            "--user",
+            common::dovecot::USER,
+            "--email",
+            "alice@example.jp",
+            "--smtp-host",
+            "localhost",
+            "--smtp-port",
+            &smtp_port,
+            "--smtp-security",
+            "plain",
+            "--smtp-auth",
+            "pop-before-smtp",
+        ],
+        None,
+    );
+    assert!(status.success(), "{err}");
+    assert!(
+        err.contains("unencrypted"),
+        "the plain server is warned about: {err}"
+    );
+
+    let (code, err) = send_to(data.path(), "taro@example.jp", "wrong");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(smtpd.received().is_empty(), "sent without the POP3 login");
+    assert!(
+        !dovecot.log().contains("Login: user=<alice>"),
+        "{}",
+        dovecot.log()
+    );
+
+    let (code, err) = send_to(data.path(), "taro@example.jp", common::dovecot::PASSWORD);
+    assert_eq!(code, Some(0), "{err}");
+    // The message the wrong password kept waiting goes too.
+    let got = smtpd.wait_for(2);
+    assert_eq!(got.len(), 2);
+    assert!(
+        got.iter().all(|g| !g.authenticated),
+        "no SMTP login after POP before SMTP"
+    );
+    assert!(
+        dovecot.log().contains("Login: user=<alice>"),
+        "{}",
+        dovecot.log()
+    );
+}

@@ -123,7 +123,7 @@ impl App {
     /// could not take in memory (saying so once). A new account is fetched at once.
     pub(super) fn account_saved(&mut self, saved: add_account::Saved, fetch: bool) -> String {
         let name = saved.account.settings.name.clone();
-        let account = saved.account.key();
+        let account = saved.account.id;
         if let Some((password, error)) = saved.unsaved_password {
             tracing::warn!("no keyring: {error}");
             self.status
@@ -182,7 +182,7 @@ impl App {
         iced::widget::operation::focus("email")
     }
 
-    pub(super) fn edit_account(&mut self, id: i64) -> Task<Message> {
+    pub(super) fn edit_account(&mut self, id: AccountId) -> Task<Message> {
         if let Some(account) = self.snapshot.accounts.iter().find(|a| a.id == id) {
             self.modal = Some(Modal::Account(Box::new(add_account::AddAccount::edit(
                 account,
@@ -191,7 +191,7 @@ impl App {
         Task::none()
     }
 
-    pub(super) fn open_remove_account(&mut self, id: i64) -> Task<Message> {
+    pub(super) fn open_remove_account(&mut self, id: AccountId) -> Task<Message> {
         if let Some(account) = self.snapshot.accounts.iter().find(|a| a.id == id) {
             let question = remove_account::RemoveAccount::new(account);
             self.modal = Some(Modal::RemoveAccount(question));

@@ -164,9 +164,9 @@ pub enum Message {
     /// "Add account" was pressed.
     OpenAddAccount,
     /// "Edit" on the selected account.
-    EditAccount(i64),
+    EditAccount(AccountId),
     /// "Remove" on the selected account: asks first.
-    OpenRemoveAccount(i64),
+    OpenRemoveAccount(AccountId),
     /// The remove-account question's own messages.
     RemoveAccount(remove_account::Message),
     /// The password prompt's own messages.

@@ -260,6 +260,6 @@ pub(crate) fn account_by_id(
         .accounts()
         .map_err(|e| e.said())?
         .into_iter()
-        .find(|a| a.key() == id)
+        .find(|a| a.id == id)
         .ok_or_else(|| describe::fetch(&crate::worker::FetchError::AccountGone))
 }

@@ -45,7 +45,7 @@ pub enum Event {
 impl RemoveAccount {
     pub fn new(account: &Account) -> RemoveAccount {
         RemoveAccount {
-            account: account.key(),
+            account: account.id,
             name: account.settings.name.clone(),
             removing: false,
         }
@@ -139,7 +139,7 @@ mod tests {
                 ..Default::default()
             })
             .unwrap();
-        (RemoveAccount::new(&account), account.key())
+        (RemoveAccount::new(&account), account.id)
     }
 
     #[test]
