@@ -46,7 +46,7 @@ impl App {
                 name,
                 error: worker::FetchError::Password(reason),
             } => self.ask_password(account, name, &reason),
-            Event::Failed { .. } => self.reload(),
+            Event::Failed { .. } | Event::Delivered { .. } => self.reload(),
             Event::Completed { message, .. } => {
                 let reopen = if self.selected == Some(message) {
                     self.select_message(message)

@@ -11,6 +11,7 @@ pub mod password_prompt;
 pub mod preferences;
 pub mod reader;
 pub mod remove_account;
+pub mod sending;
 pub mod status;
 pub mod transfer;
 pub mod upgrading;
