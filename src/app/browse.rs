@@ -19,7 +19,7 @@ impl App {
                 Task::none()
             }
             Some(mailbox::Event::EditAccount(id)) => self.edit_account(id),
-            Some(mailbox::Event::RemoveAccount(id)) => self.remove_account(id),
+            Some(mailbox::Event::RemoveAccount(id)) => self.open_remove_account(id),
         };
         Task::batch([task, then])
     }

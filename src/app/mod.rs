@@ -14,7 +14,10 @@ use crate::ui::describe::Said;
 use crate::ui::mailbox::{self, Mailbox};
 use crate::ui::reader::{self, Act, Reader};
 use crate::ui::status::{self, Status};
-use crate::ui::{self, add_account, backups, message_list, transfer};
+use crate::ui::{
+    self, add_account, backups, message_list, password_prompt, preferences, remove_account,
+    transfer,
+};
 use crate::worker::{self, Command, Event};
 use iced::keyboard;
 
@@ -66,7 +69,6 @@ pub fn run(paths: Paths) -> iced::Result {
     .run()
 }
 
-pub use crate::ui::PasswordPrompt;
 pub use crate::ui::mailbox::{Folder, Snapshot};
 pub use crate::ui::reader::{MoveTarget, Opener, system_opener};
 
@@ -89,8 +91,9 @@ pub struct App {
     /// The dialog over the window, if one is open: while it is, the window's keyboard
     /// shortcuts do nothing.
     pub modal: Option<Modal>,
-    /// A password asked for while another dialog was open: asked once that one closes.
-    waiting_password: Option<PasswordPrompt>,
+    /// The passwords asked for, one account after another: the first is on show while
+    /// `modal` is [`Modal::Password`], the rest wait (behind another dialog, too).
+    pub passwords: password_prompt::Prompts,
     pub damaged: Option<Damaged>,
     pub load_error: Option<String>,
     pub list: message_list::MessageList,
@@ -110,11 +113,11 @@ pub enum Modal {
     Account(Box<add_account::AddAccount>),
     Backups(backups::Backups),
     Transfer(transfer::Transfer),
-    Preferences,
-    /// The account whose removal is being confirmed, and its name.
-    RemoveAccount(AccountId, String),
-    /// A password being asked for, because none is stored.
-    Password(PasswordPrompt),
+    Preferences(preferences::Dialog),
+    /// The question before an account is removed.
+    RemoveAccount(remove_account::RemoveAccount),
+    /// The first of [`App::passwords`] is being asked for, because none is stored.
+    Password,
 }
 
 #[derive(Debug, Clone)]
@@ -150,10 +153,10 @@ pub enum Message {
     Ids(u64, Result<Vec<i64>, String>),
     /// A key nobody else used (shortcuts).
     Key(keyboard::Event),
-    /// "Preferences" was pressed, or its dialog closed.
-    ShowPreferences(bool),
-    /// A preference changed (applied at once, and saved).
-    SetPreferences(Preferences),
+    /// "Preferences" was pressed.
+    OpenPreferences,
+    /// The Preferences dialog's own messages.
+    Preferences(preferences::Message),
     /// The mark-as-read delay for this message has passed.
     MarkReadDue(i64),
     /// The background worker said something.
@@ -163,13 +166,11 @@ pub enum Message {
     /// "Edit" on the selected account.
     EditAccount(AccountId),
     /// "Remove" on the selected account: asks first.
-    RemoveAccount(AccountId),
-    /// The answer: remove it, keeping its mail here or not; None cancels.
-    ConfirmRemoveAccount(Option<bool>),
-    /// Typing in the password prompt.
-    PromptPassword(String),
-    /// The password prompt's answer: use it (true) or not now (false).
-    AnswerPassword(bool),
+    OpenRemoveAccount(AccountId),
+    /// The remove-account question's own messages.
+    RemoveAccount(remove_account::Message),
+    /// The password prompt's own messages.
+    Password(password_prompt::Message),
     /// The add-account dialog's own messages.
     AddAccount(add_account::Message),
     /// Nothing to do (e.g. a finished write whose result needs no reaction).
@@ -221,7 +222,7 @@ impl App {
             status: Status::default(),
             worker: None,
             modal: None,
-            waiting_password: None,
+            passwords: password_prompt::Prompts::default(),
             damaged: None,
             load_error: None,
             list: message_list::MessageList::default(),
@@ -261,10 +262,7 @@ impl App {
             Message::Loaded(result) => self.loaded(result),
             Message::Mailbox(message) => self.mailbox_message(message),
             Message::Toolbar(action) => self.toolbar(action),
-            Message::Status(message) => match self.status.update(message) {
-                Some(status::Event::OpenBackups) => self.open_backups(),
-                None => Task::none(),
-            },
+            Message::Status(message) => self.status_message(message),
             Message::SelectMessage(id) => self.select_message(id),
             Message::Reader(message) => self.reader_message(message),
             Message::GetMail => self.get_mail(),
@@ -281,9 +279,9 @@ impl App {
             Message::SettledAfterStart => self.settled_after_start(),
             Message::Ids(generation, result) => self.ids_loaded(generation, result),
             Message::Key(event) => self.key(event),
-            Message::ShowPreferences(show) => self.show_preferences(show),
+            Message::OpenPreferences => self.open_preferences(),
+            Message::Preferences(message) => self.preferences_dialog(message),
             Message::MarkReadDue(id) => self.mark_read_due(id),
-            Message::SetPreferences(preferences) => self.set_preferences(preferences),
             Message::Changed(result) => self.changed(result),
             Message::Worker(WorkerMessage::Ready(handle)) => {
                 self.worker = Some(handle);
@@ -293,14 +291,9 @@ impl App {
             Message::OpenAddAccount => self.open_add_account(),
             Message::AddAccount(message) => self.add_account(message),
             Message::EditAccount(id) => self.edit_account(id),
-            Message::RemoveAccount(id) => self.remove_account(id),
-            Message::PromptPassword(password) => self.prompt_password(password),
-            Message::AnswerPassword(false) => self.cancel_password(),
-            Message::AnswerPassword(true) => self.answer_password(),
-            Message::ConfirmRemoveAccount(None) => self.cancel_remove_account(),
-            Message::ConfirmRemoveAccount(Some(keep_mail)) => {
-                self.confirm_remove_account(keep_mail)
-            }
+            Message::OpenRemoveAccount(id) => self.open_remove_account(id),
+            Message::RemoveAccount(message) => self.remove_account_dialog(message),
+            Message::Password(message) => self.password_prompt(message),
             Message::Done => Task::none(),
             Message::Health(damaged) => {
                 self.damaged = damaged;
@@ -323,7 +316,17 @@ impl App {
             ui::Action::AddAccount => self.open_add_account(),
             ui::Action::ImportExport => self.open_transfer(),
             ui::Action::Backups => self.open_backups(),
-            ui::Action::Preferences => self.show_preferences(true),
+            ui::Action::Preferences => self.open_preferences(),
+        }
+    }
+
+    /// The status bar's messages; what it asks for (open Backups) is done here.
+    fn status_message(&mut self, message: status::Message) -> Task<Message> {
+        let (task, event) = self.status.update(message);
+        let task = task.map(Message::Status);
+        match event {
+            Some(status::Event::OpenBackups) => Task::batch([task, self.open_backups()]),
+            None => task,
         }
     }
 

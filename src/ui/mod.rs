@@ -7,8 +7,10 @@ pub mod compose;
 pub mod describe;
 pub mod mailbox;
 pub mod message_list;
+pub mod password_prompt;
 pub mod preferences;
 pub mod reader;
+pub mod remove_account;
 pub mod sending;
 pub mod status;
 pub mod transfer;
@@ -30,9 +32,6 @@ pub(crate) const BOLD: Font = Font {
 
 /// The width of the reading pane's header labels (wide enough for 添付ファイル).
 const HEADER_WIDTH: f32 = 90.0;
-
-/// The password prompt's field.
-pub const PASSWORD_PROMPT_ID: &str = "password-prompt";
 
 /// The window's parts, each already a widget, in their places: the toolbar over the
 /// sidebar, the list and the reading pane (below the list or beside it), the status bar at
@@ -192,78 +191,6 @@ pub fn dialog_box<'a, M: 'a>(content: impl Into<Element<'a, M>>, width: f32) -> 
         .into()
 }
 
-/// Asking for an account's password when the keyring has none (or there is no keyring).
-#[derive(Debug, Clone)]
-pub struct PasswordPrompt {
-    pub account: crate::accounts::AccountId,
-    pub name: String,
-    pub reason: String,
-    pub password: String,
-}
-
-/// The password for an account, when none is stored: `typed` for each change, `answer`
-/// with true to use it, false for "not now".
-pub fn password_prompt<'a, M: Clone + 'a>(
-    prompt: &'a PasswordPrompt,
-    typed: impl Fn(String) -> M + 'a,
-    answer: impl Fn(bool) -> M,
-) -> Element<'a, M> {
-    dialog_box(
-        column![
-            text(t!("password-title", account = prompt.name.clone())).size(20),
-            text(t!("password-why", reason = prompt.reason.clone())).size(13),
-            iced::widget::text_input(&t!("password-placeholder"), &prompt.password)
-                .id(PASSWORD_PROMPT_ID)
-                .secure(true)
-                .on_input(typed)
-                .on_submit(answer(true))
-                .padding(6),
-            text(t!("password-where")).size(13),
-            row![
-                iced::widget::space().width(Fill),
-                button(text(t!("password-not-now")))
-                    .on_press(answer(false))
-                    .style(button::secondary),
-                button(text(t!("toolbar-get-mail")))
-                    .on_press(answer(true))
-                    .style(button::primary),
-            ]
-            .spacing(8),
-        ]
-        .spacing(12),
-        520.0,
-    )
-}
-
-/// Removing an account asks what becomes of its mail: `answer` with None to cancel, or
-/// whether to keep its mail here.
-pub fn remove_account<'a, M: Clone + 'a>(
-    name: &str,
-    answer: impl Fn(Option<bool>) -> M,
-) -> Element<'a, M> {
-    dialog_box(
-        column![
-            text(t!("remove-title", name = name.to_string())).size(20),
-            text(t!("remove-text")),
-            row![
-                button(text(t!("button-cancel")))
-                    .on_press(answer(None))
-                    .style(button::secondary),
-                iced::widget::space().width(Fill),
-                button(text(t!("remove-delete-mail")))
-                    .on_press(answer(Some(false)))
-                    .style(button::danger),
-                button(text(t!("remove-keep-mail")))
-                    .on_press(answer(Some(true)))
-                    .style(button::primary),
-            ]
-            .spacing(8),
-        ]
-        .spacing(14),
-        560.0,
-    )
-}
-
 /// `content` over `base`, which is dimmed and takes no clicks while it is there.
 pub fn modal<'a, M: Clone + 'a>(
     base: impl Into<Element<'a, M>>,
@@ -322,4 +249,18 @@ pub async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|e| e.to_string())?
+}
+
+/// The account with this id, as the store has it now.
+pub(crate) fn account_by_id(
+    store: &crate::store::Store,
+    id: crate::accounts::AccountId,
+) -> Result<crate::accounts::Account, String> {
+    use describe::Said;
+    store
+        .accounts()
+        .map_err(|e| e.said())?
+        .into_iter()
+        .find(|a| a.id == id)
+        .ok_or_else(|| describe::fetch(&crate::worker::FetchError::AccountGone))
 }

@@ -175,6 +175,29 @@ impl Reader {
         *self = Reader::Empty;
     }
 
+    /// True while the pane asks something under the headers ("open this link?", "open
+    /// this program?"): the window's shortcuts wait for the answer.
+    pub fn is_asking(&self) -> bool {
+        matches!(
+            self,
+            Reader::Loaded { confirm_link, confirm_attachment, .. }
+                if confirm_link.is_some() || confirm_attachment.is_some()
+        )
+    }
+
+    /// Answers "no" to what the pane asks (Escape).
+    pub fn cancel_question(&mut self) {
+        if let Reader::Loaded {
+            confirm_link,
+            confirm_attachment,
+            ..
+        } = self
+        {
+            *confirm_link = None;
+            *confirm_attachment = None;
+        }
+    }
+
     /// Scrolls the body by `lines` (Space and Shift+Space).
     pub fn scroll(&mut self, lines: i32) {
         if let Reader::Loaded { body, .. } = self {
