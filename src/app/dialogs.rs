@@ -60,7 +60,7 @@ impl App {
 
     pub(super) fn restored(
         &mut self,
-        result: Result<Option<std::path::PathBuf>, String>,
+        result: Result<Option<std::path::PathBuf>, Failure>,
     ) -> Task<Message> {
         match result {
             Ok(kept) => {
@@ -80,7 +80,8 @@ impl App {
                 self.reload()
             }
             Err(e) => {
-                self.status.say(t!("status-restore-failed", error = e));
+                self.status
+                    .say(t!("status-restore-failed", error = e.said()));
                 Task::none()
             }
         }
@@ -215,7 +216,7 @@ impl App {
             let paths = self.paths.clone();
             ui::blocking(move || {
                 let store = Store::open(&paths.database()).map_err(|e| e.said())?;
-                let account = account_by_id(&store, account)?;
+                let account = account_by_id(&store, account).map_err(|e| e.said())?;
                 crate::secrets::Keyring::open(&store)
                     .and_then(|keyring| keyring.set(&account, &password))
                     .map_err(|e| e.said())
@@ -258,26 +259,35 @@ impl App {
         self.reader.clear();
         let paths = self.paths.clone();
         Task::perform(
-            ui::blocking(move || {
-                let store = Store::open(&paths.database()).map_err(|e| e.said())?;
+            ui::blocking(move || -> Result<(), Failure> {
+                let store = Store::open(&paths.database())?;
                 // By id: the name on the question may have changed since it was asked.
                 let account = account_by_id(&store, id)?;
                 let keyring = crate::secrets::Keyring::open(&store);
-                store
-                    .remove_account(&account.settings.name, !keep_mail)
-                    .map_err(|e| e.said())?;
+                store.remove_account(&account.settings.name, !keep_mail)?;
                 if let Err(e) = keyring.and_then(|keyring| keyring.delete(&account)) {
                     tracing::warn!("the password of a removed account stays: {e}");
                 }
                 Ok(())
             }),
-            move |result| {
-                Message::Changed(
-                    result
-                        .map_err(|e| t!("status-account-not-removed", account = shown, error = e)),
-                )
-            },
+            move |result| Message::AccountRemoved(shown, result),
         )
+    }
+
+    /// The removal of an account finished: the list is read again either way.
+    pub(super) fn account_removed(
+        &mut self,
+        name: &str,
+        result: Result<(), Failure>,
+    ) -> Task<Message> {
+        if let Err(e) = result {
+            self.status.say(t!(
+                "status-account-not-removed",
+                account = name.to_string(),
+                error = e.said()
+            ));
+        }
+        self.reload()
     }
 
     pub(super) fn open_backups(&mut self) -> Task<Message> {
@@ -331,10 +341,7 @@ impl App {
         let paths = self.paths.clone();
         Task::perform(
             async move {
-                crate::ui::blocking(move || {
-                    backup::restore(&paths, &latest.path).map_err(|e| e.said())
-                })
-                .await
+                crate::ui::blocking(move || Ok(backup::restore(&paths, &latest.path)?)).await
             },
             Message::Restored,
         )
@@ -342,11 +349,10 @@ impl App {
 }
 
 /// The account with this id, as the store has it now.
-fn account_by_id(store: &Store, id: AccountId) -> Result<crate::accounts::Account, String> {
+fn account_by_id(store: &Store, id: AccountId) -> Result<crate::accounts::Account, Failure> {
     store
-        .accounts()
-        .map_err(|e| e.said())?
+        .accounts()?
         .into_iter()
         .find(|a| a.key() == id)
-        .ok_or_else(|| ui::describe::fetch(&worker::FetchError::AccountGone))
+        .ok_or(Failure::AccountGone)
 }

@@ -10,7 +10,7 @@ use crate::paths::Paths;
 use crate::preferences::{Appearance, MarkRead, Preferences};
 use crate::store::{Store, View};
 use crate::t;
-use crate::ui::describe::Said;
+use crate::ui::describe::{Failure, Said};
 use crate::ui::mailbox::{self, Mailbox};
 use crate::ui::reader::{self, Act, Reader};
 use crate::ui::status::{self, Status};
@@ -73,7 +73,7 @@ pub use crate::ui::reader::{MoveTarget, Opener, system_opener};
 /// The database failed to open or its integrity check: what the window offers instead.
 #[derive(Debug, Clone)]
 pub struct Damaged {
-    pub detail: String,
+    pub detail: backup::Damage,
     /// The newest snapshot in the remembered backup folder, if any.
     pub latest: Option<backup::Snapshot>,
 }
@@ -92,7 +92,7 @@ pub struct App {
     /// A password asked for while another dialog was open: asked once that one closes.
     waiting_password: Option<PasswordPrompt>,
     pub damaged: Option<Damaged>,
-    pub load_error: Option<String>,
+    pub load_error: Option<Failure>,
     pub list: message_list::MessageList,
     modifiers: keyboard::Modifiers,
     /// Set by the window benchmark: where to report the first populated frame and the
@@ -122,9 +122,9 @@ pub enum Message {
     /// The database upgrade at start-up has taken long enough to say so.
     UpgradeSlow,
     /// The database upgrade at start-up is over.
-    Upgraded(Result<(), String>),
+    Upgraded(Result<(), Failure>),
     /// The list and sidebar were read from the store.
-    Loaded(Result<Snapshot, String>),
+    Loaded(Result<Snapshot, Failure>),
     /// The sidebar's and the search box's own messages.
     Mailbox(mailbox::Message),
     /// A button of the toolbar.
@@ -138,7 +138,7 @@ pub enum Message {
     /// "Get mail" was pressed (the toolbar, F5).
     GetMail,
     /// A change to the store finished; the list is read again.
-    Changed(Result<(), String>),
+    Changed(Result<(), Failure>),
     /// Something finished that only needs saying in the status bar.
     Say(String),
     /// A lasting warning for the status bar.
@@ -147,7 +147,7 @@ pub enum Message {
     List(message_list::Message),
     /// The ids of the list (a folder, or a search in it) were read; the number says
     /// which search they answer.
-    Ids(u64, Result<Vec<i64>, String>),
+    Ids(u64, Result<Vec<i64>, Failure>),
     /// A key nobody else used (shortcuts).
     Key(keyboard::Event),
     /// "Preferences" was pressed, or its dialog closed.
@@ -166,6 +166,8 @@ pub enum Message {
     RemoveAccount(i64),
     /// The answer: remove it, keeping its mail here or not; None cancels.
     ConfirmRemoveAccount(Option<bool>),
+    /// The account (shown by this name) was removed, or not: why.
+    AccountRemoved(String, Result<(), Failure>),
     /// Typing in the password prompt.
     PromptPassword(String),
     /// The password prompt's answer: use it (true) or not now (false).
@@ -186,7 +188,7 @@ pub enum Message {
     Transfer(transfer::Message),
     /// "Restore the latest backup" on the damaged-database screen.
     RestoreLatest,
-    Restored(Result<Option<std::path::PathBuf>, String>),
+    Restored(Result<Option<std::path::PathBuf>, Failure>),
     /// The first frame showing the list's rows is on screen (window benchmark).
     FirstFrame,
     /// The window has been idle for a while since (window benchmark).
@@ -301,6 +303,7 @@ impl App {
             Message::ConfirmRemoveAccount(Some(keep_mail)) => {
                 self.confirm_remove_account(keep_mail)
             }
+            Message::AccountRemoved(name, result) => self.account_removed(&name, result),
             Message::Done => Task::none(),
             Message::Health(damaged) => {
                 self.damaged = damaged;
