@@ -277,11 +277,7 @@ fn normal_fingerprint(text: &str) -> Option<String> {
 
 /// Writes the settings of every account in `store` to `path`; how many there were.
 pub fn export_store(store: &crate::store::Store, path: &Path) -> Result<usize, Error> {
-    let accounts: Vec<Settings> = store
-        .accounts()?
-        .into_iter()
-        .map(|a| a.settings)
-        .collect();
+    let accounts: Vec<Settings> = store.accounts()?.into_iter().map(|a| a.settings).collect();
     export(path, &accounts)?;
     Ok(accounts.len())
 }

@@ -267,9 +267,7 @@ pub fn restore(paths: &Paths, snapshot: &Path) -> Result<Option<PathBuf>, Error>
         cause,
     })?;
 
-    paths
-        .ensure()
-        .map_err(|e| Error::DataFolder(Arc::new(e)))?;
+    paths.ensure().map_err(|e| Error::DataFolder(Arc::new(e)))?;
     // No fetch (of the window, or a `poplar fetch` from cron) may commit into the database
     // being replaced, and then delete on the server what only the set-aside file holds.
     let _no_fetch = crate::sync::FolderLock::take(paths, true)

@@ -340,9 +340,7 @@ impl App {
         self.status.say(t!("status-restoring"));
         let paths = self.paths.clone();
         Task::perform(
-            async move {
-                crate::ui::blocking(move || Ok(backup::restore(&paths, &latest.path)?)).await
-            },
+            ui::blocking(move || Ok(backup::restore(&paths, &latest.path)?)),
             Message::Restored,
         )
     }

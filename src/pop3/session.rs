@@ -11,8 +11,8 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 
 use super::Error;
-use super::error::Malformed;
 use super::capa::Capabilities;
+use super::error::Malformed;
 use super::error::Step;
 use super::lines::{self, LineError, Pace, Unstuffed, Watch};
 use super::response::{self, Status};
@@ -213,8 +213,7 @@ impl Session {
             "S: {}",
             response::printable(response::trim_eol(&self.line))
         );
-        response::parse_status(&self.line)
-            .map_err(|e| self.protocol(Malformed::NotStatus(e.0)))
+        response::parse_status(&self.line).map_err(|e| self.protocol(Malformed::NotStatus(e.0)))
     }
 
     /// Reads a listing (the lines of a multi-line answer, without their line endings)

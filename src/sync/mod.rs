@@ -272,5 +272,7 @@ pub async fn fetch_account_with(
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Error> {
-    Ok(tokio::task::spawn_blocking(f).await.map_err(Interrupted::from)?)
+    Ok(tokio::task::spawn_blocking(f)
+        .await
+        .map_err(Interrupted::from)?)
 }

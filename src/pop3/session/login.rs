@@ -1,10 +1,10 @@
 //! Logging in: USER/PASS, APOP and SASL, trying mechanisms in turn.
 
 use super::{ConnectOptions, Session};
-use crate::pop3::{Error, Malformed};
 use crate::pop3::auth::{self, AuthMethod};
 use crate::pop3::error::Step;
 use crate::pop3::response::{self, RespCode, Status};
+use crate::pop3::{Error, Malformed};
 
 /// Login attempts a session makes at most once the server has rejected the password:
 /// trying every mechanism with a wrong password is how accounts get locked.

@@ -3,9 +3,9 @@
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use super::ConnectOptions;
-use crate::pop3::{Error, TlsHint};
 use crate::pop3::certificate;
 use crate::pop3::error::Step;
+use crate::pop3::{Error, TlsHint};
 
 /// Which certificates a TLS handshake accepts.
 #[derive(Debug, Clone, Copy)]

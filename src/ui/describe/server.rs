@@ -67,7 +67,9 @@ pub fn pop3(error: &pop3::Error) -> String {
         E::Tls { host, hint, detail } => {
             let (host, detail) = (s(host), s(detail));
             match hint {
-                pop3::TlsHint::NotTrusted => t!("error-tls-not-trusted", host = host, detail = detail),
+                pop3::TlsHint::NotTrusted => {
+                    t!("error-tls-not-trusted", host = host, detail = detail)
+                }
                 pop3::TlsHint::NotTls => t!("error-tls-not-tls", host = host, detail = detail),
                 pop3::TlsHint::Other => t!("error-tls", host = host, detail = detail),
             }
@@ -137,7 +139,6 @@ pub fn pop3(error: &pop3::Error) -> String {
         E::CaFile { path, detail } => t!("error-ca-file", path = s(path), detail = s(detail)),
     }
 }
-
 
 /// What was wrong with a server's answer; the server's own text is quoted as it came.
 fn malformed(what: &pop3::Malformed) -> String {

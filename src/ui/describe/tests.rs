@@ -1,7 +1,7 @@
 use super::*;
-use crate::pop3;
-use crate::interrupted::Interrupted;
 use crate::i18n::{Language, set_thread_language};
+use crate::interrupted::Interrupted;
+use crate::pop3;
 
 /// A timeout says what Poplar was waiting for in the window's language: no English
 /// words inside the Japanese sentence (they came from the protocol code before).
@@ -127,7 +127,8 @@ fn store_failures_behind_the_keyring_and_the_accounts_file_are_said_in_japanese(
 /// the library's words stay as a quoted detail.
 #[test]
 fn tls_advice_is_said_in_japanese() {
-    let raw = "error:0A000086:SSL routines:tls_post_process_server_certificate:certificate verify failed";
+    let raw =
+        "error:0A000086:SSL routines:tls_post_process_server_certificate:certificate verify failed";
     let not_trusted = pop3::Error::Tls {
         host: "pop.example.jp".into(),
         hint: pop3::TlsHint::of(raw),
@@ -152,15 +153,27 @@ fn tls_advice_is_said_in_japanese() {
         detail: raw.into(),
     };
     let said = in_japanese(|| pop3(&not_tls));
-    assert!(said.contains("ポート") && said.contains("STARTTLS"), "{said}");
+    assert!(
+        said.contains("ポート") && said.contains("STARTTLS"),
+        "{said}"
+    );
     assert_eq!(
-        english_in(&said, &["smtp.example.jp", raw, "SSL/TLS", "STARTTLS", "TLS"]),
+        english_in(
+            &said,
+            &["smtp.example.jp", raw, "SSL/TLS", "STARTTLS", "TLS"]
+        ),
         "",
         "{said}"
     );
     let english = pop3(&not_tls);
-    assert!(english.contains("the port matches the security setting"), "{english}");
-    assert!(!english.contains("995 is SSL/TLS"), "advice for POP3 alone: {english}");
+    assert!(
+        english.contains("the port matches the security setting"),
+        "{english}"
+    );
+    assert!(
+        !english.contains("995 is SSL/TLS"),
+        "advice for POP3 alone: {english}"
+    );
 }
 
 /// What was wrong with a server's answer is typed; the server's own line is quoted.
