@@ -118,7 +118,7 @@ impl App {
     pub(super) fn account_saved(&mut self, saved: add_account::Saved, fetch: bool) -> String {
         self.close_modal();
         let name = saved.account.settings.name.clone();
-        let account = saved.account.key();
+        let account = saved.account.id;
         if let Some((password, error)) = saved.unsaved_password {
             tracing::warn!("no keyring: {error}");
             self.status
@@ -170,7 +170,7 @@ impl App {
         iced::widget::operation::focus("email")
     }
 
-    pub(super) fn edit_account(&mut self, id: i64) -> Task<Message> {
+    pub(super) fn edit_account(&mut self, id: AccountId) -> Task<Message> {
         if let Some(account) = self.snapshot.accounts.iter().find(|a| a.id == id) {
             self.modal = Some(Modal::Account(Box::new(add_account::AddAccount::edit(
                 account,
@@ -179,10 +179,10 @@ impl App {
         Task::none()
     }
 
-    pub(super) fn remove_account(&mut self, id: i64) -> Task<Message> {
+    pub(super) fn remove_account(&mut self, id: AccountId) -> Task<Message> {
         if let Some(account) = self.snapshot.accounts.iter().find(|a| a.id == id) {
             self.modal = Some(Modal::RemoveAccount(
-                account.key(),
+                account.id,
                 account.settings.name.clone(),
             ));
         }
@@ -351,6 +351,6 @@ fn account_by_id(store: &Store, id: AccountId) -> Result<crate::accounts::Accoun
     store
         .accounts()?
         .into_iter()
-        .find(|a| a.key() == id)
+        .find(|a| a.id == id)
         .ok_or(Failure::AccountGone)
 }

@@ -9,7 +9,7 @@ impl App {
             return Task::none();
         }
         let accounts = match self.mailbox.folder() {
-            Folder::Account(id) => vec![AccountId(id)],
+            Folder::Account(id) => vec![id],
             Folder::AllInboxes | Folder::Local(_) | Folder::Trash => Vec::new(),
         };
         match &self.worker {

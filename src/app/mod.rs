@@ -161,9 +161,9 @@ pub enum Message {
     /// "Add account" was pressed.
     OpenAddAccount,
     /// "Edit" on the selected account.
-    EditAccount(i64),
+    EditAccount(AccountId),
     /// "Remove" on the selected account: asks first.
-    RemoveAccount(i64),
+    RemoveAccount(AccountId),
     /// The answer: remove it, keeping its mail here or not; None cancels.
     ConfirmRemoveAccount(Option<bool>),
     /// The account (shown by this name) was removed, or not: why.

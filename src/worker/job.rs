@@ -20,7 +20,7 @@ pub(super) async fn run_job(
     events: mpsc::UnboundedSender<Event>,
 ) {
     let account = job.account().clone();
-    let (id, name) = (account.key(), account.settings.name.clone());
+    let (id, name) = (account.id, account.settings.name.clone());
     let _permit = permits.acquire_owned().await;
     let _ = events.send(Event::Started {
         account: id,
