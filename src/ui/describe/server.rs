@@ -40,13 +40,7 @@ pub fn pop3(error: &pop3::Error) -> String {
     use pop3::Error as E;
     let s = |v: &String| v.clone();
     match error {
-        E::Resolve { host, why } => {
-            let detail = match why {
-                pop3::NotFound::Lookup(detail) => detail.clone(),
-                pop3::NotFound::NoAddresses => t!("resolve-no-addresses"),
-            };
-            t!("error-resolve", host = s(host), detail = detail)
-        }
+        E::Resolve { host, why } => t!("error-resolve", host = s(host), detail = not_found(why)),
         E::Refused { host, port } => t!("error-refused", host = s(host), port = *port),
         E::Connect { host, port, detail } => {
             t!(
@@ -64,16 +58,7 @@ pub fn pop3(error: &pop3::Error) -> String {
                 doing = step(*doing)
             )
         }
-        E::Tls { host, hint, detail } => {
-            let (host, detail) = (s(host), s(detail));
-            match hint {
-                pop3::TlsHint::NotTrusted => {
-                    t!("error-tls-not-trusted", host = host, detail = detail)
-                }
-                pop3::TlsHint::NotTls => t!("error-tls-not-tls", host = host, detail = detail),
-                pop3::TlsHint::Other => t!("error-tls", host = host, detail = detail),
-            }
-        }
+        E::Tls { host, hint, detail } => tls(host, *hint, detail),
         E::Untrusted {
             host,
             detail,
@@ -137,6 +122,24 @@ pub fn pop3(error: &pop3::Error) -> String {
         E::Closed { host } => t!("error-closed", host = s(host)),
         E::Io { host, detail } => t!("error-io", host = s(host), detail = s(detail)),
         E::CaFile { path, detail } => t!("error-ca-file", path = s(path), detail = s(detail)),
+    }
+}
+
+/// Why a server's name led nowhere: the system's words, or that it has no addresses.
+fn not_found(why: &pop3::NotFound) -> String {
+    match why {
+        pop3::NotFound::Lookup(detail) => detail.clone(),
+        pop3::NotFound::NoAddresses => t!("resolve-no-addresses"),
+    }
+}
+
+/// A failed handshake: the advice its hint calls for, around the library's words.
+fn tls(host: &str, hint: pop3::TlsHint, detail: &str) -> String {
+    let (host, detail) = (host.to_string(), detail.to_string());
+    match hint {
+        pop3::TlsHint::NotTrusted => t!("error-tls-not-trusted", host = host, detail = detail),
+        pop3::TlsHint::NotTls => t!("error-tls-not-tls", host = host, detail = detail),
+        pop3::TlsHint::Other => t!("error-tls", host = host, detail = detail),
     }
 }
 
