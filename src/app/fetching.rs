@@ -48,7 +48,7 @@ impl App {
             } if !matches!(self.modal, Some(Modal::Password(_))) => {
                 self.ask_password(account, name, &reason)
             }
-            Event::Failed { .. } => self.reload(),
+            Event::Failed { .. } | Event::Delivered { .. } => self.reload(),
             Event::Completed { message, .. } => {
                 let reopen = if self.selected == Some(message) {
                     self.select_message(message)

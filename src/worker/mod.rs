@@ -19,6 +19,7 @@ use crate::store::Store;
 
 mod job;
 mod messages;
+mod outbox;
 use job::run_job;
 pub use messages::{Command, Event, FetchError};
 
