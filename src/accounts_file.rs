@@ -75,8 +75,11 @@ pub enum Error {
     Read { path: String, detail: String },
     #[error("{path} is not a Poplar accounts file: {detail}")]
     Format { path: String, detail: String },
-    #[error("the mail database failed: {0}")]
-    Store(String),
+    #[error("{0}")]
+    Store(#[from] crate::store::Error),
+    /// The keyring's bookkeeping failed, or it refused a password.
+    #[error("{0}")]
+    Keyring(crate::secrets::Error),
     #[error("account \"{name}\" in {path}: {detail}")]
     Invalid {
         path: String,
@@ -275,12 +278,7 @@ fn normal_fingerprint(text: &str) -> Option<String> {
 
 /// Writes the settings of every account in `store` to `path`; how many there were.
 pub fn export_store(store: &crate::store::Store, path: &Path) -> Result<usize, Error> {
-    let accounts: Vec<Settings> = store
-        .accounts()
-        .map_err(|e| Error::Store(e.to_string()))?
-        .into_iter()
-        .map(|a| a.settings)
-        .collect();
+    let accounts: Vec<Settings> = store.accounts()?.into_iter().map(|a| a.settings).collect();
     export(path, &accounts)?;
     Ok(accounts.len())
 }
@@ -368,15 +366,14 @@ pub fn import_into(
 /// Adds these accounts (a [`Plan`]'s, once a person has seen it), all or none; a name
 /// taken in the meantime is left alone.
 pub fn add_planned(store: &crate::store::Store, accounts: &[Settings]) -> Result<Imported, Error> {
-    let store_error = |e: &dyn std::fmt::Display| Error::Store(e.to_string());
     // Opened before the accounts exist, so that none of them is taken for an account whose
     // password sits under an old name-keyed entry.
-    let keyring = crate::secrets::Keyring::open(store).map_err(|e| store_error(&e))?;
+    let keyring = crate::secrets::Keyring::open(store).map_err(Error::Keyring)?;
     let tx = rusqlite::Transaction::new_unchecked(
         store.connection(),
         rusqlite::TransactionBehavior::Immediate,
     )
-    .map_err(|e| store_error(&e))?;
+    .map_err(crate::store::Error::from)?;
     let mut imported = Imported::default();
     let mut added = Vec::new();
     for settings in accounts {
@@ -394,19 +391,19 @@ pub fn add_planned(store: &crate::store::Store, accounts: &[Settings]) -> Result
                     detail: problem.sentence(),
                 });
             }
-            Err(SaveError::Store(e)) => return Err(store_error(&e)),
+            Err(SaveError::Store(e)) => return Err(e.into()),
             Err(SaveError::Keyring(e) | SaveError::PasswordRefused(e)) => {
-                return Err(store_error(&e));
+                return Err(Error::Keyring(e));
             }
         }
-        added.push(store.add_account(settings).map_err(|e| store_error(&e))?);
+        added.push(store.add_account(settings)?);
         imported.added.push(settings.name.clone());
         let weakened = weakenings(settings);
         if !weakened.is_empty() {
             imported.weakened.push((settings.name.clone(), weakened));
         }
     }
-    tx.commit().map_err(|e| store_error(&e))?;
+    tx.commit().map_err(crate::store::Error::from)?;
     for account in &added {
         crate::accounts::save::forget_stale_password(&keyring, account);
     }

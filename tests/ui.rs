@@ -1308,7 +1308,7 @@ fn shortcuts_do_nothing_to_a_list_out_of_sight() {
     let (_dir, paths, mut app) = started_with_two_open(&runtime);
 
     app.damaged = Some(Damaged {
-        detail: "file is not a database".into(),
+        detail: poplar::backup::Damage::Integrity("file is not a database".into()),
         latest: None,
     });
     simulator(&app)

@@ -69,7 +69,7 @@ impl App {
 
     pub(super) fn restored(
         &mut self,
-        result: Result<Option<std::path::PathBuf>, String>,
+        result: Result<Option<std::path::PathBuf>, Failure>,
     ) -> Task<Message> {
         match result {
             Ok(kept) => {
@@ -89,7 +89,8 @@ impl App {
                 self.reload()
             }
             Err(e) => {
-                self.status.say(t!("status-restore-failed", error = e));
+                self.status
+                    .say(t!("status-restore-failed", error = e.said()));
                 Task::none()
             }
         }
@@ -222,7 +223,10 @@ impl App {
                 task
             }
             Some(remove_account::Event::Removed(result)) => {
-                Task::batch([task, self.close_modal(), self.changed(result)])
+                if let Err(said) = result {
+                    self.status.say(said);
+                }
+                Task::batch([task, self.close_modal(), self.reload()])
             }
         }
     }
@@ -305,12 +309,7 @@ impl App {
         self.status.say(t!("status-restoring"));
         let paths = self.paths.clone();
         Task::perform(
-            async move {
-                crate::ui::blocking(move || {
-                    backup::restore(&paths, &latest.path).map_err(|e| e.said())
-                })
-                .await
-            },
+            ui::blocking(move || Ok(backup::restore(&paths, &latest.path)?)),
             Message::Restored,
         )
     }

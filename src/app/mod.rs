@@ -10,7 +10,7 @@ use crate::paths::Paths;
 use crate::preferences::{Appearance, MarkRead, Preferences};
 use crate::store::{Store, View};
 use crate::t;
-use crate::ui::describe::Said;
+use crate::ui::describe::{Failure, Said};
 use crate::ui::mailbox::{self, Mailbox};
 use crate::ui::reader::{self, Act, Reader};
 use crate::ui::status::{self, Status};
@@ -75,7 +75,7 @@ pub use crate::ui::reader::{MoveTarget, Opener, system_opener};
 /// The database failed to open or its integrity check: what the window offers instead.
 #[derive(Debug, Clone)]
 pub struct Damaged {
-    pub detail: String,
+    pub detail: backup::Damage,
     /// The newest snapshot in the remembered backup folder, if any.
     pub latest: Option<backup::Snapshot>,
 }
@@ -95,7 +95,7 @@ pub struct App {
     /// `modal` is [`Modal::Password`], the rest wait (behind another dialog, too).
     pub passwords: password_prompt::Prompts,
     pub damaged: Option<Damaged>,
-    pub load_error: Option<String>,
+    pub load_error: Option<Failure>,
     pub list: message_list::MessageList,
     modifiers: keyboard::Modifiers,
     /// Set by the window benchmark: where to report the first populated frame and the
@@ -125,9 +125,9 @@ pub enum Message {
     /// The database upgrade at start-up has taken long enough to say so.
     UpgradeSlow,
     /// The database upgrade at start-up is over.
-    Upgraded(Result<(), String>),
+    Upgraded(Result<(), Failure>),
     /// The list and sidebar were read from the store.
-    Loaded(Result<Snapshot, String>),
+    Loaded(Result<Snapshot, Failure>),
     /// The sidebar's and the search box's own messages.
     Mailbox(mailbox::Message),
     /// A button of the toolbar.
@@ -141,7 +141,7 @@ pub enum Message {
     /// "Get mail" was pressed (the toolbar, F5).
     GetMail,
     /// A change to the store finished; the list is read again.
-    Changed(Result<(), String>),
+    Changed(Result<(), Failure>),
     /// Something finished that only needs saying in the status bar.
     Say(String),
     /// A lasting warning for the status bar.
@@ -150,7 +150,7 @@ pub enum Message {
     List(message_list::Message),
     /// The ids of the list (a folder, or a search in it) were read; the number says
     /// which search they answer.
-    Ids(u64, Result<Vec<i64>, String>),
+    Ids(u64, Result<Vec<i64>, Failure>),
     /// A key nobody else used (shortcuts).
     Key(keyboard::Event),
     /// "Preferences" was pressed.
@@ -187,7 +187,7 @@ pub enum Message {
     Transfer(transfer::Message),
     /// "Restore the latest backup" on the damaged-database screen.
     RestoreLatest,
-    Restored(Result<Option<std::path::PathBuf>, String>),
+    Restored(Result<Option<std::path::PathBuf>, Failure>),
     /// The first frame showing the list's rows is on screen (window benchmark).
     FirstFrame,
     /// The window has been idle for a while since (window benchmark).

@@ -71,7 +71,7 @@ impl App {
     /// first start, or a word that the folder (or the search) is empty.
     fn list_panel(&self) -> Element<'_, Message> {
         if let Some(error) = &self.load_error {
-            return center(text(t!("list-load-error", error = error.clone())).style(text::danger))
+            return center(text(t!("list-load-error", error = error.said())).style(text::danger))
                 .padding(20)
                 .into();
         }

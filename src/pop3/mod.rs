@@ -12,7 +12,7 @@ mod session;
 pub use auth::AuthMethod;
 pub use capa::Capabilities;
 pub use certificate::CertificateInfo;
-pub use error::{Error, Step};
+pub use error::{Error, Malformed, NotFound, Step, TlsHint};
 pub use lines::Pace;
 pub use session::{
     ConnectOptions, MAX_LINE, MAX_LISTING_BYTES, MAX_LISTING_ENTRIES, MAX_REJECTED_LOGINS, Session,

@@ -22,6 +22,7 @@ use iced::{Color, Element, Fill, FillPortion};
 
 use crate::mail;
 use crate::t;
+use describe::Said;
 
 pub use mailbox::{FOLDER_NAME_ID, SEARCH_ID};
 
@@ -74,13 +75,13 @@ pub fn window<'a, M: 'a>(parts: Parts<'a, M>, pane: crate::preferences::Pane) ->
 /// Shown instead of the mailbox when the database is damaged: what happened, that nothing
 /// was changed, and the way back (`restore` when a backup is there to restore).
 pub fn damaged_screen<'a, M: Clone + 'a>(
-    detail: &str,
+    damage: &crate::backup::Damage,
     latest: Option<&crate::backup::Snapshot>,
     restore: M,
 ) -> Element<'a, M> {
     let mut content = column![
         text(t!("damaged-title")).size(24),
-        text(t!("damaged-detail", detail = detail.to_string())),
+        text(t!("damaged-detail", detail = damage.said())),
         text(t!("damaged-nothing-changed")),
     ]
     .spacing(12)
@@ -241,26 +242,27 @@ fn human_size(bytes: usize) -> String {
     }
 }
 
-/// Runs blocking work (the database, files) on tokio's blocking pool, off the UI thread;
-/// a failure becomes text the window can show.
-pub async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Result<T, String> {
+/// Runs blocking work (the database, files) on tokio's blocking pool, off the UI thread.
+/// Its error stays what the work made it (a typed [`describe::Failure`], or text); work
+/// that ends without an answer becomes that error too.
+pub async fn blocking<T, E>(work: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<crate::interrupted::Interrupted> + Send + 'static,
+{
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| e.to_string())?
+        .map_err(crate::interrupted::Interrupted::from)?
 }
 
 /// The account with this id, as the store has it now.
 pub(crate) fn account_by_id(
     store: &crate::store::Store,
     id: crate::accounts::AccountId,
-) -> Result<crate::accounts::Account, String> {
-    use describe::Said;
+) -> Result<crate::accounts::Account, describe::Failure> {
     store
-        .accounts()
-        .map_err(|e| e.said())?
+        .accounts()?
         .into_iter()
         .find(|a| a.id == id)
-        .ok_or_else(|| describe::fetch(&crate::worker::FetchError::AccountGone))
+        .ok_or(describe::Failure::AccountGone)
 }

@@ -170,7 +170,7 @@ fn store(paths: Paths, prompt: &Prompt) -> Task<Message> {
     Task::perform(
         super::blocking(move || {
             let store = Store::open(&paths.database()).map_err(|e| e.said())?;
-            let account = super::account_by_id(&store, account)?;
+            let account = super::account_by_id(&store, account).map_err(|e| e.said())?;
             crate::secrets::Keyring::open(&store)
                 .and_then(|keyring| keyring.set(&account, &password))
                 .map_err(|e| e.said())

@@ -10,7 +10,7 @@ use crate::accounts::{Account, AccountId};
 use crate::paths::Paths;
 use crate::store::Store;
 use crate::t;
-use crate::ui::describe::Said;
+use crate::ui::describe::{Failure, Said};
 
 /// The question, for one account.
 #[derive(Debug, Clone)]
@@ -29,7 +29,7 @@ pub enum Message {
     /// Remove it, keeping its mail here or not.
     Remove { keep_mail: bool },
     /// The store has answered.
-    Removed(Result<(), String>),
+    Removed(Result<(), Failure>),
 }
 
 /// What the window must do.
@@ -71,8 +71,13 @@ impl RemoveAccount {
             }
             Message::Removed(result) => {
                 let name = self.name.clone();
-                let result =
-                    result.map_err(|e| t!("status-account-not-removed", account = name, error = e));
+                let result = result.map_err(|e| {
+                    t!(
+                        "status-account-not-removed",
+                        account = name,
+                        error = e.said()
+                    )
+                });
                 (Task::none(), Some(Event::Removed(result)))
             }
         }
@@ -108,14 +113,12 @@ impl RemoveAccount {
 /// Removes the account, found by id: its name may have changed since it was asked about.
 /// Its password leaves the keyring too (a failure there only goes to the log: the account
 /// is gone either way).
-async fn remove(paths: Paths, account: AccountId, keep_mail: bool) -> Result<(), String> {
+async fn remove(paths: Paths, account: AccountId, keep_mail: bool) -> Result<(), Failure> {
     super::blocking(move || {
-        let store = Store::open(&paths.database()).map_err(|e| e.said())?;
+        let store = Store::open(&paths.database())?;
         let account = super::account_by_id(&store, account)?;
         let keyring = crate::secrets::Keyring::open(&store);
-        store
-            .remove_account(&account.settings.name, !keep_mail)
-            .map_err(|e| e.said())?;
+        store.remove_account(&account.settings.name, !keep_mail)?;
         if let Err(e) = keyring.and_then(|keyring| keyring.delete(&account)) {
             tracing::warn!("the password of a removed account stays: {e}");
         }
@@ -165,11 +168,12 @@ mod tests {
         assert_eq!(question.update(Message::Cancel, &paths).1, None);
         let again = question.update(Message::Remove { keep_mail: false }, &paths);
         assert_eq!(again.1, None);
-        let (_, event) = question.update(Message::Removed(Err("disk full".into())), &paths);
+        let gone = Message::Removed(Err(Failure::AccountGone));
+        let (_, event) = question.update(gone, &paths);
         match event {
             Some(Event::Removed(Err(said))) => {
                 assert!(
-                    said.contains("home") && said.contains("disk full"),
+                    said.contains("home") && said.contains(&Failure::AccountGone.said()),
                     "{said}"
                 );
             }
