@@ -567,6 +567,20 @@ fn snapshots_of_the_main_window_in_english_and_japanese_light_and_dark() {
             Form::Save,
         ]));
         matches_snapshot(&w, &iced::Theme::Light, &format!("account-{tag}-light"));
+        // Its other half: the outgoing server, on, without encryption not yet confirmed.
+        w.send(form(vec![
+            Form::Page(poplar::ui::add_account::Page::Sending),
+            Form::Sending(true),
+            Form::SmtpHost("smtp.example.jp".into()),
+            Form::SmtpSecurity(Security::Plain),
+            Form::SmtpLogin(poplar::accounts::smtp::SmtpLogin::PopBeforeSmtp),
+            Form::SmtpJis(true),
+        ]));
+        matches_snapshot(
+            &w,
+            &iced::Theme::Light,
+            &format!("account-sending-{tag}-light"),
+        );
     }
 }
 

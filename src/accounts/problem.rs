@@ -18,6 +18,7 @@ pub enum Field {
     SizeLimit,
     Minutes,
     SmtpHost,
+    SmtpSecurity,
     SmtpPort,
     SmtpUser,
 }
@@ -37,6 +38,7 @@ impl Field {
             Field::SizeLimit => t!("field-size-limit"),
             Field::Minutes => t!("field-minutes"),
             Field::SmtpHost => t!("field-smtp-server"),
+            Field::SmtpSecurity => t!("field-smtp-security"),
             Field::SmtpPort => t!("field-smtp-port"),
             Field::SmtpUser => t!("field-smtp-user"),
         }
@@ -80,6 +82,8 @@ pub enum Problem {
     /// Spaces, slashes or @ in the outgoing server's name.
     SmtpHostInvalid,
     SmtpPortInvalid,
+    /// "No encryption" for the outgoing server without the second, explicit yes.
+    SmtpPlainUnconfirmed,
 }
 
 impl Problem {
@@ -100,6 +104,7 @@ impl Problem {
             Problem::EmailNeededToSend => Field::Email,
             Problem::SmtpHostMissing | Problem::SmtpHostInvalid => Field::SmtpHost,
             Problem::SmtpPortInvalid => Field::SmtpPort,
+            Problem::SmtpPlainUnconfirmed => Field::SmtpSecurity,
         }
     }
 
@@ -126,6 +131,7 @@ impl Problem {
             Problem::SmtpHostMissing => t!("invalid-smtp-host-missing"),
             Problem::SmtpHostInvalid => t!("invalid-host"),
             Problem::SmtpPortInvalid => t!("invalid-port"),
+            Problem::SmtpPlainUnconfirmed => t!("invalid-plain-unconfirmed"),
         }
     }
 }

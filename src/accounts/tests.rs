@@ -104,6 +104,7 @@ fn every_problem() -> Vec<Problem> {
         Problem::SmtpHostMissing,
         Problem::SmtpHostInvalid,
         Problem::SmtpPortInvalid,
+        Problem::SmtpPlainUnconfirmed,
     ];
     for problem in &all {
         match problem {
@@ -124,7 +125,8 @@ fn every_problem() -> Vec<Problem> {
             | Problem::EmailNeededToSend
             | Problem::SmtpHostMissing
             | Problem::SmtpHostInvalid
-            | Problem::SmtpPortInvalid => {}
+            | Problem::SmtpPortInvalid
+            | Problem::SmtpPlainUnconfirmed => {}
         }
     }
     all

@@ -98,6 +98,7 @@ impl AddAccount {
             delete_on_server_when_deleted: self.delete_on_server,
             include_in_get_all: self.include_in_get_all,
             pinned_cert: self.pinned.clone(),
+            smtp: self.sending.read(&mut problems),
             ..base
         };
         (settings, problems)

@@ -13,6 +13,7 @@ use crate::paths::Paths;
 use crate::t;
 
 mod form;
+mod sending;
 mod tasks;
 mod view;
 
@@ -121,6 +122,18 @@ pub struct AddAccount {
     pinned: Option<String>,
     /// How long "Test connection" waits for each answer.
     timeout: std::time::Duration,
+    /// The outgoing server.
+    sending: sending::Sending,
+    /// Which half of the dialog is shown.
+    page: Page,
+}
+
+/// The dialog's two halves: reading mail (the incoming server) and sending it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Page {
+    #[default]
+    Receiving,
+    Sending,
 }
 
 impl Default for AddAccount {
@@ -168,6 +181,8 @@ impl AddAccount {
             detected: None,
             offered_certificate: None,
             pinned: s.pinned_cert.clone(),
+            sending: sending::Sending::from_settings(s.smtp.as_ref(), editing.is_some()),
+            page: Page::Receiving,
             editing,
             timeout: crate::sync::FetchOptions::default().timeout,
         }
@@ -208,6 +223,17 @@ pub enum Message {
     CheckEvery(bool),
     Minutes(String),
     IncludeInGetAll(bool),
+    /// One half of the dialog or the other.
+    Page(Page),
+    /// The outgoing server: on or off, and its fields.
+    Sending(bool),
+    SmtpHost(String),
+    SmtpPort(String),
+    SmtpSecurity(Security),
+    ConfirmSmtpPlain(bool),
+    SmtpLogin(crate::accounts::smtp::SmtpLogin),
+    SmtpUser(String),
+    SmtpJis(bool),
     /// "Add" (or "Save") was pressed.
     Save,
     /// "Test connection": log in with what is in the form, change nothing.
@@ -291,6 +317,15 @@ impl AddAccount {
             Message::CheckEvery(v) => self.check_every = v,
             Message::Minutes(v) => self.minutes = digits(&v),
             Message::IncludeInGetAll(v) => self.include_in_get_all = v,
+            Message::Page(page) => self.page = page,
+            sending @ (Message::Sending(_)
+            | Message::SmtpHost(_)
+            | Message::SmtpPort(_)
+            | Message::SmtpSecurity(_)
+            | Message::ConfirmSmtpPlain(_)
+            | Message::SmtpLogin(_)
+            | Message::SmtpUser(_)
+            | Message::SmtpJis(_)) => self.sending.change(sending),
             _ => {}
         }
     }

@@ -96,6 +96,9 @@ impl AddAccount {
                 self.host = found.host.clone();
                 self.port = found.port.to_string();
                 self.security = found.security;
+                if let Some(smtp) = &found.smtp {
+                    self.sending.found(smtp);
+                }
                 let mut note = t!(
                     "detect-found",
                     host = found.host.clone(),

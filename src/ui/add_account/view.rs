@@ -8,7 +8,7 @@ use iced::widget::{
 };
 use iced::{Element, Fill, Length};
 
-use super::{AddAccount, Choice, KeepChoice, Message, login_label, security_label};
+use super::{AddAccount, Choice, KeepChoice, Message, Page, login_label, security_label};
 use crate::accounts::{AuthMethod, Field, Problem, Security};
 use crate::t;
 
@@ -28,12 +28,20 @@ impl AddAccount {
             t!("account-dialog-add")
         })
         .size(22);
-        let server = self.login_fields(self.identity_fields(&problems), &problems);
-        let copies = self.schedule_fields(self.copies_fields(&problems), &problems);
+        let (left, right) = match self.page {
+            Page::Receiving => (
+                self.login_fields(self.identity_fields(&problems), &problems),
+                self.schedule_fields(self.copies_fields(&problems), &problems),
+            ),
+            Page::Sending => (
+                self.sending_fields(Column::new().spacing(10), &problems),
+                Column::new(),
+            ),
+        };
         // Room on the right for the scroll bar, so it never covers the explanations.
         let body = row![
-            server.width(Length::FillPortion(1)),
-            copies.width(Length::FillPortion(1))
+            left.width(Length::FillPortion(1)),
+            right.width(Length::FillPortion(1))
         ]
         .spacing(24)
         .padding(iced::Padding {
@@ -41,7 +49,13 @@ impl AddAccount {
             ..iced::Padding::ZERO
         });
         let footer = self.footer(&problems);
-        container(column![title, scrollable(body).height(Length::Fill), footer].spacing(14))
+        let pages = row![
+            page_button(Page::Receiving, self.page, &problems),
+            page_button(Page::Sending, self.page, &problems),
+        ]
+        .spacing(6);
+        let head = row![title, iced::widget::space().width(Fill), pages].align_y(iced::Center);
+        container(column![head, scrollable(body).height(Length::Fill), footer].spacing(14))
             .padding(20)
             .width(980)
             .height(660)
@@ -326,15 +340,44 @@ impl AddAccount {
     }
 }
 
+/// A button for one half of the dialog, marked when a field there needs attention.
+fn page_button(page: Page, shown: Page, problems: &Problems) -> Element<'static, Message> {
+    let sending = |f: &Field| {
+        matches!(
+            f,
+            Field::SmtpHost | Field::SmtpSecurity | Field::SmtpPort | Field::SmtpUser
+        )
+    };
+    let wrong = match page {
+        Page::Receiving => problems.keys().any(|f| !sending(f)),
+        Page::Sending => problems.keys().any(sending),
+    };
+    let mut label = match page {
+        Page::Receiving => t!("account-page-receiving"),
+        Page::Sending => t!("account-page-sending"),
+    };
+    if wrong {
+        label.push_str(" (!)");
+    }
+    button(text(label))
+        .on_press(Message::Page(page))
+        .style(if page == shown {
+            button::primary
+        } else {
+            button::secondary
+        })
+        .into()
+}
+
 /// What is wrong with a field, in red below it.
-fn problem(problems: &Problems, field: Field) -> Option<Element<'static, Message>> {
+pub(super) fn problem(problems: &Problems, field: Field) -> Option<Element<'static, Message>> {
     problems
         .get(&field)
         .map(|p| text(p.sentence()).size(12).style(text::danger).into())
 }
 
 /// A label, its control, and below them what is wrong with it or what it does.
-fn field(
+pub(super) fn field(
     label: String,
     control: Element<'static, Message>,
     below: Option<Element<'static, Message>>,
@@ -350,7 +393,7 @@ fn field(
     }
 }
 
-fn input(
+pub(super) fn input(
     placeholder: &str,
     value: &str,
     on: fn(String) -> Message,
@@ -368,7 +411,7 @@ fn explain(s: String) -> Element<'static, Message> {
 }
 
 /// A checkbox with, below it, one line saying what it does.
-fn toggle(
+pub(super) fn toggle(
     on: bool,
     label: String,
     message: fn(bool) -> Message,
