@@ -611,9 +611,10 @@ fn links_full_width_punctuation_and_ideographic_space_end_a_url_in_ours() {
 }
 
 #[test]
-fn links_url_straight_after_japanese_text_ours_misses_it_linkify_finds_it() {
-    // A defect of ours: a link must start a whitespace-separated word, and in Japanese
-    // the word before a URL is usually not separated from it.
+fn links_url_straight_after_japanese_text_both_find_it() {
+    // In Japanese the word before a URL is usually not separated from it. Ours found a
+    // link only at the start of a whitespace-separated word until it looked for schemes
+    // anywhere, as linkify does.
     for (text, right) in [
         ("詳細はhttps://example.jp/です", "https://example.jp/"),
         (
@@ -623,7 +624,7 @@ fn links_url_straight_after_japanese_text_ours_misses_it_linkify_finds_it() {
         ("、https://example.jp/b、", "https://example.jp/b"),
         ("（https://example.jp/d）", "https://example.jp/d"),
     ] {
-        assert!(mail::links(text).is_empty(), "{text}");
+        assert_eq!(mail::links(text), [right], "{text}");
         assert_eq!(linkify_ascii(text), [right], "{text}");
         assert_eq!(linkify_adapted(text), [right], "{text}");
     }
@@ -651,21 +652,28 @@ fn links_ascii_after_japanese_in_one_run_linkify_swallows_the_japanese() {
 }
 
 #[test]
-fn links_balanced_parentheses_and_quotes_theirs_is_better() {
+fn links_balanced_parentheses_and_quotes_both_right() {
     let text = "See https://en.wikipedia.org/wiki/Rust_(programming_language) and \
                 (https://b.example). Or 'https://single.example/y'.";
-    // Ours cuts at "(" (a link to another page) and misses a 'quoted' URL.
-    assert_eq!(
-        mail::links(text),
-        ["https://en.wikipedia.org/wiki/Rust_", "https://b.example"]
-    );
+    // Ours cut at "(" (a link to another page) and missed a 'quoted' URL until it kept
+    // balanced brackets and let a quote before the scheme end the link, as linkify does.
     let right = [
         "https://en.wikipedia.org/wiki/Rust_(programming_language)",
         "https://b.example",
         "https://single.example/y",
     ];
+    assert_eq!(mail::links(text), right);
     assert_eq!(linkify_default(text), right);
     assert_eq!(linkify_adapted(text), right);
+    // Unbalanced ones are dropped by both.
+    let text = "https://a.example/x( [https://b.example/y] https://c.example/z)";
+    let right = [
+        "https://a.example/x",
+        "https://b.example/y",
+        "https://c.example/z",
+    ];
+    assert_eq!(mail::links(text), right);
+    assert_eq!(linkify_default(text), right);
 }
 
 #[test]
@@ -749,6 +757,16 @@ fn links_hostile_text_both_finish_and_ours_offers_at_most_fifty() {
         ),
         ("colons", "a:".repeat(500_000)),
         ("at signs", "a@b.".repeat(250_000)),
+        // Every scheme inside the unclosed part of the one before: a finder that walks
+        // the rest of the run again from each of them is quadratic.
+        (
+            "URL then '(' repeated",
+            "https://a.example/(".repeat(55_000),
+        ),
+        (
+            "quoted URLs without a closing quote",
+            "'https://a.example/".repeat(55_000),
+        ),
     ];
     for (what, text) in &inputs {
         let ours = timed(&format!("ours, {what}"), || mail::links(text));
@@ -774,6 +792,11 @@ fn links_hostile_text_both_finish_and_ours_offers_at_most_fifty() {
                 assert_eq!(ours, ["https://a.example/"]);
                 assert_eq!(theirs.len(), 1);
                 assert_eq!(theirs[0].len(), text.len());
+            }
+            // Ours ends each at its unclosed "("; linkify takes the whole megabyte.
+            "URL then '(' repeated" => {
+                assert_eq!(ours, ["https://a.example/"]);
+                assert_eq!(theirs.len(), 1);
             }
             _ => {}
         }
@@ -853,8 +876,9 @@ fn links_case_table_who_gets_what_right() {
     let finders: [(&str, Finder, &[usize]); 4] = [
         // The numbers are the cases (0-based) each finder gets wrong. linkify alone
         // returns every occurrence and every scheme: cases 11 and 12 are the adapter's
-        // job, and so is 10 (it finds the address, not the `mailto:` link).
-        ("ours", mail::links, &[2, 3, 4, 7, 9]),
+        // job, and so is 10 (it finds the address, not the `mailto:` link). Ours got
+        // 2, 3, 4, 7 and 9 wrong until it took linkify's starts, brackets and quotes.
+        ("ours", mail::links, &[]),
         (
             "linkify defaults",
             linkify_default,
@@ -1013,6 +1037,10 @@ fn measure_for_benchmarks_md() {
             format!("https://a.example/{}", "(".repeat(1_000_000)),
         ),
         ("1 MB of 'a@b.'".into(), "a@b.".repeat(250_000)),
+        (
+            "1 MB of 'https://a.example/('".into(),
+            "https://a.example/(".repeat(55_000),
+        ),
     ];
     for (what, text) in &texts {
         let n = runs(text.len());
