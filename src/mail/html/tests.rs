@@ -219,3 +219,11 @@ fn preformatted_text_keeps_its_spaces() {
     let t = to_text("<pre>a  b\n  c</pre>");
     assert_eq!(t, "a  b\n  c");
 }
+
+#[test]
+fn odd_character_references_follow_html5() {
+    assert_eq!(
+        to_text("a&#0;b &#xD800; &#x110000; &#99999999999999999999; &#150; &#x80; &#; &#x;"),
+        "a\u{fffd}b \u{fffd} \u{fffd} \u{fffd} – € &#; &#x;"
+    );
+}
