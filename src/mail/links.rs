@@ -154,12 +154,13 @@ fn bracketed_end(bytes: &[u8], from: usize, limit: usize) -> usize {
     for (i, &b) in bytes[from..limit].iter().enumerate() {
         match bracket(b) {
             Some((kind, true)) => open.push((from + i, kind)),
-            Some((kind, false)) => {
-                if open.pop_if(|o| o.1 == kind).is_none() {
+            Some((kind, false)) => match open.pop_if(|o| o.1 == kind) {
+                Some(_) => {}
+                None => {
                     end = from + i;
                     break;
                 }
-            }
+            },
             None => {}
         }
     }
@@ -182,14 +183,15 @@ fn bracket_ends(bytes: &[u8], run_end: usize, starts: &[(usize, usize)]) -> Vec<
     for i in (first..run_end).rev() {
         match bracket(bytes[i]) {
             Some((kind, false)) => closers.push((i, kind)),
-            Some((kind, true)) => {
-                if closers.pop_if(|c| c.1 == kind).is_none() {
-                    // Unclosed, or closed by the wrong kind (which ends any link through
-                    // here before the closers after it matter).
+            Some((kind, true)) => match closers.pop_if(|c| c.1 == kind) {
+                Some(_) => {}
+                // Unclosed, or closed by the wrong kind (which ends any link through here
+                // before the closers after it matter).
+                None => {
                     unclosed = i;
                     closers.clear();
                 }
-            }
+            },
             None => {}
         }
         if k > 0 && starts[k - 1].0 == i {
