@@ -37,18 +37,22 @@ pub fn links(text: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     let mut seen: HashSet<&str> = HashSet::new();
     let mut from = 0;
+    // The schemes in a run and the links they start, kept from run to run.
+    let mut starts = Vec::new();
+    let mut spans = Vec::new();
     while found.len() < MAX_LINKS {
         let Some((start, _)) = next_scheme(bytes, from) else {
             break;
         };
         let end = run_end(bytes, start);
-        let mut starts = Vec::new();
+        starts.clear();
         let mut at = start;
         while let Some((s, len)) = next_scheme(&bytes[..end], at) {
             starts.push((s, len));
             at = s + len;
         }
-        for (s, e) in links_in_run(bytes, end, &starts) {
+        links_in_run(bytes, end, &starts, &mut spans);
+        for &(s, e) in &spans {
             // Every boundary is at an ASCII byte or where the ASCII run ends.
             let link = &text[s..e];
             if seen.insert(link) {
@@ -101,24 +105,40 @@ fn next_scheme(bytes: &[u8], from: usize) -> Option<(usize, usize)> {
 }
 
 /// The links that start at `starts` (scheme start and length, in order) in a run of URL
-/// bytes ending at `run_end`: (start, end) of each, a later start inside an earlier link
-/// being part of it.
-fn links_in_run(bytes: &[u8], run_end: usize, starts: &[(usize, usize)]) -> Vec<(usize, usize)> {
-    let ends = bracket_ends(bytes, run_end, starts);
-    let mut out = Vec::new();
+/// bytes ending at `run_end`, into `out`: (start, end) of each, a later start inside an
+/// earlier link being part of it.
+fn links_in_run(
+    bytes: &[u8],
+    run_end: usize,
+    starts: &[(usize, usize)],
+    out: &mut Vec<(usize, usize)>,
+) {
+    out.clear();
+    // One scheme in the run, the usual case, is walked forwards; the brackets of more are
+    // matched for all of them in one walk backwards.
+    let ends = if starts.len() > 1 {
+        bracket_ends(bytes, run_end, starts)
+    } else {
+        Vec::new()
+    };
     let mut taken = 0;
-    for (&(start, len), &end) in starts.iter().zip(&ends) {
+    for (k, &(start, len)) in starts.iter().enumerate() {
         if start < taken {
             continue;
         }
-        let mut end = if start > 0 && bytes[start - 1] == b'\'' {
-            // Up to the next quote, which a quote before the next such start comes
-            // after: these walks do not overlap.
-            let quote =
-                memchr::memchr(b'\'', &bytes[start..run_end]).map_or(run_end, |q| start + q);
-            bracketed_end(bytes, start + len, quote)
-        } else {
-            end
+        let quoted = start > 0 && bytes[start - 1] == b'\'';
+        let mut end = match ends.get(k) {
+            Some(&end) if !quoted => end,
+            // Up to the next quote when there is one before the scheme; a quote before
+            // the next such start comes after it, so these walks do not overlap.
+            _ => {
+                let limit = if quoted {
+                    memchr::memchr(b'\'', &bytes[start..run_end]).map_or(run_end, |q| start + q)
+                } else {
+                    run_end
+                };
+                bracketed_end(bytes, start + len, limit)
+            }
         };
         while end > start + len && TRAILING.contains(&bytes[end - 1]) {
             end -= 1;
@@ -128,7 +148,6 @@ fn links_in_run(bytes: &[u8], run_end: usize, starts: &[(usize, usize)]) -> Vec<
             taken = end;
         }
     }
-    out
 }
 
 /// Which bracket an opening or closing byte is, if it is one: (kind, opening).
