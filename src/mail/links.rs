@@ -41,12 +41,13 @@ pub fn links(text: &str) -> Vec<String> {
     let mut starts = Vec::new();
     let mut spans = Vec::new();
     while found.len() < MAX_LINKS {
-        let Some((start, _)) = next_scheme(bytes, from) else {
+        let Some((start, len)) = next_scheme(bytes, from) else {
             break;
         };
         let end = run_end(bytes, start);
         starts.clear();
-        let mut at = start;
+        starts.push((start, len));
+        let mut at = start + len;
         while let Some((s, len)) = next_scheme(&bytes[..end], at) {
             starts.push((s, len));
             at = s + len;
