@@ -1,5 +1,14 @@
 //! Character references (`&amp;`, `&#x4E2D;`, …) decoded to the text they stand for.
 
+/// [`decode_entities`], without copying text that has none (most text between tags).
+pub(super) fn decoded(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains('&') {
+        std::borrow::Cow::Owned(decode_entities(s))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// Decodes character references: numeric ones and the named ones mail uses.
 pub fn decode_entities(s: &str) -> String {
     if !s.contains('&') {

@@ -89,7 +89,7 @@ impl Walk {
     /// Text between tags, its entities decoded; none inside a skipped element.
     fn text(&mut self, s: &str) {
         if self.skip_until.is_none() {
-            self.out.text(&decode_entities(s), self.pre > 0);
+            self.out.text(&entities::decoded(s), self.pre > 0);
         }
     }
 
