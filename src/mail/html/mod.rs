@@ -135,7 +135,7 @@ impl Walk {
                 out.heading = depth(out.heading, closing);
             }
             ("p" | "div" | "table" | "section" | "article" | "header" | "footer", _) => {
-                out.paragraph()
+                out.paragraph();
             }
             ("blockquote", _) => {
                 out.paragraph();
