@@ -6,6 +6,7 @@ mod defuse;
 mod fields;
 pub mod files;
 pub mod html;
+mod links;
 pub mod thread;
 mod words;
 
@@ -13,6 +14,7 @@ use charset::with_readable_headers;
 use defuse::defuse_encoded_words;
 
 pub use files::{Danger, file_name_chars, safe_file_name};
+pub use links::links;
 
 use mail_parser::{Address, Header, HeaderName, MessageParser, MessagePart, MimeHeaders, PartType};
 
@@ -193,34 +195,6 @@ fn judge(raw: &[u8], part: &MessagePart<'_>, index: usize) -> (String, Option<Da
     let name = attachment_name(raw, part, index);
     let danger = files::danger(&name, &declared_type(part), part.contents());
     (safe_file_name(&name), danger)
-}
-
-/// The web and mail links in a message's text, in order, each once.
-pub fn links(text: &str) -> Vec<String> {
-    let mut found: Vec<String> = Vec::new();
-    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for word in text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '(' | ')'))
-    {
-        // A link ends where the ASCII does (Japanese text often follows without a space).
-        let word = match word.find(|c: char| !c.is_ascii_graphic()) {
-            Some(end) => &word[..end],
-            None => word,
-        };
-        let word = word.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'']);
-        let is_link = ["http://", "https://", "mailto:"].iter().any(|p| {
-            word.len() > p.len()
-                && word
-                    .get(..p.len())
-                    .is_some_and(|head| head.eq_ignore_ascii_case(p))
-        });
-        if is_link && seen.insert(word) {
-            found.push(word.to_string());
-        }
-        if found.len() == 50 {
-            break;
-        }
-    }
-    found
 }
 
 /// The bytes the parser is given: headers made readable, encoded words made harmless.

@@ -1,5 +1,14 @@
 //! Character references (`&amp;`, `&#x4E2D;`, …) decoded to the text they stand for.
 
+/// [`decode_entities`], without copying text that has none (most text between tags).
+pub(super) fn decoded(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains('&') {
+        std::borrow::Cow::Owned(decode_entities(s))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// Decodes character references: numeric ones and the named ones mail uses.
 pub fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
@@ -16,11 +25,7 @@ pub fn decode_entities(s: &str) -> String {
             .unwrap_or(rest.len());
         let name = &rest[1..end];
         let decoded = if let Some(num) = name.strip_prefix('#') {
-            let code = match num.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                None => num.parse().ok(),
-            };
-            code.and_then(char::from_u32).map(String::from)
+            numeric(num).map(String::from)
         } else {
             named_entity(name).map(String::from)
         };
@@ -39,6 +44,38 @@ pub fn decode_entities(s: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// The character a numeric reference (`#` and what follows it in `num`, all of it digits)
+/// stands for, as HTML5 reads it: NUL, a surrogate or a number past U+10FFFF is U+FFFD,
+/// and 128 to 159 are the Windows-1252 characters that old mail tools meant by them.
+fn numeric(num: &str) -> Option<char> {
+    let (digits, radix) = match num.strip_prefix(['x', 'X']) {
+        Some(hex) => (hex, 16),
+        None => (num, 10),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut value: u32 = 0;
+    for c in digits.chars() {
+        value = value
+            .saturating_mul(radix)
+            .saturating_add(c.to_digit(radix)?);
+    }
+    Some(match value {
+        0x80..=0x9f => WINDOWS_1252[value as usize - 0x80],
+        _ => char::from_u32(value)
+            .filter(|&c| c != '\0')
+            .unwrap_or('\u{fffd}'),
+    })
+}
+
+/// What HTML5 reads `&#128;` to `&#159;` as (where Windows-1252 leaves a byte undefined,
+/// the control character itself).
+const WINDOWS_1252: [char; 32] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
+    '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+];
 
 fn named_entity(name: &str) -> Option<&'static str> {
     Some(match name {

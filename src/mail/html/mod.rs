@@ -73,20 +73,23 @@ fn convert(html: &str) -> (String, Vec<Span>, usize) {
 }
 
 /// Where the conversion is in the document: the text written so far, the element whose
-/// content is being skipped, how deep in <pre> it is and the targets of the open links.
+/// content is being skipped, how deep in <pre> it is, the targets of the open links and
+/// the open lists.
 #[derive(Default)]
 struct Walk {
     out: Output,
     skip_until: Option<&'static str>,
     pre: usize,
     links: Vec<Option<String>>,
+    /// The open lists, innermost last: the next number of an `<ol>`, None for a `<ul>`.
+    lists: Vec<Option<i64>>,
 }
 
 impl Walk {
     /// Text between tags, its entities decoded; none inside a skipped element.
     fn text(&mut self, s: &str) {
         if self.skip_until.is_none() {
-            self.out.text(&decode_entities(s), self.pre > 0);
+            self.out.text(&entities::decoded(s), self.pre > 0);
         }
     }
 
@@ -118,23 +121,33 @@ impl Walk {
             ("style", false) => self.skip_until = Some("style"),
             ("head", false) => self.skip_until = Some("head"),
             ("title", false) => self.skip_until = Some("title"),
+            // A browser shows none of a <template> until a script uses it.
+            ("template", false) => self.skip_until = Some("template"),
             ("br", _) => out.newline(),
+            // A header cell is a cell (apart from the one before it) in strong type.
+            ("th", false) => {
+                out.text(" ", false);
+                out.strong += 1;
+            }
             ("b" | "strong" | "th", _) => out.strong = depth(out.strong, closing),
             ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", _) => {
                 out.paragraph();
                 out.heading = depth(out.heading, closing);
             }
-            (
-                "p" | "div" | "table" | "blockquote" | "ul" | "ol" | "section" | "article"
-                | "header" | "footer",
-                _,
-            ) => out.paragraph(),
+            ("p" | "div" | "table" | "section" | "article" | "header" | "footer", _) => {
+                out.paragraph();
+            }
+            ("blockquote", _) => {
+                out.paragraph();
+                out.quote = depth(out.quote, closing);
+            }
+            ("ul" | "ol", _) => {
+                out.paragraph();
+                self.list(name == "ol", closing, body);
+            }
             ("tr" | "dt" | "dd", _) => out.newline(),
             ("td", false) => out.text(" ", false),
-            ("li", false) => {
-                out.newline();
-                out.raw("• ");
-            }
+            ("li", false) => self.item(),
             ("hr", _) => {
                 out.paragraph();
                 out.raw("────────");
@@ -162,6 +175,33 @@ impl Walk {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+impl Walk {
+    /// An `<ol>` or `<ul>` opening (numbered from its `start`, or 1) or closing.
+    fn list(&mut self, ordered: bool, closing: bool, body: &str) {
+        if closing {
+            self.lists.pop();
+        } else if ordered {
+            let start = attribute(body, "start").and_then(|s| s.trim().parse().ok());
+            self.lists.push(Some(start.unwrap_or(1)));
+        } else {
+            self.lists.push(None);
+        }
+    }
+
+    /// An `<li>`: on a line of its own, numbered in an `<ol>`, bulleted elsewhere.
+    fn item(&mut self) {
+        self.out.newline();
+        match self.lists.last_mut() {
+            Some(Some(number)) => {
+                let mark = format!("{number}. ");
+                *number = number.saturating_add(1);
+                self.out.raw(&mark);
+            }
+            _ => self.out.raw("• "),
         }
     }
 }

@@ -1,7 +1,13 @@
 //! The text being written: whitespace folded as a browser folds it, line breaks held
-//! until text follows, and the styled stretches recorded as they are written.
+//! until text follows, quoted lines marked with "> ", and the styled stretches recorded
+//! as they are written.
 
 use super::{Span, Style};
+
+/// Quotes are marked at most this deep ("> > > > > > "): a reply thread quoted a hundred
+/// levels deep keeps its lines readable, and each line's marks stay short, so the text
+/// stays within a small multiple of the HTML's length.
+const MAX_QUOTE_MARKS: usize = 6;
 
 /// Collects text, folding whitespace the way a browser does outside <pre>.
 #[derive(Default)]
@@ -10,17 +16,27 @@ pub(super) struct Output {
     /// Pending line breaks (1 = newline, 2 = blank line), written before the next text.
     breaks: usize,
     space: bool,
+    /// Whether the last line has been begun (its quote marks written): false at the
+    /// start and after each line break.
+    line_open: bool,
+    /// How many quote marks the last line begun has.
+    line_quote: usize,
     link_text_start: Vec<usize>,
     /// How deep inside <b>/<strong>/<th> and <h1>..<h6> the text now is.
     pub(super) strong: usize,
     pub(super) heading: usize,
+    /// How deep inside <blockquote> the text now is.
+    pub(super) quote: usize,
     spans: Vec<Span>,
 }
 
 impl Output {
     pub(super) fn text(&mut self, s: &str, preformatted: bool) {
-        let before = self.text.len();
-        self.push_text(s, preformatted);
+        let first = if preformatted {
+            self.push_preformatted(s)
+        } else {
+            self.push_folded(s)
+        };
         let style = if !self.link_text_start.is_empty() {
             Some(Style::Link)
         } else if self.heading > 0 {
@@ -30,10 +46,8 @@ impl Output {
         } else {
             None
         };
-        if let Some(style) = style {
-            // The breaks and the space written before the text are not part of it.
-            let added = &self.text[before..];
-            let start = before + (added.len() - added.trim_start().len());
+        // The breaks, quote marks and space written before the text are not part of it.
+        if let (Some(style), Some(start)) = (style, first) {
             self.mark(start, self.text.len(), style);
         }
     }
@@ -55,38 +69,90 @@ impl Output {
         }
     }
 
-    fn push_text(&mut self, s: &str, preformatted: bool) {
-        if preformatted {
-            self.flush_breaks();
-            self.text.push_str(s);
-            return;
-        }
+    /// Writes text outside <pre>, runs of whitespace folded to one space; returns where
+    /// its first visible character went.
+    fn push_folded(&mut self, s: &str) -> Option<usize> {
+        let mut first = None;
         for c in s.chars() {
             if c.is_whitespace() && c != '\u{a0}' {
                 self.space = true;
-            } else {
-                if self.breaks > 0 {
-                    self.flush_breaks();
-                } else if self.space && !self.text.is_empty() && !self.text.ends_with('\n') {
-                    self.text.push(' ');
-                }
-                self.space = false;
-                self.text.push(if c == '\u{a0}' { ' ' } else { c });
+                continue;
             }
+            if self.breaks > 0 {
+                self.flush_breaks();
+            }
+            if !self.line_open {
+                self.open_line();
+            } else if self.space {
+                self.text.push(' ');
+            }
+            self.space = false;
+            first.get_or_insert(self.text.len());
+            self.text.push(if c == '\u{a0}' { ' ' } else { c });
         }
+        first
+    }
+
+    /// Writes <pre> text as it is, each of its lines quote-marked; returns where its
+    /// first character other than whitespace went.
+    fn push_preformatted(&mut self, s: &str) -> Option<usize> {
+        self.flush_breaks();
+        let mut first = None;
+        for line in s.split_inclusive('\n') {
+            let content = line.trim_start();
+            if !self.line_open {
+                if content.is_empty() {
+                    self.quote_marks(self.quote.min(MAX_QUOTE_MARKS));
+                } else {
+                    self.open_line();
+                }
+            }
+            if first.is_none() && !content.is_empty() {
+                first = Some(self.text.len() + line.len() - content.len());
+            }
+            self.text.push_str(line);
+            self.line_open = !line.ends_with('\n');
+        }
+        first
     }
 
     pub(super) fn raw(&mut self, s: &str) {
         self.flush_breaks();
+        if !self.line_open {
+            self.open_line();
+        }
         self.text.push_str(s);
         self.space = false;
     }
 
+    /// Begins a line: "> " for each quote it is in.
+    fn open_line(&mut self) {
+        let depth = self.quote.min(MAX_QUOTE_MARKS);
+        for _ in 0..depth {
+            self.text.push_str("> ");
+        }
+        self.line_quote = depth;
+        self.line_open = true;
+    }
+
+    /// The marks of a blank line inside `depth` quotes: "> >", without the trailing space.
+    fn quote_marks(&mut self, depth: usize) {
+        for i in 0..depth {
+            self.text.push_str(if i == 0 { ">" } else { " >" });
+        }
+    }
+
     fn flush_breaks(&mut self) {
-        if !self.text.is_empty() {
-            for _ in 0..self.breaks {
+        if !self.text.is_empty() && self.breaks > 0 {
+            // A blank line is inside the quotes both the lines around it are in.
+            let blank = self.line_quote.min(self.quote.min(MAX_QUOTE_MARKS));
+            for i in 0..self.breaks {
+                if i > 0 {
+                    self.quote_marks(blank);
+                }
                 self.text.push('\n');
             }
+            self.line_open = false;
         }
         self.breaks = 0;
         self.space = false;
@@ -115,13 +181,23 @@ impl Output {
         // ones keeps closing many nested links around a long (preformatted) text linear.
         let shown = &self.text[start.min(self.text.len())..];
         let shown = if shown.len() <= target.len() + 64 {
-            shown.trim()
+            // A link text that began a quoted line has the line's quote marks before it.
+            shown
+                .trim_start_matches(|c: char| c == '>' || c.is_whitespace())
+                .trim_end()
         } else {
             ""
         };
         let plain = target.strip_prefix("mailto:").unwrap_or(target);
         if shown != plain && shown != target {
-            self.text.push_str(&format!(" <{target}>"));
+            if self.line_open {
+                self.text.push(' ');
+            } else {
+                self.open_line();
+            }
+            self.text.push('<');
+            self.text.push_str(target);
+            self.text.push('>');
         }
     }
 

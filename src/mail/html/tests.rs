@@ -32,8 +32,33 @@ fn hostile(n: usize) -> Vec<(&'static str, String)> {
             "<a href=\"https://e.example/\">https://e.example/</a> ".repeat(n / 4),
         ),
         ("stray angle brackets", "<<<> < a".repeat(n)),
+        ("deep quotes, a line each", "<blockquote><p>x".repeat(n / 4)),
+        ("deep quotes and breaks", "<blockquote>x<br>".repeat(n / 4)),
+        (
+            "rules in deep quotes",
+            format!("{}{}", "<blockquote>".repeat(8), "<hr>".repeat(n)),
+        ),
+        (
+            "preformatted lines in deep quotes",
+            format!("{}<pre>{}", "<blockquote>".repeat(8), "\n".repeat(4 * n)),
+        ),
+        (
+            "deep ordered lists",
+            "<ol start=99999999999><li>x".repeat(n / 4),
+        ),
+        ("many numbered items", format!("<ol>{}", "<li>".repeat(n))),
+        ("unclosed template", format!("<template>{}", "<a".repeat(n))),
+        (
+            "odd references",
+            "&#0;&#xD800;&#99999999999999;&#150;".repeat(n / 8),
+        ),
     ]
 }
+
+/// How many bytes of text a byte of HTML may give at most: a blank line of `<pre>` deep in
+/// quotes ("> > > > > >" and a line break), `<hr>` there (a blank line and a quoted line
+/// of eight box-drawing characters for four bytes).
+const MAX_GROWTH: usize = 16;
 
 /// The reproduced defect (`<a` repeated 80,000 times took 6.5 s in a release build) and
 /// its relatives, large enough that the old quadratic converter took minutes in a debug
@@ -53,7 +78,7 @@ fn hostile_html_converts_in_linear_time() {
         // Each byte is walked at most once in each of the three quote states by a
         // search that fails, and once more to remember it.
         assert!(steps <= 7 * html.len(), "{what}: {steps} steps");
-        assert!(text.len() <= 8 * html.len() + 64, "{what}");
+        assert!(text.len() <= MAX_GROWTH * html.len() + 64, "{what}");
         assert!(spans.len() <= html.len(), "{what}");
     }
 }
@@ -84,6 +109,22 @@ mod properties {
             Just("<script>"),
             Just("</script>"),
             Just("<li>"),
+            Just("<ol start=3>"),
+            Just("<ol>"),
+            Just("</ol>"),
+            Just("<ul>"),
+            Just("</ul>"),
+            Just("<blockquote>"),
+            Just("</blockquote>"),
+            Just("<th>"),
+            Just("<td>"),
+            Just("<tr>"),
+            Just("<template>"),
+            Just("</template>"),
+            Just("<p>"),
+            Just("&#0;"),
+            Just("&#xD800;"),
+            Just("&#150;"),
             Just("<hr>"),
             Just("<br>"),
             Just("<img alt=\"pic\">"),
@@ -110,7 +151,7 @@ mod properties {
             steps,
             html.len()
         );
-        prop_assert!(text.len() <= 8 * html.len() + 64);
+        prop_assert!(text.len() <= super::MAX_GROWTH * html.len() + 64);
         let mut end = 0;
         for s in &spans {
             prop_assert!(end <= s.start && s.start < s.end && s.end <= text.len());
@@ -218,4 +259,68 @@ fn japanese_and_stray_angle_brackets() {
 fn preformatted_text_keeps_its_spaces() {
     let t = to_text("<pre>a  b\n  c</pre>");
     assert_eq!(t, "a  b\n  c");
+}
+
+#[test]
+fn header_cells_are_apart_like_data_cells() {
+    let page = "<table><tr><th>Name</th><th>Price</th></tr>\
+                <tr><td>Apple</td><td>¥100</td></tr></table>";
+    let (text, spans) = to_styled(page);
+    assert_eq!(text, "Name Price\nApple ¥100");
+    let strong: Vec<&str> = spans.iter().map(|s| &text[s.start..s.end]).collect();
+    assert_eq!(strong, ["Name Price"]);
+}
+
+#[test]
+fn ordered_lists_are_numbered() {
+    let t = to_text(
+        "<ol><li>first<li>second<ul><li>inner</ul><li>third</ol>\
+         <ol start=\" 9 \"><li>nine</li><li>ten</li></ol><li>loose",
+    );
+    assert_eq!(
+        t,
+        "1. first\n2. second\n\n• inner\n\n3. third\n\n9. nine\n10. ten\n\n• loose"
+    );
+    assert_eq!(to_text("<ol start=-1><li>a<li>b</ol>"), "-1. a\n0. b");
+    assert_eq!(to_text("<ol start=x><li>a</ol>"), "1. a");
+}
+
+#[test]
+fn quotes_are_marked_on_every_line() {
+    let t = to_text(
+        "<p>Hello</p><blockquote>quoted<br>reply<p>second paragraph</p>\
+         <blockquote>older</blockquote>back</blockquote><p>after</p>",
+    );
+    assert_eq!(
+        t,
+        "Hello\n\n> quoted\n> reply\n>\n> second paragraph\n>\n> > older\n>\n> back\n\nafter"
+    );
+    // Preformatted lines, lists and links inside a quote.
+    let t = to_text(
+        "<blockquote><pre>a\n\n  b</pre><ul><li>item</ul>\
+         <a href=\"https://a.example/\">https://a.example/</a></blockquote>",
+    );
+    assert_eq!(t, "> a\n>\n>   b\n>\n> • item\n>\n> https://a.example/");
+    // Styles start after the marks.
+    let (text, spans) = to_styled("<blockquote><b>bold</b></blockquote>");
+    assert_eq!(&text[spans[0].start..spans[0].end], "bold");
+    // Marks stop growing past six levels.
+    let t = to_text(&format!("{}deep", "<blockquote>".repeat(100)));
+    assert_eq!(t, format!("{}deep", "> ".repeat(6)));
+}
+
+#[test]
+fn odd_character_references_follow_html5() {
+    assert_eq!(
+        to_text("a&#0;b &#xD800; &#x110000; &#99999999999999999999; &#150; &#x80; &#; &#x;"),
+        "a\u{fffd}b \u{fffd} \u{fffd} \u{fffd} – € &#; &#x;"
+    );
+}
+
+#[test]
+fn templates_are_hidden() {
+    assert_eq!(
+        to_text("<p>x</p><template><p>tpl</p></template><p>y"),
+        "x\n\ny"
+    );
 }
