@@ -1,7 +1,7 @@
 //! The fetch locks: one account's fetching is exclusive across windows and processes, and
 //! the data folder is shared by fetches but taken whole by a restore.
 
-use crate::accounts::Account;
+use crate::accounts::{Account, AccountId};
 use crate::paths::Paths;
 
 use super::Error;
@@ -23,8 +23,7 @@ impl AccountLock {
             Ok(None) => return Err(Error::Restoring),
             Err(e) => return Err(io(e)),
         };
-        let file =
-            lock_file(&paths.locks().join(format!("account-{}.lock", account.id))).map_err(io)?;
+        let file = lock_file(&paths.fetch_lock(AccountId(account.id))).map_err(io)?;
         match file.try_lock() {
             Ok(()) => Ok(AccountLock {
                 _folder: folder,
@@ -51,7 +50,7 @@ impl FolderLock {
     /// Takes the lock without waiting; None when the other kind is held (a fetch is
     /// running, or a restore).
     pub fn take(paths: &Paths, exclusive: bool) -> std::io::Result<Option<FolderLock>> {
-        let file = lock_file(&paths.locks().join("data-folder.lock"))?;
+        let file = lock_file(&paths.folder_lock())?;
         let taken = if exclusive {
             file.try_lock()
         } else {
