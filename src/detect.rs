@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::accounts::smtp::SmtpServer;
 use crate::pop3::{ConnectOptions, Security, Session};
 
 /// Where the probes go and how long each may take (tests point them at loopback).
@@ -40,6 +41,8 @@ pub struct Found {
     pub note: Option<String>,
     /// The same hint in Japanese.
     pub note_ja: Option<String>,
+    /// The provider's outgoing (SMTP submission) server, from the table.
+    pub smtp: Option<SmtpServer>,
 }
 
 impl Found {
@@ -65,6 +68,14 @@ struct Provider {
     security: String,
     note: Option<String>,
     note_ja: Option<String>,
+    smtp: Option<Submission>,
+}
+
+#[derive(Deserialize)]
+struct Submission {
+    host: String,
+    port: u16,
+    security: String,
 }
 
 /// The domain of an address, lower-case, or None when it is not an address.
@@ -96,6 +107,13 @@ pub fn from_table(domain: &str) -> Option<Found> {
             from_table: true,
             note: p.note,
             note_ja: p.note_ja,
+            smtp: p.smtp.and_then(|s| {
+                Some(SmtpServer {
+                    port: s.port,
+                    security: s.security.parse().ok()?,
+                    ..SmtpServer::new(s.host)
+                })
+            }),
         })
 }
 
@@ -142,6 +160,7 @@ pub async fn detect(email: &str, probe: &Probe) -> Option<Found> {
             port,
             security,
             from_table: false,
+            smtp: None,
             note: None,
             note_ja: None,
         })
@@ -167,5 +186,25 @@ mod tests {
         assert!(gmail.note.is_some());
         assert_eq!(from_table("ocn.ne.jp").unwrap().host, "pop.ocn.ne.jp");
         assert_eq!(from_table("example.invalid"), None);
+        let ocn = from_table("ocn.ne.jp").unwrap().smtp.unwrap();
+        assert_eq!(
+            (&*ocn.host, ocn.port, ocn.security),
+            ("smtp.ocn.ne.jp", 465, Security::Tls)
+        );
+    }
+
+    /// A table entry whose outgoing server does not read would silently leave sending
+    /// unset for that provider.
+    #[test]
+    fn every_provider_in_the_table_has_an_outgoing_server() {
+        let table: Table = serde_json::from_str(include_str!("../assets/providers.json")).unwrap();
+        for p in &table.providers {
+            let found = from_table(&p.domains[0]).unwrap();
+            let smtp = found
+                .smtp
+                .unwrap_or_else(|| panic!("{:?}: no smtp", p.domains));
+            assert!(smtp.host.contains('.'), "{:?}", p.domains);
+            assert!([465, 587].contains(&smtp.port), "{:?}", p.domains);
+        }
     }
 }

@@ -23,7 +23,7 @@
 
 use rusqlite::OptionalExtension;
 
-use crate::accounts::Account;
+use crate::accounts::{Account, AccountId};
 use crate::store::Store;
 
 pub const SERVICE: &str = "poplar";
@@ -70,12 +70,12 @@ impl Keyring {
     }
 
     /// The keyring's user name of an account's entry.
-    pub fn user(&self, account_id: i64) -> String {
-        format!("{}/{account_id}", self.folder)
+    pub fn user(&self, account: AccountId) -> String {
+        format!("{}/{account}", self.folder)
     }
 
-    fn entry(&self, account_id: i64) -> Result<keyring::Entry, Error> {
-        keyring::Entry::new(SERVICE, &self.user(account_id)).map_err(unavailable)
+    fn entry(&self, account: AccountId) -> Result<keyring::Entry, Error> {
+        keyring::Entry::new(SERVICE, &self.user(account)).map_err(unavailable)
     }
 
     pub fn get(&self, account: &Account) -> Result<String, Error> {
@@ -136,9 +136,10 @@ impl Keyring {
         };
         let mut left = Vec::new();
         let mut moved = 0;
+        // The ids the database wrote in `folder_id`.
         for id in list
             .split_whitespace()
-            .filter_map(|s| s.parse::<i64>().ok())
+            .filter_map(|s| s.parse().ok().map(AccountId))
         {
             // An account removed since has nothing to move.
             let Some(account) = accounts.iter().find(|a| a.id == id) else {
@@ -245,7 +246,7 @@ mod tests {
         keyring::set_default_credential_builder(keyring::mock::default_credential_builder());
         // The mock store keeps nothing between entries, so exercise one entry's life.
         let keyring = Keyring { folder: "f".into() };
-        let e = keyring.entry(1).unwrap();
+        let e = keyring.entry(AccountId(1)).unwrap();
         assert!(matches!(e.get_password(), Err(keyring::Error::NoEntry)));
         e.set_password("s3cret").unwrap();
         assert_eq!(e.get_password().unwrap(), "s3cret");

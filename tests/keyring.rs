@@ -113,6 +113,34 @@ fn passwords_are_stored_read_and_deleted_in_the_keyring() {
     keyring.delete(&account).unwrap();
 }
 
+/// An outgoing server with a password of its own has an entry of its own: setting one
+/// never changes the other, and removing the account removes both.
+#[test]
+fn the_outgoing_servers_own_password_is_a_second_entry() {
+    let Some(_serial) = secret_service_or_skip() else {
+        return;
+    };
+    let (_dir, store, account) = folder_with(&format!("smtp-keyring-{}", std::process::id()));
+    let keyring = Keyring::open(&store).unwrap();
+    keyring.set(&account, "incoming").unwrap();
+    assert!(matches!(
+        keyring.get_outgoing(&account),
+        Err(secrets::Error::NotFound(_))
+    ));
+    keyring.set_outgoing(&account, "送信用").unwrap();
+    assert_eq!(keyring.get(&account).unwrap(), "incoming");
+    assert_eq!(keyring.get_outgoing(&account).unwrap(), "送信用");
+    keyring.delete(&account).unwrap();
+    assert!(matches!(
+        keyring.get(&account),
+        Err(secrets::Error::NotFound(_))
+    ));
+    assert!(matches!(
+        keyring.get_outgoing(&account),
+        Err(secrets::Error::NotFound(_))
+    ));
+}
+
 /// A portable stick and the home install, each with an account "work" (and the same id):
 /// before, both used the one entry named "work", so setting the password in one changed
 /// the other's and removing the account in one deleted the other's password.

@@ -367,3 +367,140 @@ fn a_reply_carries_the_thread() {
         .collect();
     assert_eq!(references, ["root@example.jp", "parent@example.jp"]);
 }
+
+/// POP before SMTP: the account logs in to its (real, Dovecot) POP3 server first, then
+/// sends without an SMTP login. A wrong password stops it at the POP3 login, before any
+/// byte of the message goes.
+#[test]
+fn pop_before_smtp_logs_in_to_the_pop3_server_first() {
+    let Some(dovecot) = common::dovecot::Dovecot::start_or_skip() else {
+        return;
+    };
+    let Some(smtpd) = Smtpd::start_or_skip() else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let (pop_port, smtp_port) = (dovecot.tls_port.to_string(), smtpd.open_port.to_string());
+    let (status, _, err) = poplar(
+        data.path(),
+        &[
+            "account",
+            "add",
+            "home",
+            "--host",
+            "localhost",
+            "--port",
+            &pop_port,
+            "--ca-file",
+            dovecot.cert.to_str().unwrap(),
+            "--user",
+            common::dovecot::USER,
+            "--email",
+            "alice@example.jp",
+            "--smtp-host",
+            "localhost",
+            "--smtp-port",
+            &smtp_port,
+            "--smtp-security",
+            "plain",
+            "--smtp-auth",
+            "pop-before-smtp",
+        ],
+        None,
+    );
+    assert!(status.success(), "{err}");
+    assert!(
+        err.contains("unencrypted"),
+        "the plain server is warned about: {err}"
+    );
+
+    let (code, err) = send_to(data.path(), "taro@example.jp", "wrong");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(smtpd.received().is_empty(), "sent without the POP3 login");
+    assert!(
+        !dovecot.log().contains("Login: user=<alice>"),
+        "{}",
+        dovecot.log()
+    );
+
+    let (code, err) = send_to(data.path(), "taro@example.jp", common::dovecot::PASSWORD);
+    assert_eq!(code, Some(0), "{err}");
+    // The message the wrong password kept waiting goes too.
+    let got = smtpd.wait_for(2);
+    assert_eq!(got.len(), 2);
+    assert!(
+        got.iter().all(|g| !g.authenticated),
+        "no SMTP login after POP before SMTP"
+    );
+    assert!(
+        dovecot.log().contains("Login: user=<alice>"),
+        "{}",
+        dovecot.log()
+    );
+}
+
+/// A check of an account sends what waits in its Outbox: mail written offline leaves
+/// without anyone pressing Send again. An account without anything due sends nothing.
+#[tokio::test]
+async fn a_check_sends_the_outbox() {
+    use common::fake::{self, FakeServer, Options};
+    use poplar::accounts::smtp::{SmtpLogin, SmtpServer};
+    use poplar::worker::{self, Command, Event, Schedule};
+
+    let Some(smtpd) = Smtpd::start_or_skip() else {
+        return;
+    };
+    let server = FakeServer::start(vec![], Options::default(), |_, _| None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let paths = poplar::paths::Paths::at(dir.path());
+    paths.ensure().unwrap();
+    let mut store = poplar::store::Store::open(&paths.database()).unwrap();
+    let mut settings = common::fake_account(&server, "work");
+    settings.email = "alice@example.jp".into();
+    let account = store.add_account(&settings).unwrap();
+    let smtp = SmtpServer {
+        port: smtpd.open_port,
+        security: poplar::accounts::Security::Plain,
+        login: SmtpLogin::None,
+        ..SmtpServer::new("127.0.0.1")
+    };
+    store.set_smtp_server(account.id, Some(&smtp)).unwrap();
+    let draft = poplar::compose::Draft {
+        from: poplar::compose::Mailbox::new("", "alice@example.jp"),
+        to: vec![poplar::compose::Mailbox::new("", "bob@example.jp")],
+        subject: "Written offline".into(),
+        body: "Hello\n".into(),
+        ..Default::default()
+    };
+    let id = poplar::send::queue(&mut store, &account, &smtp, &draft).unwrap();
+
+    let (handle, mut events) = worker::spawn(paths.clone(), Schedule::OnCommand);
+    handle.send(Command::RememberPassword {
+        account: account.id,
+        password: fake::PASSWORD.into(),
+    });
+    for round in 0..2 {
+        handle.send(Command::Fetch(vec![account.id]));
+        let mut delivered = Vec::new();
+        loop {
+            let event = tokio::time::timeout(std::time::Duration::from_secs(30), events.recv())
+                .await
+                .expect("the worker went quiet")
+                .expect("the worker stopped");
+            match event {
+                Event::Delivered { result, .. } => delivered.push(result.unwrap()),
+                Event::Failed { error, .. } => panic!("{error}"),
+                Event::Idle => break,
+                _ => {}
+            }
+        }
+        if round == 0 {
+            assert_eq!(delivered.len(), 1);
+            assert_eq!(delivered[0].sent, [id]);
+        } else {
+            assert!(delivered.is_empty(), "nothing was due: {delivered:?}");
+        }
+    }
+    assert_eq!(smtpd.received().len(), 1);
+    assert!(store.queued(None).unwrap().is_empty());
+}

@@ -198,7 +198,7 @@ fn a_fetch_shows_its_progress_and_then_its_counts() {
     drive(&runtime, &mut app, boot);
     let (handle, mut events) = worker::spawn(paths, Schedule::OnCommand);
     handle.send(worker::Command::RememberPassword {
-        account: home.key(),
+        account: home.id,
         password: fake::PASSWORD.into(),
     });
     let _ = app.update(Message::Worker(WorkerMessage::Ready(handle)));
@@ -296,7 +296,7 @@ fn download_the_rest_asks_the_worker_whatever_the_list_holds() {
     let store_paths = paths.clone();
     let (handle, mut events) = worker::spawn(paths, Schedule::OnCommand);
     handle.send(worker::Command::RememberPassword {
-        account: home.key(),
+        account: home.id,
         password: fake::PASSWORD.into(),
     });
     let _ = app.update(Message::Worker(WorkerMessage::Ready(handle.clone())));
@@ -865,6 +865,50 @@ fn the_reading_pane_attachments_source_links_flag_and_unread() {
     assert_eq!(r.attachments, 1);
 }
 
+/// Reading a message counts it off its own account's unread mail, found by the account's
+/// id: a removed account (its mail kept) and a new one of the same name are two accounts.
+#[test]
+fn reading_a_message_counts_it_off_its_own_account() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _enter = runtime.enter();
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path().join("data"));
+    paths.ensure().unwrap();
+    let (old, new) = {
+        let mut store = Store::open(&paths.database()).unwrap();
+        let store_one = |store: &mut Store, subject: &str| {
+            let account = home_account(store);
+            let raw = format!("From: a@example.org\r\nSubject: {subject}\r\n\r\nbody\r\n");
+            let mut batch = [poplar::store::NewMessage::from_bytes(
+                Some(subject.into()),
+                raw.into_bytes(),
+            )];
+            store.insert_batch(account.id, &mut batch).unwrap();
+            account.id
+        };
+        let old = store_one(&mut store, "From the old home");
+        store.remove_account("home", false).unwrap();
+        (old, store_one(&mut store, "From the new home"))
+    };
+    assert_ne!(old, new);
+    let (mut app, boot) = start(paths.clone());
+    drive(&runtime, &mut app, boot);
+    assert_eq!(app.snapshot.unread.get(&old), Some(&1));
+    assert_eq!(app.snapshot.unread.get(&new), Some(&1));
+
+    click(&runtime, &mut app, "From the old home");
+    assert!(matches!(app.reader, Reader::Loaded { .. }));
+    assert_eq!(app.snapshot.unread.get(&old), Some(&0));
+    assert_eq!(
+        app.snapshot.unread.get(&new),
+        Some(&1),
+        "the new account of the same name still has its unread message"
+    );
+    let mut ui = simulator(&app);
+    ui.find("home (1)")
+        .expect("the sidebar still counts the new account's message");
+}
+
 #[test]
 fn folders_are_created_renamed_filled_and_deleted() {
     use poplar::app::{Folder, MoveTarget};
@@ -1264,7 +1308,7 @@ fn shortcuts_do_nothing_behind_a_dialog() {
     press(&runtime, &mut app, Key::Named(Named::ArrowDown), false);
     let open = shown(&app).expect("Down opens the newest message");
     let password_failed = Message::Worker(WorkerMessage::Event(Event::Failed {
-        account: Some(account.key()),
+        account: Some(account.id),
         name: "home".into(),
         error: FetchError::Password(poplar::secrets::Error::NotFound("home".into())),
     }));

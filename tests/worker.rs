@@ -64,7 +64,7 @@ fn work(paths: &Paths) -> AccountId {
         .unwrap()
         .account("work")
         .unwrap()
-        .key()
+        .id
 }
 
 fn count(events: &[Event], what: fn(&Event) -> bool) -> usize {
@@ -226,7 +226,7 @@ async fn download_the_rest_through_the_worker() {
     renamed.name = "renamed".into();
     store.update_account(account.id, &renamed).unwrap();
     handle.send(Command::RememberPassword {
-        account: account.key(),
+        account: account.id,
         password: fake::PASSWORD.into(),
     });
     handle.send(Command::DownloadRest { message: id });
@@ -256,11 +256,11 @@ async fn a_remembered_password_stays_with_its_account_not_its_name() {
     let store = Store::open(&paths.database()).unwrap();
     let mut renamed = store.account("work").unwrap().settings;
     renamed.name = "old".into();
-    store.update_account(old.0, &renamed).unwrap();
+    store.update_account(old, &renamed).unwrap();
     let new = store
         .add_account(&common::fake_account(&server, "work"))
         .unwrap()
-        .key();
+        .id;
     assert_ne!(new, old);
 
     handle.send(Command::Fetch(vec![new]));

@@ -425,3 +425,28 @@ compose-no-account = Choose the account to send from (add one first if there is 
 compose-no-recipient = Add someone to send to.
 compose-bad-address = These are not addresses: { $addresses }
 compose-unreadable = Could not read { $file }: { $error }
+
+## Sending
+send-no-server = the account "{ $account }" has no outgoing server: add one in its settings
+send-busy = the Outbox of "{ $account }" is being sent by another Poplar window or command
+send-restoring = a backup is being restored into this data folder: send again when it is done
+send-lock = could not take the sending lock ({ $detail })
+compose-no-sender = the message has no sender address: give the account an email address
+compose-no-recipient = the message has no recipient
+compose-bad-address = "{ $address }" is not an address Poplar can send to
+smtp-timeout = the outgoing server did not answer in time
+smtp-closed = the outgoing server closed the connection
+smtp-network = network error with the outgoing server ({ $detail })
+smtp-protocol = the outgoing server's answer cannot be understood ({ $detail })
+smtp-refused = the outgoing server refused: { $server }
+smtp-recipient-refused = the outgoing server refused the recipient { $address }: { $server }
+smtp-login-failed = the outgoing server refused the login (check the user name and password): { $server }
+smtp-no-login-method = the outgoing server offers no login Poplar can use here (it offers: { $offered })
+smtp-no-starttls = the outgoing server does not offer STARTTLS; nothing was sent unencrypted
+smtp-too-large = the message ({ $size } KB) is larger than the outgoing server takes ({ $limit } KB)
+status-sent = { $account }: { $count ->
+    [one] 1 message sent
+   *[other] { $count } messages sent
+}
+status-outbox-waiting = { $account }: { $sent } sent, { $waiting } still in the Outbox ({ $reason })
+status-send-failed = { $account }: the Outbox could not be sent: { $error }

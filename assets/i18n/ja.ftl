@@ -399,3 +399,25 @@ compose-no-account = 送信に使うアカウントを選んでください（�
 compose-no-recipient = 宛先を入力してください。
 compose-bad-address = メールアドレスではありません: { $addresses }
 compose-unreadable = { $file } を読み込めませんでした: { $error }
+
+## Sending
+send-no-server = アカウント「{ $account }」には送信サーバーがありません。アカウントの設定で追加してください
+send-busy = 「{ $account }」の送信トレイは、別の Poplar のウィンドウかコマンドが送信中です
+send-restoring = このデータフォルダーにバックアップを復元中です。終わってから送信してください
+send-lock = 送信用のロックを取れませんでした（{ $detail }）
+compose-no-sender = 差出人のアドレスがありません。アカウントにメールアドレスを設定してください
+compose-no-recipient = 宛先がありません
+compose-bad-address = 「{ $address }」は Poplar が送信できるアドレスではありません
+smtp-timeout = 送信サーバーが時間内に応答しませんでした
+smtp-closed = 送信サーバーが接続を切りました
+smtp-network = 送信サーバーとの通信でエラーが起きました（{ $detail }）
+smtp-protocol = 送信サーバーの応答を解釈できません（{ $detail }）
+smtp-refused = 送信サーバーに拒否されました: { $server }
+smtp-recipient-refused = 送信サーバーが宛先 { $address } を拒否しました: { $server }
+smtp-login-failed = 送信サーバーにログインできませんでした（ユーザー名とパスワードを確認してください）: { $server }
+smtp-no-login-method = 送信サーバーには、ここで使えるログイン方法がありません（サーバーの方式: { $offered }）
+smtp-no-starttls = 送信サーバーが STARTTLS に対応していません。暗号化せずに送ったものはありません
+smtp-too-large = メッセージ（{ $size } KB）が送信サーバーの上限（{ $limit } KB）を超えています
+status-sent = { $account }: { $count } 通を送信しました
+status-outbox-waiting = { $account }: { $sent } 通を送信、{ $waiting } 通が送信トレイに残っています（{ $reason }）
+status-send-failed = { $account }: 送信トレイを送信できませんでした: { $error }

@@ -96,10 +96,24 @@ impl fmt::Display for AccountId {
     }
 }
 
+/// Stored as the integer of `accounts.id` and of every `account_id` column.
+impl rusqlite::types::ToSql for AccountId {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        self.0.to_sql()
+    }
+}
+
+/// Read from `accounts.id` or an `account_id` column: the only place ids are made.
+impl rusqlite::types::FromSql for AccountId {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        i64::column_result(value).map(AccountId)
+    }
+}
+
 /// A configured account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
-    pub id: i64,
+    pub id: AccountId,
     pub settings: Settings,
 }
 
@@ -126,13 +140,6 @@ pub struct Settings {
     /// A certificate the user chose to trust (SHA-256 fingerprint), for a server whose
     /// certificate cannot be verified.
     pub pinned_cert: Option<String>,
-}
-
-impl Account {
-    /// The account's identity.
-    pub fn key(&self) -> AccountId {
-        AccountId(self.id)
-    }
 }
 
 impl Default for Settings {

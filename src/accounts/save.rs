@@ -3,7 +3,7 @@
 //! for the same reason and write in the same order: the checks, then the database row,
 //! then the keyring.
 
-use super::{Account, Problem, Settings};
+use super::{Account, AccountId, Problem, Settings};
 use crate::secrets::{self, Keyring};
 use crate::store::{self, Store};
 
@@ -48,7 +48,7 @@ pub enum IfKeyringFails {
 /// An account to write: a new one (`id` None) or new settings for an existing one.
 #[derive(Debug, Clone)]
 pub struct Request {
-    pub id: Option<i64>,
+    pub id: Option<AccountId>,
     pub settings: Settings,
     /// A password for the keyring. None: a new account has none (an old entry its id may
     /// have had is cleared); an existing one keeps its own.
@@ -67,7 +67,7 @@ pub struct Saved {
 
 /// What is wrong with settings about to be saved as account `id` (None: a new one),
 /// the name included: another account may not have it.
-pub fn check(store: &Store, id: Option<i64>, settings: &Settings) -> Result<(), Error> {
+pub fn check(store: &Store, id: Option<AccountId>, settings: &Settings) -> Result<(), Error> {
     settings.validate()?;
     match store.account(&settings.name) {
         Ok(other) if Some(other.id) != id => Err(Problem::NameTaken(settings.name.clone()).into()),

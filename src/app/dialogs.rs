@@ -117,7 +117,7 @@ impl App {
     pub(super) fn account_saved(&mut self, saved: add_account::Saved, fetch: bool) -> String {
         self.close_modal();
         let name = saved.account.settings.name.clone();
-        let account = saved.account.key();
+        let account = saved.account.id;
         if let Some((password, error)) = saved.unsaved_password {
             tracing::warn!("no keyring: {error}");
             self.status
@@ -169,7 +169,7 @@ impl App {
         iced::widget::operation::focus("email")
     }
 
-    pub(super) fn edit_account(&mut self, id: i64) -> Task<Message> {
+    pub(super) fn edit_account(&mut self, id: AccountId) -> Task<Message> {
         if let Some(account) = self.snapshot.accounts.iter().find(|a| a.id == id) {
             self.modal = Some(Modal::Account(Box::new(add_account::AddAccount::edit(
                 account,
@@ -178,10 +178,10 @@ impl App {
         Task::none()
     }
 
-    pub(super) fn remove_account(&mut self, id: i64) -> Task<Message> {
+    pub(super) fn remove_account(&mut self, id: AccountId) -> Task<Message> {
         if let Some(account) = self.snapshot.accounts.iter().find(|a| a.id == id) {
             self.modal = Some(Modal::RemoveAccount(
-                account.key(),
+                account.id,
                 account.settings.name.clone(),
             ));
         }
@@ -347,6 +347,6 @@ fn account_by_id(store: &Store, id: AccountId) -> Result<crate::accounts::Accoun
         .accounts()
         .map_err(|e| e.said())?
         .into_iter()
-        .find(|a| a.key() == id)
+        .find(|a| a.id == id)
         .ok_or_else(|| ui::describe::fetch(&worker::FetchError::AccountGone))
 }

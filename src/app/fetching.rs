@@ -9,7 +9,7 @@ impl App {
             return Task::none();
         }
         let accounts = match self.mailbox.folder() {
-            Folder::Account(id) => vec![AccountId(id)],
+            Folder::Account(id) => vec![id],
             Folder::AllInboxes | Folder::Local(_) | Folder::Trash => Vec::new(),
         };
         match &self.worker {
@@ -48,7 +48,7 @@ impl App {
             } if !matches!(self.modal, Some(Modal::Password(_))) => {
                 self.ask_password(account, name, &reason)
             }
-            Event::Failed { .. } => self.reload(),
+            Event::Failed { .. } | Event::Delivered { .. } => self.reload(),
             Event::Completed { message, .. } => {
                 let reopen = if self.selected == Some(message) {
                     self.select_message(message)

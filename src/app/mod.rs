@@ -159,9 +159,9 @@ pub enum Message {
     /// "Add account" was pressed.
     OpenAddAccount,
     /// "Edit" on the selected account.
-    EditAccount(i64),
+    EditAccount(AccountId),
     /// "Remove" on the selected account: asks first.
-    RemoveAccount(i64),
+    RemoveAccount(AccountId),
     /// The answer: remove it, keeping its mail here or not; None cancels.
     ConfirmRemoveAccount(Option<bool>),
     /// Typing in the password prompt.

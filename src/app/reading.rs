@@ -74,13 +74,10 @@ impl App {
             return Task::none();
         };
         row.read = true;
-        let account = self
-            .snapshot
-            .accounts
-            .iter()
-            .find(|a| a.settings.name == row.account)
-            .map(|a| a.id);
-        if let Some(n) = account.and_then(|a| self.snapshot.unread.get_mut(&a)) {
+        if let Some(n) = row
+            .account_id
+            .and_then(|a| self.snapshot.unread.get_mut(&a))
+        {
             *n = n.saturating_sub(1);
         }
         Task::perform(mark_read(self.paths.clone(), id), |_| Message::Done)

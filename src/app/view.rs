@@ -98,7 +98,7 @@ impl App {
     /// What the window knows about message `id` that the reading pane shows.
     fn reader_context(&self, id: i64) -> reader::Context {
         let row = self.list.row(id);
-        let from_account = row.is_some_and(|r| !r.account.is_empty());
+        let from_account = row.is_some_and(|r| r.account_id.is_some());
         let folder = self.mailbox.folder();
         let mut targets = Vec::new();
         if from_account && !matches!(folder, Folder::AllInboxes | Folder::Account(_)) {

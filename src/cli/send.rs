@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 
 use super::read_password_line;
-use crate::accounts::Account;
 use crate::accounts::smtp::SmtpServer;
+use crate::accounts::{Account, AccountId};
 use crate::compose::{self, Attachment, Draft, Mailbox};
 use crate::paths::Paths;
 use crate::secrets::Keyring;
@@ -222,7 +222,7 @@ pub fn list(paths: &Paths, json: bool) -> Result<i32> {
 pub fn send_queued(paths: &Paths, password_stdin: bool) -> Result<i32> {
     let store = Store::open(&paths.database())?;
     let queued = store.queued(None)?;
-    let mut accounts: Vec<i64> = queued.iter().map(|q| q.account_id).collect();
+    let mut accounts: Vec<Option<AccountId>> = queued.iter().map(|q| q.account_id).collect();
     accounts.sort_unstable();
     accounts.dedup();
     if accounts.is_empty() {
@@ -239,7 +239,7 @@ pub fn send_queued(paths: &Paths, password_stdin: bool) -> Result<i32> {
     let all = store.accounts()?;
     let mut code = 0;
     for id in accounts {
-        let Some(account) = all.iter().find(|a| a.id == id) else {
+        let Some(account) = all.iter().find(|a| Some(a.id) == id) else {
             eprintln!("poplar: messages of a removed account stay in the Outbox");
             code = code.max(QUEUED);
             continue;
@@ -249,7 +249,7 @@ pub fn send_queued(paths: &Paths, password_stdin: bool) -> Result<i32> {
             .filter(|q| q.account_id == id && q.refused)
             .map(|q| q.id)
             .collect();
-        let server = store.smtp_server(id)?;
+        let server = store.smtp_server(account.id)?;
         let password =
             match server.map(|server| password(&store, account, &server, given.as_deref())) {
                 Some(Ok(password)) => password,

@@ -6,8 +6,8 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use super::Error;
+use crate::accounts::Account;
 use crate::accounts::smtp::SmtpServer;
-use crate::accounts::{Account, AccountId};
 use crate::paths::Paths;
 use crate::sync::FolderLock;
 use crate::{pop3, smtp};
@@ -59,7 +59,7 @@ impl SendLock {
             Ok(None) => return Err(Error::Restoring),
             Err(e) => return Err(io(e)),
         };
-        let path = paths.send_lock(AccountId(account.id));
+        let path = paths.send_lock(account.id);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io)?;
         }

@@ -41,6 +41,9 @@ pub enum Error {
     Lock(String),
     #[error("{0}")]
     Compose(#[from] crate::compose::Error),
+    /// The outgoing server's own password is not in the keyring (or the keyring failed).
+    #[error("no password for the outgoing server of \"{0}\": {1}")]
+    Password(String, crate::secrets::Error),
 }
 
 impl Error {
@@ -59,7 +62,11 @@ impl Error {
             }
             Error::Smtp(e) => e.is_temporary(),
             Error::Busy(_) | Error::Restoring => true,
-            Error::Store(_) | Error::NoServer(_) | Error::Lock(_) | Error::Compose(_) => false,
+            Error::Store(_)
+            | Error::NoServer(_)
+            | Error::Lock(_)
+            | Error::Compose(_)
+            | Error::Password(..) => false,
         }
     }
 }

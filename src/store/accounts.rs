@@ -23,7 +23,7 @@ impl Store {
                 let (mode, days) = keep_columns(s.keep);
                 settings.keep = keep_from_columns(mode, days)?;
                 Ok(Account {
-                    id: self.conn.last_insert_rowid(),
+                    id: AccountId(self.conn.last_insert_rowid()),
                     settings,
                 })
             }
@@ -33,7 +33,7 @@ impl Store {
     }
 
     /// Changes an account's settings. A new name must not clash with another account's.
-    pub fn update_account(&self, id: i64, s: &Settings) -> Result<()> {
+    pub fn update_account(&self, id: AccountId, s: &Settings) -> Result<()> {
         let assignments = ACCOUNT_COLUMNS
             .split(", ")
             .enumerate()
@@ -41,7 +41,7 @@ impl Store {
             .collect::<Vec<_>>()
             .join(", ");
         let mut values = account_values(s);
-        values.push(id.into());
+        values.push(id.0.into());
         let result = self.conn.execute(
             &format!("UPDATE accounts SET {assignments} WHERE id = ?17 AND removed_at IS NULL"),
             rusqlite::params_from_iter(values),

@@ -9,7 +9,7 @@ impl Store {
     /// returns, both are on disk.
     pub fn insert_message(
         &mut self,
-        account_id: i64,
+        account_id: AccountId,
         uidl: Option<&str>,
         raw: &[u8],
         summary: &Summary,
@@ -28,7 +28,11 @@ impl Store {
 
     /// Stores downloaded messages and records their UIDLs, all in one transaction: when
     /// this returns, every one of them is on disk (synchronous=FULL), or none is.
-    pub fn insert_batch(&mut self, account_id: i64, batch: &mut [NewMessage]) -> Result<Vec<i64>> {
+    pub fn insert_batch(
+        &mut self,
+        account_id: AccountId,
+        batch: &mut [NewMessage],
+    ) -> Result<Vec<i64>> {
         self.insert_into(Some(account_id), None, batch)
     }
 
@@ -44,7 +48,7 @@ impl Store {
 
     fn insert_into(
         &mut self,
-        account_id: Option<i64>,
+        account_id: Option<AccountId>,
         folder: Option<i64>,
         batch: &mut [NewMessage],
     ) -> Result<Vec<i64>> {
@@ -170,13 +174,13 @@ impl Store {
 
     /// The account, UIDL and partial flag of a message.
     /// An imported message has no account: [`Error::NoAccountFor`].
-    pub fn message_origin(&self, id: i64) -> Result<(i64, Option<Uidl>, bool)> {
+    pub fn message_origin(&self, id: i64) -> Result<(AccountId, Option<Uidl>, bool)> {
         let (account, uidl, partial) = self
             .conn
             .query_row(
                 "SELECT account_id, uidl, partial FROM messages WHERE id = ?1",
                 [id],
-                |r| Ok((r.get::<_, Option<i64>>(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get::<_, Option<AccountId>>(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?
             .ok_or(Error::NoSuchMessage(id))?;

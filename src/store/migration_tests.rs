@@ -57,7 +57,7 @@ fn a_database_from_the_first_release_upgrades_with_its_mail() {
     assert_eq!(account.settings.keep, Keep::Forever);
     let rows = store.list_messages(None, 10, 0).unwrap();
     assert!(rows.iter().any(|r| r.id == 7 && r.subject == "Hi"));
-    let records = store.uidl_records(1).unwrap();
+    let records = store.uidl_records(account.id).unwrap();
     assert!(!records[&"u-7".into()].partial);
     // A message stored as headers only is remembered as such (it stays on the server).
     assert!(records[&"u-8".into()].partial);
@@ -287,7 +287,7 @@ fn an_upgraded_database_numbers_new_accounts_after_its_old_ones() {
             ..Default::default()
         })
         .unwrap();
-    assert!(new.id > 7, "{new:?} was given a removed account's id");
+    assert!(new.id.0 > 7, "{new:?} was given a removed account's id");
 }
 
 /// Start-up reads the interface language before the upgrade: from a database of any

@@ -32,7 +32,7 @@ pub use outbox::{Outgoing, Queued, Role};
 use serde::Serialize;
 pub use spool::{Body, Fingerprint, HeaderCapture, Spool, fingerprint};
 
-use crate::accounts::{Account, AuthMethod, Keep, Security, Settings};
+use crate::accounts::{Account, AccountId, AuthMethod, Keep, Security, Settings};
 use crate::mail::Summary;
 use crate::pop3::Uidl;
 use crate::sync::plan::Record;
@@ -73,7 +73,7 @@ impl rusqlite::types::FromSql for Uidl {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum View {
     /// The inbox of one account, or of all of them.
-    Inbox(Option<i64>),
+    Inbox(Option<AccountId>),
     /// A local folder.
     Folder(i64),
     Trash,
@@ -129,7 +129,7 @@ impl View {
             View::Inbox(account) => (
                 "m.trashed_at IS NULL AND m.folder_id IS NULL AND m.account_id IS NOT NULL
                  AND (?1 IS NULL OR m.account_id = ?1)",
-                account,
+                account.map(|a| a.0),
             ),
             View::Folder(folder) => ("m.trashed_at IS NULL AND m.folder_id = ?1", Some(folder)),
             View::Trash => ("m.trashed_at IS NOT NULL AND ?1 IS NULL", None),
@@ -173,7 +173,12 @@ impl NewMessage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MessageRow {
     pub id: i64,
+    /// The account's name, for showing; empty for a message of no account (imported).
     pub account: String,
+    /// The account the message came from, for everything but showing (the window's
+    /// unread counts); None for an imported message. Not in `poplar list --json`.
+    #[serde(skip)]
+    pub account_id: Option<AccountId>,
     pub uidl: Option<String>,
     pub from: String,
     pub subject: String,

@@ -9,6 +9,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::*;
+use crate::accounts::AccountId;
 use crate::accounts::smtp::{SmtpServer, charset_str, parse_charset};
 use crate::compose::Built;
 
@@ -49,8 +50,9 @@ impl Role {
 pub struct Queued {
     pub id: i64,
     pub account: String,
+    /// None for mail of an account removed since.
     #[serde(skip)]
-    pub account_id: i64,
+    pub account_id: Option<AccountId>,
     pub to: String,
     pub subject: String,
     pub attempts: u32,
@@ -63,7 +65,7 @@ pub struct Queued {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outgoing {
     pub id: i64,
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub built: Built,
     pub refused: bool,
     pub sent: bool,
@@ -110,7 +112,7 @@ impl Store {
     /// Puts a message in the Outbox of `account`: its bytes and its envelope, in one
     /// transaction. When this returns, both are on disk. `bcc`: the recipients that are
     /// in the envelope only, kept to be shown with the Sent copy.
-    pub fn queue(&mut self, account: i64, built: &Built, bcc: &[String]) -> Result<i64> {
+    pub fn queue(&mut self, account: AccountId, built: &Built, bcc: &[String]) -> Result<i64> {
         let outbox = self.role_folder(Role::Outbox)?;
         let summary = crate::mail::summarize(&built.bytes);
         let message_id = crate::mail::thread::facts(&built.bytes)
@@ -158,7 +160,7 @@ impl Store {
 
     /// The messages in the Outbox (not in the Trash), oldest first; of one account, or of
     /// all.
-    pub fn queued(&self, account: Option<i64>) -> Result<Vec<Queued>> {
+    pub fn queued(&self, account: Option<AccountId>) -> Result<Vec<Queued>> {
         let outbox = self.role_folder(Role::Outbox)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT m.id, COALESCE(a.name, ''), m.account_id, m.to_addr, m.subject,
@@ -173,7 +175,7 @@ impl Store {
             Ok(Queued {
                 id: r.get(0)?,
                 account: r.get(1)?,
-                account_id: r.get::<_, Option<i64>>(2)?.unwrap_or_default(),
+                account_id: r.get(2)?,
                 to: r.get(3)?,
                 subject: r.get(4)?,
                 attempts: r.get::<_, i64>(5)?.clamp(0, i64::from(u32::MAX)) as u32,
@@ -195,7 +197,7 @@ impl Store {
                 [id],
                 |r| {
                     Ok((
-                        r.get::<_, Option<i64>>(0)?,
+                        r.get::<_, Option<AccountId>>(0)?,
                         r.get::<_, String>(1)?,
                         r.get::<_, String>(2)?,
                         r.get::<_, bool>(3)?,
@@ -282,7 +284,7 @@ impl Store {
     }
 
     /// An account's outgoing server, if it has one.
-    pub fn smtp_server(&self, account: i64) -> Result<Option<SmtpServer>> {
+    pub fn smtp_server(&self, account: AccountId) -> Result<Option<SmtpServer>> {
         let row = self
             .conn
             .query_row(
@@ -329,7 +331,7 @@ impl Store {
     }
 
     /// Sets (or, with None, removes) an account's outgoing server.
-    pub fn set_smtp_server(&self, account: i64, server: Option<&SmtpServer>) -> Result<()> {
+    pub fn set_smtp_server(&self, account: AccountId, server: Option<&SmtpServer>) -> Result<()> {
         let Some(s) = server else {
             self.conn
                 .execute("DELETE FROM smtp_servers WHERE account_id = ?1", [account])?;
@@ -362,7 +364,7 @@ mod tests {
     use crate::accounts::{Security, Settings};
     use crate::compose::Charset;
 
-    fn store() -> (tempfile::TempDir, Store, i64) {
+    fn store() -> (tempfile::TempDir, Store, AccountId) {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("mail.db")).unwrap();
         let account = store

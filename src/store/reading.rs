@@ -8,7 +8,7 @@ impl Store {
     /// Inbox messages (not in the Trash) newest first, optionally for one account.
     pub fn list_messages(
         &self,
-        account_id: Option<i64>,
+        account_id: Option<AccountId>,
         limit: usize,
         offset: usize,
     ) -> Result<Vec<MessageRow>> {
@@ -20,7 +20,7 @@ impl Store {
         let (condition, param) = view.condition();
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT m.id, COALESCE(a.name, ''), m.uidl, m.from_addr, m.subject, m.date, m.size,
-                    m.read, m.partial, m.flagged, m.attachments
+                    m.read, m.partial, m.flagged, m.attachments, m.account_id
              FROM messages m LEFT JOIN accounts a ON a.id = m.account_id
              WHERE {condition}
              ORDER BY m.date DESC, m.id DESC
@@ -66,7 +66,7 @@ impl Store {
         let mut out = Vec::with_capacity(ids.len());
         let mut stmt = self.conn.prepare_cached(
             "SELECT m.id, COALESCE(a.name, ''), m.uidl, m.from_addr, m.subject, m.date, m.size,
-                    m.read, m.partial, m.flagged, m.attachments
+                    m.read, m.partial, m.flagged, m.attachments, m.account_id
              FROM messages m LEFT JOIN accounts a ON a.id = m.account_id
              WHERE m.id = ?1",
         )?;
@@ -83,7 +83,7 @@ impl Store {
         Ok(crate::search::index_pending(&mut self.conn, limit)?)
     }
 
-    pub fn count_messages(&self, account_id: Option<i64>) -> Result<usize> {
+    pub fn count_messages(&self, account_id: Option<AccountId>) -> Result<usize> {
         self.count(View::Inbox(account_id))
     }
 
@@ -98,7 +98,7 @@ impl Store {
     }
 
     /// Unread inbox messages per account id.
-    pub fn unread_counts(&self) -> Result<Vec<(i64, usize)>> {
+    pub fn unread_counts(&self) -> Result<Vec<(AccountId, usize)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT account_id, COUNT(*) FROM messages
              WHERE read = 0 AND trashed_at IS NULL AND folder_id IS NULL
@@ -185,7 +185,7 @@ impl Store {
 }
 
 /// A list row from the columns id, account name, uidl, from, subject, date, size, read,
-/// partial, flagged, attachments (in that order).
+/// partial, flagged, attachments, account id (in that order).
 fn message_row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
     Ok(MessageRow {
         id: r.get(0)?,
@@ -199,5 +199,6 @@ fn message_row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
         partial: r.get(8)?,
         flagged: r.get(9)?,
         attachments: r.get(10)?,
+        account_id: r.get(11)?,
     })
 }

@@ -120,7 +120,7 @@ impl Store {
 
 /// The account, UIDL and retention facts of a message from the columns account_id, uidl,
 /// keep_mode, keep_days, delete_on_server_when_deleted, partial, deleted_on_server.
-fn deleted_here(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Uidl, Result<DeletedHere>)> {
+fn deleted_here(r: &rusqlite::Row<'_>) -> rusqlite::Result<(AccountId, Uidl, Result<DeletedHere>)> {
     let keep_mode: String = r.get(2)?;
     let facts = keep_from_columns(&keep_mode, r.get(3)?);
     let delete_on_server_when_deleted = r.get(4)?;

@@ -7,12 +7,12 @@ use super::*;
 
 impl Store {
     /// Every UIDL ever downloaded for the account.
-    pub fn known_uidls(&self, account_id: i64) -> Result<HashSet<Uidl>> {
+    pub fn known_uidls(&self, account_id: AccountId) -> Result<HashSet<Uidl>> {
         Ok(self.uidl_records(account_id)?.into_keys().collect())
     }
 
     /// What the store remembers of every UIDL downloaded for the account.
-    pub fn uidl_records(&self, account_id: i64) -> Result<HashMap<Uidl, Record>> {
+    pub fn uidl_records(&self, account_id: AccountId) -> Result<HashMap<Uidl, Record>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT uidl, downloaded_at, partial, deleted_on_server, missing_since IS NOT NULL
              FROM uidls WHERE account_id = ?1",
@@ -33,7 +33,7 @@ impl Store {
 
     /// Gives a UIDL record (and its message) a new id: a message first remembered by its
     /// UIDL alone, once its server turns out to give that UIDL to other messages too.
-    pub fn rename_uidl(&mut self, account_id: i64, from: &Uidl, to: &Uidl) -> Result<()> {
+    pub fn rename_uidl(&mut self, account_id: AccountId, from: &Uidl, to: &Uidl) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -55,7 +55,7 @@ impl Store {
 
     /// The header block of the message stored under a UIDL (up to its blank line), if
     /// its message is still here.
-    pub fn stored_headers(&self, account_id: i64, uidl: &Uidl) -> Result<Option<Vec<u8>>> {
+    pub fn stored_headers(&self, account_id: AccountId, uidl: &Uidl) -> Result<Option<Vec<u8>>> {
         let id: Option<i64> = self
             .conn
             .query_row(
@@ -87,7 +87,7 @@ impl Store {
 
     /// Records that the server confirmed (by a successful QUIT) these deletions, and
     /// forgets them from the queue of deletions asked for here.
-    pub fn mark_deleted_on_server(&mut self, account_id: i64, uidls: &[Uidl]) -> Result<()> {
+    pub fn mark_deleted_on_server(&mut self, account_id: AccountId, uidls: &[Uidl]) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -113,7 +113,7 @@ impl Store {
     /// A record that has been absent keeps its mark when it reappears (the server may have
     /// given the id to a new message) until the fetch finds its headers unchanged
     /// ([`Store::confirm_returned`]) or stores what the server now has under it.
-    pub fn note_server_uidls(&mut self, account_id: i64, on_server: &[&Uidl]) -> Result<()> {
+    pub fn note_server_uidls(&mut self, account_id: AccountId, on_server: &[&Uidl]) -> Result<()> {
         const PRUNE_AFTER: i64 = 30 * 86_400;
         let now = now();
         let tx = self
@@ -154,7 +154,7 @@ impl Store {
 
     /// Clears the mark of UIDLs that went missing and came back, once their messages turn
     /// out to be the ones stored here (the same headers): known again, as before they went.
-    pub fn confirm_returned(&mut self, account_id: i64, uidls: &[Uidl]) -> Result<()> {
+    pub fn confirm_returned(&mut self, account_id: AccountId, uidls: &[Uidl]) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -171,7 +171,7 @@ impl Store {
     }
 
     /// UIDLs whose server copy is to be deleted at the next fetch.
-    pub fn queued_server_deletions(&self, account_id: i64) -> Result<HashSet<Uidl>> {
+    pub fn queued_server_deletions(&self, account_id: AccountId) -> Result<HashSet<Uidl>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT uidl FROM server_deletions WHERE account_id = ?1")?;

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::plan::{self, Listed, Record};
 use super::{Error, PIPELINE_WINDOW, blocking};
+use crate::accounts::AccountId;
 use crate::pop3::{Request, Session, Uidl};
 use crate::store::{self, Fingerprint, HeaderCapture, Store};
 
@@ -18,7 +19,7 @@ pub(super) async fn identify(
     mut listed: Vec<Listed>,
     mut records: HashMap<Uidl, Record>,
     mut store: Store,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<(Vec<Listed>, HashMap<Uidl, Record>, Store), Error> {
     let ambiguous = plan::ambiguous(&listed, &records);
     if ambiguous.is_empty() {
@@ -62,7 +63,7 @@ pub(super) async fn verify_returning(
     listed: &[Listed],
     mut records: HashMap<Uidl, Record>,
     mut store: Store,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<(HashMap<Uidl, Record>, Store), Error> {
     let returning = listed.iter().filter_map(|m| {
         let uidl = m.uidl.as_ref()?;
@@ -145,7 +146,7 @@ pub(super) async fn header_digests(
 /// where that message is no longer here.
 async fn stored_digests(
     store: Store,
-    account_id: i64,
+    account_id: AccountId,
     uidls: Vec<Uidl>,
 ) -> Result<(Store, Vec<Option<Fingerprint>>), Error> {
     let (store, digests) = blocking(move || {

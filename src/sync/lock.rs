@@ -1,7 +1,7 @@
 //! The fetch locks: one account's fetching is exclusive across windows and processes, and
 //! the data folder is shared by fetches but taken whole by a restore.
 
-use crate::accounts::{Account, AccountId};
+use crate::accounts::Account;
 use crate::paths::Paths;
 
 use super::Error;
@@ -23,7 +23,7 @@ impl AccountLock {
             Ok(None) => return Err(Error::Restoring),
             Err(e) => return Err(io(e)),
         };
-        let file = lock_file(&paths.fetch_lock(AccountId(account.id))).map_err(io)?;
+        let file = lock_file(&paths.fetch_lock(account.id)).map_err(io)?;
         match file.try_lock() {
             Ok(()) => Ok(AccountLock {
                 _folder: folder,

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::accounts::Keep;
+use crate::accounts::{AccountId, Keep};
 use crate::mail;
 use crate::paths::Paths;
 use crate::pop3::{self, Request, Session, Uidl};
@@ -84,7 +84,7 @@ fn download_request(d: &Download) -> Request {
 pub(super) struct Run<'a, P: FnMut(Progress)> {
     pub(super) session: Session,
     pub(super) writer: Writer,
-    pub(super) account_id: i64,
+    pub(super) account_id: AccountId,
     pub(super) keep: Keep,
     pub(super) spool_dir: std::path::PathBuf,
     pub(super) fetch: &'a FetchOptions,
@@ -102,7 +102,7 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
     pub(super) fn new(
         session: Session,
         store: Store,
-        account_id: i64,
+        account_id: AccountId,
         keep: Keep,
         paths: &Paths,
         fetch: &'a FetchOptions,

@@ -3,6 +3,7 @@
 
 use tokio::task::JoinHandle;
 
+use crate::accounts::AccountId;
 use crate::pop3::Uidl;
 use crate::store::{self, NewMessage, Store};
 
@@ -135,7 +136,11 @@ impl<P: FnMut(Progress)> Run<'_, P> {
     }
 }
 
-fn start_commit(mut store: Store, account_id: i64, batch: Vec<(u32, Get, NewMessage)>) -> Commit {
+fn start_commit(
+    mut store: Store,
+    account_id: AccountId,
+    batch: Vec<(u32, Get, NewMessage)>,
+) -> Commit {
     tokio::task::spawn_blocking(move || {
         let mut numbers = Vec::with_capacity(batch.len());
         let mut messages = Vec::with_capacity(batch.len());

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use iced::widget::{Column, button, column, row, scrollable, text, text_input};
 use iced::{Element, Fill, Task};
 
-use crate::accounts::Account;
+use crate::accounts::{Account, AccountId};
 use crate::backup;
 use crate::paths::Paths;
 use crate::preferences::Preferences;
@@ -27,7 +27,7 @@ pub enum Folder {
     /// Every account's inbox together.
     #[default]
     AllInboxes,
-    Account(i64),
+    Account(AccountId),
     /// A local folder (imported or filed mail).
     Local(i64),
     Trash,
@@ -48,7 +48,7 @@ impl Folder {
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     pub accounts: Vec<Account>,
-    pub unread: HashMap<i64, usize>,
+    pub unread: HashMap<AccountId, usize>,
     pub trash: usize,
     pub backup: backup::Settings,
     /// Local folders: (id, name).
@@ -105,9 +105,9 @@ pub enum Message {
     /// Delete a local folder (its messages go to the Trash).
     DeleteFolder(i64),
     /// "Edit" on the selected account.
-    EditAccount(i64),
+    EditAccount(AccountId),
     /// "Remove" on the selected account.
-    RemoveAccount(i64),
+    RemoveAccount(AccountId),
     /// A folder was saved or deleted (or not: why).
     Saved(Result<(), String>),
 }
@@ -123,8 +123,8 @@ pub enum Event {
     Changed(Result<(), String>),
     /// Something to say in the status bar.
     Say(String),
-    EditAccount(i64),
-    RemoveAccount(i64),
+    EditAccount(AccountId),
+    RemoveAccount(AccountId),
 }
 
 impl Mailbox {

@@ -9,6 +9,7 @@ pub mod mailbox;
 pub mod message_list;
 pub mod preferences;
 pub mod reader;
+pub mod sending;
 pub mod status;
 pub mod transfer;
 pub mod upgrading;

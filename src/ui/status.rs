@@ -136,6 +136,9 @@ impl Status {
                 self.fetching.remove(account);
                 self.line = t!("status-completed", account = name.clone());
             }
+            WorkerEvent::Delivered { name, result, .. } => {
+                self.line = super::sending::delivered(name, result);
+            }
             WorkerEvent::BackedUp(result) => {
                 self.line = match result {
                     Ok(s) => t!("status-backed-up", path = s.path.display().to_string()),

@@ -20,7 +20,7 @@ pub(super) async fn run_job(
     events: mpsc::UnboundedSender<Event>,
 ) {
     let account = job.account().clone();
-    let (id, name) = (account.key(), account.settings.name.clone());
+    let (id, name) = (account.id, account.settings.name.clone());
     let _permit = permits.acquire_owned().await;
     let _ = events.send(Event::Started {
         account: id,
@@ -54,11 +54,17 @@ pub(super) async fn run_job(
             })
             .await;
             match report {
-                Ok(report) => Event::Finished {
-                    account: id,
-                    name,
-                    report,
-                },
+                Ok(report) => {
+                    let _ = events.send(Event::Finished {
+                        account: id,
+                        name,
+                        report,
+                    });
+                    match super::outbox::deliver_after_check(&paths, &account, &password).await {
+                        Some(delivered) => delivered,
+                        None => return,
+                    }
+                }
                 Err(e) => Event::Failed {
                     account: Some(id),
                     name,

@@ -73,6 +73,12 @@ pub enum Event {
         name: String,
         message: i64,
     },
+    /// After a check, the account's Outbox was sent (as far as it went).
+    Delivered {
+        account: AccountId,
+        name: String,
+        result: Result<crate::send::Delivery, crate::send::Error>,
+    },
     /// A backup finished (scheduled or asked for).
     BackedUp(Result<crate::backup::Snapshot, crate::backup::Error>),
     /// Background indexing for search caught up: how many messages it indexed.

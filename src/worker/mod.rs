@@ -19,6 +19,7 @@ use crate::store::Store;
 
 mod job;
 mod messages;
+mod outbox;
 use job::run_job;
 pub use messages::{Command, Event, FetchError};
 
@@ -245,7 +246,7 @@ impl Worker {
             }
             Command::DownloadRest { message } => match self.account_of(message).await {
                 Ok(account) => {
-                    let (id, name) = (account.key(), account.settings.name.clone());
+                    let (id, name) = (account.id, account.settings.name.clone());
                     // The account is being fetched: say so rather than drop the request.
                     let event = if self.start(Job::DownloadRest(account, message)) {
                         Event::DownloadingRest {
@@ -299,8 +300,7 @@ impl Worker {
             return;
         };
         let now = Instant::now();
-        let known: std::collections::HashSet<AccountId> =
-            accounts.iter().map(Account::key).collect();
+        let known: std::collections::HashSet<AccountId> = accounts.iter().map(|a| a.id).collect();
         // A removed account's slot goes, and with it a password typed for it; one whose
         // job still runs keeps only the job (its id could be given to a new account).
         self.slots
@@ -319,15 +319,15 @@ impl Worker {
             let interval = s
                 .check_every_minutes
                 .map(|minutes| Duration::from_secs(u64::from(minutes) * 60));
-            let first = interval.map(|interval| now + self.jittered(account.key(), interval));
-            let slot = self.slots.entry(account.key()).or_default();
+            let first = interval.map(|interval| now + self.jittered(account.id, interval));
+            let slot = self.slots.entry(account.id).or_default();
             // A new interval starts counting now; an unchanged one keeps its next check.
             if slot.interval != interval || slot.due.is_none() {
                 slot.due = first;
             }
             slot.interval = interval;
             if startup && s.check_on_startup {
-                check_now.push(account.key());
+                check_now.push(account.id);
             }
         }
         if !check_now.is_empty() {
@@ -424,7 +424,7 @@ impl Worker {
         // An account asked for by id that is gone (removed since) is said, not skipped.
         for gone in which
             .iter()
-            .filter(|id| !accounts.iter().any(|a| a.key() == **id))
+            .filter(|id| !accounts.iter().any(|a| a.id == **id))
         {
             self.send(Event::Failed {
                 account: Some(*gone),
@@ -437,7 +437,7 @@ impl Worker {
             let asked = if all {
                 account.settings.include_in_get_all
             } else {
-                which.contains(&account.key())
+                which.contains(&account.id)
             };
             if asked {
                 started |= self.start(Job::Fetch(account));
@@ -450,7 +450,7 @@ impl Worker {
 
     /// Starts a job unless its account is busy; true if it started.
     fn start(&mut self, job: Job) -> bool {
-        let account = job.account().key();
+        let account = job.account().id;
         let name = job.account().settings.name.clone();
         let slot = self.slots.entry(account).or_default();
         if slot.job.is_some() {

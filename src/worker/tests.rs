@@ -76,15 +76,15 @@ async fn a_removed_account_keeps_no_password() {
     let (paths, home) = store_with_account(dir.path());
     let (tx, _rx) = mpsc::unbounded_channel();
     let mut worker = Worker::new(paths, Schedule::OnCommand, tx);
-    let removed = AccountId(home.id + 1);
-    worker.slots.entry(home.key()).or_default().password = Some("kept".into());
+    let removed = AccountId(home.id.0 + 1);
+    worker.slots.entry(home.id).or_default().password = Some("kept".into());
     let job = worker.running.spawn(std::future::pending());
     worker.tasks.insert(job.id(), (removed, "gone".into()));
     let slot = worker.slots.entry(removed).or_default();
     slot.password = Some("secret".into());
     slot.job = Some(job);
     worker.reschedule(false).await;
-    assert_eq!(worker.slots[&home.key()].password.as_deref(), Some("kept"));
+    assert_eq!(worker.slots[&home.id].password.as_deref(), Some("kept"));
     let slot = &worker.slots[&removed];
     assert!(slot.password.is_none() && slot.job.is_some());
     // Once its job ends nothing of it is left.
@@ -108,12 +108,12 @@ async fn download_the_rest_while_busy_is_said() {
     };
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut worker = Worker::new(paths, Schedule::OnCommand, tx);
-    worker.slots.entry(home.key()).or_default().job =
+    worker.slots.entry(home.id).or_default().job =
         Some(worker.running.spawn(std::future::pending()));
     worker.command(Command::DownloadRest { message }).await;
     assert!(matches!(
         rx.try_recv(),
-        Ok(Event::Failed { account: Some(a), error: FetchError::Busy, .. }) if a == home.key()
+        Ok(Event::Failed { account: Some(a), error: FetchError::Busy, .. }) if a == home.id
     ));
 }
 
@@ -146,10 +146,7 @@ async fn download_the_rest_names_the_messages_account() {
             name,
             message: m,
         }) => {
-            assert_eq!(
-                (account, name.as_str(), m),
-                (home.key(), "renamed", message)
-            );
+            assert_eq!((account, name.as_str(), m), (home.id, "renamed", message));
         }
         other => panic!("{other:?}"),
     }

@@ -19,6 +19,8 @@ pub struct Smtpd {
     pub starttls_port: u16,
     /// TLS from the first byte (like 465).
     pub tls_port: u16,
+    /// Plain, no login asked or offered (as after POP before SMTP).
+    pub open_port: u16,
     pub cert: PathBuf,
     child: Child,
     /// Closing it stops the server.
@@ -83,6 +85,7 @@ impl Smtpd {
         Smtpd {
             starttls_port: ports["starttls"].as_u64().unwrap() as u16,
             tls_port: ports["tls"].as_u64().unwrap() as u16,
+            open_port: ports["open"].as_u64().unwrap() as u16,
             dir,
             cert,
             child,

@@ -6,7 +6,9 @@ before AUTH), one with TLS from the first byte (like 465). Logins need USER/PASS
 received, dot-unstuffed) and N.json (the envelope). Recipients whose address starts with
 "temp-fail" get 451, with "perm-fail" get 550, to test what the client does with them.
 
-Prints one JSON line {"starttls": PORT, "tls": PORT} once both listen, then runs until
+A third port takes mail without any login (as after POP before SMTP).
+
+Prints one JSON line {"starttls": PORT, "tls": PORT, "open": PORT} once all listen, then runs until
 its standard input closes (the test's handle is dropped).
 """
 
@@ -109,12 +111,18 @@ def main():
     )
     # TLS from the first byte: aiosmtpd does not count it as TLS for AUTH, but it is.
     tls = Server(handler, dict(common, auth_require_tls=False), ssl_context=context)
+    # No login asked or offered: a provider that lets in mail from an address that
+    # logged in to its POP3 server a moment ago (POP before SMTP).
+    open_relay = Server(handler, dict(server_hostname="smtp.test"))
     starttls.start()
     tls.start()
-    print(json.dumps({"starttls": starttls.port, "tls": tls.port}), flush=True)
+    open_relay.start()
+    ports = {"starttls": starttls.port, "tls": tls.port, "open": open_relay.port}
+    print(json.dumps(ports), flush=True)
     sys.stdin.read()
     starttls.stop()
     tls.stop()
+    open_relay.stop()
 
 
 if __name__ == "__main__":

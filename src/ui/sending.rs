@@ -1,0 +1,78 @@
+//! What sending says in the window: each error of a delivery in the window's language
+//! (the server's own words quoted as they came).
+
+use crate::send::{self, Delivery};
+use crate::smtp;
+use crate::t;
+use crate::ui::describe::{self, Said};
+
+/// One sentence for what a delivery could not do.
+pub fn error(error: &send::Error) -> String {
+    match error {
+        send::Error::Connect(e) => describe::pop3(e),
+        send::Error::Smtp(e) => smtp_error(e),
+        send::Error::Store(e) => e.said(),
+        send::Error::NoServer(account) => t!("send-no-server", account = account.clone()),
+        send::Error::Busy(account) => t!("send-busy", account = account.clone()),
+        send::Error::Restoring => t!("send-restoring"),
+        send::Error::Lock(detail) => t!("send-lock", detail = detail.clone()),
+        send::Error::Compose(e) => compose_error(e),
+        send::Error::Password(_, e) => describe::password(e),
+    }
+}
+
+fn compose_error(error: &crate::compose::Error) -> String {
+    match error {
+        crate::compose::Error::NoSender => t!("compose-no-sender"),
+        crate::compose::Error::NoRecipient => t!("compose-no-recipient"),
+        crate::compose::Error::BadAddress(a) => t!("compose-bad-address", address = a.clone()),
+    }
+}
+
+/// An SMTP error: what happened, and the server's words when it said any.
+pub fn smtp_error(error: &smtp::Error) -> String {
+    match error {
+        smtp::Error::Timeout(_) => t!("smtp-timeout"),
+        smtp::Error::Closed(_) => t!("smtp-closed"),
+        smtp::Error::Io { detail, .. } => t!("smtp-network", detail = detail.clone()),
+        smtp::Error::Protocol { detail, .. } => t!("smtp-protocol", detail = detail.clone()),
+        smtp::Error::Refused { reply, .. } => t!("smtp-refused", server = reply.text()),
+        smtp::Error::RecipientRefused { address, reply } => t!(
+            "smtp-recipient-refused",
+            address = address.clone(),
+            server = reply.text()
+        ),
+        smtp::Error::LoginFailed { reply } => t!("smtp-login-failed", server = reply.text()),
+        smtp::Error::NoLoginMethod { offered } => {
+            t!("smtp-no-login-method", offered = offered.clone())
+        }
+        smtp::Error::StartTlsUnavailable => t!("smtp-no-starttls"),
+        smtp::Error::TooLarge { size, limit } => {
+            t!("smtp-too-large", size = size / 1024, limit = limit / 1024)
+        }
+    }
+}
+
+/// The status bar's sentence for a delivery after a check.
+pub fn delivered(name: &str, result: &Result<Delivery, send::Error>) -> String {
+    let account = name.to_string();
+    match result {
+        Ok(d) if d.is_complete() => t!("status-sent", account = account, count = d.sent.len()),
+        Ok(d) => {
+            let why = d
+                .refused
+                .first()
+                .or(d.queued.first())
+                .map(|(_, why)| why.clone())
+                .unwrap_or_default();
+            t!(
+                "status-outbox-waiting",
+                account = account,
+                sent = d.sent.len(),
+                waiting = d.queued.len() + d.refused.len(),
+                reason = why
+            )
+        }
+        Err(e) => t!("status-send-failed", account = account, error = error(e)),
+    }
+}
