@@ -75,8 +75,11 @@ pub enum Error {
     Read { path: String, detail: String },
     #[error("{path} is not a Poplar accounts file: {detail}")]
     Format { path: String, detail: String },
-    #[error("the mail database failed: {0}")]
-    Store(String),
+    #[error("{0}")]
+    Store(#[from] crate::store::Error),
+    /// The keyring's bookkeeping failed, or it refused a password.
+    #[error("{0}")]
+    Keyring(crate::secrets::Error),
     #[error("account \"{name}\" in {path}: {detail}")]
     Invalid {
         path: String,
@@ -243,6 +246,7 @@ pub fn import(path: &Path) -> Result<Vec<Settings>, Error> {
                 delete_on_server_when_deleted: e.delete_on_server_when_deleted_here,
                 include_in_get_all: e.include_in_get_all,
                 pinned_cert,
+                smtp: None,
             };
             // The same checks and ranges as the dialog and `poplar account add`: a number
             // out of range is refused with its reason, not changed behind the reader's back.
@@ -274,12 +278,7 @@ fn normal_fingerprint(text: &str) -> Option<String> {
 
 /// Writes the settings of every account in `store` to `path`; how many there were.
 pub fn export_store(store: &crate::store::Store, path: &Path) -> Result<usize, Error> {
-    let accounts: Vec<Settings> = store
-        .accounts()
-        .map_err(|e| Error::Store(e.to_string()))?
-        .into_iter()
-        .map(|a| a.settings)
-        .collect();
+    let accounts: Vec<Settings> = store.accounts()?.into_iter().map(|a| a.settings).collect();
     export(path, &accounts)?;
     Ok(accounts.len())
 }
@@ -408,8 +407,8 @@ impl From<SaveError> for Error {
                 name: String::new(),
                 detail: problem.sentence(),
             },
-            SaveError::Store(e) => Error::Store(e.to_string()),
-            SaveError::Keyring(e) | SaveError::PasswordRefused(e) => Error::Store(e.to_string()),
+            SaveError::Store(e) => Error::Store(e),
+            SaveError::Keyring(e) | SaveError::PasswordRefused(e) => Error::Keyring(e),
         }
     }
 }

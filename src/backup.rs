@@ -5,9 +5,11 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rusqlite::{Connection, OpenFlags};
 
+use crate::interrupted::Interrupted;
 use crate::paths::Paths;
 use crate::store::{self, Store};
 
@@ -24,31 +26,85 @@ pub const WARN_AFTER_SECS: i64 = 7 * 24 * 3600;
 const PREFIX: &str = "poplar-backup-";
 const SUFFIX: &str = ".sqlite3";
 
-#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+/// What can go wrong with backups. Each case keeps its facts (paths, SQLite's or the
+/// system's words, a typed cause); the window words them from the catalogs.
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     #[error("no backup folder is set; choose one, or give one with --to DIR")]
     NoFolder,
     #[error("could not write to the backup folder {path}: {detail}")]
     Folder { path: String, detail: String },
     #[error("the backup could not be made: {0}")]
-    Backup(String),
-    #[error("{path} is not a usable Poplar backup: {detail}")]
-    BadSnapshot { path: String, detail: String },
+    Backup(Cause),
+    #[error("{path} is not a usable Poplar backup: {cause}")]
+    BadSnapshot { path: String, cause: Cause },
     #[error("{0}")]
-    Store(String),
+    Store(#[from] store::Error),
+    /// The data folder could not be made ready.
+    #[error("{0}")]
+    DataFolder(Arc<crate::paths::Error>),
+    /// The data folder's lock (which keeps fetches out during a restore) failed.
+    #[error("could not take the data folder's lock: {0}")]
+    Lock(Arc<std::io::Error>),
+    /// The database here could not be moved aside before it was replaced.
+    #[error("could not move the database aside: {0}")]
+    SetAside(Arc<std::io::Error>),
     #[error(
         "mail is being fetched into this data folder; restore when the fetch has finished (nothing was changed)"
     )]
     FetchRunning,
     #[error(
-        "the backup could not be restored ({detail}); the database as it was before is kept at {kept}"
+        "the backup could not be restored ({cause}); the database as it was before is kept at {kept}"
     )]
-    RestoreFailed { detail: String, kept: String },
+    RestoreFailed { cause: Cause, kept: String },
 }
 
-impl From<store::Error> for Error {
-    fn from(e: store::Error) -> Self {
-        Error::Store(e.to_string())
+/// Why a snapshot could not be made, read or restored.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Cause {
+    /// SQLite refused (its words).
+    #[error("{0}")]
+    Sqlite(Arc<rusqlite::Error>),
+    /// The snapshot (or the copy just made) is damaged.
+    #[error("{0}")]
+    Damaged(Damage),
+    /// The file is an SQLite database, but not a Poplar one.
+    #[error("it holds no Poplar mail database")]
+    NotPoplar,
+    /// The restored database could not be brought up to date or opened.
+    #[error("{0}")]
+    Store(store::Error),
+    /// The work ended without an answer.
+    #[error("{0}")]
+    Interrupted(#[from] Interrupted),
+}
+
+impl From<rusqlite::Error> for Cause {
+    fn from(e: rusqlite::Error) -> Self {
+        Cause::Sqlite(Arc::new(e))
+    }
+}
+
+/// What SQLite found wrong with a database file (the one here, or a snapshot).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Damage {
+    /// It could not be opened or read: SQLite's words.
+    #[error("{0}")]
+    Unreadable(Arc<rusqlite::Error>),
+    /// SQLite's integrity check failed: its report.
+    #[error("the integrity check failed: {0}")]
+    Integrity(String),
+}
+
+impl From<rusqlite::Error> for Damage {
+    fn from(e: rusqlite::Error) -> Self {
+        Damage::Unreadable(Arc::new(e))
+    }
+}
+
+impl From<Damage> for Cause {
+    fn from(d: Damage) -> Self {
+        Cause::Damaged(d)
     }
 }
 
@@ -144,18 +200,7 @@ pub fn back_up(paths: &Paths, dir: Option<&Path>) -> Result<Snapshot, Error> {
     let target = dir.join(&name);
     let partial = dir.join(format!("{name}.partial"));
     let _ = fs::remove_file(&partial);
-    {
-        let mut copy = Connection::open(&partial).map_err(|e| Error::Backup(e.to_string()))?;
-        // One step copies every page under one read transaction: a consistent snapshot,
-        // which a writer on another connection (a fetch) cannot make restart.
-        let backup = rusqlite::backup::Backup::new(store.connection(), &mut copy)
-            .map_err(|e| Error::Backup(e.to_string()))?;
-        backup.step(-1).map_err(|e| Error::Backup(e.to_string()))?;
-        drop(backup);
-        copy.pragma_update(None, "journal_mode", "DELETE")
-            .map_err(|e| Error::Backup(e.to_string()))?;
-        check(&copy).map_err(Error::Backup)?;
-    }
+    copy_database(store.connection(), &partial).map_err(Error::Backup)?;
     fs::File::open(&partial)
         .and_then(|f| f.sync_all())
         .map_err(folder_error)?;
@@ -174,6 +219,18 @@ pub fn back_up(paths: &Paths, dir: Option<&Path>) -> Result<Snapshot, Error> {
         made_at: now,
         size,
     })
+}
+
+/// Copies the database to `target` and checks the copy.
+fn copy_database(from: &Connection, target: &Path) -> Result<(), Cause> {
+    let mut copy = Connection::open(target)?;
+    // One step copies every page under one read transaction: a consistent snapshot,
+    // which a writer on another connection (a fetch) cannot make restart.
+    let backup = rusqlite::backup::Backup::new(from, &mut copy)?;
+    backup.step(-1)?;
+    drop(backup);
+    copy.pragma_update(None, "journal_mode", "DELETE")?;
+    Ok(check(&copy)?)
 }
 
 /// The snapshots in `dir`, newest first.
@@ -205,48 +262,36 @@ pub fn snapshots(dir: &Path) -> Vec<Snapshot> {
 /// (never overwritten) and its new name returned; a snapshot from an older release is
 /// upgraded by the migrations.
 pub fn restore(paths: &Paths, snapshot: &Path) -> Result<Option<PathBuf>, Error> {
-    let bad = |detail: String| Error::BadSnapshot {
+    let source = open_snapshot(snapshot).map_err(|cause| Error::BadSnapshot {
         path: snapshot.display().to_string(),
-        detail,
-    };
-    let source = Connection::open_with_flags(snapshot, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| bad(e.to_string()))?;
-    check(&source).map_err(bad)?;
-    let is_poplar: bool = source
-        .query_row(
-            "SELECT COUNT(*) = 1 FROM sqlite_master WHERE type = 'table' AND name = 'accounts'",
-            [],
-            |r| r.get(0),
-        )
-        .map_err(|e| bad(e.to_string()))?;
-    if !is_poplar {
-        return Err(bad("it holds no Poplar mail database".into()));
-    }
+        cause,
+    })?;
 
-    paths.ensure().map_err(|e| Error::Store(e.to_string()))?;
+    paths.ensure().map_err(|e| Error::DataFolder(Arc::new(e)))?;
     // No fetch (of the window, or a `poplar fetch` from cron) may commit into the database
     // being replaced, and then delete on the server what only the set-aside file holds.
     let _no_fetch = crate::sync::FolderLock::take(paths, true)
-        .map_err(|e| Error::Store(e.to_string()))?
+        .map_err(|e| Error::Lock(Arc::new(e)))?
         .ok_or(Error::FetchRunning)?;
     let database = paths.database();
     let kept = set_aside(&database, "before-restore")?;
-    let failed = |detail: String| match &kept {
+    let failed = |cause: Cause| match &kept {
         Some(kept) => Error::RestoreFailed {
-            detail,
+            cause,
             kept: kept.display().to_string(),
         },
-        None => Error::Backup(detail),
+        None => Error::Backup(cause),
     };
-    {
-        let mut target = Connection::open(&database).map_err(|e| failed(e.to_string()))?;
-        let backup = rusqlite::backup::Backup::new(&source, &mut target)
-            .map_err(|e| failed(e.to_string()))?;
-        backup.step(-1).map_err(|e| failed(e.to_string()))?;
-    }
+    let copy = || -> Result<(), Cause> {
+        let mut target = Connection::open(&database)?;
+        let backup = rusqlite::backup::Backup::new(&source, &mut target)?;
+        backup.step(-1)?;
+        Ok(())
+    };
+    copy().map_err(failed)?;
     // A snapshot from an older release is brought up to the current schema.
-    crate::store::upgrade(&database).map_err(|e| failed(e.to_string()))?;
-    let store = Store::open(&database).map_err(|e| failed(e.to_string()))?;
+    crate::store::upgrade(&database).map_err(|e| failed(Cause::Store(e)))?;
+    let store = Store::open(&database).map_err(|e| failed(Cause::Store(e)))?;
     // The snapshot itself is a backup of what is now here: the restored database's own
     // record predates it.
     let made_at = snapshot
@@ -262,14 +307,29 @@ pub fn restore(paths: &Paths, snapshot: &Path) -> Result<Option<PathBuf>, Error>
     Ok(kept)
 }
 
+/// A snapshot opened to be restored, once it is known to be a sound Poplar database.
+fn open_snapshot(snapshot: &Path) -> Result<Connection, Cause> {
+    let source = Connection::open_with_flags(snapshot, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    check(&source)?;
+    let is_poplar: bool = source.query_row(
+        "SELECT COUNT(*) = 1 FROM sqlite_master WHERE type = 'table' AND name = 'accounts'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !is_poplar {
+        return Err(Cause::NotPoplar);
+    }
+    Ok(source)
+}
+
 /// What the start-up check found.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Health {
     Good,
     /// There is no database yet (a first start).
     New,
     /// The database cannot be opened or fails its integrity check.
-    Damaged(String),
+    Damaged(Damage),
 }
 
 /// Opens the database and runs SQLite's quick integrity check on it. Never changes or
@@ -284,7 +344,7 @@ pub fn check_health(paths: &Paths) -> Health {
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     ) {
         Ok(c) => c,
-        Err(e) => return Health::Damaged(e.to_string()),
+        Err(e) => return Health::Damaged(e.into()),
     };
     match check(&conn) {
         Ok(()) => Health::Good,
@@ -300,8 +360,7 @@ pub fn set_aside(database: &Path, why: &str) -> Result<Option<PathBuf>, Error> {
     }
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
     let aside = database.with_extension(format!("sqlite3.{why}-{stamp}"));
-    let move_error =
-        |e: std::io::Error| Error::Store(format!("could not move the database aside: {e}"));
+    let move_error = |e: std::io::Error| Error::SetAside(Arc::new(e));
     for suffix in ["-wal", "-shm"] {
         let from = PathBuf::from(format!("{}{suffix}", database.display()));
         if from.exists() {
@@ -312,13 +371,11 @@ pub fn set_aside(database: &Path, why: &str) -> Result<Option<PathBuf>, Error> {
     Ok(Some(aside))
 }
 
-fn check(conn: &Connection) -> Result<(), String> {
-    let result: String = conn
-        .query_row("PRAGMA quick_check", [], |r| r.get(0))
-        .map_err(|e| e.to_string())?;
+fn check(conn: &Connection) -> Result<(), Damage> {
+    let result: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
     if result == "ok" {
         Ok(())
     } else {
-        Err(format!("the integrity check failed: {result}"))
+        Err(Damage::Integrity(result))
     }
 }

@@ -15,6 +15,7 @@ pub mod compose;
 pub mod detect;
 pub mod downloads;
 pub mod i18n;
+pub mod interrupted;
 pub mod junk;
 pub mod mail;
 pub mod oauth;

@@ -24,7 +24,7 @@
 use rusqlite::OptionalExtension;
 
 use crate::accounts::{Account, AccountId};
-use crate::store::Store;
+use crate::store::{self, Store};
 
 pub const SERVICE: &str = "poplar";
 
@@ -33,22 +33,22 @@ const FOLDER_ID: &str = "keyring_folder_id";
 /// The settings key of the accounts whose old, name-keyed entry is still to be moved.
 const LEGACY_ACCOUNTS: &str = "keyring_legacy_accounts";
 
-#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     #[error("no password is stored for the account \"{0}\"")]
     NotFound(String),
     #[error("the system keyring is not available ({0}); Poplar cannot remember passwords here")]
     Unavailable(String),
-    #[error("the mail database failed: {0}")]
-    Store(String),
+    #[error("{0}")]
+    Store(#[from] store::Error),
 }
 
 fn unavailable(e: impl std::fmt::Display) -> Error {
     Error::Unavailable(e.to_string())
 }
 
-fn store_error(e: impl std::fmt::Display) -> Error {
-    Error::Store(e.to_string())
+fn store_error(e: impl Into<store::Error>) -> Error {
+    Error::Store(e.into())
 }
 
 /// The keyring entries of one data folder.

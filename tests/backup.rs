@@ -313,6 +313,47 @@ fn a_damaged_database_is_reported_and_kept() {
     );
 }
 
+/// A damaged snapshot is refused with what SQLite found, typed (not an English sentence
+/// inside the error), and the database here is left alone; the window says it in its
+/// language.
+#[test]
+fn a_damaged_snapshot_is_refused_and_said_in_the_window_language() {
+    use poplar::i18n::{Language, set_thread_language};
+    use poplar::ui::describe::Said;
+
+    let (dir, paths) = paths();
+    fill(&paths, 5);
+    let snapshot = backup::back_up(&paths, Some(&dir.path().join("backups"))).unwrap();
+    let mut bytes = std::fs::read(&snapshot.path).unwrap();
+    for b in bytes.iter_mut().skip(200).take(4000) {
+        *b = 0xAB;
+    }
+    std::fs::write(&snapshot.path, &bytes).unwrap();
+    let before = std::fs::read(paths.database()).unwrap();
+
+    let error = backup::restore(&paths, &snapshot.path).unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            backup::Error::BadSnapshot {
+                cause: backup::Cause::Damaged(_),
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(std::fs::read(paths.database()).unwrap(), before);
+
+    set_thread_language(Language::Japanese);
+    let said = error.said();
+    set_thread_language(Language::English);
+    assert!(said.contains("バックアップではありません"), "{said}");
+    assert!(said.contains("SQLite"), "{said}");
+    for english in ["integrity check", "is not a usable", "cannot read it"] {
+        assert!(!said.contains(english), "{said}");
+    }
+}
+
 #[test]
 fn ten_thousand_messages_export_and_import_with_progress() {
     let (dir, paths) = paths();

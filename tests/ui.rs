@@ -995,6 +995,7 @@ fn folders_are_created_renamed_filled_and_deleted() {
 #[test]
 fn preferences_apply_at_once_and_are_kept() {
     use poplar::preferences::{Appearance, MarkRead, Pane, Preferences};
+    use poplar::ui::preferences;
     let Started {
         runtime,
         dir: _dir,
@@ -1020,8 +1021,8 @@ fn preferences_apply_at_once_and_are_kept() {
         &runtime,
         &mut app,
         vec![
-            Message::SetPreferences(chosen),
-            Message::ShowPreferences(false),
+            Message::Preferences(preferences::Message::Set(chosen)),
+            Message::Preferences(preferences::Message::Close),
         ],
     );
     assert_eq!(app.theme(), Some(iced::Theme::Dark));
@@ -1218,6 +1219,7 @@ fn a_certificate_that_does_not_verify_can_be_trusted_from_the_dialog() {
 fn a_missing_password_is_asked_for_and_the_fetch_goes_on() {
     use common::fake::{self, FakeServer, Options};
     use poplar::app::WorkerMessage;
+    use poplar::ui::password_prompt::Message as Prompt;
     use poplar::worker::{self, Event, Schedule};
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -1249,7 +1251,7 @@ fn a_missing_password_is_asked_for_and_the_fetch_goes_on() {
         }
         let task = app.update(Message::Worker(WorkerMessage::Event(event)));
         drive(&runtime, &mut app, task);
-        if matches!(app.modal, Some(poplar::app::Modal::Password(_))) {
+        if matches!(app.modal, Some(poplar::app::Modal::Password)) {
             let mut ui = simulator(&app);
             ui.find(format!("Password for {name}").as_str()).unwrap();
             drop(ui);
@@ -1257,8 +1259,8 @@ fn a_missing_password_is_asked_for_and_the_fetch_goes_on() {
                 &runtime,
                 &mut app,
                 vec![
-                    Message::PromptPassword(fake::PASSWORD.into()),
-                    Message::AnswerPassword(true),
+                    Message::Password(Prompt::Typed(fake::PASSWORD.into())),
+                    Message::Password(Prompt::Submit),
                 ],
             );
         }
@@ -1313,8 +1315,8 @@ fn shortcuts_do_nothing_behind_a_dialog() {
         error: FetchError::Password(poplar::secrets::Error::NotFound("home".into())),
     }));
     for opening in [
-        Message::ShowPreferences(true),
-        Message::RemoveAccount(account.id),
+        Message::OpenPreferences,
+        Message::OpenRemoveAccount(account.id),
         password_failed,
     ] {
         apply(&runtime, &mut app, vec![opening]);
@@ -1343,5 +1345,231 @@ fn shortcuts_do_nothing_behind_a_dialog() {
     press(&runtime, &mut app, Key::Named(Named::Delete), false);
     let store = Store::open(&paths.database()).unwrap();
     assert_eq!(store.count(poplar::store::View::Trash).unwrap(), 1);
-    assert!(!matches!(app.modal, Some(Modal::Password(_))));
+    assert!(!matches!(app.modal, Some(Modal::Password)));
+}
+
+/// Mail "First" and "Second" in the account "home", the window started on it and the
+/// newest message opened with the Down key.
+fn started_with_two_open(runtime: &tokio::runtime::Runtime) -> (tempfile::TempDir, Paths, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path());
+    paths.ensure().unwrap();
+    {
+        let mut store = Store::open(&paths.database()).unwrap();
+        let account = home_account(&store);
+        let mut batch: Vec<poplar::store::NewMessage> = ["First", "Second"]
+            .iter()
+            .enumerate()
+            .map(|(i, subject)| {
+                poplar::store::NewMessage::from_bytes(
+                    Some(format!("u{i}").into()),
+                    format!("From: a@example.org\r\nSubject: {subject}\r\nDate: Mon, {} Mar 2025 10:00:00 +0000\r\n\r\nSee https://example.org/agenda\r\n", i + 1)
+                        .into_bytes(),
+                )
+            })
+            .collect();
+        store.insert_batch(account.id, &mut batch).unwrap();
+    }
+    let (mut app, boot) = start(paths.clone());
+    drive(runtime, &mut app, boot);
+    press(
+        runtime,
+        &mut app,
+        iced::keyboard::Key::Named(iced::keyboard::key::Named::ArrowDown),
+        false,
+    );
+    assert!(
+        app.reader.shown().is_some(),
+        "Down opens the newest message"
+    );
+    (dir, paths, app)
+}
+
+/// Presses the list's shortcuts (j, Down, Delete, F5) and checks that none of them did
+/// anything: the same message open, nothing trashed, nothing fetched.
+fn shortcuts_leave_the_list_alone(
+    runtime: &tokio::runtime::Runtime,
+    app: &mut App,
+    paths: &Paths,
+    behind: &str,
+) {
+    use iced::keyboard::Key;
+    use iced::keyboard::key::Named;
+    let (open, status) = (app.reader.shown(), app.status.line().to_string());
+    for key in [
+        Key::Character("j".into()),
+        Key::Named(Named::ArrowDown),
+        Key::Named(Named::Delete),
+        Key::Named(Named::F5),
+    ] {
+        press(runtime, app, key, false);
+    }
+    assert_eq!(
+        app.reader.shown(),
+        open,
+        "nothing else was opened behind {behind}"
+    );
+    assert_eq!(
+        app.status.line(),
+        status,
+        "nothing was fetched behind {behind}"
+    );
+    let store = Store::open(&paths.database()).unwrap();
+    assert_eq!(
+        store.count(poplar::store::View::Trash).unwrap(),
+        0,
+        "nothing was trashed behind {behind}"
+    );
+}
+
+/// The damaged-database screen and the slow upgrade's screen replace the window, and the
+/// reading pane's "open this link?" is about the message under it: while any of them is
+/// up, the shortcuts leave the list alone. Escape answers the reading pane's question "no".
+#[test]
+fn shortcuts_do_nothing_to_a_list_out_of_sight() {
+    use iced::keyboard::Key;
+    use iced::keyboard::key::Named;
+    use poplar::app::{Damaged, Startup};
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (_dir, paths, mut app) = started_with_two_open(&runtime);
+
+    app.damaged = Some(Damaged {
+        detail: poplar::backup::Damage::Integrity("file is not a database".into()),
+        latest: None,
+    });
+    simulator(&app)
+        .find("Poplar cannot read your mail database")
+        .expect("the damaged database's screen is up");
+    shortcuts_leave_the_list_alone(&runtime, &mut app, &paths, "the damaged database");
+    app.damaged = None;
+
+    app.startup = Startup::Upgrading { slow: true };
+    shortcuts_leave_the_list_alone(&runtime, &mut app, &paths, "the upgrade's screen");
+    app.startup = Startup::Ready;
+
+    let question = "Open https://example.org/agenda in your browser?";
+    apply(
+        &runtime,
+        &mut app,
+        vec![Message::Reader(reader::Message::OpenLink(
+            "https://example.org/agenda".into(),
+        ))],
+    );
+    simulator(&app).find(question).expect("the pane asks");
+    shortcuts_leave_the_list_alone(&runtime, &mut app, &paths, "the link's question");
+    press(&runtime, &mut app, Key::Named(Named::Escape), false);
+    assert!(
+        simulator(&app).find(question).is_err(),
+        "Escape answers the question"
+    );
+    // With the question gone the shortcuts work again.
+    press(&runtime, &mut app, Key::Named(Named::Delete), false);
+    let store = Store::open(&paths.database()).unwrap();
+    assert_eq!(store.count(poplar::store::View::Trash).unwrap(), 1);
+}
+
+/// Passwords asked for while another dialog is open, or while a prompt is open, wait in
+/// turn, one per account in the order asked: each is asked once the one before it is
+/// answered, and an account asked for twice is asked once.
+#[test]
+fn passwords_are_asked_for_in_turn_one_per_account() {
+    use iced::keyboard::Key;
+    use iced::keyboard::key::Named;
+    use poplar::app::{Modal, WorkerMessage};
+    use poplar::ui::password_prompt::Message as Prompt;
+    use poplar::worker::{Event, FetchError};
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _enter = runtime.enter();
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path());
+    paths.ensure().unwrap();
+    let accounts: Vec<_> = {
+        let store = Store::open(&paths.database()).unwrap();
+        ["home", "work", "club"]
+            .iter()
+            .map(|name| {
+                store
+                    .add_account(&AccountSettings {
+                        name: (*name).into(),
+                        host: "pop.example.org".into(),
+                        user: "u".into(),
+                        ..Default::default()
+                    })
+                    .unwrap()
+            })
+            .collect()
+    };
+    let (mut app, boot) = start(paths.clone());
+    drive(&runtime, &mut app, boot);
+    let failed = |account: &poplar::accounts::Account| {
+        Message::Worker(WorkerMessage::Event(Event::Failed {
+            account: Some(account.id),
+            name: account.settings.name.clone(),
+            error: FetchError::Password(poplar::secrets::Error::NotFound(
+                account.settings.name.clone(),
+            )),
+        }))
+    };
+    let (home, work, club) = (&accounts[0], &accounts[1], &accounts[2]);
+    let asked =
+        |app: &App| -> Vec<String> { app.passwords.waiting().map(|p| p.name.clone()).collect() };
+    let on_show = |app: &App| {
+        assert!(
+            matches!(app.modal, Some(Modal::Password)),
+            "{:?}",
+            app.modal
+        );
+        let mut shown = Vec::new();
+        for name in ["home", "work", "club"] {
+            if simulator(app)
+                .find(format!("Password for {name}").as_str())
+                .is_ok()
+            {
+                shown.push(name);
+            }
+        }
+        shown
+    };
+
+    // Behind Preferences, two accounts wait; home's second failure is not a second prompt.
+    apply(&runtime, &mut app, vec![Message::OpenPreferences]);
+    apply(
+        &runtime,
+        &mut app,
+        vec![failed(home), failed(work), failed(home)],
+    );
+    assert!(matches!(app.modal, Some(Modal::Preferences(_))));
+    assert_eq!(asked(&app), ["home", "work"]);
+    press(&runtime, &mut app, Key::Named(Named::Escape), false);
+    assert_eq!(on_show(&app), ["home"], "the first asked is asked first");
+
+    // While home's prompt is open, club fails too: it waits its turn (work's second
+    // failure does not).
+    apply(&runtime, &mut app, vec![failed(club), failed(work)]);
+    assert_eq!(asked(&app), ["home", "work", "club"]);
+    assert_eq!(on_show(&app), ["home"], "the open prompt stays");
+
+    // Answering one asks the next.
+    apply(
+        &runtime,
+        &mut app,
+        vec![
+            Message::Password(Prompt::Typed("secret".into())),
+            Message::Password(Prompt::Submit),
+        ],
+    );
+    assert_eq!(on_show(&app), ["work"]);
+    click(&runtime, &mut app, "Not now");
+    assert_eq!(on_show(&app), ["club"]);
+    press(&runtime, &mut app, Key::Named(Named::Escape), false);
+    assert!(app.modal.is_none(), "nothing more to ask");
+    assert!(asked(&app).is_empty());
+
+    // home's answer went to the keyring (where there is one): leave nothing behind.
+    let store = Store::open(&paths.database()).unwrap();
+    if let Ok(keyring) = poplar::secrets::Keyring::open(&store) {
+        let _ = keyring.delete(&store.account("home").unwrap());
+    }
 }

@@ -11,6 +11,7 @@ use poplar::i18n::{self, Language};
 use poplar::paths::Paths;
 use poplar::preferences::Preferences;
 use poplar::store::{self, Store};
+use poplar::ui::describe::Said;
 
 /// A data folder whose database is at schema 14, with one account and one message.
 fn older_release() -> (tempfile::TempDir, Paths) {
@@ -40,7 +41,7 @@ fn an_older_database_is_upgraded_at_start_up_and_then_opens() {
     ));
     let w = Window::start(paths.clone(), Language::English);
     assert_eq!(w.app.startup, Startup::Ready);
-    assert_eq!(w.app.load_error, None);
+    assert!(w.app.load_error.is_none(), "{:?}", w.app.load_error);
     w.expect("Old account (1)");
     w.expect("Kept across the upgrade");
     let store = Store::open(&paths.database()).unwrap();
@@ -111,18 +112,43 @@ fn the_upgrade_screen_speaks_the_language_the_user_chose() {
     w.expect("メールのデータベースを更新しています…");
 }
 
-#[test]
-fn a_database_that_cannot_be_upgraded_is_explained() {
+fn too_new() -> (tempfile::TempDir, Paths) {
     let dir = tempfile::tempdir().unwrap();
     let paths = Paths::at(dir.path());
     paths.ensure().unwrap();
     let conn = common::database_at(&paths.database(), 14);
     conn.pragma_update(None, "user_version", 99).unwrap();
     drop(conn);
+    (dir, paths)
+}
+
+#[test]
+fn a_database_that_cannot_be_upgraded_is_explained() {
+    let (_dir, paths) = too_new();
     let w = Window::start(paths, Language::English);
     assert_eq!(w.app.startup, Startup::Failed);
     let error = w.app.load_error.clone().unwrap();
-    assert!(error.contains("newer version of Poplar"), "{error}");
+    assert!(
+        matches!(
+            error,
+            poplar::ui::describe::Failure::Store(store::Error::TooNew { .. })
+        ),
+        "{error:?}"
+    );
+    w.expect(&format!("Could not read the mail database: {error}"));
+}
+
+/// The failure travels typed and the view says it, in the window's language: said where
+/// it happened (on tokio's blocking pool), it came out in that thread's English.
+#[test]
+fn a_database_that_cannot_be_upgraded_is_explained_in_japanese() {
+    let (_dir, paths) = too_new();
+    let w = Window::start(paths, Language::Japanese);
+    let error = w.app.load_error.clone().unwrap();
+    let said = poplar::t!("list-load-error", error = error.said());
+    assert!(said.contains("新しいバージョンの Poplar"), "{said}");
+    w.expect(&said);
+    assert!(!w.shows(&format!("Could not read the mail database: {error}")));
 }
 
 /// The command line upgrades once before its command, like the window.

@@ -408,7 +408,7 @@ fn the_window_speaks_japanese_when_chosen_and_says_so_everywhere() {
     w.expect("Get mail");
     let mut preferences = w.app.snapshot.preferences;
     preferences.language = Some(Language::Japanese);
-    w.send([Message::SetPreferences(preferences)]);
+    choose(&mut w, preferences);
     w.expect("Poplar へようこそ");
     w.expect("メール受信");
     w.expect("すべての受信箱");
@@ -455,7 +455,7 @@ fn the_language_follows_the_system_until_one_is_chosen() {
     let mut w = Window::start(paths.clone(), Language::Japanese);
     let mut preferences = w.app.snapshot.preferences;
     preferences.language = Some(Language::English);
-    w.send([Message::SetPreferences(preferences)]);
+    choose(&mut w, preferences);
     w.expect("Welcome to Poplar");
 }
 
@@ -860,4 +860,14 @@ fn an_accounts_file_that_weakens_security_says_how_and_adds_nothing_without_a_ti
         .find(|a| a.settings.name == "old router")
         .unwrap();
     assert_eq!(router.settings.security, Security::Plain);
+}
+
+/// Chooses these preferences in the Preferences dialog, and closes it.
+fn choose(w: &mut Window, preferences: poplar::preferences::Preferences) {
+    use poplar::ui::preferences::Message as Dialog;
+    w.send([
+        Message::OpenPreferences,
+        Message::Preferences(Dialog::Set(preferences)),
+        Message::Preferences(Dialog::Close),
+    ]);
 }

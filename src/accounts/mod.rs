@@ -110,6 +110,29 @@ impl rusqlite::types::FromSql for AccountId {
     }
 }
 
+/// What is wrong with an outgoing server's settings.
+fn smtp_problems(smtp: &smtp::SmtpServer) -> Vec<Problem> {
+    let mut found = Vec::new();
+    for (field, value) in [(Field::SmtpHost, &smtp.host), (Field::SmtpUser, &smtp.user)] {
+        if value.chars().any(char::is_control) {
+            found.push(Problem::ControlCharacters(field));
+        }
+    }
+    let host = smtp.host.trim();
+    if host.is_empty() {
+        found.push(Problem::SmtpHostMissing);
+    } else if host
+        .chars()
+        .any(|c| c.is_whitespace() || c == '/' || c == '@')
+    {
+        found.push(Problem::SmtpHostInvalid);
+    }
+    if smtp.port == 0 {
+        found.push(Problem::SmtpPortInvalid);
+    }
+    found
+}
+
 /// A configured account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
@@ -140,6 +163,8 @@ pub struct Settings {
     /// A certificate the user chose to trust (SHA-256 fingerprint), for a server whose
     /// certificate cannot be verified.
     pub pinned_cert: Option<String>,
+    /// The outgoing server, for sending; None: the account only reads.
+    pub smtp: Option<smtp::SmtpServer>,
 }
 
 impl Default for Settings {
@@ -160,6 +185,7 @@ impl Default for Settings {
             delete_on_server_when_deleted: true,
             include_in_get_all: true,
             pinned_cert: None,
+            smtp: None,
         }
     }
 }
@@ -226,6 +252,12 @@ impl Settings {
             .is_some_and(|m| !CHECK_MINUTES.contains(&m))
         {
             found.push(Problem::MinutesOutOfRange);
+        }
+        if let Some(smtp) = &self.smtp {
+            found.extend(smtp_problems(smtp));
+            if email.is_empty() {
+                found.push(Problem::EmailNeededToSend);
+            }
         }
         // One per field: a control character says more than "missing" for the same one.
         let mut seen = std::collections::HashSet::new();

@@ -17,6 +17,9 @@ pub enum Field {
     Days,
     SizeLimit,
     Minutes,
+    SmtpHost,
+    SmtpPort,
+    SmtpUser,
 }
 
 impl Field {
@@ -33,6 +36,9 @@ impl Field {
             Field::Days => t!("field-days"),
             Field::SizeLimit => t!("field-size-limit"),
             Field::Minutes => t!("field-minutes"),
+            Field::SmtpHost => t!("field-smtp-server"),
+            Field::SmtpPort => t!("field-smtp-port"),
+            Field::SmtpUser => t!("field-smtp-user"),
         }
     }
 }
@@ -68,6 +74,12 @@ pub enum Problem {
     /// A line break (or another control character) could pass for another line of the
     /// messages that show this field.
     ControlCharacters(Field),
+    /// Sending needs the address mail goes out from.
+    EmailNeededToSend,
+    SmtpHostMissing,
+    /// Spaces, slashes or @ in the outgoing server's name.
+    SmtpHostInvalid,
+    SmtpPortInvalid,
 }
 
 impl Problem {
@@ -85,6 +97,9 @@ impl Problem {
             Problem::SizeLimitOutOfRange => Field::SizeLimit,
             Problem::MinutesOutOfRange => Field::Minutes,
             Problem::ControlCharacters(field) => *field,
+            Problem::EmailNeededToSend => Field::Email,
+            Problem::SmtpHostMissing | Problem::SmtpHostInvalid => Field::SmtpHost,
+            Problem::SmtpPortInvalid => Field::SmtpPort,
         }
     }
 
@@ -107,6 +122,10 @@ impl Problem {
             Problem::ControlCharacters(field) => {
                 t!("invalid-control-characters", field = field.label())
             }
+            Problem::EmailNeededToSend => t!("invalid-email-to-send"),
+            Problem::SmtpHostMissing => t!("invalid-smtp-host-missing"),
+            Problem::SmtpHostInvalid => t!("invalid-host"),
+            Problem::SmtpPortInvalid => t!("invalid-port"),
         }
     }
 }

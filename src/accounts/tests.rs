@@ -99,6 +99,11 @@ fn every_problem() -> Vec<Problem> {
         Problem::SizeLimitOutOfRange,
         Problem::MinutesOutOfRange,
         Problem::ControlCharacters(Field::Name),
+        Problem::ControlCharacters(Field::SmtpUser),
+        Problem::EmailNeededToSend,
+        Problem::SmtpHostMissing,
+        Problem::SmtpHostInvalid,
+        Problem::SmtpPortInvalid,
     ];
     for problem in &all {
         match problem {
@@ -115,7 +120,11 @@ fn every_problem() -> Vec<Problem> {
             | Problem::DaysOutOfRange
             | Problem::SizeLimitOutOfRange
             | Problem::MinutesOutOfRange
-            | Problem::ControlCharacters(_) => {}
+            | Problem::ControlCharacters(_)
+            | Problem::EmailNeededToSend
+            | Problem::SmtpHostMissing
+            | Problem::SmtpHostInvalid
+            | Problem::SmtpPortInvalid => {}
         }
     }
     all
@@ -137,4 +146,30 @@ fn problems_are_said_in_the_interface_language() {
     let e = "sometimes".parse::<Keep>().unwrap_err();
     assert!(!e.contains("unknown"), "{e}");
     crate::i18n::set_thread_language(crate::i18n::Language::English);
+}
+
+#[test]
+fn an_outgoing_server_is_checked_like_the_incoming_one() {
+    use crate::accounts::smtp::SmtpServer;
+    let mut settings = good();
+    settings.smtp = Some(SmtpServer {
+        port: 0,
+        ..SmtpServer::new("smtp example.jp")
+    });
+    let problems = settings.problems();
+    assert!(problems.contains(&Problem::SmtpHostInvalid), "{problems:?}");
+    assert!(problems.contains(&Problem::SmtpPortInvalid), "{problems:?}");
+    settings.smtp = Some(SmtpServer::new(" "));
+    assert!(settings.problems().contains(&Problem::SmtpHostMissing));
+    settings.smtp = Some(SmtpServer {
+        user: "a\nb".into(),
+        ..SmtpServer::new("smtp.example.jp")
+    });
+    assert_eq!(
+        settings.problems(),
+        [Problem::ControlCharacters(Field::SmtpUser)]
+    );
+    settings.smtp = Some(SmtpServer::new("smtp.example.jp"));
+    settings.email.clear();
+    assert_eq!(settings.problems(), [Problem::EmailNeededToSend]);
 }

@@ -19,7 +19,7 @@ impl App {
                 Task::none()
             }
             Some(mailbox::Event::EditAccount(id)) => self.edit_account(id),
-            Some(mailbox::Event::RemoveAccount(id)) => self.remove_account(id),
+            Some(mailbox::Event::RemoveAccount(id)) => self.open_remove_account(id),
         };
         Task::batch([task, then])
     }
@@ -31,20 +31,19 @@ impl App {
         let sort = self.list.sort;
         let generation = query.generation;
         Task::perform(
-            ui::blocking(move || {
-                let store = Store::open(&paths.database()).map_err(|e| e.said())?;
-                if query.search.is_empty() {
+            ui::blocking(move || -> Result<_, Failure> {
+                let store = Store::open(&paths.database())?;
+                Ok(if query.search.is_empty() {
                     store.ids(query.view, sort)
                 } else {
                     store.search(query.view, &query.search, sort)
-                }
-                .map_err(|e| e.said())
+                }?)
             }),
             move |ids| Message::Ids(generation, ids),
         )
     }
 
-    pub(super) fn loaded(&mut self, result: Result<Snapshot, String>) -> Task<Message> {
+    pub(super) fn loaded(&mut self, result: Result<Snapshot, Failure>) -> Task<Message> {
         match result {
             Ok(snapshot) => {
                 crate::i18n::apply(snapshot.preferences.language);
@@ -84,7 +83,7 @@ impl App {
     pub(super) fn ids_loaded(
         &mut self,
         generation: u64,
-        result: Result<Vec<i64>, String>,
+        result: Result<Vec<i64>, Failure>,
     ) -> Task<Message> {
         if !self.mailbox.is_current(generation) {
             return Task::none();

@@ -5,8 +5,20 @@ use super::*;
 
 impl App {
     /// Closes the open dialog; a password asked for meanwhile is asked now.
-    pub(super) fn close_modal(&mut self) {
-        self.modal = self.waiting_password.take().map(Modal::Password);
+    pub(super) fn close_modal(&mut self) -> Task<Message> {
+        self.modal = None;
+        self.show_waiting_password()
+    }
+
+    /// With no dialog open, the first password waiting is asked for.
+    pub(super) fn show_waiting_password(&mut self) -> Task<Message> {
+        match self.modal {
+            None if !self.passwords.is_empty() => {
+                self.modal = Some(Modal::Password);
+                iced::widget::operation::focus(password_prompt::FIELD_ID)
+            }
+            _ => Task::none(),
+        }
     }
 
     /// The account dialog, when it is the one open.
@@ -38,10 +50,7 @@ impl App {
         };
         match event {
             None => task,
-            Some(backups::Event::Closed) => {
-                self.close_modal();
-                task
-            }
+            Some(backups::Event::Closed) => Task::batch([task, self.close_modal()]),
             Some(backups::Event::SettingsChanged) => {
                 send(self, Command::BackupSettingsChanged);
                 Task::batch([task, self.reload()])
@@ -60,7 +69,7 @@ impl App {
 
     pub(super) fn restored(
         &mut self,
-        result: Result<Option<std::path::PathBuf>, String>,
+        result: Result<Option<std::path::PathBuf>, Failure>,
     ) -> Task<Message> {
         match result {
             Ok(kept) => {
@@ -80,7 +89,8 @@ impl App {
                 self.reload()
             }
             Err(e) => {
-                self.status.say(t!("status-restore-failed", error = e));
+                self.status
+                    .say(t!("status-restore-failed", error = e.said()));
                 Task::none()
             }
         }
@@ -94,20 +104,18 @@ impl App {
         let task = task.map(Message::AddAccount);
         match event {
             None => task,
-            Some(add_account::Event::Cancelled) => {
-                self.close_modal();
-                task
-            }
+            Some(add_account::Event::Cancelled) => Task::batch([task, self.close_modal()]),
             Some(add_account::Event::Changed(saved)) => {
                 let name = self.account_saved(*saved, false);
                 self.status.say(t!("status-account-saved", name = name));
-                Task::batch([task, self.reload()])
+                Task::batch([task, self.reload(), self.close_modal()])
             }
             Some(add_account::Event::Added(saved)) => {
                 let id = saved.account.id;
                 let name = self.account_saved(*saved, true);
                 self.status.say(t!("status-account-added", name = name));
-                Task::batch([task, self.show_folder(Folder::Account(id))])
+                let shown = self.show_folder(Folder::Account(id));
+                Task::batch([task, shown, self.close_modal()])
             }
         }
     }
@@ -115,7 +123,6 @@ impl App {
     /// After the account dialog saved: tell the worker, and keep a password the keyring
     /// could not take in memory (saying so once). A new account is fetched at once.
     pub(super) fn account_saved(&mut self, saved: add_account::Saved, fetch: bool) -> String {
-        self.close_modal();
         let name = saved.account.settings.name.clone();
         let account = saved.account.id;
         if let Some((password, error)) = saved.unsaved_password {
@@ -138,30 +145,37 @@ impl App {
         name
     }
 
-    pub(super) fn show_preferences(&mut self, show: bool) -> Task<Message> {
-        if show {
-            self.modal = Some(Modal::Preferences);
-        } else if matches!(self.modal, Some(Modal::Preferences)) {
-            self.close_modal();
-        }
+    pub(super) fn open_preferences(&mut self) -> Task<Message> {
+        self.modal = Some(Modal::Preferences(preferences::Dialog::new(
+            self.snapshot.preferences,
+        )));
         Task::none()
     }
 
-    pub(super) fn set_preferences(&mut self, preferences: Preferences) -> Task<Message> {
-        self.snapshot.preferences = preferences;
-        crate::i18n::apply(preferences.language);
-        let paths = self.paths.clone();
-        Task::perform(
-            ui::blocking(move || {
-                Store::open(&paths.database())
-                    .and_then(|s| preferences.save(&s))
-                    .map_err(|e| e.said())
-            }),
-            |result| match result {
-                Ok(()) => Message::Done,
-                Err(e) => Message::Say(e),
-            },
-        )
+    pub(super) fn preferences_dialog(&mut self, message: preferences::Message) -> Task<Message> {
+        // A save that answers after the dialog closed is heard all the same: the answer
+        // needs nothing of the dialog.
+        let mut closed = preferences::Dialog::new(self.snapshot.preferences);
+        let dialog = match &mut self.modal {
+            Some(Modal::Preferences(dialog)) => dialog,
+            _ if matches!(message, preferences::Message::Saved(_)) => &mut closed,
+            _ => return Task::none(),
+        };
+        let (task, event) = dialog.update(message, &self.paths);
+        let task = task.map(Message::Preferences);
+        match event {
+            None => task,
+            Some(preferences::Event::Changed(preferences)) => {
+                self.snapshot.preferences = preferences;
+                crate::i18n::apply(preferences.language);
+                task
+            }
+            Some(preferences::Event::NotSaved(e)) => {
+                self.status.say(e);
+                task
+            }
+            Some(preferences::Event::Closed) => Task::batch([task, self.close_modal()]),
+        }
     }
 
     pub(super) fn open_add_account(&mut self) -> Task<Message> {
@@ -178,106 +192,74 @@ impl App {
         Task::none()
     }
 
-    pub(super) fn remove_account(&mut self, id: AccountId) -> Task<Message> {
+    pub(super) fn open_remove_account(&mut self, id: AccountId) -> Task<Message> {
         if let Some(account) = self.snapshot.accounts.iter().find(|a| a.id == id) {
-            self.modal = Some(Modal::RemoveAccount(
-                account.id,
-                account.settings.name.clone(),
-            ));
+            let question = remove_account::RemoveAccount::new(account);
+            self.modal = Some(Modal::RemoveAccount(question));
         }
         Task::none()
     }
 
-    pub(super) fn prompt_password(&mut self, password: String) -> Task<Message> {
-        if let Some(Modal::Password(prompt)) = &mut self.modal {
-            prompt.password = password;
-        }
-        Task::none()
-    }
-
-    pub(super) fn cancel_password(&mut self) -> Task<Message> {
-        if matches!(self.modal, Some(Modal::Password(_))) {
-            self.close_modal();
-        }
-        Task::none()
-    }
-
-    pub(super) fn answer_password(&mut self) -> Task<Message> {
-        let prompt = match &self.modal {
-            Some(Modal::Password(prompt)) if !prompt.password.is_empty() => prompt.clone(),
-            _ => return Task::none(),
-        };
-        self.close_modal();
-        let (account, name) = (prompt.account, prompt.name.clone());
-        let password = prompt.password.clone();
-        let store_it = {
-            let password = password.clone();
-            let paths = self.paths.clone();
-            ui::blocking(move || {
-                let store = Store::open(&paths.database()).map_err(|e| e.said())?;
-                let account = account_by_id(&store, account)?;
-                crate::secrets::Keyring::open(&store)
-                    .and_then(|keyring| keyring.set(&account, &password))
-                    .map_err(|e| e.said())
-            })
-        };
-        let worker = self.worker.clone();
-        Task::perform(store_it, move |stored| {
-            if let Some(worker) = &worker {
-                worker.send(Command::RememberPassword { account, password });
-                worker.send(Command::Fetch(vec![account]));
-            }
-            match stored {
-                Ok(()) => Message::Done,
-                Err(e) => Message::Notice({
-                    tracing::warn!("no keyring: {e}");
-                    t!("notice-no-keyring", account = name.clone())
-                }),
-            }
-        })
-    }
-
-    pub(super) fn cancel_remove_account(&mut self) -> Task<Message> {
-        if matches!(self.modal, Some(Modal::RemoveAccount(..))) {
-            self.close_modal();
-        }
-        Task::none()
-    }
-
-    pub(super) fn confirm_remove_account(&mut self, keep_mail: bool) -> Task<Message> {
-        let Some(Modal::RemoveAccount(id, name)) = &self.modal else {
+    pub(super) fn remove_account_dialog(
+        &mut self,
+        message: remove_account::Message,
+    ) -> Task<Message> {
+        let Some(Modal::RemoveAccount(question)) = &mut self.modal else {
             return Task::none();
         };
-        let (id, shown) = (*id, name.clone());
-        self.close_modal();
-        if let Some(worker) = &self.worker {
-            worker.send(Command::Cancel(Some(id)));
-        }
-        self.mailbox.show(Folder::AllInboxes);
-        self.selected = None;
-        self.reader.clear();
-        let paths = self.paths.clone();
-        Task::perform(
-            ui::blocking(move || {
-                let store = Store::open(&paths.database()).map_err(|e| e.said())?;
-                // By id: the name on the question may have changed since it was asked.
-                let account = account_by_id(&store, id)?;
-                let keyring = crate::secrets::Keyring::open(&store);
-                store
-                    .remove_account(&account.settings.name, !keep_mail)
-                    .map_err(|e| e.said())?;
-                if let Err(e) = keyring.and_then(|keyring| keyring.delete(&account)) {
-                    tracing::warn!("the password of a removed account stays: {e}");
+        let (task, event) = question.update(message, &self.paths);
+        let task = task.map(Message::RemoveAccount);
+        match event {
+            None => task,
+            Some(remove_account::Event::Closed) => Task::batch([task, self.close_modal()]),
+            Some(remove_account::Event::Removing(account)) => {
+                if let Some(worker) = &self.worker {
+                    worker.send(Command::Cancel(Some(account)));
                 }
-                Ok(())
-            }),
-            move |result| {
-                Message::Changed(
-                    result
-                        .map_err(|e| t!("status-account-not-removed", account = shown, error = e)),
-                )
-            },
-        )
+                self.passwords.forget(account);
+                self.mailbox.show(Folder::AllInboxes);
+                self.selected = None;
+                self.reader.clear();
+                task
+            }
+            Some(remove_account::Event::Removed(result)) => {
+                if let Err(said) = result {
+                    self.status.say(said);
+                }
+                Task::batch([task, self.close_modal(), self.reload()])
+            }
+        }
+    }
+
+    /// The password prompt's messages; an answer goes to the worker, and the next
+    /// password waiting, if any, is asked for.
+    pub(super) fn password_prompt(&mut self, message: password_prompt::Message) -> Task<Message> {
+        let (task, event) = self.passwords.update(message, &self.paths);
+        let task = task.map(Message::Password);
+        match event {
+            None => task,
+            Some(password_prompt::Event::Answered { account, password }) => {
+                if let Some(worker) = &self.worker {
+                    worker.send(Command::RememberPassword { account, password });
+                    worker.send(Command::Fetch(vec![account]));
+                }
+                Task::batch([task, self.next_password()])
+            }
+            Some(password_prompt::Event::Dismissed) => Task::batch([task, self.next_password()]),
+            Some(password_prompt::Event::NotStored(name)) => {
+                self.status.warn(t!("notice-no-keyring", account = name));
+                task
+            }
+        }
+    }
+
+    /// The prompt on show was answered: the next one, or none.
+    fn next_password(&mut self) -> Task<Message> {
+        if matches!(self.modal, Some(Modal::Password)) {
+            self.close_modal()
+        } else {
+            Task::none()
+        }
     }
 
     pub(super) fn open_backups(&mut self) -> Task<Message> {
@@ -303,10 +285,7 @@ impl App {
         let task = task.map(Message::Transfer);
         match event {
             None => task,
-            Some(transfer::Event::Closed) => {
-                self.close_modal();
-                task
-            }
+            Some(transfer::Event::Closed) => Task::batch([task, self.close_modal()]),
             Some(transfer::Event::Imported) => {
                 // Searchable without waiting for the next fetch to start indexing.
                 if let Some(worker) = &self.worker {
@@ -330,23 +309,8 @@ impl App {
         self.status.say(t!("status-restoring"));
         let paths = self.paths.clone();
         Task::perform(
-            async move {
-                crate::ui::blocking(move || {
-                    backup::restore(&paths, &latest.path).map_err(|e| e.said())
-                })
-                .await
-            },
+            ui::blocking(move || Ok(backup::restore(&paths, &latest.path)?)),
             Message::Restored,
         )
     }
-}
-
-/// The account with this id, as the store has it now.
-fn account_by_id(store: &Store, id: AccountId) -> Result<crate::accounts::Account, String> {
-    store
-        .accounts()
-        .map_err(|e| e.said())?
-        .into_iter()
-        .find(|a| a.id == id)
-        .ok_or_else(|| ui::describe::fetch(&worker::FetchError::AccountGone))
 }

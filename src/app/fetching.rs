@@ -45,9 +45,7 @@ impl App {
                 account: Some(account),
                 name,
                 error: worker::FetchError::Password(reason),
-            } if !matches!(self.modal, Some(Modal::Password(_))) => {
-                self.ask_password(account, name, &reason)
-            }
+            } => self.ask_password(account, name, &reason),
             Event::Failed { .. } | Event::Delivered { .. } => self.reload(),
             Event::Completed { message, .. } => {
                 let reopen = if self.selected == Some(message) {
@@ -73,7 +71,8 @@ impl App {
     }
 
     /// No stored password (or no keyring at all): ask for it now, or once the dialog that
-    /// is open closes.
+    /// is open (another password prompt, too) closes; an account already waiting for its
+    /// prompt is not asked twice.
     fn ask_password(
         &mut self,
         account: AccountId,
@@ -82,18 +81,13 @@ impl App {
     ) -> Task<Message> {
         let reason = ui::describe::password(reason);
         self.status.say(format!("{name}: {reason}"));
-        let prompt = PasswordPrompt {
+        self.passwords.ask(password_prompt::Prompt {
             account,
             name,
             reason,
             password: String::new(),
-        };
-        if self.modal.is_some() {
-            self.waiting_password = Some(prompt);
-            return Task::none();
-        }
-        self.modal = Some(Modal::Password(prompt));
-        iced::widget::operation::focus(ui::PASSWORD_PROMPT_ID)
+        });
+        self.show_waiting_password()
     }
 
     /// "Download the rest" of message `id`: the worker finds the message's account by its

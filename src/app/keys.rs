@@ -12,15 +12,23 @@ impl App {
             }
             return Task::none();
         };
-        if let Some(modal) = &self.modal {
-            // Escape answers "no" to the small questions; the larger dialogs keep what was
-            // typed in them until their own Cancel.
-            let question = matches!(
-                modal,
-                Modal::Preferences | Modal::RemoveAccount(..) | Modal::Password(_)
-            );
-            if question && key == keyboard::Key::Named(keyboard::key::Named::Escape) {
-                self.close_modal();
+        // The list is not on show: nothing may act on it unseen.
+        if !matches!(self.screen(), view::Screen::Mailbox) {
+            return Task::none();
+        }
+        let escape = key == Key::Named(Named::Escape);
+        if self.modal.is_some() {
+            return if escape {
+                self.escape_modal()
+            } else {
+                Task::none()
+            };
+        }
+        // A question in the reading pane ("open this link?") is about the message under
+        // it: Delete, F5 or j/k would act behind it. Escape answers "no".
+        if self.reader.is_asking() {
+            if escape {
+                self.reader.cancel_question();
             }
             return Task::none();
         }
@@ -57,6 +65,19 @@ impl App {
             }
             Key::Named(Named::Escape) if self.mailbox.clear_search() => self.load_ids(),
             _ => Task::none(),
+        }
+    }
+
+    /// Escape answers "no" to the small questions, through each one's own Cancel; the
+    /// larger dialogs keep what was typed in them until their Cancel is pressed.
+    fn escape_modal(&mut self) -> Task<Message> {
+        match &self.modal {
+            Some(Modal::Preferences(_)) => self.preferences_dialog(preferences::Message::Close),
+            Some(Modal::RemoveAccount(_)) => {
+                self.remove_account_dialog(remove_account::Message::Cancel)
+            }
+            Some(Modal::Password) => self.password_prompt(password_prompt::Message::NotNow),
+            Some(Modal::Account(_) | Modal::Backups(_) | Modal::Transfer(_)) | None => Task::none(),
         }
     }
 }

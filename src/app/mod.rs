@@ -10,11 +10,14 @@ use crate::paths::Paths;
 use crate::preferences::{Appearance, MarkRead, Preferences};
 use crate::store::{Store, View};
 use crate::t;
-use crate::ui::describe::Said;
+use crate::ui::describe::{Failure, Said};
 use crate::ui::mailbox::{self, Mailbox};
 use crate::ui::reader::{self, Act, Reader};
 use crate::ui::status::{self, Status};
-use crate::ui::{self, add_account, backups, message_list, transfer};
+use crate::ui::{
+    self, add_account, backups, message_list, password_prompt, preferences, remove_account,
+    transfer,
+};
 use crate::worker::{self, Command, Event};
 use iced::keyboard;
 
@@ -64,14 +67,13 @@ pub fn run(paths: Paths) -> iced::Result {
     .run()
 }
 
-pub use crate::ui::PasswordPrompt;
 pub use crate::ui::mailbox::{Folder, Snapshot};
 pub use crate::ui::reader::{MoveTarget, Opener, system_opener};
 
 /// The database failed to open or its integrity check: what the window offers instead.
 #[derive(Debug, Clone)]
 pub struct Damaged {
-    pub detail: String,
+    pub detail: backup::Damage,
     /// The newest snapshot in the remembered backup folder, if any.
     pub latest: Option<backup::Snapshot>,
 }
@@ -87,10 +89,11 @@ pub struct App {
     /// The dialog over the window, if one is open: while it is, the window's keyboard
     /// shortcuts do nothing.
     pub modal: Option<Modal>,
-    /// A password asked for while another dialog was open: asked once that one closes.
-    waiting_password: Option<PasswordPrompt>,
+    /// The passwords asked for, one account after another: the first is on show while
+    /// `modal` is [`Modal::Password`], the rest wait (behind another dialog, too).
+    pub passwords: password_prompt::Prompts,
     pub damaged: Option<Damaged>,
-    pub load_error: Option<String>,
+    pub load_error: Option<Failure>,
     pub list: message_list::MessageList,
     modifiers: keyboard::Modifiers,
     /// Set by the window benchmark: where to report the first populated frame and the
@@ -108,11 +111,11 @@ pub enum Modal {
     Account(Box<add_account::AddAccount>),
     Backups(backups::Backups),
     Transfer(transfer::Transfer),
-    Preferences,
-    /// The account whose removal is being confirmed, and its name.
-    RemoveAccount(AccountId, String),
-    /// A password being asked for, because none is stored.
-    Password(PasswordPrompt),
+    Preferences(preferences::Dialog),
+    /// The question before an account is removed.
+    RemoveAccount(remove_account::RemoveAccount),
+    /// The first of [`App::passwords`] is being asked for, because none is stored.
+    Password,
 }
 
 #[derive(Debug, Clone)]
@@ -120,9 +123,9 @@ pub enum Message {
     /// The database upgrade at start-up has taken long enough to say so.
     UpgradeSlow,
     /// The database upgrade at start-up is over.
-    Upgraded(Result<(), String>),
+    Upgraded(Result<(), Failure>),
     /// The list and sidebar were read from the store.
-    Loaded(Result<Snapshot, String>),
+    Loaded(Result<Snapshot, Failure>),
     /// The sidebar's and the search box's own messages.
     Mailbox(mailbox::Message),
     /// A button of the toolbar.
@@ -136,7 +139,7 @@ pub enum Message {
     /// "Get mail" was pressed (the toolbar, F5).
     GetMail,
     /// A change to the store finished; the list is read again.
-    Changed(Result<(), String>),
+    Changed(Result<(), Failure>),
     /// Something finished that only needs saying in the status bar.
     Say(String),
     /// A lasting warning for the status bar.
@@ -145,13 +148,13 @@ pub enum Message {
     List(message_list::Message),
     /// The ids of the list (a folder, or a search in it) were read; the number says
     /// which search they answer.
-    Ids(u64, Result<Vec<i64>, String>),
+    Ids(u64, Result<Vec<i64>, Failure>),
     /// A key nobody else used (shortcuts).
     Key(keyboard::Event),
-    /// "Preferences" was pressed, or its dialog closed.
-    ShowPreferences(bool),
-    /// A preference changed (applied at once, and saved).
-    SetPreferences(Preferences),
+    /// "Preferences" was pressed.
+    OpenPreferences,
+    /// The Preferences dialog's own messages.
+    Preferences(preferences::Message),
     /// The mark-as-read delay for this message has passed.
     MarkReadDue(i64),
     /// The background worker said something.
@@ -161,13 +164,11 @@ pub enum Message {
     /// "Edit" on the selected account.
     EditAccount(AccountId),
     /// "Remove" on the selected account: asks first.
-    RemoveAccount(AccountId),
-    /// The answer: remove it, keeping its mail here or not; None cancels.
-    ConfirmRemoveAccount(Option<bool>),
-    /// Typing in the password prompt.
-    PromptPassword(String),
-    /// The password prompt's answer: use it (true) or not now (false).
-    AnswerPassword(bool),
+    OpenRemoveAccount(AccountId),
+    /// The remove-account question's own messages.
+    RemoveAccount(remove_account::Message),
+    /// The password prompt's own messages.
+    Password(password_prompt::Message),
     /// The add-account dialog's own messages.
     AddAccount(add_account::Message),
     /// Nothing to do (e.g. a finished write whose result needs no reaction).
@@ -184,7 +185,7 @@ pub enum Message {
     Transfer(transfer::Message),
     /// "Restore the latest backup" on the damaged-database screen.
     RestoreLatest,
-    Restored(Result<Option<std::path::PathBuf>, String>),
+    Restored(Result<Option<std::path::PathBuf>, Failure>),
     /// The first frame showing the list's rows is on screen (window benchmark).
     FirstFrame,
     /// The window has been idle for a while since (window benchmark).
@@ -219,7 +220,7 @@ impl App {
             status: Status::default(),
             worker: None,
             modal: None,
-            waiting_password: None,
+            passwords: password_prompt::Prompts::default(),
             damaged: None,
             load_error: None,
             list: message_list::MessageList::default(),
@@ -259,10 +260,7 @@ impl App {
             Message::Loaded(result) => self.loaded(result),
             Message::Mailbox(message) => self.mailbox_message(message),
             Message::Toolbar(action) => self.toolbar(action),
-            Message::Status(message) => match self.status.update(message) {
-                Some(status::Event::OpenBackups) => self.open_backups(),
-                None => Task::none(),
-            },
+            Message::Status(message) => self.status_message(message),
             Message::SelectMessage(id) => self.select_message(id),
             Message::Reader(message) => self.reader_message(message),
             Message::GetMail => self.get_mail(),
@@ -279,9 +277,9 @@ impl App {
             Message::SettledAfterStart => self.settled_after_start(),
             Message::Ids(generation, result) => self.ids_loaded(generation, result),
             Message::Key(event) => self.key(event),
-            Message::ShowPreferences(show) => self.show_preferences(show),
+            Message::OpenPreferences => self.open_preferences(),
+            Message::Preferences(message) => self.preferences_dialog(message),
             Message::MarkReadDue(id) => self.mark_read_due(id),
-            Message::SetPreferences(preferences) => self.set_preferences(preferences),
             Message::Changed(result) => self.changed(result),
             Message::Worker(WorkerMessage::Ready(handle)) => {
                 self.worker = Some(handle);
@@ -291,14 +289,9 @@ impl App {
             Message::OpenAddAccount => self.open_add_account(),
             Message::AddAccount(message) => self.add_account(message),
             Message::EditAccount(id) => self.edit_account(id),
-            Message::RemoveAccount(id) => self.remove_account(id),
-            Message::PromptPassword(password) => self.prompt_password(password),
-            Message::AnswerPassword(false) => self.cancel_password(),
-            Message::AnswerPassword(true) => self.answer_password(),
-            Message::ConfirmRemoveAccount(None) => self.cancel_remove_account(),
-            Message::ConfirmRemoveAccount(Some(keep_mail)) => {
-                self.confirm_remove_account(keep_mail)
-            }
+            Message::OpenRemoveAccount(id) => self.open_remove_account(id),
+            Message::RemoveAccount(message) => self.remove_account_dialog(message),
+            Message::Password(message) => self.password_prompt(message),
             Message::Done => Task::none(),
             Message::Health(damaged) => {
                 self.damaged = damaged;
@@ -321,7 +314,17 @@ impl App {
             ui::Action::AddAccount => self.open_add_account(),
             ui::Action::ImportExport => self.open_transfer(),
             ui::Action::Backups => self.open_backups(),
-            ui::Action::Preferences => self.show_preferences(true),
+            ui::Action::Preferences => self.open_preferences(),
+        }
+    }
+
+    /// The status bar's messages; what it asks for (open Backups) is done here.
+    fn status_message(&mut self, message: status::Message) -> Task<Message> {
+        let (task, event) = self.status.update(message);
+        let task = task.map(Message::Status);
+        match event {
+            Some(status::Event::OpenBackups) => Task::batch([task, self.open_backups()]),
+            None => task,
         }
     }
 

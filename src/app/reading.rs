@@ -122,9 +122,9 @@ impl App {
         }
     }
 
-    pub(super) fn changed(&mut self, result: Result<(), String>) -> Task<Message> {
+    pub(super) fn changed(&mut self, result: Result<(), Failure>) -> Task<Message> {
         if let Err(e) = result {
-            self.status.say(e);
+            self.status.say(e.said());
         }
         self.reload()
     }
@@ -146,10 +146,10 @@ pub(super) async fn apply_change(
     paths: Paths,
     ids: Vec<i64>,
     change: Change,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     crate::ui::blocking(move || {
-        let mut store = Store::open(&paths.database()).map_err(|e| e.said())?;
-        match change {
+        let mut store = Store::open(&paths.database())?;
+        Ok(match change {
             Change::Trash => store.trash(&ids),
             Change::Restore => store.restore(&ids),
             Change::DeleteForGood => store
@@ -159,16 +159,15 @@ pub(super) async fn apply_change(
             Change::Unflag => store.set_flagged(&ids, false),
             Change::MarkUnread => store.set_read_many(&ids, false),
             Change::Move(folder) => store.move_to_folder(&ids, folder),
-        }
-        .map_err(|e| e.said())
+        }?)
     })
     .await
 }
 
-pub(super) async fn mark_read(paths: Paths, id: i64) -> Result<(), String> {
+pub(super) async fn mark_read(paths: Paths, id: i64) -> Result<(), Failure> {
     crate::ui::blocking(move || {
-        let store = Store::open(&paths.database()).map_err(|e| e.said())?;
-        store.set_read(id, true).map_err(|e| e.said())
+        let store = Store::open(&paths.database())?;
+        Ok(store.set_read(id, true)?)
     })
     .await
 }

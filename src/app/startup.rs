@@ -28,9 +28,9 @@ impl App {
     /// The first task of the window: bring the database up to date.
     pub(super) fn start_upgrade(&self) -> Task<Message> {
         let paths = self.paths.clone();
-        let job = move || {
-            paths.ensure().map_err(|e| e.said())?;
-            crate::store::upgrade(&paths.database()).map_err(|e| e.said())
+        let job = move || -> Result<(), Failure> {
+            paths.ensure()?;
+            Ok(crate::store::upgrade(&paths.database())?)
         };
         Task::run(upgrade_messages(job, UPGRADE_PATIENCE), |m| m)
     }
@@ -46,7 +46,7 @@ impl App {
     /// The upgrade is over: on success the mailbox is read and the rest of start-up runs;
     /// on failure the window says why, and the integrity check offers a backup when the
     /// database is damaged.
-    pub(super) fn upgraded(&mut self, result: Result<(), String>) -> Task<Message> {
+    pub(super) fn upgraded(&mut self, result: Result<(), Failure>) -> Task<Message> {
         match result {
             Ok(()) => {
                 self.startup = Startup::Ready;
@@ -116,14 +116,14 @@ impl App {
 }
 
 /// Reads what the sidebar and the list show; blocking work runs on tokio's blocking pool.
-pub async fn load_snapshot(paths: Paths) -> Result<Snapshot, String> {
+pub async fn load_snapshot(paths: Paths) -> Result<Snapshot, Failure> {
     crate::ui::blocking(move || read_snapshot(&paths)).await
 }
 
 /// The blocking half of [`load_snapshot`].
-pub fn read_snapshot(paths: &Paths) -> Result<Snapshot, String> {
-    paths.ensure().map_err(|e| e.said())?;
-    let store = Store::open(&paths.database()).map_err(|e| e.said())?;
+pub fn read_snapshot(paths: &Paths) -> Result<Snapshot, Failure> {
+    paths.ensure()?;
+    let store = Store::open(&paths.database())?;
     let run = || -> Result<Snapshot, crate::store::Error> {
         Ok(Snapshot {
             accounts: store.accounts()?,
@@ -135,7 +135,7 @@ pub fn read_snapshot(paths: &Paths) -> Result<Snapshot, String> {
             preferences: Preferences::load(&store),
         })
     };
-    run().map_err(|e| e.said())
+    Ok(run()?)
 }
 
 /// The integrity check, and what to offer when it fails.
@@ -182,7 +182,7 @@ pub(super) async fn sweep_opened(paths: Paths) -> Result<usize, String> {
 /// `patience`, then [`Message::Upgraded`] with its result. The job runs on tokio's
 /// blocking pool, never on the UI thread.
 fn upgrade_messages(
-    job: impl FnOnce() -> Result<(), String> + Send + 'static,
+    job: impl FnOnce() -> Result<(), Failure> + Send + 'static,
     patience: Duration,
 ) -> impl Stream<Item = Message> {
     iced::stream::channel(2, async move |mut out| {
@@ -219,7 +219,10 @@ mod tests {
     async fn a_slow_upgrade_is_announced_before_it_ends() {
         // The job cannot end before the test has seen the announcement.
         let (release, wait) = std::sync::mpsc::channel::<()>();
-        let job = move || wait.recv().map_err(|e| e.to_string());
+        let job = move || {
+            wait.recv()
+                .map_err(|_| Failure::Interrupted(crate::interrupted::Interrupted::Cancelled))
+        };
         let mut messages = std::pin::pin!(upgrade_messages(job, Duration::ZERO));
         assert!(matches!(messages.next().await, Some(Message::UpgradeSlow)));
         release.send(()).unwrap();
@@ -232,11 +235,24 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_upgrade_says_why() {
-        let messages: Vec<Message> =
-            upgrade_messages(|| Err("no".into()), Duration::from_secs(3600))
-                .collect()
-                .await;
-        assert!(matches!(&messages[..], [Message::Upgraded(Err(e))] if e == "no"));
+        let too_new = || {
+            Err(Failure::Store(crate::store::Error::TooNew {
+                found: 99,
+                known: 15,
+            }))
+        };
+        let messages: Vec<Message> = upgrade_messages(too_new, Duration::from_secs(3600))
+            .collect()
+            .await;
+        assert!(
+            matches!(
+                &messages[..],
+                [Message::Upgraded(Err(Failure::Store(
+                    crate::store::Error::TooNew { found: 99, .. }
+                )))]
+            ),
+            "{messages:?}"
+        );
     }
 
     fn app() -> (tempfile::TempDir, App) {
@@ -262,8 +278,8 @@ mod tests {
     #[test]
     fn a_failed_upgrade_is_shown_and_starts_nothing() {
         let (_dir, mut app) = app();
-        let _ = app.update(Message::Upgraded(Err("broken".into())));
+        let _ = app.update(Message::Upgraded(Err(Failure::AccountGone)));
         assert_eq!(app.startup, Startup::Failed);
-        assert_eq!(app.load_error.as_deref(), Some("broken"));
+        assert!(matches!(app.load_error, Some(Failure::AccountGone)));
     }
 }

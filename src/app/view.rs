@@ -6,17 +6,40 @@ use iced::widget::{button, center, column, text};
 
 use super::*;
 
+/// What fills the window.
+pub(super) enum Screen<'a> {
+    /// The database upgrade at start-up is taking a while.
+    Upgrading,
+    /// The database is damaged: the way back instead of the mailbox.
+    Damaged(&'a Damaged),
+    /// The toolbar, sidebar, list, reading pane and status bar.
+    Mailbox,
+}
+
 impl App {
-    pub fn view(&self) -> Element<'_, Message> {
+    /// What fills the window now: the view draws it, and the keyboard shortcuts act only
+    /// on the mailbox when it is what the user sees.
+    pub(super) fn screen(&self) -> Screen<'_> {
         if self.startup == (Startup::Upgrading { slow: true }) {
-            return ui::upgrading::view();
+            Screen::Upgrading
+        } else if let Some(damaged) = &self.damaged {
+            Screen::Damaged(damaged)
+        } else {
+            Screen::Mailbox
         }
-        if let Some(damaged) = &self.damaged {
-            return ui::damaged_screen(
-                &damaged.detail,
-                damaged.latest.as_ref(),
-                Message::RestoreLatest,
-            );
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        match self.screen() {
+            Screen::Upgrading => return ui::upgrading::view(),
+            Screen::Damaged(damaged) => {
+                return ui::damaged_screen(
+                    &damaged.detail,
+                    damaged.latest.as_ref(),
+                    Message::RestoreLatest,
+                );
+            }
+            Screen::Mailbox => {}
         }
         let search = self.mailbox.search_box().map(Message::Mailbox);
         let window = ui::window(
@@ -37,18 +60,9 @@ impl App {
             Some(Modal::Account(dialog)) => dialog.view().map(Message::AddAccount),
             Some(Modal::Backups(backups)) => backups.view().map(Message::Backups),
             Some(Modal::Transfer(transfer)) => transfer.view().map(Message::Transfer),
-            Some(Modal::Preferences) => {
-                ui::preferences::view(self.snapshot.preferences).map(|message| match message {
-                    ui::preferences::Message::Set(p) => Message::SetPreferences(p),
-                    ui::preferences::Message::Close => Message::ShowPreferences(false),
-                })
-            }
-            Some(Modal::RemoveAccount(_, name)) => {
-                ui::remove_account(name, Message::ConfirmRemoveAccount)
-            }
-            Some(Modal::Password(prompt)) => {
-                ui::password_prompt(prompt, Message::PromptPassword, Message::AnswerPassword)
-            }
+            Some(Modal::Preferences(dialog)) => dialog.view().map(Message::Preferences),
+            Some(Modal::RemoveAccount(question)) => question.view().map(Message::RemoveAccount),
+            Some(Modal::Password) => self.passwords.view().map(Message::Password),
         };
         ui::modal(window, dialog)
     }
@@ -57,7 +71,7 @@ impl App {
     /// first start, or a word that the folder (or the search) is empty.
     fn list_panel(&self) -> Element<'_, Message> {
         if let Some(error) = &self.load_error {
-            return center(text(t!("list-load-error", error = error.clone())).style(text::danger))
+            return center(text(t!("list-load-error", error = error.said())).style(text::danger))
                 .padding(20)
                 .into();
         }

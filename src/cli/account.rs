@@ -110,6 +110,19 @@ fn add(paths: &Paths, add: AddAccount) -> Result<()> {
         None if !email.is_empty() => email.clone(),
         None => bail!("give --user, or --email to use the address as the user name"),
     };
+    let smtp = add.smtp_host.map(|host| SmtpServer {
+        port: add
+            .smtp_port
+            .unwrap_or(SmtpServer::default_port(add.smtp_security)),
+        security: add.smtp_security,
+        user: add.smtp_user.unwrap_or_default(),
+        login: add.smtp_auth,
+        charset: add.smtp_charset,
+        ca_file: add
+            .smtp_ca_file
+            .map(|p| std::path::absolute(&p).unwrap_or(p)),
+        ..SmtpServer::new(host)
+    });
     let settings = Settings {
         name: add.name,
         email,
@@ -126,24 +139,21 @@ fn add(paths: &Paths, add: AddAccount) -> Result<()> {
         delete_on_server_when_deleted: !add.no_delete_on_server,
         include_in_get_all: true,
         pinned_cert: None,
+        smtp,
     };
     let name = settings.name.clone();
-    let smtp = add.smtp_host.map(|host| SmtpServer {
-        port: add
-            .smtp_port
-            .unwrap_or(SmtpServer::default_port(add.smtp_security)),
-        security: add.smtp_security,
-        user: add.smtp_user.unwrap_or_default(),
-        login: add.smtp_auth,
-        charset: add.smtp_charset,
-        ca_file: add
-            .smtp_ca_file
-            .map(|p| std::path::absolute(&p).unwrap_or(p)),
-        ..SmtpServer::new(host)
-    });
     let store = Store::open(&paths.database())?;
     // Checked before the password is read, so that a mistake is said before typing it.
     save::check(&store, None, &settings).map_err(|e| said(e, &name))?;
+    if settings
+        .smtp
+        .as_ref()
+        .is_some_and(|s| s.security == Security::Plain)
+    {
+        eprintln!(
+            "poplar: warning: the outgoing server of \"{name}\" is unencrypted: the password and the mail cross the network readable by anyone on the way"
+        );
+    }
     if settings.security == Security::Plain {
         eprintln!(
             "poplar: warning: the account \"{name}\" is unencrypted: the password and the mail cross the network readable by anyone on the way"
@@ -160,15 +170,7 @@ fn add(paths: &Paths, add: AddAccount) -> Result<()> {
         // No account half made: the password was asked for with it.
         if_keyring_fails: IfKeyringFails::Undo,
     };
-    let saved = save::save(&store, request).map_err(|e| said(e, &name))?;
-    if let Some(smtp) = &smtp {
-        if smtp.security == Security::Plain {
-            eprintln!(
-                "poplar: warning: the outgoing server of \"{name}\" is unencrypted: the password and the mail cross the network readable by anyone on the way"
-            );
-        }
-        store.set_smtp_server(saved.account.id, Some(smtp))?;
-    }
+    save::save(&store, request).map_err(|e| said(e, &name))?;
     Ok(())
 }
 

@@ -13,7 +13,7 @@ mod session;
 pub use auth::AuthMethod;
 pub use capa::Capabilities;
 pub use certificate::CertificateInfo;
-pub use error::{Error, Step};
+pub use error::{Error, Malformed, NotFound, Step, TlsHint};
 pub use lines::Pace;
 pub use request::Request;
 pub use session::{

@@ -12,6 +12,7 @@ use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 
 use super::Error;
 use super::capa::Capabilities;
+use super::error::Malformed;
 use super::error::Step;
 use super::lines::{self, LineError, Pace, Unstuffed, Watch};
 use super::request::Request;
@@ -218,8 +219,7 @@ impl Session {
             "S: {}",
             response::printable(response::trim_eol(&self.line))
         );
-        response::parse_status(&self.line)
-            .map_err(|e| self.protocol(format!("\"{}\" is not a POP3 status line", e.0)))
+        response::parse_status(&self.line).map_err(|e| self.protocol(Malformed::NotStatus(e.0)))
     }
 
     /// Reads a listing (the lines of a multi-line answer, without their line endings)
@@ -237,10 +237,10 @@ impl Session {
                     entries += 1;
                     bytes += data.len();
                     if entries > MAX_LISTING_ENTRIES || bytes > MAX_LISTING_BYTES {
-                        return Err(self.protocol(format!(
-                            "a listing of more than {MAX_LISTING_ENTRIES} lines or {} MB",
-                            MAX_LISTING_BYTES >> 20
-                        )));
+                        return Err(self.protocol(Malformed::TooLongListing {
+                            lines: MAX_LISTING_ENTRIES,
+                            megabytes: MAX_LISTING_BYTES >> 20,
+                        }));
                     }
                     entry(response::trim_eol(data));
                 }
@@ -259,10 +259,10 @@ impl Session {
         read.map_err(|e| self.line_error(e, Step::ReceivingMessage))
     }
 
-    fn protocol(&self, detail: String) -> Error {
+    fn protocol(&self, what: Malformed) -> Error {
         Error::Protocol {
             host: self.host.clone(),
-            detail,
+            what,
         }
     }
 }

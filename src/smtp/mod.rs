@@ -54,6 +54,31 @@ pub enum Login {
     None,
 }
 
+/// What was wrong with an answer that cannot be used. A line in a case is the server's
+/// own, never a sentence of ours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Garbled {
+    /// Data came after the answer to STARTTLS, before TLS began (command injection).
+    DataBeforeTls,
+    /// A CRAM-MD5 challenge that is not base64.
+    BadChallenge,
+    /// An answer longer than any server needs.
+    TooLong,
+    /// A line that is not an SMTP reply.
+    NotReply(String),
+}
+
+impl std::fmt::Display for Garbled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Garbled::DataBeforeTls => f.write_str("the server sent data before TLS began"),
+            Garbled::BadChallenge => f.write_str("a CRAM-MD5 challenge that is not base64"),
+            Garbled::TooLong => f.write_str("an answer too long"),
+            Garbled::NotReply(line) => write!(f, "\"{line}\""),
+        }
+    }
+}
+
 /// Everything that can go wrong in the conversation.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
@@ -63,8 +88,8 @@ pub enum Error {
     Closed(Step),
     #[error("network error ({step:?}): {detail}")]
     Io { step: Step, detail: String },
-    #[error("the server's answer cannot be understood ({step:?}): {detail}")]
-    Protocol { step: Step, detail: String },
+    #[error("the server's answer cannot be understood ({step:?}): {what}")]
+    Protocol { step: Step, what: Garbled },
     #[error("the server refused ({step:?}): {}", reply.text())]
     Refused { step: Step, reply: Reply },
     #[error("the server refused the recipient {address}: {}", reply.text())]
@@ -189,7 +214,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         if !self.io.buffer().is_empty() {
             return Err(Error::Protocol {
                 step: Step::StartingTls,
-                detail: "the server sent data before TLS began".into(),
+                what: Garbled::DataBeforeTls,
             });
         }
         Ok(self.io.into_inner())
@@ -263,7 +288,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
                     )
                     .map_err(|_| Error::Protocol {
                         step: Step::LoggingIn,
-                        detail: "a CRAM-MD5 challenge that is not base64".into(),
+                        what: Garbled::BadChallenge,
                     })?;
                 let digest = crate::pop3::auth::cram_md5(user, password, &decoded);
                 self.secret_command(&BASE64.encode(digest)).await?
@@ -386,11 +411,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             Ok(Err(ReadError::Io(detail))) => Err(Error::Io { step, detail }),
             Ok(Err(ReadError::TooLong)) => Err(Error::Protocol {
                 step,
-                detail: "an answer too long".into(),
+                what: Garbled::TooLong,
             }),
             Ok(Err(ReadError::Malformed(line))) => Err(Error::Protocol {
                 step,
-                detail: format!("\"{line}\""),
+                what: Garbled::NotReply(line),
             }),
         }
     }

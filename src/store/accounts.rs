@@ -10,26 +10,27 @@ impl Store {
     pub fn add_account(&self, s: &Settings) -> Result<Account> {
         let mut values = account_values(s);
         values.push(now().into());
-        let result = self.conn.execute(
-            &format!(
-                "INSERT INTO accounts ({ACCOUNT_COLUMNS}, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
-            ),
-            rusqlite::params_from_iter(values),
-        );
-        match result {
-            Ok(_) => {
-                let mut settings = s.clone();
-                let (mode, days) = keep_columns(s.keep);
-                settings.keep = keep_from_columns(mode, days)?;
-                Ok(Account {
-                    id: AccountId(self.conn.last_insert_rowid()),
-                    settings,
-                })
+        in_savepoint(&self.conn, || {
+            let result = self.conn.execute(
+                &format!(
+                    "INSERT INTO accounts ({ACCOUNT_COLUMNS}, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+                ),
+                rusqlite::params_from_iter(values),
+            );
+            match result {
+                Ok(_) => {
+                    let mut settings = s.clone();
+                    let (mode, days) = keep_columns(s.keep);
+                    settings.keep = keep_from_columns(mode, days)?;
+                    let id = AccountId(self.conn.last_insert_rowid());
+                    super::outbox::write_smtp_server(&self.conn, id, s.smtp.as_ref())?;
+                    Ok(Account { id, settings })
+                }
+                Err(e) if is_name_taken(&e) => Err(Error::AccountExists(s.name.clone())),
+                Err(e) => Err(e.into()),
             }
-            Err(e) if is_name_taken(&e) => Err(Error::AccountExists(s.name.clone())),
-            Err(e) => Err(e.into()),
-        }
+        })
     }
 
     /// Changes an account's settings. A new name must not clash with another account's.
@@ -42,25 +43,25 @@ impl Store {
             .join(", ");
         let mut values = account_values(s);
         values.push(id.0.into());
-        let result = self.conn.execute(
-            &format!("UPDATE accounts SET {assignments} WHERE id = ?17 AND removed_at IS NULL"),
-            rusqlite::params_from_iter(values),
-        );
-        match result {
-            Ok(0) => Err(Error::NoSuchAccount(s.name.clone())),
-            Ok(_) => Ok(()),
-            Err(e) if is_name_taken(&e) => Err(Error::AccountExists(s.name.clone())),
-            Err(e) => Err(e.into()),
-        }
+        in_savepoint(&self.conn, || {
+            let result = self.conn.execute(
+                &format!("UPDATE accounts SET {assignments} WHERE id = ?17 AND removed_at IS NULL"),
+                rusqlite::params_from_iter(values),
+            );
+            match result {
+                Ok(0) => Err(Error::NoSuchAccount(s.name.clone())),
+                Ok(_) => super::outbox::write_smtp_server(&self.conn, id, s.smtp.as_ref()),
+                Err(e) if is_name_taken(&e) => Err(Error::AccountExists(s.name.clone())),
+                Err(e) => Err(e.into()),
+            }
+        })
     }
 
     /// Active accounts, by name.
     pub fn accounts(&self) -> Result<Vec<Account>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, name, email, host, port, security, username, keep_mode, keep_days, ca_file, auth, size_limit,
-                    check_on_startup, check_every_minutes, delete_on_server_when_deleted, include_in_get_all, pinned_cert
-             FROM accounts WHERE removed_at IS NULL ORDER BY name COLLATE NOCASE",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SELECT_ACCOUNT} WHERE a.removed_at IS NULL ORDER BY a.name COLLATE NOCASE"
+        ))?;
         let rows = stmt.query_map([], account_from_row)?;
         rows.map(|r| r?).collect()
     }
@@ -68,9 +69,7 @@ impl Store {
     pub fn account(&self, name: &str) -> Result<Account> {
         self.conn
             .query_row(
-                "SELECT id, name, email, host, port, security, username, keep_mode, keep_days, ca_file, auth, size_limit,
-                        check_on_startup, check_every_minutes, delete_on_server_when_deleted, include_in_get_all, pinned_cert
-                 FROM accounts WHERE name = ?1 AND removed_at IS NULL",
+                &format!("SELECT {SELECT_ACCOUNT} WHERE a.name = ?1 AND a.removed_at IS NULL"),
                 [name],
                 account_from_row,
             )
@@ -120,11 +119,36 @@ impl Store {
     }
 }
 
+/// Runs `f` as one unit: alone, in a transaction of its own; inside the caller's
+/// transaction (an accounts file adding several), as a part of it that is undone whole.
+fn in_savepoint<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    conn.execute_batch("SAVEPOINT account_settings")?;
+    match f() {
+        Ok(value) => {
+            conn.execute_batch("RELEASE account_settings")?;
+            Ok(value)
+        }
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK TO account_settings; RELEASE account_settings");
+            Err(e)
+        }
+    }
+}
+
 /// True for the error of a second active account with the same name.
 fn is_name_taken(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(e, _)
         if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
 }
+
+/// The columns [`account_from_row`] reads and the tables they come from: an account and its
+/// outgoing server, if it has one.
+const SELECT_ACCOUNT: &str = "a.id, a.name, a.email, a.host, a.port, a.security, a.username, \
+     a.keep_mode, a.keep_days, a.ca_file, a.auth, a.size_limit, a.check_on_startup, \
+     a.check_every_minutes, a.delete_on_server_when_deleted, a.include_in_get_all, \
+     a.pinned_cert, s.host, s.port, s.security, s.username, s.login, s.ca_file, \
+     s.own_password, s.charset, s.signature \
+     FROM accounts a LEFT JOIN smtp_servers s ON s.account_id = a.id";
 
 /// The account columns written from `Settings`, in the order of [`account_values`].
 const ACCOUNT_COLUMNS: &str = "name, email, host, port, security, username, keep_mode, keep_days, \
@@ -227,6 +251,7 @@ fn account_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Account>> 
                 delete_on_server_when_deleted: r.get(14)?,
                 include_in_get_all: r.get(15)?,
                 pinned_cert: r.get(16)?,
+                smtp: super::outbox::smtp_from_row(r, 17)?,
             },
         })
     })();

@@ -285,77 +285,83 @@ impl Store {
 
     /// An account's outgoing server, if it has one.
     pub fn smtp_server(&self, account: AccountId) -> Result<Option<SmtpServer>> {
-        let row = self
+        let found = self
             .conn
             .query_row(
                 "SELECT host, port, security, username, login, ca_file, own_password, charset,
                         signature
                  FROM smtp_servers WHERE account_id = ?1",
                 [account],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, Option<String>>(5)?,
-                        r.get::<_, bool>(6)?,
-                        r.get::<_, String>(7)?,
-                        r.get::<_, String>(8)?,
-                    ))
-                },
+                |r| Ok(smtp_from_row(r, 0)),
             )
             .optional()?;
-        let Some((host, port, security, user, login, ca_file, own_password, charset, signature)) =
-            row
-        else {
-            return Ok(None);
-        };
-        let bad = |column: &'static str, value: String| Error::BadValue { column, value };
-        Ok(Some(SmtpServer {
-            host,
-            port: u16::try_from(port).map_err(|_| bad("smtp port", port.to_string()))?,
-            security: security
-                .parse()
-                .map_err(|_| bad("smtp security", security.clone()))?,
-            user,
-            login: login
-                .parse()
-                .map_err(|_| bad("smtp login", login.clone()))?,
-            ca_file: ca_file.map(Into::into),
-            own_password,
-            charset: parse_charset(&charset).ok_or_else(|| bad("smtp charset", charset.clone()))?,
-            signature,
-        }))
+        Ok(found.transpose()?.flatten())
     }
 
     /// Sets (or, with None, removes) an account's outgoing server.
     pub fn set_smtp_server(&self, account: AccountId, server: Option<&SmtpServer>) -> Result<()> {
-        let Some(s) = server else {
-            self.conn
-                .execute("DELETE FROM smtp_servers WHERE account_id = ?1", [account])?;
-            return Ok(());
-        };
-        self.conn.execute(
-            "INSERT OR REPLACE INTO smtp_servers (account_id, host, port, security, username,
-                 login, ca_file, own_password, charset, signature)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                account,
-                s.host,
-                s.port,
-                s.security.as_str(),
-                s.user,
-                s.login.as_str(),
-                s.ca_file.as_ref().map(|p| p.to_string_lossy().into_owned()),
-                s.own_password,
-                charset_str(s.charset),
-                s.signature,
-            ],
-        )?;
-        Ok(())
+        write_smtp_server(&self.conn, account, server)
     }
+}
+
+/// The outgoing server in the columns `host, port, security, username, login, ca_file,
+/// own_password, charset, signature` of `smtp_servers` from `first` on; None when they
+/// are NULL (an account without one, through a LEFT JOIN).
+pub(super) fn smtp_from_row(r: &rusqlite::Row<'_>, first: usize) -> Result<Option<SmtpServer>> {
+    let Some(host) = r.get::<_, Option<String>>(first)? else {
+        return Ok(None);
+    };
+    let port: i64 = r.get(first + 1)?;
+    let security: String = r.get(first + 2)?;
+    let login: String = r.get(first + 4)?;
+    let charset: String = r.get(first + 7)?;
+    let bad = |column: &'static str, value: String| Error::BadValue { column, value };
+    Ok(Some(SmtpServer {
+        host,
+        port: u16::try_from(port).map_err(|_| bad("smtp port", port.to_string()))?,
+        security: security
+            .parse()
+            .map_err(|_| bad("smtp security", security.clone()))?,
+        user: r.get(first + 3)?,
+        login: login
+            .parse()
+            .map_err(|_| bad("smtp login", login.clone()))?,
+        ca_file: r.get::<_, Option<String>>(first + 5)?.map(Into::into),
+        own_password: r.get(first + 6)?,
+        charset: parse_charset(&charset).ok_or_else(|| bad("smtp charset", charset.clone()))?,
+        signature: r.get(first + 8)?,
+    }))
+}
+
+/// Writes (or, with None, removes) an account's outgoing server, on a connection or in
+/// the caller's transaction.
+pub(super) fn write_smtp_server(
+    conn: &Connection,
+    account: AccountId,
+    server: Option<&SmtpServer>,
+) -> Result<()> {
+    let Some(s) = server else {
+        conn.execute("DELETE FROM smtp_servers WHERE account_id = ?1", [account])?;
+        return Ok(());
+    };
+    conn.execute(
+        "INSERT OR REPLACE INTO smtp_servers (account_id, host, port, security, username,
+             login, ca_file, own_password, charset, signature)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            account,
+            s.host,
+            s.port,
+            s.security.as_str(),
+            s.user,
+            s.login.as_str(),
+            s.ca_file.as_ref().map(|p| p.to_string_lossy().into_owned()),
+            s.own_password,
+            charset_str(s.charset),
+            s.signature,
+        ],
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -469,7 +475,27 @@ mod tests {
         server.signature = "山田\n".into();
         server.own_password = true;
         store.set_smtp_server(account, Some(&server)).unwrap();
-        assert_eq!(store.smtp_server(account).unwrap(), Some(server));
+        assert_eq!(store.smtp_server(account).unwrap(), Some(server.clone()));
+        // The account reads with it, and saves with it.
+        let mut read = store.account("home").unwrap();
+        assert_eq!(read.settings.smtp.as_ref(), Some(&server));
+        assert_eq!(store.accounts().unwrap()[0], read);
+        read.settings.smtp = None;
+        store.update_account(read.id, &read.settings).unwrap();
+        assert_eq!(store.smtp_server(account).unwrap(), None);
+        read.settings.smtp = Some(server.clone());
+        store.update_account(read.id, &read.settings).unwrap();
+        assert_eq!(store.smtp_server(account).unwrap(), Some(server.clone()));
+        let other = store
+            .add_account(&Settings {
+                name: "other".into(),
+                host: "pop.example.jp".into(),
+                user: "bob".into(),
+                smtp: Some(server.clone()),
+                ..Settings::default()
+            })
+            .unwrap();
+        assert_eq!(store.smtp_server(other.id).unwrap(), Some(server));
         store.set_smtp_server(account, None).unwrap();
         assert_eq!(store.smtp_server(account).unwrap(), None);
     }

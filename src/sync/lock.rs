@@ -17,7 +17,7 @@ pub(super) struct AccountLock {
 
 impl AccountLock {
     pub(super) fn acquire(paths: &Paths, account: &Account) -> Result<AccountLock, Error> {
-        let io = |e: std::io::Error| Error::Store(format!("could not take the fetch lock: {e}"));
+        let io = Error::lock;
         let folder = match FolderLock::take(paths, false) {
             Ok(Some(lock)) => lock,
             Ok(None) => return Err(Error::Restoring),

@@ -24,9 +24,11 @@ mod rest;
 pub mod retention;
 mod writer;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::accounts::{Account, Settings};
+use crate::interrupted::Interrupted;
 use crate::paths::Paths;
 use crate::pop3::{self, Pace, Uidl};
 use crate::store::{self, Store};
@@ -47,7 +49,18 @@ pub enum Error {
     #[error("{0}")]
     Pop3(#[from] pop3::Error),
     #[error("{0}")]
-    Store(String),
+    Store(#[from] store::Error),
+    /// The fetch lock (a file in the data folder) could not be taken.
+    #[error("could not take the fetch lock: {0}")]
+    Lock(Arc<std::io::Error>),
+    /// A downloaded message could not be kept on the disk until it was stored.
+    #[error(
+        "could not keep a downloaded message on the disk ({0}); nothing was deleted on the server"
+    )]
+    Spool(Arc<std::io::Error>),
+    /// The database work of the fetch ended without an answer.
+    #[error("{0}")]
+    Interrupted(#[from] Interrupted),
     #[error(
         "{host} does not support UIDL, so Poplar cannot tell which messages it already has; choose \"delete after download\" for this account"
     )]
@@ -60,9 +73,13 @@ pub enum Error {
     Restoring,
 }
 
-impl From<store::Error> for Error {
-    fn from(e: store::Error) -> Self {
-        Error::Store(e.to_string())
+impl Error {
+    pub(crate) fn lock(e: std::io::Error) -> Error {
+        Error::Lock(Arc::new(e))
+    }
+
+    pub(crate) fn spool(e: std::io::Error) -> Error {
+        Error::Spool(Arc::new(e))
     }
 }
 
@@ -255,7 +272,7 @@ pub async fn fetch_account_with(
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Error> {
-    tokio::task::spawn_blocking(f)
+    Ok(tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| Error::Store(e.to_string()))
+        .map_err(Interrupted::from)?)
 }

@@ -274,11 +274,7 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
                 .push((d.number, SkipReason::TooLarge(size)));
             return Ok(());
         }
-        let (body, digest) = spool.finish().map_err(|e| {
-            Error::Store(format!(
-                "could not keep a downloaded message on the disk ({e}); nothing was deleted on the server"
-            ))
-        })?;
+        let (body, digest) = spool.finish().map_err(Error::spool)?;
         let message = NewMessage {
             uidl: d.uidl,
             body,

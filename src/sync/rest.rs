@@ -5,7 +5,7 @@ use crate::accounts::Account;
 use crate::mail;
 use crate::paths::Paths;
 use crate::pop3::{self, Request, Session, Uidl};
-use crate::store::{HeaderCapture, Spool, Store};
+use crate::store::{self, HeaderCapture, Spool, Store};
 
 use super::lock::AccountLock;
 use super::requests::sizes;
@@ -46,7 +46,10 @@ pub async fn download_rest(
         })
         .await?;
     session.quit().await?;
-    let (mut body, digest) = spool.finish().map_err(|e| Error::Store(e.to_string()))?;
+    if let Some(size) = spool.too_large() {
+        return Err(store::Error::TooLarge(size).into());
+    }
+    let (mut body, digest) = spool.finish().map_err(Error::spool)?;
     let summary = mail::summarize(headers.bytes());
     let database = paths.database();
     blocking(move || {

@@ -4,6 +4,7 @@
 use tokio::task::JoinHandle;
 
 use crate::accounts::AccountId;
+use crate::interrupted::Interrupted;
 use crate::pop3::Uidl;
 use crate::store::{self, NewMessage, Store};
 
@@ -24,8 +25,11 @@ type Commit = JoinHandle<(Store, store::Result<Stored>)>;
 pub(super) enum Writer {
     Idle(Store),
     Committing(Commit),
+    /// Between states: its commit is being waited for (and was abandoned if the writer
+    /// is still in this state).
+    Taken,
     /// Lost to a failed commit; the error was reported.
-    Gone(String),
+    Gone(Error),
 }
 
 impl Writer {
@@ -33,15 +37,17 @@ impl Writer {
         match self {
             Writer::Idle(store) => Ok(store),
             Writer::Committing(commit) => {
-                let (store, result) = commit.await.map_err(|e| Error::Store(e.to_string()))?;
+                let (store, result) = commit.await.map_err(Interrupted::from)?;
                 result?;
                 Ok(store)
             }
-            Writer::Gone(e) => Err(Error::Store(e)),
+            Writer::Gone(e) => Err(e),
+            // The wait for the last commit was given up: its connection is lost with it.
+            Writer::Taken => Err(Interrupted::Cancelled.into()),
         }
     }
 
-    pub(super) fn err(&self) -> Option<&str> {
+    pub(super) fn err(&self) -> Option<&Error> {
         match self {
             Writer::Gone(e) => Some(e),
             _ => None,
@@ -51,8 +57,7 @@ impl Writer {
 
 impl<P: FnMut(Progress)> Run<'_, P> {
     pub(super) fn start_commit(&mut self) {
-        let Writer::Idle(store) = std::mem::replace(&mut self.writer, Writer::Gone(String::new()))
-        else {
+        let Writer::Idle(store) = std::mem::replace(&mut self.writer, Writer::Taken) else {
             return;
         };
         self.writer = Writer::Committing(start_commit(
@@ -65,9 +70,7 @@ impl<P: FnMut(Progress)> Run<'_, P> {
 
     /// Waits for the running commit, then queues the DELEs its messages allow.
     pub(super) async fn finish_commit(&mut self) -> Result<(), Error> {
-        let Writer::Committing(commit) =
-            std::mem::replace(&mut self.writer, Writer::Gone(String::new()))
-        else {
+        let Writer::Committing(commit) = std::mem::replace(&mut self.writer, Writer::Taken) else {
             return Ok(());
         };
         // With nothing in flight the session would sit idle: keep it alive.
@@ -78,12 +81,13 @@ impl<P: FnMut(Progress)> Run<'_, P> {
         } else {
             commit.await
         };
-        let (store, result) = joined.map_err(|e| Error::Store(e.to_string()))?;
+        let (store, result) = joined.map_err(Interrupted::from)?;
         let stored = match result {
             Ok(stored) => stored,
             Err(e) => {
-                self.writer = Writer::Gone(e.to_string());
-                return Err(e.into());
+                let e = Error::from(e);
+                self.writer = Writer::Gone(e.clone());
+                return Err(e);
             }
         };
         self.writer = Writer::Idle(store);
@@ -114,9 +118,7 @@ impl<P: FnMut(Progress)> Run<'_, P> {
     }
 
     async fn finish_commit_quietly(&mut self) -> bool {
-        let Writer::Committing(commit) =
-            std::mem::replace(&mut self.writer, Writer::Gone(String::new()))
-        else {
+        let Writer::Committing(commit) = std::mem::replace(&mut self.writer, Writer::Taken) else {
             return false;
         };
         match commit.await {
@@ -125,11 +127,11 @@ impl<P: FnMut(Progress)> Run<'_, P> {
                 false
             }
             Ok((_, Err(e))) => {
-                self.writer = Writer::Gone(e.to_string());
+                self.writer = Writer::Gone(e.into());
                 true
             }
             Err(e) => {
-                self.writer = Writer::Gone(e.to_string());
+                self.writer = Writer::Gone(Interrupted::from(e).into());
                 true
             }
         }

@@ -13,7 +13,7 @@ use crate::paths::Paths;
 use crate::preferences::Preferences;
 use crate::store::{Store, View};
 use crate::t;
-use crate::ui::describe::Said;
+use crate::ui::describe::Failure;
 use crate::ui::{self, BOLD, shorten, tip};
 
 /// The search box's id (Ctrl+F focuses it).
@@ -109,18 +109,18 @@ pub enum Message {
     /// "Remove" on the selected account.
     RemoveAccount(AccountId),
     /// A folder was saved or deleted (or not: why).
-    Saved(Result<(), String>),
+    Saved(Result<(), Failure>),
 }
 
 /// What the mailbox asks of the window.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Event {
     /// Another folder is shown: read the sidebar and the list again.
     FolderChanged,
     /// The search changed: read the list again.
     SearchChanged,
     /// Folders changed in the store (or failed to: why).
-    Changed(Result<(), String>),
+    Changed(Result<(), Failure>),
     /// Something to say in the status bar.
     Say(String),
     EditAccount(AccountId),
@@ -253,9 +253,7 @@ impl Mailbox {
                 let paths = paths.clone();
                 let delete = Task::perform(
                     ui::blocking(move || {
-                        Store::open(&paths.database())
-                            .and_then(|mut s| s.delete_folder(id))
-                            .map_err(|e| e.said())
+                        Ok(Store::open(&paths.database()).and_then(|mut s| s.delete_folder(id))?)
                     }),
                     Message::Saved,
                 );
@@ -282,12 +280,11 @@ impl Mailbox {
         let paths = paths.clone();
         let save = Task::perform(
             ui::blocking(move || {
-                let store = Store::open(&paths.database()).map_err(|e| e.said())?;
-                match edit.id {
+                let store = Store::open(&paths.database())?;
+                Ok(match edit.id {
                     Some(id) => store.rename_folder(id, &name),
                     None => store.ensure_folder(&name).map(drop),
-                }
-                .map_err(|e| e.said())
+                }?)
             }),
             Message::Saved,
         );
@@ -426,15 +423,15 @@ mod tests {
     #[test]
     fn only_the_newest_search_is_due() {
         let mut mailbox = Mailbox::default();
-        assert_eq!(update(&mut mailbox, Message::Search("a".into())), None);
+        assert!(update(&mut mailbox, Message::Search("a".into())).is_none());
         let first = mailbox.query().generation;
-        assert_eq!(update(&mut mailbox, Message::Search("ab".into())), None);
+        assert!(update(&mut mailbox, Message::Search("ab".into())).is_none());
         let second = mailbox.query().generation;
-        assert_eq!(update(&mut mailbox, Message::SearchDue(first)), None);
-        assert_eq!(
+        assert!(update(&mut mailbox, Message::SearchDue(first)).is_none());
+        assert!(matches!(
             update(&mut mailbox, Message::SearchDue(second)),
             Some(Event::SearchChanged)
-        );
+        ));
         assert!(!mailbox.is_current(first) && mailbox.is_current(second));
         assert_eq!(mailbox.query().search, "ab");
     }

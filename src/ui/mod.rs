@@ -7,8 +7,10 @@ pub mod compose;
 pub mod describe;
 pub mod mailbox;
 pub mod message_list;
+pub mod password_prompt;
 pub mod preferences;
 pub mod reader;
+pub mod remove_account;
 pub mod sending;
 pub mod status;
 pub mod transfer;
@@ -20,6 +22,7 @@ use iced::{Color, Element, Fill, FillPortion};
 
 use crate::mail;
 use crate::t;
+use describe::Said;
 
 pub use mailbox::{FOLDER_NAME_ID, SEARCH_ID};
 
@@ -30,9 +33,6 @@ pub(crate) const BOLD: Font = Font {
 
 /// The width of the reading pane's header labels (wide enough for 添付ファイル).
 const HEADER_WIDTH: f32 = 90.0;
-
-/// The password prompt's field.
-pub const PASSWORD_PROMPT_ID: &str = "password-prompt";
 
 /// The window's parts, each already a widget, in their places: the toolbar over the
 /// sidebar, the list and the reading pane (below the list or beside it), the status bar at
@@ -75,13 +75,13 @@ pub fn window<'a, M: 'a>(parts: Parts<'a, M>, pane: crate::preferences::Pane) ->
 /// Shown instead of the mailbox when the database is damaged: what happened, that nothing
 /// was changed, and the way back (`restore` when a backup is there to restore).
 pub fn damaged_screen<'a, M: Clone + 'a>(
-    detail: &str,
+    damage: &crate::backup::Damage,
     latest: Option<&crate::backup::Snapshot>,
     restore: M,
 ) -> Element<'a, M> {
     let mut content = column![
         text(t!("damaged-title")).size(24),
-        text(t!("damaged-detail", detail = detail.to_string())),
+        text(t!("damaged-detail", detail = damage.said())),
         text(t!("damaged-nothing-changed")),
     ]
     .spacing(12)
@@ -192,78 +192,6 @@ pub fn dialog_box<'a, M: 'a>(content: impl Into<Element<'a, M>>, width: f32) -> 
         .into()
 }
 
-/// Asking for an account's password when the keyring has none (or there is no keyring).
-#[derive(Debug, Clone)]
-pub struct PasswordPrompt {
-    pub account: crate::accounts::AccountId,
-    pub name: String,
-    pub reason: String,
-    pub password: String,
-}
-
-/// The password for an account, when none is stored: `typed` for each change, `answer`
-/// with true to use it, false for "not now".
-pub fn password_prompt<'a, M: Clone + 'a>(
-    prompt: &'a PasswordPrompt,
-    typed: impl Fn(String) -> M + 'a,
-    answer: impl Fn(bool) -> M,
-) -> Element<'a, M> {
-    dialog_box(
-        column![
-            text(t!("password-title", account = prompt.name.clone())).size(20),
-            text(t!("password-why", reason = prompt.reason.clone())).size(13),
-            iced::widget::text_input(&t!("password-placeholder"), &prompt.password)
-                .id(PASSWORD_PROMPT_ID)
-                .secure(true)
-                .on_input(typed)
-                .on_submit(answer(true))
-                .padding(6),
-            text(t!("password-where")).size(13),
-            row![
-                iced::widget::space().width(Fill),
-                button(text(t!("password-not-now")))
-                    .on_press(answer(false))
-                    .style(button::secondary),
-                button(text(t!("toolbar-get-mail")))
-                    .on_press(answer(true))
-                    .style(button::primary),
-            ]
-            .spacing(8),
-        ]
-        .spacing(12),
-        520.0,
-    )
-}
-
-/// Removing an account asks what becomes of its mail: `answer` with None to cancel, or
-/// whether to keep its mail here.
-pub fn remove_account<'a, M: Clone + 'a>(
-    name: &str,
-    answer: impl Fn(Option<bool>) -> M,
-) -> Element<'a, M> {
-    dialog_box(
-        column![
-            text(t!("remove-title", name = name.to_string())).size(20),
-            text(t!("remove-text")),
-            row![
-                button(text(t!("button-cancel")))
-                    .on_press(answer(None))
-                    .style(button::secondary),
-                iced::widget::space().width(Fill),
-                button(text(t!("remove-delete-mail")))
-                    .on_press(answer(Some(false)))
-                    .style(button::danger),
-                button(text(t!("remove-keep-mail")))
-                    .on_press(answer(Some(true)))
-                    .style(button::primary),
-            ]
-            .spacing(8),
-        ]
-        .spacing(14),
-        560.0,
-    )
-}
-
 /// `content` over `base`, which is dimmed and takes no clicks while it is there.
 pub fn modal<'a, M: Clone + 'a>(
     base: impl Into<Element<'a, M>>,
@@ -314,12 +242,27 @@ fn human_size(bytes: usize) -> String {
     }
 }
 
-/// Runs blocking work (the database, files) on tokio's blocking pool, off the UI thread;
-/// a failure becomes text the window can show.
-pub async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Result<T, String> {
+/// Runs blocking work (the database, files) on tokio's blocking pool, off the UI thread.
+/// Its error stays what the work made it (a typed [`describe::Failure`], or text); work
+/// that ends without an answer becomes that error too.
+pub async fn blocking<T, E>(work: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<crate::interrupted::Interrupted> + Send + 'static,
+{
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| e.to_string())?
+        .map_err(crate::interrupted::Interrupted::from)?
+}
+
+/// The account with this id, as the store has it now.
+pub(crate) fn account_by_id(
+    store: &crate::store::Store,
+    id: crate::accounts::AccountId,
+) -> Result<crate::accounts::Account, describe::Failure> {
+    store
+        .accounts()?
+        .into_iter()
+        .find(|a| a.id == id)
+        .ok_or(describe::Failure::AccountGone)
 }

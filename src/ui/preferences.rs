@@ -1,19 +1,81 @@
 //! The Preferences dialog: language, theme, where the reading pane sits, when a message
-//! counts as read, and new-mail notifications. Changes apply at once and are saved.
+//! counts as read, and new-mail notifications. A change is saved here, off the UI thread,
+//! and handed to the window, which applies it at once.
 
+use iced::Task;
 use iced::widget::{button, checkbox, column, pick_list, row, text};
 use iced::{Element, Fill};
 
 use crate::i18n::Language;
+use crate::paths::Paths;
 use crate::preferences::{Appearance, MarkRead, Pane, Preferences};
+use crate::store::Store;
 use crate::t;
+use crate::ui::describe::Said;
 
-/// What the dialog asks of the window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The dialog's state: the preferences as it shows them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Dialog {
+    preferences: Preferences,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
-    /// A preference changed: apply it at once, and save it.
+    /// A choice was made: saved, and applied by the window at once.
     Set(Preferences),
+    /// The save finished.
+    Saved(Result<(), String>),
+    /// "Close" (or Escape).
     Close,
+}
+
+/// What the window must do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Apply these preferences now (theme, language, pane…).
+    Changed(Preferences),
+    /// They could not be saved: why, for the status bar.
+    NotSaved(String),
+    Closed,
+}
+
+impl Dialog {
+    /// The dialog showing the preferences in use.
+    pub fn new(preferences: Preferences) -> Dialog {
+        Dialog { preferences }
+    }
+
+    /// `Saved` needs nothing of the dialog's state, so a save answered after the dialog
+    /// closed can be heard by a new one (the window does so).
+    pub fn update(&mut self, message: Message, paths: &Paths) -> (Task<Message>, Option<Event>) {
+        match message {
+            Message::Set(preferences) => {
+                self.preferences = preferences;
+                (
+                    save(paths.clone(), preferences),
+                    Some(Event::Changed(preferences)),
+                )
+            }
+            Message::Saved(Ok(())) => (Task::none(), None),
+            Message::Saved(Err(e)) => (Task::none(), Some(Event::NotSaved(e))),
+            Message::Close => (Task::none(), Some(Event::Closed)),
+        }
+    }
+
+    pub fn view(&self) -> Element<'static, Message> {
+        view(self.preferences)
+    }
+}
+
+fn save(paths: Paths, preferences: Preferences) -> Task<Message> {
+    Task::perform(
+        super::blocking(move || {
+            Store::open(&paths.database())
+                .and_then(|s| preferences.save(&s))
+                .map_err(|e| e.said())
+        }),
+        Message::Saved,
+    )
 }
 
 /// One choice of a list with its label, made in the window's language when the dialog is
@@ -90,7 +152,7 @@ fn pick<T: Copy + PartialEq + 'static>(
     .into()
 }
 
-pub fn view(p: Preferences) -> Element<'static, Message> {
+fn view(p: Preferences) -> Element<'static, Message> {
     let line = |label: String, control: Element<'static, Message>| {
         row![text(label).width(220), control]
             .spacing(10)
@@ -141,4 +203,26 @@ pub fn view(p: Preferences) -> Element<'static, Message> {
         .spacing(14),
         560.0,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_choice_is_shown_handed_to_the_window_and_a_failed_save_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::at(dir.path());
+        let mut dialog = Dialog::new(Preferences::default());
+        let dark = Preferences {
+            appearance: Appearance::Dark,
+            ..Preferences::default()
+        };
+        let (_, event) = dialog.update(Message::Set(dark), &paths);
+        assert_eq!(event, Some(Event::Changed(dark)));
+        assert_eq!(dialog.preferences, dark, "the dialog shows the choice");
+        let (_, event) = dialog.update(Message::Saved(Err("read-only".into())), &paths);
+        assert_eq!(event, Some(Event::NotSaved("read-only".into())));
+        assert_eq!(dialog.update(Message::Close, &paths).1, Some(Event::Closed));
+    }
 }

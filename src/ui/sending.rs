@@ -35,7 +35,7 @@ pub fn smtp_error(error: &smtp::Error) -> String {
         smtp::Error::Timeout(_) => t!("smtp-timeout"),
         smtp::Error::Closed(_) => t!("smtp-closed"),
         smtp::Error::Io { detail, .. } => t!("smtp-network", detail = detail.clone()),
-        smtp::Error::Protocol { detail, .. } => t!("smtp-protocol", detail = detail.clone()),
+        smtp::Error::Protocol { what, .. } => t!("smtp-protocol", detail = garbled(what)),
         smtp::Error::Refused { reply, .. } => t!("smtp-refused", server = reply.text()),
         smtp::Error::RecipientRefused { address, reply } => t!(
             "smtp-recipient-refused",
@@ -50,6 +50,16 @@ pub fn smtp_error(error: &smtp::Error) -> String {
         smtp::Error::TooLarge { size, limit } => {
             t!("smtp-too-large", size = size / 1024, limit = limit / 1024)
         }
+    }
+}
+
+/// What was wrong with the server's answer; its own line is quoted as it came.
+fn garbled(what: &smtp::Garbled) -> String {
+    match what {
+        smtp::Garbled::DataBeforeTls => t!("smtp-garbled-data-before-tls"),
+        smtp::Garbled::BadChallenge => t!("smtp-garbled-bad-challenge"),
+        smtp::Garbled::TooLong => t!("smtp-garbled-too-long"),
+        smtp::Garbled::NotReply(line) => t!("smtp-garbled-not-reply", line = line.clone()),
     }
 }
 
@@ -74,5 +84,36 @@ pub fn delivered(name: &str, result: &Result<Delivery, send::Error>) -> String {
             )
         }
         Err(e) => t!("status-send-failed", account = account, error = error(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Language, set_thread_language};
+
+    /// What was wrong with an SMTP answer was an English phrase inside the Japanese
+    /// sentence; it is typed now, and the server's own line stays quoted.
+    #[test]
+    fn a_garbled_answer_is_said_in_japanese() {
+        let injected = smtp::Error::Protocol {
+            step: smtp::Step::StartingTls,
+            what: smtp::Garbled::DataBeforeTls,
+        };
+        set_thread_language(Language::Japanese);
+        let said = smtp_error(&injected);
+        let quoted = smtp_error(&smtp::Error::Protocol {
+            step: smtp::Step::Greeting,
+            what: smtp::Garbled::NotReply("hello there".into()),
+        });
+        set_thread_language(Language::English);
+        assert!(said.contains("TLS が始まる前に"), "{said}");
+        let latin: String = said
+            .replace("TLS", "")
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .collect();
+        assert!(latin.is_empty(), "English left in {said:?}: {latin}");
+        assert!(quoted.contains("「hello there」"), "{quoted}");
     }
 }

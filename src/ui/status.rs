@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use iced::Task;
 use iced::widget::{button, column, container, row, text};
 use iced::{Element, Fill, Length};
 
@@ -36,9 +37,9 @@ pub enum Event {
 }
 
 impl Status {
-    pub fn update(&mut self, message: Message) -> Option<Event> {
+    pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
         match message {
-            Message::Backups => Some(Event::OpenBackups),
+            Message::Backups => (Task::none(), Some(Event::OpenBackups)),
         }
     }
 

@@ -140,8 +140,10 @@ impl Worker {
             tokio::select! {
                 Some(done) = self.indexing.join_next() => self.indexed(done.unwrap_or(0)),
                 Some(done) = self.backups.join_next() => {
-                    let result =
-                        done.unwrap_or_else(|e| Err(crate::backup::Error::Backup(e.to_string())));
+                    let result = done.unwrap_or_else(|e| {
+                        let cause = crate::interrupted::Interrupted::from(e).into();
+                        Err(crate::backup::Error::Backup(cause))
+                    });
                     self.send(Event::BackedUp(result));
                     if self.schedule == Schedule::Automatic {
                         self.schedule_backup().await;

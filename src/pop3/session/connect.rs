@@ -12,7 +12,7 @@ use crate::pop3::auth;
 use crate::pop3::capa::Capabilities;
 use crate::pop3::error::Step;
 use crate::pop3::lines::Pace;
-use crate::pop3::{Error, Request, Security};
+use crate::pop3::{Error, Malformed, NotFound, Request, Security};
 
 /// Where and how to connect.
 #[derive(Debug, Clone)]
@@ -155,10 +155,7 @@ impl Session {
         // Anything the server sent after its +OK and before the handshake would be read as
         // if it came over TLS: the command-injection attack of RFC 2595 section 2.2.
         if !self.io.buffer().is_empty() {
-            return Err(Error::Protocol {
-                host: self.host.clone(),
-                detail: "data arrived after the answer to STLS, before encryption started".into(),
-            });
+            return Err(self.protocol(Malformed::DataBeforeTls));
         }
         let placeholder: Box<dyn Stream> = Box::new(tokio::io::empty());
         let old = std::mem::replace(&mut self.io, BufReader::new(placeholder));
@@ -189,7 +186,7 @@ async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, Error> {
         .await
         .map_err(|e| Error::Resolve {
             host: host.to_string(),
-            detail: e.to_string(),
+            why: NotFound::Lookup(e.to_string()),
         })?
         .collect();
     let mut last = None;
@@ -203,7 +200,7 @@ async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, Error> {
     let Some(e) = last else {
         return Err(Error::Resolve {
             host: host.to_string(),
-            detail: "the name has no addresses".into(),
+            why: NotFound::NoAddresses,
         });
     };
     Err(if e.kind() == std::io::ErrorKind::ConnectionRefused {

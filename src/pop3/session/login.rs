@@ -1,10 +1,10 @@
 //! Logging in: USER/PASS, APOP and SASL, trying mechanisms in turn.
 
 use super::{ConnectOptions, Session};
-use crate::pop3::Error;
 use crate::pop3::auth::{self, AuthMethod};
 use crate::pop3::error::Step;
 use crate::pop3::response::{self, RespCode, Status};
+use crate::pop3::{Error, Malformed};
 
 /// Login attempts a session makes at most once the server has rejected the password:
 /// trying every mechanism with a wrong password is how accounts get locked.
@@ -167,8 +167,7 @@ impl Session {
             match answer {
                 Some(bytes) => self.send_secret("", &auth::encode(&bytes)).await?,
                 None if step > MAX_SASL_STEPS + 1 => {
-                    return Err(self
-                        .protocol("the login exchange did not end after it was cancelled".into()));
+                    return Err(self.protocol(Malformed::EndlessLogin));
                 }
                 None => self.send_line("*").await?,
             }

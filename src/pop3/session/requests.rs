@@ -9,7 +9,7 @@ use tokio::io::AsyncWriteExt;
 use super::Session;
 use crate::pop3::error::Step;
 use crate::pop3::response;
-use crate::pop3::{Error, ListEntry, Request, Uidl, UidlEntry};
+use crate::pop3::{Error, ListEntry, Malformed, Request, Uidl, UidlEntry};
 
 impl Session {
     /// STAT: the number of messages and their total size (None when not believable).
@@ -22,7 +22,7 @@ impl Session {
             .map(|s| crate::pop3::plausible_size(s.as_bytes()));
         match (count, size) {
             (Some(c), Some(s)) => Ok((c, s)),
-            _ => Err(self.protocol(format!("STAT answer \"{}\"", status.text))),
+            _ => Err(self.protocol(Malformed::Stat(status.text))),
         }
     }
 
@@ -60,7 +60,7 @@ impl Session {
             tracing::warn!(host = %self.host, count = odd, "unique ids outside RFC 1939 (1-70 printable characters); used as they are");
         }
         match bad {
-            Some(line) => Err(self.protocol(format!("UIDL line \"{line}\""))),
+            Some(line) => Err(self.protocol(Malformed::UidlLine(line))),
             None => Ok(entries),
         }
     }
@@ -79,7 +79,7 @@ impl Session {
         })
         .await?;
         match bad {
-            Some(line) => Err(self.protocol(format!("LIST line \"{line}\""))),
+            Some(line) => Err(self.protocol(Malformed::ListLine(line))),
             None => Ok(entries),
         }
     }

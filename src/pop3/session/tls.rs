@@ -3,9 +3,9 @@
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use super::ConnectOptions;
-use crate::pop3::Error;
 use crate::pop3::certificate;
 use crate::pop3::error::Step;
+use crate::pop3::{Error, TlsHint};
 
 /// Which certificates a TLS handshake accepts.
 #[derive(Debug, Clone, Copy)]
@@ -60,18 +60,14 @@ pub(super) async fn tls_wrap<S: AsyncRead + AsyncWrite + Unpin>(
     {
         Ok(Ok(tls)) => tls,
         Ok(Err(e)) => {
-            let raw = e.to_string();
-            return Err(if is_verification_failure(&raw) {
-                Error::Untrusted {
+            let detail = e.to_string();
+            return Err(match TlsHint::of(&detail) {
+                TlsHint::NotTrusted => Error::Untrusted {
                     host,
-                    detail: raw,
+                    detail,
                     certificate: None,
-                }
-            } else {
-                Error::Tls {
-                    host,
-                    detail: tls_detail(&raw),
-                }
+                },
+                hint => Error::Tls { host, hint, detail },
             });
         }
         Err(_) => {
@@ -101,28 +97,4 @@ pub(super) async fn tls_wrap<S: AsyncRead + AsyncWrite + Unpin>(
         }
     }
     Ok((tls, der))
-}
-
-fn is_verification_failure(raw: &str) -> bool {
-    let raw = raw.to_ascii_lowercase();
-    raw.contains("certificate verify failed")
-        || raw.contains("self-signed")
-        || raw.contains("self signed")
-        || raw.contains("not trusted")
-        || raw.contains("unknown ca")
-        || raw.contains("certificate chain")
-}
-
-fn tls_detail(raw: &str) -> String {
-    if raw.contains("certificate verify failed") || raw.contains("self-signed") {
-        format!(
-            "the server's certificate is not trusted ({raw}). If your provider uses its own certificate authority, name its certificate file in the account settings."
-        )
-    } else if raw.contains("wrong version number") || raw.contains("unexpected eof") {
-        format!(
-            "the server did not speak TLS ({raw}). Check the port and the security setting: port 995 is SSL/TLS, port 110 is STARTTLS."
-        )
-    } else {
-        raw.to_string()
-    }
 }

@@ -116,7 +116,7 @@ impl AddAccount {
 /// Adds the account or changes it, and stores a typed password, through the one place
 /// that writes accounts. The failure is said here, on the caller's thread, in its language.
 async fn write_account(paths: Paths, request: Request) -> Result<Saved, String> {
-    let outcome = crate::ui::blocking(move || {
+    let outcome = crate::ui::blocking(move || -> Result<_, String> {
         paths.ensure().map_err(|e| e.said())?;
         let store = Store::open(&paths.database()).map_err(|e| e.said())?;
         Ok(save::save(&store, request))

@@ -12,7 +12,7 @@ use super::{blocking, body};
 use crate::mail::{self, Rendered};
 use crate::paths::Paths;
 use crate::t;
-use crate::ui::describe::Said;
+use crate::ui::describe::{Failure, Said};
 use tasks::{open_attachment, open_message, save_attachment_to, save_eml, save_eml_to};
 
 /// Where "Move to" can file a message: the Inbox (None) or a local folder, with the name
@@ -79,13 +79,13 @@ pub enum Reader {
         /// opens only on a second, explicit click.
         confirm_attachment: Option<usize>,
     },
-    Failed(String),
+    Failed(Failure),
 }
 
 #[derive(Debug, Clone)]
 pub enum Message {
     /// The message was read and parsed: what the pane shows, and its source.
-    Loaded(i64, Result<(Rendered, String), String>),
+    Loaded(i64, Result<(Rendered, String), Failure>),
     /// "View source" / "View message".
     ToggleSource,
     /// A link in the pane was clicked: show where it goes first.
@@ -173,6 +173,29 @@ impl Reader {
 
     pub fn clear(&mut self) {
         *self = Reader::Empty;
+    }
+
+    /// True while the pane asks something under the headers ("open this link?", "open
+    /// this program?"): the window's shortcuts wait for the answer.
+    pub fn is_asking(&self) -> bool {
+        matches!(
+            self,
+            Reader::Loaded { confirm_link, confirm_attachment, .. }
+                if confirm_link.is_some() || confirm_attachment.is_some()
+        )
+    }
+
+    /// Answers "no" to what the pane asks (Escape).
+    pub fn cancel_question(&mut self) {
+        if let Reader::Loaded {
+            confirm_link,
+            confirm_attachment,
+            ..
+        } = self
+        {
+            *confirm_link = None;
+            *confirm_attachment = None;
+        }
     }
 
     /// Scrolls the body by `lines` (Space and Shift+Space).
@@ -274,7 +297,7 @@ impl Reader {
     fn loaded(
         &mut self,
         id: i64,
-        result: Result<(Rendered, String), String>,
+        result: Result<(Rendered, String), Failure>,
     ) -> (Task<Message>, Option<Event>) {
         // An answer for a message no longer being opened is dropped.
         if !matches!(self, Reader::Loading(open) if *open == id) {

@@ -11,13 +11,13 @@ use crate::paths::Paths;
 use crate::store::Store;
 use crate::t;
 use crate::ui::blocking;
-use crate::ui::describe::Said;
+use crate::ui::describe::{Failure, Said};
 
 /// Reads and parses a message: what the pane shows, and its source as text.
-pub(super) async fn open_message(paths: Paths, id: i64) -> Result<(Rendered, String), String> {
+pub(super) async fn open_message(paths: Paths, id: i64) -> Result<(Rendered, String), Failure> {
     blocking(move || {
-        let store = Store::open(&paths.database()).map_err(|e| e.said())?;
-        let raw = store.raw_message(id).map_err(|e| e.said())?;
+        let store = Store::open(&paths.database())?;
+        let raw = store.raw_message(id)?;
         // A very large source is cut for display; Save as .eml gives all of it.
         const SHOWN: usize = 2 << 20;
         let mut source = String::from_utf8_lossy(&raw[..raw.len().min(SHOWN)]).into_owned();
@@ -36,7 +36,7 @@ pub(super) fn save_attachment_to(
     path: std::path::PathBuf,
 ) -> Task<Message> {
     Task::perform(
-        blocking(move || {
+        blocking(move || -> Result<_, String> {
             let (file, origin) = read_attachment(&paths, id, index)?;
             downloads::save(&path, &file.bytes, &origin).map_err(|e| e.said())?;
             Ok(path.display().to_string())
@@ -63,7 +63,7 @@ pub(super) fn open_attachment(
     let paths = paths.clone();
     let opener = opener.clone();
     Task::perform(
-        blocking(move || {
+        blocking(move || -> Result<_, String> {
             let (file, origin) = read_attachment(&paths, id, index)?;
             if file.danger.is_some() && !confirmed {
                 return Ok(false);

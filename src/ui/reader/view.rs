@@ -7,6 +7,7 @@ use iced::{Color, Element, Fill};
 use super::{Act, Context, Message, MoveTarget, Reader};
 use crate::mail::{self, Rendered};
 use crate::t;
+use crate::ui::describe::Said;
 use crate::ui::{BOLD, HEADER_WIDTH, banner, body, describe, human_size, tip};
 
 impl Reader {
@@ -17,7 +18,7 @@ impl Reader {
             }
             Reader::Loading(_) => center(text(t!("reader-opening"))).into(),
             Reader::Failed(e) => {
-                center(text(t!("reader-failed", error = e.clone())).style(text::danger))
+                center(text(t!("reader-failed", error = e.said())).style(text::danger))
                     .padding(20)
                     .into()
             }

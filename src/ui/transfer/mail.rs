@@ -164,7 +164,10 @@ where
             while let Some(progress) = rx.recv().await {
                 let _ = output.send(progress).await;
             }
-            let result = job.await.map_err(|e| e.to_string()).and_then(|r| r);
+            let result = job
+                .await
+                .map_err(|e| crate::interrupted::Interrupted::from(e).said())
+                .and_then(|r| r);
             let _ = output.send(done(result)).await;
         }),
         |message| message,

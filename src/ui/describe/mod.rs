@@ -2,7 +2,13 @@
 //! carry their facts (host, port, the server's words); the words around them come from
 //! the catalog.
 
-use crate::pop3::{self, CertificateInfo};
+mod failure;
+mod server;
+
+pub use failure::Failure;
+pub use server::{certificate, pop3, step};
+
+use crate::interrupted::Interrupted;
 use crate::t;
 use crate::{accounts_file, backup, secrets, store, sync, transfer, worker};
 
@@ -79,22 +85,69 @@ impl Said for backup::Error {
                     detail = detail.clone()
                 )
             }
-            E::Backup(detail) => t!("error-backup", detail = detail.clone()),
-            E::BadSnapshot { path, detail } => {
+            E::Backup(cause) => t!("error-backup", detail = cause.said()),
+            E::BadSnapshot { path, cause } => {
                 t!(
                     "error-bad-snapshot",
                     path = path.clone(),
-                    detail = detail.clone()
+                    detail = cause.said()
                 )
             }
-            E::Store(detail) => t!("error-store", detail = detail.clone()),
+            E::Store(e) => e.said(),
+            E::DataFolder(e) => e.said(),
+            E::Lock(e) => t!("error-folder-lock", detail = e.to_string()),
+            E::SetAside(e) => t!("error-set-aside", detail = e.to_string()),
             E::FetchRunning => t!("error-restore-while-fetching"),
-            E::RestoreFailed { detail, kept } => t!(
+            E::RestoreFailed { cause, kept } => t!(
                 "error-restore-failed",
-                detail = detail.clone(),
+                detail = cause.said(),
                 kept = kept.clone()
             ),
         }
+    }
+}
+
+impl Said for backup::Cause {
+    fn said(&self) -> String {
+        use backup::Cause as C;
+        match self {
+            // SQLite's own words, for whoever looks closer.
+            C::Sqlite(e) => e.to_string(),
+            C::Damaged(damage) => damage.said(),
+            C::NotPoplar => t!("backup-not-poplar"),
+            C::Store(e) => e.said(),
+            C::Interrupted(e) => e.said(),
+        }
+    }
+}
+
+/// What SQLite found wrong with a database (on the damaged-database screen, and about a
+/// snapshot).
+impl Said for backup::Damage {
+    fn said(&self) -> String {
+        match self {
+            backup::Damage::Unreadable(e) => t!("damage-unreadable", detail = e.to_string()),
+            backup::Damage::Integrity(report) => {
+                t!("damage-integrity", report = report.clone())
+            }
+        }
+    }
+}
+
+impl Said for Interrupted {
+    fn said(&self) -> String {
+        match self {
+            Interrupted::Panicked => t!("error-interrupted-panicked"),
+            Interrupted::Cancelled => t!("error-interrupted-cancelled"),
+        }
+    }
+}
+
+/// For work whose failure is worded as soon as it happens (its message carries text):
+/// a task that ended without an answer, in the interface's language.
+impl From<Interrupted> for String {
+    fn from(e: Interrupted) -> String {
+        e.said()
     }
 }
 
@@ -139,7 +192,8 @@ impl Said for accounts_file::Error {
                     detail = detail.clone()
                 )
             }
-            E::Store(detail) => t!("error-store", detail = detail.clone()),
+            E::Store(e) => e.said(),
+            E::Keyring(e) => password(e),
             E::Invalid { path, name, detail } => t!(
                 "error-accounts-file-entry",
                 path = path.clone(),
@@ -205,31 +259,13 @@ pub fn fetch(error: &worker::FetchError) -> String {
     }
 }
 
-/// What Poplar was waiting for when a server went quiet, in the window's language.
-pub fn step(step: pop3::Step) -> String {
-    use pop3::Step as S;
-    match step {
-        S::Connecting => t!("step-connecting"),
-        S::Greeting => t!("step-greeting"),
-        S::Capabilities => t!("step-capabilities"),
-        S::StartingTls => t!("step-starting-tls"),
-        S::LoggingIn => t!("step-logging-in"),
-        S::Counting => t!("step-counting"),
-        S::ListingIds => t!("step-listing-ids"),
-        S::Listing => t!("step-listing"),
-        S::ReceivingMessage => t!("step-receiving-message"),
-        S::ReceivingHeaders => t!("step-receiving-headers"),
-        S::Deleting => t!("step-deleting"),
-        S::Checking => t!("step-checking"),
-        S::Closing => t!("step-closing"),
-        S::SendingCommand => t!("step-sending-command"),
-    }
-}
-
 pub fn sync(error: &sync::Error) -> String {
     match error {
         sync::Error::Pop3(e) => pop3(e),
-        sync::Error::Store(detail) => t!("error-store", detail = detail.clone()),
+        sync::Error::Store(e) => e.said(),
+        sync::Error::Lock(e) => t!("error-fetch-lock", detail = e.to_string()),
+        sync::Error::Spool(e) => t!("error-spool", detail = e.to_string()),
+        sync::Error::Interrupted(e) => e.said(),
         sync::Error::NoUidlForKeep { host } => t!("error-no-uidl-for-keep", host = host.clone()),
         sync::Error::Busy(account) => t!("error-busy", account = account.clone()),
         sync::Error::GoneFromServer => t!("error-gone-from-server"),
@@ -245,105 +281,7 @@ pub fn password(error: &secrets::Error) -> String {
             tracing::info!("keyring unavailable: {detail}");
             t!("error-no-keyring")
         }
-        secrets::Error::Store(detail) => t!("error-store", detail = detail.clone()),
-    }
-}
-
-pub fn certificate(c: &CertificateInfo) -> String {
-    t!(
-        "certificate-described",
-        subject = c.subject.clone(),
-        issuer = c.issuer.clone(),
-        from = c.not_before.clone(),
-        until = c.not_after.clone(),
-        fingerprint = c.sha256.clone()
-    )
-}
-
-pub fn pop3(error: &pop3::Error) -> String {
-    use pop3::Error as E;
-    let s = |v: &String| v.clone();
-    match error {
-        E::Resolve { host, detail } => t!("error-resolve", host = s(host), detail = s(detail)),
-        E::Refused { host, port } => t!("error-refused", host = s(host), port = *port),
-        E::Connect { host, port, detail } => {
-            t!(
-                "error-connect",
-                host = s(host),
-                port = *port,
-                detail = s(detail)
-            )
-        }
-        E::Timeout { host, secs, doing } => {
-            t!(
-                "error-timeout",
-                host = s(host),
-                secs = *secs,
-                doing = step(*doing)
-            )
-        }
-        E::Tls { host, detail } => t!("error-tls", host = s(host), detail = s(detail)),
-        E::Untrusted {
-            host,
-            detail,
-            certificate,
-        } => t!(
-            "error-untrusted",
-            host = s(host),
-            detail = certificate
-                .as_ref()
-                .map(|c| self::certificate(c))
-                .unwrap_or_else(|| s(detail))
-        ),
-        E::CertificateChanged {
-            host,
-            expected,
-            found,
-        } => t!(
-            "error-certificate-changed",
-            host = s(host),
-            expected = s(expected),
-            found = found
-                .as_ref()
-                .map(|c| c.sha256.clone())
-                .unwrap_or_else(|| "?".into())
-        ),
-        E::StartTlsUnavailable { host } => t!("error-no-starttls", host = s(host)),
-        E::LoginFailed { user, host, server } => t!(
-            "error-login-failed",
-            user = s(user),
-            host = s(host),
-            server = s(server)
-        ),
-        E::TryLater { host, server } => t!("error-try-later", host = s(host), server = s(server)),
-        E::ServerRefused { host, server } => {
-            t!("error-server-refused", host = s(host), server = s(server))
-        }
-        E::Command {
-            host,
-            command,
-            server,
-            ..
-        } => t!(
-            "error-command",
-            host = s(host),
-            command = s(command),
-            server = s(server)
-        ),
-        E::NoUidl { host } => t!("error-no-uidl", host = s(host)),
-        E::Protocol { host, detail } => t!("error-protocol", host = s(host), detail = s(detail)),
-        E::LineTooLong { host, max } => t!("error-line-too-long", host = s(host), max = *max),
-        E::TooSlow { host, bytes, secs } => {
-            t!(
-                "error-too-slow",
-                host = s(host),
-                bytes = *bytes,
-                secs = *secs
-            )
-        }
-        E::Closed { host } => t!("error-closed", host = s(host)),
-        E::Io { host, detail } => t!("error-io", host = s(host), detail = s(detail)),
-        E::CaFile { path, detail } => t!("error-ca-file", path = s(path), detail = s(detail)),
+        secrets::Error::Store(e) => e.said(),
     }
 }
 
@@ -386,75 +324,4 @@ pub fn danger(name: &str, danger: &crate::mail::Danger) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::i18n::{Language, set_thread_language};
-
-    /// A timeout says what Poplar was waiting for in the window's language: no English
-    /// words inside the Japanese sentence (they came from the protocol code before).
-    #[test]
-    fn a_timeout_names_its_step_in_the_interface_language() {
-        let e = pop3::Error::Timeout {
-            host: "pop.example.jp".into(),
-            secs: 30,
-            doing: pop3::Step::Greeting,
-        };
-        set_thread_language(Language::English);
-        assert_eq!(pop3(&e), e.to_string());
-        set_thread_language(Language::Japanese);
-        let said = pop3(&e);
-        assert!(said.contains("最初の応答を待っている間"), "{said}");
-        let latin: String = said
-            .replace("pop.example.jp", "")
-            .chars()
-            .filter(char::is_ascii_alphabetic)
-            .collect();
-        assert!(latin.is_empty(), "English left in {said:?}: {latin}");
-    }
-
-    #[test]
-    fn errors_speak_the_interface_language() {
-        let e = pop3::Error::LoginFailed {
-            user: "alice".into(),
-            host: "pop.example.jp".into(),
-            server: "[AUTH] Authentication failed.".into(),
-        };
-        set_thread_language(Language::English);
-        assert_eq!(pop3(&e), e.to_string());
-        set_thread_language(Language::Japanese);
-        let said = pop3(&e);
-        assert!(
-            said.contains("alice") && said.contains("pop.example.jp"),
-            "{said}"
-        );
-        assert!(said.contains("ログイン"), "{said}");
-        let refused = pop3(&pop3::Error::Refused {
-            host: "localhost".into(),
-            port: 995,
-        });
-        assert!(
-            refused.contains("995") && refused.contains("接続"),
-            "{refused}"
-        );
-    }
-
-    /// A store failure during a fetch keeps its facts to the window, which says it from
-    /// the catalog in the interface's language (not the error's English text).
-    #[test]
-    fn a_store_failure_in_a_fetch_is_said_from_the_catalog() {
-        let e = worker::FetchError::Store(store::Error::NoAccountFor(42));
-        set_thread_language(Language::English);
-        assert_eq!(
-            fetch(&e),
-            "message 42 belongs to no account (it was imported, or its account was removed)"
-        );
-        set_thread_language(Language::Japanese);
-        let said = fetch(&e);
-        assert!(said.contains("42") && said.contains("アカウント"), "{said}");
-        let outdated = store::Error::Outdated {
-            found: 14,
-            known: 15,
-        };
-        assert!(outdated.said().contains("スキーマ 14"));
-    }
-}
+mod tests;
