@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::save::Error as SaveError;
+use crate::accounts::save::{self, Error as SaveError};
 use crate::accounts::{AuthMethod, Keep, Problem, Security, Settings};
 
 /// One account in the file. Field names are the words a person reads in it.
@@ -363,51 +363,54 @@ pub fn import_into(
     Ok(imported)
 }
 
-/// Adds these accounts (a [`Plan`]'s, once a person has seen it), all or none; a name
-/// taken in the meantime is left alone.
+/// Adds these accounts (a [`Plan`]'s, once a person has seen it), all or none, through
+/// the one place accounts are saved; a name taken in the meantime is left alone.
 pub fn add_planned(store: &crate::store::Store, accounts: &[Settings]) -> Result<Imported, Error> {
-    // Opened before the accounts exist, so that none of them is taken for an account whose
-    // password sits under an old name-keyed entry.
-    let keyring = crate::secrets::Keyring::open(store).map_err(Error::Keyring)?;
-    let tx = rusqlite::Transaction::new_unchecked(
-        store.connection(),
-        rusqlite::TransactionBehavior::Immediate,
-    )
-    .map_err(crate::store::Error::from)?;
     let mut imported = Imported::default();
-    let mut added = Vec::new();
-    for settings in accounts {
-        match crate::accounts::save::check(store, None, settings) {
-            Ok(()) => {}
-            Err(SaveError::Invalid(Problem::NameTaken(name))) => {
-                imported.skipped.push(name);
-                continue;
-            }
-            // Read through `import`, so only settings changed since can be wrong.
-            Err(SaveError::Invalid(problem)) => {
-                return Err(Error::Invalid {
-                    path: String::new(),
-                    name: settings.name.escape_debug().to_string(),
-                    detail: problem.sentence(),
-                });
-            }
-            Err(SaveError::Store(e)) => return Err(e.into()),
-            Err(SaveError::Keyring(e) | SaveError::PasswordRefused(e)) => {
-                return Err(Error::Keyring(e));
-            }
+    let requests = accounts.iter().map(|settings| save::Request {
+        id: None,
+        settings: settings.clone(),
+        password: None,
+        if_keyring_fails: save::IfKeyringFails::Undo,
+    });
+    let saved = save::save_all(store, requests, |settings, e| match e {
+        SaveError::Invalid(Problem::NameTaken(name)) => {
+            imported.skipped.push(name);
+            Ok(())
         }
-        added.push(store.add_account(settings)?);
-        imported.added.push(settings.name.clone());
-        let weakened = weakenings(settings);
+        // Read through `import`, so only settings changed since can be wrong.
+        SaveError::Invalid(problem) => Err(Error::Invalid {
+            path: String::new(),
+            name: settings.name.escape_debug().to_string(),
+            detail: problem.sentence(),
+        }),
+        other => Err(other.into()),
+    })?;
+    for saved in saved {
+        let settings = saved.account.settings;
+        let weakened = weakenings(&settings);
         if !weakened.is_empty() {
             imported.weakened.push((settings.name.clone(), weakened));
         }
-    }
-    tx.commit().map_err(crate::store::Error::from)?;
-    for account in &added {
-        crate::accounts::save::forget_stale_password(&keyring, account);
+        imported.added.push(settings.name);
     }
     Ok(imported)
+}
+
+/// A failure of the one place accounts are saved. An account's own problem is said with
+/// its name by [`add_planned`]; this words the rest (the database, the keyring).
+impl From<SaveError> for Error {
+    fn from(e: SaveError) -> Error {
+        match e {
+            SaveError::Invalid(problem) => Error::Invalid {
+                path: String::new(),
+                name: String::new(),
+                detail: problem.sentence(),
+            },
+            SaveError::Store(e) => Error::Store(e),
+            SaveError::Keyring(e) | SaveError::PasswordRefused(e) => Error::Keyring(e),
+        }
+    }
 }
 
 #[cfg(test)]

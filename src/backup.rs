@@ -172,7 +172,7 @@ pub fn remembered_folder(paths: &Paths) -> Option<PathBuf> {
 }
 
 fn location_file(paths: &Paths) -> PathBuf {
-    paths.data_dir().join("backup-folder.txt")
+    paths.backup_folder_file()
 }
 
 /// Makes a snapshot of the database in `dir` (the backup folder when None), keeps the

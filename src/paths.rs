@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::accounts::AccountId;
+
 /// Environment variable that, like `--data-dir`, puts all data and settings under one folder.
 pub const DATA_DIR_ENV: &str = "POPLAR_DATA_DIR";
 
@@ -65,9 +67,32 @@ impl Paths {
         self.data.join("poplar.sqlite3")
     }
 
-    /// The lock files that keep fetches of one account apart, and fetches from a restore.
-    pub fn locks(&self) -> PathBuf {
+    /// The folder of the lock files that keep fetches (and deliveries) of one account
+    /// apart, and both from a restore.
+    fn locks(&self) -> PathBuf {
         self.data.join("locks")
+    }
+
+    /// The lock held while one account is fetched (by a window or `poplar fetch`). Every
+    /// Poplar running on this folder must agree on these names, whatever its version.
+    pub fn fetch_lock(&self, account: AccountId) -> PathBuf {
+        self.locks().join(format!("account-{account}.lock"))
+    }
+
+    /// The lock held while one account's Outbox is delivered.
+    pub fn send_lock(&self, account: AccountId) -> PathBuf {
+        self.locks().join(format!("send-{account}.lock"))
+    }
+
+    /// The data folder's lock: shared by fetches and deliveries, taken whole by a restore.
+    pub fn folder_lock(&self) -> PathBuf {
+        self.locks().join("data-folder.lock")
+    }
+
+    /// Where the backup folder is remembered outside the database, so that a damaged
+    /// database can still be restored from it.
+    pub fn backup_folder_file(&self) -> PathBuf {
+        self.data.join("backup-folder.txt")
     }
 
     /// The private copies of attachments written so that the system's program can open
@@ -96,5 +121,20 @@ mod tests {
     fn explicit_dir_wins() {
         let p = Paths::resolve(Some(Path::new("some/dir"))).unwrap();
         assert_eq!(p.database(), Path::new("some/dir").join("poplar.sqlite3"));
+    }
+
+    /// Another Poplar on the same folder (an older `poplar fetch` from cron, say) finds
+    /// the same files.
+    #[test]
+    fn lock_and_backup_files_keep_their_names() {
+        let p = Paths::at("d");
+        let locks = Path::new("d").join("locks");
+        assert_eq!(p.fetch_lock(AccountId(7)), locks.join("account-7.lock"));
+        assert_eq!(p.send_lock(AccountId(7)), locks.join("send-7.lock"));
+        assert_eq!(p.folder_lock(), locks.join("data-folder.lock"));
+        assert_eq!(
+            p.backup_folder_file(),
+            Path::new("d").join("backup-folder.txt")
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! The window's preferences, kept in the database's settings table. Loading never fails:
 //! a missing or unreadable value falls back to its default.
 
+use std::path::Path;
+
 use crate::i18n::Language;
 use crate::store::{self, Store};
 
@@ -59,6 +61,14 @@ const MARK_READ: &str = "ui.mark_read";
 const NOTIFY: &str = "ui.notify";
 const LANGUAGE: &str = "ui.language";
 
+fn language(saved: &str) -> Option<Language> {
+    match saved {
+        "en" => Some(Language::English),
+        "ja" => Some(Language::Japanese),
+        _ => None,
+    }
+}
+
 impl Preferences {
     pub fn load(store: &Store) -> Preferences {
         let get = |key| store.setting(key).ok().flatten().unwrap_or_default();
@@ -80,12 +90,15 @@ impl Preferences {
                 },
             },
             notify: get(NOTIFY) != "off",
-            language: match get(LANGUAGE).as_str() {
-                "en" => Some(Language::English),
-                "ja" => Some(Language::Japanese),
-                _ => None,
-            },
+            language: language(&get(LANGUAGE)),
         }
+    }
+
+    /// The interface language saved in the database at `database`, read before start-up
+    /// brings it up to date, so that the upgrade screen already speaks it (an outdated
+    /// database cannot be opened as a store until then). None follows the system.
+    pub fn language_before_upgrade(database: &Path) -> Option<Language> {
+        language(&store::setting_before_upgrade(database, LANGUAGE)?)
     }
 
     pub fn save(&self, store: &Store) -> store::Result<()> {
@@ -151,5 +164,47 @@ mod tests {
         assert_eq!(loaded.language, None);
         store.set_setting(MARK_READ, "99999").unwrap();
         assert_eq!(Preferences::load(&store).mark_read, MarkRead::After(60));
+    }
+
+    /// A database an earlier release left (here schema 14, which has settings) cannot be
+    /// opened as a store before the upgrade; its language is read all the same. Before,
+    /// start-up opened the store for it, failed quietly and showed the system's language.
+    #[test]
+    fn the_language_of_an_outdated_database_is_read_before_the_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             INSERT INTO settings (key, value) VALUES ('ui.language', 'ja');
+             PRAGMA user_version = 14;",
+        )
+        .unwrap();
+        drop(conn);
+        assert!(matches!(
+            Store::open(&path),
+            Err(store::Error::Outdated { found: 14, .. })
+        ));
+        assert_eq!(
+            Preferences::language_before_upgrade(&path),
+            Some(Language::Japanese)
+        );
+        let current = dir.path().join("new.db");
+        let store = Store::open(&current).unwrap();
+        assert_eq!(Preferences::language_before_upgrade(&current), None);
+        Preferences {
+            language: Some(Language::English),
+            ..Preferences::default()
+        }
+        .save(&store)
+        .unwrap();
+        assert_eq!(
+            Preferences::language_before_upgrade(&current),
+            Some(Language::English)
+        );
+        assert_eq!(
+            Preferences::language_before_upgrade(&dir.path().join("none.db")),
+            None
+        );
     }
 }

@@ -242,6 +242,125 @@ fn a_fetch_shows_its_progress_and_then_its_counts() {
     assert!(ui.find("Stop").is_err());
 }
 
+/// "Download the rest" asks the worker whatever the list holds, and the status bar names
+/// the account the worker found by the message's id. Before, the window looked the account
+/// up in the list's row: a row read before a rename named the old name, and with no row
+/// (another folder shown) it sent nothing and said there was no worker.
+#[test]
+fn download_the_rest_asks_the_worker_whatever_the_list_holds() {
+    use common::fake::{self, FakeServer, Options};
+    use poplar::app::WorkerMessage;
+    use poplar::worker::{self, Event, Schedule};
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _enter = runtime.enter();
+    let big = |n: usize| {
+        let mut m = format!("From: big@example.org\r\nSubject: Big one {n}\r\n\r\n").into_bytes();
+        for i in 0..200 {
+            m.extend_from_slice(format!("line {i} of a long message body\r\n").as_bytes());
+        }
+        m
+    };
+    let server = runtime.block_on(FakeServer::start(
+        vec![big(1), big(2)],
+        Options::default(),
+        |_, _| None,
+    ));
+    let data = tempfile::tempdir().unwrap();
+    let paths = Paths::at(data.path());
+    paths.ensure().unwrap();
+    let store = Store::open(&paths.database()).unwrap();
+    let home = store
+        .add_account(&AccountSettings {
+            size_limit: Some(1000),
+            ..common::fake_account(&server, "home")
+        })
+        .unwrap();
+    runtime
+        .block_on(poplar::sync::fetch_account(
+            &paths,
+            &home,
+            fake::PASSWORD,
+            |_| {},
+        ))
+        .unwrap();
+    let id_of = |subject: &str| {
+        let rows = store.list_messages(None, 10, 0).unwrap();
+        rows.iter().find(|r| r.subject == subject).unwrap().id
+    };
+    let (first, second) = (id_of("Big one 1"), id_of("Big one 2"));
+    assert!(store.message_origin(first).unwrap().2, "headers only");
+
+    let (mut app, boot) = start(paths.clone());
+    drive(&runtime, &mut app, boot);
+    let store_paths = paths.clone();
+    let (handle, mut events) = worker::spawn(paths, Schedule::OnCommand);
+    handle.send(worker::Command::RememberPassword {
+        account: home.id,
+        password: fake::PASSWORD.into(),
+    });
+    let _ = app.update(Message::Worker(WorkerMessage::Ready(handle.clone())));
+    let mut until_idle = |app: &mut App| {
+        let mut said = Vec::new();
+        loop {
+            let event = runtime
+                .block_on(tokio::time::timeout(
+                    std::time::Duration::from_secs(10),
+                    events.recv(),
+                ))
+                .expect("the worker was asked")
+                .expect("the worker is running");
+            let idle = matches!(event, Event::Idle);
+            let begun = matches!(event, Event::DownloadingRest { .. });
+            let task = app.update(Message::Worker(WorkerMessage::Event(event)));
+            drive(&runtime, app, task);
+            if begun {
+                said.push(app.status.line().to_string());
+            }
+            if idle {
+                return said;
+            }
+        }
+    };
+
+    // The list's row was read before the account was renamed.
+    click(&runtime, &mut app, "Big one 1");
+    let mut renamed = home.settings.clone();
+    renamed.name = "renamed".into();
+    store.update_account(home.id, &renamed).unwrap();
+    click(&runtime, &mut app, "Download the rest");
+    assert_ne!(
+        app.status.line(),
+        "home: downloading the rest of the message…",
+        "the row's old name"
+    );
+
+    let said = until_idle(&mut app);
+    assert_eq!(said, ["renamed: downloading the rest of the message…"]);
+    assert!(!store.message_origin(first).unwrap().2, "downloaded whole");
+
+    // A window whose list has read no row of the message (here, none at all yet: the
+    // list reads its rows a page at a time as they come into view).
+    let (mut app, _boot) = start(store_paths);
+    let _ = app.update(Message::Worker(WorkerMessage::Ready(handle)));
+    assert!(app.list.row(second).is_none());
+    apply(
+        &runtime,
+        &mut app,
+        vec![Message::Reader(reader::Message::Act(
+            second,
+            Act::DownloadRest,
+        ))],
+    );
+    assert_ne!(
+        app.status.line(),
+        "The mail worker is not running; restart Poplar."
+    );
+    let said = until_idle(&mut app);
+    assert_eq!(said, ["renamed: downloading the rest of the message…"]);
+    assert!(!store.message_origin(second).unwrap().2, "downloaded whole");
+}
+
 /// A window started on a fresh data folder whose account "home" holds `count` messages.
 struct Started {
     runtime: tokio::runtime::Runtime,
@@ -1036,8 +1155,16 @@ fn find_settings_fills_in_the_server_for_a_known_provider() {
     ui.find("pop.ocn.ne.jp")
         .expect("the server field is filled in");
     ui.find("Found pop.ocn.ne.jp:995 (SSL/TLS).").unwrap();
-    ui.find("taro@ocn.ne.jp")
-        .expect("the user name follows the address");
+    // The User field itself: the address typed into Email is on screen whatever User holds.
+    match ui.find(iced_test::selector::id("user")) {
+        Ok(iced_test::selector::Target::TextInput { content, .. }) => {
+            assert_eq!(
+                content, "taro@ocn.ne.jp",
+                "the user name follows the address"
+            );
+        }
+        other => panic!("the User field: {other:?}"),
+    }
 }
 
 #[test]

@@ -9,6 +9,7 @@ use poplar::accounts::Keep;
 use poplar::app::{App, Message, Startup};
 use poplar::i18n::{self, Language};
 use poplar::paths::Paths;
+use poplar::preferences::Preferences;
 use poplar::store::{self, Store};
 use poplar::ui::describe::Said;
 
@@ -82,6 +83,31 @@ fn a_slow_upgrade_says_what_the_window_is_doing() {
 fn the_upgrade_screen_speaks_japanese() {
     let (_dir, paths) = older_release();
     let mut w = upgrading(paths, Language::Japanese);
+    w.send([Message::UpgradeSlow]);
+    w.expect("メールのデータベースを更新しています…");
+}
+
+/// The language chosen in Preferences is read before the upgrade, as `app::run` does, so
+/// the upgrade screen speaks it from its first frame. Before, start-up opened the store to
+/// read it, which an outdated database refuses: the screen spoke the system's language.
+#[test]
+fn the_upgrade_screen_speaks_the_language_the_user_chose() {
+    let (_dir, paths) = older_release();
+    rusqlite::Connection::open(paths.database())
+        .unwrap()
+        .execute_batch("INSERT INTO settings (key, value) VALUES ('ui.language', 'ja');")
+        .unwrap();
+    // The system's language, for this test.
+    i18n::set_thread_language(Language::English);
+    let language = Preferences::language_before_upgrade(&paths.database());
+    assert_eq!(language, Some(Language::Japanese));
+    i18n::apply(language);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (app, _upgrade) = {
+        let _enter = runtime.enter();
+        App::new(paths)
+    };
+    let mut w = Window { runtime, app };
     w.send([Message::UpgradeSlow]);
     w.expect("メールのデータベースを更新しています…");
 }

@@ -127,6 +127,36 @@ pub fn save(store: &Store, request: Request) -> Result<Saved, Error> {
     }
 }
 
+/// Saves several accounts, each as [`save`] does, in one transaction: all of them or none.
+/// When one cannot be saved, `refused` decides: `Ok` leaves it out and goes on (the
+/// accounts-file import leaves alone a name taken since), `Err` undoes every one and is
+/// returned. A password stored for an account that is then undone stays behind as a
+/// stale entry, which a new account given that id clears (as after any removal).
+pub fn save_all<E: From<Error>>(
+    store: &Store,
+    requests: impl IntoIterator<Item = Request>,
+    mut refused: impl FnMut(&Settings, Error) -> Result<(), E>,
+) -> Result<Vec<Saved>, E> {
+    // Opened before any of the accounts exists, and outside the transaction: the first
+    // opening in a data folder writes the folder's id in a transaction of its own.
+    Keyring::open(store).map_err(Error::Keyring)?;
+    let begin = rusqlite::Transaction::new_unchecked(
+        store.connection(),
+        rusqlite::TransactionBehavior::Immediate,
+    );
+    let tx = begin.map_err(|e| Error::Store(e.into()))?;
+    let mut saved = Vec::new();
+    for request in requests {
+        let settings = request.settings.clone();
+        match save(store, request) {
+            Ok(one) => saved.push(one),
+            Err(e) => refused(&settings, e)?,
+        }
+    }
+    tx.commit().map_err(|e| Error::Store(e.into()))?;
+    Ok(saved)
+}
+
 /// Stores a new password for the account named `name`.
 pub fn set_password(store: &Store, name: &str, password: &str) -> Result<Account, Error> {
     if password.is_empty() {
@@ -207,6 +237,49 @@ mod tests {
         };
         assert_eq!(save(&store, same).unwrap().account.settings.port, 1995);
         assert_eq!(store.account("a").unwrap().settings.port, 1995);
+    }
+
+    /// Several accounts in one transaction: one refused undoes them all, unless the caller
+    /// chooses to leave it out.
+    #[test]
+    fn several_accounts_are_saved_all_or_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("p.db")).unwrap();
+        save(&store, new(settings("taken"))).unwrap();
+        let bad = Settings {
+            host: "pop example".into(),
+            ..settings("bad")
+        };
+        let requests = || {
+            [settings("a"), settings("taken"), bad.clone(), settings("b")]
+                .into_iter()
+                .map(new)
+        };
+        let names = |store: &Store| -> Vec<String> {
+            let accounts = store.accounts().unwrap();
+            accounts.into_iter().map(|a| a.settings.name).collect()
+        };
+
+        let mut seen = Vec::new();
+        let e = save_all(&store, requests(), |s, e| {
+            seen.push(s.name.clone());
+            match e {
+                Error::Invalid(Problem::NameTaken(_)) => Ok(()),
+                other => Err(other),
+            }
+        })
+        .unwrap_err();
+        assert!(matches!(e, Error::Invalid(_)), "{e:?}");
+        assert_eq!(seen, ["taken", "bad"]);
+        assert_eq!(names(&store), ["taken"], "\"a\" was undone");
+
+        let saved = save_all(&store, requests(), |_, _| Ok::<(), Error>(())).unwrap();
+        let saved: Vec<&str> = saved
+            .iter()
+            .map(|s| s.account.settings.name.as_str())
+            .collect();
+        assert_eq!(saved, ["a", "b"]);
+        assert_eq!(names(&store), ["a", "b", "taken"]);
     }
 
     #[test]

@@ -26,7 +26,7 @@ impl App {
     pub(super) fn worker_event(&mut self, event: Event) -> Task<Message> {
         self.status.fetch_event(&event);
         match event {
-            Event::Started { .. } | Event::Idle => Task::none(),
+            Event::Started { .. } | Event::DownloadingRest { .. } | Event::Idle => Task::none(),
             Event::Cancelled { .. } => self.reload(),
             // Show new mail as it arrives, a page at a time.
             Event::Progress { progress, .. } if progress.done > 0 && progress.done % 50 == 0 => {
@@ -90,15 +90,16 @@ impl App {
         self.show_waiting_password()
     }
 
+    /// "Download the rest" of message `id`: the worker finds the message's account by its
+    /// id (the list may not hold the message's row, or hold it under an old name), and the
+    /// status bar names the account when the worker says it has begun.
     pub(super) fn download_rest(&mut self, id: i64) -> Task<Message> {
-        let account = self.list.row(id).map(|r| r.account.clone());
-        match (account, &self.worker) {
-            (Some(account), Some(worker)) => {
-                worker.send(Command::DownloadRest { message: id });
-                self.status
-                    .say(t!("status-downloading-rest", account = account));
-            }
-            _ => self.status.say(t!("status-no-worker")),
+        let sent = self
+            .worker
+            .as_ref()
+            .is_some_and(|worker| worker.send(Command::DownloadRest { message: id }));
+        if !sent {
+            self.status.say(t!("status-no-worker"));
         }
         Task::none()
     }

@@ -44,11 +44,9 @@ pub fn run(paths: Paths) -> iced::Result {
         first_frame: None,
     });
     // The language is settled before the first frame, so the window never flickers from
-    // one language to the other.
-    let language = Store::open(&paths.database())
-        .ok()
-        .and_then(|store| Preferences::load(&store).language);
-    crate::i18n::apply(language);
+    // one language to the other: read before the upgrade (which the first screen shows),
+    // from a database of any schema.
+    crate::i18n::apply(Preferences::language_before_upgrade(&paths.database()));
     iced::application(
         move || {
             let (mut app, task) = App::new(paths.clone());

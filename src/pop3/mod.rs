@@ -6,6 +6,7 @@ pub mod capa;
 pub mod certificate;
 mod error;
 pub mod lines;
+mod request;
 pub mod response;
 mod session;
 
@@ -14,6 +15,7 @@ pub use capa::Capabilities;
 pub use certificate::CertificateInfo;
 pub use error::{Error, Malformed, NotFound, Step, TlsHint};
 pub use lines::Pace;
+pub use request::Request;
 pub use session::{
     ConnectOptions, MAX_LINE, MAX_LISTING_BYTES, MAX_LISTING_ENTRIES, MAX_REJECTED_LOGINS, Session,
     connect_and_login,

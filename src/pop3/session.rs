@@ -15,6 +15,7 @@ use super::capa::Capabilities;
 use super::error::Malformed;
 use super::error::Step;
 use super::lines::{self, LineError, Pace, Unstuffed, Watch};
+use super::request::Request;
 use super::response::{self, Status};
 
 pub use connect::ConnectOptions;
@@ -89,22 +90,22 @@ impl Session {
         self.pipelining_allowed && self.capabilities.as_ref().is_some_and(|c| c.pipelining)
     }
     /// Sends a command and requires +OK.
-    async fn command(&mut self, command: &str, step: Step) -> Result<Status, Error> {
-        self.send_command(command).await?;
+    async fn command(&mut self, request: Request, step: Step) -> Result<Status, Error> {
+        self.send_command(request).await?;
         let status = self.read_status(step).await?;
-        self.require_ok(command, status)
+        self.require_ok(request, status)
     }
 
-    /// Turns a -ERR answer to `command` into the matching error.
-    pub fn require_ok(&self, command: &str, status: Status) -> Result<Status, Error> {
+    /// Turns a -ERR answer to `request` into the matching error.
+    pub fn require_ok(&self, request: Request, status: Status) -> Result<Status, Error> {
         if status.ok {
             return Ok(status);
         }
-        Err(self.refusal(command, status))
+        Err(self.refusal(request, status))
     }
 
-    /// The error a -ERR answer to `command` means.
-    pub fn refusal(&self, command: &str, status: Status) -> Error {
+    /// The error a -ERR answer to `request` means.
+    pub fn refusal(&self, request: Request, status: Status) -> Error {
         if status.try_later() {
             return Error::TryLater {
                 host: self.host.clone(),
@@ -113,14 +114,19 @@ impl Session {
         }
         Error::Command {
             host: self.host.clone(),
-            command: command.split(' ').next().unwrap_or(command).to_string(),
+            command: request.verb().to_string(),
             server: status.text,
             code: status.code,
         }
     }
 
-    /// Sends one command line. With pipelining, several may be sent before reading.
-    pub async fn send_command(&mut self, command: &str) -> Result<(), Error> {
+    /// Sends one command. With pipelining, several may be sent before reading.
+    pub async fn send_command(&mut self, request: Request) -> Result<(), Error> {
+        self.send_line(&request.to_string()).await
+    }
+
+    /// Sends one line the login writes itself (it holds the user name or a mechanism).
+    async fn send_line(&mut self, command: &str) -> Result<(), Error> {
         tracing::debug!(target: "poplar::pop3", host = %self.host, "C: {command}");
         let mut line = Vec::with_capacity(command.len() + 2);
         line.extend_from_slice(command.as_bytes());
@@ -129,18 +135,18 @@ impl Session {
 
     /// Sends several commands in one write (pipelining): one TLS record and one system call
     /// for all of them, instead of one each.
-    pub async fn send_commands(&mut self, commands: &[String]) -> Result<(), Error> {
-        let Some((last, first)) = commands.split_last() else {
+    pub async fn send_commands(&mut self, requests: &[Request]) -> Result<(), Error> {
+        let Some((last, first)) = requests.split_last() else {
             return Ok(());
         };
-        let mut lines = Vec::with_capacity(commands.iter().map(|c| c.len() + 2).sum());
-        for command in first {
-            tracing::debug!(target: "poplar::pop3", host = %self.host, "C: {command}");
-            lines.extend_from_slice(command.as_bytes());
+        let mut lines = Vec::with_capacity(requests.len() * 16);
+        for request in first {
+            tracing::debug!(target: "poplar::pop3", host = %self.host, "C: {request}");
+            lines.extend_from_slice(request.to_string().as_bytes());
             lines.extend_from_slice(b"\r\n");
         }
         tracing::debug!(target: "poplar::pop3", host = %self.host, "C: {last}");
-        lines.extend_from_slice(last.as_bytes());
+        lines.extend_from_slice(last.to_string().as_bytes());
         self.write_line(lines).await
     }
 

@@ -59,13 +59,15 @@ impl SendLock {
             Ok(None) => return Err(Error::Restoring),
             Err(e) => return Err(io(e)),
         };
-        let dir = paths.locks();
-        std::fs::create_dir_all(&dir).map_err(io)?;
+        let path = paths.send_lock(account.id);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
-            .open(dir.join(format!("send-{}.lock", account.id)))
+            .open(&path)
             .map_err(io)?;
         match file.try_lock() {
             Ok(()) => Ok(SendLock {

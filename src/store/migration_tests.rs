@@ -289,3 +289,34 @@ fn an_upgraded_database_numbers_new_accounts_after_its_old_ones() {
         .unwrap();
     assert!(new.id.0 > 7, "{new:?} was given a removed account's id");
 }
+
+/// Start-up reads the interface language before the upgrade: from a database of any
+/// schema with settings, in WAL as Poplar leaves it, without changing or making anything.
+#[test]
+fn a_setting_is_read_before_the_upgrade_without_changing_anything() {
+    use super::setting_before_upgrade as read;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let conn = database_at(&path, 14);
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+        conn.execute_batch("INSERT INTO settings (key, value) VALUES ('ui.language', 'ja');")
+            .unwrap();
+    }
+    let before = file_bytes(&path);
+    assert!(matches!(
+        Store::open(&path),
+        Err(Error::Outdated { found: 14, .. })
+    ));
+    assert_eq!(read(&path, "ui.language").as_deref(), Some("ja"));
+    assert_eq!(read(&path, "ui.theme"), None);
+    assert_eq!(file_bytes(&path), before, "nothing was migrated");
+
+    // Before schema 5 there were no settings; no database at all is not made.
+    let first = dir.path().join("first.db");
+    drop(database_at(&first, 1));
+    assert_eq!(read(&first, "ui.language"), None);
+    let missing = dir.path().join("missing.db");
+    assert_eq!(read(&missing, "ui.language"), None);
+    assert!(!missing.exists());
+}

@@ -44,6 +44,21 @@ pub fn upgrade(path: &Path) -> Result<()> {
     result.map_err(super::opening(path))
 }
 
+/// A setting of the database at `path` read before the upgrade, at whatever schema the
+/// database is (the settings table came with schema 5): opened read-only, nothing
+/// migrated, made or changed. None when there is no database, no settings table, no
+/// such setting, or the database cannot be read. For what start-up needs before
+/// [`upgrade`], such as the language its screen speaks.
+pub fn setting_before_upgrade(path: &Path, key: &str) -> Option<String> {
+    let conn =
+        Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+    let _ = conn.busy_timeout(std::time::Duration::from_secs(2));
+    conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+        r.get(0)
+    })
+    .ok()
+}
+
 /// Readies a connection [`Store::open`](super::Store::open) made: a database at the
 /// current schema is configured for use, a new empty one made at the current schema. A
 /// database at another schema is refused before anything in it changes.

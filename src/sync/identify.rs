@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use super::plan::{self, Listed, Record};
 use super::{Error, PIPELINE_WINDOW, blocking};
 use crate::accounts::AccountId;
-use crate::pop3::{Session, Uidl};
+use crate::pop3::{Request, Session, Uidl};
 use crate::store::{self, Fingerprint, HeaderCapture, Store};
 
 /// Tells apart messages whose server gives one UIDL to several of them (popa3d derives
@@ -119,15 +119,15 @@ pub(super) async fn header_digests(
         if session.top_failed() {
             break;
         }
-        let lines: Vec<String> = chunk.iter().map(|n| format!("TOP {n} 0")).collect();
-        session.send_commands(&lines).await?;
-        for _ in chunk {
+        let requests: Vec<Request> = chunk.iter().map(|&n| Request::Top(n, 0)).collect();
+        session.send_commands(&requests).await?;
+        for &request in &requests {
             let status = session
                 .read_status(crate::pop3::Step::ReceivingHeaders)
                 .await?;
             if !status.ok {
                 if status.try_later() {
-                    return Err(session.refusal("TOP", status).into());
+                    return Err(session.refusal(request, status).into());
                 }
                 session.set_top_failed();
                 digests.push(None);

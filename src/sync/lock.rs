@@ -23,8 +23,7 @@ impl AccountLock {
             Ok(None) => return Err(Error::Restoring),
             Err(e) => return Err(io(e)),
         };
-        let file =
-            lock_file(&paths.locks().join(format!("account-{}.lock", account.id))).map_err(io)?;
+        let file = lock_file(&paths.fetch_lock(account.id)).map_err(io)?;
         match file.try_lock() {
             Ok(()) => Ok(AccountLock {
                 _folder: folder,
@@ -51,7 +50,7 @@ impl FolderLock {
     /// Takes the lock without waiting; None when the other kind is held (a fetch is
     /// running, or a restore).
     pub fn take(paths: &Paths, exclusive: bool) -> std::io::Result<Option<FolderLock>> {
-        let file = lock_file(&paths.locks().join("data-folder.lock"))?;
+        let file = lock_file(&paths.folder_lock())?;
         let taken = if exclusive {
             file.try_lock()
         } else {

@@ -6,7 +6,7 @@ use std::collections::{HashMap, VecDeque};
 use crate::accounts::{AccountId, Keep};
 use crate::mail;
 use crate::paths::Paths;
-use crate::pop3::{self, Session, Uidl};
+use crate::pop3::{self, Request, Session, Uidl};
 use crate::store::{HeaderCapture, NewMessage, Spool, Store};
 
 use super::plan::{self, Download, Get, Listed};
@@ -64,12 +64,19 @@ pub(super) enum Command {
 }
 
 impl Command {
-    fn line(&self) -> String {
+    fn request(&self) -> Request {
         match self {
-            Command::Get(d) if d.get == Get::Headers => format!("TOP {} 0", d.number),
-            Command::Get(d) => format!("RETR {}", d.number),
-            Command::Dele { number, .. } => format!("DELE {number}"),
+            Command::Get(d) => download_request(d),
+            Command::Dele { number, .. } => Request::Dele(*number),
         }
+    }
+}
+
+/// TOP n 0 for the headers only, RETR n for the whole.
+fn download_request(d: &Download) -> Request {
+    match d.get {
+        Get::Headers => Request::Top(d.number, 0),
+        Get::Whole => Request::Retr(d.number),
     }
 }
 
@@ -185,7 +192,7 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
                         self.report.deleted += 1;
                         self.deleted_uidls.extend(uidl);
                     } else if status.try_later() {
-                        return Err(self.session.refusal("DELE", status).into());
+                        return Err(self.session.refusal(Request::Dele(number), status).into());
                     } else {
                         tracing::warn!(number, text = %status.text, "server refused to delete a message");
                     }
@@ -204,7 +211,7 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
         window: usize,
         wanted: &mut impl Iterator<Item = Download>,
     ) -> Result<(), Error> {
-        let mut lines = Vec::new();
+        let mut requests = Vec::new();
         while self.in_flight.len() < window {
             let next = match self.to_send.pop_front() {
                 Some(command) => Some(command),
@@ -218,10 +225,10 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
             {
                 d.get = Get::Whole;
             }
-            lines.push(command.line());
+            requests.push(command.request());
             self.in_flight.push_back(command);
         }
-        self.session.send_commands(&lines).await?;
+        self.session.send_commands(&requests).await?;
         Ok(())
     }
 
@@ -236,8 +243,7 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
         let status = self.session.read_status(doing).await?;
         if !status.ok {
             if status.try_later() {
-                let verb = if d.get == Get::Headers { "TOP" } else { "RETR" };
-                return Err(self.session.refusal(verb, status).into());
+                return Err(self.session.refusal(download_request(&d), status).into());
             }
             if d.get == Get::Headers {
                 self.session.set_top_failed();

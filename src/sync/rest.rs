@@ -4,7 +4,7 @@
 use crate::accounts::Account;
 use crate::mail;
 use crate::paths::Paths;
-use crate::pop3::{self, Session, Uidl};
+use crate::pop3::{self, Request, Session, Uidl};
 use crate::store::{self, HeaderCapture, Spool, Store};
 
 use super::lock::AccountLock;
@@ -32,11 +32,11 @@ pub async fn download_rest(
     let mut session =
         pop3::connect_and_login(&fetch.connect_options(s), &s.user, password, s.auth).await?;
     let number = find_on_server(&mut session, &uidl).await?;
-    session.send_command(&format!("RETR {number}")).await?;
+    session.send_command(Request::Retr(number)).await?;
     let status = session
         .read_status(crate::pop3::Step::ReceivingMessage)
         .await?;
-    session.require_ok("RETR", status)?;
+    session.require_ok(Request::Retr(number), status)?;
     let mut spool = Spool::with_limit(paths.data_dir(), fetch.max_message);
     let mut headers = HeaderCapture::default();
     session

@@ -130,6 +130,9 @@ impl Status {
                 self.fetching.remove(account);
                 self.line = t!("status-stopped", account = name.clone());
             }
+            WorkerEvent::DownloadingRest { name, .. } => {
+                self.line = t!("status-downloading-rest", account = name.clone());
+            }
             WorkerEvent::Completed { account, name, .. } => {
                 self.fetching.remove(account);
                 self.line = t!("status-completed", account = name.clone());
@@ -280,6 +283,24 @@ mod tests {
         status.fetch_event(&started(2, "work"));
         status.fetch_event(&WorkerEvent::Idle);
         assert!(!status.is_fetching());
+    }
+
+    /// "Download the rest" names the account the worker found for the message.
+    #[test]
+    fn downloading_the_rest_names_the_workers_account() {
+        crate::i18n::set_thread_language(crate::i18n::Language::English);
+        let mut status = Status::default();
+        status.fetch_event(&started(1, "renamed"));
+        status.fetch_event(&WorkerEvent::DownloadingRest {
+            account: AccountId(1),
+            name: "renamed".into(),
+            message: 5,
+        });
+        assert_eq!(
+            status.line(),
+            "renamed: downloading the rest of the message…"
+        );
+        assert!(status.is_fetching_account(AccountId(1)));
     }
 
     /// A failure that names no account (a message whose account was removed) still says

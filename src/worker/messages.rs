@@ -60,6 +60,13 @@ pub enum Event {
         account: AccountId,
         name: String,
     },
+    /// "Download the rest" of message `message` began, from the account it belongs to
+    /// (found by the message's account id, under the name the account has now).
+    DownloadingRest {
+        account: AccountId,
+        name: String,
+        message: i64,
+    },
     /// A partial message was completed ("download the rest").
     Completed {
         account: AccountId,

@@ -250,13 +250,20 @@ impl Worker {
                 Ok(account) => {
                     let (id, name) = (account.id, account.settings.name.clone());
                     // The account is being fetched: say so rather than drop the request.
-                    if !self.start(Job::DownloadRest(account, message)) {
-                        self.send(Event::Failed {
+                    let event = if self.start(Job::DownloadRest(account, message)) {
+                        Event::DownloadingRest {
+                            account: id,
+                            name,
+                            message,
+                        }
+                    } else {
+                        Event::Failed {
                             account: Some(id),
                             name,
                             error: FetchError::Busy,
-                        });
-                    }
+                        }
+                    };
+                    self.send(event);
                 }
                 Err(error) => self.send(Event::Failed {
                     account: None,

@@ -116,3 +116,43 @@ async fn download_the_rest_while_busy_is_said() {
         Ok(Event::Failed { account: Some(a), error: FetchError::Busy, .. }) if a == home.id
     ));
 }
+
+/// "Download the rest" finds the message's account by the message, and says which it is
+/// under its name of now (the window's list may hold the message under an old name, or
+/// not hold it at all).
+#[tokio::test]
+async fn download_the_rest_names_the_messages_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let (paths, home) = store_with_account(dir.path());
+    let message = {
+        let mut store = Store::open(&paths.database()).unwrap();
+        let raw = b"Subject: x\r\n\r\nbody\r\n";
+        let id = store
+            .insert_message(home.id, Some("u1"), raw, &crate::mail::summarize(raw))
+            .unwrap();
+        let renamed = crate::accounts::Settings {
+            name: "renamed".into(),
+            ..home.settings.clone()
+        };
+        store.update_account(home.id, &renamed).unwrap();
+        id
+    };
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut worker = Worker::new(paths, Schedule::OnCommand, tx);
+    worker.command(Command::DownloadRest { message }).await;
+    match rx.try_recv() {
+        Ok(Event::DownloadingRest {
+            account,
+            name,
+            message: m,
+        }) => {
+            assert_eq!((account, name.as_str(), m), (home.id, "renamed", message));
+        }
+        other => panic!("{other:?}"),
+    }
+    for slot in worker.slots.values() {
+        if let Some(job) = &slot.job {
+            job.abort();
+        }
+    }
+}

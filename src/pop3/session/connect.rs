@@ -12,7 +12,7 @@ use crate::pop3::auth;
 use crate::pop3::capa::Capabilities;
 use crate::pop3::error::Step;
 use crate::pop3::lines::Pace;
-use crate::pop3::{Error, Malformed, NotFound, Security};
+use crate::pop3::{Error, Malformed, NotFound, Request, Security};
 
 /// Where and how to connect.
 #[derive(Debug, Clone)]
@@ -128,7 +128,7 @@ impl Session {
         Ok(session)
     }
     async fn capa(&mut self) -> Result<Option<Capabilities>, Error> {
-        self.send_command("CAPA").await?;
+        self.send_command(Request::Capa).await?;
         let status = self.read_status(Step::Capabilities).await?;
         if !status.ok {
             return Ok(None);
@@ -145,7 +145,7 @@ impl Session {
                 host: self.host.clone(),
             });
         }
-        self.send_command("STLS").await?;
+        self.send_command(Request::Stls).await?;
         let status = self.read_status(Step::StartingTls).await?;
         if !status.ok {
             return Err(Error::StartTlsUnavailable {

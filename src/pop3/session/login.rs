@@ -106,7 +106,7 @@ impl Session {
         match mechanism {
             AuthMethod::Automatic => Ok((refused("no mechanism chosen".into()), false)),
             AuthMethod::UserPass => {
-                self.send_command(&format!("USER {user}")).await?;
+                self.send_line(&format!("USER {user}")).await?;
                 let status = self.read_status(Step::LoggingIn).await?;
                 if !status.ok {
                     return Ok((status, false));
@@ -152,7 +152,7 @@ impl Session {
         mechanism: &str,
         mut respond: impl FnMut(usize, &[u8]) -> Option<Vec<u8>>,
     ) -> Result<(Status, bool), Error> {
-        self.send_command(&format!("AUTH {mechanism}")).await?;
+        self.send_line(&format!("AUTH {mechanism}")).await?;
         let mut step = 0;
         loop {
             self.read_line(Step::LoggingIn).await?;
@@ -169,7 +169,7 @@ impl Session {
                 None if step > MAX_SASL_STEPS + 1 => {
                     return Err(self.protocol(Malformed::EndlessLogin));
                 }
-                None => self.send_command("*").await?,
+                None => self.send_line("*").await?,
             }
         }
     }

@@ -9,12 +9,12 @@ use tokio::io::AsyncWriteExt;
 use super::Session;
 use crate::pop3::error::Step;
 use crate::pop3::response;
-use crate::pop3::{Error, ListEntry, Malformed, Uidl, UidlEntry};
+use crate::pop3::{Error, ListEntry, Malformed, Request, Uidl, UidlEntry};
 
 impl Session {
     /// STAT: the number of messages and their total size (None when not believable).
     pub async fn stat(&mut self) -> Result<(u32, Option<u64>), Error> {
-        let status = self.command("STAT", Step::Counting).await?;
+        let status = self.command(Request::Stat, Step::Counting).await?;
         let mut parts = status.text.split_whitespace();
         let count = parts.next().and_then(|s| s.parse().ok());
         let size = parts
@@ -31,7 +31,7 @@ impl Session {
     /// capabilities. Any other refusal is an error (a temporary one says "try later"),
     /// never a reason to fetch without ids.
     pub async fn uidl_all(&mut self) -> Result<Vec<UidlEntry>, Error> {
-        self.send_command("UIDL").await?;
+        self.send_command(Request::Uidl).await?;
         let status = self.read_status(Step::ListingIds).await?;
         if !status.ok {
             let offered = self.capabilities.as_ref().is_some_and(|c| c.uidl);
@@ -40,7 +40,7 @@ impl Session {
                     host: self.host.clone(),
                 });
             }
-            return self.require_ok("UIDL", status).map(|_| Vec::new());
+            return self.require_ok(Request::Uidl, status).map(|_| Vec::new());
         }
         let mut entries = Vec::new();
         let mut bad = None;
@@ -67,7 +67,7 @@ impl Session {
 
     /// LIST for every message. A size that is not believable is None.
     pub async fn list_all(&mut self) -> Result<Vec<ListEntry>, Error> {
-        self.command("LIST", Step::Listing).await?;
+        self.command(Request::List, Step::Listing).await?;
         let mut entries = Vec::new();
         let mut bad = None;
         self.read_listing(|line| match listing_entry(line) {
@@ -95,7 +95,7 @@ impl Session {
     }
 
     pub async fn noop(&mut self) -> Result<(), Error> {
-        self.command("NOOP", Step::Checking).await.map(drop)
+        self.command(Request::Noop, Step::Checking).await.map(drop)
     }
 
     /// Waits for local work, sending NOOP every `interval` so the server does not end an
@@ -116,7 +116,7 @@ impl Session {
 
     /// QUIT: the server commits deletions (the UPDATE state) and closes.
     pub async fn quit(mut self) -> Result<(), Error> {
-        self.command("QUIT", Step::Closing).await?;
+        self.command(Request::Quit, Step::Closing).await?;
         // The deletions are committed; a server that does not finish closing is left.
         let _ = tokio::time::timeout(self.timeout, self.io.get_mut().shutdown()).await;
         Ok(())
