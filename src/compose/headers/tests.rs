@@ -19,7 +19,13 @@ fn decode_words(value: &str) -> String {
                 let (text, malformed) =
                     encoding_rs::ISO_2022_JP.decode_without_bom_handling(&bytes);
                 assert!(!malformed, "a JIS word is whole");
-                assert!(bytes.ends_with(b"\x1b(B") || bytes.is_ascii() && !bytes.contains(&0x1b));
+                // A word ends in ASCII (RFC 1468): its last escape, if any, is ESC ( B;
+                // ASCII may follow it ("ぁA" ends "ESC ( B A").
+                let last_escape = bytes.iter().rposition(|b| *b == 0x1b);
+                assert!(
+                    last_escape.is_none_or(|i| bytes[i..].starts_with(b"\x1b(B")),
+                    "a JIS word ends in ASCII: {bytes:?}"
+                );
                 text.into_owned()
             }
             other => panic!("charset {other}"),
@@ -246,4 +252,14 @@ fn attachment_name(parameter: &str) -> String {
         .and_then(|a| a.attachment_name())
         .unwrap_or_default()
         .to_string()
+}
+
+/// A case the property above once reported: hiragana then ASCII in JIS. The word was
+/// right (it ends "ESC ( B A", in ASCII); the check wanted ESC ( B as the last bytes.
+#[test]
+fn hiragana_then_ascii_in_jis() {
+    for text in ["ぁA", "ぁ A", "Aぁ", "ぁA\u{3000}B", "日本語ABC日本"] {
+        let value = unstructured(text, Charset::Iso2022Jp, 9);
+        assert_eq!(decode_words(&value), text, "{value}");
+    }
 }
