@@ -13,6 +13,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::save::{self, Error as SaveError};
+use crate::accounts::smtp::{SmtpLogin, SmtpServer};
 use crate::accounts::{AuthMethod, Keep, Problem, Security, Settings};
 
 /// One account in the file. Field names are the words a person reads in it.
@@ -42,6 +43,68 @@ struct Entry {
     /// A server certificate trusted by hand (SHA-256 fingerprint).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     trusted_certificate_sha256: Option<String>,
+    /// The outgoing server, for accounts that send.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    smtp: Option<Outgoing>,
+}
+
+/// An account's outgoing server in the file (never its password; never a CA file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Outgoing {
+    host: String,
+    port: u16,
+    security: String,
+    /// Empty: the incoming server's user name.
+    #[serde(default)]
+    user: String,
+    #[serde(default = "auto")]
+    login: String,
+    #[serde(default = "utf8")]
+    charset: String,
+    #[serde(default)]
+    signature: String,
+    /// The outgoing server has a login of its own, kept in this computer's keyring.
+    #[serde(default)]
+    separate_keyring_entry: bool,
+}
+
+fn utf8() -> String {
+    "utf-8".into()
+}
+
+impl Outgoing {
+    fn from_server(s: &SmtpServer) -> Outgoing {
+        Outgoing {
+            host: s.host.clone(),
+            port: s.port,
+            security: s.security.as_str().into(),
+            user: s.user.clone(),
+            login: s.login.as_str().into(),
+            charset: crate::accounts::smtp::charset_str(s.charset).into(),
+            signature: s.signature.clone(),
+            separate_keyring_entry: s.own_password,
+        }
+    }
+
+    fn server(&self) -> Result<SmtpServer, String> {
+        Ok(SmtpServer {
+            host: self.host.clone(),
+            port: self.port,
+            security: self.security.parse::<Security>()?,
+            user: self.user.clone(),
+            login: self.login.parse::<SmtpLogin>()?,
+            ca_file: None,
+            own_password: self.separate_keyring_entry,
+            charset: crate::accounts::smtp::parse_charset(&self.charset).ok_or_else(|| {
+                format!(
+                    "smtp charset \"{}\" is not utf-8 or iso-2022-jp",
+                    self.charset.escape_debug()
+                )
+            })?,
+            signature: self.signature.clone(),
+        })
+    }
 }
 
 fn auto() -> String {
@@ -98,6 +161,9 @@ pub enum Weakening {
     Unencrypted { password_readable: bool },
     /// A certificate trusted by its SHA-256 fingerprint instead of being verified.
     PinnedCertificate(String),
+    /// The outgoing server's `"security": "plain"`: what is sent crosses the network
+    /// readable, and the password too when the login sends it.
+    UnencryptedSending { password_readable: bool },
 }
 
 impl std::fmt::Display for Weakening {
@@ -117,6 +183,16 @@ impl std::fmt::Display for Weakening {
                 f,
                 "trusts exactly the certificate with SHA-256 fingerprint {sha256} instead of verifying the server's certificate"
             ),
+            Weakening::UnencryptedSending {
+                password_readable: true,
+            } => f.write_str(
+                "sends without encryption: the password and the mail sent cross the network readable by anyone on the way",
+            ),
+            Weakening::UnencryptedSending {
+                password_readable: false,
+            } => f.write_str(
+                "sends without encryption: the mail sent crosses the network readable by anyone on the way",
+            ),
         }
     }
 }
@@ -134,6 +210,14 @@ pub fn weakenings(s: &Settings) -> Vec<Weakening> {
     if let Some(sha256) = &s.pinned_cert {
         found.push(Weakening::PinnedCertificate(sha256.clone()));
     }
+    if let Some(smtp) = s.smtp.as_ref().filter(|s| s.security == Security::Plain) {
+        found.push(Weakening::UnencryptedSending {
+            password_readable: matches!(
+                smtp.login,
+                SmtpLogin::Automatic | SmtpLogin::Plain | SmtpLogin::Login
+            ),
+        });
+    }
     found
 }
 
@@ -148,7 +232,7 @@ pub struct Allowed {
 impl Allowed {
     fn accepts(self, w: &Weakening) -> bool {
         match w {
-            Weakening::Unencrypted { .. } => self.plain,
+            Weakening::Unencrypted { .. } | Weakening::UnencryptedSending { .. } => self.plain,
             Weakening::PinnedCertificate(_) => self.pinned,
         }
     }
@@ -175,6 +259,7 @@ pub fn export(path: &Path, accounts: &[Settings]) -> Result<(), Error> {
                 delete_on_server_when_deleted_here: s.delete_on_server_when_deleted,
                 include_in_get_all: s.include_in_get_all,
                 trusted_certificate_sha256: s.pinned_cert.clone(),
+                smtp: s.smtp.as_ref().map(Outgoing::from_server),
             })
             .collect(),
     };
@@ -246,7 +331,7 @@ pub fn import(path: &Path) -> Result<Vec<Settings>, Error> {
                 delete_on_server_when_deleted: e.delete_on_server_when_deleted_here,
                 include_in_get_all: e.include_in_get_all,
                 pinned_cert,
-                smtp: None,
+                smtp: e.smtp.as_ref().map(Outgoing::server).transpose().map_err(invalid)?,
             };
             // The same checks and ranges as the dialog and `poplar account add`: a number
             // out of range is refused with its reason, not changed behind the reader's back.
@@ -336,22 +421,23 @@ pub fn import_into(
     allowed: Allowed,
 ) -> Result<Imported, Error> {
     let plan = plan(store, path)?;
-    let refused: Vec<String> = plan
-        .weakened()
-        .into_iter()
-        .flat_map(|(name, weakened)| {
-            weakened
-                .into_iter()
-                .filter(|w| !allowed.accepts(w))
-                .map(move |w| {
-                    let flag = match w {
-                        Weakening::Unencrypted { .. } => "--allow-plain",
-                        Weakening::PinnedCertificate(_) => "--allow-pinned",
-                    };
-                    format!("the account \"{name}\" {w} (accept with {flag})")
-                })
-        })
-        .collect();
+    let refused: Vec<String> =
+        plan.weakened()
+            .into_iter()
+            .flat_map(|(name, weakened)| {
+                weakened
+                    .into_iter()
+                    .filter(|w| !allowed.accepts(w))
+                    .map(move |w| {
+                        let flag = match w {
+                            Weakening::Unencrypted { .. }
+                            | Weakening::UnencryptedSending { .. } => "--allow-plain",
+                            Weakening::PinnedCertificate(_) => "--allow-pinned",
+                        };
+                        format!("the account \"{name}\" {w} (accept with {flag})")
+                    })
+            })
+            .collect();
     if !refused.is_empty() {
         return Err(Error::Weakened {
             path: path.display().to_string(),

@@ -29,6 +29,10 @@ fn round_trip_and_no_passwords() {
     export(&path, &accounts).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("\"keep\": \"days:30\""), "{text}");
+    assert!(
+        !text.contains("smtp"),
+        "no outgoing server, no section: {text}"
+    );
     assert!(!text.to_lowercase().contains("password"));
     assert_eq!(import(&path).unwrap(), accounts);
 }
@@ -234,4 +238,60 @@ fn a_mistake_in_a_file_is_said_in_the_interface_language() {
         other => panic!("{other}"),
     }
     crate::i18n::set_thread_language(crate::i18n::Language::English);
+}
+
+/// The outgoing server goes with its account, never its CA file (a path of this
+/// computer); one without encryption is a weakening to accept, like the incoming one.
+#[test]
+fn the_outgoing_server_travels_with_its_account() {
+    use crate::accounts::smtp::{SmtpLogin, SmtpServer};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("office.json");
+    let server = SmtpServer {
+        port: 465,
+        security: Security::Tls,
+        login: SmtpLogin::PopBeforeSmtp,
+        charset: crate::compose::Charset::Iso2022Jp,
+        signature: "山田太郎\n営業部".into(),
+        own_password: true,
+        ..SmtpServer::new("smtp.example.co.jp")
+    };
+    let sales = Settings {
+        name: "sales".into(),
+        email: "sales@example.co.jp".into(),
+        host: "pop.example.co.jp".into(),
+        user: "sales".into(),
+        smtp: Some(SmtpServer {
+            ca_file: Some("/etc/office-ca.pem".into()),
+            ..server.clone()
+        }),
+        ..Settings::default()
+    };
+    export(&path, std::slice::from_ref(&sales)).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(!text.contains("office-ca"), "{text}");
+    let read = import(&path).unwrap();
+    assert_eq!(read[0].smtp.as_ref(), Some(&server));
+    assert!(weakenings(&read[0]).is_empty());
+
+    let plain = Settings {
+        smtp: Some(SmtpServer {
+            security: Security::Plain,
+            ..server
+        }),
+        ..sales
+    };
+    assert_eq!(
+        weakenings(&plain),
+        [Weakening::UnencryptedSending {
+            password_readable: false
+        }]
+    );
+    std::fs::write(
+        &path,
+        r#"{"poplar_accounts": 1, "accounts": [{"name": "x", "email": "x@example.jp", "host": "h", "port": 995, "security": "tls", "user": "u", "keep": "forever", "smtp": {"host": "s", "port": 587, "security": "tls", "charset": "shift_jis"}}]}"#,
+    )
+    .unwrap();
+    let error = import(&path).unwrap_err().to_string();
+    assert!(error.contains("shift_jis"), "{error}");
 }

@@ -305,6 +305,8 @@ transfer-accounts-would-skip = Already here, left as they are: { $names }.
 transfer-accounts-weaker-plain = { $name } uses no encryption: the password and the mail cross the network readable by anyone on the way.
 transfer-accounts-weaker-plain-mail = { $name } uses no encryption: the mail crosses the network readable by anyone on the way.
 transfer-accounts-weaker-pinned = { $name } trusts exactly the certificate with SHA-256 fingerprint { $fingerprint } instead of verifying the server's certificate.
+transfer-accounts-weaker-plain-sending = { $name } sends without encryption: the password and the mail sent cross the network readable by anyone on the way.
+transfer-accounts-weaker-plain-sending-mail = { $name } sends without encryption: the mail sent crosses the network readable by anyone on the way.
 transfer-accounts-accept-weaker = I understand: add these accounts with weaker security
 transfer-accounts-add = { $count ->
     [one] Add 1 account

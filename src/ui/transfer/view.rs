@@ -215,6 +215,18 @@ fn weakening(name: &str, way: &Weakening) -> String {
             name = name.to_string(),
             fingerprint = sha256.clone()
         ),
+        Weakening::UnencryptedSending {
+            password_readable: true,
+        } => t!(
+            "transfer-accounts-weaker-plain-sending",
+            name = name.to_string()
+        ),
+        Weakening::UnencryptedSending {
+            password_readable: false,
+        } => t!(
+            "transfer-accounts-weaker-plain-sending-mail",
+            name = name.to_string()
+        ),
     }
 }
 
