@@ -88,6 +88,23 @@ fn both_catalogs_parse_without_errors() {
     }
 }
 
+/// A key written twice is one the bundle silently drops: the second text (with its own
+/// arguments, perhaps) never shows.
+#[test]
+fn no_key_is_written_twice() {
+    for (name, catalog) in [("en", ENGLISH_CATALOG), ("ja", JAPANESE_CATALOG)] {
+        let mut seen = BTreeSet::new();
+        for line in catalog.lines() {
+            if line.starts_with('#') || line.starts_with(' ') || line.starts_with('}') {
+                continue;
+            }
+            if let Some((key, _)) = line.split_once(" =") {
+                assert!(seen.insert(key.trim()), "{name}.ftl: {} twice", key.trim());
+            }
+        }
+    }
+}
+
 #[test]
 fn japanese_says_everything_english_says_with_the_same_arguments() {
     let en = entries(ENGLISH_CATALOG);

@@ -23,9 +23,9 @@ pub fn error(error: &send::Error) -> String {
 
 fn compose_error(error: &crate::compose::Error) -> String {
     match error {
-        crate::compose::Error::NoSender => t!("compose-no-sender"),
-        crate::compose::Error::NoRecipient => t!("compose-no-recipient"),
-        crate::compose::Error::BadAddress(a) => t!("compose-bad-address", address = a.clone()),
+        crate::compose::Error::NoSender => t!("send-no-sender"),
+        crate::compose::Error::NoRecipient => t!("send-no-recipient"),
+        crate::compose::Error::BadAddress(a) => t!("send-bad-address", address = a.clone()),
     }
 }
 
