@@ -504,3 +504,64 @@ async fn a_check_sends_the_outbox() {
     assert_eq!(smtpd.received().len(), 1);
     assert!(store.queued(None).unwrap().is_empty());
 }
+
+/// Send in the window asks the worker to send the account's Outbox at once, without a
+/// check of the incoming server.
+#[tokio::test]
+async fn send_outbox_sends_at_once() {
+    use common::fake::{self, FakeServer, Options};
+    use poplar::accounts::smtp::{SmtpLogin, SmtpServer};
+    use poplar::worker::{self, Command, Event, Schedule};
+
+    let Some(smtpd) = Smtpd::start_or_skip() else {
+        return;
+    };
+    let server = FakeServer::start(vec![], Options::default(), |_, _| None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let paths = poplar::paths::Paths::at(dir.path());
+    paths.ensure().unwrap();
+    let mut store = poplar::store::Store::open(&paths.database()).unwrap();
+    let mut settings = common::fake_account(&server, "work");
+    settings.email = "alice@example.jp".into();
+    settings.smtp = Some(SmtpServer {
+        port: smtpd.open_port,
+        security: poplar::accounts::Security::Plain,
+        login: SmtpLogin::None,
+        ..SmtpServer::new("127.0.0.1")
+    });
+    let account = store.add_account(&settings).unwrap();
+    let draft = poplar::compose::Draft {
+        from: poplar::compose::Mailbox::new("", "alice@example.jp"),
+        to: vec![poplar::compose::Mailbox::new("", "bob@example.jp")],
+        subject: "Now".into(),
+        body: "Hello\n".into(),
+        ..Default::default()
+    };
+    let smtp = settings.smtp.clone().unwrap();
+    let id = poplar::send::queue(&mut store, &account, &smtp, &draft).unwrap();
+
+    let (handle, mut events) = worker::spawn(paths.clone(), Schedule::OnCommand);
+    handle.send(Command::RememberPassword {
+        account: account.id,
+        password: fake::PASSWORD.into(),
+    });
+    handle.send(Command::SendOutbox(account.id));
+    let mut delivered = None;
+    loop {
+        let event = tokio::time::timeout(std::time::Duration::from_secs(30), events.recv())
+            .await
+            .expect("the worker went quiet")
+            .expect("the worker stopped");
+        match event {
+            Event::Delivered { result, .. } => delivered = Some(result.unwrap()),
+            Event::Idle => break,
+            _ => {}
+        }
+    }
+    assert_eq!(delivered.unwrap().sent, [id]);
+    assert_eq!(smtpd.received().len(), 1);
+    assert!(
+        server.log().is_empty(),
+        "the incoming server was not asked anything"
+    );
+}

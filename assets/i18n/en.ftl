@@ -492,3 +492,6 @@ status-sent = { $account }: { $count ->
 }
 status-outbox-waiting = { $account }: { $sent } sent, { $waiting } still in the Outbox ({ $reason })
 status-send-failed = { $account }: the Outbox could not be sent: { $error }
+toolbar-write = Write
+compose-no-sending-account = No account can send yet: turn on "Send mail from this account" in an account's settings (Sending).
+status-in-outbox = The message is in the Outbox; sending it.

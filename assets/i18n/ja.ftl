@@ -463,3 +463,6 @@ smtp-too-large = メッセージ（{ $size } KB）が送信サーバーの上限
 status-sent = { $account }: { $count } 通を送信しました
 status-outbox-waiting = { $account }: { $sent } 通を送信、{ $waiting } 通が送信トレイに残っています（{ $reason }）
 status-send-failed = { $account }: 送信トレイを送信できませんでした: { $error }
+toolbar-write = 作成
+compose-no-sending-account = 送信できるアカウントがありません。アカウントの設定（送信）で「このアカウントからメールを送信する」をオンにしてください。
+status-in-outbox = メッセージを送信トレイに入れました。送信しています。

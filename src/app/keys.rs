@@ -56,6 +56,12 @@ impl App {
                 Task::none()
             }
             Key::Named(Named::F5) => self.get_mail(),
+            // As Thunderbird: R replies, Shift+R to all, Ctrl+L forwards.
+            Key::Character("r" | "R") if !modifiers.command() && modifiers.shift() => {
+                self.write(writing::Start::ReplyAll)
+            }
+            Key::Character("r") if !modifiers.command() => self.write(writing::Start::Reply),
+            Key::Character("l" | "L") if modifiers.command() => self.write(writing::Start::Forward),
             Key::Named(Named::Enter) => match self.list.selection().as_slice() {
                 [id] if !self.reader.is_loaded(*id) => self.select_message(*id),
                 _ => Task::none(),
@@ -77,7 +83,10 @@ impl App {
                 self.remove_account_dialog(remove_account::Message::Cancel)
             }
             Some(Modal::Password) => self.password_prompt(password_prompt::Message::NotNow),
-            Some(Modal::Account(_) | Modal::Backups(_) | Modal::Transfer(_)) | None => Task::none(),
+            Some(
+                Modal::Account(_) | Modal::Backups(_) | Modal::Transfer(_) | Modal::Compose(_),
+            )
+            | None => Task::none(),
         }
     }
 }

@@ -28,6 +28,7 @@ mod keys;
 mod reading;
 mod startup;
 mod view;
+pub mod writing;
 
 use fetching::worker_stream;
 use reading::Change;
@@ -116,6 +117,8 @@ pub enum Modal {
     RemoveAccount(remove_account::RemoveAccount),
     /// The first of [`App::passwords`] is being asked for, because none is stored.
     Password,
+    /// A message being written.
+    Compose(Box<ui::compose::Compose>),
 }
 
 #[derive(Debug, Clone)]
@@ -171,6 +174,14 @@ pub enum Message {
     Password(password_prompt::Message),
     /// The add-account dialog's own messages.
     AddAccount(add_account::Message),
+    /// "Write", R, Shift+R or Ctrl+L: the compose screen, empty or answering.
+    Write(writing::Start),
+    /// The message to answer or forward was read.
+    Answer(Box<writing::Parent>),
+    /// The compose screen's own messages.
+    Compose(ui::compose::Message),
+    /// A written message is in the Outbox of this account (its id), or why not.
+    Queued(AccountId, Result<i64, String>),
     /// Nothing to do (e.g. a finished write whose result needs no reaction).
     Done,
     /// The start-up integrity check finished.
@@ -288,6 +299,10 @@ impl App {
             Message::Worker(WorkerMessage::Event(event)) => self.worker_event(event),
             Message::OpenAddAccount => self.open_add_account(),
             Message::AddAccount(message) => self.add_account(message),
+            Message::Write(start) => self.write(start),
+            Message::Answer(parent) => self.answer(*parent),
+            Message::Compose(message) => self.compose_message(message),
+            Message::Queued(account, result) => self.queued(account, result),
             Message::EditAccount(id) => self.edit_account(id),
             Message::OpenRemoveAccount(id) => self.open_remove_account(id),
             Message::RemoveAccount(message) => self.remove_account_dialog(message),
@@ -315,6 +330,7 @@ impl App {
             ui::Action::ImportExport => self.open_transfer(),
             ui::Action::Backups => self.open_backups(),
             ui::Action::Preferences => self.open_preferences(),
+            ui::Action::Write => self.write(writing::Start::New),
         }
     }
 

@@ -63,6 +63,7 @@ impl App {
             Some(Modal::Preferences(dialog)) => dialog.view().map(Message::Preferences),
             Some(Modal::RemoveAccount(question)) => question.view().map(Message::RemoveAccount),
             Some(Modal::Password) => self.passwords.view().map(Message::Password),
+            Some(Modal::Compose(screen)) => screen.view().map(Message::Compose),
         };
         ui::modal(window, dialog)
     }

@@ -135,6 +135,11 @@ impl Compose {
         (Task::none(), None)
     }
 
+    /// Why the message could not be put in the Outbox (it stays here, as typed).
+    pub fn refused(&mut self, why: String) {
+        self.problem = Some(why);
+    }
+
     /// The draft as typed, or what is wrong with it.
     pub fn draft(&self) -> Result<(AccountId, Draft), String> {
         let from = self.from.clone().ok_or_else(|| t!("compose-no-account"))?;

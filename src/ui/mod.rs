@@ -114,6 +114,8 @@ pub enum Action {
     ImportExport,
     Backups,
     Preferences,
+    /// A new message.
+    Write,
 }
 
 /// The toolbar: "Get mail" (or "Stop" while fetching), the dialogs, then `search` at the
@@ -142,7 +144,8 @@ pub fn toolbar<'a, M: Clone + 'a>(
     if fetching {
         bar = bar.push(secondary(t!("toolbar-stop"), Action::Stop));
     }
-    bar.push(secondary(t!("toolbar-add-account"), Action::AddAccount))
+    bar.push(secondary(t!("toolbar-write"), Action::Write))
+        .push(secondary(t!("toolbar-add-account"), Action::AddAccount))
         .push(secondary(t!("toolbar-import-export"), Action::ImportExport))
         .push(secondary(t!("toolbar-backups"), Action::Backups))
         .push(secondary(t!("toolbar-preferences"), Action::Preferences))

@@ -72,6 +72,12 @@ pub(super) async fn run_job(
                 },
             }
         }
+        Job::Send(account) => {
+            match super::outbox::deliver_after_check(&paths, &account, &password).await {
+                Some(delivered) => delivered,
+                None => return,
+            }
+        }
         Job::DownloadRest(account, message) => {
             match sync::download_rest(&paths, &account, &password, message).await {
                 Ok(()) => Event::Completed {

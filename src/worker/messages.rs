@@ -14,6 +14,8 @@ pub enum Command {
     /// Download the whole of a message stored as headers only (from the account the
     /// message belongs to, whatever it is called now).
     DownloadRest { message: i64 },
+    /// Send what waits in this account's Outbox now.
+    SendOutbox(AccountId),
     /// Use this password for the account until the program ends, without storing it.
     RememberPassword {
         account: AccountId,

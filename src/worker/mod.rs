@@ -58,12 +58,14 @@ pub fn spawn(paths: Paths, schedule: Schedule) -> (Handle, mpsc::UnboundedReceiv
 enum Job {
     Fetch(Account),
     DownloadRest(Account, i64),
+    /// Send what waits in the account's Outbox (a message was just written).
+    Send(Account),
 }
 
 impl Job {
     fn account(&self) -> &Account {
         match self {
-            Job::Fetch(a) | Job::DownloadRest(a, _) => a,
+            Job::Fetch(a) | Job::DownloadRest(a, _) | Job::Send(a) => a,
         }
     }
 }
@@ -267,6 +269,20 @@ impl Worker {
                 }
                 Err(error) => self.send(Event::Failed {
                     account: None,
+                    name: String::new(),
+                    error,
+                }),
+            },
+            Command::SendOutbox(id) => match self.load_accounts().await {
+                Ok(accounts) => {
+                    if let Some(account) = accounts.into_iter().find(|a| a.id == id) {
+                        // Busy (a check of the account runs): that check sends the Outbox
+                        // when it ends.
+                        let _ = self.start(Job::Send(account));
+                    }
+                }
+                Err(error) => self.send(Event::Failed {
+                    account: Some(id),
                     name: String::new(),
                     error,
                 }),

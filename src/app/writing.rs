@@ -1,0 +1,163 @@
+//! Writing mail from the window: a new message, a reply (to the sender or to all) or a
+//! forward of the selected message opens the compose screen; Send puts the message in the
+//! Outbox (on disk) and has the worker send it.
+
+use super::*;
+use crate::compose::{Draft, Mailbox, reply};
+use crate::ui::compose::{self, Compose, Sender};
+
+/// A message to answer or forward, read off the window's thread; the draft is made on
+/// it, so that the "wrote:" line speaks the window's language.
+#[derive(Debug, Clone)]
+pub struct Parent {
+    start: Start,
+    facts: crate::mail::thread::Facts,
+    raw: Vec<u8>,
+    from: Mailbox,
+    me: Vec<String>,
+}
+
+impl Parent {
+    fn draft(self) -> Draft {
+        match self.start {
+            Start::Forward => reply::forward_attached(&self.facts, &self.raw, &self.from),
+            Start::ReplyAll => reply::reply(&self.facts, &self.from, &self.me, true),
+            Start::Reply | Start::New => reply::reply(&self.facts, &self.from, &self.me, false),
+        }
+    }
+}
+
+/// What the compose screen starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    New,
+    Reply,
+    ReplyAll,
+    Forward,
+}
+
+impl App {
+    /// The accounts that can send: an outgoing server and an address.
+    fn senders(&self) -> Vec<Sender> {
+        self.snapshot
+            .accounts
+            .iter()
+            .filter(|a| a.settings.smtp.is_some() && !a.settings.email.is_empty())
+            .map(|a| Sender {
+                account: a.id,
+                mailbox: Mailbox::new("", &a.settings.email),
+            })
+            .collect()
+    }
+
+    pub(super) fn write(&mut self, start: Start) -> Task<Message> {
+        let senders = self.senders();
+        let Some(first) = senders.first() else {
+            self.status.say(t!("compose-no-sending-account"));
+            return Task::none();
+        };
+        let parent = match (start, self.selected) {
+            (Start::New, _) => None,
+            (_, Some(id)) => Some(id),
+            (_, None) => return Task::none(),
+        };
+        let Some(parent) = parent else {
+            return self.compose_opened(Draft {
+                from: first.mailbox.clone(),
+                ..Draft::default()
+            });
+        };
+        // Answer from the account the message came to, when it can send.
+        let account = self.list.row(parent).and_then(|r| r.account_id);
+        let from = senders
+            .iter()
+            .find(|s| Some(s.account) == account)
+            .unwrap_or(first)
+            .mailbox
+            .clone();
+        let me: Vec<String> = senders.iter().map(|s| s.mailbox.address.clone()).collect();
+        let paths = self.paths.clone();
+        Task::perform(
+            ui::blocking(move || -> Result<Parent, Failure> {
+                let raw = Store::open(&paths.database())?.raw_message(parent)?;
+                let facts = crate::mail::thread::facts(&raw);
+                Ok(Parent {
+                    start,
+                    facts,
+                    raw,
+                    from,
+                    me,
+                })
+            }),
+            |parent| match parent {
+                Ok(parent) => Message::Answer(Box::new(parent)),
+                Err(e) => Message::Say(e.said()),
+            },
+        )
+    }
+
+    pub(super) fn answer(&mut self, parent: Parent) -> Task<Message> {
+        self.compose_opened(parent.draft())
+    }
+
+    pub(super) fn compose_opened(&mut self, draft: Draft) -> Task<Message> {
+        let screen = Compose::new(self.senders(), draft);
+        let focus = screen.focus().map(Message::Compose);
+        self.modal = Some(Modal::Compose(Box::new(screen)));
+        focus
+    }
+
+    pub(super) fn compose_message(&mut self, message: compose::Message) -> Task<Message> {
+        let Some(Modal::Compose(screen)) = &mut self.modal else {
+            return Task::none();
+        };
+        let (task, event) = screen.update(message);
+        let task = task.map(Message::Compose);
+        match event {
+            None => task,
+            Some(compose::Event::Discard) => Task::batch([task, self.close_modal()]),
+            Some(compose::Event::Send(account, draft)) => {
+                let paths = self.paths.clone();
+                let queue = Task::perform(
+                    ui::blocking(move || -> Result<i64, String> {
+                        let mut store = Store::open(&paths.database()).map_err(|e| e.said())?;
+                        let account = ui::account_by_id(&store, account).map_err(|e| e.said())?;
+                        let server = account
+                            .settings
+                            .smtp
+                            .clone()
+                            .ok_or_else(|| t!("compose-no-sending-account"))?;
+                        crate::send::queue(&mut store, &account, &server, &draft)
+                            .map_err(|e| ui::sending::error(&e))
+                    }),
+                    move |result| Message::Queued(account, result),
+                );
+                Task::batch([task, queue])
+            }
+        }
+    }
+
+    /// The message is in the Outbox (the screen closes and the worker sends it), or why
+    /// not (the screen stays, with what was typed).
+    pub(super) fn queued(
+        &mut self,
+        account: AccountId,
+        result: Result<i64, String>,
+    ) -> Task<Message> {
+        match result {
+            Ok(_) => {
+                if let Some(worker) = &self.worker {
+                    worker.send(Command::SendOutbox(account));
+                }
+                self.status.say(t!("status-in-outbox"));
+                Task::batch([self.close_modal(), self.reload()])
+            }
+            Err(why) => {
+                if let Some(Modal::Compose(screen)) = &mut self.modal {
+                    screen.refused(why);
+                }
+                Task::none()
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! Writing from the window: "Write" and R (reply) open the compose screen; Send puts the
+//! message in the Outbox of the account it is from, with the thread of the message it
+//! answers. Snapshots of the screen in English and Japanese.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::window::{Window, matches_snapshot};
+use poplar::accounts::smtp::SmtpServer;
+use poplar::app::Message;
+use poplar::app::writing::Start;
+use poplar::i18n::Language;
+use poplar::paths::Paths;
+use poplar::store::Store;
+use poplar::ui::compose::Message as Compose;
+
+/// An account that sends, and one Japanese message in its inbox.
+fn mailbox(sending: bool) -> (tempfile::TempDir, Paths) {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::at(dir.path());
+    paths.ensure().unwrap();
+    let mut store = Store::open(&paths.database()).unwrap();
+    let account = store
+        .add_account(&poplar::accounts::Settings {
+            name: "home".into(),
+            email: "alice@example.org".into(),
+            host: "pop.example.org".into(),
+            user: "alice".into(),
+            smtp: sending.then(|| SmtpServer::new("smtp.example.org")),
+            ..Default::default()
+        })
+        .unwrap();
+    let raw = common::japanese_message();
+    let summary = poplar::mail::summarize(&raw);
+    store
+        .insert_message(account.id, Some("u1"), &raw, &summary)
+        .unwrap();
+    (dir, paths)
+}
+
+#[test]
+fn a_reply_written_in_the_window_goes_to_the_outbox_with_its_thread() {
+    for (language, tag) in [(Language::English, "en"), (Language::Japanese, "ja")] {
+        let (_dir, paths) = mailbox(true);
+        let mut w = Window::start(paths.clone(), language);
+        w.click("会議の件");
+        w.send([Message::Write(Start::Reply)]);
+        w.send([Message::Compose(Compose::Edit(
+            iced::widget::text_editor::Action::Edit(iced::widget::text_editor::Edit::Paste(
+                std::sync::Arc::new("承知しました。".into()),
+            )),
+        ))]);
+        matches_snapshot(
+            &w,
+            &iced::Theme::Light,
+            &format!("compose-reply-{tag}-light"),
+        );
+        w.send([Message::Compose(Compose::Send)]);
+
+        let store = Store::open(&paths.database()).unwrap();
+        let queued = store.queued(None).unwrap();
+        assert_eq!(queued.len(), 1, "{tag}");
+        assert_eq!(queued[0].subject, "Re: 会議の件", "{tag}");
+        assert_eq!(queued[0].account, "home");
+        let outgoing = store.outgoing(queued[0].id).unwrap().unwrap();
+        assert_eq!(outgoing.built.recipients, ["yamada@example.jp"]);
+        let parsed = mail_parser::MessageParser::default()
+            .parse(&outgoing.built.bytes)
+            .unwrap();
+        assert_eq!(parsed.in_reply_to().as_text(), Some("jp-1@example.jp"));
+        let text = parsed.body_text(0).unwrap();
+        assert!(text.starts_with("承知しました。"), "{text}");
+        assert!(
+            text.contains("> お疲れ様です。"),
+            "the parent is quoted: {text}"
+        );
+        // Who wrote it, in the window's language (the draft was once made on a worker
+        // thread, which spoke English).
+        let wrote = if language == Language::Japanese {
+            "さんは書きました"
+        } else {
+            "wrote:"
+        };
+        assert!(text.contains(wrote), "{tag}: {text}");
+        // The screen closed.
+        assert!(w.app.modal.is_none(), "{tag}");
+    }
+}
+
+#[test]
+fn without_an_account_that_sends_the_window_says_how_to_get_one() {
+    let (_dir, paths) = mailbox(false);
+    let mut w = Window::start(paths, Language::English);
+    w.send([Message::Write(Start::New)]);
+    w.expect(
+        "No account can send yet: turn on \"Send mail from this account\" in an account's settings (Sending).",
+    );
+    assert!(w.app.modal.is_none());
+}
+
+#[test]
+fn a_new_message_without_a_recipient_is_not_queued_and_says_why() {
+    let (_dir, paths) = mailbox(true);
+    let mut w = Window::start(paths.clone(), Language::English);
+    w.click("Write");
+    w.send([Message::Compose(Compose::Subject("Hello".into()))]);
+    w.send([Message::Compose(Compose::Send)]);
+    w.expect("Add someone to send to.");
+    assert!(
+        Store::open(&paths.database())
+            .unwrap()
+            .queued(None)
+            .unwrap()
+            .is_empty()
+    );
+    w.send([Message::Compose(Compose::To("bob@example.org".into()))]);
+    w.send([Message::Compose(Compose::Send)]);
+    assert_eq!(
+        Store::open(&paths.database())
+            .unwrap()
+            .queued(None)
+            .unwrap()
+            .len(),
+        1
+    );
+}
