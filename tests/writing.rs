@@ -124,3 +124,40 @@ fn a_new_message_without_a_recipient_is_not_queued_and_says_why() {
         1
     );
 }
+
+/// The Outbox in the sidebar, with the count of what waits; a message that could not go
+/// says why in the reading pane, with "Send again".
+#[test]
+fn the_outbox_shows_what_waits_and_why() {
+    for (language, tag, outbox, why) in [
+        (Language::English, "en", "Outbox [1]", "Not sent yet: "),
+        (
+            Language::Japanese,
+            "ja",
+            "送信トレイ [1]",
+            "まだ送信していません: ",
+        ),
+    ] {
+        let (_dir, paths) = mailbox(true);
+        let mut w = Window::start(paths.clone(), language);
+        w.send([Message::Write(Start::New)]);
+        w.send([
+            Message::Compose(Compose::To("bob@example.org".into())),
+            Message::Compose(Compose::Subject("見積もりの件".into())),
+            Message::Compose(Compose::Send),
+        ]);
+        let mut store = Store::open(&paths.database()).unwrap();
+        let id = store.queued(None).unwrap()[0].id;
+        store.begin_attempt(id).unwrap();
+        let reason = "the server refused the connection (smtp.example.org, port 587)";
+        store.record_failure(id, reason, false).unwrap();
+        drop(store);
+        w.send([Message::GetMail]);
+        w.click(outbox);
+        w.click("見積もりの件");
+        w.expect(&format!("{why}{reason}"));
+        // (Looked at under Xvfb; not a snapshot: the list shows the message's date, which
+        // is the time it was written.)
+        let _ = tag;
+    }
+}

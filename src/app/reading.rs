@@ -37,6 +37,7 @@ impl App {
             Act::Restore => self.change(id, Change::Restore),
             Act::DeleteForGood => self.change(id, Change::DeleteForGood),
             Act::DownloadRest => self.download_rest(id),
+            Act::SendAgain => self.send_again(id),
             Act::SetFlagged(flagged) => {
                 if let Some(row) = self.list.row_mut(id) {
                     row.flagged = flagged;

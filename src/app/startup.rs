@@ -125,8 +125,18 @@ pub fn read_snapshot(paths: &Paths) -> Result<Snapshot, Failure> {
     paths.ensure()?;
     let store = Store::open(&paths.database())?;
     let run = || -> Result<Snapshot, crate::store::Error> {
+        use crate::store::Role;
+        let accounts = store.accounts()?;
+        let queued = store.queued(None)?;
+        // Shown once the first message was written (reading only: a snapshot takes no
+        // write lock).
+        let outbox = store.find_role_folder(Role::Outbox)?;
+        let sent = store.find_role_folder(Role::Sent)?;
         Ok(Snapshot {
-            accounts: store.accounts()?,
+            outbox,
+            sent,
+            queued,
+            accounts,
             unread: store.unread_counts()?.into_iter().collect(),
             trash: store.count(View::Trash)?,
             backup: backup::Settings::load(&store).unwrap_or_default(),

@@ -124,7 +124,14 @@ impl App {
                 targets.push(MoveTarget::folder(*id, name));
             }
         }
+        let waiting = self
+            .snapshot
+            .queued
+            .iter()
+            .find(|q| q.id == id)
+            .map(|q| q.last_error.clone());
         reader::Context {
+            waiting,
             in_trash: folder == Folder::Trash,
             flagged: row.is_some_and(|r| r.flagged),
             partial: row.filter(|r| r.partial).map(|r| r.size),

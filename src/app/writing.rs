@@ -161,3 +161,36 @@ impl App {
         }
     }
 }
+
+impl App {
+    /// "Send again" on a message in the Outbox: due again (a refused one too), and the
+    /// worker sends its account's Outbox now.
+    pub(super) fn send_again(&mut self, id: i64) -> Task<Message> {
+        let Some(account) = self
+            .snapshot
+            .queued
+            .iter()
+            .find(|q| q.id == id)
+            .and_then(|q| q.account_id)
+        else {
+            return Task::none();
+        };
+        let paths = self.paths.clone();
+        let worker = self.worker.clone();
+        Task::perform(
+            ui::blocking(move || -> Result<(), Failure> {
+                Store::open(&paths.database())?.retry(id)?;
+                Ok(())
+            }),
+            move |result| {
+                if let Some(worker) = &worker {
+                    worker.send(Command::SendOutbox(account));
+                }
+                match result {
+                    Ok(()) => Message::Say(t!("status-in-outbox")),
+                    Err(e) => Message::Say(e.said()),
+                }
+            },
+        )
+    }
+}

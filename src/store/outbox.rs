@@ -96,6 +96,18 @@ impl Store {
         )?)
     }
 
+    /// The id of a built-in folder, if it has been made (reading only: no write lock).
+    pub fn find_role_folder(&self, role: Role) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM folders WHERE role = ?1",
+                [role.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// The role of a folder, if it is a built-in one.
     pub fn folder_role(&self, folder: i64) -> Result<Option<Role>> {
         let role: Option<Option<String>> = self
@@ -161,7 +173,9 @@ impl Store {
     /// The messages in the Outbox (not in the Trash), oldest first; of one account, or of
     /// all.
     pub fn queued(&self, account: Option<AccountId>) -> Result<Vec<Queued>> {
-        let outbox = self.role_folder(Role::Outbox)?;
+        let Some(outbox) = self.find_role_folder(Role::Outbox)? else {
+            return Ok(Vec::new());
+        };
         let mut stmt = self.conn.prepare_cached(
             "SELECT m.id, COALESCE(a.name, ''), m.account_id, m.to_addr, m.subject,
                     o.attempts, o.last_error, o.refused

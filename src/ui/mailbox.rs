@@ -55,6 +55,12 @@ pub struct Snapshot {
     pub folders: Vec<(i64, String)>,
     /// Unread messages per local folder id.
     pub folder_unread: HashMap<i64, usize>,
+    /// The built-in Outbox and Sent (folder ids), once any account can send or has sent;
+    /// and how many messages wait in the Outbox.
+    pub outbox: Option<i64>,
+    pub sent: Option<i64>,
+    /// What waits in the Outbox.
+    pub queued: Vec<crate::store::Queued>,
     pub preferences: Preferences,
 }
 
@@ -179,6 +185,8 @@ impl Mailbox {
     /// The name of the folder the list shows.
     pub fn folder_name(&self, snapshot: &Snapshot) -> String {
         match self.folder {
+            Folder::Local(id) if snapshot.outbox == Some(id) => t!("folder-outbox"),
+            Folder::Local(id) if snapshot.sent == Some(id) => t!("folder-sent"),
             Folder::AllInboxes => t!("folder-all-inboxes"),
             Folder::Account(id) => snapshot
                 .accounts
@@ -324,6 +332,16 @@ impl Mailbox {
             list =
                 list.push(self.entry(&account.settings.name, unread, Folder::Account(account.id)));
         }
+        if let Some(outbox) = snapshot.outbox {
+            let label = match snapshot.queued.len() {
+                0 => t!("folder-outbox"),
+                n => format!("{} [{n}]", t!("folder-outbox")),
+            };
+            list = list.push(self.entry(&label, 0, Folder::Local(outbox)));
+        }
+        if let Some(sent) = snapshot.sent {
+            list = list.push(self.entry(&t!("folder-sent"), 0, Folder::Local(sent)));
+        }
         for (id, name) in &snapshot.folders {
             let unread = snapshot.folder_unread.get(id).copied().unwrap_or(0);
             list = list.push(self.entry(name, unread, Folder::Local(*id)));
@@ -336,7 +354,7 @@ impl Mailbox {
         list = list.push(self.entry(&trash, 0, Folder::Trash));
         list = list.push(match &self.folder_edit {
             Some(edit) => folder_name_field(edit),
-            None => self.tools(),
+            None => self.tools(snapshot),
         });
         scrollable(list).height(Fill).into()
     }
@@ -363,7 +381,7 @@ impl Mailbox {
     }
 
     /// "New folder", and Edit/Remove for an account or Rename/Delete for a local folder.
-    fn tools(&self) -> Element<'_, Message> {
+    fn tools(&self, snapshot: &Snapshot) -> Element<'_, Message> {
         let tool = |label: String, message: Message| {
             button(text(label).size(13))
                 .on_press(message)
@@ -376,6 +394,8 @@ impl Mailbox {
                     .push(tool(t!("account-edit"), Message::EditAccount(id)))
                     .push(tool(t!("account-remove"), Message::RemoveAccount(id)));
             }
+            // The Outbox and Sent are Poplar's own: not renamed, not deleted.
+            Folder::Local(id) if [snapshot.outbox, snapshot.sent].contains(&Some(id)) => {}
             Folder::Local(id) => {
                 tools = tools
                     .push(tool(t!("folder-rename"), Message::EditFolder(Some(id))))

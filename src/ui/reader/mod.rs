@@ -127,6 +127,8 @@ pub enum Act {
     MarkUnread,
     MoveTo(MoveTarget),
     DownloadRest,
+    /// A message in the Outbox: try sending it again now.
+    SendAgain,
 }
 
 /// What the window hears from the pane.
@@ -147,6 +149,8 @@ pub struct Context {
     pub partial: Option<u64>,
     /// Where "Move to" can file it.
     pub targets: Vec<MoveTarget>,
+    /// In the Outbox: why it has not gone yet (None before a first try).
+    pub waiting: Option<Option<String>>,
 }
 
 impl Reader {

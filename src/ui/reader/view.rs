@@ -74,14 +74,7 @@ impl Reader {
                         ],
                     ));
                 }
-                if let Some(size) = context.partial {
-                    pane = pane.push(banner(
-                        t!("partial-note", size = human_size(size as usize)),
-                        [button(text(t!("partial-download-rest")))
-                            .on_press(Message::Act(id, Act::DownloadRest))
-                            .style(button::primary)],
-                    ));
-                }
+                pane = state_banners(pane, id, context);
                 let styles = if *showing_source {
                     body::Styles::default()
                 } else {
@@ -108,6 +101,36 @@ impl Reader {
 }
 
 /// Subject, sender, recipients, date, attachments and links.
+/// What the window knows of the message's state: waiting in the Outbox (and why), or
+/// stored as headers only.
+fn state_banners<'a>(
+    mut pane: iced::widget::Column<'a, Message>,
+    id: i64,
+    context: &Context,
+) -> iced::widget::Column<'a, Message> {
+    if let Some(why) = &context.waiting {
+        let note = match why {
+            Some(why) => t!("outbox-waiting-because", reason = why.clone()),
+            None => t!("outbox-waiting"),
+        };
+        pane = pane.push(banner(
+            note,
+            [button(text(t!("outbox-send-again")))
+                .on_press(Message::Act(id, Act::SendAgain))
+                .style(button::primary)],
+        ));
+    }
+    if let Some(size) = context.partial {
+        pane = pane.push(banner(
+            t!("partial-note", size = human_size(size as usize)),
+            [button(text(t!("partial-download-rest")))
+                .on_press(Message::Act(id, Act::DownloadRest))
+                .style(button::primary)],
+        ));
+    }
+    pane
+}
+
 fn headers<'a>(id: i64, message: &'a Rendered, links: &'a [String]) -> Column<'a, Message> {
     let header = |label: String, value: String| -> Element<'a, Message> {
         row![text(label).width(HEADER_WIDTH).font(BOLD), text(value)]
