@@ -43,6 +43,40 @@ pub enum Error {
     Store(#[from] store::Error),
 }
 
+/// One keyring call at a time in this process: GNOME Keyring has been seen to drop its
+/// D-Bus connection (and a call to hang) when one process opens several sessions at once,
+/// e.g. a password stored from the prompt while a dialog saves another.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+trait Serial {
+    fn get_password_serial(&self) -> keyring::Result<String>;
+    fn set_password_serial(&self, password: &str) -> keyring::Result<()>;
+    fn delete_credential_serial(&self) -> keyring::Result<()>;
+}
+
+impl Serial for keyring::Entry {
+    fn get_password_serial(&self) -> keyring::Result<String> {
+        let _turn = ONE_AT_A_TIME
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.get_password()
+    }
+
+    fn set_password_serial(&self, password: &str) -> keyring::Result<()> {
+        let _turn = ONE_AT_A_TIME
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.set_password(password)
+    }
+
+    fn delete_credential_serial(&self) -> keyring::Result<()> {
+        let _turn = ONE_AT_A_TIME
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.delete_credential()
+    }
+}
+
 fn unavailable(e: impl std::fmt::Display) -> Error {
     Error::Unavailable(e.to_string())
 }
@@ -79,7 +113,7 @@ impl Keyring {
     }
 
     pub fn get(&self, account: &Account) -> Result<String, Error> {
-        match self.entry(account.id)?.get_password() {
+        match self.entry(account.id)?.get_password_serial() {
             Ok(p) => Ok(p),
             Err(keyring::Error::NoEntry) => Err(Error::NotFound(account.settings.name.clone())),
             Err(e) => Err(unavailable(e)),
@@ -88,7 +122,7 @@ impl Keyring {
 
     pub fn set(&self, account: &Account, password: &str) -> Result<(), Error> {
         self.entry(account.id)?
-            .set_password(password)
+            .set_password_serial(password)
             .map_err(unavailable)
     }
 
@@ -96,7 +130,7 @@ impl Keyring {
     /// error.
     pub fn delete(&self, account: &Account) -> Result<(), Error> {
         for entry in [self.entry(account.id)?, self.outgoing_entry(account)?] {
-            match entry.delete_credential() {
+            match entry.delete_credential_serial() {
                 Ok(()) | Err(keyring::Error::NoEntry) => {}
                 Err(e) => return Err(unavailable(e)),
             }
@@ -112,7 +146,7 @@ impl Keyring {
 
     /// The outgoing server's own password (see `SmtpServer::own_password`).
     pub fn get_outgoing(&self, account: &Account) -> Result<String, Error> {
-        match self.outgoing_entry(account)?.get_password() {
+        match self.outgoing_entry(account)?.get_password_serial() {
             Ok(p) => Ok(p),
             Err(keyring::Error::NoEntry) => Err(Error::NotFound(account.settings.name.clone())),
             Err(e) => Err(unavailable(e)),
@@ -121,7 +155,7 @@ impl Keyring {
 
     pub fn set_outgoing(&self, account: &Account, password: &str) -> Result<(), Error> {
         self.outgoing_entry(account)?
-            .set_password(password)
+            .set_password_serial(password)
             .map_err(unavailable)
     }
 
@@ -166,16 +200,16 @@ impl Keyring {
     /// True when a password was copied.
     fn copy_legacy_entry(&self, account: &Account) -> Result<bool, Error> {
         let new = self.entry(account.id)?;
-        match new.get_password() {
+        match new.get_password_serial() {
             // Set since (or moved by another Poplar running on this folder): it wins.
             Ok(_) => return Ok(false),
             Err(keyring::Error::NoEntry) => {}
             Err(e) => return Err(unavailable(e)),
         }
         let old = keyring::Entry::new(SERVICE, &account.settings.name).map_err(unavailable)?;
-        match old.get_password() {
+        match old.get_password_serial() {
             Ok(password) => new
-                .set_password(&password)
+                .set_password_serial(&password)
                 .map(|()| true)
                 .map_err(unavailable),
             Err(keyring::Error::NoEntry) => Ok(false),
