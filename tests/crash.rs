@@ -22,18 +22,6 @@ fn env(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// A small deterministic generator, so a failing run can be repeated.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
 fn message(n: usize) -> Vec<u8> {
     let mut m = format!(
         "From: sender{n}@example.org\r\nTo: alice@example.org\r\nSubject: Crash test {n}\r\nMessage-ID: <crash-{n}@example.org>\r\n\r\n"
@@ -88,7 +76,7 @@ fn killed_fetches_lose_nothing_and_duplicate_nothing() {
     };
     deliver(&mut server, &mut delivered);
 
-    let mut random = XorShift(0x9E37_79B9_7F4A_7C15);
+    let mut random = common::XorShift(0x9E37_79B9_7F4A_7C15);
     // Kills land uniformly within this window after the start; it shrinks whenever a run
     // finishes before its kill, so that nearly every kill lands mid-fetch.
     let mut window_ms: u64 = 400;

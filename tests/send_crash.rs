@@ -18,18 +18,6 @@ use std::time::Duration;
 
 use common::smtp::{PASSWORD, Smtpd};
 
-/// A small deterministic generator, so a failing run can be repeated.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
 fn subject(n: usize) -> String {
     format!("Kill test {n}")
 }
@@ -96,7 +84,7 @@ fn killed_sends_lose_nothing_and_duplicate_only_the_documented_way() {
     assert_eq!(status.code(), Some(0), "{err}");
     let whole = started.elapsed().as_micros().max(1000) as u64;
 
-    let mut random = XorShift(0x005e_ed0f_5e4d);
+    let mut random = common::XorShift(0x005e_ed0f_5e4d);
     let mut confirmed = vec![0];
     for n in 1..=kills {
         let mut child = Command::new(env!("CARGO_BIN_EXE_poplar"))

@@ -193,3 +193,15 @@ pub fn database_at(path: &std::path::Path, version: usize) -> rusqlite::Connecti
         .unwrap();
     conn
 }
+
+/// A small deterministic generator, so a failing run (of the crash tests) can be repeated.
+pub struct XorShift(pub u64);
+
+impl XorShift {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
