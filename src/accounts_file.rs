@@ -457,6 +457,7 @@ pub fn add_planned(store: &crate::store::Store, accounts: &[Settings]) -> Result
         id: None,
         settings: settings.clone(),
         password: None,
+        outgoing_password: None,
         if_keyring_fails: save::IfKeyringFails::Undo,
     });
     let saved = save::save_all(store, requests, |settings, e| match e {

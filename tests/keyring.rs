@@ -495,3 +495,98 @@ fn a_password_corrected_in_the_dialog_is_used_at_once() {
         .delete(&account)
         .unwrap();
 }
+
+/// A password of the outgoing server's own, stored from the command line and changed in
+/// the dialog, is the one the server gets; the incoming password stays apart.
+#[test]
+fn the_outgoing_servers_own_password_is_used_to_send() {
+    use common::smtp::{PASSWORD, Smtpd};
+    use common::window::Window;
+    use poplar::app::Message;
+    use poplar::ui::add_account::Message as Form;
+    let Some(_serial) = secret_service_or_skip() else {
+        return;
+    };
+    let Some(smtpd) = Smtpd::start_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let port = smtpd.starttls_port.to_string();
+    let name = format!("own-{}", std::process::id());
+    let (status, _, err) = common::poplar(
+        data,
+        &[
+            "account",
+            "add",
+            &name,
+            "--host",
+            "127.0.0.1",
+            "--user",
+            common::smtp::USER,
+            "--email",
+            "alice@example.jp",
+            "--smtp-host",
+            "localhost",
+            "--smtp-port",
+            &port,
+            "--smtp-ca-file",
+            smtpd.cert.to_str().unwrap(),
+            "--smtp-own-password",
+        ],
+        None,
+    );
+    assert!(status.success(), "{err}");
+    let incoming = "incoming, not for sending";
+    for (args, given) in [
+        (vec!["account", "password", &name], incoming),
+        (vec!["account", "password", &name, "--outgoing"], PASSWORD),
+    ] {
+        let (status, _, err) = common::poplar(data, &args, Some(&format!("{given}\n")));
+        assert!(status.success(), "{err}");
+    }
+    let send = |subject: &str| {
+        common::poplar(
+            data,
+            &[
+                "send",
+                "--account",
+                &name,
+                "--to",
+                "taro@example.jp",
+                "--subject",
+                subject,
+                "--body",
+                "Hi.\n",
+            ],
+            None,
+        )
+    };
+    let (status, _, err) = send("first");
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert_eq!(smtpd.wait_for(1).len(), 1);
+
+    // Changed in the dialog: the new one goes to the outgoing entry only.
+    let paths = Paths::at(data);
+    let store = Store::open(&paths.database()).unwrap();
+    let account = store.account(&name).unwrap();
+    let mut w = Window::start(paths.clone(), poplar::i18n::Language::English);
+    w.send([Message::EditAccount(account.id)]);
+    w.send([Message::AddAccount(Form::SmtpPassword(
+        "送信用の新しい合言葉".into(),
+    ))]);
+    w.click("Save");
+    let keyring = Keyring::open(&store).unwrap();
+    assert_eq!(
+        keyring.get_outgoing(&account).unwrap(),
+        "送信用の新しい合言葉"
+    );
+    assert_eq!(keyring.get(&account).unwrap(), incoming);
+    let (status, _, err) = send("second");
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "the server's password is no more: {err}"
+    );
+    keyring.delete(&account).unwrap();
+}

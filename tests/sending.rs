@@ -565,3 +565,66 @@ async fn send_outbox_sends_at_once() {
         "the incoming server was not asked anything"
     );
 }
+
+/// "Test connection" logs in to the outgoing server too and says how it went, beside
+/// what the incoming server said; a wrong password for sending is said as such.
+#[test]
+fn test_connection_tests_the_outgoing_server_too() {
+    use common::window::Window;
+    use poplar::app::Message;
+    use poplar::i18n::Language;
+    use poplar::ui::add_account::Message as Form;
+    let Some(smtpd) = Smtpd::start_or_skip() else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    add_account(
+        data.path(),
+        "starttls",
+        smtpd.starttls_port,
+        "utf-8",
+        &smtpd.cert,
+    );
+    // The incoming server is one nothing listens on: its line says so, and the
+    // outgoing server is tested all the same.
+    let paths = poplar::paths::Paths::at(data.path());
+    let id = poplar::store::Store::open(&paths.database())
+        .unwrap()
+        .account("home")
+        .unwrap()
+        .id;
+    for (language, ok, refused) in [
+        (
+            Language::English,
+            "Sending: connected and logged in to localhost (STARTTLS",
+            "Sending: ",
+        ),
+        (
+            Language::Japanese,
+            "送信: localhost に接続してログインしました（STARTTLS",
+            "送信: ",
+        ),
+    ] {
+        let mut w = Window::start(paths.clone(), language);
+        w.send([Message::EditAccount(id)]);
+        w.send([
+            Message::AddAccount(Form::Port(closed_port().to_string())),
+            Message::AddAccount(Form::Password("wrong".into())),
+            Message::AddAccount(Form::Test),
+        ]);
+        let said = w.tested().unwrap_err();
+        assert!(said.contains(refused), "{said}");
+        assert!(!said.contains(ok), "a wrong password logged in: {said}");
+
+        w.send([
+            Message::AddAccount(Form::Password(PASSWORD.into())),
+            Message::AddAccount(Form::Test),
+        ]);
+        let said = w.tested().unwrap_err();
+        let lines: Vec<&str> = said.lines().collect();
+        assert_eq!(lines.len(), 2, "{said}");
+        assert!(lines[1].starts_with(ok), "{said}");
+        w.expect(&said);
+    }
+    assert!(smtpd.received().is_empty(), "a test sends nothing");
+}

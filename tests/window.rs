@@ -581,6 +581,19 @@ fn snapshots_of_the_main_window_in_english_and_japanese_light_and_dark() {
             &iced::Theme::Light,
             &format!("account-sending-{tag}-light"),
         );
+        // With STARTTLS and a password of its own, not typed yet: the field says so.
+        w.send(form(vec![
+            Form::SmtpSecurity(Security::StartTls),
+            Form::SmtpLogin(poplar::accounts::smtp::SmtpLogin::Automatic),
+            Form::SmtpOwnPassword(true),
+        ]));
+        let missing = poplar::accounts::Problem::SmtpPasswordMissing.sentence();
+        w.expect(&missing);
+        matches_snapshot(
+            &w,
+            &iced::Theme::Light,
+            &format!("account-sending-own-{tag}-light"),
+        );
     }
 }
 

@@ -129,13 +129,21 @@ fn a_new_message_without_a_recipient_is_not_queued_and_says_why() {
 /// says why in the reading pane, with "Send again".
 #[test]
 fn the_outbox_shows_what_waits_and_why() {
-    for (language, tag, outbox, why) in [
-        (Language::English, "en", "Outbox [1]", "Not sent yet: "),
+    // Why is kept typed and said in the window's language when shown.
+    for (language, tag, outbox, why, reason) in [
+        (
+            Language::English,
+            "en",
+            "Outbox [1]",
+            "Not sent yet: ",
+            "the server smtp.example.org refused the connection on port 587.",
+        ),
         (
             Language::Japanese,
             "ja",
             "送信トレイ [1]",
             "まだ送信していません: ",
+            "サーバー smtp.example.org がポート 587 への接続を拒否しました。",
         ),
     ] {
         let (_dir, paths) = mailbox(true);
@@ -149,8 +157,12 @@ fn the_outbox_shows_what_waits_and_why() {
         let mut store = Store::open(&paths.database()).unwrap();
         let id = store.queued(None).unwrap()[0].id;
         store.begin_attempt(id).unwrap();
-        let reason = "the server refused the connection (smtp.example.org, port 587)";
-        store.record_failure(id, reason, false).unwrap();
+        let refused = poplar::pop3::Error::Refused {
+            host: "smtp.example.org".into(),
+            port: 587,
+        };
+        let stored = poplar::send::Why::Connect(refused);
+        store.record_failure(id, &stored, false).unwrap();
         drop(store);
         w.send([Message::GetMail]);
         w.click(outbox);

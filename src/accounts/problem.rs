@@ -21,6 +21,7 @@ pub enum Field {
     SmtpSecurity,
     SmtpPort,
     SmtpUser,
+    SmtpPassword,
 }
 
 impl Field {
@@ -41,6 +42,7 @@ impl Field {
             Field::SmtpSecurity => t!("field-smtp-security"),
             Field::SmtpPort => t!("field-smtp-port"),
             Field::SmtpUser => t!("field-smtp-user"),
+            Field::SmtpPassword => t!("field-smtp-password"),
         }
     }
 }
@@ -84,6 +86,9 @@ pub enum Problem {
     SmtpPortInvalid,
     /// "No encryption" for the outgoing server without the second, explicit yes.
     SmtpPlainUnconfirmed,
+    /// A separate password for sending was chosen for a new account without typing it
+    /// (the dialog).
+    SmtpPasswordMissing,
 }
 
 impl Problem {
@@ -105,6 +110,7 @@ impl Problem {
             Problem::SmtpHostMissing | Problem::SmtpHostInvalid => Field::SmtpHost,
             Problem::SmtpPortInvalid => Field::SmtpPort,
             Problem::SmtpPlainUnconfirmed => Field::SmtpSecurity,
+            Problem::SmtpPasswordMissing => Field::SmtpPassword,
         }
     }
 
@@ -132,6 +138,7 @@ impl Problem {
             Problem::SmtpHostInvalid => t!("invalid-host"),
             Problem::SmtpPortInvalid => t!("invalid-port"),
             Problem::SmtpPlainUnconfirmed => t!("invalid-plain-unconfirmed"),
+            Problem::SmtpPasswordMissing => t!("invalid-smtp-password"),
         }
     }
 }

@@ -53,6 +53,9 @@ pub struct Request {
     /// A password for the keyring. None: a new account has none (an old entry its id may
     /// have had is cleared); an existing one keeps its own.
     pub password: Option<String>,
+    /// A password of the outgoing server's own, for the keyring's second entry (the
+    /// settings say it has one). None: a stored one stays.
+    pub outgoing_password: Option<String>,
     pub if_keyring_fails: IfKeyringFails,
 }
 
@@ -63,6 +66,9 @@ pub struct Saved {
     pub unsaved_password: Option<(String, secrets::Error)>,
     /// A new password went into the keyring: one the worker remembers is stale.
     pub password_stored: bool,
+    /// The keyring did not take the outgoing server's password (the account is saved;
+    /// sending says it has no password until one is stored).
+    pub outgoing_refused: Option<secrets::Error>,
 }
 
 /// What is wrong with settings about to be saved as account `id` (None: a new one),
@@ -82,6 +88,7 @@ pub fn save(store: &Store, request: Request) -> Result<Saved, Error> {
         id,
         settings,
         password,
+        outgoing_password,
         if_keyring_fails,
     } = request;
     check(store, id, &settings)?;
@@ -98,6 +105,18 @@ pub fn save(store: &Store, request: Request) -> Result<Saved, Error> {
         }
         None => store.add_account(&settings)?,
     };
+    let outgoing_refused = match &outgoing_password {
+        Some(p)
+            if account
+                .settings
+                .smtp
+                .as_ref()
+                .is_some_and(|s| s.own_password) =>
+        {
+            keyring.set_outgoing(&account, p).err()
+        }
+        _ => None,
+    };
     // The entry is keyed by the account's id, not its name: a rename leaves it alone.
     let Some(password) = password else {
         if id.is_none() {
@@ -107,6 +126,7 @@ pub fn save(store: &Store, request: Request) -> Result<Saved, Error> {
             account,
             unsaved_password: None,
             password_stored: false,
+            outgoing_refused,
         });
     };
     match keyring.set(&account, &password) {
@@ -114,6 +134,7 @@ pub fn save(store: &Store, request: Request) -> Result<Saved, Error> {
             account,
             unsaved_password: None,
             password_stored: true,
+            outgoing_refused,
         }),
         Err(e) if id.is_none() && if_keyring_fails == IfKeyringFails::Undo => {
             store.remove_account(&account.settings.name, true)?;
@@ -123,6 +144,7 @@ pub fn save(store: &Store, request: Request) -> Result<Saved, Error> {
             account,
             unsaved_password: Some((password, e)),
             password_stored: false,
+            outgoing_refused,
         }),
     }
 }
@@ -168,6 +190,24 @@ pub fn set_password(store: &Store, name: &str, password: &str) -> Result<Account
     Ok(account)
 }
 
+/// Stores a password of the outgoing server's own for the account named `name`, and
+/// makes the account log in to that server with it.
+pub fn set_outgoing_password(store: &Store, name: &str, password: &str) -> Result<Account, Error> {
+    if password.is_empty() {
+        return Err(Problem::PasswordMissing.into());
+    }
+    let mut account = store.account(name)?;
+    let keyring = Keyring::open(store).map_err(Error::Keyring)?;
+    keyring
+        .set_outgoing(&account, password)
+        .map_err(Error::Keyring)?;
+    if let Some(server) = account.settings.smtp.as_mut().filter(|s| !s.own_password) {
+        server.own_password = true;
+        store.set_smtp_server(account.id, Some(server))?;
+    }
+    Ok(account)
+}
+
 /// An id can be used again after an account was removed with its mail; a password left
 /// behind then (the keyring was away) must not pass to a new account.
 pub fn forget_stale_password(keyring: &Keyring, account: &Account) {
@@ -193,6 +233,7 @@ mod tests {
             id: None,
             settings,
             password: None,
+            outgoing_password: None,
             if_keyring_fails: IfKeyringFails::Undo,
         }
     }

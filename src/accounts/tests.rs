@@ -105,6 +105,7 @@ fn every_problem() -> Vec<Problem> {
         Problem::SmtpHostInvalid,
         Problem::SmtpPortInvalid,
         Problem::SmtpPlainUnconfirmed,
+        Problem::SmtpPasswordMissing,
     ];
     for problem in &all {
         match problem {
@@ -126,7 +127,8 @@ fn every_problem() -> Vec<Problem> {
             | Problem::SmtpHostMissing
             | Problem::SmtpHostInvalid
             | Problem::SmtpPortInvalid
-            | Problem::SmtpPlainUnconfirmed => {}
+            | Problem::SmtpPlainUnconfirmed
+            | Problem::SmtpPasswordMissing => {}
         }
     }
     all

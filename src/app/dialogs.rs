@@ -133,6 +133,14 @@ impl App {
                 worker.send(Command::RememberPassword { account, password });
             }
         }
+        if let Some(error) = &saved.outgoing_refused {
+            tracing::warn!("no keyring for the outgoing password: {error}");
+            self.status.warn(t!(
+                "notice-outgoing-not-stored",
+                account = name.clone(),
+                error = error.said()
+            ));
+        }
         if let Some(worker) = &self.worker {
             if saved.password_stored {
                 worker.send(Command::ForgetPassword { account });

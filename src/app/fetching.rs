@@ -132,7 +132,7 @@ pub(super) fn notify_new_mail(
                 .body(&subject.unwrap_or_default())
                 .show()
                 .map(drop)
-                .map_err(|e| e.to_string())
+                .map_err(|e| ui::describe::Failure::from(std::io::Error::other(e)))
         }),
         // A desktop without a notification service is no reason to say anything.
         |_| Message::Done,

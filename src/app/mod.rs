@@ -143,10 +143,10 @@ pub enum Message {
     GetMail,
     /// A change to the store finished; the list is read again.
     Changed(Result<(), Failure>),
-    /// Something finished that only needs saying in the status bar.
-    Say(String),
-    /// A lasting warning for the status bar.
-    Notice(String),
+    /// Work that only needed saying in the status bar failed.
+    Failed(Failure),
+    /// A message was made due again in the Outbox.
+    InOutbox,
     /// The message list's own messages.
     List(message_list::Message),
     /// The ids of the list (a folder, or a search in it) were read; the number says
@@ -181,7 +181,7 @@ pub enum Message {
     /// The compose screen's own messages.
     Compose(ui::compose::Message),
     /// A written message is in the Outbox of this account (its id), or why not.
-    Queued(AccountId, Result<i64, String>),
+    Queued(AccountId, Result<i64, Failure>),
     /// Nothing to do (e.g. a finished write whose result needs no reaction).
     Done,
     /// The start-up integrity check finished.
@@ -275,12 +275,12 @@ impl App {
             Message::SelectMessage(id) => self.select_message(id),
             Message::Reader(message) => self.reader_message(message),
             Message::GetMail => self.get_mail(),
-            Message::Say(line) => {
-                self.status.say(line);
+            Message::Failed(e) => {
+                self.status.say(e.said());
                 Task::none()
             }
-            Message::Notice(notice) => {
-                self.status.warn(notice);
+            Message::InOutbox => {
+                self.status.say(t!("status-in-outbox"));
                 Task::none()
             }
             Message::List(message) => self.list_message(message),

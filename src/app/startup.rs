@@ -165,12 +165,12 @@ pub(super) async fn check_health(paths: Paths) -> Option<Damaged> {
 
 /// At start-up, off the UI thread: the private copies made for "Open" that are a week old,
 /// or whose message is gone (deleted elsewhere, or with its account), are removed.
-pub(super) async fn sweep_opened(paths: Paths) -> Result<usize, String> {
+pub(super) async fn sweep_opened(paths: Paths) -> Result<usize, Failure> {
     ui::blocking(move || {
         if !paths.opened().exists() {
             return Ok(0);
         }
-        let store = Store::open(&paths.database()).map_err(|e| e.said())?;
+        let store = Store::open(&paths.database())?;
         // Only a message known to be gone takes its copies with it; a busy database does not.
         let exists = |id| {
             !matches!(

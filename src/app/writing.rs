@@ -91,7 +91,7 @@ impl App {
             }),
             |parent| match parent {
                 Ok(parent) => Message::Answer(Box::new(parent)),
-                Err(e) => Message::Say(e.said()),
+                Err(e) => Message::Failed(e),
             },
         )
     }
@@ -119,16 +119,12 @@ impl App {
             Some(compose::Event::Send(account, draft)) => {
                 let paths = self.paths.clone();
                 let queue = Task::perform(
-                    ui::blocking(move || -> Result<i64, String> {
-                        let mut store = Store::open(&paths.database()).map_err(|e| e.said())?;
-                        let account = ui::account_by_id(&store, account).map_err(|e| e.said())?;
-                        let server = account
-                            .settings
-                            .smtp
-                            .clone()
-                            .ok_or_else(|| t!("compose-no-sending-account"))?;
-                        crate::send::queue(&mut store, &account, &server, &draft)
-                            .map_err(|e| ui::sending::error(&e))
+                    ui::blocking(move || -> Result<i64, Failure> {
+                        let mut store = Store::open(&paths.database())?;
+                        let account = ui::account_by_id(&store, account)?;
+                        let server =
+                            (account.settings.smtp.clone()).ok_or(Failure::NoSendingAccount)?;
+                        Ok(crate::send::queue(&mut store, &account, &server, &draft)?)
                     }),
                     move |result| Message::Queued(account, result),
                 );
@@ -142,7 +138,7 @@ impl App {
     pub(super) fn queued(
         &mut self,
         account: AccountId,
-        result: Result<i64, String>,
+        result: Result<i64, Failure>,
     ) -> Task<Message> {
         match result {
             Ok(_) => {
@@ -154,7 +150,7 @@ impl App {
             }
             Err(why) => {
                 if let Some(Modal::Compose(screen)) = &mut self.modal {
-                    screen.refused(why);
+                    screen.refused(why.said());
                 }
                 Task::none()
             }
@@ -187,8 +183,8 @@ impl App {
                     worker.send(Command::SendOutbox(account));
                 }
                 match result {
-                    Ok(()) => Message::Say(t!("status-in-outbox")),
-                    Err(e) => Message::Say(e.said()),
+                    Ok(()) => Message::InOutbox,
+                    Err(e) => Message::Failed(e),
                 }
             },
         )

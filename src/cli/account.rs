@@ -31,7 +31,7 @@ pub fn run(paths: &Paths, command: AccountCommand) -> Result<()> {
                 pinned: allow_pinned,
             },
         ),
-        AccountCommand::Password { name } => password(paths, &name),
+        AccountCommand::Password { name, outgoing } => password(paths, &name, outgoing),
         AccountCommand::Test {
             name,
             password_stdin,
@@ -67,13 +67,23 @@ fn import(paths: &Paths, file: &Path, allowed: crate::accounts_file::Allowed) ->
     Ok(())
 }
 
-fn password(paths: &Paths, name: &str) -> Result<()> {
+fn password(paths: &Paths, name: &str, outgoing: bool) -> Result<()> {
     let store = Store::open(&paths.database())?;
     // Named before the password is read: a typo is said at once.
-    store.account(name)?;
+    let account = store.account(name)?;
+    if outgoing && account.settings.smtp.is_none() {
+        bail!(
+            "the account \"{name}\" has no outgoing server; add one in its settings (or poplar account add with --smtp-host)"
+        );
+    }
     let password = read_password_line()?;
-    save::set_password(&store, name, &password).map_err(|e| said(e, name))?;
-    println!("The password for {name} is stored in the system keyring.");
+    if outgoing {
+        save::set_outgoing_password(&store, name, &password).map_err(|e| said(e, name))?;
+        println!("The outgoing password for {name} is stored in the system keyring.");
+    } else {
+        save::set_password(&store, name, &password).map_err(|e| said(e, name))?;
+        println!("The password for {name} is stored in the system keyring.");
+    }
     Ok(())
 }
 
@@ -118,6 +128,7 @@ fn add(paths: &Paths, add: AddAccount) -> Result<()> {
         user: add.smtp_user.unwrap_or_default(),
         login: add.smtp_auth,
         charset: add.smtp_charset,
+        own_password: add.smtp_own_password,
         ca_file: add
             .smtp_ca_file
             .map(|p| std::path::absolute(&p).unwrap_or(p)),
@@ -168,6 +179,7 @@ fn add(paths: &Paths, add: AddAccount) -> Result<()> {
         settings,
         password,
         // No account half made: the password was asked for with it.
+        outgoing_password: None,
         if_keyring_fails: IfKeyringFails::Undo,
     };
     save::save(&store, request).map_err(|e| said(e, &name))?;

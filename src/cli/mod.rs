@@ -157,7 +157,13 @@ pub enum AccountCommand {
         json: bool,
     },
     /// Store a new password for an account in the system keyring (read from standard input)
-    Password { name: String },
+    Password {
+        name: String,
+        /// The outgoing server's own password (the account then logs in to it with this
+        /// one instead of the incoming password)
+        #[arg(long)]
+        outgoing: bool,
+    },
     /// Write every account's settings (never passwords) to a readable file
     Export { file: PathBuf },
     /// Add the accounts in a file written by export (existing names are left alone)
@@ -241,6 +247,10 @@ pub struct AddAccount {
     pub smtp_auth: SmtpLogin,
     #[arg(long, value_name = "PEM", requires = "smtp_host")]
     pub smtp_ca_file: Option<PathBuf>,
+    /// The outgoing server has a password of its own (store it with
+    /// `poplar account password NAME --outgoing`); default: the incoming password
+    #[arg(long, requires = "smtp_host")]
+    pub smtp_own_password: bool,
     /// utf-8, or iso-2022-jp for older Japanese mailers (text JIS cannot write goes in
     /// UTF-8)
     #[arg(long, default_value = "utf-8", value_parser = parse_charset, requires = "smtp_host")]

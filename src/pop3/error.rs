@@ -2,7 +2,7 @@ use super::response::RespCode;
 
 /// What the client was waiting for when a server went quiet. The window says it in its
 /// own language (`ui::describe::step`); the command line and logs in these English words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Step {
     Connecting,
     Greeting,
@@ -42,7 +42,7 @@ impl std::fmt::Display for Step {
 }
 
 /// Why a server's name led to no address.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum NotFound {
     /// The lookup failed: the system's words.
     Lookup(String),
@@ -60,7 +60,7 @@ impl std::fmt::Display for NotFound {
 }
 
 /// What a failed TLS handshake most likely means, read from the TLS library's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TlsHint {
     /// The certificate did not verify: a provider with its own certificate authority
     /// needs its certificate file named in the account settings.
@@ -109,7 +109,7 @@ impl TlsHint {
 
 /// What was wrong with an answer the client could not use. Text in a case is the
 /// server's own (a line as it was sent), never a sentence of ours.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Malformed {
     /// Data arrived after the answer to STLS, before encryption started (the
     /// command injection of RFC 2595 section 2.2).
@@ -150,7 +150,7 @@ impl std::fmt::Display for Malformed {
 
 /// Everything that can go wrong talking to a POP3 server, worded for the person who
 /// has to act on it. `Clone` so the window can keep and show it.
-#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Error {
     #[error("could not find the server \"{host}\": {why}. Check the server name.")]
     Resolve { host: String, why: NotFound },

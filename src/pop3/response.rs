@@ -1,7 +1,7 @@
 //! Status lines (`+OK ...` / `-ERR ...`) and RFC 2449/3206 response codes.
 
 /// A response code in brackets after the status indicator, e.g. `-ERR [AUTH] bad password`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RespCode {
     Auth,
     InUse,

@@ -9,6 +9,7 @@
 //! reason; a permanent one (5xx) marks it refused, to wait for the user.
 
 mod connect;
+mod why;
 
 use std::time::Duration;
 
@@ -20,15 +21,15 @@ use crate::store::{self, Store};
 use crate::{pop3, smtp};
 
 pub use connect::open;
+pub use why::Why;
 
 /// What can stop a delivery as a whole (one message's refusal is in [`Delivery`]).
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
-    /// Connecting, TLS, or the POP3 login of POP before SMTP.
+    /// The server could not be reached, or would not take mail: why, as the Outbox
+    /// keeps it.
     #[error("{0}")]
-    Connect(#[from] pop3::Error),
-    #[error("{0}")]
-    Smtp(#[from] smtp::Error),
+    Server(Why),
     #[error("{0}")]
     Store(#[from] store::Error),
     #[error("the account \"{0}\" has no outgoing server; add one in its settings")]
@@ -46,21 +47,23 @@ pub enum Error {
     Password(String, crate::secrets::Error),
 }
 
+impl From<pop3::Error> for Error {
+    fn from(e: pop3::Error) -> Self {
+        Error::Server(Why::Connect(e))
+    }
+}
+
+impl From<smtp::Error> for Error {
+    fn from(e: smtp::Error) -> Self {
+        Error::Server(Why::Smtp(e))
+    }
+}
+
 impl Error {
     /// True when the same delivery may well work later (the messages stay queued).
     pub fn is_temporary(&self) -> bool {
         match self {
-            // Offline, or the server down: it will very likely pass.
-            Error::Connect(e) => {
-                e.is_temporary()
-                    || matches!(
-                        e,
-                        pop3::Error::Refused { .. }
-                            | pop3::Error::Connect { .. }
-                            | pop3::Error::Resolve { .. }
-                    )
-            }
-            Error::Smtp(e) => e.is_temporary(),
+            Error::Server(why) => why.is_temporary(),
             Error::Busy(_) | Error::Restoring => true,
             Error::Store(_)
             | Error::NoServer(_)
@@ -77,9 +80,9 @@ pub struct Delivery {
     /// Taken by the server, now in Sent.
     pub sent: Vec<i64>,
     /// Still in the Outbox, to be tried again: with why.
-    pub queued: Vec<(i64, String)>,
+    pub queued: Vec<(i64, Why)>,
     /// Refused for good by the server: with its words.
-    pub refused: Vec<(i64, String)>,
+    pub refused: Vec<(i64, Why)>,
 }
 
 impl Delivery {
@@ -151,20 +154,20 @@ pub async fn deliver(
     }
     let mut client = match session(account, &server, password, options).await {
         Ok(client) => client,
-        Err(e) => {
+        Err(Error::Server(why)) => {
             // Every message waiting says why it is still waiting; none of them is at
             // fault, so none is marked refused.
-            let reason = e.to_string();
             for id in &due {
                 store.begin_attempt(*id)?;
-                store.record_failure(*id, &reason, false)?;
+                store.record_failure(*id, &why, false)?;
             }
-            if !e.is_temporary() {
-                return Err(e);
+            if !why.is_temporary() {
+                return Err(Error::Server(why));
             }
-            delivery.queued = due.into_iter().map(|id| (id, reason.clone())).collect();
+            delivery.queued = due.into_iter().map(|id| (id, why.clone())).collect();
             return Ok(delivery);
         }
+        Err(e) => return Err(e),
     };
     let mut remaining = due.into_iter();
     for id in remaining.by_ref() {
@@ -178,18 +181,19 @@ pub async fn deliver(
                 delivery.sent.push(id);
             }
             Err(e) => {
-                let reason = e.to_string();
-                let for_good = !e.is_temporary();
-                store.record_failure(id, &reason, for_good)?;
-                if for_good {
-                    delivery.refused.push((id, reason));
-                } else {
-                    delivery.queued.push((id, reason));
-                }
-                if matches!(
+                let lost = matches!(
                     e,
                     smtp::Error::Timeout(_) | smtp::Error::Closed(_) | smtp::Error::Io { .. }
-                ) {
+                );
+                let why = Why::Smtp(e);
+                let for_good = !why.is_temporary();
+                store.record_failure(id, &why, for_good)?;
+                if for_good {
+                    delivery.refused.push((id, why));
+                } else {
+                    delivery.queued.push((id, why));
+                }
+                if lost {
                     // The connection is gone: the rest wait for the next time.
                     break;
                 }
@@ -197,12 +201,25 @@ pub async fn deliver(
         }
     }
     for id in remaining {
-        delivery
-            .queued
-            .push((id, "not tried: the connection was lost".into()));
+        delivery.queued.push((id, Why::NotTried));
     }
     client.quit().await;
     Ok(delivery)
+}
+
+/// "Test connection" for the outgoing server: connects, logs in as the settings say
+/// (after POP before SMTP, when chosen) and says goodbye; sends nothing. What the server
+/// said it can do.
+pub async fn test(
+    account: &Account,
+    server: &SmtpServer,
+    password: Option<&str>,
+    options: Options,
+) -> Result<smtp::Extensions, Error> {
+    let client = session(account, server, password, options).await?;
+    let extensions = client.extensions().clone();
+    client.quit().await;
+    Ok(extensions)
 }
 
 /// An SMTP session, logged in as the server's settings say.

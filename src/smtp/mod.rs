@@ -26,7 +26,7 @@ pub const FINAL_REPLY: Duration = Duration::from_secs(600);
 const HELLO_NAME: &str = "[127.0.0.1]";
 
 /// What the client was doing when something went wrong.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Step {
     Greeting,
     Hello,
@@ -56,7 +56,7 @@ pub enum Login {
 
 /// What was wrong with an answer that cannot be used. A line in a case is the server's
 /// own, never a sentence of ours.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Garbled {
     /// Data came after the answer to STARTTLS, before TLS began (command injection).
     DataBeforeTls,
@@ -80,7 +80,7 @@ impl std::fmt::Display for Garbled {
 }
 
 /// Everything that can go wrong in the conversation.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum Error {
     #[error("the server did not answer in time ({0:?})")]
     Timeout(Step),

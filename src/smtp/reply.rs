@@ -9,7 +9,7 @@ pub const MAX_LINE: usize = 2048;
 /// The most lines one reply may have (EHLO answers have a dozen or so).
 pub const MAX_LINES: usize = 200;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Reply {
     pub code: u16,
     /// The text of every line, without the code and separator.

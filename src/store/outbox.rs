@@ -12,6 +12,7 @@ use super::*;
 use crate::accounts::AccountId;
 use crate::accounts::smtp::{SmtpServer, charset_str, parse_charset};
 use crate::compose::Built;
+use crate::send::Why;
 
 /// A built-in folder: a row of `folders` with a role, named by the catalogs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,9 +57,21 @@ pub struct Queued {
     pub to: String,
     pub subject: String,
     pub attempts: u32,
-    pub last_error: Option<String>,
+    /// Why the last attempt failed (in JSON, the sentence in English).
+    #[serde(serialize_with = "said_in_english")]
+    pub last_error: Option<Why>,
     /// The server refused it for good: it is not tried again until the user asks.
     pub refused: bool,
+}
+
+fn said_in_english<S: serde::Serializer>(
+    why: &Option<Why>,
+    to: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match why {
+        Some(why) => to.serialize_some(&why.to_string()),
+        None => to.serialize_none(),
+    }
 }
 
 /// A message on its way out: its bytes and its envelope.
@@ -193,7 +206,10 @@ impl Store {
                 to: r.get(3)?,
                 subject: r.get(4)?,
                 attempts: r.get::<_, i64>(5)?.clamp(0, i64::from(u32::MAX)) as u32,
-                last_error: r.get(6)?,
+                last_error: r
+                    .get::<_, Option<String>>(6)?
+                    .as_deref()
+                    .map(Why::from_stored),
                 refused: r.get(7)?,
             })
         })?;
@@ -261,10 +277,10 @@ impl Store {
 
     /// Records why an attempt failed. `refused`: for good (the server said 5xx); the
     /// message then waits for the user.
-    pub fn record_failure(&mut self, id: i64, error: &str, refused: bool) -> Result<()> {
+    pub fn record_failure(&mut self, id: i64, why: &Why, refused: bool) -> Result<()> {
         self.conn.execute(
             "UPDATE outgoing SET last_error = ?2, refused = ?3 WHERE message_id = ?1",
-            params![id, error, refused],
+            params![id, why.stored(), refused],
         )?;
         Ok(())
     }
@@ -428,10 +444,13 @@ mod tests {
         assert!(!outgoing.sent);
 
         store.begin_attempt(id).unwrap();
-        store.record_failure(id, "no route", false).unwrap();
+        let why = Why::Smtp(crate::smtp::Error::Closed(crate::smtp::Step::Data));
+        store.record_failure(id, &why, false).unwrap();
         let queued = store.queued(Some(account)).unwrap();
         assert_eq!(queued[0].attempts, 1);
-        assert_eq!(queued[0].last_error.as_deref(), Some("no route"));
+        assert_eq!(queued[0].last_error.as_ref(), Some(&why));
+        let json = serde_json::to_value(&queued).unwrap();
+        assert_eq!(json[0]["last_error"], why.to_string());
 
         store.mark_sent(id).unwrap();
         assert!(store.queued(None).unwrap().is_empty());

@@ -2,6 +2,8 @@
 //! files to send. It owns what is typed; Send gives the window a [`Draft`] checked as far
 //! as can be without a server (someone to send to, every address an address).
 
+use std::sync::Arc;
+
 use iced::widget::{
     button, column, container, pick_list, row, scrollable, text, text_editor, text_input,
 };
@@ -11,6 +13,7 @@ use crate::accounts::AccountId;
 use crate::compose::typed::{format_list, parse_list};
 use crate::compose::{Attachment, Draft, Mailbox};
 use crate::t;
+use crate::ui::describe::{Failure, Said};
 use crate::ui::message_list::human_size;
 
 /// Files larger than this together get a warning: many servers refuse such mail.
@@ -56,7 +59,7 @@ pub enum Message {
     /// "Attach…": choose files.
     Attach,
     /// The files chosen, read (or why not).
-    Attached(Result<Vec<Attachment>, String>),
+    Attached(Result<Vec<Attachment>, Failure>),
     Remove(usize),
     Send,
     Discard,
@@ -117,7 +120,7 @@ impl Compose {
             Message::Edit(action) => self.body.perform(action),
             Message::Attach => return (Task::perform(choose_files(), Message::Attached), None),
             Message::Attached(Ok(files)) => self.attachments.extend(files),
-            Message::Attached(Err(e)) => self.problem = Some(e),
+            Message::Attached(Err(e)) => self.problem = Some(e.said()),
             Message::Remove(index) => {
                 if index < self.attachments.len() {
                     self.attachments.remove(index);
@@ -264,7 +267,7 @@ impl Compose {
 }
 
 /// Asks for files to attach and reads them, off the UI thread.
-async fn choose_files() -> Result<Vec<Attachment>, String> {
+async fn choose_files() -> Result<Vec<Attachment>, Failure> {
     let Some(handles) = rfd::AsyncFileDialog::new()
         .set_title(t!("compose-attach"))
         .pick_files()
@@ -277,13 +280,8 @@ async fn choose_files() -> Result<Vec<Attachment>, String> {
         paths
             .iter()
             .map(|path| {
-                let bytes = std::fs::read(path).map_err(|e| {
-                    t!(
-                        "compose-unreadable",
-                        file = path.display().to_string(),
-                        error = e.to_string()
-                    )
-                })?;
+                let bytes = std::fs::read(path)
+                    .map_err(|e| Failure::Unreadable(path.clone(), Arc::new(e)))?;
                 Ok(Attachment {
                     name: path
                         .file_name()

@@ -3,7 +3,7 @@
 //! held (8 bytes a message), so any part of a 100,000-message folder shows at once.
 
 use crate::t;
-use crate::ui::describe::Said;
+
 use std::collections::{HashMap, HashSet};
 
 use iced::font::{self, Font};
@@ -48,7 +48,7 @@ pub enum Message {
     Clicked(usize),
     /// A column heading was clicked.
     Sort(SortKey),
-    PageLoaded(usize, Result<Vec<MessageRow>, String>),
+    PageLoaded(usize, Result<Vec<MessageRow>, crate::ui::describe::Failure>),
 }
 
 /// What the parent must do.
@@ -263,7 +263,7 @@ impl MessageList {
                 super::blocking(move || {
                     Store::open(&paths.database())
                         .and_then(|store| store.rows(&ids))
-                        .map_err(|e| e.said())
+                        .map_err(crate::ui::describe::Failure::from)
                 }),
                 move |rows| Message::PageLoaded(page, rows),
             ));

@@ -15,7 +15,7 @@ use crate::accounts::AccountId;
 use crate::paths::Paths;
 use crate::store::Store;
 use crate::t;
-use crate::ui::describe::Said;
+use crate::ui::describe::Failure;
 
 /// The prompt's field.
 pub const FIELD_ID: &str = "password-prompt";
@@ -48,7 +48,7 @@ pub enum Message {
     /// The keyring took the password of the account so named, or could not.
     Stored {
         name: String,
-        result: Result<(), String>,
+        result: Result<(), Failure>,
     },
 }
 
@@ -169,11 +169,11 @@ fn store(paths: Paths, prompt: &Prompt) -> Task<Message> {
     let password = prompt.password.clone();
     Task::perform(
         super::blocking(move || {
-            let store = Store::open(&paths.database()).map_err(|e| e.said())?;
-            let account = super::account_by_id(&store, account).map_err(|e| e.said())?;
+            let store = Store::open(&paths.database())?;
+            let account = super::account_by_id(&store, account)?;
             crate::secrets::Keyring::open(&store)
                 .and_then(|keyring| keyring.set(&account, &password))
-                .map_err(|e| e.said())
+                .map_err(Failure::from)
         }),
         move |result| Message::Stored {
             name: name.clone(),
@@ -252,7 +252,7 @@ mod tests {
         let mut prompts = Prompts::default();
         let refused = Message::Stored {
             name: "home".into(),
-            result: Err("no keyring".into()),
+            result: Err(Failure::AccountGone),
         };
         let (_, event) = prompts.update(refused, &paths);
         assert_eq!(event, Some(Event::NotStored("home".into())));

@@ -11,7 +11,7 @@ use crate::paths::Paths;
 use crate::preferences::{Appearance, MarkRead, Pane, Preferences};
 use crate::store::Store;
 use crate::t;
-use crate::ui::describe::Said;
+use crate::ui::describe::{Failure, Said};
 
 /// The dialog's state: the preferences as it shows them.
 #[derive(Debug, Clone, Copy, Default)]
@@ -19,12 +19,12 @@ pub struct Dialog {
     preferences: Preferences,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Message {
     /// A choice was made: saved, and applied by the window at once.
     Set(Preferences),
     /// The save finished.
-    Saved(Result<(), String>),
+    Saved(Result<(), Failure>),
     /// "Close" (or Escape).
     Close,
 }
@@ -57,7 +57,7 @@ impl Dialog {
                 )
             }
             Message::Saved(Ok(())) => (Task::none(), None),
-            Message::Saved(Err(e)) => (Task::none(), Some(Event::NotSaved(e))),
+            Message::Saved(Err(e)) => (Task::none(), Some(Event::NotSaved(e.said()))),
             Message::Close => (Task::none(), Some(Event::Closed)),
         }
     }
@@ -72,7 +72,7 @@ fn save(paths: Paths, preferences: Preferences) -> Task<Message> {
         super::blocking(move || {
             Store::open(&paths.database())
                 .and_then(|s| preferences.save(&s))
-                .map_err(|e| e.said())
+                .map_err(Failure::from)
         }),
         Message::Saved,
     )
@@ -221,8 +221,9 @@ mod tests {
         let (_, event) = dialog.update(Message::Set(dark), &paths);
         assert_eq!(event, Some(Event::Changed(dark)));
         assert_eq!(dialog.preferences, dark, "the dialog shows the choice");
-        let (_, event) = dialog.update(Message::Saved(Err("read-only".into())), &paths);
-        assert_eq!(event, Some(Event::NotSaved("read-only".into())));
+        let failure = Failure::AccountGone;
+        let (_, event) = dialog.update(Message::Saved(Err(failure.clone())), &paths);
+        assert_eq!(event, Some(Event::NotSaved(failure.said())));
         assert_eq!(dialog.update(Message::Close, &paths).1, Some(Event::Closed));
     }
 }

@@ -1,7 +1,7 @@
 //! What sending says in the window: each error of a delivery in the window's language
 //! (the server's own words quoted as they came).
 
-use crate::send::{self, Delivery};
+use crate::send::{self, Delivery, Why};
 use crate::smtp;
 use crate::t;
 use crate::ui::describe::{self, Said};
@@ -9,8 +9,7 @@ use crate::ui::describe::{self, Said};
 /// One sentence for what a delivery could not do.
 pub fn error(error: &send::Error) -> String {
     match error {
-        send::Error::Connect(e) => describe::pop3(e),
-        send::Error::Smtp(e) => smtp_error(e),
+        send::Error::Server(w) => why(w),
         send::Error::Store(e) => e.said(),
         send::Error::NoServer(account) => t!("send-no-server", account = account.clone()),
         send::Error::Busy(account) => t!("send-busy", account = account.clone()),
@@ -18,6 +17,16 @@ pub fn error(error: &send::Error) -> String {
         send::Error::Lock(detail) => t!("send-lock", detail = detail.clone()),
         send::Error::Compose(e) => compose_error(e),
         send::Error::Password(_, e) => describe::password(e),
+    }
+}
+
+/// Why a message still waits in the Outbox, in the window's language.
+pub fn why(why: &Why) -> String {
+    match why {
+        Why::Connect(e) => describe::pop3(e),
+        Why::Smtp(e) => smtp_error(e),
+        Why::NotTried => t!("send-not-tried"),
+        Why::Recorded(words) => words.clone(),
     }
 }
 
@@ -73,7 +82,7 @@ pub fn delivered(name: &str, result: &Result<Delivery, send::Error>) -> String {
                 .refused
                 .first()
                 .or(d.queued.first())
-                .map(|(_, why)| why.clone())
+                .map(|(_, w)| why(w))
                 .unwrap_or_default();
             t!(
                 "status-outbox-waiting",

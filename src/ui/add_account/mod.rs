@@ -15,11 +15,12 @@ use crate::t;
 mod form;
 mod sending;
 mod tasks;
+mod testing;
 mod view;
 
 pub use crate::accounts::Field;
 pub use crate::accounts::save::Saved;
-pub use tasks::describe_server;
+pub use testing::{Failed, Tested, describe_server};
 
 /// The three ways to treat the server's copy, as the dialog offers them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,11 +235,13 @@ pub enum Message {
     SmtpLogin(crate::accounts::smtp::SmtpLogin),
     SmtpUser(String),
     SmtpJis(bool),
+    SmtpOwnPassword(bool),
+    SmtpPassword(String),
     /// "Add" (or "Save") was pressed.
     Save,
     /// "Test connection": log in with what is in the form, change nothing.
     Test,
-    Tested(Result<String, (String, Option<String>)>),
+    Tested(Box<Tested>),
     /// "Trust this certificate for this account".
     TrustCertificate,
     /// "Find settings": from the provider table, or by probing the address's domain.
@@ -247,7 +250,7 @@ pub enum Message {
     /// "Cancel" was pressed.
     Cancel,
     /// The account was written (and whether the keyring took the password).
-    Saved(Result<Saved, String>),
+    Saved(Box<Result<Saved, crate::ui::describe::Failure>>),
 }
 
 /// What the parent must do.
@@ -269,14 +272,14 @@ impl AddAccount {
             Message::Cancel => return (Task::none(), Some(Event::Cancelled)),
             Message::Save => return (self.save(paths), None),
             Message::Test => return (self.test(paths), None),
-            Message::Tested(result) => self.on_tested(result),
+            Message::Tested(tested) => self.on_tested(&tested),
             Message::TrustCertificate => {
                 self.pinned = self.offered_certificate.take();
                 self.tested = Some(Ok(t!("test-certificate-trusted")));
             }
             Message::Detect => return (self.detect(), None),
             Message::Detected(found) => self.on_detected(found),
-            Message::Saved(result) => return (Task::none(), self.on_saved(result)),
+            Message::Saved(result) => return (Task::none(), self.on_saved(*result)),
             edit => self.change(edit),
         }
         (Task::none(), None)
@@ -325,7 +328,9 @@ impl AddAccount {
             | Message::ConfirmSmtpPlain(_)
             | Message::SmtpLogin(_)
             | Message::SmtpUser(_)
-            | Message::SmtpJis(_)) => self.sending.change(sending),
+            | Message::SmtpJis(_)
+            | Message::SmtpOwnPassword(_)
+            | Message::SmtpPassword(_)) => self.sending.change(sending),
             _ => {}
         }
     }

@@ -25,6 +25,11 @@ pub(super) struct Sending {
     /// Empty: the incoming server's user name.
     pub(super) user: String,
     pub(super) jis: bool,
+    /// Log in to the outgoing server with a password of its own, kept in the keyring
+    /// beside the incoming one.
+    pub(super) own_password: bool,
+    /// That password as typed (left empty while editing, the stored one stays).
+    pub(super) password: String,
     /// What the dialog does not show, kept as it was (a CA file, a signature, an own
     /// password set elsewhere).
     pub(super) kept: Option<SmtpServer>,
@@ -42,6 +47,8 @@ impl Sending {
             login: base.login,
             user: base.user.clone(),
             jis: base.charset == Charset::Iso2022Jp,
+            own_password: base.own_password,
+            password: String::new(),
             kept: smtp.cloned(),
         }
     }
@@ -57,6 +64,12 @@ impl Sending {
                 .or_insert(Problem::SmtpPlainUnconfirmed);
         }
         let base = self.kept.clone().unwrap_or_else(|| SmtpServer::new(""));
+        let stored = base.own_password;
+        if self.uses_own_password() && self.password.is_empty() && !stored {
+            problems
+                .entry(Field::SmtpPassword)
+                .or_insert(Problem::SmtpPasswordMissing);
+        }
         Some(SmtpServer {
             host: self.host.trim().to_string(),
             port: self.port.parse().unwrap_or(0),
@@ -68,8 +81,21 @@ impl Sending {
             } else {
                 Charset::Utf8
             },
+            own_password: self.uses_own_password(),
             ..base
         })
+    }
+
+    /// True when the outgoing server logs in with a password of its own (POP before
+    /// SMTP logs in with the incoming one).
+    pub(super) fn uses_own_password(&self) -> bool {
+        self.own_password && !matches!(self.login, SmtpLogin::None | SmtpLogin::PopBeforeSmtp)
+    }
+
+    /// The password typed for the outgoing server, to store.
+    pub(super) fn typed_password(&self) -> Option<String> {
+        (self.on && self.uses_own_password() && !self.password.is_empty())
+            .then(|| self.password.clone())
     }
 
     /// A field of the section was changed.
@@ -91,6 +117,8 @@ impl Sending {
             Message::SmtpLogin(l) => self.login = l,
             Message::SmtpUser(v) => self.user = v,
             Message::SmtpJis(on) => self.jis = on,
+            Message::SmtpOwnPassword(on) => self.own_password = on,
+            Message::SmtpPassword(v) => self.password = v,
             _ => {}
         }
     }
@@ -190,6 +218,7 @@ impl AddAccount {
                 Some(
                     text(match s.login {
                         SmtpLogin::PopBeforeSmtp => t!("smtp-login-pop-before-smtp-explained"),
+                        _ if s.uses_own_password() => t!("smtp-own-password-explained"),
                         _ => t!("smtp-password-explained"),
                     })
                     .size(12)
@@ -207,11 +236,54 @@ impl AddAccount {
                 .into(),
                 problem(problems, Field::SmtpUser),
             ))
+            .push(self.own_password_fields(problems))
             .push(toggle(
                 s.jis,
                 t!("smtp-jis"),
                 Message::SmtpJis,
                 t!("smtp-jis-explained"),
             ))
+    }
+}
+
+impl AddAccount {
+    /// "Use a separate password for sending", and the password when it is on.
+    fn own_password_fields(
+        &self,
+        problems: &BTreeMap<Field, Problem>,
+    ) -> Option<Column<'static, Message>> {
+        let s = &self.sending;
+        let mut fields = Column::new().spacing(10);
+        if matches!(s.login, SmtpLogin::None | SmtpLogin::PopBeforeSmtp) {
+            return None;
+        }
+        fields = fields.push(
+            checkbox(s.own_password)
+                .label(t!("smtp-own-password"))
+                .on_toggle(Message::SmtpOwnPassword)
+                .size(16)
+                .text_size(13),
+        );
+        if !s.own_password {
+            return Some(fields);
+        }
+        let stored = s.kept.as_ref().is_some_and(|k| k.own_password);
+        let placeholder = if stored {
+            t!("placeholder-password-kept")
+        } else {
+            String::new()
+        };
+        Some(fields.push(field(
+            t!("field-smtp-password"),
+            input(
+                &placeholder,
+                &s.password,
+                Message::SmtpPassword,
+                "smtp-password",
+            )
+            .secure(true)
+            .into(),
+            problem(problems, Field::SmtpPassword),
+        )))
     }
 }

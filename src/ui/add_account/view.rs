@@ -345,7 +345,11 @@ fn page_button(page: Page, shown: Page, problems: &Problems) -> Element<'static,
     let sending = |f: &Field| {
         matches!(
             f,
-            Field::SmtpHost | Field::SmtpSecurity | Field::SmtpPort | Field::SmtpUser
+            Field::SmtpHost
+                | Field::SmtpSecurity
+                | Field::SmtpPort
+                | Field::SmtpUser
+                | Field::SmtpPassword
         )
     };
     let wrong = match page {

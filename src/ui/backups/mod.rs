@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use crate::t;
-use crate::ui::describe::Said;
+use crate::ui::describe::{Failure, Said};
 use iced::Task;
 
 use crate::backup::{self, Snapshot};
@@ -32,7 +32,7 @@ pub struct Backups {
 
 #[derive(Debug, Clone)]
 pub enum Message {
-    Loaded(Result<(backup::Settings, Vec<Snapshot>), String>),
+    Loaded(Result<(backup::Settings, Vec<Snapshot>), Failure>),
     Folder(String),
     Keep(String),
     /// "Choose…": the system's folder picker.
@@ -40,13 +40,13 @@ pub enum Message {
     Chosen(Option<PathBuf>),
     /// "Save": use the folder and the count.
     Save,
-    Saved(Result<(), String>),
+    Saved(Result<(), Failure>),
     BackUpNow,
     /// "Restore" on a snapshot: asks for confirmation first.
     Restore(PathBuf),
     ConfirmRestore,
     CancelRestore,
-    Restored(Result<Option<PathBuf>, String>),
+    Restored(Result<Option<PathBuf>, Failure>),
     Close,
 }
 
@@ -95,7 +95,7 @@ impl Backups {
     pub fn update(&mut self, message: Message, paths: &Paths) -> (Task<Message>, Option<Event>) {
         match message {
             Message::Loaded(Ok((settings, snapshots))) => self.loaded(settings, snapshots),
-            Message::Loaded(Err(e)) | Message::Saved(Err(e)) => self.failed(e),
+            Message::Loaded(Err(e)) | Message::Saved(Err(e)) => self.failed(&e),
             Message::Folder(f) => self.folder = f,
             Message::Keep(k) => self.keep = k.chars().filter(char::is_ascii_digit).collect(),
             Message::Choose => return (choose_folder(), None),

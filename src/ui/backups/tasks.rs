@@ -9,7 +9,7 @@ use super::{Backups, Event, Message};
 use crate::backup::{self, Snapshot};
 use crate::paths::Paths;
 use crate::t;
-use crate::ui::describe::Said;
+use crate::ui::describe::{Failure, Said};
 
 impl Backups {
     /// The settings and the snapshots were read.
@@ -27,9 +27,9 @@ impl Backups {
     }
 
     /// Reading or saving the settings failed: why.
-    pub(super) fn failed(&mut self, error: String) {
+    pub(super) fn failed(&mut self, error: &Failure) {
         self.busy = false;
-        self.error = Some(error);
+        self.error = Some(error.said());
     }
 
     /// "Save": when a folder is named and at least one snapshot is kept, writes both.
@@ -53,7 +53,7 @@ impl Backups {
         Task::perform(
             async move {
                 crate::ui::blocking(move || {
-                    backup::configure(&paths, &dir, Some(keep)).map_err(|e| e.said())
+                    backup::configure(&paths, &dir, Some(keep)).map_err(Failure::from)
                 })
                 .await
             },
@@ -83,7 +83,7 @@ impl Backups {
             Task::perform(
                 async move {
                     crate::ui::blocking(move || {
-                        backup::restore(&paths, &path).map_err(|e| e.said())
+                        backup::restore(&paths, &path).map_err(Failure::from)
                     })
                     .await
                 },
@@ -94,7 +94,7 @@ impl Backups {
     }
 
     /// The restore finished (the old database's new name) or changed nothing (why).
-    pub(super) fn restored(&mut self, result: Result<Option<PathBuf>, String>) -> Option<Event> {
+    pub(super) fn restored(&mut self, result: Result<Option<PathBuf>, Failure>) -> Option<Event> {
         self.busy = false;
         match result {
             Ok(kept) => {
@@ -102,7 +102,7 @@ impl Backups {
                 Some(Event::Restored(kept))
             }
             Err(e) => {
-                self.error = Some(t!("backups-nothing-changed", error = e));
+                self.error = Some(t!("backups-nothing-changed", error = e.said()));
                 None
             }
         }
@@ -124,10 +124,10 @@ pub(super) fn choose_folder() -> Task<Message> {
 }
 
 /// Reads the settings, and the snapshots in their folder.
-pub(super) async fn load(paths: Paths) -> Result<(backup::Settings, Vec<Snapshot>), String> {
+pub(super) async fn load(paths: Paths) -> Result<(backup::Settings, Vec<Snapshot>), Failure> {
     crate::ui::blocking(move || {
-        let store = crate::store::Store::open(&paths.database()).map_err(|e| e.said())?;
-        let settings = backup::Settings::load(&store).map_err(|e| e.said())?;
+        let store = crate::store::Store::open(&paths.database())?;
+        let settings = backup::Settings::load(&store)?;
         let snapshots = settings
             .dir
             .as_deref()

@@ -143,14 +143,6 @@ impl Said for Interrupted {
     }
 }
 
-/// For work whose failure is worded as soon as it happens (its message carries text):
-/// a task that ended without an answer, in the interface's language.
-impl From<Interrupted> for String {
-    fn from(e: Interrupted) -> String {
-        e.said()
-    }
-}
-
 impl Said for transfer::Error {
     fn said(&self) -> String {
         use transfer::Error as E;

@@ -111,8 +111,13 @@ pub enum Message {
     SaveEmlTo(i64, Option<std::path::PathBuf>),
     /// A button that acts on the message in the store.
     Act(i64, Act),
-    /// Something finished that only needs saying in the status bar.
-    Said(String),
+    /// An attachment was saved where the user said (or why not).
+    AttachmentSaved(Result<std::path::PathBuf, Failure>),
+    AttachmentNotOpened(Failure),
+    /// The message was saved as .eml where the user said (or why not).
+    EmlSaved(Result<std::path::PathBuf, Failure>),
+    /// The system could not open a link.
+    LinkFailed(Failure),
     /// Nothing to do.
     Done,
 }
@@ -150,7 +155,7 @@ pub struct Context {
     /// Where "Move to" can file it.
     pub targets: Vec<MoveTarget>,
     /// In the Outbox: why it has not gone yet (None before a first try).
-    pub waiting: Option<Option<String>>,
+    pub waiting: Option<Option<crate::send::Why>>,
 }
 
 impl Reader {
@@ -292,7 +297,12 @@ impl Reader {
                 return (save_eml_to(paths.clone(), id, path), None);
             }
             Message::Act(id, act) => return (Task::none(), Some(Event::Act(id, act))),
-            Message::Said(said) => return (Task::none(), Some(Event::Status(said))),
+            finished @ (Message::AttachmentSaved(_)
+            | Message::AttachmentNotOpened(_)
+            | Message::EmlSaved(_)
+            | Message::LinkFailed(_)) => {
+                return (Task::none(), Some(Event::Status(said(finished))));
+            }
             Message::Done => {}
         }
         none
@@ -358,10 +368,10 @@ impl Reader {
             return Task::none();
         };
         Task::perform(
-            blocking(move || open::that_detached(&link).map_err(|e| e.said())),
+            blocking(move || open::that_detached(&link).map_err(Failure::from)),
             |result| match result {
                 Ok(()) => Message::Done,
-                Err(e) => Message::Said(t!("status-link-failed", error = e)),
+                Err(e) => Message::LinkFailed(e),
             },
         )
     }
@@ -406,5 +416,19 @@ impl Reader {
             },
             move |path| Message::SaveAttachmentTo(id, index, path),
         )
+    }
+}
+
+/// The status bar's sentence for work of the pane's that finished.
+fn said(finished: Message) -> String {
+    match finished {
+        Message::AttachmentSaved(Ok(path)) | Message::EmlSaved(Ok(path)) => {
+            t!("status-saved-as", path = path.display().to_string())
+        }
+        Message::AttachmentSaved(Err(e)) => t!("status-attachment-not-saved", error = e.said()),
+        Message::AttachmentNotOpened(e) => t!("status-attachment-not-opened", error = e.said()),
+        Message::EmlSaved(Err(e)) => t!("status-message-not-saved", error = e.said()),
+        Message::LinkFailed(e) => t!("status-link-failed", error = e.said()),
+        _ => String::new(),
     }
 }

@@ -11,7 +11,7 @@ use crate::paths::Paths;
 use crate::store::Store;
 use crate::t;
 use crate::ui::blocking;
-use crate::ui::describe::{Failure, Said};
+use crate::ui::describe::Failure;
 
 /// Reads and parses a message: what the pane shows, and its source as text.
 pub(super) async fn open_message(paths: Paths, id: i64) -> Result<(Rendered, String), Failure> {
@@ -36,17 +36,12 @@ pub(super) fn save_attachment_to(
     path: std::path::PathBuf,
 ) -> Task<Message> {
     Task::perform(
-        blocking(move || -> Result<_, String> {
+        blocking(move || -> Result<_, Failure> {
             let (file, origin) = read_attachment(&paths, id, index)?;
-            downloads::save(&path, &file.bytes, &origin).map_err(|e| e.said())?;
-            Ok(path.display().to_string())
+            downloads::save(&path, &file.bytes, &origin)?;
+            Ok(path)
         }),
-        |result| {
-            Message::Said(match result {
-                Ok(path) => t!("status-saved-as", path = path),
-                Err(e) => t!("status-attachment-not-saved", error = e),
-            })
-        },
+        Message::AttachmentSaved,
     )
 }
 
@@ -63,20 +58,19 @@ pub(super) fn open_attachment(
     let paths = paths.clone();
     let opener = opener.clone();
     Task::perform(
-        blocking(move || -> Result<_, String> {
+        blocking(move || -> Result<_, Failure> {
             let (file, origin) = read_attachment(&paths, id, index)?;
             if file.danger.is_some() && !confirmed {
                 return Ok(false);
             }
-            let path = downloads::write_for_opening(&paths, id, index, &file, &origin)
-                .map_err(|e| e.said())?;
-            opener(&path).map_err(|e| e.said())?;
+            let path = downloads::write_for_opening(&paths, id, index, &file, &origin)?;
+            opener(&path)?;
             Ok(true)
         }),
         move |result| match result {
             Ok(true) => Message::Done,
             Ok(false) => Message::AttachmentNeedsConfirming(id, index),
-            Err(e) => Message::Said(t!("status-attachment-not-opened", error = e)),
+            Err(e) => Message::AttachmentNotOpened(e),
         },
     )
 }
@@ -86,10 +80,10 @@ fn read_attachment(
     paths: &Paths,
     id: i64,
     index: usize,
-) -> Result<(mail::AttachmentFile, downloads::Origin), String> {
-    let store = Store::open(&paths.database()).map_err(|e| e.said())?;
-    let raw = store.raw_message(id).map_err(|e| e.said())?;
-    let file = mail::attachment(&raw, index).ok_or_else(|| t!("attachment-gone"))?;
+) -> Result<(mail::AttachmentFile, downloads::Origin), Failure> {
+    let store = Store::open(&paths.database())?;
+    let raw = store.raw_message(id)?;
+    let file = mail::attachment(&raw, index).ok_or(Failure::AttachmentGone)?;
     let summary = mail::summarize(&raw);
     let origin = downloads::Origin {
         from: summary.from,
@@ -116,17 +110,10 @@ pub(super) fn save_eml(id: i64, subject: &str) -> Task<Message> {
 
 pub(super) fn save_eml_to(paths: Paths, id: i64, path: std::path::PathBuf) -> Task<Message> {
     Task::perform(
-        async move {
-            let shown = path.display().to_string();
-            blocking(move || crate::transfer::export_one(&paths, id, &path).map_err(|e| e.said()))
-                .await
-                .map(|()| shown)
-        },
-        |result| {
-            Message::Said(match result {
-                Ok(shown) => t!("status-saved-as", path = shown),
-                Err(e) => t!("status-message-not-saved", error = e),
-            })
-        },
+        blocking(move || -> Result<_, Failure> {
+            crate::transfer::export_one(&paths, id, &path)?;
+            Ok(path)
+        }),
+        Message::EmlSaved,
     )
 }

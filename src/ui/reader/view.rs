@@ -110,7 +110,10 @@ fn state_banners<'a>(
 ) -> iced::widget::Column<'a, Message> {
     if let Some(why) = &context.waiting {
         let note = match why {
-            Some(why) => t!("outbox-waiting-because", reason = why.clone()),
+            Some(why) => t!(
+                "outbox-waiting-because",
+                reason = crate::ui::sending::why(why)
+            ),
             None => t!("outbox-waiting"),
         };
         pane = pane.push(banner(

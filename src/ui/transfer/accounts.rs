@@ -11,7 +11,7 @@ use crate::accounts_file::{self, Imported, Plan};
 use crate::paths::Paths;
 use crate::store::Store;
 use crate::t;
-use crate::ui::describe::Said;
+use crate::ui::describe::{Failure, Said};
 
 impl Transfer {
     /// An accounts file was chosen: reads what importing it would do, to show first.
@@ -31,7 +31,7 @@ impl Transfer {
     }
 
     /// The file was read: the question replaces the dialog.
-    pub(super) fn accounts_planned(&mut self, result: Result<(String, Plan), String>) {
+    pub(super) fn accounts_planned(&mut self, result: Result<(String, Plan), Failure>) {
         match result {
             Ok((file, plan)) => {
                 self.accounts_to_import = Some(AccountsToImport {
@@ -40,7 +40,7 @@ impl Transfer {
                     weaker_accepted: false,
                 });
             }
-            Err(e) => self.error = Some(e),
+            Err(e) => self.error = Some(e.said()),
         }
     }
 
@@ -73,15 +73,15 @@ impl Transfer {
         self.note = Some(t!("transfer-accounts-cancelled"));
     }
 
-    pub(super) fn accounts_exported(&mut self, result: Result<usize, String>) {
+    pub(super) fn accounts_exported(&mut self, result: Result<usize, Failure>) {
         match result {
             Ok(count) => self.note = Some(t!("transfer-accounts-exported", count = count)),
-            Err(e) => self.error = Some(e),
+            Err(e) => self.error = Some(e.said()),
         }
     }
 
     /// The accounts were added (the sidebar shows them) and those already here skipped.
-    pub(super) fn accounts_imported(&mut self, result: Result<Imported, String>) -> Option<Event> {
+    pub(super) fn accounts_imported(&mut self, result: Result<Imported, Failure>) -> Option<Event> {
         match result {
             Ok(imported) => {
                 let mut note = t!("transfer-accounts-imported", count = imported.added.len());
@@ -96,7 +96,7 @@ impl Transfer {
                 Some(Event::AccountsImported)
             }
             Err(e) => {
-                self.error = Some(e);
+                self.error = Some(e.said());
                 None
             }
         }
@@ -145,11 +145,11 @@ pub(super) fn export_accounts(path: PathBuf, paths: &Paths) -> Task<Message> {
 async fn on_store<T: Send + 'static>(
     paths: Paths,
     job: impl FnOnce(&Store) -> Result<T, accounts_file::Error> + Send + 'static,
-) -> Result<T, String> {
+) -> Result<T, Failure> {
     crate::ui::blocking(move || {
-        paths.ensure().map_err(|e| e.said())?;
-        let store = Store::open(&paths.database()).map_err(|e| e.said())?;
-        job(&store).map_err(|e| e.said())
+        paths.ensure()?;
+        let store = Store::open(&paths.database())?;
+        job(&store).map_err(Failure::from)
     })
     .await
 }

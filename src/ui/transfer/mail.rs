@@ -10,7 +10,7 @@ use super::{Event, Message, Transfer};
 use crate::paths::Paths;
 use crate::t;
 use crate::transfer::{self, Format, ImportReport};
-use crate::ui::describe::Said;
+use crate::ui::describe::{Failure, Said};
 
 impl Transfer {
     /// Export buttons: asks where, with the system's dialog.
@@ -93,16 +93,16 @@ impl Transfer {
         self.total = total;
     }
 
-    pub(super) fn exported(&mut self, result: Result<usize, String>) {
+    pub(super) fn exported(&mut self, result: Result<usize, Failure>) {
         self.running = false;
         match result {
             Ok(n) => self.note = Some(t!("transfer-exported", count = n)),
-            Err(e) => self.error = Some(e),
+            Err(e) => self.error = Some(e.said()),
         }
     }
 
     /// The import finished: the sidebar and the list change.
-    pub(super) fn imported(&mut self, result: Result<ImportReport, String>) -> Option<Event> {
+    pub(super) fn imported(&mut self, result: Result<ImportReport, Failure>) -> Option<Event> {
         self.running = false;
         match result {
             Ok(report) => {
@@ -115,7 +115,7 @@ impl Transfer {
                 Some(Event::Imported)
             }
             Err(e) => {
-                self.error = Some(e);
+                self.error = Some(e.said());
                 None
             }
         }
@@ -148,11 +148,11 @@ type Progress = Box<dyn Fn(usize, Option<usize>) + Send>;
 /// `Message::Progress` and its result into `done(result)`.
 fn with_progress<T, E>(
     job: impl FnOnce(Progress) -> Result<T, E> + Send + 'static,
-    done: fn(Result<T, String>) -> Message,
+    done: fn(Result<T, Failure>) -> Message,
 ) -> Task<Message>
 where
     T: Send + 'static,
-    E: Said,
+    E: Into<Failure> + Send + 'static,
 {
     Task::run(
         iced::stream::channel(64, async move |mut output| {
@@ -160,13 +160,13 @@ where
             let report: Progress = Box::new(move |n, total| {
                 let _ = tx.send(Message::Progress(n, total));
             });
-            let job = tokio::task::spawn_blocking(move || job(report).map_err(|e| e.said()));
+            let job = tokio::task::spawn_blocking(move || job(report).map_err(Into::into));
             while let Some(progress) = rx.recv().await {
                 let _ = output.send(progress).await;
             }
             let result = job
                 .await
-                .map_err(|e| crate::interrupted::Interrupted::from(e).said())
+                .map_err(|e| Failure::from(crate::interrupted::Interrupted::from(e)))
                 .and_then(|r| r);
             let _ = output.send(done(result)).await;
         }),

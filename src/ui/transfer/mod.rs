@@ -64,23 +64,23 @@ pub enum Message {
     ImportFrom(Option<PathBuf>),
     Folder(String),
     Progress(usize, Option<usize>),
-    Exported(Result<usize, String>),
-    Imported(Result<ImportReport, String>),
+    Exported(Result<usize, crate::ui::describe::Failure>),
+    Imported(Result<ImportReport, crate::ui::describe::Failure>),
     /// "Export account settings…" / "Import account settings…": ask where.
     ChooseAccountsExport,
     ChooseAccountsImport,
     AccountsExportTo(Option<PathBuf>),
     AccountsImportFrom(Option<PathBuf>),
     /// The chosen accounts file was read: what importing it would do, to show first.
-    AccountsPlanned(Result<(String, Plan), String>),
+    AccountsPlanned(Result<(String, Plan), crate::ui::describe::Failure>),
     /// The "add them with weaker security" box.
     AcceptWeaker(bool),
     /// Add the accounts shown.
     AddAccounts,
     /// Add nothing.
     CancelAccounts,
-    AccountsExported(Result<usize, String>),
-    AccountsImported(Result<crate::accounts_file::Imported, String>),
+    AccountsExported(Result<usize, crate::ui::describe::Failure>),
+    AccountsImported(Result<crate::accounts_file::Imported, crate::ui::describe::Failure>),
     Close,
 }
 
