@@ -26,7 +26,10 @@ fn mailbox(sending: bool) -> (tempfile::TempDir, Paths) {
             email: "alice@example.org".into(),
             host: "pop.example.org".into(),
             user: "alice".into(),
-            smtp: sending.then(|| SmtpServer::new("smtp.example.org")),
+            smtp: sending.then(|| SmtpServer {
+                signature: "山田花子\nポプラ商事".into(),
+                ..SmtpServer::new("smtp.example.org")
+            }),
             ..Default::default()
         })
         .unwrap();
@@ -68,8 +71,12 @@ fn a_reply_written_in_the_window_goes_to_the_outbox_with_its_thread() {
             .parse(&outgoing.built.bytes)
             .unwrap();
         assert_eq!(parsed.in_reply_to().as_text(), Some("jp-1@example.jp"));
-        let text = parsed.body_text(0).unwrap();
-        assert!(text.starts_with("承知しました。"), "{text}");
+        let text = parsed.body_text(0).unwrap().replace("\r\n", "\n");
+        // What was typed, then the account's signature, then the quote.
+        assert!(
+            text.starts_with("承知しました。\n\n-- \n山田花子\nポプラ商事\n\n"),
+            "{text}"
+        );
         assert!(
             text.contains("> お疲れ様です。"),
             "the parent is quoted: {text}"
@@ -136,14 +143,14 @@ fn the_outbox_shows_what_waits_and_why() {
             "en",
             "Outbox [1]",
             "Not sent yet: ",
-            "the server smtp.example.org refused the connection on port 587.",
+            "the server smtp.example.org refused the connection on port 587. Check the server name, the port and the security setting.",
         ),
         (
             Language::Japanese,
             "ja",
             "送信トレイ [1]",
             "まだ送信していません: ",
-            "サーバー smtp.example.org がポート 587 への接続を拒否しました。",
+            "サーバー smtp.example.org がポート 587 への接続を拒否しました。サーバー名、ポート、暗号化の設定を確認してください。",
         ),
     ] {
         let (_dir, paths) = mailbox(true);
@@ -151,6 +158,7 @@ fn the_outbox_shows_what_waits_and_why() {
         w.send([Message::Write(Start::New)]);
         w.send([
             Message::Compose(Compose::To("bob@example.org".into())),
+            Message::Compose(Compose::Bcc("boss@example.org".into())),
             Message::Compose(Compose::Subject("見積もりの件".into())),
             Message::Compose(Compose::Send),
         ]);
@@ -168,6 +176,8 @@ fn the_outbox_shows_what_waits_and_why() {
         w.click(outbox);
         w.click("見積もりの件");
         w.expect(&format!("{why}{reason}"));
+        // The blind copy is not in the message's bytes; the pane shows it all the same.
+        w.expect("boss@example.org");
         // (Looked at under Xvfb; not a snapshot: the list shows the message's date, which
         // is the time it was written.)
         let _ = tag;

@@ -26,7 +26,7 @@ toolbar-import-export = インポート/エクスポート
 toolbar-backups = バックアップ
 toolbar-preferences = 設定
 toolbar-search = 検索 (Ctrl+F)
-toolbar-search-all = すべてのメール
+toolbar-search-all = すべて
 
 ## サイドバー
 folder-all-inboxes = すべての受信箱
@@ -343,6 +343,8 @@ smtp-password-explained = 受信サーバーと同じパスワードを使いま
 placeholder-as-incoming = 受信と同じ
 smtp-jis = 古い日本語メールソフト向けに ISO-2022-JP で送る
 notice-outgoing-not-stored = 「{ $account }」の送信パスワードを保存できませんでした: { $error }
+field-signature = 署名
+signature-explained = このアカウントから書くメッセージの末尾に、「-- 」の行に続けて入ります。
 smtp-own-password = 送信用に別のパスワードを使う
 smtp-own-password-explained = 送信サーバー専用のパスワードを、受信用と並べてシステムのキーリングに保存します。
 field-smtp-password = 送信パスワード

@@ -46,6 +46,8 @@ impl App {
             .map(|a| Sender {
                 account: a.id,
                 mailbox: Mailbox::new("", &a.settings.email),
+                signature: (a.settings.smtp.as_ref())
+                    .map_or_else(String::new, |s| s.signature.clone()),
             })
             .collect()
     }

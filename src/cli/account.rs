@@ -129,6 +129,7 @@ fn add(paths: &Paths, add: AddAccount) -> Result<()> {
         login: add.smtp_auth,
         charset: add.smtp_charset,
         own_password: add.smtp_own_password,
+        signature: add.signature.unwrap_or_default(),
         ca_file: add
             .smtp_ca_file
             .map(|p| std::path::absolute(&p).unwrap_or(p)),

@@ -251,6 +251,9 @@ pub struct AddAccount {
     /// `poplar account password NAME --outgoing`); default: the incoming password
     #[arg(long, requires = "smtp_host")]
     pub smtp_own_password: bool,
+    /// Put under each message written in the window from this account (after "-- ")
+    #[arg(long, value_name = "TEXT", requires = "smtp_host")]
+    pub signature: Option<String>,
     /// utf-8, or iso-2022-jp for older Japanese mailers (text JIS cannot write goes in
     /// UTF-8)
     #[arg(long, default_value = "utf-8", value_parser = parse_charset, requires = "smtp_host")]

@@ -34,6 +34,8 @@ pub struct Rendered {
     pub from: String,
     pub to: String,
     pub cc: String,
+    /// Blind copies of a message written here: not in its bytes, kept beside it.
+    pub bcc: String,
     pub subject: String,
     pub date: Option<i64>,
     pub body: String,
@@ -284,6 +286,7 @@ pub fn render(raw: &[u8]) -> Rendered {
         from: addresses(raw, &message, HeaderName::From),
         to: addresses(raw, &message, HeaderName::To),
         cc: addresses(raw, &message, HeaderName::Cc),
+        bcc: String::new(),
         subject: unstructured(raw, message.headers(), &HeaderName::Subject),
         date: message.date().map(mail_parser::DateTime::to_timestamp),
         body,

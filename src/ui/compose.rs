@@ -24,6 +24,8 @@ pub const LARGE: usize = 10 * 1024 * 1024;
 pub struct Sender {
     pub account: AccountId,
     pub mailbox: Mailbox,
+    /// The account's signature (empty: none).
+    pub signature: String,
 }
 
 impl std::fmt::Display for Sender {
@@ -86,6 +88,7 @@ impl Compose {
             .find(|s| s.mailbox.address.eq_ignore_ascii_case(&draft.from.address))
             .or(senders.first())
             .cloned();
+        let body = signed(&draft.body, from.as_ref().map_or("", |s| &s.signature));
         Compose {
             senders,
             from,
@@ -93,11 +96,38 @@ impl Compose {
             cc: format_list(&draft.cc),
             bcc: format_list(&draft.bcc),
             subject: draft.subject,
-            body: text_editor::Content::with_text(&draft.body),
+            body: text_editor::Content::with_text(&body),
             attachments: draft.attachments,
             in_reply_to: draft.in_reply_to,
             references: draft.references,
             problem: None,
+        }
+    }
+
+    /// Another account to send from: its signature takes the place of the last one's,
+    /// when that is still there as it was put in.
+    fn change_sender(&mut self, sender: Sender) {
+        let old = self.from.as_ref().map(|s| block(&s.signature));
+        let text = self.body.text();
+        let text = match old.flatten() {
+            Some(old) if text.contains(&old) => {
+                let new = block(&sender.signature).unwrap_or_default();
+                Some(text.replacen(&old, &new, 1))
+            }
+            None if !sender.signature.trim().is_empty() => Some(signed(&text, &sender.signature)),
+            _ => None,
+        };
+        if let Some(text) = text {
+            self.body = text_editor::Content::with_text(&text);
+        }
+        self.from = Some(sender);
+    }
+
+    /// The screen's title: the subject as typed (a reply's "Re: …"), or "New message".
+    fn title(&self) -> String {
+        match self.subject.trim() {
+            "" => t!("compose-title"),
+            subject => subject.to_string(),
         }
     }
 
@@ -112,7 +142,7 @@ impl Compose {
 
     pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
         match message {
-            Message::From(sender) => self.from = Some(sender),
+            Message::From(sender) => self.change_sender(sender),
             Message::To(to) => self.to = to,
             Message::Cc(cc) => self.cc = cc,
             Message::Bcc(bcc) => self.bcc = bcc,
@@ -186,7 +216,7 @@ impl Compose {
         };
         let from = pick_list(self.senders.clone(), self.from.clone(), Message::From).width(Fill);
         let mut form = column![
-            text(t!("compose-title")).size(20),
+            text(self.title()).size(20),
             line(t!("compose-from"), from.into()),
             line(
                 t!("header-to"),
@@ -263,6 +293,26 @@ impl Compose {
             );
         }
         part.into()
+    }
+}
+
+/// The signature as it goes into the text: after the "-- " line that mail programs know
+/// as the start of one; None when there is none.
+fn block(signature: &str) -> Option<String> {
+    let signature = signature.trim_end();
+    (!signature.trim().is_empty()).then(|| format!("-- \n{signature}\n"))
+}
+
+/// The text with the signature where the writing goes: under the empty lines a reply or
+/// a forward starts with (above what it quotes), or at the end.
+fn signed(body: &str, signature: &str) -> String {
+    let Some(block) = block(signature) else {
+        return body.to_string();
+    };
+    match body.strip_prefix("\n\n") {
+        Some(quoted) => format!("\n\n{block}\n{quoted}"),
+        None if body.is_empty() => format!("\n\n{block}"),
+        None => format!("{body}\n\n{block}"),
     }
 }
 

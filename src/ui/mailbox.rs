@@ -312,7 +312,9 @@ impl Mailbox {
                     .label(t!("toolbar-search-all"))
                     .on_toggle(Message::SearchAll)
                     .size(16)
-                    .text_size(13),
+                    .text_size(13)
+                    // A label that broke over two lines beside the search box looked broken.
+                    .text_wrapping(iced::widget::text::Wrapping::None),
                 t!("tip-search-all"),
             )
         ]

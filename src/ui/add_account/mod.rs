@@ -82,7 +82,7 @@ impl<T> std::fmt::Display for Choice<T> {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct AddAccount {
     name: String,
     email: String,
@@ -237,6 +237,8 @@ pub enum Message {
     SmtpJis(bool),
     SmtpOwnPassword(bool),
     SmtpPassword(String),
+    /// An edit of the signature.
+    Signature(iced::widget::text_editor::Action),
     /// "Add" (or "Save") was pressed.
     Save,
     /// "Test connection": log in with what is in the form, change nothing.
@@ -330,7 +332,8 @@ impl AddAccount {
             | Message::SmtpUser(_)
             | Message::SmtpJis(_)
             | Message::SmtpOwnPassword(_)
-            | Message::SmtpPassword(_)) => self.sending.change(sending),
+            | Message::SmtpPassword(_)
+            | Message::Signature(_)) => self.sending.change(sending),
             _ => {}
         }
     }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use iced::widget::{Column, checkbox, column, pick_list, text};
+use iced::widget::{Column, checkbox, column, pick_list, text, text_editor};
 
 use super::view::{field, input, problem, toggle};
 use super::{AddAccount, Choice, Message, security_label};
@@ -13,7 +13,7 @@ use crate::compose::Charset;
 use crate::t;
 
 /// What the dialog holds of the outgoing server, as typed.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(super) struct Sending {
     pub(super) on: bool,
     pub(super) host: String,
@@ -30,6 +30,8 @@ pub(super) struct Sending {
     pub(super) own_password: bool,
     /// That password as typed (left empty while editing, the stored one stays).
     pub(super) password: String,
+    /// Put under every message written from the account, after "-- ".
+    pub(super) signature: text_editor::Content,
     /// What the dialog does not show, kept as it was (a CA file, a signature, an own
     /// password set elsewhere).
     pub(super) kept: Option<SmtpServer>,
@@ -49,6 +51,7 @@ impl Sending {
             jis: base.charset == Charset::Iso2022Jp,
             own_password: base.own_password,
             password: String::new(),
+            signature: text_editor::Content::with_text(&base.signature),
             kept: smtp.cloned(),
         }
     }
@@ -82,6 +85,7 @@ impl Sending {
                 Charset::Utf8
             },
             own_password: self.uses_own_password(),
+            signature: self.signature.text().trim_end().to_string(),
             ..base
         })
     }
@@ -119,6 +123,7 @@ impl Sending {
             Message::SmtpJis(on) => self.jis = on,
             Message::SmtpOwnPassword(on) => self.own_password = on,
             Message::SmtpPassword(v) => self.password = v,
+            Message::Signature(action) => self.signature.perform(action),
             _ => {}
         }
     }
@@ -148,11 +153,11 @@ fn smtp_login_label(login: SmtpLogin) -> String {
 
 impl AddAccount {
     /// The outgoing server: a switch, and the server's fields when it is on.
-    pub(super) fn sending_fields(
-        &self,
-        column: Column<'static, Message>,
+    pub(super) fn sending_fields<'a>(
+        &'a self,
+        column: Column<'a, Message>,
         problems: &BTreeMap<Field, Problem>,
-    ) -> Column<'static, Message> {
+    ) -> Column<'a, Message> {
         let s = &self.sending;
         let mut column = column.push(toggle(
             s.on,
@@ -237,12 +242,31 @@ impl AddAccount {
                 problem(problems, Field::SmtpUser),
             ))
             .push(self.own_password_fields(problems))
-            .push(toggle(
+            .push(self.message_fields())
+    }
+
+    /// How the messages written from the account are made: their charset, their
+    /// signature.
+    fn message_fields(&self) -> Column<'_, Message> {
+        let s = &self.sending;
+        column![
+            toggle(
                 s.jis,
                 t!("smtp-jis"),
                 Message::SmtpJis,
                 t!("smtp-jis-explained"),
-            ))
+            ),
+            field(
+                t!("field-signature"),
+                text_editor(&s.signature)
+                    .id("signature")
+                    .on_action(Message::Signature)
+                    .height(80)
+                    .into(),
+                Some(text(t!("signature-explained")).size(12).into()),
+            )
+        ]
+        .spacing(10)
     }
 }
 
@@ -273,17 +297,19 @@ impl AddAccount {
         } else {
             String::new()
         };
-        Some(fields.push(field(
-            t!("field-smtp-password"),
-            input(
-                &placeholder,
-                &s.password,
-                Message::SmtpPassword,
-                "smtp-password",
-            )
-            .secure(true)
-            .into(),
-            problem(problems, Field::SmtpPassword),
-        )))
+        Some(
+            fields.push(field(
+                t!("field-smtp-password"),
+                input(
+                    &placeholder,
+                    &s.password,
+                    Message::SmtpPassword,
+                    "smtp-password",
+                )
+                .secure(true)
+                .into(),
+                problem(problems, Field::SmtpPassword),
+            )),
+        )
     }
 }

@@ -381,11 +381,11 @@ pub(super) fn problem(problems: &Problems, field: Field) -> Option<Element<'stat
 }
 
 /// A label, its control, and below them what is wrong with it or what it does.
-pub(super) fn field(
+pub(super) fn field<'a>(
     label: String,
-    control: Element<'static, Message>,
-    below: Option<Element<'static, Message>>,
-) -> Element<'static, Message> {
+    control: Element<'a, Message>,
+    below: Option<Element<'a, Message>>,
+) -> Element<'a, Message> {
     let line = row![text(label).width(150), control]
         .spacing(10)
         .align_y(iced::Center);

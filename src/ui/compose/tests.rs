@@ -8,10 +8,12 @@ fn senders() -> Vec<Sender> {
         Sender {
             account: AccountId(1),
             mailbox: Mailbox::new("Home", "me@home.example"),
+            signature: String::new(),
         },
         Sender {
             account: AccountId(2),
             mailbox: Mailbox::new("仕事", "me@work.example.jp"),
+            signature: "山田太郎\n営業部".into(),
         },
     ]
 }
@@ -39,7 +41,27 @@ fn a_reply_starts_from_the_account_it_answers_for() {
     assert_eq!(sent.from.address, "me@work.example.jp");
     assert_eq!(sent.to, [Mailbox::new("山田", "yamada@example.jp")]);
     assert_eq!(sent.in_reply_to.as_deref(), Some("<p@x>"));
-    assert_eq!(sent.body, "\n\n> quoted\n");
+    // The account's signature goes where the writing goes, above the quote.
+    assert_eq!(sent.body, "\n\n-- \n山田太郎\n営業部\n\n> quoted\n");
+}
+
+/// Choosing another account to send from puts its signature in place of the last one's;
+/// one the user changed is left alone.
+#[test]
+fn the_signature_follows_the_account_sent_from() {
+    let [home, work] = <[Sender; 2]>::try_from(senders()).unwrap();
+    let mut compose = Compose::new(senders(), Draft::default());
+    assert_eq!(compose.body.text().trim(), "");
+    let _ = compose.update(Message::From(work.clone()));
+    assert_eq!(compose.body.text(), "\n\n-- \n山田太郎\n営業部\n");
+    let _ = compose.update(Message::From(home.clone()));
+    assert_eq!(compose.body.text().trim(), "");
+
+    let _ = compose.update(Message::From(work.clone()));
+    let edited = "Hello.\n\n-- \n山田\n";
+    compose.body = text_editor::Content::with_text(edited);
+    let _ = compose.update(Message::From(home));
+    assert_eq!(compose.body.text(), edited);
 }
 
 /// Send says what is missing or wrong, and sends nothing.

@@ -24,7 +24,9 @@ pub(super) async fn open_message(paths: Paths, id: i64) -> Result<(Rendered, Str
         if raw.len() > SHOWN {
             source.push_str("\n[…]");
         }
-        Ok((mail::render(&raw), source.replace("\r\n", "\n")))
+        let mut rendered = mail::render(&raw);
+        rendered.bcc = store.bcc(id)?.join(", ");
+        Ok((rendered, source.replace("\r\n", "\n")))
     })
     .await
 }

@@ -157,6 +157,9 @@ fn headers<'a>(id: i64, message: &'a Rendered, links: &'a [String]) -> Column<'a
     if !message.cc.is_empty() {
         headers = headers.push(header(t!("header-cc"), message.cc.clone()));
     }
+    if !message.bcc.is_empty() {
+        headers = headers.push(header(t!("compose-bcc"), message.bcc.clone()));
+    }
     if let Some(date) = message.date {
         headers = headers.push(header(t!("header-date"), mail::format_date(date)));
     }
