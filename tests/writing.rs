@@ -183,3 +183,61 @@ fn the_outbox_shows_what_waits_and_why() {
         let _ = tag;
     }
 }
+
+/// A message being written is saved as a draft while it is written: after a crash (the
+/// window gone without closing anything) it is in Drafts, opens again as typed, and goes
+/// from there; sent, it leaves Drafts. Escape saves and closes; Discard throws it away.
+#[test]
+fn a_draft_survives_a_crash_and_opens_again() {
+    for (language, drafts, edit) in [
+        (Language::English, "Drafts", "Edit"),
+        (Language::Japanese, "下書き", "編集"),
+    ] {
+        let (_dir, paths) = mailbox(true);
+        let mut w = Window::start(paths.clone(), language);
+        w.send([Message::Write(Start::New)]);
+        w.send([
+            Message::Compose(Compose::To("bob@example.org, unfinish".into())),
+            Message::Compose(Compose::Subject("途中の見積もり".into())),
+            Message::Compose(Compose::Edit(iced::widget::text_editor::Action::Edit(
+                iced::widget::text_editor::Edit::Paste(std::sync::Arc::new(
+                    "書きかけの本文".into(),
+                )),
+            ))),
+            // What the five-second tick sends.
+            Message::Compose(Compose::Autosave),
+        ]);
+        drop(w);
+
+        let mut w = Window::start(paths.clone(), language);
+        w.click(&format!("{drafts} [1]"));
+        w.click("途中の見積もり");
+        w.click(edit);
+        let Some(poplar::app::Modal::Compose(screen)) = &w.app.modal else {
+            panic!("the draft did not open")
+        };
+        let typed = screen.typed();
+        assert_eq!(typed.to, "bob@example.org, unfinish");
+        assert!(typed.body.starts_with("書きかけの本文"), "{}", typed.body);
+        w.send([
+            Message::Compose(Compose::To("bob@example.org".into())),
+            Message::Compose(Compose::Send),
+        ]);
+        let store = Store::open(&paths.database()).unwrap();
+        assert_eq!(store.queued(None).unwrap().len(), 1);
+        assert_eq!(store.draft_count().unwrap(), 0, "sent: no longer a draft");
+
+        // Escape keeps what was typed as a draft; Discard throws it away.
+        w.send([Message::Write(Start::New)]);
+        w.send([Message::Compose(Compose::Subject("あとで".into()))]);
+        w.send([Message::Compose(Compose::Close)]);
+        assert!(w.app.modal.is_none());
+        assert_eq!(store.draft_count().unwrap(), 1);
+        w.expect(&format!("{drafts} [1]"));
+        w.click(&format!("{drafts} [1]"));
+        w.click("あとで");
+        w.click(edit);
+        w.send([Message::Compose(Compose::Discard)]);
+        assert_eq!(store.draft_count().unwrap(), 0);
+    }
+}

@@ -75,7 +75,8 @@ impl App {
     }
 
     /// Escape answers "no" to the small questions, through each one's own Cancel; the
-    /// larger dialogs keep what was typed in them until their Cancel is pressed.
+    /// larger dialogs keep what was typed in them until their Cancel is pressed; the
+    /// compose screen closes with what was typed saved as a draft.
     fn escape_modal(&mut self) -> Task<Message> {
         match &self.modal {
             Some(Modal::Preferences(_)) => self.preferences_dialog(preferences::Message::Close),
@@ -83,10 +84,9 @@ impl App {
                 self.remove_account_dialog(remove_account::Message::Cancel)
             }
             Some(Modal::Password) => self.password_prompt(password_prompt::Message::NotNow),
-            Some(
-                Modal::Account(_) | Modal::Backups(_) | Modal::Transfer(_) | Modal::Compose(_),
-            )
-            | None => Task::none(),
+            // What is being written is saved as a draft, and the screen closes.
+            Some(Modal::Compose(_)) => self.compose_message(ui::compose::Message::Close),
+            Some(Modal::Account(_) | Modal::Backups(_) | Modal::Transfer(_)) | None => Task::none(),
         }
     }
 }

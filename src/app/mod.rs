@@ -23,6 +23,7 @@ use iced::keyboard;
 
 mod browse;
 mod dialogs;
+mod drafts;
 mod fetching;
 mod keys;
 mod reading;
@@ -180,6 +181,15 @@ pub enum Message {
     Answer(Box<writing::Parent>),
     /// The compose screen's own messages.
     Compose(ui::compose::Message),
+    /// A draft was saved (its id), or why not; `close`: its screen is closing; `first`:
+    /// it is new in the Drafts folder.
+    DraftSaved {
+        close: bool,
+        first: bool,
+        result: Result<i64, Failure>,
+    },
+    /// What was typed in draft `id`, read to open it again (None: it is no draft now).
+    DraftOpened(i64, Result<Option<String>, Failure>),
     /// A written message is in the Outbox of this account (its id), or why not.
     Queued(AccountId, Result<i64, Failure>),
     /// Nothing to do (e.g. a finished write whose result needs no reaction).
@@ -302,6 +312,12 @@ impl App {
             Message::Write(start) => self.write(start),
             Message::Answer(parent) => self.answer(*parent),
             Message::Compose(message) => self.compose_message(message),
+            Message::DraftSaved {
+                close,
+                first,
+                result,
+            } => self.draft_saved(close, first, result),
+            Message::DraftOpened(id, result) => self.draft_opened(id, result),
             Message::Queued(account, result) => self.queued(account, result),
             Message::EditAccount(id) => self.edit_account(id),
             Message::OpenRemoveAccount(id) => self.open_remove_account(id),
@@ -352,7 +368,13 @@ impl App {
             }
             Startup::Upgrading { .. } | Startup::Failed => Subscription::none(),
         };
-        Subscription::batch([worker, keyboard::listen().map(Message::Key)])
+        // What is being written is saved every few seconds while it changes.
+        let autosave = match self.modal {
+            Some(Modal::Compose(_)) => iced::time::every(ui::compose::AUTOSAVE)
+                .map(|_| Message::Compose(ui::compose::Message::Autosave)),
+            _ => Subscription::none(),
+        };
+        Subscription::batch([worker, keyboard::listen().map(Message::Key), autosave])
     }
 
     /// Reads the sidebar and the list of the current folder off the UI thread.

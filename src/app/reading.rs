@@ -38,6 +38,7 @@ impl App {
             Act::DeleteForGood => self.change(id, Change::DeleteForGood),
             Act::DownloadRest => self.download_rest(id),
             Act::SendAgain => self.send_again(id),
+            Act::EditDraft => self.edit_draft(id),
             Act::SetFlagged(flagged) => {
                 if let Some(row) = self.list.row_mut(id) {
                     row.flagged = flagged;

@@ -132,9 +132,12 @@ pub fn read_snapshot(paths: &Paths) -> Result<Snapshot, Failure> {
         // write lock).
         let outbox = store.find_role_folder(Role::Outbox)?;
         let sent = store.find_role_folder(Role::Sent)?;
+        let drafts = store.find_role_folder(Role::Drafts)?;
         Ok(Snapshot {
             outbox,
             sent,
+            drafts,
+            draft_count: store.draft_count()?,
             queued,
             accounts,
             unread: store.unread_counts()?.into_iter().collect(),

@@ -133,6 +133,10 @@ impl App {
         reader::Context {
             waiting,
             in_trash: folder == Folder::Trash,
+            draft: self
+                .snapshot
+                .drafts
+                .is_some_and(|d| folder == Folder::Local(d)),
             flagged: row.is_some_and(|r| r.flagged),
             partial: row.filter(|r| r.partial).map(|r| r.size),
             targets,

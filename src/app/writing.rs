@@ -38,7 +38,7 @@ pub enum Start {
 
 impl App {
     /// The accounts that can send: an outgoing server and an address.
-    fn senders(&self) -> Vec<Sender> {
+    pub(super) fn senders(&self) -> Vec<Sender> {
         self.snapshot
             .accounts
             .iter()
@@ -117,8 +117,16 @@ impl App {
         let task = task.map(Message::Compose);
         match event {
             None => task,
-            Some(compose::Event::Discard) => Task::batch([task, self.close_modal()]),
-            Some(compose::Event::Send(account, draft)) => {
+            Some(compose::Event::Discard(draft)) => {
+                Task::batch([task, self.delete_draft(draft), self.close_modal()])
+            }
+            Some(compose::Event::Closed) => Task::batch([task, self.close_modal()]),
+            Some(compose::Event::SaveDraft {
+                replacing,
+                typed,
+                close,
+            }) => Task::batch([task, self.save_draft(replacing, typed, close)]),
+            Some(compose::Event::Send(account, draft, saved_as)) => {
                 let paths = self.paths.clone();
                 let queue = Task::perform(
                     ui::blocking(move || -> Result<i64, Failure> {
@@ -126,7 +134,12 @@ impl App {
                         let account = ui::account_by_id(&store, account)?;
                         let server =
                             (account.settings.smtp.clone()).ok_or(Failure::NoSendingAccount)?;
-                        Ok(crate::send::queue(&mut store, &account, &server, &draft)?)
+                        let id = crate::send::queue(&mut store, &account, &server, &draft)?;
+                        // In the Outbox now: the draft has done its work.
+                        if let Some(saved_as) = saved_as {
+                            store.delete_draft(saved_as)?;
+                        }
+                        Ok(id)
                     }),
                     move |result| Message::Queued(account, result),
                 );

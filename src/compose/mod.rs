@@ -7,6 +7,7 @@
 pub mod build;
 pub mod headers;
 pub mod reply;
+pub mod saved;
 pub mod typed;
 
 pub use build::{Built, Charset, Options, build};

@@ -22,6 +22,14 @@ pub fn parse_list(text: &str) -> Result<Vec<Mailbox>, Vec<String>> {
     if bad.is_empty() { Ok(good) } else { Err(bad) }
 }
 
+/// The addresses among what was typed, leaving out the pieces that are not (yet) ones.
+pub fn readable(text: &str) -> Vec<Mailbox> {
+    split(text)
+        .into_iter()
+        .filter_map(|piece| parse_one(piece.trim()))
+        .collect()
+}
+
 /// The pieces between separators that are outside quotes and angle brackets.
 fn split(text: &str) -> Vec<&str> {
     let mut pieces = Vec::new();

@@ -24,6 +24,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0014_rescue_orphans.sql"),
     include_str!("../../migrations/0015_retention_columns.sql"),
     include_str!("../../migrations/0016_sending.sql"),
+    include_str!("../../migrations/0017_drafts.sql"),
 ];
 
 /// The schema this version of Poplar reads and writes.

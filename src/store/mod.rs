@@ -7,6 +7,7 @@
 //! `trash` (and deleting for good).
 
 mod accounts;
+mod drafts;
 mod error;
 mod folders;
 mod messages;

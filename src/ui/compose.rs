@@ -19,6 +19,9 @@ use crate::ui::message_list::human_size;
 /// Files larger than this together get a warning: many servers refuse such mail.
 pub const LARGE: usize = 10 * 1024 * 1024;
 
+/// How often what is being written is saved as a draft while it changes.
+pub const AUTOSAVE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// An account mail can be sent from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sender {
@@ -48,6 +51,8 @@ pub struct Compose {
     references: Vec<String>,
     /// Why the last Send did not go, in the window's language.
     problem: Option<String>,
+    /// Saving as a draft: see [`drafts`].
+    saved: drafts::Saving,
 }
 
 #[derive(Debug, Clone)]
@@ -65,14 +70,29 @@ pub enum Message {
     Remove(usize),
     Send,
     Discard,
+    /// Every few seconds while the screen is open: save what changed as a draft.
+    Autosave,
+    /// "Save draft" (or Escape): save it, and close.
+    Close,
+    /// The window saved the draft (its id), or why not.
+    DraftSaved(Result<i64, Failure>),
 }
 
 /// What the screen asks of the window.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    /// Send this, from this account.
-    Send(AccountId, Box<Draft>),
-    Discard,
+    /// Send this, from this account; the draft it was saved as, if any, goes.
+    Send(AccountId, Box<Draft>, Option<i64>),
+    /// Thrown away, with the draft it was saved as, if any.
+    Discard(Option<i64>),
+    /// Save this as a draft in place of `replacing`; then close the screen if `close`.
+    SaveDraft {
+        replacing: Option<i64>,
+        typed: Box<crate::compose::saved::Typed>,
+        close: bool,
+    },
+    /// Closed with nothing to save.
+    Closed,
 }
 
 /// The field ids, for focus.
@@ -101,6 +121,7 @@ impl Compose {
             in_reply_to: draft.in_reply_to,
             references: draft.references,
             problem: None,
+            saved: drafts::Saving::default(),
         }
     }
 
@@ -147,7 +168,13 @@ impl Compose {
             Message::Cc(cc) => self.cc = cc,
             Message::Bcc(bcc) => self.bcc = bcc,
             Message::Subject(subject) => self.subject = subject,
-            Message::Edit(action) => self.body.perform(action),
+            Message::Edit(action) => {
+                if !action.is_edit() {
+                    self.body.perform(action);
+                    return (Task::none(), None);
+                }
+                self.body.perform(action);
+            }
             Message::Attach => return (Task::perform(choose_files(), Message::Attached), None),
             Message::Attached(Ok(files)) => self.attachments.extend(files),
             Message::Attached(Err(e)) => self.problem = Some(e.said()),
@@ -159,12 +186,24 @@ impl Compose {
             Message::Send => match self.draft() {
                 Ok((account, draft)) => {
                     self.problem = None;
-                    return (Task::none(), Some(Event::Send(account, Box::new(draft))));
+                    let sent = Event::Send(account, Box::new(draft), self.saved.id);
+                    return (Task::none(), Some(sent));
                 }
                 Err(problem) => self.problem = Some(problem),
             },
-            Message::Discard => return (Task::none(), Some(Event::Discard)),
+            Message::Discard => return (Task::none(), Some(Event::Discard(self.saved.id))),
+            Message::Autosave => return (Task::none(), self.autosave(false)),
+            Message::Close => {
+                let close = self.autosave(true).unwrap_or(Event::Closed);
+                return (Task::none(), Some(close));
+            }
+            Message::DraftSaved(result) => {
+                self.draft_saved(result);
+                return (Task::none(), None);
+            }
         }
+        // Everything else that reaches here changed what would be saved.
+        self.saved.changed = true;
         (Task::none(), None)
     }
 
@@ -249,6 +288,9 @@ impl Compose {
                 iced::widget::space().width(Fill),
                 button(text(t!("compose-discard")))
                     .on_press(Message::Discard)
+                    .style(button::secondary),
+                button(text(t!("compose-save-draft")))
+                    .on_press(Message::Close)
                     .style(button::secondary),
                 button(text(t!("compose-send")))
                     .on_press(Message::Send)
@@ -346,5 +388,6 @@ async fn choose_files() -> Result<Vec<Attachment>, Failure> {
     .await
 }
 
+mod drafts;
 #[cfg(test)]
 mod tests;

@@ -59,6 +59,9 @@ pub struct Snapshot {
     /// and how many messages wait in the Outbox.
     pub outbox: Option<i64>,
     pub sent: Option<i64>,
+    /// The built-in Drafts (once a first draft was saved), and how many it holds.
+    pub drafts: Option<i64>,
+    pub draft_count: usize,
     /// What waits in the Outbox.
     pub queued: Vec<crate::store::Queued>,
     pub preferences: Preferences,
@@ -187,6 +190,7 @@ impl Mailbox {
         match self.folder {
             Folder::Local(id) if snapshot.outbox == Some(id) => t!("folder-outbox"),
             Folder::Local(id) if snapshot.sent == Some(id) => t!("folder-sent"),
+            Folder::Local(id) if snapshot.drafts == Some(id) => t!("folder-drafts"),
             Folder::AllInboxes => t!("folder-all-inboxes"),
             Folder::Account(id) => snapshot
                 .accounts
@@ -341,6 +345,13 @@ impl Mailbox {
             };
             list = list.push(self.entry(&label, 0, Folder::Local(outbox)));
         }
+        if let Some(drafts) = snapshot.drafts {
+            let label = match snapshot.draft_count {
+                0 => t!("folder-drafts"),
+                n => format!("{} [{n}]", t!("folder-drafts")),
+            };
+            list = list.push(self.entry(&label, 0, Folder::Local(drafts)));
+        }
         if let Some(sent) = snapshot.sent {
             list = list.push(self.entry(&t!("folder-sent"), 0, Folder::Local(sent)));
         }
@@ -396,8 +407,9 @@ impl Mailbox {
                     .push(tool(t!("account-edit"), Message::EditAccount(id)))
                     .push(tool(t!("account-remove"), Message::RemoveAccount(id)));
             }
-            // The Outbox and Sent are Poplar's own: not renamed, not deleted.
-            Folder::Local(id) if [snapshot.outbox, snapshot.sent].contains(&Some(id)) => {}
+            // The Outbox, Drafts and Sent are Poplar's own: not renamed, not deleted.
+            Folder::Local(id)
+                if [snapshot.outbox, snapshot.drafts, snapshot.sent].contains(&Some(id)) => {}
             Folder::Local(id) => {
                 tools = tools
                     .push(tool(t!("folder-rename"), Message::EditFolder(Some(id))))

@@ -78,6 +78,16 @@ pub fn build(draft: &Draft, options: &Options) -> Result<Built, Error> {
             recipients.push(mailbox.address.clone());
         }
     }
+    Ok(Built {
+        bytes: unchecked(draft, options),
+        sender: draft.from.address.clone(),
+        recipients,
+    })
+}
+
+/// The bytes of a message still being written (a draft, for the Drafts folder): as
+/// [`build`] makes them, with no check of its sender or recipients.
+pub fn unchecked(draft: &Draft, options: &Options) -> Vec<u8> {
     let mut out = String::new();
     write_headers(&mut out, draft, options);
     out.push_str("MIME-Version: 1.0\r\n");
@@ -86,11 +96,7 @@ pub fn build(draft: &Draft, options: &Options) -> Result<Built, Error> {
     } else {
         multipart(&mut out, draft, options.charset);
     }
-    Ok(Built {
-        bytes: out.into_bytes(),
-        sender: draft.from.address.clone(),
-        recipients,
-    })
+    out.into_bytes()
 }
 
 fn write_headers(out: &mut String, draft: &Draft, options: &Options) {

@@ -34,7 +34,7 @@ fn a_reply_starts_from_the_account_it_answers_for() {
         ..Draft::default()
     };
     let mut compose = Compose::new(senders(), draft);
-    let Some(Event::Send(account, sent)) = send(&mut compose) else {
+    let Some(Event::Send(account, sent, _)) = send(&mut compose) else {
         panic!("sent")
     };
     assert_eq!(account, AccountId(2));
@@ -82,7 +82,7 @@ fn what_cannot_go_is_said() {
     let _ = compose.update(Message::To("ok@example.org".into()));
     assert!(matches!(
         send(&mut compose),
-        Some(Event::Send(AccountId(1), _))
+        Some(Event::Send(AccountId(1), _, _))
     ));
     assert_eq!(compose.problem, None);
 
@@ -111,7 +111,7 @@ fn japanese_from_an_input_method_reaches_the_text() {
     for message in messages {
         let _ = compose.update(message);
     }
-    let Some(Event::Send(_, draft)) = send(&mut compose) else {
+    let Some(Event::Send(_, draft, _)) = send(&mut compose) else {
         panic!("sent: {:?}", compose.problem)
     };
     assert_eq!(draft.body.trim_end(), "日本語");
@@ -140,4 +140,83 @@ fn files_can_be_taken_off_and_large_ones_are_warned_about() {
     assert_eq!(compose.attachments.len(), 1);
     let mut ui = simulator(compose.view());
     assert!(ui.find(t!("compose-large", size = human_size(10))).is_err());
+}
+
+/// What was typed is saved when it changed, one save at a time, each in place of the
+/// last; moving the cursor changes nothing; Send, Discard and Close say which draft goes.
+#[test]
+fn drafts_are_saved_when_something_changed() {
+    use iced::widget::text_editor::{Action, Edit, Motion};
+    let saves = |event: Option<Event>| match event {
+        Some(Event::SaveDraft {
+            replacing, close, ..
+        }) => Some((replacing, close)),
+        _ => None,
+    };
+    let mut compose = Compose::new(senders(), Draft::default());
+    assert_eq!(compose.update(Message::Autosave).1, None, "nothing typed");
+    let _ = compose.update(Message::Subject("下書き".into()));
+    assert_eq!(
+        saves(compose.update(Message::Autosave).1),
+        Some((None, false))
+    );
+    let _ = compose.update(Message::To("a@example.org".into()));
+    assert_eq!(
+        compose.update(Message::Autosave).1,
+        None,
+        "one save at a time"
+    );
+    let _ = compose.update(Message::DraftSaved(Ok(7)));
+    assert_eq!(compose.draft_id(), Some(7));
+    // What changed while the first save was on its way goes with the next.
+    assert_eq!(
+        saves(compose.update(Message::Autosave).1),
+        Some((Some(7), false))
+    );
+    let _ = compose.update(Message::DraftSaved(Ok(8)));
+    let _ = compose.update(Message::Edit(Action::Move(Motion::Right)));
+    assert_eq!(
+        compose.update(Message::Autosave).1,
+        None,
+        "the cursor moved"
+    );
+    let _ = compose.update(Message::Edit(Action::Edit(Edit::Insert('あ'))));
+    assert_eq!(compose.typed().body, "あ");
+    let Some(Event::SaveDraft { typed, .. }) = compose.update(Message::Autosave).1 else {
+        panic!("saved")
+    };
+    assert_eq!(
+        (typed.subject.as_str(), typed.body.as_str()),
+        ("下書き", "あ")
+    );
+    // A failed save is said, and tried again.
+    let _ = compose.update(Message::DraftSaved(Err(Failure::AccountGone)));
+    assert!(compose.problem.is_some());
+    assert_eq!(
+        saves(compose.update(Message::Close).1),
+        Some((Some(8), true))
+    );
+    let _ = compose.update(Message::DraftSaved(Ok(9)));
+    assert_eq!(compose.update(Message::Close).1, Some(Event::Closed));
+    assert_eq!(
+        compose.update(Message::Discard).1,
+        Some(Event::Discard(Some(9)))
+    );
+    assert!(matches!(
+        send(&mut compose),
+        Some(Event::Send(_, _, Some(9)))
+    ));
+}
+
+/// A saved draft opens as it was typed, unfinished addresses and all.
+#[test]
+fn a_draft_opens_again_as_typed() {
+    let mut compose = Compose::new(senders(), Draft::default());
+    let _ = compose.update(Message::From(senders()[1].clone()));
+    let _ = compose.update(Message::To("山田 <yamada@example.jp>, unfinished@".into()));
+    let typed = compose.typed();
+    let again = Compose::reopen(senders(), typed.clone(), 5);
+    assert_eq!(again.typed(), typed);
+    assert_eq!(again.draft_id(), Some(5));
+    assert_eq!(again.from.as_ref().map(|s| s.account), Some(AccountId(2)));
 }

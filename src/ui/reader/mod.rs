@@ -134,6 +134,8 @@ pub enum Act {
     DownloadRest,
     /// A message in the Outbox: try sending it again now.
     SendAgain,
+    /// A draft: open it to go on writing.
+    EditDraft,
 }
 
 /// What the window hears from the pane.
@@ -156,6 +158,8 @@ pub struct Context {
     pub targets: Vec<MoveTarget>,
     /// In the Outbox: why it has not gone yet (None before a first try).
     pub waiting: Option<Option<crate::send::Why>>,
+    /// A draft, in the Drafts folder.
+    pub draft: bool,
 }
 
 impl Reader {

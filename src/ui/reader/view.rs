@@ -123,6 +123,14 @@ fn state_banners<'a>(
                 .style(button::primary)],
         ));
     }
+    if context.draft {
+        pane = pane.push(banner(
+            t!("draft-note"),
+            [button(text(t!("reader-edit-draft")))
+                .on_press(Message::Act(id, Act::EditDraft))
+                .style(button::primary)],
+        ));
+    }
     if let Some(size) = context.partial {
         pane = pane.push(banner(
             t!("partial-note", size = human_size(size as usize)),
