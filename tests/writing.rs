@@ -241,3 +241,20 @@ fn a_draft_survives_a_crash_and_opens_again() {
         assert_eq!(store.draft_count().unwrap(), 0);
     }
 }
+
+/// The compose screen completes addresses from the stored mail.
+#[test]
+fn addresses_typed_are_completed_from_the_stored_mail() {
+    let (_dir, paths) = mailbox(true);
+    let mut w = Window::start(paths, Language::Japanese);
+    w.send([Message::Write(Start::New)]);
+    w.send([Message::Compose(Compose::To("yama".into()))]);
+    let suggestion = "山田太郎 <yamada@example.jp>";
+    w.expect(suggestion);
+    w.click(suggestion);
+    let Some(poplar::app::Modal::Compose(screen)) = &w.app.modal else {
+        panic!("the screen closed")
+    };
+    assert_eq!(screen.typed().to, "山田太郎 <yamada@example.jp>, ");
+    assert!(!w.shows(suggestion), "taken: no longer suggested");
+}

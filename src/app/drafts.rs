@@ -103,6 +103,6 @@ impl App {
         let screen = Compose::reopen(self.senders(), typed, id);
         let focus = iced::widget::operation::focus(compose::BODY_ID);
         self.modal = Some(Modal::Compose(Box::new(screen)));
-        focus
+        Task::batch([focus, self.known_addresses()])
     }
 }

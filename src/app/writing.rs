@@ -106,7 +106,26 @@ impl App {
         let screen = Compose::new(self.senders(), draft);
         let focus = screen.focus().map(Message::Compose);
         self.modal = Some(Modal::Compose(Box::new(screen)));
-        focus
+        Task::batch([focus, self.known_addresses()])
+    }
+
+    /// Every address in the stored mail, read off the UI thread for the compose screen
+    /// to complete what is typed (it works without them until they come).
+    pub(super) fn known_addresses(&self) -> Task<Message> {
+        let paths = self.paths.clone();
+        Task::perform(
+            ui::blocking(move || -> Result<_, Failure> {
+                let fields = Store::open(&paths.database())?.address_fields()?;
+                Ok(crate::compose::known::Known::from_fields(
+                    fields.iter().map(String::as_str),
+                ))
+            }),
+            |known| match known {
+                Ok(known) => Message::Compose(compose::Message::Known(std::sync::Arc::new(known))),
+                // Completion is a help: without it, writing goes on as before.
+                Err(_) => Message::Done,
+            },
+        )
     }
 
     pub(super) fn compose_message(&mut self, message: compose::Message) -> Task<Message> {

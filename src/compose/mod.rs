@@ -6,6 +6,7 @@
 
 pub mod build;
 pub mod headers;
+pub mod known;
 pub mod reply;
 pub mod saved;
 pub mod typed;

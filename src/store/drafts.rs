@@ -81,6 +81,24 @@ impl Store {
         Ok(())
     }
 
+    /// The From and To of every stored message not in the Trash, as the list shows them:
+    /// what address completion learns from.
+    pub fn address_fields(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT from_addr, to_addr FROM messages WHERE trashed_at IS NULL")?;
+        let mut fields = Vec::new();
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            for i in 0..2 {
+                if let Some(field) = row.get::<_, Option<String>>(i)? {
+                    fields.push(field);
+                }
+            }
+        }
+        Ok(fields)
+    }
+
     /// How many drafts there are (not in the Trash).
     pub fn draft_count(&self) -> Result<usize> {
         let n: i64 = self.conn.query_row(

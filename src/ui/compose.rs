@@ -53,6 +53,9 @@ pub struct Compose {
     problem: Option<String>,
     /// Saving as a draft: see [`drafts`].
     saved: drafts::Saving,
+    /// The addresses that complete what is typed, and the field being typed in.
+    known: std::sync::Arc<crate::compose::known::Known>,
+    completing: Option<AddressField>,
 }
 
 #[derive(Debug, Clone)]
@@ -76,6 +79,12 @@ pub enum Message {
     Close,
     /// The window saved the draft (its id), or why not.
     DraftSaved(Result<i64, Failure>),
+    /// The addresses of the stored mail, read when the screen opened.
+    Known(std::sync::Arc<crate::compose::known::Known>),
+    /// A suggestion was chosen for the field.
+    Complete(AddressField, Mailbox),
+    /// Enter in an address field: its first suggestion, if it shows one.
+    AcceptFirst(AddressField),
 }
 
 /// What the screen asks of the window.
@@ -122,6 +131,8 @@ impl Compose {
             references: draft.references,
             problem: None,
             saved: drafts::Saving::default(),
+            known: Default::default(),
+            completing: None,
         }
     }
 
@@ -164,9 +175,20 @@ impl Compose {
     pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
         match message {
             Message::From(sender) => self.change_sender(sender),
-            Message::To(to) => self.to = to,
-            Message::Cc(cc) => self.cc = cc,
-            Message::Bcc(bcc) => self.bcc = bcc,
+            Message::To(to) => self.typed_address(AddressField::To, to),
+            Message::Cc(cc) => self.typed_address(AddressField::Cc, cc),
+            Message::Bcc(bcc) => self.typed_address(AddressField::Bcc, bcc),
+            Message::Known(known) => {
+                self.known = known;
+                return (Task::none(), None);
+            }
+            Message::Complete(which, mailbox) => return (self.complete(which, &mailbox), None),
+            Message::AcceptFirst(which) => {
+                let Some(first) = self.suggested(which).into_iter().next() else {
+                    return (Task::none(), None);
+                };
+                return (self.complete(which, &first), None);
+            }
             Message::Subject(subject) => self.subject = subject,
             Message::Edit(action) => {
                 if !action.is_edit() {
@@ -253,23 +275,33 @@ impl Compose {
         let field = |value: &str, on: fn(String) -> Message| -> Element<'static, Message> {
             text_input("", value).on_input(on).padding(5).into()
         };
+        let address = |which: AddressField| -> Element<'static, Message> {
+            text_input("", self.address(which))
+                .id(which.id())
+                .on_input(move |typed| which.typed(typed))
+                .on_submit(Message::AcceptFirst(which))
+                .padding(5)
+                .into()
+        };
         let from = pick_list(self.senders.clone(), self.from.clone(), Message::From).width(Fill);
         let mut form = column![
             text(self.title()).size(20),
             line(t!("compose-from"), from.into()),
-            line(
-                t!("header-to"),
-                text_input("", &self.to)
-                    .id(TO_ID)
-                    .on_input(Message::To)
-                    .padding(5)
-                    .into()
-            ),
-            line(t!("header-cc"), field(&self.cc, Message::Cc)),
-            line(t!("compose-bcc"), field(&self.bcc, Message::Bcc)),
-            line(t!("header-subject"), field(&self.subject, Message::Subject)),
         ]
         .spacing(8);
+        for (label, which) in [
+            (t!("header-to"), AddressField::To),
+            (t!("header-cc"), AddressField::Cc),
+            (t!("compose-bcc"), AddressField::Bcc),
+        ] {
+            form = form
+                .push(line(label, address(which)))
+                .push(self.suggestions(which));
+        }
+        form = form.push(line(
+            t!("header-subject"),
+            field(&self.subject, Message::Subject),
+        ));
         form = form.push(self.attachments_view());
         form = form.push(
             text_editor(&self.body)
@@ -388,6 +420,9 @@ async fn choose_files() -> Result<Vec<Attachment>, Failure> {
     .await
 }
 
+mod complete;
 mod drafts;
+
+pub use complete::AddressField;
 #[cfg(test)]
 mod tests;

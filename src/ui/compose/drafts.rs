@@ -48,6 +48,8 @@ impl Compose {
                 id: Some(id),
                 ..Saving::default()
             },
+            known: Default::default(),
+            completing: None,
         }
     }
 

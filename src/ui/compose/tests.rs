@@ -220,3 +220,42 @@ fn a_draft_opens_again_as_typed() {
     assert_eq!(again.draft_id(), Some(5));
     assert_eq!(again.from.as_ref().map(|s| s.account), Some(AccountId(2)));
 }
+
+/// What is typed in To, Cc or Bcc is completed from the addresses of the stored mail: a
+/// click or Enter takes a suggestion in place of the piece typed.
+#[test]
+fn addresses_are_completed_from_the_stored_mail() {
+    use crate::compose::known::Known;
+    let known = Known::from_fields(["山田太郎 <yamada@example.jp>", "bob@example.org"]);
+    let mut compose = Compose::new(senders(), Draft::default());
+    let _ = compose.update(Message::Known(std::sync::Arc::new(known)));
+    let _ = compose.update(Message::To("bob@example.org, 山田".into()));
+    assert_eq!(
+        compose.suggested(AddressField::To),
+        [Mailbox::new("山田太郎", "yamada@example.jp")]
+    );
+    assert!(compose.suggested(AddressField::Cc).is_empty());
+    let messages: Vec<Message> = {
+        let mut ui = simulator(compose.view());
+        ui.click("山田太郎 <yamada@example.jp>")
+            .expect("a suggestion shows");
+        ui.into_messages().collect()
+    };
+    for message in messages {
+        let _ = compose.update(message);
+    }
+    assert_eq!(
+        compose.to,
+        "bob@example.org, 山田太郎 <yamada@example.jp>, "
+    );
+    assert!(compose.suggested(AddressField::To).is_empty());
+    // Enter takes the first one.
+    let _ = compose.update(Message::Cc("BO".into()));
+    let _ = compose.update(Message::AcceptFirst(AddressField::Cc));
+    assert_eq!(compose.cc, "bob@example.org, ");
+    let Some(Event::Send(_, draft, _)) = send(&mut compose) else {
+        panic!("sent: {:?}", compose.problem)
+    };
+    assert_eq!(draft.to.len(), 2);
+    assert_eq!(draft.cc, [Mailbox::new("", "bob@example.org")]);
+}
