@@ -87,10 +87,9 @@ impl Known {
 pub fn last_piece(field: &str) -> &str {
     let start = field
         .char_indices()
-        .filter(|(_, c)| matches!(c, ',' | ';' | '，' | '；' | '、' | '\n'))
-        .map(|(i, c)| i + c.len_utf8())
-        .last()
-        .unwrap_or(0);
+        .rev()
+        .find(|(_, c)| matches!(c, ',' | ';' | '，' | '；' | '、' | '\n'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     &field[start..]
 }
 
