@@ -258,3 +258,62 @@ fn addresses_typed_are_completed_from_the_stored_mail() {
     assert_eq!(screen.typed().to, "山田太郎 <yamada@example.jp>, ");
     assert!(!w.shows(suggestion), "taken: no longer suggested");
 }
+
+/// Forward from the reading pane: inline (the text quoted under a header block, the
+/// files attached again) or the message attached whole.
+#[test]
+fn a_message_is_forwarded_inline_or_attached() {
+    let (_dir, paths) = mailbox(true);
+    let mut store = Store::open(&paths.database()).unwrap();
+    let account = store.account("home").unwrap();
+    let raw = b"From: Dave Lee <dave@example.org>\r\nTo: alice@example.org\r\n\
+Subject: Contract to sign\r\nDate: Fri, 28 Feb 2025 16:00:00 +0000\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n\
+Attached.\r\n--b\r\nContent-Type: application/pdf; name=contract.pdf\r\n\
+Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQ=\r\n--b--\r\n"
+        .to_vec();
+    let summary = poplar::mail::summarize(&raw);
+    store
+        .insert_message(account.id, Some("u2"), &raw, &summary)
+        .unwrap();
+    drop(store);
+    let mut w = Window::start(paths, Language::English);
+    w.click("Contract to sign");
+    w.click("Forward");
+    let Some(poplar::app::Modal::Compose(screen)) = &w.app.modal else {
+        panic!("no compose screen")
+    };
+    let typed = screen.typed();
+    assert_eq!(typed.subject, "Fwd: Contract to sign");
+    assert!(typed.to.is_empty());
+    assert!(typed.body.contains("Attached."), "{}", typed.body);
+    assert!(
+        typed.body.contains("Dave Lee <dave@example.org>"),
+        "{}",
+        typed.body
+    );
+    let files: Vec<_> = typed
+        .attachments
+        .iter()
+        .map(|f| f.attachment().unwrap())
+        .collect();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].name, "contract.pdf");
+    assert_eq!(files[0].bytes, b"%PDF-1.4");
+    assert_eq!(files[0].content_type, "application/pdf");
+    w.send([Message::Compose(Compose::Discard)]);
+
+    w.click("Forward as attachment");
+    let Some(poplar::app::Modal::Compose(screen)) = &w.app.modal else {
+        panic!("no compose screen")
+    };
+    let typed = screen.typed();
+    let files: Vec<_> = typed
+        .attachments
+        .iter()
+        .map(|f| f.attachment().unwrap())
+        .collect();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].content_type, "message/rfc822");
+    assert_eq!(files[0].bytes, raw, "the message itself, byte for byte");
+}

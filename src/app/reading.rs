@@ -39,6 +39,7 @@ impl App {
             Act::DownloadRest => self.download_rest(id),
             Act::SendAgain => self.send_again(id),
             Act::EditDraft => self.edit_draft(id),
+            Act::Write(start) => self.write(start),
             Act::SetFlagged(flagged) => {
                 if let Some(row) = self.list.row_mut(id) {
                     row.flagged = flagged;

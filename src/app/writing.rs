@@ -15,26 +15,22 @@ pub struct Parent {
     raw: Vec<u8>,
     from: Mailbox,
     me: Vec<String>,
+    /// The parent's files, read for a forward inline (which attaches them again).
+    files: Vec<crate::compose::Attachment>,
 }
 
 impl Parent {
     fn draft(self) -> Draft {
         match self.start {
-            Start::Forward => reply::forward_attached(&self.facts, &self.raw, &self.from),
+            Start::Forward => reply::forward_inline(&self.facts, &self.from, self.files),
+            Start::ForwardAttached => reply::forward_attached(&self.facts, &self.raw, &self.from),
             Start::ReplyAll => reply::reply(&self.facts, &self.from, &self.me, true),
             Start::Reply | Start::New => reply::reply(&self.facts, &self.from, &self.me, false),
         }
     }
 }
 
-/// What the compose screen starts from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Start {
-    New,
-    Reply,
-    ReplyAll,
-    Forward,
-}
+pub use crate::ui::compose::Start;
 
 impl App {
     /// The accounts that can send: an outgoing server and an address.
@@ -83,12 +79,17 @@ impl App {
             ui::blocking(move || -> Result<Parent, Failure> {
                 let raw = Store::open(&paths.database())?.raw_message(parent)?;
                 let facts = crate::mail::thread::facts(&raw);
+                let files = match start {
+                    Start::Forward => parent_files(&raw),
+                    _ => Vec::new(),
+                };
                 Ok(Parent {
                     start,
                     facts,
                     raw,
                     from,
                     me,
+                    files,
                 })
             }),
             |parent| match parent {
@@ -223,4 +224,17 @@ impl App {
             },
         )
     }
+}
+
+/// The files of a message, to attach again to its forward.
+fn parent_files(raw: &[u8]) -> Vec<crate::compose::Attachment> {
+    let count = crate::mail::render(raw).attachments.len();
+    (0..count)
+        .filter_map(|i| crate::mail::attachment(raw, i))
+        .map(|file| crate::compose::Attachment {
+            content_type: crate::compose::content_type(std::path::Path::new(&file.name)),
+            name: file.name,
+            bytes: file.bytes,
+        })
+        .collect()
 }

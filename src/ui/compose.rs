@@ -22,6 +22,18 @@ pub const LARGE: usize = 10 * 1024 * 1024;
 /// How often what is being written is saved as a draft while it changes.
 pub const AUTOSAVE: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// What the compose screen starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    New,
+    Reply,
+    ReplyAll,
+    /// The message's text quoted under a header block, its files attached again.
+    Forward,
+    /// The message attached whole, as an .eml.
+    ForwardAttached,
+}
+
 /// An account mail can be sent from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sender {

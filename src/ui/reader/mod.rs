@@ -136,6 +136,8 @@ pub enum Act {
     SendAgain,
     /// A draft: open it to go on writing.
     EditDraft,
+    /// Reply, reply to all or forward.
+    Write(crate::ui::compose::Start),
 }
 
 /// What the window hears from the pane.

@@ -7,6 +7,7 @@ use iced::{Color, Element, Fill};
 use super::{Act, Context, Message, MoveTarget, Reader};
 use crate::mail::{self, Rendered};
 use crate::t;
+use crate::ui::compose::Start;
 use crate::ui::describe::Said;
 use crate::ui::{BOLD, HEADER_WIDTH, banner, body, describe, human_size, tip};
 
@@ -236,7 +237,16 @@ fn actions<'a>(id: i64, context: &Context, showing_source: bool) -> Element<'a, 
     } else {
         t!("action-flag")
     };
+    let write = |label: String, start: Start| {
+        button(text(label))
+            .on_press(act(Act::Write(start)))
+            .style(button::secondary)
+    };
     row![
+        write(t!("action-reply"), Start::Reply),
+        write(t!("action-reply-all"), Start::ReplyAll),
+        write(t!("action-forward"), Start::Forward),
+        write(t!("action-forward-attached"), Start::ForwardAttached),
         button(text(flag))
             .on_press(act(Act::SetFlagged(!context.flagged)))
             .style(button::secondary),
