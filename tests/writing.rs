@@ -239,6 +239,16 @@ fn a_draft_survives_a_crash_and_opens_again() {
         w.click(edit);
         w.send([Message::Compose(Compose::Discard)]);
         assert_eq!(store.draft_count().unwrap(), 0);
+        // Thrown away into the Trash, whence it can come back.
+        assert_eq!(store.count(poplar::store::View::Trash).unwrap(), 1);
+
+        // The window's close button while writing: the draft is saved, then it closes.
+        w.send([Message::Write(Start::New)]);
+        w.send([Message::Compose(Compose::Subject("閉じる前に".into()))]);
+        w.send([Message::CloseRequested(iced::window::Id::unique())]);
+        assert!(w.app.modal.is_none());
+        assert!(w.app.quitting.is_some());
+        assert_eq!(store.draft_count().unwrap(), 1);
     }
 }
 
@@ -292,11 +302,7 @@ Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQ=\r\n--b--\r\n"
         "{}",
         typed.body
     );
-    let files: Vec<_> = typed
-        .attachments
-        .iter()
-        .map(|f| f.attachment().unwrap())
-        .collect();
+    let files = screen.files();
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].name, "contract.pdf");
     assert_eq!(files[0].bytes, b"%PDF-1.4");
@@ -307,12 +313,7 @@ Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQ=\r\n--b--\r\n"
     let Some(poplar::app::Modal::Compose(screen)) = &w.app.modal else {
         panic!("no compose screen")
     };
-    let typed = screen.typed();
-    let files: Vec<_> = typed
-        .attachments
-        .iter()
-        .map(|f| f.attachment().unwrap())
-        .collect();
+    let files = screen.files();
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].content_type, "message/rfc822");
     assert_eq!(files[0].bytes, raw, "the message itself, byte for byte");

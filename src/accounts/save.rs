@@ -103,7 +103,13 @@ pub fn save(store: &Store, request: Request) -> Result<Saved, Error> {
             store.update_account(id, &settings)?;
             Account { id, settings }
         }
-        None => store.add_account(&settings)?,
+        None => {
+            let account = store.add_account(&settings)?;
+            // An id can come back after a removal whose keyring entries stayed (the
+            // keyring was away): neither of them passes to the new account.
+            forget_stale_password(&keyring, &account);
+            account
+        }
     };
     let outgoing_refused = match &outgoing_password {
         Some(p)
@@ -119,9 +125,6 @@ pub fn save(store: &Store, request: Request) -> Result<Saved, Error> {
     };
     // The entry is keyed by the account's id, not its name: a rename leaves it alone.
     let Some(password) = password else {
-        if id.is_none() {
-            forget_stale_password(&keyring, &account);
-        }
         return Ok(Saved {
             account,
             unsaved_password: None,

@@ -134,6 +134,13 @@ impl SmtpServer {
         }
     }
 
+    /// True when sending logs in with the outgoing server's own password: it has one,
+    /// and its login takes a password (POP before SMTP logs in to the incoming server,
+    /// with the incoming password).
+    pub fn uses_own_password(&self) -> bool {
+        self.own_password && !matches!(self.login, SmtpLogin::None | SmtpLogin::PopBeforeSmtp)
+    }
+
     /// The port for a security mode: 465 for TLS from the first byte, 587 otherwise.
     pub fn default_port(security: Security) -> u16 {
         match security {

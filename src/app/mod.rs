@@ -66,6 +66,8 @@ pub fn run(paths: Paths) -> iced::Result {
         ..iced::Settings::default()
     })
     .window_size((1100.0, 720.0))
+    // The close button asks first: a message being written is saved as a draft.
+    .exit_on_close_request(false)
     .run()
 }
 
@@ -105,6 +107,9 @@ pub struct App {
     pub opener: Opener,
     /// Nothing reads the database before it is up to date.
     pub startup: Startup,
+    /// The window's close button was pressed while a message was being written: it
+    /// closes once the draft is saved.
+    pub quitting: Option<iced::window::Id>,
 }
 
 /// The one dialog that can be open over the window.
@@ -181,15 +186,21 @@ pub enum Message {
     Answer(Box<writing::Parent>),
     /// The compose screen's own messages.
     Compose(ui::compose::Message),
-    /// A draft was saved (its id), or why not; `close`: its screen is closing; `first`:
-    /// it is new in the Drafts folder.
+    /// Compose screen `screen`'s draft was saved (its id; None: it was no draft any
+    /// more), or why not; `first`: it is new in the Drafts folder.
     DraftSaved {
-        close: bool,
+        screen: u64,
         first: bool,
-        result: Result<i64, Failure>,
+        result: Result<Option<i64>, Failure>,
     },
-    /// What was typed in draft `id`, read to open it again (None: it is no draft now).
-    DraftOpened(i64, Result<Option<String>, Failure>),
+    /// The window's close button.
+    CloseRequested(iced::window::Id),
+    /// What was typed in draft `id` and its files, read to open it again (None: it is no
+    /// draft now).
+    DraftOpened(
+        i64,
+        Result<Option<(String, Vec<crate::compose::Attachment>)>, Failure>,
+    ),
     /// A written message is in the Outbox of this account (its id), or why not.
     Queued(AccountId, Result<i64, Failure>),
     /// Nothing to do (e.g. a finished write whose result needs no reaction).
@@ -249,6 +260,7 @@ impl App {
             startup_report: None,
             opener: system_opener(),
             startup: Startup::Upgrading { slow: false },
+            quitting: None,
         };
         let task = app.start_upgrade();
         (app, task)
@@ -313,11 +325,12 @@ impl App {
             Message::Answer(parent) => self.answer(*parent),
             Message::Compose(message) => self.compose_message(message),
             Message::DraftSaved {
-                close,
+                screen,
                 first,
                 result,
-            } => self.draft_saved(close, first, result),
+            } => self.draft_saved(screen, first, result),
             Message::DraftOpened(id, result) => self.draft_opened(id, result),
+            Message::CloseRequested(window) => self.close_requested(window),
             Message::Queued(account, result) => self.queued(account, result),
             Message::EditAccount(id) => self.edit_account(id),
             Message::OpenRemoveAccount(id) => self.open_remove_account(id),
@@ -374,7 +387,12 @@ impl App {
                 .map(|_| Message::Compose(ui::compose::Message::Autosave)),
             _ => Subscription::none(),
         };
-        Subscription::batch([worker, keyboard::listen().map(Message::Key), autosave])
+        Subscription::batch([
+            worker,
+            keyboard::listen().map(Message::Key),
+            autosave,
+            iced::window::close_requests().map(Message::CloseRequested),
+        ])
     }
 
     /// Reads the sidebar and the list of the current folder off the UI thread.

@@ -137,15 +137,26 @@ impl App {
         let task = task.map(Message::Compose);
         match event {
             None => task,
-            Some(compose::Event::Discard(draft)) => {
-                Task::batch([task, self.delete_draft(draft), self.close_modal()])
+            Some(compose::Event::Discard(draft)) => Task::batch([
+                task,
+                self.discard_draft(draft),
+                self.close_modal(),
+                self.reload(),
+            ]),
+            Some(compose::Event::Closed) => {
+                let closed = Task::batch([task, self.close_modal(), self.reload()]);
+                match self.quitting {
+                    // The window's close button waited for the draft.
+                    Some(window) => Task::batch([closed, iced::window::close(window)]),
+                    None => closed,
+                }
             }
-            Some(compose::Event::Closed) => Task::batch([task, self.close_modal()]),
             Some(compose::Event::SaveDraft {
+                screen,
                 replacing,
                 typed,
-                close,
-            }) => Task::batch([task, self.save_draft(replacing, typed, close)]),
+                files,
+            }) => Task::batch([task, self.save_draft(screen, replacing, typed, files)]),
             Some(compose::Event::Send(account, draft, saved_as)) => {
                 let paths = self.paths.clone();
                 let queue = Task::perform(
@@ -155,9 +166,13 @@ impl App {
                         let server =
                             (account.settings.smtp.clone()).ok_or(Failure::NoSendingAccount)?;
                         let id = crate::send::queue(&mut store, &account, &server, &draft)?;
-                        // In the Outbox now: the draft has done its work.
-                        if let Some(saved_as) = saved_as {
-                            store.delete_draft(saved_as)?;
+                        // In the Outbox now: the draft has done its work. Failing to
+                        // delete it is no reason to say the message was not queued
+                        // (sent again, it would go twice).
+                        if let Some(saved_as) = saved_as
+                            && let Err(e) = store.delete_draft(saved_as)
+                        {
+                            tracing::warn!("a sent message's draft stays: {e}");
                         }
                         Ok(id)
                     }),
@@ -181,7 +196,13 @@ impl App {
                     worker.send(Command::SendOutbox(account));
                 }
                 self.status.say(t!("status-in-outbox"));
-                Task::batch([self.close_modal(), self.reload()])
+                // A first save that landed after Send made a draft of what was sent.
+                let late = match &self.modal {
+                    Some(Modal::Compose(screen)) => screen.draft_id(),
+                    _ => None,
+                };
+                let late = late.map_or_else(Task::none, |id| self.delete_draft(id));
+                Task::batch([late, self.close_modal(), self.reload()])
             }
             Err(why) => {
                 if let Some(Modal::Compose(screen)) = &mut self.modal {

@@ -133,12 +133,16 @@ fn password(
         return Ok(Some(given.to_string()));
     }
     let keyring = Keyring::open(store)?;
-    let found = if server.own_password {
-        keyring.get_outgoing(account)
-    } else {
-        keyring.get(account)
-    };
-    Ok(Some(found.context("use --password-stdin")?))
+    if server.uses_own_password() {
+        let name = &account.settings.name;
+        let found = keyring.get_outgoing(account).with_context(|| {
+            format!(
+                "the outgoing server's own password: store it with `poplar account password {name} --outgoing`, or use --password-stdin"
+            )
+        })?;
+        return Ok(Some(found));
+    }
+    Ok(Some(keyring.get(account).context("use --password-stdin")?))
 }
 
 fn account_with_server(store: &Store, name: &str) -> Result<(Account, SmtpServer)> {

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::Mailbox;
+pub use super::typed::last_piece;
 use super::typed::readable;
 
 /// How many suggestions a field shows.
@@ -64,9 +65,18 @@ impl Known {
         if typed.is_empty() {
             return Vec::new();
         }
-        self.entries
+        // An address that begins with what is typed comes before a name that has it; a
+        // name with an @ in it (a stranger's "ceo@example.com" <x@elsewhere>) is no name
+        // to match.
+        let by_address = self
+            .entries
             .iter()
-            .filter(|(_, address, name)| address.starts_with(&typed) || name.contains(&typed))
+            .filter(|(_, address, _)| address.starts_with(&typed));
+        let by_name = self.entries.iter().filter(|(_, address, name)| {
+            !address.starts_with(&typed) && !name.contains('@') && name.contains(&typed)
+        });
+        by_address
+            .chain(by_name)
             // What is typed already in full needs no suggestion.
             .filter(|(_, address, _)| *address != typed)
             .take(SHOWN)
@@ -81,16 +91,6 @@ impl Known {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
-}
-
-/// The piece of a field being typed: what follows the last separator.
-pub fn last_piece(field: &str) -> &str {
-    let start = field
-        .char_indices()
-        .rev()
-        .find(|(_, c)| matches!(c, ',' | ';' | '，' | '；' | '、' | '\n'))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    &field[start..]
 }
 
 /// The field with its last piece replaced by `mailbox`, ready for the next address.
@@ -139,12 +139,24 @@ mod tests {
             "typed in full"
         );
         assert_eq!(known.len(), 4);
+
+        // A name made to look like an address matches nothing; addresses come first.
+        let poisoned = Known::from_fields([
+            "\"ceo@corp.example\" <x@evil.example>",
+            "\"ceo@corp.example\" <x@evil.example>",
+            "Ceo <ceo@corp.example>",
+        ]);
+        let found = poisoned.suggest("ceo@");
+        assert_eq!(found, [Mailbox::new("Ceo", "ceo@corp.example")]);
+        let found = poisoned.suggest("ceo");
+        assert_eq!(found[0].address, "ceo@corp.example");
     }
 
     #[test]
     fn a_suggestion_takes_the_place_of_the_piece_typed() {
         let yamada = Mailbox::new("山田太郎", "yamada@example.jp");
         assert_eq!(last_piece("bob@example.org, yam"), " yam");
+        assert_eq!(last_piece("\"Doe, Jo"), "\"Doe, Jo");
         assert_eq!(completed("yam", &yamada), "山田太郎 <yamada@example.jp>, ");
         assert_eq!(
             completed("bob@example.org、yam", &yamada),

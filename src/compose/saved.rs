@@ -1,15 +1,16 @@
 //! A draft as saved: what was typed on the compose screen, exactly (the address fields as
 //! text, however unfinished), to open it again where it was after a restart or a crash.
+//! Its files are kept beside it in the store, written only when they change.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
 
 use super::typed::readable;
-use super::{Attachment, Charset, Draft, Mailbox, Options, build};
+use super::{Charset, Draft, Mailbox, Options, build};
 use crate::accounts::AccountId;
 
+/// Every field has a default, so that a draft saved by an older version still reads.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Typed {
     /// The account chosen to send from.
     pub account: Option<i64>,
@@ -22,34 +23,6 @@ pub struct Typed {
     pub body: String,
     pub in_reply_to: Option<String>,
     pub references: Vec<String>,
-    pub attachments: Vec<File>,
-}
-
-/// An attached file, its bytes in base64.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct File {
-    pub name: String,
-    pub content_type: String,
-    pub base64: String,
-}
-
-impl File {
-    pub fn of(attachment: &Attachment) -> File {
-        File {
-            name: attachment.name.clone(),
-            content_type: attachment.content_type.clone(),
-            base64: BASE64.encode(&attachment.bytes),
-        }
-    }
-
-    /// The file again; None when its bytes are not base64 (a damaged draft).
-    pub fn attachment(&self) -> Option<Attachment> {
-        Some(Attachment {
-            name: self.name.clone(),
-            content_type: self.content_type.clone(),
-            bytes: BASE64.decode(&self.base64).ok()?,
-        })
-    }
 }
 
 impl Typed {
@@ -67,24 +40,18 @@ impl Typed {
         serde_json::from_str(text).ok()
     }
 
-    /// The message it would be, for the Drafts folder: the addresses that read as
-    /// addresses, the text, the files.
+    /// The message it would be, as the Drafts folder shows it: the addresses that read as
+    /// addresses, the text (its files are kept beside it).
     pub fn bytes(&self) -> Vec<u8> {
-        let list = readable;
         let draft = Draft {
             from: Mailbox::new("", self.from.clone()),
-            to: list(&self.to),
-            cc: list(&self.cc),
-            bcc: Vec::new(),
+            to: readable(&self.to),
+            cc: readable(&self.cc),
             subject: self.subject.clone(),
             body: self.body.clone(),
-            attachments: self
-                .attachments
-                .iter()
-                .filter_map(File::attachment)
-                .collect(),
             in_reply_to: self.in_reply_to.clone(),
             references: self.references.clone(),
+            ..Draft::default()
         };
         let options = Options::now(Charset::Utf8, &draft.from);
         build::unchecked(&draft, &options)
@@ -107,23 +74,17 @@ mod tests {
             body: "途中まで\r\n書いた".into(),
             in_reply_to: Some("<p@x>".into()),
             references: vec!["<r@x>".into(), "<p@x>".into()],
-            attachments: vec![File::of(&Attachment {
-                name: "図.png".into(),
-                content_type: "image/png".into(),
-                bytes: vec![0, 159, 255, 10, 13],
-            })],
         };
         let back = Typed::from_json(&typed.to_json()).unwrap();
         assert_eq!(back, typed);
-        assert_eq!(
-            back.attachments[0].attachment().unwrap().bytes,
-            [0, 159, 255, 10, 13]
-        );
         let summary = crate::mail::summarize(&typed.bytes());
         assert_eq!(summary.subject, "見積もり 🍣");
         assert!(summary.to.contains("yamada@example.jp"), "{}", summary.to);
-        for damaged in ["", "{", "[]", "{\"to\": 3}"] {
+        for damaged in ["", "{", "3", "{\"to\": 3}"] {
             assert_eq!(Typed::from_json(damaged), None, "{damaged}");
         }
+        // A field this version does not know, or one it lacks, does not damage it.
+        let older = Typed::from_json("{\"subject\":\"古い\",\"later\":1}").unwrap();
+        assert_eq!(older.subject, "古い");
     }
 }

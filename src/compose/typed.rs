@@ -30,6 +30,12 @@ pub fn readable(text: &str) -> Vec<Mailbox> {
         .collect()
 }
 
+/// The piece being typed: what follows the last separator outside quotes and angle
+/// brackets.
+pub fn last_piece(text: &str) -> &str {
+    split(text).last().copied().unwrap_or("")
+}
+
 /// The pieces between separators that are outside quotes and angle brackets.
 fn split(text: &str) -> Vec<&str> {
     let mut pieces = Vec::new();

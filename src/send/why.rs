@@ -40,15 +40,40 @@ impl Why {
         }
     }
 
-    /// The reason as the store keeps it.
+    /// The reason as the store keeps it: a server's answer cut to its first lines (a
+    /// hostile server's megabyte of text is not kept beside every message it held up).
     pub fn stored(&self) -> String {
+        let mut kept = self.clone();
+        if let Why::Smtp(
+            smtp::Error::Refused { reply, .. }
+            | smtp::Error::RecipientRefused { reply, .. }
+            | smtp::Error::LoginFailed { reply },
+        ) = &mut kept
+        {
+            shorten(reply);
+        }
         // Every part is a string, a number or an enum: it cannot fail to serialise.
-        serde_json::to_string(self).unwrap_or_else(|_| self.to_string())
+        serde_json::to_string(&kept).unwrap_or_else(|_| self.to_string())
     }
 
     /// A reason the store kept; text it cannot read is shown as it is.
     pub fn from_stored(text: &str) -> Why {
         serde_json::from_str(text).unwrap_or_else(|_| Why::Recorded(text.to_string()))
+    }
+}
+
+/// At most this many lines of a server's answer are kept, each cut to this many
+/// characters.
+const KEPT_LINES: usize = 4;
+const KEPT_CHARS: usize = 300;
+
+fn shorten(reply: &mut smtp::Reply) {
+    reply.lines.truncate(KEPT_LINES);
+    for line in &mut reply.lines {
+        if let Some((cut, _)) = line.char_indices().nth(KEPT_CHARS) {
+            line.truncate(cut);
+            line.push('…');
+        }
     }
 }
 
@@ -77,6 +102,23 @@ mod tests {
         for why in reasons {
             assert_eq!(Why::from_stored(&why.stored()), why);
         }
+    }
+
+    #[test]
+    fn a_long_answer_is_kept_short() {
+        let long = Why::Smtp(smtp::Error::LoginFailed {
+            reply: smtp::Reply {
+                code: 535,
+                lines: vec!["あ".repeat(100_000); 200],
+            },
+        });
+        let stored = long.stored();
+        assert!(stored.len() < 8_000, "{}", stored.len());
+        let Why::Smtp(smtp::Error::LoginFailed { reply }) = Why::from_stored(&stored) else {
+            panic!("{stored}")
+        };
+        assert_eq!(reply.lines.len(), KEPT_LINES);
+        assert_eq!(reply.lines[0].chars().count(), KEPT_CHARS + 1);
     }
 
     #[test]

@@ -89,8 +89,9 @@ pub enum Message {
     Autosave,
     /// "Save draft" (or Escape): save it, and close.
     Close,
-    /// The window saved the draft (its id), or why not.
-    DraftSaved(Result<i64, Failure>),
+    /// The window saved the draft (its id; None when it was no draft any more), or why
+    /// not.
+    DraftSaved(Result<Option<i64>, Failure>),
     /// The addresses of the stored mail, read when the screen opened.
     Known(std::sync::Arc<crate::compose::known::Known>),
     /// A suggestion was chosen for the field.
@@ -106,11 +107,13 @@ pub enum Event {
     Send(AccountId, Box<Draft>, Option<i64>),
     /// Thrown away, with the draft it was saved as, if any.
     Discard(Option<i64>),
-    /// Save this as a draft in place of `replacing`; then close the screen if `close`.
+    /// Save this as a draft (as draft `replacing`, in place, when there is one), with
+    /// the files when they changed; the answer goes to screen number `screen`.
     SaveDraft {
+        screen: u64,
         replacing: Option<i64>,
         typed: Box<crate::compose::saved::Typed>,
-        close: bool,
+        files: Option<Vec<Attachment>>,
     },
     /// Closed with nothing to save.
     Closed,
@@ -196,13 +199,23 @@ impl Compose {
             }
             Message::Complete(which, mailbox) => return (self.complete(which, &mailbox), None),
             Message::AcceptFirst(which) => {
+                // An address typed in full stays as typed (Enter is not "make it longer").
+                let piece = crate::compose::known::last_piece(self.address(which)).trim();
+                if crate::compose::typed::parse_list(piece).is_ok_and(|m| m.len() == 1) {
+                    return (Task::none(), None);
+                }
                 let Some(first) = self.suggested(which).into_iter().next() else {
                     return (Task::none(), None);
                 };
                 return (self.complete(which, &first), None);
             }
-            Message::Subject(subject) => self.subject = subject,
+            Message::Subject(subject) => {
+                self.subject = subject;
+                // Typing elsewhere: the suggestions of an address field go.
+                self.completing = None;
+            }
             Message::Edit(action) => {
+                self.completing = None;
                 if !action.is_edit() {
                     self.body.perform(action);
                     return (Task::none(), None);
@@ -210,31 +223,30 @@ impl Compose {
                 self.body.perform(action);
             }
             Message::Attach => return (Task::perform(choose_files(), Message::Attached), None),
-            Message::Attached(Ok(files)) => self.attachments.extend(files),
+            Message::Attached(Ok(files)) => {
+                self.attachments.extend(files);
+                self.saved.files_changed = true;
+            }
             Message::Attached(Err(e)) => self.problem = Some(e.said()),
             Message::Remove(index) => {
                 if index < self.attachments.len() {
                     self.attachments.remove(index);
+                    self.saved.files_changed = true;
                 }
             }
             Message::Send => match self.draft() {
                 Ok((account, draft)) => {
                     self.problem = None;
+                    self.saved.sent = true;
                     let sent = Event::Send(account, Box::new(draft), self.saved.id);
                     return (Task::none(), Some(sent));
                 }
                 Err(problem) => self.problem = Some(problem),
             },
             Message::Discard => return (Task::none(), Some(Event::Discard(self.saved.id))),
-            Message::Autosave => return (Task::none(), self.autosave(false)),
-            Message::Close => {
-                let close = self.autosave(true).unwrap_or(Event::Closed);
-                return (Task::none(), Some(close));
-            }
-            Message::DraftSaved(result) => {
-                self.draft_saved(result);
-                return (Task::none(), None);
-            }
+            Message::Autosave => return (Task::none(), self.autosave()),
+            Message::Close => return (Task::none(), self.close()),
+            Message::DraftSaved(result) => return (Task::none(), self.draft_saved(result)),
         }
         // Everything else that reaches here changed what would be saved.
         self.saved.changed = true;
@@ -244,6 +256,9 @@ impl Compose {
     /// Why the message could not be put in the Outbox (it stays here, as typed).
     pub fn refused(&mut self, why: String) {
         self.problem = Some(why);
+        // Still being written: saved again as it changes.
+        self.saved.sent = false;
+        self.saved.changed = true;
     }
 
     /// The draft as typed, or what is wrong with it.
@@ -385,6 +400,12 @@ impl Compose {
 /// The signature as it goes into the text: after the "-- " line that mail programs know
 /// as the start of one; None when there is none.
 fn block(signature: &str) -> Option<String> {
+    let signature = signature.replace("\r\n", "\n");
+    // A signature typed with its own "-- " line does not get a second one.
+    let signature = match signature.split_once('\n') {
+        Some((first, rest)) if first.trim_end() == "--" => rest,
+        _ => &signature,
+    };
     let signature = signature.trim_end();
     (!signature.trim().is_empty()).then(|| format!("-- \n{signature}\n"))
 }

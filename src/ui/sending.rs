@@ -16,6 +16,9 @@ pub fn error(error: &send::Error) -> String {
         send::Error::Restoring => t!("send-restoring"),
         send::Error::Lock(detail) => t!("send-lock", detail = detail.clone()),
         send::Error::Compose(e) => compose_error(e),
+        send::Error::Password(account, crate::secrets::Error::NotFound(_)) => {
+            t!("send-no-outgoing-password", account = account.clone())
+        }
         send::Error::Password(_, e) => describe::password(e),
     }
 }

@@ -32,7 +32,7 @@ pub(super) async fn deliver_after_check(
             if !server.login.needs_password() {
                 return Some(Ok(None));
             }
-            if !server.own_password {
+            if !server.uses_own_password() {
                 return Some(Ok(Some(String::new())));
             }
             Some(

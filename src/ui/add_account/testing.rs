@@ -136,7 +136,7 @@ async fn test(form: Form) -> Tested {
             outgoing: None,
         };
     };
-    let outgoing = match (server.own_password, server.login.needs_password()) {
+    let outgoing = match (server.uses_own_password(), server.login.needs_password()) {
         (true, true) => password(&form, true).await,
         (_, false) => Ok(String::new()),
         (false, true) => incoming_password,

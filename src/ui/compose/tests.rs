@@ -62,6 +62,10 @@ fn the_signature_follows_the_account_sent_from() {
     compose.body = text_editor::Content::with_text(edited);
     let _ = compose.update(Message::From(home));
     assert_eq!(compose.body.text(), edited);
+
+    // A signature written with its own "-- " line, or with CRLF, gets one "-- " line.
+    assert_eq!(block("-- \r\n山田\r\n"), Some("-- \n山田\n".into()));
+    assert_eq!(block("--\n\n"), None);
 }
 
 /// Send says what is missing or wrong, and sends nothing.
@@ -142,15 +146,15 @@ fn files_can_be_taken_off_and_large_ones_are_warned_about() {
     assert!(ui.find(t!("compose-large", size = human_size(10))).is_err());
 }
 
-/// What was typed is saved when it changed, one save at a time, each in place of the
-/// last; moving the cursor changes nothing; Send, Discard and Close say which draft goes.
+/// What was typed is saved when it changed, one save at a time, each of the same draft
+/// in place; the files only when they changed; moving the cursor changes nothing.
 #[test]
 fn drafts_are_saved_when_something_changed() {
     use iced::widget::text_editor::{Action, Edit, Motion};
     let saves = |event: Option<Event>| match event {
         Some(Event::SaveDraft {
-            replacing, close, ..
-        }) => Some((replacing, close)),
+            replacing, files, ..
+        }) => Some((replacing, files.map(|f| f.len()))),
         _ => None,
     };
     let mut compose = Compose::new(senders(), Draft::default());
@@ -158,7 +162,7 @@ fn drafts_are_saved_when_something_changed() {
     let _ = compose.update(Message::Subject("下書き".into()));
     assert_eq!(
         saves(compose.update(Message::Autosave).1),
-        Some((None, false))
+        Some((None, None))
     );
     let _ = compose.update(Message::To("a@example.org".into()));
     assert_eq!(
@@ -166,14 +170,14 @@ fn drafts_are_saved_when_something_changed() {
         None,
         "one save at a time"
     );
-    let _ = compose.update(Message::DraftSaved(Ok(7)));
+    let _ = compose.update(Message::DraftSaved(Ok(Some(7))));
     assert_eq!(compose.draft_id(), Some(7));
     // What changed while the first save was on its way goes with the next.
     assert_eq!(
         saves(compose.update(Message::Autosave).1),
-        Some((Some(7), false))
+        Some((Some(7), None))
     );
-    let _ = compose.update(Message::DraftSaved(Ok(8)));
+    let _ = compose.update(Message::DraftSaved(Ok(Some(7))));
     let _ = compose.update(Message::Edit(Action::Move(Motion::Right)));
     assert_eq!(
         compose.update(Message::Autosave).1,
@@ -182,43 +186,120 @@ fn drafts_are_saved_when_something_changed() {
     );
     let _ = compose.update(Message::Edit(Action::Edit(Edit::Insert('あ'))));
     assert_eq!(compose.typed().body, "あ");
-    let Some(Event::SaveDraft { typed, .. }) = compose.update(Message::Autosave).1 else {
+    let file = Attachment {
+        name: "a.txt".into(),
+        content_type: "text/plain".into(),
+        bytes: b"x".to_vec(),
+    };
+    let _ = compose.update(Message::Attached(Ok(vec![file])));
+    let Some(Event::SaveDraft { typed, files, .. }) = compose.update(Message::Autosave).1 else {
         panic!("saved")
     };
     assert_eq!(
         (typed.subject.as_str(), typed.body.as_str()),
         ("下書き", "あ")
     );
-    // A failed save is said, and tried again.
+    assert_eq!(
+        files.map(|f| f.len()),
+        Some(1),
+        "the files changed: they go"
+    );
+    // A failed save is said, and tried again, files and all.
     let _ = compose.update(Message::DraftSaved(Err(Failure::AccountGone)));
     assert!(compose.problem.is_some());
     assert_eq!(
-        saves(compose.update(Message::Close).1),
-        Some((Some(8), true))
+        saves(compose.update(Message::Autosave).1),
+        Some((Some(7), Some(1)))
     );
-    let _ = compose.update(Message::DraftSaved(Ok(9)));
-    assert_eq!(compose.update(Message::Close).1, Some(Event::Closed));
-    assert_eq!(
-        compose.update(Message::Discard).1,
-        Some(Event::Discard(Some(9)))
-    );
-    assert!(matches!(
-        send(&mut compose),
-        Some(Event::Send(_, _, Some(9)))
-    ));
+    let _ = compose.update(Message::DraftSaved(Ok(Some(7))));
+    assert_eq!(compose.update(Message::Autosave).1, None, "all saved");
 }
 
-/// A saved draft opens as it was typed, unfinished addresses and all.
+/// Closing waits for a save on its way, then saves what changed meanwhile, then closes;
+/// a save that fails keeps the screen open. After Send nothing more is saved.
+#[test]
+fn closing_waits_until_what_was_typed_is_saved() {
+    let mut compose = Compose::new(senders(), Draft::default());
+    assert_eq!(
+        compose.update(Message::Close).1,
+        Some(Event::Closed),
+        "nothing typed"
+    );
+
+    let mut compose = Compose::new(senders(), Draft::default());
+    let _ = compose.update(Message::Subject("一".into()));
+    assert!(compose.update(Message::Autosave).1.is_some());
+    let _ = compose.update(Message::Subject("一二".into()));
+    assert_eq!(
+        compose.update(Message::Close).1,
+        None,
+        "waits for the save on its way"
+    );
+    let next = compose.update(Message::DraftSaved(Ok(Some(3)))).1;
+    let Some(Event::SaveDraft {
+        replacing, typed, ..
+    }) = next
+    else {
+        panic!("what changed meanwhile is saved: {next:?}")
+    };
+    assert_eq!((replacing, typed.subject.as_str()), (Some(3), "一二"));
+    let failed = compose
+        .update(Message::DraftSaved(Err(Failure::AccountGone)))
+        .1;
+    assert_eq!(failed, None, "not saved: the screen stays");
+    assert!(compose.problem.is_some());
+    assert!(matches!(
+        compose.update(Message::Close).1,
+        Some(Event::SaveDraft { .. })
+    ));
+    let done = compose.update(Message::DraftSaved(Ok(Some(3)))).1;
+    assert_eq!(done, Some(Event::Closed));
+
+    let mut sent = Compose::new(senders(), Draft::default());
+    let _ = sent.update(Message::To("a@example.org".into()));
+    assert!(matches!(send(&mut sent), Some(Event::Send(..))));
+    assert_eq!(
+        sent.update(Message::Autosave).1,
+        None,
+        "sent: not saved again"
+    );
+    assert_eq!(sent.update(Message::Close).1, Some(Event::Closed));
+    // The Outbox refused it: it is being written again, and saved.
+    sent.refused("disk full".into());
+    assert!(sent.update(Message::Autosave).1.is_some());
+    let _ = sent.update(Message::DraftSaved(Ok(Some(4))));
+    assert_eq!(
+        sent.update(Message::Discard).1,
+        Some(Event::Discard(Some(4)))
+    );
+}
+
+/// A saved draft opens as it was typed, unfinished addresses and all; one whose account
+/// is gone says so.
 #[test]
 fn a_draft_opens_again_as_typed() {
     let mut compose = Compose::new(senders(), Draft::default());
     let _ = compose.update(Message::From(senders()[1].clone()));
     let _ = compose.update(Message::To("山田 <yamada@example.jp>, unfinished@".into()));
     let typed = compose.typed();
-    let again = Compose::reopen(senders(), typed.clone(), 5);
+    let again = Compose::reopen(senders(), typed.clone(), Vec::new(), 5);
     assert_eq!(again.typed(), typed);
     assert_eq!(again.draft_id(), Some(5));
     assert_eq!(again.from.as_ref().map(|s| s.account), Some(AccountId(2)));
+    assert_eq!(again.problem, None);
+    let orphan = crate::compose::saved::Typed {
+        account: Some(99),
+        from: "old@example.jp".into(),
+        ..typed
+    };
+    let again = Compose::reopen(senders(), orphan, Vec::new(), 6);
+    assert!(
+        again
+            .problem
+            .as_deref()
+            .unwrap_or("")
+            .contains("old@example.jp")
+    );
 }
 
 /// What is typed in To, Cc or Bcc is completed from the addresses of the stored mail: a
