@@ -27,9 +27,9 @@ const INBOX: &str = "Inbox";
 const TRASH: &str = "Trash";
 
 /// A folder as the command line names it, and the view that lists it.
-struct Place {
+pub(super) struct Place {
     name: String,
-    view: View,
+    pub(super) view: View,
     builtin: bool,
 }
 
@@ -67,7 +67,7 @@ fn places(store: &Store) -> Result<Vec<Place>> {
 /// The folder called `name`. A built-in name means the built-in folder in any case
 /// (it comes first even if a local folder has the same name); a local folder's name is
 /// matched exactly, or else in any case when only one folder fits.
-fn place(store: &Store, name: &str) -> Result<Place> {
+pub(super) fn place(store: &Store, name: &str) -> Result<Place> {
     let mut places = places(store)?;
     let builtin = |p: &Place| p.builtin;
     let lower = name.to_lowercase();

@@ -18,6 +18,7 @@ mod backup;
 mod fetch;
 mod list;
 mod messages;
+mod rule;
 mod send;
 
 #[derive(Debug, Parser)]
@@ -119,6 +120,9 @@ pub enum Command {
     /// until the server takes it). Exit 0: sent; 3: queued, the server could not be
     /// reached; 1: refused by the server (kept in the Outbox)
     Send(send::SendArgs),
+    /// Sorting rules (振り分け), applied to new mail as it is stored
+    #[command(subcommand)]
+    Rule(rule::RuleCommand),
     /// List the messages waiting in the Outbox, or (outbox send) send them
     Outbox {
         #[command(subcommand)]
@@ -357,6 +361,7 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
         ),
         Command::Show { id, raw } => messages::show(paths, id, raw),
         Command::Send(args) => send::send(paths, &args).map(exit_with),
+        Command::Rule(command) => rule::run(paths, command),
         Command::Outbox { action: None, json } => send::list(paths, json).map(exit_with),
         Command::Outbox {
             action: Some(OutboxCommand::Send { password_stdin }),

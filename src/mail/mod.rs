@@ -7,6 +7,7 @@ mod fields;
 pub mod files;
 pub mod html;
 mod links;
+pub mod sortable;
 pub mod thread;
 mod words;
 

@@ -12,7 +12,8 @@ use unicode_normalization::UnicodeNormalization;
 use crate::accounts::AccountId;
 
 /// What a condition looks at.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Field {
     From,
     /// To and Cc together.
@@ -25,7 +26,8 @@ pub enum Field {
 }
 
 /// How a condition's text is compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Test {
     Contains,
     Is,
@@ -34,7 +36,8 @@ pub enum Test {
     Regex,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Condition {
     Text {
         field: Field,
@@ -46,7 +49,8 @@ pub enum Condition {
     HasAttachment,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Action {
     /// Into this local folder (made when it does not exist).
     MoveTo(String),

@@ -44,6 +44,10 @@ pub enum Error {
     NoAccountFor(i64),
     #[error("a folder named \"{0}\" already exists")]
     FolderExists(String),
+    #[error("a rule named \"{0}\" already exists")]
+    RuleExists(String),
+    #[error("there is no rule named \"{0}\"")]
+    NoSuchRule(String),
     #[error("the mail database reported an error: {0}")]
     Sqlite(Arc<rusqlite::Error>),
     /// A stored account setting this version cannot read.

@@ -22,6 +22,7 @@ impl Store {
             digest: fingerprint(raw),
             dedupe: false,
             duplicate: false,
+            sorted: None,
         }];
         Ok(self.insert_batch(account_id, &mut batch)?[0])
     }
@@ -123,6 +124,9 @@ impl Store {
                 insert.execute(columns)?;
                 let id = tx.last_insert_rowid();
                 write_body(&tx, id, &mut m.body)?;
+                if let Some(decision) = &m.sorted {
+                    super::rules::apply(&tx, id, decision, now)?;
+                }
                 if let (Some(account_id), Some(uidl)) = (account_id, &m.uidl) {
                     record.execute(params![account_id, uidl, id, now, m.server_size.is_some()])?;
                 }

@@ -25,6 +25,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0015_retention_columns.sql"),
     include_str!("../../migrations/0016_sending.sql"),
     include_str!("../../migrations/0017_drafts.sql"),
+    include_str!("../../migrations/0018_rules.sql"),
 ];
 
 /// The schema this version of Poplar reads and writes.

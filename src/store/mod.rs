@@ -16,6 +16,7 @@ mod migration_tests;
 mod migrations;
 mod outbox;
 mod reading;
+mod rules;
 pub mod spool;
 mod trash;
 mod uidls;
@@ -153,6 +154,8 @@ pub struct NewMessage {
     pub dedupe: bool,
     /// Set when storing found it here already (with `dedupe`): nothing new was stored.
     pub duplicate: bool,
+    /// What the sorting rules decided for it, done as it is stored.
+    pub sorted: Option<crate::rules::Decision>,
 }
 
 impl NewMessage {
@@ -166,6 +169,7 @@ impl NewMessage {
             server_size: None,
             dedupe: false,
             duplicate: false,
+            sorted: None,
         }
     }
 }

@@ -36,6 +36,24 @@ impl Body {
         self.len() == 0
     }
 
+    /// The first `max` bytes (all of them in memory): enough for the headers. A file is
+    /// left where it was read from.
+    pub fn head(&mut self, max: usize) -> io::Result<std::borrow::Cow<'_, [u8]>> {
+        use std::io::{Read, Seek, SeekFrom};
+        match self {
+            Body::Memory(v) => Ok(std::borrow::Cow::Borrowed(&v[..])),
+            Body::File { file, .. } => {
+                let at = file.stream_position()?;
+                file.seek(SeekFrom::Start(0))?;
+                let mut head = Vec::with_capacity(max.min(1 << 20));
+                let read = Read::by_ref(file).take(max as u64).read_to_end(&mut head);
+                file.seek(SeekFrom::Start(at))?;
+                read?;
+                Ok(std::borrow::Cow::Owned(head))
+            }
+        }
+    }
+
     /// Bytes held in memory (what a batch must budget for).
     pub fn memory(&self) -> usize {
         match self {

@@ -283,6 +283,7 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
             digest,
             dedupe: d.dedupe,
             duplicate: false,
+            sorted: None,
         };
         if self.report.first_subject.is_none() {
             self.report.first_subject = Some(message.summary.subject.clone());

@@ -138,6 +138,26 @@ impl<P: FnMut(Progress)> Run<'_, P> {
     }
 }
 
+/// What the rules decide for a downloaded message. Its text is read only when a rule
+/// looks at it and the whole message is here in memory; a large one spooled to a file
+/// is judged on its headers.
+fn sort(
+    rules: &[crate::rules::Compiled],
+    account: AccountId,
+    get: Get,
+    message: &mut NewMessage,
+) -> crate::rules::Decision {
+    const HEAD: usize = 256 << 10;
+    let size = message.server_size.unwrap_or_else(|| message.body.len());
+    let in_memory = matches!(message.body, store::Body::Memory(_));
+    let text = get == Get::Whole && in_memory && rules.iter().any(|r| !r.needs_only_headers());
+    let Ok(head) = message.body.head(HEAD) else {
+        return crate::rules::Decision::default();
+    };
+    let read = crate::mail::sortable::sortable(&head, size, text);
+    crate::rules::decide(rules, &read.facts(Some(account)))
+}
+
 fn start_commit(
     mut store: Store,
     account_id: AccountId,
@@ -146,7 +166,16 @@ fn start_commit(
     tokio::task::spawn_blocking(move || {
         let mut numbers = Vec::with_capacity(batch.len());
         let mut messages = Vec::with_capacity(batch.len());
-        for (number, get, message) in batch {
+        // The rules are read as the batch is stored: one changed meanwhile counts from
+        // the next batch on. A database that cannot give them stores the mail unsorted.
+        let rules = store.compiled_rules().unwrap_or_else(|e| {
+            tracing::warn!("the sorting rules could not be read: {e}");
+            Vec::new()
+        });
+        for (number, get, mut message) in batch {
+            if !rules.is_empty() {
+                message.sorted = Some(sort(&rules, account_id, get, &mut message));
+            }
             numbers.push((number, get));
             messages.push(message);
         }

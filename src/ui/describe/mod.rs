@@ -42,6 +42,8 @@ impl Said for store::Error {
             E::NoSuchAccount(name) => t!("error-no-such-account", name = name.clone()),
             E::NoSuchMessage(id) => t!("error-no-such-message", id = *id),
             E::FolderExists(name) => t!("error-folder-exists", name = name.clone()),
+            E::RuleExists(name) => t!("error-rule-exists", name = name.clone()),
+            E::NoSuchRule(name) => t!("error-no-such-rule", name = name.clone()),
             E::Sqlite(e) => t!("error-store", detail = e.to_string()),
             E::Outdated { found, known } => {
                 t!("error-store-outdated", found = *found, known = *known)

@@ -1,0 +1,176 @@
+//! Sorting rules in the store: their order, and what they do to a message. The fetch
+//! applies them in the transaction that stores each message ([`apply`]), so a message is
+//! never seen in the inbox before it moves, and a crash never leaves one half-sorted.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::*;
+use crate::accounts::AccountId;
+use crate::rules::{Compiled, Decision, Rule};
+
+impl Store {
+    /// Every rule, in order. A rule whose conditions or actions this version cannot read
+    /// is left out, with a warning.
+    pub fn rules(&self) -> Result<Vec<Rule>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT name, account_id, match_any, enabled, conditions, actions
+             FROM rules ORDER BY position, id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<AccountId>>(1)?,
+                r.get::<_, bool>(2)?,
+                r.get::<_, bool>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
+        let mut rules = Vec::new();
+        for row in rows {
+            let (name, account, any, enabled, conditions, actions) = row?;
+            match (
+                serde_json::from_str(&conditions),
+                serde_json::from_str(&actions),
+            ) {
+                (Ok(conditions), Ok(actions)) => rules.push(Rule {
+                    name,
+                    account,
+                    any,
+                    conditions,
+                    actions,
+                    enabled,
+                }),
+                _ => tracing::warn!(rule = name, "a rule this version cannot read is left out"),
+            }
+        }
+        Ok(rules)
+    }
+
+    /// The rules ready to match, in order; one that cannot be used (a broken regular
+    /// expression written into the database) is left out, with a warning.
+    pub fn compiled_rules(&self) -> Result<Vec<Compiled>> {
+        Ok(self
+            .rules()?
+            .into_iter()
+            .filter(|r| r.enabled)
+            .filter_map(|r| {
+                Compiled::new(r)
+                    .inspect_err(|e| tracing::warn!("a rule is left out: {e}"))
+                    .ok()
+            })
+            .collect())
+    }
+
+    /// Adds a rule after the others.
+    pub fn add_rule(&self, rule: &Rule) -> Result<()> {
+        let taken: Option<i64> = self
+            .conn
+            .query_row("SELECT id FROM rules WHERE name = ?1", [&rule.name], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if taken.is_some() {
+            return Err(Error::RuleExists(rule.name.clone()));
+        }
+        self.conn.execute(
+            "INSERT INTO rules (position, name, account_id, match_any, enabled, conditions,
+                                actions)
+             VALUES ((SELECT COALESCE(MAX(position), 0) + 1 FROM rules), ?1, ?2, ?3, ?4, ?5,
+                     ?6)",
+            params![
+                rule.name,
+                rule.account,
+                rule.any,
+                rule.enabled,
+                json(&rule.conditions),
+                json(&rule.actions)
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Removes the rule so named.
+    pub fn remove_rule(&self, name: &str) -> Result<()> {
+        if self
+            .conn
+            .execute("DELETE FROM rules WHERE name = ?1", [name])?
+            == 0
+        {
+            return Err(Error::NoSuchRule(name.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Does to stored messages what the rules decided (`rule run`), each in its own
+    /// transaction with its decision.
+    pub fn apply_rules(&mut self, decided: &[(i64, Decision)]) -> Result<()> {
+        let now = now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for (id, decision) in decided {
+            apply(&tx, *id, decision, now)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// A list as the database keeps it.
+fn json<T: serde::Serialize>(list: &[T]) -> String {
+    // Strings, numbers and enums: it cannot fail to serialise.
+    serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
+}
+
+/// What the rules decided for message `id`, done inside the caller's transaction: to a
+/// local folder (made when missing) or the Junk folder, read, flagged, to the Trash.
+pub(super) fn apply(
+    conn: &rusqlite::Connection,
+    id: i64,
+    decision: &Decision,
+    now: i64,
+) -> Result<()> {
+    let folder = if decision.junk {
+        conn.execute(
+            "INSERT OR IGNORE INTO folders (name, created_at, role) VALUES ('Junk', ?1, 'junk')",
+            [now],
+        )?;
+        Some(
+            conn.query_row("SELECT id FROM folders WHERE role = 'junk'", [], |r| {
+                r.get::<_, i64>(0)
+            })?,
+        )
+    } else if let Some(name) = &decision.folder {
+        conn.execute(
+            "INSERT OR IGNORE INTO folders (name, created_at) VALUES (?1, ?2)",
+            params![name, now],
+        )?;
+        Some(conn.query_row(
+            "SELECT id FROM folders WHERE name = ?1 AND role IS NULL",
+            [name],
+            |r| r.get::<_, i64>(0),
+        )?)
+    } else {
+        None
+    };
+    if let Some(folder) = folder {
+        conn.execute(
+            "UPDATE messages SET folder_id = ?2 WHERE id = ?1",
+            params![id, folder],
+        )?;
+    }
+    if decision.read {
+        conn.execute("UPDATE messages SET read = 1 WHERE id = ?1", [id])?;
+    }
+    if decision.flag {
+        conn.execute("UPDATE messages SET flagged = 1 WHERE id = ?1", [id])?;
+    }
+    if decision.delete {
+        conn.execute(
+            "UPDATE messages SET trashed_at = ?2 WHERE id = ?1 AND trashed_at IS NULL",
+            params![id, now],
+        )?;
+    }
+    Ok(())
+}

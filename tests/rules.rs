@@ -1,0 +1,236 @@
+//! Sorting rules at fetch time, from the command line, against a real Dovecot: each
+//! message lands where its rules say in the transaction that stores it, Japanese matched
+//! after NFKC and case folding (full-width ＡＢＣ as abc, half-width ｾｰﾙ as セール), in
+//! any charset; `rule run` sorts what is stored already.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+
+use common::dovecot::{self, Dovecot};
+use common::poplar;
+
+fn mail(headers: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: Someone <someone@example.org>\r\nTo: alice@example.org\r\n\
+Date: Mon, 02 Dec 2024 09:00:00 +0900\r\nMessage-ID: <{}@example.org>\r\n{headers}\r\n\
+MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n",
+        fastrand::u64(..)
+    )
+    .into_bytes()
+}
+
+fn ok(data: &Path, args: &[&str]) -> String {
+    let (status, out, err) = poplar(data, args, None);
+    assert!(status.success(), "{args:?}: {err}");
+    String::from_utf8(out).unwrap()
+}
+
+/// (subject, folder, read, flagged) of every message, the Trash included.
+fn where_they_are(data: &Path) -> Vec<(String, String, bool, bool)> {
+    let out = ok(data, &["list", "--all", "--json"]);
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut found: Vec<_> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["subject"].as_str().unwrap().to_string(),
+                r["folder"].as_str().unwrap().to_string(),
+                r["read"].as_bool().unwrap(),
+                r["flagged"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn rules_sort_new_mail_as_it_is_stored() {
+    let Some(mut server) = Dovecot::start_or_skip() else {
+        return;
+    };
+    // Full-width ＡＢＣ in an ISO-2022-JP encoded word.
+    server.deliver(&mail(
+        "Subject: =?ISO-2022-JP?B?GyRCI0EjQiNDPFIbKEIgGyRCQEE1YT1xJE4kNDBGRmIbKEI=?=",
+        "請求書をお送りします。",
+    ));
+    // Half-width katakana, UTF-8.
+    server.deliver(&mail(
+        "Subject: =?UTF-8?B?772+772w776Z44Gu44GK55+l44KJ44Gb?=",
+        "今だけ半額",
+    ));
+    server.deliver(&mail(
+        "Subject: From Becky\r\nX-Mailer: Becky! ver. 2.81",
+        "hi",
+    ));
+    server.deliver(&mail(
+        "Subject: Newsletter",
+        "To stop these, UNSUBSCRIBE here.",
+    ));
+    server.deliver(&mail("Subject: Lunch", "Noon?"));
+
+    let data = tempfile::tempdir().unwrap();
+    let data = data.path();
+    let port = server.tls_port.to_string();
+    let cert = server.cert.display().to_string();
+    ok(
+        data,
+        &[
+            "account",
+            "add",
+            "work",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port,
+            "--user",
+            dovecot::USER,
+            "--ca-file",
+            &cert,
+            "--keep",
+            "delete",
+        ],
+    );
+    ok(
+        data,
+        &[
+            "rule",
+            "add",
+            "請求",
+            "--subject",
+            "abc社",
+            "--move-to",
+            "経理",
+        ],
+    );
+    ok(
+        data,
+        &[
+            "rule",
+            "add",
+            "広告",
+            "--subject",
+            "セール",
+            "--move-to",
+            "広告",
+            "--mark-read",
+            "--stop",
+        ],
+    );
+    // Never reached for the sale: the rule before it stops.
+    ok(data, &["rule", "add", "全部", "--subject", "の", "--flag"]);
+    ok(
+        data,
+        &[
+            "rule",
+            "add",
+            "becky",
+            "--header",
+            "x-mailer:BECKY!",
+            "--flag",
+        ],
+    );
+    ok(
+        data,
+        &[
+            "rule",
+            "add",
+            "配信停止",
+            "--body",
+            "unsubscribe",
+            "--delete",
+        ],
+    );
+
+    // What cannot be a rule is said, and nothing is added.
+    for (args, said) in [
+        (
+            vec!["rule", "add", "請求", "--subject", "x", "--flag"],
+            "already exists",
+        ),
+        (
+            vec!["rule", "add", "bad", "--subject", "(", "--regex", "--flag"],
+            "regular expression",
+        ),
+        (vec!["rule", "add", "none", "--flag"], "no condition"),
+        (
+            vec!["rule", "add", "idle", "--subject", "x"],
+            "does nothing",
+        ),
+        (
+            vec![
+                "rule",
+                "add",
+                "who",
+                "--account",
+                "nobody",
+                "--subject",
+                "x",
+                "--flag",
+            ],
+            "nobody",
+        ),
+        (
+            vec!["rule", "add", "h", "--header", "no-colon", "--flag"],
+            "NAME:TEXT",
+        ),
+    ] {
+        let (status, _, err) = poplar(data, &args, None);
+        assert!(!status.success(), "{args:?}");
+        assert!(err.contains(said), "{args:?}: {err}");
+    }
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(data, &["rule", "list", "--json"])).unwrap();
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["請求", "広告", "全部", "becky", "配信停止"]);
+
+    let (status, _, err) = poplar(
+        data,
+        &["fetch", "--password-stdin"],
+        Some(&format!("{}\n", dovecot::PASSWORD)),
+    );
+    assert!(status.success(), "{err}");
+    let s = |subject: &str, folder: &str, read: bool, flagged: bool| {
+        (subject.to_string(), folder.to_string(), read, flagged)
+    };
+    assert_eq!(
+        where_they_are(data),
+        [
+            s("From Becky", "Inbox", false, true),
+            s("Lunch", "Inbox", false, false),
+            s("Newsletter", "Trash", false, false),
+            s("ＡＢＣ社 請求書のご案内", "経理", false, true),
+            s("ｾｰﾙのお知らせ", "広告", true, false),
+        ]
+    );
+
+    // Rules added later sort what is stored already, on request.
+    ok(data, &["rule", "remove", "全部"]);
+    ok(
+        data,
+        &[
+            "rule",
+            "add",
+            "昼",
+            "--subject",
+            "LUNCH",
+            "--move-to",
+            "予定",
+        ],
+    );
+    let out = ok(data, &["rule", "run", "昼"]);
+    assert!(out.contains("matched 1 of 2"), "{out}");
+    assert!(where_they_are(data).contains(&s("Lunch", "予定", false, false)));
+    let (status, _, err) = poplar(data, &["rule", "remove", "全部"], None);
+    assert!(!status.success());
+    assert!(err.contains("no rule named"), "{err}");
+}
