@@ -234,3 +234,110 @@ fn rules_sort_new_mail_as_it_is_stored() {
     assert!(!status.success());
     assert!(err.contains("no rule named"), "{err}");
 }
+
+/// "Leave it on the server" and "delete it there" are decided from the headers alone:
+/// those messages are never RETR'd (Dovecot's own count says so), one is deleted unread,
+/// the other stays and is never stored, not at the next fetch either.
+#[test]
+fn server_rules_decide_from_the_headers_without_downloading() {
+    let Some(mut server) = Dovecot::start_or_skip() else {
+        return;
+    };
+    server.deliver(&mail("Subject: Hello", "one"));
+    server.deliver(&mail(
+        "Subject: =?UTF-8?B?5bqD5ZGK?=\r\nX-Spam-Flag: YES",
+        "spam",
+    ));
+    server.deliver(&mail("Subject: Big scan", &"x".repeat(300_000)));
+    server.deliver(&mail("Subject: Another", "two"));
+
+    let data = tempfile::tempdir().unwrap();
+    let data = data.path();
+    let port = server.tls_port.to_string();
+    let cert = server.cert.display().to_string();
+    ok(
+        data,
+        &[
+            "account",
+            "add",
+            "work",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port,
+            "--user",
+            dovecot::USER,
+            "--ca-file",
+            &cert,
+            "--keep",
+            "forever",
+        ],
+    );
+    ok(
+        data,
+        &[
+            "rule",
+            "add",
+            "spam",
+            "--header",
+            "X-Spam-Flag:yes",
+            "--delete-on-server",
+        ],
+    );
+    ok(
+        data,
+        &[
+            "rule",
+            "add",
+            "big",
+            "--size-over",
+            "200K",
+            "--skip-download",
+        ],
+    );
+    // Acting on the server needs what the headers tell: a rule on the text cannot.
+    let (status, _, err) = poplar(
+        data,
+        &["rule", "add", "nope", "--body", "x", "--skip-download"],
+        None,
+    );
+    assert!(!status.success());
+    assert!(err.contains("acts on the server"), "{err}");
+
+    for round in 0..2 {
+        let (status, out, err) = poplar(
+            data,
+            &["fetch", "--password-stdin"],
+            Some(&format!("{}\n", dovecot::PASSWORD)),
+        );
+        assert!(status.success(), "{err}");
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            out.contains("left on the server by rules"),
+            "{round}: {out}"
+        );
+    }
+    let stored: Vec<String> = where_they_are(data).into_iter().map(|r| r.0).collect();
+    assert_eq!(stored, ["Another", "Hello"]);
+    let left: Vec<String> = server
+        .mailbox()
+        .iter()
+        .map(|m| poplar::mail::summarize(m).subject)
+        .collect();
+    assert_eq!(left.len(), 3, "{left:?}");
+    assert!(left.contains(&"Big scan".to_string()));
+    assert!(!left.iter().any(|s| s == "広告"), "{left:?}");
+    // Dovecot's logout lines count what each session did: two RETRs in the first, none
+    // in the second; one DELE, the spam's.
+    let log = server.log();
+    let sessions: Vec<&str> = log.lines().filter(|l| l.contains("retr=")).collect();
+    assert_eq!(sessions.len(), 2, "{log}");
+    assert!(
+        sessions[0].contains("retr=2/") && sessions[0].contains("del=1/"),
+        "{log}"
+    );
+    assert!(
+        sessions[1].contains("retr=0/") && sessions[1].contains("del=0/"),
+        "{log}"
+    );
+}

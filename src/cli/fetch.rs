@@ -118,6 +118,12 @@ fn told(name: &str, result: Result<sync::Report, sync::Error>) -> bool {
             if report.partial > 0 {
                 line.push_str(&format!(", {} stored as headers only", report.partial));
             }
+            if report.left_by_rules > 0 {
+                line.push_str(&format!(
+                    ", {} left on the server by rules",
+                    report.left_by_rules
+                ));
+            }
             if !report.skipped.is_empty() {
                 line.push_str(&format!(
                     ", {} skipped (will be tried again)",

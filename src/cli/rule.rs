@@ -71,6 +71,13 @@ pub struct AddRule {
     /// Into the Trash here
     #[arg(long)]
     pub delete: bool,
+    /// Leave it on the server and store nothing of it (decided from its headers before
+    /// download)
+    #[arg(long)]
+    pub skip_download: bool,
+    /// Delete it on the server without downloading it (decided from its headers)
+    #[arg(long)]
+    pub delete_on_server: bool,
     /// Look at no further rule when this one matches
     #[arg(long)]
     pub stop: bool,
@@ -141,6 +148,8 @@ fn rule_of(store: &Store, add: AddRule) -> Result<Rule> {
         (add.flag, Action::Flag),
         (add.junk, Action::Junk),
         (add.delete, Action::Delete),
+        (add.skip_download, Action::SkipDownload),
+        (add.delete_on_server, Action::DeleteOnServer),
         (add.stop, Action::Stop),
     ] {
         if on {

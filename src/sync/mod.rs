@@ -22,6 +22,7 @@ mod probe;
 mod requests;
 mod rest;
 pub mod retention;
+mod screen;
 mod writer;
 
 use std::sync::Arc;
@@ -135,6 +136,8 @@ pub struct Report {
     pub max_in_flight: usize,
     /// The subject of the first new message (for a new-mail notification).
     pub first_subject: Option<String>,
+    /// New messages the rules left on the server without storing anything of them.
+    pub left_by_rules: usize,
 }
 
 /// Tuning that tests and benchmarks change; the defaults suit everyone else.
@@ -204,11 +207,12 @@ pub async fn fetch_account_with(
 
     let database = paths.database();
     let account_id = account.id;
-    let (mut store, records, queued) = blocking(move || -> Result<_, store::Error> {
+    let (mut store, records, queued, rules) = blocking(move || -> Result<_, store::Error> {
         let store = Store::open(&database)?;
         let records = store.uidl_records(account_id)?;
         let queued = store.queued_server_deletions(account_id)?;
-        Ok((store, records, queued))
+        let rules = screen::server_rules(store.compiled_rules()?, account_id);
+        Ok((store, records, queued, rules))
     })
     .await??;
     let (listed, records, store_back) =
@@ -231,7 +235,8 @@ pub async fn fetch_account_with(
         max_message: fetch.max_message,
         now: store::now(),
     };
-    let plan = plan::plan(&listed, &records, &queued, &policy);
+    let mut plan = plan::plan(&listed, &records, &queued, &policy);
+    let screened = screen::screen(&mut session, &mut plan, &rules, account_id).await?;
     let mut run = Run::new(
         session,
         store,
@@ -241,6 +246,7 @@ pub async fn fetch_account_with(
         fetch,
         on_progress,
     );
+    run.report.left_by_rules = screened.left;
     run.report.skipped = plan
         .too_large
         .iter()

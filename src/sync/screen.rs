@@ -1,0 +1,94 @@
+//! Rules that act on the server ("leave it there and do not download", "delete it there
+//! without downloading") are decided before download, from each new message's headers
+//! (TOP n 0, pipelined when the server allows) and its size from LIST. A message left is
+//! stored not even as headers; one deleted goes with the fetch's other DELEs.
+
+use crate::accounts::AccountId;
+use crate::pop3::{Request, Session};
+use crate::rules::{self, Compiled};
+use crate::store::HeaderCapture;
+
+use super::plan::Plan;
+use super::{Error, PIPELINE_WINDOW};
+
+/// What the screening took out of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Screened {
+    /// Left on the server, stored not at all.
+    pub left: usize,
+    /// Deleted on the server without downloading.
+    pub deleted: usize,
+}
+
+/// The rules of `account` that act on the server; none means no TOP is sent at all.
+pub(super) fn server_rules(rules: Vec<Compiled>, account: AccountId) -> Vec<Compiled> {
+    rules
+        .into_iter()
+        .filter(|r| r.rule().account.is_none_or(|a| a == account))
+        .filter(|r| {
+            r.rule().actions.iter().any(|a| {
+                matches!(
+                    a,
+                    rules::Action::SkipDownload | rules::Action::DeleteOnServer
+                )
+            })
+        })
+        .collect()
+}
+
+/// Asks for the headers of each message the plan would download and takes out those the
+/// rules leave or delete on the server. A server without TOP gets no screening: its mail
+/// is downloaded and sorted as usual.
+pub(super) async fn screen(
+    session: &mut Session,
+    plan: &mut Plan,
+    rules: &[Compiled],
+    account: AccountId,
+) -> Result<Screened, Error> {
+    let mut screened = Screened::default();
+    if rules.is_empty() || plan.download.is_empty() || session.top_failed() {
+        return Ok(screened);
+    }
+    let window = if session.pipelining() {
+        PIPELINE_WINDOW
+    } else {
+        1
+    };
+    let mut decided = Vec::with_capacity(plan.download.len());
+    for chunk in plan.download.chunks(window) {
+        let requests: Vec<Request> = chunk.iter().map(|d| Request::Top(d.number, 0)).collect();
+        session.send_commands(&requests).await?;
+        for (d, &request) in chunk.iter().zip(&requests) {
+            let status = session
+                .read_status(crate::pop3::Step::ReceivingHeaders)
+                .await?;
+            if !status.ok {
+                if status.try_later() {
+                    return Err(session.refusal(request, status).into());
+                }
+                // No TOP here: what was not screened is downloaded as usual.
+                session.set_top_failed();
+                decided.push(rules::Decision::default());
+                continue;
+            }
+            let mut headers = HeaderCapture::default();
+            session.read_message(|piece| headers.push(piece)).await?;
+            let read = crate::mail::sortable::sortable(headers.bytes(), d.size.unwrap_or(0), false);
+            decided.push(rules::decide(rules, &read.facts(Some(account))));
+        }
+    }
+    let downloads = std::mem::take(&mut plan.download);
+    for (d, decision) in downloads.into_iter().zip(decided) {
+        match (&d.uidl, decision.delete_on_server, decision.skip_download) {
+            (Some(uidl), true, _) => {
+                plan.delete.push((d.number, uidl.clone()));
+                screened.deleted += 1;
+            }
+            // Without a UIDL a message cannot be told apart from the next time: it is
+            // left rather than deleted blind.
+            (None, true, _) | (_, false, true) => screened.left += 1,
+            _ => plan.download.push(d),
+        }
+    }
+    Ok(screened)
+}
