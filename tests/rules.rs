@@ -341,3 +341,81 @@ fn server_rules_decide_from_the_headers_without_downloading() {
         "{log}"
     );
 }
+
+/// The rules dialog: rules added from the form are listed in order with what they do,
+/// in the window's language; a form with no name says so; "Run rules now" sorts the
+/// inboxes. Snapshots (en, ja) looked at.
+#[test]
+fn the_rules_dialog_adds_lists_and_runs_rules() {
+    use common::window::{Window, matches_snapshot};
+    use poplar::app::Message;
+    use poplar::i18n::Language;
+    use poplar::ui::rules::{Does, Looks, Message as Rules};
+    for (language, tag, open, summary, moved) in [
+        (
+            Language::English,
+            "en",
+            "Rules",
+            "Subject contains “会議” → move to 会議室, stop",
+            "The rules matched 1 of 1 messages.",
+        ),
+        (
+            Language::Japanese,
+            "ja",
+            "振り分け",
+            "件名に「会議」を含む → 会議室 へ移動, 終了",
+            "1 通のうち 1 通がルールに一致しました。",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = poplar::paths::Paths::at(dir.path());
+        paths.ensure().unwrap();
+        let mut store = poplar::store::Store::open(&paths.database()).unwrap();
+        let account = store
+            .add_account(&poplar::accounts::Settings {
+                name: "home".into(),
+                host: "pop.example.org".into(),
+                user: "alice".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        let raw = common::japanese_message();
+        let summary_of = poplar::mail::summarize(&raw);
+        store
+            .insert_message(account.id, Some("u1"), &raw, &summary_of)
+            .unwrap();
+        let mut w = Window::start(paths.clone(), language);
+        w.click(open);
+        w.send([Message::Rules(Rules::Add)]);
+        w.expect(&poplar::t!("rules-name-needed"));
+        w.send(
+            [
+                Rules::Name("会議".into()),
+                Rules::Looks(Looks::Subject),
+                Rules::Text("会議".into()),
+                Rules::Does(Does::MoveTo),
+                Rules::Folder("会議室".into()),
+                Rules::Stop(true),
+                Rules::Add,
+                Rules::Name("山田さん".into()),
+                Rules::Looks(Looks::From),
+                Rules::Text("ＹＡＭＡＤＡ".into()),
+                Rules::Does(Does::Flag),
+                Rules::Stop(false),
+                Rules::Add,
+            ]
+            .map(Message::Rules),
+        );
+        w.expect(summary);
+        matches_snapshot(&w, &iced::Theme::Light, &format!("rules-{tag}-light"));
+        let rules = store.rules().unwrap();
+        assert_eq!(rules.len(), 2, "{tag}");
+        assert_eq!(rules[0].name, "会議");
+        w.send([Message::Rules(Rules::RunNow)]);
+        w.expect(moved);
+        w.send([Message::Rules(Rules::Close)]);
+        // Sorted into the folder the rule made (its unread message counted).
+        w.click("会議室 (1)");
+        w.expect("会議の件");
+    }
+}

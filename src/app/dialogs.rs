@@ -160,6 +160,25 @@ impl App {
         Task::none()
     }
 
+    pub(super) fn open_rules(&mut self) -> Task<Message> {
+        let (dialog, task) = ui::rules::Dialog::open(&self.paths);
+        self.modal = Some(Modal::Rules(dialog));
+        task.map(Message::Rules)
+    }
+
+    pub(super) fn rules_dialog(&mut self, message: ui::rules::Message) -> Task<Message> {
+        let Some(Modal::Rules(dialog)) = &mut self.modal else {
+            return Task::none();
+        };
+        let (task, event) = dialog.update(message, &self.paths);
+        let task = task.map(Message::Rules);
+        match event {
+            None => task,
+            Some(ui::rules::Event::Sorted) => Task::batch([task, self.reload()]),
+            Some(ui::rules::Event::Closed) => Task::batch([task, self.close_modal()]),
+        }
+    }
+
     pub(super) fn preferences_dialog(&mut self, message: preferences::Message) -> Task<Message> {
         // A save that answers after the dialog closed is heard all the same: the answer
         // needs nothing of the dialog.

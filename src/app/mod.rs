@@ -125,6 +125,8 @@ pub enum Modal {
     Password,
     /// A message being written.
     Compose(Box<ui::compose::Compose>),
+    /// The sorting rules.
+    Rules(ui::rules::Dialog),
 }
 
 #[derive(Debug, Clone)]
@@ -164,6 +166,8 @@ pub enum Message {
     OpenPreferences,
     /// The Preferences dialog's own messages.
     Preferences(preferences::Message),
+    /// The rules dialog's own messages.
+    Rules(ui::rules::Message),
     /// The mark-as-read delay for this message has passed.
     MarkReadDue(i64),
     /// The background worker said something.
@@ -312,6 +316,7 @@ impl App {
             Message::Key(event) => self.key(event),
             Message::OpenPreferences => self.open_preferences(),
             Message::Preferences(message) => self.preferences_dialog(message),
+            Message::Rules(message) => self.rules_dialog(message),
             Message::MarkReadDue(id) => self.mark_read_due(id),
             Message::Changed(result) => self.changed(result),
             Message::Worker(WorkerMessage::Ready(handle)) => {
@@ -359,6 +364,7 @@ impl App {
             ui::Action::ImportExport => self.open_transfer(),
             ui::Action::Backups => self.open_backups(),
             ui::Action::Preferences => self.open_preferences(),
+            ui::Action::Rules => self.open_rules(),
             ui::Action::Write => self.write(writing::Start::New),
         }
     }

@@ -64,6 +64,7 @@ impl App {
             Some(Modal::RemoveAccount(question)) => question.view().map(Message::RemoveAccount),
             Some(Modal::Password) => self.passwords.view().map(Message::Password),
             Some(Modal::Compose(screen)) => screen.view().map(Message::Compose),
+            Some(Modal::Rules(dialog)) => dialog.view().map(Message::Rules),
         };
         ui::modal(window, dialog)
     }

@@ -4,8 +4,8 @@ use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 
 use crate::paths::Paths;
-use crate::rules::{self, Action, Compiled, Condition, Field, Rule, Test};
-use crate::store::{Sort, Store, View};
+use crate::rules::{Action, Compiled, Condition, Field, Rule, Test};
+use crate::store::{Store, View};
 
 #[derive(Debug, Subcommand)]
 pub enum RuleCommand {
@@ -219,36 +219,10 @@ fn run_now(paths: &Paths, only: Option<&str>, folder: Option<&str>) -> Result<()
         Some(name) => super::list::place(&store, name)?.view,
         None => View::Inbox(None),
     };
-    let mut compiled = Vec::new();
-    for rule in store.rules()? {
-        if only.is_some_and(|n| n != rule.name) || (only.is_none() && !rule.enabled) {
-            continue;
-        }
-        compiled.push(Compiled::new(rule)?);
+    if only.is_none() && !store.rules()?.iter().any(|r| r.enabled) {
+        bail!("there are no rules: add one with poplar rule add");
     }
-    if compiled.is_empty() {
-        match only {
-            Some(name) => bail!("there is no rule named \"{name}\""),
-            None => bail!("there are no rules: add one with poplar rule add"),
-        }
-    }
-    let ids = store.ids(view, Sort::default())?;
-    let mut decided = Vec::new();
-    for chunk in ids.chunks(500) {
-        for row in store.rows(chunk)? {
-            let raw = store.raw_message(row.id)?;
-            let read = crate::mail::sortable::sortable(&raw, row.size, !row.partial);
-            let decision = rules::decide(&compiled, &read.facts(row.account_id));
-            if !decision.matched.is_empty() {
-                decided.push((row.id, decision));
-            }
-        }
-    }
-    store.apply_rules(&decided)?;
-    println!(
-        "The rules matched {} of {} messages.",
-        decided.len(),
-        ids.len()
-    );
+    let (matched, of) = store.run_rules(view, only)?;
+    println!("The rules matched {matched} of {of} messages.");
     Ok(())
 }

@@ -102,8 +102,86 @@ impl Store {
         Ok(())
     }
 
-    /// Does to stored messages what the rules decided (`rule run`), each in its own
-    /// transaction with its decision.
+    /// Turns the rule so named on or off.
+    pub fn set_rule_enabled(&self, name: &str, enabled: bool) -> Result<()> {
+        let changed = self.conn.execute(
+            "UPDATE rules SET enabled = ?2 WHERE name = ?1",
+            params![name, enabled],
+        )?;
+        if changed == 0 {
+            return Err(Error::NoSuchRule(name.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Moves the rule so named one place earlier (`earlier`) or later in the order.
+    pub fn move_rule(&mut self, name: &str, earlier: bool) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let order: Vec<String> = {
+            let mut stmt = tx.prepare("SELECT name FROM rules ORDER BY position, id")?;
+            stmt.query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let Some(at) = order.iter().position(|n| n == name) else {
+            return Err(Error::NoSuchRule(name.to_string()));
+        };
+        let other = match earlier {
+            true => at.checked_sub(1),
+            false => (at + 1 < order.len()).then_some(at + 1),
+        };
+        let mut order = order;
+        if let Some(other) = other {
+            order.swap(at, other);
+        }
+        for (position, name) in order.iter().enumerate() {
+            tx.execute(
+                "UPDATE rules SET position = ?2 WHERE name = ?1",
+                params![name, i64::try_from(position).unwrap_or(i64::MAX)],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The rules (or only the one so named, on or off) done now to the messages `view`
+    /// shows: how many matched, of how many. What acts on the server is left alone: the
+    /// messages are here.
+    pub fn run_rules(&mut self, view: View, only: Option<&str>) -> Result<(usize, usize)> {
+        let mut compiled = Vec::new();
+        for rule in self.rules()? {
+            let wanted = match only {
+                Some(name) => rule.name == name,
+                None => rule.enabled,
+            };
+            if wanted {
+                match Compiled::new(rule) {
+                    Ok(rule) => compiled.push(rule),
+                    Err(e) => tracing::warn!("a rule is left out: {e}"),
+                }
+            }
+        }
+        if let (Some(name), true) = (only, compiled.is_empty()) {
+            return Err(Error::NoSuchRule(name.to_string()));
+        }
+        let ids = self.ids(view, Sort::default())?;
+        let mut decided = Vec::new();
+        for chunk in ids.chunks(500) {
+            for row in self.rows(chunk)? {
+                let raw = self.raw_message(row.id)?;
+                let read = crate::mail::sortable::sortable(&raw, row.size, !row.partial);
+                let decision = crate::rules::decide(&compiled, &read.facts(row.account_id));
+                if !decision.matched.is_empty() {
+                    decided.push((row.id, decision));
+                }
+            }
+        }
+        self.apply_rules(&decided)?;
+        Ok((decided.len(), ids.len()))
+    }
+
+    /// Does to stored messages what the rules decided, in one transaction.
     pub fn apply_rules(&mut self, decided: &[(i64, Decision)]) -> Result<()> {
         let now = now();
         let tx = self
@@ -173,4 +251,62 @@ pub(super) fn apply(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{Action, Condition, Field, Test};
+
+    fn rule(name: &str) -> Rule {
+        Rule {
+            name: name.into(),
+            account: None,
+            any: false,
+            conditions: vec![Condition::Text {
+                field: Field::Subject,
+                test: Test::Contains,
+                text: "x".into(),
+            }],
+            actions: vec![Action::Flag],
+            enabled: true,
+        }
+    }
+
+    #[test]
+    fn rules_keep_their_order_and_can_be_moved_turned_off_and_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("poplar.sqlite3")).unwrap();
+        for name in ["一", "二", "三"] {
+            store.add_rule(&rule(name)).unwrap();
+        }
+        assert!(matches!(
+            store.add_rule(&rule("二")),
+            Err(Error::RuleExists(_))
+        ));
+        let names = |store: &Store| -> Vec<String> {
+            store.rules().unwrap().into_iter().map(|r| r.name).collect()
+        };
+        store.move_rule("三", true).unwrap();
+        assert_eq!(names(&store), ["一", "三", "二"]);
+        store.move_rule("一", true).unwrap();
+        store.move_rule("二", false).unwrap();
+        assert_eq!(names(&store), ["一", "三", "二"], "the ends stay");
+        store.set_rule_enabled("三", false).unwrap();
+        assert_eq!(store.compiled_rules().unwrap().len(), 2);
+        assert_eq!(
+            store.rules().unwrap()[1],
+            Rule {
+                enabled: false,
+                ..rule("三")
+            }
+        );
+        store.remove_rule("一").unwrap();
+        assert_eq!(names(&store), ["三", "二"]);
+        assert!(matches!(store.remove_rule("一"), Err(Error::NoSuchRule(_))));
+        assert!(matches!(
+            store.set_rule_enabled("一", true),
+            Err(Error::NoSuchRule(_))
+        ));
+    }
 }

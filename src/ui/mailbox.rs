@@ -310,7 +310,8 @@ impl Mailbox {
                 .id(SEARCH_ID)
                 .on_input(Message::Search)
                 .padding(6)
-                .width(280),
+                // What the toolbar's buttons leave (their labels are longer in Japanese).
+                .width(iced::Fill),
             tip(
                 iced::widget::checkbox(self.search_all)
                     .label(t!("toolbar-search-all"))
@@ -324,6 +325,7 @@ impl Mailbox {
         ]
         .spacing(8)
         .align_y(iced::Center)
+        .width(iced::Fill)
         .into()
     }
 

@@ -11,6 +11,7 @@ pub mod password_prompt;
 pub mod preferences;
 pub mod reader;
 pub mod remove_account;
+pub mod rules;
 pub mod sending;
 pub mod status;
 pub mod transfer;
@@ -114,6 +115,8 @@ pub enum Action {
     ImportExport,
     Backups,
     Preferences,
+    /// The sorting rules.
+    Rules,
     /// A new message.
     Write,
 }
@@ -148,8 +151,8 @@ pub fn toolbar<'a, M: Clone + 'a>(
         .push(secondary(t!("toolbar-add-account"), Action::AddAccount))
         .push(secondary(t!("toolbar-import-export"), Action::ImportExport))
         .push(secondary(t!("toolbar-backups"), Action::Backups))
+        .push(secondary(t!("toolbar-rules"), Action::Rules))
         .push(secondary(t!("toolbar-preferences"), Action::Preferences))
-        .push(iced::widget::space().width(Fill))
         .push(search)
         .into()
 }
