@@ -288,3 +288,39 @@ async fn a_remembered_password_stays_with_its_account_not_its_name() {
         "{seen:?}"
     );
 }
+
+/// A password answered at the prompt while the job that asked for it is still ending is
+/// not lost: the fetch runs once that job is over (the window's test of the prompt once
+/// waited for ever when the answer beat the job's end).
+#[tokio::test]
+async fn a_password_answered_while_its_job_ends_still_fetches() {
+    let server = FakeServer::start(vec![mail(1)], Options::default(), |_, _| None).await;
+    let (_dir, paths) = setup(&server, |_| {});
+    let account = work(&paths);
+    let (handle, mut events) = worker::spawn(paths.clone(), Schedule::OnCommand);
+    // No password stored: the job fails asking for one. The answer and the fetch come
+    // at once, while that job is still running.
+    handle.send(Command::Fetch(vec![account]));
+    handle.send(Command::RememberPassword {
+        account,
+        password: fake::PASSWORD.into(),
+    });
+    handle.send(Command::Fetch(vec![account]));
+    let mut seen = Vec::new();
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(20), events.recv())
+            .await
+            .unwrap_or_else(|_| panic!("no fetch with the password: {seen:?}"))
+            .expect("the worker stopped");
+        if let Event::Finished { report, .. } = &event {
+            assert_eq!(report.new, 1, "{seen:?}");
+            break;
+        }
+        seen.push(event);
+    }
+    assert_eq!(
+        server.log().len(),
+        1,
+        "one session, with the password: {seen:?}"
+    );
+}

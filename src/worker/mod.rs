@@ -82,6 +82,9 @@ struct Slot {
     interval: Option<Duration>,
     /// When the next automatic check is due.
     due: Option<Instant>,
+    /// A password was given at the prompt while the account's job (the one that asked for
+    /// it) was still running: a fetch starts as soon as that job is over.
+    again: bool,
 }
 
 impl Slot {
@@ -225,6 +228,9 @@ impl Worker {
                 if next.is_some() {
                     slot.due = next;
                 }
+                if std::mem::take(&mut slot.again) {
+                    slot.due = Some(Instant::now());
+                }
                 // The account was removed while its job ran: nothing of it stays.
                 if slot.is_empty() {
                     self.slots.remove(&account);
@@ -240,11 +246,12 @@ impl Worker {
         match command {
             Command::Fetch(accounts) => self.fetch(accounts).await,
             Command::Cancel(which) => {
-                for (id, slot) in &self.slots {
-                    if which.is_none_or(|w| w == *id)
-                        && let Some(job) = &slot.job
-                    {
-                        job.abort();
+                for (id, slot) in &mut self.slots {
+                    if which.is_none_or(|w| w == *id) {
+                        slot.again = false;
+                        if let Some(job) = &slot.job {
+                            job.abort();
+                        }
                     }
                 }
             }
@@ -288,7 +295,12 @@ impl Worker {
                 }),
             },
             Command::RememberPassword { account, password } => {
-                self.slots.entry(account).or_default().password = Some(password);
+                let slot = self.slots.entry(account).or_default();
+                slot.password = Some(password);
+                // A password answered while the job that asked for it is still ending:
+                // the fetch asked for with it would be a no-op on the busy account, and
+                // the answer lost. It runs once that job is over.
+                slot.again = slot.job.is_some();
             }
             Command::ForgetPassword { account } => {
                 if let Some(slot) = self.slots.get_mut(&account) {
