@@ -417,5 +417,20 @@ fn the_rules_dialog_adds_lists_and_runs_rules() {
         // Sorted into the folder the rule made (its unread message counted).
         w.click("会議室 (1)");
         w.expect("会議の件");
+
+        // "New rule…" on the message: the form comes filled in with its sender.
+        w.click("会議の件");
+        w.click(&poplar::t!("action-new-rule"));
+        w.send([Rules::Does(Does::MarkRead), Rules::Add].map(Message::Rules));
+        let made = store.rules().unwrap().pop().unwrap();
+        assert_eq!(made.name, "会議の件", "{tag}");
+        assert_eq!(
+            made.conditions,
+            [poplar::rules::Condition::Text {
+                field: poplar::rules::Field::From,
+                test: poplar::rules::Test::Contains,
+                text: "yamada@example.jp".into(),
+            }]
+        );
     }
 }

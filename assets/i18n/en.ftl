@@ -469,6 +469,7 @@ action-reply = Reply
 action-reply-all = Reply all
 action-forward = Forward
 action-forward-attached = Forward as attachment
+action-new-rule = New rule…
 compose-save-draft = Save draft
 compose-draft-not-saved = The draft could not be saved (it stays here; trying again): { $error }
 folder-drafts = Drafts

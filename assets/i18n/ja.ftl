@@ -443,6 +443,7 @@ action-reply = 返信
 action-reply-all = 全員に返信
 action-forward = 転送
 action-forward-attached = 添付で転送
+action-new-rule = ルールを作成…
 compose-save-draft = 下書き保存
 compose-draft-not-saved = 下書きを保存できませんでした（内容はこのまま残り、もう一度試します）: { $error }
 folder-drafts = 下書き

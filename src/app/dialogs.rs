@@ -166,6 +166,36 @@ impl App {
         task.map(Message::Rules)
     }
 
+    /// "New rule…" on a message: its sender's address and its subject, read off the UI
+    /// thread, fill in the rules dialog's form.
+    pub(super) fn new_rule_from(&mut self, id: i64) -> Task<Message> {
+        let paths = self.paths.clone();
+        Task::perform(
+            ui::blocking(move || -> Result<_, Failure> {
+                let raw = Store::open(&paths.database())?.raw_message(id)?;
+                let summary = crate::mail::summarize(&raw);
+                let sender = crate::compose::typed::readable(&summary.from)
+                    .into_iter()
+                    .next()
+                    .map_or(summary.from, |m| m.address);
+                Ok((sender, summary.subject))
+            }),
+            |found| match found {
+                Ok((sender, subject)) => Message::NewRule(sender, subject),
+                Err(e) => Message::Failed(e),
+            },
+        )
+    }
+
+    pub(super) fn open_new_rule(&mut self, sender: &str, subject: &str) -> Task<Message> {
+        if self.modal.is_some() {
+            return Task::none();
+        }
+        let (dialog, task) = ui::rules::Dialog::from_message(&self.paths, sender, subject);
+        self.modal = Some(Modal::Rules(dialog));
+        task.map(Message::Rules)
+    }
+
     pub(super) fn rules_dialog(&mut self, message: ui::rules::Message) -> Task<Message> {
         let Some(Modal::Rules(dialog)) = &mut self.modal else {
             return Task::none();

@@ -168,6 +168,8 @@ pub enum Message {
     Preferences(preferences::Message),
     /// The rules dialog's own messages.
     Rules(ui::rules::Message),
+    /// "New rule…" on a message: (its sender's address, its subject).
+    NewRule(String, String),
     /// The mark-as-read delay for this message has passed.
     MarkReadDue(i64),
     /// The background worker said something.
@@ -317,6 +319,7 @@ impl App {
             Message::OpenPreferences => self.open_preferences(),
             Message::Preferences(message) => self.preferences_dialog(message),
             Message::Rules(message) => self.rules_dialog(message),
+            Message::NewRule(sender, subject) => self.open_new_rule(&sender, &subject),
             Message::MarkReadDue(id) => self.mark_read_due(id),
             Message::Changed(result) => self.changed(result),
             Message::Worker(WorkerMessage::Ready(handle)) => {

@@ -40,6 +40,7 @@ impl App {
             Act::SendAgain => self.send_again(id),
             Act::EditDraft => self.edit_draft(id),
             Act::Write(start) => self.write(start),
+            Act::NewRule => self.new_rule_from(id),
             Act::SetFlagged(flagged) => {
                 if let Some(row) = self.list.row_mut(id) {
                     row.flagged = flagged;

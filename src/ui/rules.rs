@@ -141,6 +141,16 @@ impl Dialog {
         (dialog, load(paths))
     }
 
+    /// "New rule from this message": the form filled in with its sender (and named after
+    /// its subject), to move it somewhere.
+    pub fn from_message(paths: &Paths, sender: &str, subject: &str) -> (Dialog, Task<Message>) {
+        let (mut dialog, task) = Dialog::open(paths);
+        dialog.name = subject.trim().chars().take(60).collect();
+        dialog.looks = Looks::From;
+        dialog.text = sender.to_string();
+        (dialog, task)
+    }
+
     pub fn update(&mut self, message: Message, paths: &Paths) -> (Task<Message>, Option<Event>) {
         let task = match message {
             Message::Loaded(Ok(rules)) => {

@@ -138,6 +138,8 @@ pub enum Act {
     EditDraft,
     /// Reply, reply to all or forward.
     Write(crate::ui::compose::Start),
+    /// A sorting rule for mail like this one.
+    NewRule,
 }
 
 /// What the window hears from the pane.

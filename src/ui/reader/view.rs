@@ -247,6 +247,9 @@ fn actions<'a>(id: i64, context: &Context, showing_source: bool) -> Element<'a, 
         write(t!("action-reply-all"), Start::ReplyAll),
         write(t!("action-forward"), Start::Forward),
         write(t!("action-forward-attached"), Start::ForwardAttached),
+        button(text(t!("action-new-rule")))
+            .on_press(act(Act::NewRule))
+            .style(button::secondary),
         button(text(flag))
             .on_press(act(Act::SetFlagged(!context.flagged)))
             .style(button::secondary),
