@@ -125,6 +125,9 @@ struct File {
     /// Says what the file is, for whoever opens it.
     poplar_accounts: u32,
     accounts: Vec<Entry>,
+    /// The sorting rules (files written before rules have none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    rules: Vec<RuleEntry>,
 }
 
 /// The largest accounts file read: a few hundred accounts fit in a few dozen KiB.
@@ -240,8 +243,18 @@ impl Allowed {
 
 /// Writes the accounts' settings (never their passwords) to `path` as JSON.
 pub fn export(path: &Path, accounts: &[Settings]) -> Result<(), Error> {
+    export_with_rules(path, accounts, Vec::new())
+}
+
+/// Writes the accounts and the sorting rules.
+pub fn export_with_rules(
+    path: &Path,
+    accounts: &[Settings],
+    rules: Vec<RuleEntry>,
+) -> Result<(), Error> {
     let file = File {
         poplar_accounts: 1,
+        rules,
         accounts: accounts
             .iter()
             .map(|s| Entry {
@@ -271,9 +284,8 @@ pub fn export(path: &Path, accounts: &[Settings]) -> Result<(), Error> {
     std::fs::write(path, text + "\n").map_err(|e| write_error(e.to_string()))
 }
 
-/// Reads the accounts' settings from a file written by [`export`] (or by hand). Anything
-/// wrong (a number out of the dialog's range too) is a mistake, named with its account.
-pub fn import(path: &Path) -> Result<Vec<Settings>, Error> {
+/// The file, read and parsed (at most [`MAX_FILE_BYTES`]).
+fn read_file(path: &Path) -> Result<File, Error> {
     let shown = path.display().to_string();
     let read_error = |detail: String| Error::Read {
         path: shown.clone(),
@@ -289,10 +301,17 @@ pub fn import(path: &Path) -> Result<Vec<Settings>, Error> {
             MAX_FILE_BYTES / 1024
         )));
     }
-    let file: File = serde_json::from_str(&text).map_err(|e| Error::Format {
+    serde_json::from_str(&text).map_err(|e| Error::Format {
         path: shown.clone(),
         detail: e.to_string(),
-    })?;
+    })
+}
+
+/// Reads the accounts' settings from a file written by [`export`] (or by hand). Anything
+/// wrong (a number out of the dialog's range too) is a mistake, named with its account.
+pub fn import(path: &Path) -> Result<Vec<Settings>, Error> {
+    let shown = path.display().to_string();
+    let file = read_file(path)?;
     let mut names = std::collections::HashSet::new();
     file.accounts
         .into_iter()
@@ -364,7 +383,7 @@ fn normal_fingerprint(text: &str) -> Option<String> {
 /// Writes the settings of every account in `store` to `path`; how many there were.
 pub fn export_store(store: &crate::store::Store, path: &Path) -> Result<usize, Error> {
     let accounts: Vec<Settings> = store.accounts()?.into_iter().map(|a| a.settings).collect();
-    export(path, &accounts)?;
+    export_with_rules(path, &accounts, rules::entries(store)?)?;
     Ok(accounts.len())
 }
 
@@ -373,6 +392,8 @@ pub fn export_store(store: &crate::store::Store, path: &Path) -> Result<usize, E
 pub struct Plan {
     /// The accounts to add, as read from the file.
     pub add: Vec<Settings>,
+    /// The sorting rules in the file, added after the accounts.
+    pub rules: Vec<RuleEntry>,
     /// Accounts with a name already here, which would be left as they are.
     pub skipped: Vec<String>,
 }
@@ -390,7 +411,10 @@ impl Plan {
 
 /// Reads the file and works out what importing it into `store` would do; changes nothing.
 pub fn plan(store: &crate::store::Store, path: &Path) -> Result<Plan, Error> {
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        rules: read_file(path)?.rules,
+        ..Plan::default()
+    };
     for settings in import(path)? {
         if store.account(&settings.name).is_ok() {
             plan.skipped.push(settings.name);
@@ -410,6 +434,18 @@ pub struct Imported {
     pub skipped: Vec<String>,
     /// Accounts added that are less safe than the defaults, as accepted.
     pub weakened: Vec<(String, Vec<Weakening>)>,
+    /// Sorting rules added, and those left alone because the name is taken here.
+    pub rules_added: Vec<String>,
+    pub rules_skipped: Vec<String>,
+}
+
+/// Adds the planned accounts, then the file's rules.
+pub fn add_plan(store: &crate::store::Store, plan: &Plan) -> Result<Imported, Error> {
+    let mut imported = add_planned(store, &plan.add)?;
+    let (added, skipped) = rules::add(store, &plan.rules)?;
+    imported.rules_added = added;
+    imported.rules_skipped = skipped;
+    Ok(imported)
 }
 
 /// Adds the file's accounts to `store`; an account whose name is taken is left alone.
@@ -444,7 +480,7 @@ pub fn import_into(
             refused,
         });
     }
-    let mut imported = add_planned(store, &plan.add)?;
+    let mut imported = add_plan(store, &plan)?;
     imported.skipped.extend(plan.skipped);
     Ok(imported)
 }
@@ -499,6 +535,11 @@ impl From<SaveError> for Error {
         }
     }
 }
+
+#[path = "accounts_file_rules.rs"]
+mod rules;
+
+pub use rules::RuleEntry;
 
 #[cfg(test)]
 #[path = "accounts_file_tests.rs"]

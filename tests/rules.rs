@@ -434,3 +434,67 @@ fn the_rules_dialog_adds_lists_and_runs_rules() {
         );
     }
 }
+
+/// Rules travel with `account export` / `import` (for offices): a rule for an account and
+/// one for every account arrive with it; importing again leaves them as they are.
+#[test]
+fn rules_travel_with_the_accounts_file() {
+    let office = tempfile::tempdir().unwrap();
+    let office = office.path();
+    ok(
+        office,
+        &[
+            "account",
+            "add",
+            "総務",
+            "--host",
+            "pop.example.jp",
+            "--user",
+            "soumu",
+        ],
+    );
+    ok(
+        office,
+        &[
+            "rule",
+            "add",
+            "請求書",
+            "--account",
+            "総務",
+            "--subject",
+            "請求",
+            "--move-to",
+            "経理",
+        ],
+    );
+    ok(
+        office,
+        &[
+            "rule",
+            "add",
+            "広告",
+            "--subject",
+            "(?i)sale",
+            "--regex",
+            "--junk",
+        ],
+    );
+    let file = office.join("accounts.json");
+    ok(office, &["account", "export", file.to_str().unwrap()]);
+
+    let laptop = tempfile::tempdir().unwrap();
+    let laptop = laptop.path();
+    let out = ok(laptop, &["account", "import", file.to_str().unwrap()]);
+    assert!(out.contains("rule 請求書: added"), "{out}");
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(laptop, &["rule", "list", "--json"])).unwrap();
+    assert_eq!(listed[0]["name"], "請求書");
+    assert_eq!(listed[0]["account"], "総務");
+    assert_eq!(listed[1]["name"], "広告");
+    assert_eq!(listed[1]["account"], serde_json::Value::Null);
+    let out = ok(laptop, &["account", "import", file.to_str().unwrap()]);
+    assert!(out.contains("rule 広告: already here"), "{out}");
+    let again: serde_json::Value =
+        serde_json::from_str(&ok(laptop, &["rule", "list", "--json"])).unwrap();
+    assert_eq!(again.as_array().unwrap().len(), 2);
+}

@@ -64,6 +64,12 @@ fn import(paths: &Paths, file: &Path, allowed: crate::accounts_file::Allowed) ->
     for name in imported.added {
         println!("{name}: added; give it its password with: poplar account password {name}");
     }
+    for name in imported.rules_skipped {
+        println!("rule {name}: already here, left as it is");
+    }
+    for name in imported.rules_added {
+        println!("rule {name}: added");
+    }
     Ok(())
 }
 

@@ -59,7 +59,7 @@ impl Transfer {
         // What was shown is what is added: the file is not read again.
         let AccountsToImport { plan, .. } = pending;
         let job = on_store(paths.clone(), move |store| {
-            accounts_file::add_planned(store, &plan.add).map(|mut imported| {
+            accounts_file::add_plan(store, &plan).map(|mut imported| {
                 imported.skipped.extend(plan.skipped);
                 imported
             })
