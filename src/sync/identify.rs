@@ -103,18 +103,28 @@ pub(super) async fn verify_returning(
 }
 
 /// The digest of each message's header block (TOP n 0), in order; None where the server
-/// would not send it (then it has no TOP, and none is asked for again). The commands are
-/// pipelined when the server allows.
+/// would not send it (then it has no TOP, and none is asked for again).
 pub(super) async fn header_digests(
     session: &mut Session,
     numbers: &[u32],
 ) -> Result<Vec<Option<Fingerprint>>, Error> {
+    header_blocks(session, numbers, |_, headers| store::fingerprint(headers)).await
+}
+
+/// What `read` makes of each message's header block (TOP n 0; `read` gets its place in
+/// `numbers` too), in order; None where the server would not send it (then it has no TOP,
+/// and none is asked for again). The commands are pipelined when the server allows.
+pub(super) async fn header_blocks<T>(
+    session: &mut Session,
+    numbers: &[u32],
+    mut read: impl FnMut(usize, &[u8]) -> T,
+) -> Result<Vec<Option<T>>, Error> {
     let window = if session.pipelining() {
         PIPELINE_WINDOW
     } else {
         1
     };
-    let mut digests = Vec::with_capacity(numbers.len());
+    let mut found = Vec::with_capacity(numbers.len());
     for chunk in numbers.chunks(window) {
         if session.top_failed() {
             break;
@@ -130,16 +140,16 @@ pub(super) async fn header_digests(
                     return Err(session.refusal(request, status).into());
                 }
                 session.set_top_failed();
-                digests.push(None);
+                found.push(None);
                 continue;
             }
             let mut headers = HeaderCapture::default();
             session.read_message(|piece| headers.push(piece)).await?;
-            digests.push(Some(store::fingerprint(headers.bytes())));
+            found.push(Some(read(found.len(), headers.bytes())));
         }
     }
-    digests.resize(numbers.len(), None);
-    Ok(digests)
+    found.resize_with(numbers.len(), || None);
+    Ok(found)
 }
 
 /// The digest of the header block of the message stored under each UIDL, in order; None

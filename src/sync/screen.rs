@@ -4,12 +4,11 @@
 //! stored not even as headers; one deleted goes with the fetch's other DELEs.
 
 use crate::accounts::AccountId;
-use crate::pop3::{Request, Session};
+use crate::pop3::Session;
 use crate::rules::{self, Compiled};
-use crate::store::HeaderCapture;
 
+use super::Error;
 use super::plan::Plan;
-use super::{Error, PIPELINE_WINDOW};
 
 /// What the screening took out of a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -49,36 +48,17 @@ pub(super) async fn screen(
     if rules.is_empty() || plan.download.is_empty() || session.top_failed() {
         return Ok(screened);
     }
-    let window = if session.pipelining() {
-        PIPELINE_WINDOW
-    } else {
-        1
-    };
-    let mut decided = Vec::with_capacity(plan.download.len());
-    for chunk in plan.download.chunks(window) {
-        let requests: Vec<Request> = chunk.iter().map(|d| Request::Top(d.number, 0)).collect();
-        session.send_commands(&requests).await?;
-        for (d, &request) in chunk.iter().zip(&requests) {
-            let status = session
-                .read_status(crate::pop3::Step::ReceivingHeaders)
-                .await?;
-            if !status.ok {
-                if status.try_later() {
-                    return Err(session.refusal(request, status).into());
-                }
-                // No TOP here: what was not screened is downloaded as usual.
-                session.set_top_failed();
-                decided.push(rules::Decision::default());
-                continue;
-            }
-            let mut headers = HeaderCapture::default();
-            session.read_message(|piece| headers.push(piece)).await?;
-            let read = crate::mail::sortable::sortable(headers.bytes(), d.size.unwrap_or(0), false);
-            decided.push(rules::decide(rules, &read.facts(Some(account))));
-        }
-    }
+    let numbers: Vec<u32> = plan.download.iter().map(|d| d.number).collect();
+    let sizes: Vec<u64> = plan.download.iter().map(|d| d.size.unwrap_or(0)).collect();
+    // A server without TOP leaves the rest unscreened: downloaded and sorted as usual.
+    let decided = super::identify::header_blocks(session, &numbers, |i, headers| {
+        let read = crate::mail::sortable::sortable(headers, sizes[i], false);
+        rules::decide(rules, &read.facts(Some(account)))
+    })
+    .await?;
     let downloads = std::mem::take(&mut plan.download);
     for (d, decision) in downloads.into_iter().zip(decided) {
+        let decision = decision.unwrap_or_default();
         match (&d.uidl, decision.delete_on_server, decision.skip_download) {
             (Some(uidl), true, _) => {
                 plan.delete.push((d.number, uidl.clone()));
