@@ -1,6 +1,8 @@
 //! `poplar fetch` in delete mode, killed with SIGKILL at random moments, many times in a
 //! row, fetching again between kills; then one undisturbed fetch. Nothing may be lost or
-//! stored twice, and every stored message must equal what was delivered.
+//! stored twice, and every stored message must equal what was delivered. A sorting rule
+//! is on: every message it matches is in its folder and read, every other one in the
+//! inbox and unread (a crash never leaves a message half-sorted).
 //!
 //! POPLAR_CRASH_KILLS (default 12) and POPLAR_CRASH_MESSAGES (default 1000) set the size;
 //! the closing note of the sync issue reports a run with 50 kills.
@@ -43,24 +45,19 @@ fn killed_fetches_lose_nothing_and_duplicate_nothing() {
         return;
     };
     let data = tempfile::tempdir().unwrap();
-    let port = server.tls_port.to_string();
-    let cert = server.cert.display().to_string();
+    server.add_account(data.path(), "crash", &["--keep", "delete"]);
     let (status, _, err) = common::poplar(
         data.path(),
         &[
-            "account",
+            "rule",
             "add",
-            "crash",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            &port,
-            "--user",
-            dovecot::USER,
-            "--keep",
-            "delete",
-            "--ca-file",
-            &cert,
+            "五",
+            "--regex",
+            "--subject",
+            "[05]$",
+            "--move-to",
+            "五",
+            "--mark-read",
         ],
         None,
     );
@@ -136,6 +133,31 @@ fn killed_fetches_lose_nothing_and_duplicate_nothing() {
             |r| r.get(0),
         )
         .unwrap();
+    let mut sorted = conn
+        .prepare(
+            "SELECT m.subject, f.name, m.read FROM messages m
+             LEFT JOIN folders f ON f.id = m.folder_id",
+        )
+        .unwrap();
+    let mut half_sorted = Vec::new();
+    for row in sorted
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, bool>(2)?,
+            ))
+        })
+        .unwrap()
+    {
+        let (subject, folder, read) = row.unwrap();
+        let matched = subject.ends_with('0') || subject.ends_with('5');
+        let expected = (matched.then(|| "五".to_string()), matched);
+        if (folder.clone(), read) != expected {
+            half_sorted.push((subject, folder, read));
+        }
+    }
+    assert_eq!(half_sorted, [], "messages not sorted as the rule says");
     println!(
         "crash test: {killed} kills ({finished_early} runs finished before their kill), {} messages, {lost} lost, {duplicated} duplicated, {foreign} altered, {uidl_twice} UIDLs stored twice",
         delivered.len()

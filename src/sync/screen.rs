@@ -19,20 +19,23 @@ pub struct Screened {
     pub deleted: usize,
 }
 
-/// The rules of `account` that act on the server; none means no TOP is sent at all.
+/// The rules of `account`, when one of them acts on the server; none means no TOP is sent
+/// at all. All of them, in order, not only those: an earlier rule that matches and says
+/// "stop" keeps a later one from leaving or deleting the message.
 pub(super) fn server_rules(rules: Vec<Compiled>, account: AccountId) -> Vec<Compiled> {
-    rules
+    let rules: Vec<Compiled> = rules
         .into_iter()
         .filter(|r| r.rule().account.is_none_or(|a| a == account))
-        .filter(|r| {
-            r.rule().actions.iter().any(|a| {
-                matches!(
-                    a,
-                    rules::Action::SkipDownload | rules::Action::DeleteOnServer
-                )
-            })
+        .collect();
+    let on_server = rules.iter().any(|r| {
+        r.rule().actions.iter().any(|a| {
+            matches!(
+                a,
+                rules::Action::SkipDownload | rules::Action::DeleteOnServer
+            )
         })
-        .collect()
+    });
+    if on_server { rules } else { Vec::new() }
 }
 
 /// Asks for the headers of each message the plan would download and takes out those the

@@ -237,6 +237,40 @@ service pop3-login {{
         format!("{}{}", read("dovecot.out"), read("dovecot.log"))
     }
 
+    /// Adds account `name` for this server to the Poplar data folder `data` (over TLS,
+    /// trusting this server's certificate), with `extra` options such as `--keep delete`.
+    #[allow(dead_code)]
+    pub fn add_account(&self, data: &Path, name: &str, extra: &[&str]) {
+        let port = self.tls_port.to_string();
+        let cert = self.cert.display().to_string();
+        let mut args = vec![
+            "account",
+            "add",
+            name,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port,
+            "--user",
+            USER,
+            "--ca-file",
+            &cert,
+        ];
+        args.extend_from_slice(extra);
+        let (status, _, err) = super::poplar(data, &args, None);
+        assert!(status.success(), "account add: {err}");
+    }
+
+    /// `poplar fetch` into `data`, which must succeed: what it printed.
+    #[allow(dead_code)]
+    pub fn fetch_into(&self, data: &Path) -> String {
+        let password = format!("{PASSWORD}\n");
+        let (status, out, err) =
+            super::poplar(data, &["fetch", "--password-stdin"], Some(&password));
+        assert!(status.success(), "fetch: {err}");
+        String::from_utf8(out).unwrap()
+    }
+
     /// Puts a message into the Maildir (as a mail delivery agent would).
     pub fn deliver(&mut self, bytes: &[u8]) {
         self.delivered += 1;
