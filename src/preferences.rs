@@ -41,6 +41,8 @@ pub struct Preferences {
     pub notify: bool,
     /// The interface's language; None follows the system.
     pub language: Option<Language>,
+    /// Junk this many days in the Junk folder is emptied into the Trash; None keeps it.
+    pub empty_junk: Option<u32>,
 }
 
 impl Default for Preferences {
@@ -51,6 +53,7 @@ impl Default for Preferences {
             mark_read: MarkRead::AtOnce,
             notify: true,
             language: None,
+            empty_junk: Some(JUNK_DAYS),
         }
     }
 }
@@ -60,6 +63,9 @@ const PANE: &str = "ui.pane";
 const MARK_READ: &str = "ui.mark_read";
 const NOTIFY: &str = "ui.notify";
 const LANGUAGE: &str = "ui.language";
+const EMPTY_JUNK: &str = "junk.empty_days";
+/// Junk older than this many days is emptied into the Trash, unless turned off.
+pub const JUNK_DAYS: u32 = 30;
 
 fn language(saved: &str) -> Option<Language> {
     match saved {
@@ -91,6 +97,10 @@ impl Preferences {
             },
             notify: get(NOTIFY) != "off",
             language: language(&get(LANGUAGE)),
+            empty_junk: match get(EMPTY_JUNK).as_str() {
+                "never" => None,
+                s => Some(s.parse::<u32>().map_or(JUNK_DAYS, |n| n.clamp(1, 3650))),
+            },
         }
     }
 
@@ -133,6 +143,12 @@ impl Preferences {
                 Some(Language::English) => "en",
                 Some(Language::Japanese) => "ja",
             },
+        )?;
+        store.set_setting(
+            EMPTY_JUNK,
+            &self
+                .empty_junk
+                .map_or_else(|| "never".to_string(), |n| n.to_string()),
         )
     }
 }
@@ -152,16 +168,19 @@ mod tests {
             mark_read: MarkRead::After(5),
             notify: false,
             language: Some(Language::Japanese),
+            empty_junk: None,
         };
         p.save(&store).unwrap();
         assert_eq!(Preferences::load(&store), p);
         store.set_setting(MARK_READ, "banana").unwrap();
         store.set_setting(THEME, "purple").unwrap();
         store.set_setting(LANGUAGE, "klingon").unwrap();
+        store.set_setting(EMPTY_JUNK, "-3").unwrap();
         let loaded = Preferences::load(&store);
         assert_eq!(loaded.mark_read, MarkRead::AtOnce);
         assert_eq!(loaded.appearance, Appearance::System);
         assert_eq!(loaded.language, None);
+        assert_eq!(loaded.empty_junk, Some(JUNK_DAYS));
         store.set_setting(MARK_READ, "99999").unwrap();
         assert_eq!(Preferences::load(&store).mark_read, MarkRead::After(60));
     }

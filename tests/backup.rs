@@ -143,6 +143,20 @@ fn restore_round_trip_keeps_the_replaced_database_aside() {
         .unwrap()
         .set_setting(backup::DIR_KEY, &backups.to_string_lossy())
         .unwrap();
+    // The junk filter's counts go with the mail.
+    let taught = {
+        let mut store = Store::open(&paths.database()).unwrap();
+        let mut ids: Vec<i64> = store.ids(View::Inbox(None), Default::default()).unwrap();
+        ids.sort();
+        store
+            .train_junk(&ids[..3], poplar::junk::Kind::Junk)
+            .unwrap();
+        store
+            .train_junk(&ids[3..5], poplar::junk::Kind::Good)
+            .unwrap();
+        store.junk_model().unwrap()
+    };
+    assert_eq!((taught.junk, taught.good), (3, 2));
     let snapshot = backup::back_up(&paths, None).unwrap();
     assert_eq!(backup::snapshots(&backups), vec![snapshot.clone()]);
     let settings = backup::Settings::load(&Store::open(&paths.database()).unwrap()).unwrap();
@@ -165,12 +179,17 @@ fn restore_round_trip_keeps_the_replaced_database_aside() {
             .iter()
             .map(|r| r.id)
             .collect();
+        store.train_junk(&ids, poplar::junk::Kind::Junk).unwrap();
         store.delete_for_good(&ids).unwrap();
     }
     assert!(all_raw(&paths, View::Inbox(None)).is_empty());
     let kept = backup::restore(&paths, &snapshot.path).unwrap().unwrap();
     assert!(kept.exists(), "the replaced database is kept");
-    assert_eq!(all_raw(&paths, View::Inbox(None)), originals);
+    assert_eq!(all_raw(&paths, View::Inbox(None)), originals[3..]);
+    let store = Store::open(&paths.database()).unwrap();
+    assert_eq!(store.junk_model().unwrap(), taught);
+    assert_eq!(store.count(View::Inbox(None)).unwrap(), 17, "3 in Junk");
+    drop(store);
     // The kept-aside database is the one with the mail deleted.
     let aside = Store::open(&kept).unwrap();
     assert_eq!(aside.count(View::Inbox(None)).unwrap(), 0);

@@ -567,7 +567,7 @@ fn an_unknown_folder_is_an_error_that_names_the_folders_there_are() {
     assert!(out.is_empty(), "{}", String::from_utf8_lossy(&out));
     assert!(
         err.contains(
-            r#"there is no folder named "Archive"; the folders are "Inbox", "Outbox", "Drafts", "Sent", "Imported", "Receipts", "Trash""#
+            r#"there is no folder named "Archive"; the folders are "Inbox", "Outbox", "Drafts", "Sent", "Junk", "Imported", "Receipts", "Trash""#
         ),
         "{err}"
     );

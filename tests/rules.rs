@@ -75,26 +75,7 @@ fn rules_sort_new_mail_as_it_is_stored() {
 
     let data = tempfile::tempdir().unwrap();
     let data = data.path();
-    let port = server.tls_port.to_string();
-    let cert = server.cert.display().to_string();
-    ok(
-        data,
-        &[
-            "account",
-            "add",
-            "work",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            &port,
-            "--user",
-            dovecot::USER,
-            "--ca-file",
-            &cert,
-            "--keep",
-            "delete",
-        ],
-    );
+    server.add_account(data, "work", &["--keep", "delete"]);
     ok(
         data,
         &[
@@ -253,26 +234,7 @@ fn server_rules_decide_from_the_headers_without_downloading() {
 
     let data = tempfile::tempdir().unwrap();
     let data = data.path();
-    let port = server.tls_port.to_string();
-    let cert = server.cert.display().to_string();
-    ok(
-        data,
-        &[
-            "account",
-            "add",
-            "work",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            &port,
-            "--user",
-            dovecot::USER,
-            "--ca-file",
-            &cert,
-            "--keep",
-            "forever",
-        ],
-    );
+    server.add_account(data, "work", &["--keep", "forever"]);
     ok(
         data,
         &[
@@ -391,16 +353,25 @@ fn the_rules_dialog_adds_lists_and_runs_rules() {
         w.send(
             [
                 Rules::Name("会議".into()),
-                Rules::Looks(Looks::Subject),
-                Rules::Text("会議".into()),
-                Rules::Does(Does::MoveTo),
-                Rules::Folder("会議室".into()),
+                Rules::Looks(0, Looks::Subject),
+                Rules::Text(0, "会議".into()),
+                Rules::Does(0, Does::MoveTo),
+                Rules::Folder(0, "会議室".into()),
                 Rules::Stop(true),
                 Rules::Add,
+                // Two conditions, any of them; two actions; for the one account.
                 Rules::Name("山田さん".into()),
-                Rules::Looks(Looks::From),
-                Rules::Text("ＹＡＭＡＤＡ".into()),
-                Rules::Does(Does::Flag),
+                Rules::Account(Some(account.id)),
+                Rules::Any(true),
+                Rules::Looks(0, Looks::From),
+                Rules::Text(0, "ＹＡＭＡＤＡ".into()),
+                Rules::AddCondition,
+                Rules::Looks(1, Looks::Header),
+                Rules::Header(1, "X-Mailer".into()),
+                Rules::Test(1, poplar::rules::Test::BeginsWith),
+                Rules::Text(1, "Becky".into()),
+                Rules::Does(0, Does::Flag),
+                Rules::AddAction,
                 Rules::Stop(false),
                 Rules::Add,
             ]
@@ -411,7 +382,32 @@ fn the_rules_dialog_adds_lists_and_runs_rules() {
         let rules = store.rules().unwrap();
         assert_eq!(rules.len(), 2, "{tag}");
         assert_eq!(rules[0].name, "会議");
-        w.send([Message::Rules(Rules::RunNow)]);
+        let yamada = &rules[1];
+        assert_eq!(yamada.account, Some(account.id));
+        assert!(yamada.any);
+        assert_eq!(yamada.conditions.len(), 2);
+        assert_eq!(
+            yamada.actions,
+            [poplar::rules::Action::Flag, poplar::rules::Action::MarkRead]
+        );
+
+        // Edited: it keeps its place and is saved under its new name.
+        w.send(
+            [
+                Rules::Edit("山田さん".into()),
+                Rules::Name("山田".into()),
+                Rules::RemoveCondition(1),
+                Rules::RemoveAction(1),
+                Rules::Add,
+            ]
+            .map(Message::Rules),
+        );
+        let rules = store.rules().unwrap();
+        assert_eq!(rules.len(), 2, "{tag}");
+        assert_eq!(rules[1].name, "山田");
+        assert_eq!(rules[1].conditions.len(), 1);
+        assert_eq!(rules[1].actions, [poplar::rules::Action::Flag]);
+        w.send([Message::Rules(Rules::RunNow(false))]);
         w.expect(moved);
         w.send([Message::Rules(Rules::Close)]);
         // Sorted into the folder the rule made (its unread message counted).
@@ -421,7 +417,7 @@ fn the_rules_dialog_adds_lists_and_runs_rules() {
         // "New rule…" on the message: the form comes filled in with its sender.
         w.click("会議の件");
         w.click(&poplar::t!("action-new-rule"));
-        w.send([Rules::Does(Does::MarkRead), Rules::Add].map(Message::Rules));
+        w.send([Rules::Does(0, Does::MarkRead), Rules::Add].map(Message::Rules));
         let made = store.rules().unwrap().pop().unwrap();
         assert_eq!(made.name, "会議の件", "{tag}");
         assert_eq!(

@@ -692,9 +692,9 @@ fn sort_search_keyboard_and_multi_select() {
     // Keyboard: down opens the first, then the next.
     press(&runtime, &mut app, Key::Named(Named::ArrowDown), false);
     assert!(matches!(&app.reader, Reader::Loaded { message, .. } if message.subject == "会議の件"));
-    press(&runtime, &mut app, Key::Character("j".into()), false);
+    press(&runtime, &mut app, Key::Character("n".into()), false);
     assert!(matches!(&app.reader, Reader::Loaded { message, .. } if message.subject == "Cherries"));
-    press(&runtime, &mut app, Key::Character("k".into()), false);
+    press(&runtime, &mut app, Key::Character("p".into()), false);
     assert!(matches!(&app.reader, Reader::Loaded { message, .. } if message.subject == "会議の件"));
 
     // Shift+Down selects two; Delete moves both to the Trash.
@@ -1016,6 +1016,7 @@ fn preferences_apply_at_once_and_are_kept() {
         mark_read: MarkRead::Never,
         notify: false,
         language: None,
+        empty_junk: None,
     };
     apply(
         &runtime,
@@ -1274,8 +1275,8 @@ fn a_missing_password_is_asked_for_and_the_fetch_goes_on() {
 }
 
 /// With a dialog open (Preferences, the remove-account question, the password prompt),
-/// the window's shortcuts leave the list behind it alone: Delete trashes nothing, j/k and
-/// the arrows open nothing, F5 fetches nothing. Escape answers the question "no".
+/// the window's shortcuts leave the list behind it alone: Delete trashes nothing, J marks
+/// nothing as junk, n/p and the arrows open nothing, F5 fetches nothing. Escape answers the question "no".
 #[test]
 fn shortcuts_do_nothing_behind_a_dialog() {
     use iced::keyboard::Key;

@@ -539,7 +539,35 @@ rules-folder = Folder
 rules-stop = Stop here: no later rule for mail this one matches
 rules-add = Add rule
 rules-remove = Remove
-rules-run-now = Run rules now on the inboxes
+rules-editing = Edit rule
+rules-edit = Edit
+rules-save = Save rule
+rules-for = for
+rules-all-accounts = All accounts
+rules-when = when
+rules-match-all = all of these match
+rules-match-any = any of these matches
+rules-then = then
+rules-looks-header = Header…
+rules-looks-size = Size over
+rules-header-name = Header name
+rules-size-hint = e.g. 2M
+rules-test-is = is
+rules-test-begins = begins with
+rules-test-ends = ends with
+rules-test-regex = matches the regular expression
+rules-add-condition = + Condition
+rules-add-action = + Action
+rules-run-folder = Run rules now on { $folder }
+rules-run-selected = { $count ->
+    [one] Run on the selected message
+   *[other] Run on the { $count } selected messages
+}
+rules-condition-needed = Add at least one condition.
+rules-action-needed = Add at least one action.
+rules-header-needed = Type the header's name (such as X-Mailer).
+rules-size-needed = Type a size such as 500K or 2M.
+rules-bad-regex = The regular expression does not work: { $detail }
 rules-ran = The rules matched { $matched } of { $count } messages.
 rules-name-needed = Give the rule a name.
 rules-folder-needed = Name the folder to move the mail to.
@@ -565,3 +593,24 @@ rules-delete = to the Trash
 rules-skip-download = leave on the server, do not download
 rules-delete-on-server = delete on the server without downloading
 rules-stop-here = stop
+
+## The junk filter
+folder-junk = Junk
+action-junk = Junk
+action-not-junk = Not junk
+tip-junk = Junk: teach the filter and move to Junk (J)
+tip-not-junk = Not junk: teach the filter and move back to the inbox (Shift+J)
+status-junk = { $count ->
+    [one] Marked 1 message as junk.
+   *[other] Marked { $count } messages as junk.
+}
+status-not-junk = { $count ->
+    [one] Marked 1 message as not junk.
+   *[other] Marked { $count } messages as not junk.
+}
+preferences-junk = Junk filter
+preferences-junk-trained = Taught { $junk } junk and { $good } good messages.
+preferences-junk-learning = It starts sorting new mail into Junk once it knows { $ready } of each: mark messages with Junk (J) and Not junk (Shift+J).
+preferences-junk-active = It sorts new mail into Junk.
+preferences-junk-status = { $trained } { $state }
+preferences-junk-empty = Move junk older than { $days } days to the Trash

@@ -154,14 +154,27 @@ impl App {
     }
 
     pub(super) fn open_preferences(&mut self) -> Task<Message> {
-        self.modal = Some(Modal::Preferences(preferences::Dialog::new(
-            self.snapshot.preferences,
-        )));
-        Task::none()
+        let (dialog, read) = preferences::Dialog::open(self.snapshot.preferences, &self.paths);
+        self.modal = Some(Modal::Preferences(dialog));
+        read.map(Message::Preferences)
+    }
+
+    /// The accounts by name, for a rule to be for one of them.
+    fn account_names(&self) -> Vec<(crate::accounts::AccountId, String)> {
+        self.snapshot
+            .accounts
+            .iter()
+            .map(|a| (a.id, a.settings.name.clone()))
+            .collect()
     }
 
     pub(super) fn open_rules(&mut self) -> Task<Message> {
-        let (dialog, task) = ui::rules::Dialog::open(&self.paths);
+        let scope = ui::rules::Scope {
+            folder: self.mailbox.folder_name(&self.snapshot),
+            view: self.mailbox.folder().view(),
+            selected: self.list.selection(),
+        };
+        let (dialog, task) = ui::rules::Dialog::open(&self.paths, self.account_names(), scope);
         self.modal = Some(Modal::Rules(dialog));
         task.map(Message::Rules)
     }
@@ -191,7 +204,8 @@ impl App {
         if self.modal.is_some() {
             return Task::none();
         }
-        let (dialog, task) = ui::rules::Dialog::from_message(&self.paths, sender, subject);
+        let (dialog, task) =
+            ui::rules::Dialog::from_message(&self.paths, self.account_names(), sender, subject);
         self.modal = Some(Modal::Rules(dialog));
         task.map(Message::Rules)
     }

@@ -25,7 +25,7 @@ impl App {
             };
         }
         // A question in the reading pane ("open this link?") is about the message under
-        // it: Delete, F5 or j/k would act behind it. Escape answers "no".
+        // it: Delete, F5, J or n/p would act behind it. Escape answers "no".
         if self.reader.is_asking() {
             if escape {
                 self.reader.cancel_question();
@@ -43,8 +43,13 @@ impl App {
         match key.as_ref() {
             Key::Named(Named::ArrowDown) => step(self, 1),
             Key::Named(Named::ArrowUp) => step(self, -1),
-            Key::Character("j") if !modifiers.command() => step(self, 1),
-            Key::Character("k") if !modifiers.command() => step(self, -1),
+            Key::Character("n") if !modifiers.command() => step(self, 1),
+            Key::Character("p") if !modifiers.command() => step(self, -1),
+            // As Thunderbird: J is junk, Shift+J not junk.
+            Key::Character("j" | "J") if !modifiers.command() => {
+                let ids = self.list.selection();
+                self.mark_junk(ids, !modifiers.shift())
+            }
             Key::Named(Named::PageDown) => step(self, 20),
             Key::Named(Named::PageUp) => step(self, -20),
             Key::Named(Named::Delete) if self.mailbox.folder() != Folder::Trash => {

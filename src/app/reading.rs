@@ -41,6 +41,7 @@ impl App {
             Act::EditDraft => self.edit_draft(id),
             Act::Write(start) => self.write(start),
             Act::NewRule => self.new_rule_from(id),
+            Act::Junk(junk) => self.mark_junk(vec![id], junk),
             Act::SetFlagged(flagged) => {
                 if let Some(row) = self.list.row_mut(id) {
                     row.flagged = flagged;
@@ -85,6 +86,33 @@ impl App {
             *n = n.saturating_sub(1);
         }
         Task::perform(mark_read(self.paths.clone(), id), |_| Message::Done)
+    }
+
+    /// Junk (J) or not junk (Shift+J): trains the filter on the messages and moves them
+    /// (into the Junk folder, or out of it to their inbox). Where they stay (junk in the
+    /// Junk folder, good mail elsewhere) they are only trained.
+    pub(super) fn mark_junk(&mut self, ids: Vec<i64>, junk: bool) -> Task<Message> {
+        if ids.is_empty() {
+            return Task::none();
+        }
+        let in_junk = self
+            .snapshot
+            .junk
+            .is_some_and(|j| self.mailbox.folder() == Folder::Local(j));
+        let n = ids.len();
+        self.status.say(if junk {
+            t!("status-junk", count = n)
+        } else {
+            t!("status-not-junk", count = n)
+        });
+        if junk != in_junk {
+            self.change_many(ids, Change::Junk(junk))
+        } else {
+            Task::perform(
+                apply_change(self.paths.clone(), ids, Change::Junk(junk)),
+                Message::Changed,
+            )
+        }
     }
 
     pub(super) fn change(&mut self, id: i64, change: Change) -> Task<Message> {
@@ -144,6 +172,8 @@ pub(super) enum Change {
     Unflag,
     MarkUnread,
     Move(Option<i64>),
+    /// Junk (true) or not: trains the filter, and moves.
+    Junk(bool),
 }
 
 pub(super) async fn apply_change(
@@ -163,6 +193,16 @@ pub(super) async fn apply_change(
             Change::Unflag => store.set_flagged(&ids, false),
             Change::MarkUnread => store.set_read_many(&ids, false),
             Change::Move(folder) => store.move_to_folder(&ids, folder),
+            Change::Junk(junk) => store
+                .train_junk(
+                    &ids,
+                    if junk {
+                        crate::junk::Kind::Junk
+                    } else {
+                        crate::junk::Kind::Good
+                    },
+                )
+                .map(|_| ()),
         }?)
     })
     .await

@@ -133,7 +133,9 @@ pub fn read_snapshot(paths: &Paths) -> Result<Snapshot, Failure> {
         let outbox = store.find_role_folder(Role::Outbox)?;
         let sent = store.find_role_folder(Role::Sent)?;
         let drafts = store.find_role_folder(Role::Drafts)?;
+        let junk = store.find_role_folder(Role::Junk)?;
         Ok(Snapshot {
+            junk,
             outbox,
             sent,
             drafts,

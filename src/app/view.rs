@@ -138,6 +138,10 @@ impl App {
                 .snapshot
                 .drafts
                 .is_some_and(|d| folder == Folder::Local(d)),
+            in_junk: self
+                .snapshot
+                .junk
+                .is_some_and(|j| folder == Folder::Local(j)),
             flagged: row.is_some_and(|r| r.flagged),
             partial: row.filter(|r| r.partial).map(|r| r.size),
             targets,

@@ -21,8 +21,8 @@ pub struct Which {
 }
 
 /// The built-in folders keep these English names on the command line whatever language
-/// the window speaks, so that one script works on every computer (the Outbox, Drafts, Sent:
-/// [`Role::english`]).
+/// the window speaks, so that one script works on every computer (the Outbox, Drafts, Sent,
+/// Junk: [`Role::english`]).
 const INBOX: &str = "Inbox";
 const TRASH: &str = "Trash";
 
@@ -50,11 +50,11 @@ impl Place {
     }
 }
 
-/// Every folder, in the sidebar's order: the Inbox, the Outbox, Drafts and Sent, the local
-/// folders, the Trash.
+/// Every folder, in the sidebar's order: the Inbox, the Outbox, Drafts, Sent and Junk, the
+/// local folders, the Trash.
 fn places(store: &Store) -> Result<Vec<Place>> {
     let mut places = vec![Place::builtin(INBOX, View::Inbox(None))];
-    for role in [Role::Outbox, Role::Drafts, Role::Sent] {
+    for role in [Role::Outbox, Role::Drafts, Role::Sent, Role::Junk] {
         let view = View::Folder(store.role_folder(role)?);
         places.push(Place::builtin(role.english(), view));
     }

@@ -32,6 +32,30 @@ pub fn undelete(paths: &Paths, ids: &[i64]) -> Result<()> {
     Ok(store.restore(ids)?)
 }
 
+pub fn junk(paths: &Paths, ids: &[i64], not: bool) -> Result<()> {
+    let mut store = Store::open(&paths.database())?;
+    for &id in ids {
+        store.message_origin(id)?;
+    }
+    let kind = if not {
+        crate::junk::Kind::Good
+    } else {
+        crate::junk::Kind::Junk
+    };
+    store.train_junk(ids, kind)?;
+    let (junk, good) = store.junk_trained()?;
+    let ready = crate::junk::READY_AT;
+    if junk < ready || good < ready {
+        println!(
+            "Trained on {junk} junk and {good} good messages; the filter judges new mail once \
+             it has {ready} of each."
+        );
+    } else {
+        println!("Trained on {junk} junk and {good} good messages.");
+    }
+    Ok(())
+}
+
 pub fn empty_trash(paths: &Paths) -> Result<()> {
     let mut store = Store::open(&paths.database())?;
     let trashed = store.ids(View::Trash, Default::default())?;

@@ -66,6 +66,15 @@ pub enum Command {
     },
     /// Delete everything in the Trash for good
     EmptyTrash,
+    /// Train the junk filter: these messages are junk (moved to Junk), or with --not,
+    /// they are not (moved back to their inbox)
+    Junk {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+        /// Not junk
+        #[arg(long)]
+        not: bool,
+    },
     /// Make a snapshot of the mail database in the backup folder (or DIR)
     Backup {
         #[arg(long, value_name = "DIR")]
@@ -274,25 +283,12 @@ fn parse_auth(s: &str) -> Result<AuthMethod, String> {
 
 /// "500000", "500K" or "2M".
 fn parse_size(s: &str) -> Result<u64, String> {
-    let s = s.trim();
-    let (digits, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
-        Some((i, _)) => (&s[..i], s[i..].trim().to_ascii_uppercase()),
-        None => (s, String::new()),
-    };
-    let n: u64 = digits
-        .parse()
-        .map_err(|_| format!("'{s}' is not a size: use bytes, or a number with K or M"))?;
-    let factor = match unit.as_str() {
-        "" | "B" => 1,
-        "K" | "KB" => 1024,
-        "M" | "MB" => 1024 * 1024,
-        _ => {
-            return Err(format!(
-                "'{s}' is not a size: use bytes, or a number with K or M"
-            ));
-        }
-    };
-    Ok(n * factor)
+    crate::rules::parse_size(s).ok_or_else(|| {
+        format!(
+            "'{}' is not a size: use bytes, or a number with K or M",
+            s.trim()
+        )
+    })
 }
 
 fn parse_charset(s: &str) -> Result<crate::compose::Charset, String> {
@@ -331,6 +327,7 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
         Command::Delete { ids, for_good } => messages::delete(paths, &ids, for_good),
         Command::Undelete { ids } => messages::undelete(paths, &ids),
         Command::EmptyTrash => messages::empty_trash(paths),
+        Command::Junk { ids, not } => messages::junk(paths, &ids, not),
         Command::Backup {
             to,
             set_folder,

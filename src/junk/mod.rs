@@ -66,6 +66,15 @@ pub fn tokens(message: &Message<'_>) -> BTreeSet<String> {
     out
 }
 
+/// The tokens of a message as read for the sorting rules (its text when it was read).
+pub fn tokens_of(read: &crate::mail::sortable::Sortable) -> BTreeSet<String> {
+    tokens(&Message {
+        from: &read.from,
+        subject: &read.subject,
+        body: read.body.as_deref().unwrap_or_default(),
+    })
+}
+
 /// Words, bigrams and katakana runs of `text`, each with `prefix`.
 fn text_tokens(text: &str, prefix: &str, out: &mut BTreeSet<String>) {
     #[derive(PartialEq)]

@@ -79,6 +79,24 @@ pub struct Rule {
     pub enabled: bool,
 }
 
+/// A size as typed: "500000", "500K" or "2M" (full-width digits too); None when it is not
+/// one, or too large to count.
+pub fn parse_size(typed: &str) -> Option<u64> {
+    let s: String = typed.trim().nfkc().collect();
+    let (digits, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => (&s[..i], s[i..].trim().to_ascii_uppercase()),
+        None => (s.as_str(), String::new()),
+    };
+    let n: u64 = digits.parse().ok()?;
+    let factor: u64 = match unit.as_str() {
+        "" | "B" => 1,
+        "K" | "KB" => 1024,
+        "M" | "MB" => 1024 * 1024,
+        _ => return None,
+    };
+    n.checked_mul(factor)
+}
+
 /// Why a rule cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {

@@ -270,3 +270,17 @@ proptest! {
         prop_assert!(decide(&[r], &facts("", &subject, None)).flag);
     }
 }
+
+#[test]
+fn sizes_are_read_as_typed_in_either_width_and_too_large_is_no_size() {
+    assert_eq!(parse_size("500000"), Some(500_000));
+    assert_eq!(parse_size(" 500K "), Some(512_000));
+    assert_eq!(parse_size("2m"), Some(2 << 20));
+    assert_eq!(parse_size("２Ｍ"), Some(2 << 20));
+    assert_eq!(parse_size("3 MB"), Some(3 << 20));
+    assert_eq!(parse_size("18446744073709551615M"), None);
+    assert_eq!(parse_size("99999999999999999999999"), None);
+    for bad in ["", "M", "1G", "-5", "1.5M", "十"] {
+        assert_eq!(parse_size(bad), None, "{bad}");
+    }
+}

@@ -10,6 +10,7 @@ mod accounts;
 mod drafts;
 mod error;
 mod folders;
+mod junk;
 mod messages;
 #[cfg(test)]
 mod migration_tests;
@@ -203,6 +204,8 @@ pub struct MessageRow {
 /// take turns instead of one failing with "database is locked".
 pub struct Store {
     conn: Connection,
+    /// The junk filter's model as last read, with the generation it was read at.
+    junk_cache: Option<(i64, std::sync::Arc<crate::junk::Model>)>,
 }
 
 impl std::fmt::Debug for Store {
@@ -218,7 +221,10 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         let mut conn = connect(path)?;
         migrations::check(&mut conn, path).map_err(opening(path))?;
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            junk_cache: None,
+        })
     }
 
     /// The connection, for whole-database operations (backups).

@@ -90,6 +90,40 @@ impl Store {
         Ok(())
     }
 
+    /// Puts `rule` in the place of the rule called `name` (renamed, if its name changed;
+    /// a name another rule has is refused).
+    pub fn replace_rule(&self, name: &str, rule: &Rule) -> Result<()> {
+        let taken: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM rules WHERE name = ?1 AND name <> ?2",
+                [&rule.name, name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if taken.is_some() {
+            return Err(Error::RuleExists(rule.name.clone()));
+        }
+        let changed = self.conn.execute(
+            "UPDATE rules SET name = ?2, account_id = ?3, match_any = ?4, enabled = ?5,
+                              conditions = ?6, actions = ?7
+             WHERE name = ?1",
+            params![
+                name,
+                rule.name,
+                rule.account,
+                rule.any,
+                rule.enabled,
+                json(&rule.conditions),
+                json(&rule.actions)
+            ],
+        )?;
+        if changed == 0 {
+            return Err(Error::NoSuchRule(name.to_string()));
+        }
+        Ok(())
+    }
+
     /// Removes the rule so named.
     pub fn remove_rule(&self, name: &str) -> Result<()> {
         if self
@@ -149,6 +183,13 @@ impl Store {
     /// shows: how many matched, of how many. What acts on the server is left alone: the
     /// messages are here.
     pub fn run_rules(&mut self, view: View, only: Option<&str>) -> Result<(usize, usize)> {
+        let ids = self.ids(view, Sort::default())?;
+        self.run_rules_on(&ids, only)
+    }
+
+    /// The rules (or only the one so named) done now to these messages: how many matched,
+    /// of how many. A rule for one account acts only on that account's mail.
+    pub fn run_rules_on(&mut self, ids: &[i64], only: Option<&str>) -> Result<(usize, usize)> {
         let mut compiled = Vec::new();
         for rule in self.rules()? {
             let wanted = match only {
@@ -165,7 +206,6 @@ impl Store {
         if let (Some(name), true) = (only, compiled.is_empty()) {
             return Err(Error::NoSuchRule(name.to_string()));
         }
-        let ids = self.ids(view, Sort::default())?;
         let mut decided = Vec::new();
         for chunk in ids.chunks(500) {
             for row in self.rows(chunk)? {
@@ -210,15 +250,7 @@ pub(super) fn apply(
     now: i64,
 ) -> Result<()> {
     let folder = if decision.junk {
-        conn.execute(
-            "INSERT OR IGNORE INTO folders (name, created_at, role) VALUES ('Junk', ?1, 'junk')",
-            [now],
-        )?;
-        Some(
-            conn.query_row("SELECT id FROM folders WHERE role = 'junk'", [], |r| {
-                r.get::<_, i64>(0)
-            })?,
-        )
+        Some(super::junk::junk_folder(conn, now)?)
     } else if let Some(name) = &decision.folder {
         conn.execute(
             "INSERT OR IGNORE INTO folders (name, created_at) VALUES (?1, ?2)",
@@ -234,8 +266,8 @@ pub(super) fn apply(
     };
     if let Some(folder) = folder {
         conn.execute(
-            "UPDATE messages SET folder_id = ?2 WHERE id = ?1",
-            params![id, folder],
+            "UPDATE messages SET folder_id = ?2, junk_at = CASE WHEN ?3 THEN ?4 END WHERE id = ?1",
+            params![id, folder, decision.junk, now],
         )?;
     }
     if decision.read {

@@ -271,9 +271,19 @@ pub async fn fetch_account_with(
     session.quit().await?;
     let mut report = report;
     report.kept = listed.len().saturating_sub(report.deleted);
-    if !deleted_uidls.is_empty() {
-        blocking(move || store.mark_deleted_on_server(account_id, &deleted_uidls)).await??;
-    }
+    blocking(move || -> Result<(), store::Error> {
+        if !deleted_uidls.is_empty() {
+            store.mark_deleted_on_server(account_id, &deleted_uidls)?;
+        }
+        // Old junk is emptied into the Trash as mail comes in (a preference).
+        if let Some(days) = crate::preferences::Preferences::load(&store).empty_junk
+            && let Err(e) = store.empty_old_junk(days, store::now())
+        {
+            tracing::warn!("old junk could not be emptied: {e}");
+        }
+        Ok(())
+    })
+    .await??;
     Ok(report)
 }
 

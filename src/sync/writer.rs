@@ -138,11 +138,13 @@ impl<P: FnMut(Progress)> Run<'_, P> {
     }
 }
 
-/// What the rules decide for a downloaded message. Its text is read only when a rule
-/// looks at it and the whole message is here in memory; a large one spooled to a file
-/// is judged on its headers.
+/// What the rules, then the junk filter, decide for a downloaded message. Its text is
+/// read only when a rule looks at it or the filter judges, and the whole message is here
+/// in memory; a large one spooled to a file is judged on its headers. The filter judges
+/// only mail the rules left where it is (a rule's folder, junk or delete stands).
 fn sort(
     rules: &[crate::rules::Compiled],
+    junk: Option<&crate::junk::Model>,
     account: AccountId,
     get: Get,
     message: &mut NewMessage,
@@ -150,12 +152,21 @@ fn sort(
     const HEAD: usize = 256 << 10;
     let size = message.server_size.unwrap_or_else(|| message.body.len());
     let in_memory = matches!(message.body, store::Body::Memory(_));
-    let text = get == Get::Whole && in_memory && rules.iter().any(|r| !r.needs_only_headers());
+    let wanted = junk.is_some() || rules.iter().any(|r| !r.needs_only_headers());
+    let text = get == Get::Whole && in_memory && wanted;
     let Ok(head) = message.body.head(HEAD) else {
         return crate::rules::Decision::default();
     };
     let read = crate::mail::sortable::sortable(&head, size, text);
-    crate::rules::decide(rules, &read.facts(Some(account)))
+    let mut decision = crate::rules::decide(rules, &read.facts(Some(account)));
+    if let Some(model) = junk
+        && decision.folder.is_none()
+        && !decision.junk
+        && !decision.delete
+    {
+        decision.junk = model.is_junk(&crate::junk::tokens_of(&read));
+    }
+    decision
 }
 
 fn start_commit(
@@ -172,9 +183,15 @@ fn start_commit(
             tracing::warn!("the sorting rules could not be read: {e}");
             Vec::new()
         });
+        // So is the junk filter's model (read again only after a training).
+        let junk = store.junk_judge().unwrap_or_else(|e| {
+            tracing::warn!("the junk filter could not be read: {e}");
+            None
+        });
         for (number, get, mut message) in batch {
-            if !rules.is_empty() {
-                message.sorted = Some(sort(&rules, account_id, get, &mut message));
+            if !rules.is_empty() || junk.is_some() {
+                let decision = sort(&rules, junk.as_deref(), account_id, get, &mut message);
+                message.sorted = Some(decision);
             }
             numbers.push((number, get));
             messages.push(message);

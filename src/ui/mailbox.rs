@@ -62,6 +62,8 @@ pub struct Snapshot {
     /// The built-in Drafts (once a first draft was saved), and how many it holds.
     pub drafts: Option<i64>,
     pub draft_count: usize,
+    /// The built-in Junk folder, once something was judged or trained as junk.
+    pub junk: Option<i64>,
     /// What waits in the Outbox.
     pub queued: Vec<crate::store::Queued>,
     pub preferences: Preferences,
@@ -191,6 +193,7 @@ impl Mailbox {
             Folder::Local(id) if snapshot.outbox == Some(id) => t!("folder-outbox"),
             Folder::Local(id) if snapshot.sent == Some(id) => t!("folder-sent"),
             Folder::Local(id) if snapshot.drafts == Some(id) => t!("folder-drafts"),
+            Folder::Local(id) if snapshot.junk == Some(id) => t!("folder-junk"),
             Folder::AllInboxes => t!("folder-all-inboxes"),
             Folder::Account(id) => snapshot
                 .accounts
@@ -357,6 +360,10 @@ impl Mailbox {
         if let Some(sent) = snapshot.sent {
             list = list.push(self.entry(&t!("folder-sent"), 0, Folder::Local(sent)));
         }
+        if let Some(junk) = snapshot.junk {
+            let unread = snapshot.folder_unread.get(&junk).copied().unwrap_or(0);
+            list = list.push(self.entry(&t!("folder-junk"), unread, Folder::Local(junk)));
+        }
         for (id, name) in &snapshot.folders {
             let unread = snapshot.folder_unread.get(id).copied().unwrap_or(0);
             list = list.push(self.entry(name, unread, Folder::Local(*id)));
@@ -409,9 +416,15 @@ impl Mailbox {
                     .push(tool(t!("account-edit"), Message::EditAccount(id)))
                     .push(tool(t!("account-remove"), Message::RemoveAccount(id)));
             }
-            // The Outbox, Drafts and Sent are Poplar's own: not renamed, not deleted.
+            // The Outbox, Drafts, Sent and Junk are Poplar's own: not renamed, not deleted.
             Folder::Local(id)
-                if [snapshot.outbox, snapshot.drafts, snapshot.sent].contains(&Some(id)) => {}
+                if [
+                    snapshot.outbox,
+                    snapshot.drafts,
+                    snapshot.sent,
+                    snapshot.junk,
+                ]
+                .contains(&Some(id)) => {}
             Folder::Local(id) => {
                 tools = tools
                     .push(tool(t!("folder-rename"), Message::EditFolder(Some(id))))

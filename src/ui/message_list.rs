@@ -193,7 +193,7 @@ impl MessageList {
         }
     }
 
-    /// Moves the cursor (arrow keys, j/k) and opens the message there; with Shift the
+    /// Moves the cursor (arrow keys, n/p) and opens the message there; with Shift the
     /// selection grows instead.
     pub fn step(&mut self, delta: isize, extend: bool) -> (Task<Message>, Option<Event>) {
         if self.ids.is_empty() {

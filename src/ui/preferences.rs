@@ -1,5 +1,6 @@
 //! The Preferences dialog: language, theme, where the reading pane sits, when a message
-//! counts as read, and new-mail notifications. A change is saved here, off the UI thread,
+//! counts as read, new-mail notifications, and the junk filter (what it has learnt, and
+//! whether old junk is emptied). A change is saved here, off the UI thread,
 //! and handed to the window, which applies it at once.
 
 use iced::Task;
@@ -17,6 +18,8 @@ use crate::ui::describe::{Failure, Said};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Dialog {
     preferences: Preferences,
+    /// Junk and good messages the junk filter was taught (read when the dialog opens).
+    trained: Option<(u32, u32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -25,6 +28,8 @@ pub enum Message {
     Set(Preferences),
     /// The save finished.
     Saved(Result<(), Failure>),
+    /// What the junk filter was taught: (junk, good).
+    Trained(Result<(u32, u32), Failure>),
     /// "Close" (or Escape).
     Close,
 }
@@ -42,7 +47,24 @@ pub enum Event {
 impl Dialog {
     /// The dialog showing the preferences in use.
     pub fn new(preferences: Preferences) -> Dialog {
-        Dialog { preferences }
+        Dialog {
+            preferences,
+            trained: None,
+        }
+    }
+
+    /// The dialog, and the task that reads what the junk filter was taught.
+    pub fn open(preferences: Preferences, paths: &Paths) -> (Dialog, Task<Message>) {
+        let paths = paths.clone();
+        let read = Task::perform(
+            super::blocking(move || {
+                Store::open(&paths.database())
+                    .and_then(|s| s.junk_trained())
+                    .map_err(Failure::from)
+            }),
+            Message::Trained,
+        );
+        (Dialog::new(preferences), read)
     }
 
     /// `Saved` needs nothing of the dialog's state, so a save answered after the dialog
@@ -58,12 +80,17 @@ impl Dialog {
             }
             Message::Saved(Ok(())) => (Task::none(), None),
             Message::Saved(Err(e)) => (Task::none(), Some(Event::NotSaved(e.said()))),
+            Message::Trained(Ok(trained)) => {
+                self.trained = Some(trained);
+                (Task::none(), None)
+            }
+            Message::Trained(Err(e)) => (Task::none(), Some(Event::NotSaved(e.said()))),
             Message::Close => (Task::none(), Some(Event::Closed)),
         }
     }
 
     pub fn view(&self) -> Element<'static, Message> {
-        view(self.preferences)
+        view(self.preferences, self.trained)
     }
 }
 
@@ -152,7 +179,40 @@ fn pick<T: Copy + PartialEq + 'static>(
     .into()
 }
 
-fn view(p: Preferences) -> Element<'static, Message> {
+/// What the junk filter has learnt, and whether old junk is emptied.
+fn junk(p: Preferences, trained: Option<(u32, u32)>) -> Element<'static, Message> {
+    let ready = crate::junk::READY_AT;
+    let learnt = trained.map(|(junk, good)| {
+        let state = if junk >= ready && good >= ready {
+            t!("preferences-junk-active")
+        } else {
+            t!("preferences-junk-learning", ready = ready)
+        };
+        text(t!(
+            "preferences-junk-status",
+            trained = t!("preferences-junk-trained", junk = junk, good = good),
+            state = state
+        ))
+        .size(13)
+    });
+    let days = p.empty_junk.unwrap_or(crate::preferences::JUNK_DAYS);
+    column![text(t!("preferences-junk")).size(16)]
+        .push(learnt)
+        .push(
+            checkbox(p.empty_junk.is_some())
+                .label(t!("preferences-junk-empty", days = days))
+                .on_toggle(move |on| {
+                    Message::Set(Preferences {
+                        empty_junk: on.then_some(days),
+                        ..p
+                    })
+                }),
+        )
+        .spacing(8)
+        .into()
+}
+
+fn view(p: Preferences, trained: Option<(u32, u32)>) -> Element<'static, Message> {
     let line = |label: String, control: Element<'static, Message>| {
         row![text(label).width(220), control]
             .spacing(10)
@@ -195,6 +255,7 @@ fn view(p: Preferences) -> Element<'static, Message> {
             checkbox(p.notify)
                 .label(t!("preferences-notify"))
                 .on_toggle(move |notify| Message::Set(Preferences { notify, ..p })),
+            junk(p, trained),
             row![
                 iced::widget::space().width(Fill),
                 button(text(t!("button-close"))).on_press(Message::Close)

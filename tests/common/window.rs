@@ -72,6 +72,32 @@ impl Window {
         self.send(messages);
     }
 
+    /// Presses a key (with Shift held when `shift`) where no text field has the focus.
+    #[allow(dead_code)]
+    pub fn press(&mut self, key: iced::keyboard::Key, shift: bool) {
+        use iced::keyboard::{Event, Location, Modifiers, key};
+        let modifiers = if shift {
+            Modifiers::SHIFT
+        } else {
+            Modifiers::default()
+        };
+        let event = Event::KeyPressed {
+            key: key.clone(),
+            modified_key: key,
+            physical_key: key::Physical::Unidentified(key::NativeCode::Unidentified),
+            location: Location::Standard,
+            modifiers,
+            text: None,
+            repeat: false,
+        };
+        // Shift is let go again after the key, as a hand does.
+        self.send([
+            Message::Key(Event::ModifiersChanged(modifiers)),
+            Message::Key(event),
+            Message::Key(Event::ModifiersChanged(Modifiers::default())),
+        ]);
+    }
+
     /// Clicks the text field with this id and types into it.
     pub fn type_into(&mut self, field: &'static str, typed: &str) {
         let mut ui = self.simulator();

@@ -140,6 +140,8 @@ pub enum Act {
     Write(crate::ui::compose::Start),
     /// A sorting rule for mail like this one.
     NewRule,
+    /// Junk (true) or not junk: trains the junk filter and moves the message.
+    Junk(bool),
 }
 
 /// What the window hears from the pane.
@@ -164,6 +166,8 @@ pub struct Context {
     pub waiting: Option<Option<crate::send::Why>>,
     /// A draft, in the Drafts folder.
     pub draft: bool,
+    /// In the Junk folder.
+    pub in_junk: bool,
 }
 
 impl Reader {

@@ -250,6 +250,21 @@ fn actions<'a>(id: i64, context: &Context, showing_source: bool) -> Element<'a, 
         button(text(t!("action-new-rule")))
             .on_press(act(Act::NewRule))
             .style(button::secondary),
+        if context.in_junk {
+            tip(
+                button(text(t!("action-not-junk")))
+                    .on_press(act(Act::Junk(false)))
+                    .style(button::secondary),
+                t!("tip-not-junk"),
+            )
+        } else {
+            tip(
+                button(text(t!("action-junk")))
+                    .on_press(act(Act::Junk(true)))
+                    .style(button::secondary),
+                t!("tip-junk"),
+            )
+        },
         button(text(flag))
             .on_press(act(Act::SetFlagged(!context.flagged)))
             .style(button::secondary),
