@@ -4,8 +4,10 @@
 //!
 //!     packaging/setup-debian.sh bench && cargo bench --bench fetch
 //!
-//! Cases (POPLAR_BENCH_CASES=small,recheck,mixed,memory picks some; all by default):
-//! 10,000 messages of ~5 KB in keep and delete mode; a re-check of those 10,000 kept
+//! Cases (POPLAR_BENCH_CASES=small,rules,recheck,mixed,memory picks some; all by default;
+//! POPLAR_BENCH_BIN runs another build of Poplar, an earlier commit's, in its place):
+//! 10,000 messages of ~5 KB in keep and delete mode; the same in keep mode with 100
+//! sorting rules against none; a re-check of those 10,000 kept
 //! messages with nothing new; 200 MB of mixed mail (multi-MB attachments among ordinary
 //! mail) in both modes; peak memory of a fetch of 10,000 messages and of one 200 MB
 //! message. mpop also runs under eatmydata (its fsyncs turned into no-ops) as a reference:
@@ -85,14 +87,17 @@ fn password_line() -> String {
 /// `poplar --data-dir DATA ARGS`, under GNU time when `time_to` names its report file
 /// (it reports the peak resident memory in KB).
 fn poplar_command(data: &Path, args: &[&str], time_to: Option<&Path>) -> Command {
+    // POPLAR_BENCH_BIN: another build of Poplar (an earlier commit's, to compare).
+    let binary =
+        std::env::var_os("POPLAR_BENCH_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_poplar").into());
     let mut command = match time_to {
         Some(report) => {
             let mut c = Command::new("/usr/bin/time");
             c.arg("-f").arg("%M").arg("-o").arg(report);
-            c.arg(env!("CARGO_BIN_EXE_poplar"));
+            c.arg(&binary);
             c
         }
-        None => Command::new(env!("CARGO_BIN_EXE_poplar")),
+        None => Command::new(&binary),
     };
     command.arg("--data-dir").arg(data).args(args);
     command
@@ -103,23 +108,26 @@ fn poplar_account(server: &Dovecot, keep: &str) -> tempfile::TempDir {
     let data = tempfile::tempdir().unwrap();
     let port = server.tls_port.to_string();
     let cert = server.cert.display().to_string();
-    let (status, _, stderr) = common::poplar(
-        data.path(),
-        &[
-            "account",
-            "add",
-            "bench",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            &port,
-            "--user",
-            dovecot::USER,
-            "--keep",
-            keep,
-            "--ca-file",
-            &cert,
-        ],
+    let (status, _, stderr) = common::run(
+        poplar_command(
+            data.path(),
+            &[
+                "account",
+                "add",
+                "bench",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port,
+                "--user",
+                dovecot::USER,
+                "--keep",
+                keep,
+                "--ca-file",
+                &cert,
+            ],
+            None,
+        ),
         None,
     );
     assert!(status.success(), "{stderr}");
@@ -157,6 +165,60 @@ fn fetch(data: &Path, expected: usize, memory: bool) -> (Duration, Option<f64>) 
 fn run_poplar(server: &Dovecot, keep: &str, expected: usize) -> Duration {
     let data = poplar_account(server, keep);
     fetch(data.path(), expected, false).0
+}
+
+/// 100 sorting rules as an office might have them: 80 on the subject, the sender, To/Cc or
+/// a header, 10 regular expressions, 10 on the text (which makes every message's text be
+/// read). About one message in nine (those with "message 7" in the subject) matches one.
+fn add_rules(data: &Path) {
+    for i in 0..100 {
+        let name = format!("rule {i}");
+        let folder = format!("folder {i}");
+        let text = format!("message {}", (i / 10) * 1000 + 7);
+        let mut args = vec!["rule", "add", &name];
+        let (field, value): (&str, String) = match i % 10 {
+            0..=3 => ("--subject", format!("project {i}")),
+            4 => ("--subject", text),
+            5 => ("--from", format!("customer{i}@")),
+            6 => ("--to", format!("team{i}@")),
+            7 => ("--header", format!("X-Mailer:tool {i}")),
+            8 => ("--regex", format!("^(re: )*invoice {i}[a-z]$")),
+            _ => ("--body", format!("order number {i}x")),
+        };
+        if field == "--regex" {
+            args.extend(["--regex", "--subject", &value]);
+        } else {
+            args.extend([field, &value]);
+        }
+        args.extend(["--move-to", &folder]);
+        let (status, _, stderr) = common::run(poplar_command(data, &args, None), None);
+        assert!(status.success(), "{stderr}");
+    }
+}
+
+/// Keep mode over the same mailbox, without rules and with 100, alternating.
+fn with_and_without_rules(server: &Dovecot, count: usize) {
+    let (mut plain, mut ruled) = (Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        plain.push(run_poplar(server, "forever", count));
+        let data = poplar_account(server, "forever");
+        add_rules(data.path());
+        ruled.push(fetch(data.path(), count, false).0);
+    }
+    let ratios: Vec<f64> = ruled
+        .iter()
+        .zip(&plain)
+        .map(|(r, p)| r.as_secs_f64() / p.as_secs_f64())
+        .collect();
+    let mut sorted = ratios.clone();
+    sorted.sort_by(f64::total_cmp);
+    println!(
+        "{:<34} without {:>8.1} ms   with 100 rules {:>8.1} ms   ratio (median of runs) {:.2}",
+        format!("{count} messages, keep, rules"),
+        ms(median(plain)),
+        ms(median(ruled)),
+        sorted[sorted.len() / 2]
+    );
 }
 
 /// An mpop configuration delivering into a fresh Maildir; (its folder, the file).
@@ -315,8 +377,8 @@ fn main() {
         println!("benchmark not run (use cargo bench --bench fetch)");
         return;
     }
-    let cases =
-        std::env::var("POPLAR_BENCH_CASES").unwrap_or_else(|_| "small,recheck,mixed,memory".into());
+    let cases = std::env::var("POPLAR_BENCH_CASES")
+        .unwrap_or_else(|_| "small,rules,recheck,mixed,memory".into());
     let wanted = |case: &str| cases.split(',').any(|c| c == case);
     let count: usize = std::env::var("POPLAR_BENCH_MESSAGES")
         .ok()
@@ -333,6 +395,15 @@ fn main() {
         side_by_side(&mut server, &messages, "fetch");
     }
 
+    if wanted("rules") {
+        let mut server = Dovecot::start();
+        for m in &messages {
+            server.deliver(m);
+        }
+        println!("{count} messages of about 5 KB, keep mode, without rules and with 100");
+        with_and_without_rules(&server, count);
+    }
+
     if wanted("recheck") {
         let mut server = Dovecot::start();
         for m in &messages {
@@ -347,9 +418,8 @@ fn main() {
         for _ in 0..RUNS {
             // Nothing new to list: the time is the `poplar fetch` process alone.
             let start = Instant::now();
-            let (status, _, stderr) = common::poplar(
-                data.path(),
-                &["fetch", "--password-stdin"],
+            let (status, _, stderr) = common::run(
+                poplar_command(data.path(), &["fetch", "--password-stdin"], None),
                 Some(&password_line()),
             );
             p.push(start.elapsed());
