@@ -271,11 +271,8 @@ async fn tls_to_a_plaintext_port_explains_the_mismatch() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_closed_port_is_refused_clearly() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let closed = common::closed_port();
+    let port = closed.port;
     let options = pop3::ConnectOptions::new("127.0.0.1", port, Security::Plain);
     let error = pop3::Session::connect(&options).await.unwrap_err();
     assert_eq!(

@@ -94,12 +94,6 @@ fn send_to(data: &Path, to: &str, password: &str) -> (Option<i32>, String) {
     (status.code(), err)
 }
 
-/// A port nothing listens on: one the system gave out and took back.
-fn closed_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
 #[test]
 fn japanese_mail_reads_back_as_typed_through_465_and_587_in_utf8_and_jis() {
     let Some(smtpd) = Smtpd::start_or_skip() else {
@@ -193,7 +187,8 @@ fn offline_mail_waits_in_the_outbox_and_goes_once_when_the_server_is_back() {
         return;
     };
     let data = tempfile::tempdir().unwrap();
-    add_account(data.path(), "starttls", closed_port(), "utf-8", &smtpd.cert);
+    let closed = common::closed_port();
+    add_account(data.path(), "starttls", closed.port, "utf-8", &smtpd.cert);
     let (code, err) = send_to(data.path(), "taro@example.jp", PASSWORD);
     assert_eq!(code, Some(3), "{err}");
     assert!(err.contains("stays in the Outbox"), "{err}");
@@ -605,10 +600,11 @@ fn test_connection_tests_the_outgoing_server_too() {
             "送信: ",
         ),
     ] {
+        let closed = common::closed_port();
         let mut w = Window::start(paths.clone(), language);
         w.send([Message::EditAccount(id)]);
         w.send([
-            Message::AddAccount(Form::Port(closed_port().to_string())),
+            Message::AddAccount(Form::Port(closed.port.to_string())),
             Message::AddAccount(Form::Password("wrong".into())),
             Message::AddAccount(Form::Test),
         ]);

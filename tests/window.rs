@@ -316,10 +316,8 @@ fn test_connection_explains_each_way_it_can_fail() {
     assert!(said.ends_with("Check the server name."), "{said}");
 
     // Connection refused: a port nothing listens on.
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    let closed = common::closed_port();
+    let port = closed.port;
     let said = test_connection(&mut w, filled("127.0.0.1", port, Security::Tls));
     assert_eq!(
         said,

@@ -205,3 +205,24 @@ impl XorShift {
         self.0
     }
 }
+
+/// A loopback port that refuses connections for as long as this lives: bound, never
+/// listening, so that no other test can be given it meanwhile. (A port the system gave
+/// out and took back could go to another test's server before it was tried: a test
+/// expecting "refused" then met a server that closed the connection.)
+#[allow(dead_code)]
+pub struct ClosedPort {
+    _socket: tokio::net::TcpSocket,
+    pub port: u16,
+}
+
+#[allow(dead_code)]
+pub fn closed_port() -> ClosedPort {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = socket.local_addr().unwrap().port();
+    ClosedPort {
+        _socket: socket,
+        port,
+    }
+}
