@@ -42,7 +42,13 @@ impl Sortable {
 pub fn sortable(raw: &[u8], size: u64, text: bool) -> Sortable {
     let fixed = prepared(raw);
     let readable = &*fixed;
-    let Some(message) = MessageParser::default().parse_headers(readable) else {
+    // With the text, one whole parse serves the headers and the text alike.
+    let parsed = if text {
+        MessageParser::default().parse(readable)
+    } else {
+        MessageParser::default().parse_headers(readable)
+    };
+    let Some(message) = parsed else {
         return Sortable {
             size,
             ..Sortable::default()
@@ -65,8 +71,8 @@ pub fn sortable(raw: &[u8], size: u64, text: bool) -> Sortable {
         (false, true) => to,
     };
     let (body, has_attachment) = if text {
-        let rendered = super::render(raw);
-        (Some(rendered.body), Some(!rendered.attachments.is_empty()))
+        let (body, attached) = super::text_for_rules(readable, &message);
+        (Some(body), Some(attached))
     } else {
         (None, None)
     };

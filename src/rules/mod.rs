@@ -173,6 +173,17 @@ const REGEX_SIZE: usize = 1 << 20;
 
 /// `text` as rules compare it: NFKC, then lower case.
 pub fn normalize(text: &str) -> String {
+    // The same result, made faster where NFKC would change nothing: ASCII text, and text
+    // already in NFKC (most Japanese, whose kana and kanji NFKC leaves alone). NFKC of a
+    // 5 KB text on every message was most of what 100 rules cost a fetch.
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    if unicode_normalization::is_nfkc_quick(text.chars())
+        == unicode_normalization::IsNormalized::Yes
+    {
+        return text.chars().flat_map(char::to_lowercase).collect();
+    }
     text.nfkc().flat_map(char::to_lowercase).collect()
 }
 
@@ -265,13 +276,9 @@ impl Compiled1 {
     fn matches(&self, facts: &Facts<'_>, texts: &mut Texts) -> Option<bool> {
         match self {
             Compiled1::Text { field, test, text } => {
-                let value = texts.get(field, facts)?;
-                Some(value.iter().any(|v| compare(v, *test, text)))
+                texts.any(field, facts, |v| compare(v, *test, text))
             }
-            Compiled1::Regex { field, regex } => {
-                let value = texts.get(field, facts)?;
-                Some(value.iter().any(|v| regex.is_match(v)))
-            }
+            Compiled1::Regex { field, regex } => texts.any(field, facts, |v| regex.is_match(v)),
             Compiled1::SizeOver(n) => Some(facts.size > *n),
             Compiled1::HasAttachment => facts.has_attachment,
         }
@@ -300,8 +307,15 @@ struct Texts {
 }
 
 impl Texts {
-    /// The values of `field` (a header may occur more than once); None when unknown.
-    fn get(&mut self, field: &Field, facts: &Facts<'_>) -> Option<Vec<&str>> {
+    /// Whether a value of `field` (a header may occur more than once) passes `test`; None
+    /// when the field is not known yet. Nothing is allocated per question: 100 rules ask
+    /// it of every message.
+    fn any(
+        &mut self,
+        field: &Field,
+        facts: &Facts<'_>,
+        test: impl Fn(&str) -> bool,
+    ) -> Option<bool> {
         let one = |slot: &mut Option<String>, raw: &str| {
             slot.get_or_insert_with(|| normalize(raw));
         };
@@ -321,19 +335,15 @@ impl Texts {
             }
         }
         Some(match field {
-            Field::From => vec![self.from.as_deref()?],
-            Field::ToCc => vec![self.to_cc.as_deref()?],
-            Field::Subject => vec![self.subject.as_deref()?],
-            Field::Body => vec![self.body.as_deref()?],
-            Field::Header(name) => {
-                let name = name.to_ascii_lowercase();
-                self.headers
-                    .as_ref()?
-                    .iter()
-                    .filter(|(n, _)| *n == name)
-                    .map(|(_, v)| v.as_str())
-                    .collect()
-            }
+            Field::From => test(self.from.as_deref()?),
+            Field::ToCc => test(self.to_cc.as_deref()?),
+            Field::Subject => test(self.subject.as_deref()?),
+            Field::Body => test(self.body.as_deref()?),
+            Field::Header(name) => self
+                .headers
+                .as_ref()?
+                .iter()
+                .any(|(n, v)| n.eq_ignore_ascii_case(name) && test(v)),
         })
     }
 }

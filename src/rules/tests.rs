@@ -284,3 +284,13 @@ fn sizes_are_read_as_typed_in_either_width_and_too_large_is_no_size() {
         assert_eq!(parse_size(bad), None, "{bad}");
     }
 }
+
+proptest! {
+    /// The fast paths of `normalize` (ASCII, text already in NFKC) give exactly what NFKC
+    /// then lower case gives.
+    #[test]
+    fn normalize_is_nfkc_then_lower_case(text in "\\PC{0,40}|[ -~ｦ-ﾟＡ-ｚ０-９ぁ-んァ-ヶ一-龠]{0,40}") {
+        let slow: String = text.nfkc().flat_map(char::to_lowercase).collect();
+        prop_assert_eq!(normalize(&text), slow);
+    }
+}

@@ -249,38 +249,38 @@ pub(super) fn apply(
     decision: &Decision,
     now: i64,
 ) -> Result<()> {
+    // Cached statements: a fetch asks this of every message a rule matched.
     let folder = if decision.junk {
         Some(super::junk::junk_folder(conn, now)?)
     } else if let Some(name) = &decision.folder {
-        conn.execute(
-            "INSERT OR IGNORE INTO folders (name, created_at) VALUES (?1, ?2)",
-            params![name, now],
-        )?;
-        Some(conn.query_row(
-            "SELECT id FROM folders WHERE name = ?1 AND role IS NULL",
-            [name],
-            |r| r.get::<_, i64>(0),
-        )?)
+        conn.prepare_cached("INSERT OR IGNORE INTO folders (name, created_at) VALUES (?1, ?2)")?
+            .execute(params![name, now])?;
+        Some(
+            conn.prepare_cached("SELECT id FROM folders WHERE name = ?1 AND role IS NULL")?
+                .query_row([name], |r| r.get::<_, i64>(0))?,
+        )
     } else {
         None
     };
     if let Some(folder) = folder {
-        conn.execute(
+        conn.prepare_cached(
             "UPDATE messages SET folder_id = ?2, junk_at = CASE WHEN ?3 THEN ?4 END WHERE id = ?1",
-            params![id, folder, decision.junk, now],
-        )?;
+        )?
+        .execute(params![id, folder, decision.junk, now])?;
     }
     if decision.read {
-        conn.execute("UPDATE messages SET read = 1 WHERE id = ?1", [id])?;
+        conn.prepare_cached("UPDATE messages SET read = 1 WHERE id = ?1")?
+            .execute([id])?;
     }
     if decision.flag {
-        conn.execute("UPDATE messages SET flagged = 1 WHERE id = ?1", [id])?;
+        conn.prepare_cached("UPDATE messages SET flagged = 1 WHERE id = ?1")?
+            .execute([id])?;
     }
     if decision.delete {
-        conn.execute(
+        conn.prepare_cached(
             "UPDATE messages SET trashed_at = ?2 WHERE id = ?1 AND trashed_at IS NULL",
-            params![id, now],
-        )?;
+        )?
+        .execute(params![id, now])?;
     }
     Ok(())
 }

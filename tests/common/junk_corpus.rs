@@ -1,8 +1,10 @@
 //! A labelled corpus of good mail and junk, generated from a seed: English and Japanese
 //! (about 30% Japanese), from many kinds of sender (colleagues, family, shops the person
 //! uses, banks, mailing lists; lotteries, fake invoices, dating sites, side jobs, fake
-//! shop and bank notices). Phrases, names, numbers, links and signatures are drawn at
-//! random for every message, so that no two are alike and the filter has to generalise.
+//! shop and bank notices). Half of the junk comes from domains never seen before, a fifth
+//! carries lines of ordinary mail, a fifth wears an ordinary subject. Phrases, names,
+//! numbers, links and signatures are drawn at random for every message, so that no two
+//! are alike and the filter has to generalise.
 
 pub struct Mail {
     pub from: String,
@@ -222,6 +224,17 @@ pub fn generate(seed: u64, count: usize) -> Vec<Mail> {
         .collect()
 }
 
+/// A domain no list holds: random letters under a common top-level domain.
+fn fresh_domain(rng: &mut fastrand::Rng) -> String {
+    let name: String = (0..rng.usize(5..11))
+        .map(|_| rng.alphabetic().to_ascii_lowercase())
+        .collect();
+    format!(
+        "{name}.{}",
+        pick(rng, &["com", "net", "info", "biz", "jp", "xyz"])
+    )
+}
+
 fn pick<'a>(rng: &mut fastrand::Rng, list: &[&'a str]) -> &'a str {
     list[rng.usize(..list.len())]
 }
@@ -248,8 +261,15 @@ fn one(rng: &mut fastrand::Rng, junk: bool, japanese: bool) -> Mail {
         (true, true) => (JA_JUNK_SUBJECTS, JA_JUNK_LINES),
     };
     let name = pick(rng, if japanese { JA_NAMES } else { EN_NAMES });
+    let fresh = fresh_domain(rng);
     let domain = if junk {
-        pick(rng, JUNK_DOMAINS)
+        // Half of all junk comes from a domain never seen before (junk senders change
+        // domains daily): the filter must judge it by its words.
+        if rng.bool() {
+            fresh.as_str()
+        } else {
+            pick(rng, JUNK_DOMAINS)
+        }
     } else {
         pick(
             rng,
@@ -277,6 +297,7 @@ fn one(rng: &mut fastrand::Rng, junk: bool, japanese: bool) -> Mail {
     // The hard cases: junk dressed as a shop's or a bank's ordinary notice, and good
     // mail from shops that advertise.
     let disguised = rng.u32(0..100) < 20;
+    let poisoned = rng.u32(0..100) < 20;
     let subjects = match (junk && disguised, japanese) {
         (true, false) => EN_GOOD_SUBJECTS,
         (true, true) => JA_GOOD_SUBJECTS,
@@ -314,6 +335,16 @@ fn one(rng: &mut fastrand::Rng, junk: bool, japanese: bool) -> Mail {
             body.push_str(pick(rng, if japanese { PROMO_JA } else { PROMO_EN }));
             body.push(if japanese { '\n' } else { ' ' });
         }
+        // A fifth of junk carries lines of ordinary mail, to look like it.
+        if junk && poisoned {
+            let ordinary = if japanese {
+                JA_GOOD_LINES
+            } else {
+                EN_GOOD_LINES
+            };
+            body.push_str(&fill(rng, ordinary, japanese));
+            body.push(if japanese { '\n' } else { ' ' });
+        }
         // Lines both kinds of mail have.
         if rng.u32(0..100) < 30 {
             body.push_str(pick(rng, if japanese { NEUTRAL_JA } else { NEUTRAL_EN }));
@@ -323,7 +354,11 @@ fn one(rng: &mut fastrand::Rng, junk: bool, japanese: bool) -> Mail {
     // Good mail links sometimes too (a shop, a document); junk nearly always does.
     if junk || rng.u32(0..100) < 25 {
         let host = if junk {
-            pick(rng, JUNK_DOMAINS)
+            if rng.bool() {
+                fresh.as_str()
+            } else {
+                pick(rng, JUNK_DOMAINS)
+            }
         } else {
             domain
         };
