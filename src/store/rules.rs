@@ -62,17 +62,25 @@ impl Store {
             .collect())
     }
 
-    /// Adds a rule after the others.
-    pub fn add_rule(&self, rule: &Rule) -> Result<()> {
+    /// [`Error::RuleExists`] when a rule (other than `except`) is called `name`.
+    fn refuse_taken(&self, name: &str, except: Option<&str>) -> Result<()> {
         let taken: Option<i64> = self
             .conn
-            .query_row("SELECT id FROM rules WHERE name = ?1", [&rule.name], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT id FROM rules WHERE name = ?1 AND name IS NOT ?2",
+                params![name, except],
+                |r| r.get(0),
+            )
             .optional()?;
-        if taken.is_some() {
-            return Err(Error::RuleExists(rule.name.clone()));
+        match taken {
+            Some(_) => Err(Error::RuleExists(name.to_string())),
+            None => Ok(()),
         }
+    }
+
+    /// Adds a rule after the others.
+    pub fn add_rule(&self, rule: &Rule) -> Result<()> {
+        self.refuse_taken(&rule.name, None)?;
         self.conn.execute(
             "INSERT INTO rules (position, name, account_id, match_any, enabled, conditions,
                                 actions)
@@ -93,17 +101,7 @@ impl Store {
     /// Puts `rule` in the place of the rule called `name` (renamed, if its name changed;
     /// a name another rule has is refused).
     pub fn replace_rule(&self, name: &str, rule: &Rule) -> Result<()> {
-        let taken: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT id FROM rules WHERE name = ?1 AND name <> ?2",
-                [&rule.name, name],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if taken.is_some() {
-            return Err(Error::RuleExists(rule.name.clone()));
-        }
+        self.refuse_taken(&rule.name, Some(name))?;
         let changed = self.conn.execute(
             "UPDATE rules SET name = ?2, account_id = ?3, match_any = ?4, enabled = ?5,
                               conditions = ?6, actions = ?7
@@ -316,6 +314,11 @@ mod tests {
             store.add_rule(&rule("二")),
             Err(Error::RuleExists(_))
         ));
+        assert!(matches!(
+            store.replace_rule("一", &rule("二")),
+            Err(Error::RuleExists(_))
+        ));
+        store.replace_rule("二", &rule("二")).unwrap();
         let names = |store: &Store| -> Vec<String> {
             store.rules().unwrap().into_iter().map(|r| r.name).collect()
         };
