@@ -257,6 +257,21 @@ impl Compiled {
         })
     }
 
+    /// The headers this rule names (lower case), besides From, To, Cc and Subject.
+    pub fn header_names(&self) -> impl Iterator<Item = String> + '_ {
+        self.tests.iter().filter_map(|t| match t {
+            Compiled1::Text {
+                field: Field::Header(name),
+                ..
+            }
+            | Compiled1::Regex {
+                field: Field::Header(name),
+                ..
+            } => Some(name.to_ascii_lowercase()),
+            _ => None,
+        })
+    }
+
     /// Some(true/false) when known; None when it depends on what is not known yet.
     fn matches(&self, facts: &Facts<'_>, texts: &mut Texts) -> Option<bool> {
         let mut unknown = false;

@@ -23,6 +23,7 @@ mod requests;
 mod rest;
 pub mod retention;
 mod screen;
+mod sorter;
 mod writer;
 
 use std::sync::Arc;
@@ -191,6 +192,41 @@ pub async fn fetch_account(
     .await
 }
 
+/// What a fetch reads from the store before it plans: the account's UIDL records, the
+/// deletions queued for the server, the rules that act there, and the sorter of mail as
+/// it arrives (the rules and the junk filter, read once for the whole fetch).
+struct Opened {
+    store: Store,
+    records: std::collections::HashMap<Uidl, plan::Record>,
+    queued: std::collections::HashSet<Uidl>,
+    rules: Vec<crate::rules::Compiled>,
+    sorter: Option<sorter::Sorter>,
+}
+
+fn open_for_fetch(
+    database: &std::path::Path,
+    account_id: crate::accounts::AccountId,
+) -> Result<Opened, store::Error> {
+    let mut store = Store::open(database)?;
+    let records = store.uidl_records(account_id)?;
+    let queued = store.queued_server_deletions(account_id)?;
+    let all = store.compiled_rules()?;
+    // A filter that cannot be read leaves the mail unjudged, not unfetched.
+    let junk = store.junk_judge().unwrap_or_else(|e| {
+        tracing::warn!("the junk filter could not be read: {e}");
+        None
+    });
+    let rules = screen::server_rules(all.clone(), account_id);
+    let sorter = sorter::Sorter::new(all, junk, account_id);
+    Ok(Opened {
+        store,
+        records,
+        queued,
+        rules,
+        sorter,
+    })
+}
+
 pub async fn fetch_account_with(
     paths: &Paths,
     account: &Account,
@@ -207,14 +243,13 @@ pub async fn fetch_account_with(
 
     let database = paths.database();
     let account_id = account.id;
-    let (mut store, records, queued, rules) = blocking(move || -> Result<_, store::Error> {
-        let store = Store::open(&database)?;
-        let records = store.uidl_records(account_id)?;
-        let queued = store.queued_server_deletions(account_id)?;
-        let rules = screen::server_rules(store.compiled_rules()?, account_id);
-        Ok((store, records, queued, rules))
-    })
-    .await??;
+    let Opened {
+        mut store,
+        records,
+        queued,
+        rules,
+        sorter,
+    } = blocking(move || open_for_fetch(&database, account_id)).await??;
     let (listed, records, store_back) =
         identify::identify(&mut session, listed, records, store, account_id).await?;
     let (records, store_back) =
@@ -246,6 +281,7 @@ pub async fn fetch_account_with(
         fetch,
         on_progress,
     );
+    run.sorter = sorter;
     run.report.left_by_rules = screened.left;
     run.report.skipped = plan
         .too_large

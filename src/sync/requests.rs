@@ -10,6 +10,7 @@ use crate::pop3::{self, Request, Session, Uidl};
 use crate::store::{HeaderCapture, NewMessage, Spool, Store};
 
 use super::plan::{self, Download, Get, Listed};
+use super::sorter::Sorter;
 use super::writer::{BATCH_MEMORY, BATCH_MESSAGES, Writer};
 use super::{Error, FetchOptions, PIPELINE_WINDOW, Progress, Report, SkipReason};
 
@@ -84,6 +85,8 @@ fn download_request(d: &Download) -> Request {
 pub(super) struct Run<'a, P: FnMut(Progress)> {
     pub(super) session: Session,
     pub(super) writer: Writer,
+    /// The rules and the junk filter, when there is something to decide.
+    pub(super) sorter: Option<Sorter>,
     pub(super) account_id: AccountId,
     pub(super) keep: Keep,
     pub(super) spool_dir: std::path::PathBuf,
@@ -111,6 +114,7 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
         Run {
             session,
             writer: Writer::Idle(store),
+            sorter: None,
             account_id,
             keep,
             spool_dir: paths.data_dir().to_path_buf(),
@@ -274,16 +278,24 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
                 .push((d.number, SkipReason::TooLarge(size)));
             return Ok(());
         }
-        let (body, digest) = spool.finish().map_err(Error::spool)?;
+        let (mut body, digest) = spool.finish().map_err(Error::spool)?;
+        let (summary, sorted) = match &self.sorter {
+            Some(sorter) => {
+                let size = server_size.unwrap_or_else(|| body.len());
+                let (summary, decision) = sorter.read(d.get, size, &mut body, headers.bytes());
+                (summary, Some(decision))
+            }
+            None => (mail::summarize(headers.bytes()), None),
+        };
         let message = NewMessage {
             uidl: d.uidl,
             body,
-            summary: mail::summarize(headers.bytes()),
+            summary,
             server_size,
             digest,
             dedupe: d.dedupe,
             duplicate: false,
-            sorted: None,
+            sorted,
         };
         if self.report.first_subject.is_none() {
             self.report.first_subject = Some(message.summary.subject.clone());

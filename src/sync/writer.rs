@@ -138,37 +138,6 @@ impl<P: FnMut(Progress)> Run<'_, P> {
     }
 }
 
-/// What the rules, then the junk filter, decide for a downloaded message. Its text is
-/// read only when a rule looks at it or the filter judges, and the whole message is here
-/// in memory; a large one spooled to a file is judged on its headers. The filter judges
-/// only mail the rules left where it is (a rule's folder, junk or delete stands).
-fn sort(
-    rules: &[crate::rules::Compiled],
-    junk: Option<&crate::junk::Model>,
-    account: AccountId,
-    get: Get,
-    message: &mut NewMessage,
-) -> crate::rules::Decision {
-    const HEAD: usize = 256 << 10;
-    let size = message.server_size.unwrap_or_else(|| message.body.len());
-    let in_memory = matches!(message.body, store::Body::Memory(_));
-    let wanted = junk.is_some() || rules.iter().any(|r| !r.needs_only_headers());
-    let text = get == Get::Whole && in_memory && wanted;
-    let Ok(head) = message.body.head(HEAD) else {
-        return crate::rules::Decision::default();
-    };
-    let read = crate::mail::sortable::sortable(&head, size, text);
-    let mut decision = crate::rules::decide(rules, &read.facts(Some(account)));
-    if let Some(model) = junk
-        && decision.folder.is_none()
-        && !decision.junk
-        && !decision.delete
-    {
-        decision.junk = model.is_junk(&crate::junk::tokens_of(&read));
-    }
-    decision
-}
-
 fn start_commit(
     mut store: Store,
     account_id: AccountId,
@@ -177,22 +146,7 @@ fn start_commit(
     tokio::task::spawn_blocking(move || {
         let mut numbers = Vec::with_capacity(batch.len());
         let mut messages = Vec::with_capacity(batch.len());
-        // The rules are read as the batch is stored: one changed meanwhile counts from
-        // the next batch on. A database that cannot give them stores the mail unsorted.
-        let rules = store.compiled_rules().unwrap_or_else(|e| {
-            tracing::warn!("the sorting rules could not be read: {e}");
-            Vec::new()
-        });
-        // So is the junk filter's model (read again only after a training).
-        let junk = store.junk_judge().unwrap_or_else(|e| {
-            tracing::warn!("the junk filter could not be read: {e}");
-            None
-        });
-        for (number, get, mut message) in batch {
-            if !rules.is_empty() || junk.is_some() {
-                let decision = sort(&rules, junk.as_deref(), account_id, get, &mut message);
-                message.sorted = Some(decision);
-            }
+        for (number, get, message) in batch {
             numbers.push((number, get));
             messages.push(message);
         }
