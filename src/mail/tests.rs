@@ -199,6 +199,12 @@ mod properties {
     }
 
     proptest! {
+        /// The fast line-end conversion is `replace` (CR, LF, and other text mixed).
+        #[test]
+        fn lf_lines_is_replace(text in "[\r\na\u{3042}]{0,40}") {
+            prop_assert_eq!(super::super::lf_lines(&text), text.replace("\r\n", "\n"));
+        }
+
         #[test]
         fn arbitrary_bytes_never_panic(raw in prop::collection::vec(any::<u8>(), 0..400)) {
             let _ = summarize(&raw);
