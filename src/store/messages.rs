@@ -2,6 +2,8 @@
 
 use rusqlite::{OptionalExtension, params};
 
+use crate::rules::Decision;
+
 use super::*;
 
 impl Store {
@@ -58,10 +60,11 @@ impl Store {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut ids = Vec::with_capacity(batch.len());
+        let mut folders = super::rules::Folders::new();
         {
             let mut insert = tx.prepare_cached(
-                "INSERT INTO messages (account_id, uidl, size, from_addr, to_addr, subject, date, received_at, partial, server_size, folder_id, digest)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                "INSERT INTO messages (account_id, uidl, size, from_addr, to_addr, subject, date, received_at, partial, server_size, folder_id, digest, read, flagged, trashed_at, junk_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             )?;
             let mut record = tx.prepare_cached(
                 "INSERT OR REPLACE INTO uidls (account_id, uidl, message_id, downloaded_at, partial)
@@ -107,6 +110,11 @@ impl Store {
                     }
                 }
                 let size = i64::try_from(m.server_size.unwrap_or(len)).unwrap_or(i64::MAX);
+                // The rules' decision goes in with the message: filed, marked, and never
+                // seen in the inbox before it moves.
+                let none = Decision::default();
+                let decided = m.sorted.as_ref().unwrap_or(&none);
+                let filed = super::rules::folder_of(&tx, decided, now, &mut folders)?;
                 let columns = params![
                     account_id,
                     m.uidl,
@@ -118,15 +126,16 @@ impl Store {
                     now,
                     m.server_size.is_some(),
                     m.server_size.map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
-                    folder,
+                    filed.or(folder),
                     &m.digest[..],
+                    decided.read,
+                    decided.flag,
+                    decided.delete.then_some(now),
+                    decided.junk.then_some(now),
                 ];
                 insert.execute(columns)?;
                 let id = tx.last_insert_rowid();
                 write_body(&tx, id, &mut m.body)?;
-                if let Some(decision) = &m.sorted {
-                    super::rules::apply(&tx, id, decision, now)?;
-                }
                 if let (Some(account_id), Some(uidl)) = (account_id, &m.uidl) {
                     record.execute(params![account_id, uidl, id, now, m.server_size.is_some()])?;
                 }

@@ -239,6 +239,43 @@ fn json<T: serde::Serialize>(list: &[T]) -> String {
     serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
 }
 
+/// Folder ids by name as a batch resolves them (the key `None`: the Junk folder).
+pub(super) type Folders = std::collections::HashMap<Option<String>, i64>;
+
+/// The folder a decision files a message into (made when it does not exist): Junk
+/// before a rule's folder; None to leave it where it is.
+pub(super) fn folder_of(
+    conn: &rusqlite::Connection,
+    decision: &Decision,
+    now: i64,
+    known: &mut Folders,
+) -> Result<Option<i64>> {
+    let key = if decision.junk {
+        None
+    } else if let Some(name) = &decision.folder {
+        Some(name.clone())
+    } else {
+        return Ok(None);
+    };
+    if let Some(id) = known.get(&key) {
+        return Ok(Some(*id));
+    }
+    // Cached statements: a fetch asks this of every message a rule files.
+    let id = match &key {
+        None => super::junk::junk_folder(conn, now)?,
+        Some(name) => {
+            conn.prepare_cached(
+                "INSERT OR IGNORE INTO folders (name, created_at) VALUES (?1, ?2)",
+            )?
+            .execute(params![name, now])?;
+            conn.prepare_cached("SELECT id FROM folders WHERE name = ?1 AND role IS NULL")?
+                .query_row([name], |r| r.get::<_, i64>(0))?
+        }
+    };
+    known.insert(key, id);
+    Ok(Some(id))
+}
+
 /// What the rules decided for message `id`, done inside the caller's transaction: to a
 /// local folder (made when missing) or the Junk folder, read, flagged, to the Trash.
 pub(super) fn apply(
@@ -247,19 +284,7 @@ pub(super) fn apply(
     decision: &Decision,
     now: i64,
 ) -> Result<()> {
-    // Cached statements: a fetch asks this of every message a rule matched.
-    let folder = if decision.junk {
-        Some(super::junk::junk_folder(conn, now)?)
-    } else if let Some(name) = &decision.folder {
-        conn.prepare_cached("INSERT OR IGNORE INTO folders (name, created_at) VALUES (?1, ?2)")?
-            .execute(params![name, now])?;
-        Some(
-            conn.prepare_cached("SELECT id FROM folders WHERE name = ?1 AND role IS NULL")?
-                .query_row([name], |r| r.get::<_, i64>(0))?,
-        )
-    } else {
-        None
-    };
+    let folder = folder_of(conn, decision, now, &mut Folders::new())?;
     if let Some(folder) = folder {
         conn.prepare_cached(
             "UPDATE messages SET folder_id = ?2, junk_at = CASE WHEN ?3 THEN ?4 END WHERE id = ?1",

@@ -5,7 +5,8 @@
 //!     packaging/setup-debian.sh bench && cargo bench --bench fetch
 //!
 //! Cases (POPLAR_BENCH_CASES=small,rules,recheck,mixed,memory picks some; all by default;
-//! POPLAR_BENCH_BIN runs another build of Poplar, an earlier commit's, in its place):
+//! POPLAR_BENCH_BIN runs another build of Poplar, an earlier commit's, in its place;
+//! POPLAR_BENCH_DATA puts Poplar's data folders under another folder, such as a tmpfs):
 //! 10,000 messages of ~5 KB in keep and delete mode; the same in keep mode with 100
 //! sorting rules against none; a re-check of those 10,000 kept
 //! messages with nothing new; 200 MB of mixed mail (multi-MB attachments among ordinary
@@ -105,7 +106,12 @@ fn poplar_command(data: &Path, args: &[&str], time_to: Option<&Path>) -> Command
 
 /// A Poplar data folder with one account on `server`.
 fn poplar_account(server: &Dovecot, keep: &str) -> tempfile::TempDir {
-    let data = tempfile::tempdir().unwrap();
+    // POPLAR_BENCH_DATA: where Poplar's data folders are made (e.g. /dev/shm, a tmpfs:
+    // only the protocol, parsing and storing path counts, not this disk's moods).
+    let data = match std::env::var_os("POPLAR_BENCH_DATA") {
+        Some(parent) => tempfile::tempdir_in(parent).unwrap(),
+        None => tempfile::tempdir().unwrap(),
+    };
     let port = server.tls_port.to_string();
     let cert = server.cert.display().to_string();
     let (status, _, stderr) = common::run(
