@@ -12,6 +12,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::accounts::oauth::OAuth;
 use crate::accounts::save::{self, Error as SaveError};
 use crate::accounts::smtp::{SmtpLogin, SmtpServer};
 use crate::accounts::{AuthMethod, Keep, Problem, Security, Settings};
@@ -46,6 +47,21 @@ struct Entry {
     /// The outgoing server, for accounts that send.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     smtp: Option<Outgoing>,
+    /// Who signs the account in (login "oauth2"); never a token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sign_in: Option<SignIn>,
+}
+
+/// An account's sign-in in the file: the provider, and a custom issuer's address and
+/// client id. Every person signs in on their own computer with `account login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignIn {
+    provider: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    issuer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    client_id: Option<String>,
 }
 
 /// An account's outgoing server in the file (never its password; never a CA file).
@@ -273,6 +289,11 @@ pub fn export_with_rules(
                 include_in_get_all: s.include_in_get_all,
                 trusted_certificate_sha256: s.pinned_cert.clone(),
                 smtp: s.smtp.as_ref().map(Outgoing::from_server),
+                sign_in: s.oauth.as_ref().map(|o| SignIn {
+                    provider: o.provider.as_str().into(),
+                    issuer: o.issuer.clone(),
+                    client_id: o.client_id.clone(),
+                }),
             })
             .collect(),
     };
@@ -351,6 +372,14 @@ pub fn import(path: &Path) -> Result<Vec<Settings>, Error> {
                 include_in_get_all: e.include_in_get_all,
                 pinned_cert,
                 smtp: e.smtp.as_ref().map(Outgoing::server).transpose().map_err(invalid)?,
+                oauth: match &e.sign_in {
+                    Some(s) => Some(OAuth {
+                        provider: s.provider.parse().map_err(invalid)?,
+                        issuer: s.issuer.clone(),
+                        client_id: s.client_id.clone(),
+                    }),
+                    None => None,
+                },
             };
             // The same checks and ranges as the dialog and `poplar account add`: a number
             // out of range is refused with its reason, not changed behind the reader's back.

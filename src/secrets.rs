@@ -24,9 +24,18 @@
 use rusqlite::OptionalExtension;
 
 use crate::accounts::{Account, AccountId};
+use crate::oauth::Tokens;
 use crate::store::{self, Store};
 
 pub const SERVICE: &str = "poplar";
+
+/// Sign-in tokens as the keyring keeps them (one entry, JSON).
+#[derive(serde::Deserialize)]
+struct StoredTokens {
+    access: String,
+    refresh: Option<String>,
+    expires_at: i64,
+}
 
 /// The settings key of this data folder's id in the keyring.
 const FOLDER_ID: &str = "keyring_folder_id";
@@ -129,7 +138,11 @@ impl Keyring {
     /// Removes the account's passwords (and only its own); a missing entry is not an
     /// error.
     pub fn delete(&self, account: &Account) -> Result<(), Error> {
-        for entry in [self.entry(account.id)?, self.outgoing_entry(account)?] {
+        for entry in [
+            self.entry(account.id)?,
+            self.outgoing_entry(account)?,
+            self.tokens_entry(account)?,
+        ] {
             match entry.delete_credential_serial() {
                 Ok(()) | Err(keyring::Error::NoEntry) => {}
                 Err(e) => return Err(unavailable(e)),
@@ -157,6 +170,49 @@ impl Keyring {
         self.outgoing_entry(account)?
             .set_password_serial(password)
             .map_err(unavailable)
+    }
+
+    /// The entry of an account's sign-in tokens (OAuth2).
+    fn tokens_entry(&self, account: &Account) -> Result<keyring::Entry, Error> {
+        let user = format!("{}/oauth", self.user(account.id));
+        keyring::Entry::new(SERVICE, &user).map_err(unavailable)
+    }
+
+    /// The account's sign-in tokens; None when it has not signed in here.
+    pub fn get_tokens(&self, account: &Account) -> Result<Option<Tokens>, Error> {
+        let text = match self.tokens_entry(account)?.get_password_serial() {
+            Ok(text) => text,
+            Err(keyring::Error::NoEntry) => return Ok(None),
+            Err(e) => return Err(unavailable(e)),
+        };
+        // An entry that cannot be read is as good as none: signing in again mends it.
+        Ok(serde_json::from_str::<StoredTokens>(&text)
+            .ok()
+            .map(|t| Tokens {
+                access: t.access,
+                refresh: t.refresh,
+                expires_at: t.expires_at,
+            }))
+    }
+
+    pub fn set_tokens(&self, account: &Account, tokens: &Tokens) -> Result<(), Error> {
+        let text = serde_json::json!({
+            "access": tokens.access,
+            "refresh": tokens.refresh,
+            "expires_at": tokens.expires_at,
+        })
+        .to_string();
+        self.tokens_entry(account)?
+            .set_password_serial(&text)
+            .map_err(unavailable)
+    }
+
+    /// Forgets the account's sign-in (a refresh token the issuer no longer takes).
+    pub fn delete_tokens(&self, account: &Account) -> Result<(), Error> {
+        match self.tokens_entry(account)?.delete_credential_serial() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(unavailable(e)),
+        }
     }
 
     /// Copies old name-keyed entries to their account's key. What the keyring cannot do

@@ -9,6 +9,7 @@ use serde::Serialize;
 pub use crate::pop3::{AuthMethod, Security};
 pub use problem::{Field, Problem};
 
+pub mod oauth;
 mod problem;
 pub mod save;
 pub mod smtp;
@@ -165,6 +166,8 @@ pub struct Settings {
     pub pinned_cert: Option<String>,
     /// The outgoing server, for sending; None: the account only reads.
     pub smtp: Option<smtp::SmtpServer>,
+    /// Who signs the account in, when it logs in with a token (`auth` is then OAuth2).
+    pub oauth: Option<oauth::OAuth>,
 }
 
 impl Default for Settings {
@@ -186,6 +189,7 @@ impl Default for Settings {
             include_in_get_all: true,
             pinned_cert: None,
             smtp: None,
+            oauth: None,
         }
     }
 }
@@ -258,6 +262,11 @@ impl Settings {
             if email.is_empty() {
                 found.push(Problem::EmailNeededToSend);
             }
+        }
+        match (self.auth.is_oauth(), &self.oauth) {
+            (true, Some(oauth)) => found.extend(oauth.problem()),
+            (false, None) => {}
+            _ => found.push(Problem::SignInMismatch),
         }
         // One per field: a control character says more than "missing" for the same one.
         let mut seen = std::collections::HashSet::new();

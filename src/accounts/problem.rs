@@ -22,6 +22,8 @@ pub enum Field {
     SmtpPort,
     SmtpUser,
     SmtpPassword,
+    /// Signing in with a token (OAuth2): who signs in, the issuer, the client id.
+    SignIn,
 }
 
 impl Field {
@@ -43,6 +45,7 @@ impl Field {
             Field::SmtpPort => t!("field-smtp-port"),
             Field::SmtpUser => t!("field-smtp-user"),
             Field::SmtpPassword => t!("field-smtp-password"),
+            Field::SignIn => t!("field-sign-in"),
         }
     }
 }
@@ -89,6 +92,15 @@ pub enum Problem {
     /// A separate password for sending was chosen for a new account without typing it
     /// (the dialog).
     SmtpPasswordMissing,
+    /// The login method is OAuth2 without a provider, or a provider is set for a
+    /// password login.
+    SignInMismatch,
+    /// A custom sign-in without the issuer's address.
+    SignInIssuerMissing,
+    /// An issuer that is not https:// (or http:// on this computer).
+    SignInIssuerInvalid,
+    /// A custom sign-in without the app's client id.
+    SignInClientIdMissing,
 }
 
 impl Problem {
@@ -111,6 +123,10 @@ impl Problem {
             Problem::SmtpPortInvalid => Field::SmtpPort,
             Problem::SmtpPlainUnconfirmed => Field::SmtpSecurity,
             Problem::SmtpPasswordMissing => Field::SmtpPassword,
+            Problem::SignInMismatch
+            | Problem::SignInIssuerMissing
+            | Problem::SignInIssuerInvalid
+            | Problem::SignInClientIdMissing => Field::SignIn,
         }
     }
 
@@ -139,6 +155,10 @@ impl Problem {
             Problem::SmtpPortInvalid => t!("invalid-port"),
             Problem::SmtpPlainUnconfirmed => t!("invalid-plain-unconfirmed"),
             Problem::SmtpPasswordMissing => t!("invalid-smtp-password"),
+            Problem::SignInMismatch => t!("invalid-sign-in-mismatch"),
+            Problem::SignInIssuerMissing => t!("invalid-sign-in-issuer-missing"),
+            Problem::SignInIssuerInvalid => t!("invalid-sign-in-issuer"),
+            Problem::SignInClientIdMissing => t!("invalid-sign-in-client-id"),
         }
     }
 }

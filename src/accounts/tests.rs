@@ -106,6 +106,10 @@ fn every_problem() -> Vec<Problem> {
         Problem::SmtpPortInvalid,
         Problem::SmtpPlainUnconfirmed,
         Problem::SmtpPasswordMissing,
+        Problem::SignInMismatch,
+        Problem::SignInIssuerMissing,
+        Problem::SignInIssuerInvalid,
+        Problem::SignInClientIdMissing,
     ];
     for problem in &all {
         match problem {
@@ -128,7 +132,11 @@ fn every_problem() -> Vec<Problem> {
             | Problem::SmtpHostInvalid
             | Problem::SmtpPortInvalid
             | Problem::SmtpPlainUnconfirmed
-            | Problem::SmtpPasswordMissing => {}
+            | Problem::SmtpPasswordMissing
+            | Problem::SignInMismatch
+            | Problem::SignInIssuerMissing
+            | Problem::SignInIssuerInvalid
+            | Problem::SignInClientIdMissing => {}
         }
     }
     all
@@ -176,4 +184,51 @@ fn an_outgoing_server_is_checked_like_the_incoming_one() {
     settings.smtp = Some(SmtpServer::new("smtp.example.jp"));
     settings.email.clear();
     assert_eq!(settings.problems(), [Problem::EmailNeededToSend]);
+}
+
+#[test]
+fn a_sign_in_goes_with_the_oauth2_login_only() {
+    use super::oauth::{OAuth, Provider};
+    let base = Settings {
+        name: "a".into(),
+        host: "pop.example.com".into(),
+        user: "u".into(),
+        ..Settings::default()
+    };
+    let with = |auth, oauth| Settings {
+        auth,
+        oauth,
+        ..base.clone()
+    };
+    let custom = |issuer: Option<&str>, id: Option<&str>| OAuth {
+        provider: Provider::Custom,
+        issuer: issuer.map(str::to_string),
+        client_id: id.map(str::to_string),
+    };
+    assert_eq!(with(AuthMethod::Automatic, None).validate(), Ok(()));
+    let google = Some(OAuth::new(Provider::Google));
+    assert_eq!(with(AuthMethod::OAuth2, google.clone()).validate(), Ok(()));
+    for (auth, oauth, problem) in [
+        (AuthMethod::OAuth2, None, Problem::SignInMismatch),
+        (AuthMethod::Plain, google, Problem::SignInMismatch),
+        (
+            AuthMethod::OAuth2,
+            Some(custom(None, Some("id"))),
+            Problem::SignInIssuerMissing,
+        ),
+        (
+            AuthMethod::XOAuth2,
+            Some(custom(Some("http://issuer.example.com"), Some("id"))),
+            Problem::SignInIssuerInvalid,
+        ),
+        (
+            AuthMethod::OAuth2,
+            Some(custom(Some("https://issuer.example.com"), Some(" "))),
+            Problem::SignInClientIdMissing,
+        ),
+    ] {
+        assert_eq!(with(auth, oauth).validate(), Err(problem));
+    }
+    let local = custom(Some("http://127.0.0.1:8080/realm"), Some("id"));
+    assert_eq!(with(AuthMethod::OAuth2, Some(local)).validate(), Ok(()));
 }

@@ -3,12 +3,13 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use super::{AccountCommand, AddAccount, read_password_line};
+use crate::accounts::oauth::OAuth;
 use crate::accounts::save::{self, IfKeyringFails, Request};
 use crate::accounts::smtp::SmtpServer;
-use crate::accounts::{Security, Settings};
+use crate::accounts::{AuthMethod, Security, Settings};
 use crate::paths::Paths;
 use crate::secrets::Keyring;
 use crate::store::Store;
@@ -32,6 +33,7 @@ pub fn run(paths: &Paths, command: AccountCommand) -> Result<()> {
             },
         ),
         AccountCommand::Password { name, outgoing } => password(paths, &name, outgoing),
+        AccountCommand::Login { name } => super::login::login(paths, &name),
         AccountCommand::Test {
             name,
             password_stdin,
@@ -158,6 +160,20 @@ fn add(paths: &Paths, add: AddAccount) -> Result<()> {
         include_in_get_all: true,
         pinned_cert: None,
         smtp,
+        // A provider alone says the login: --auth oauth2 is then implied.
+        oauth: add.oauth_provider.map(|provider| OAuth {
+            provider,
+            issuer: add.oauth_issuer,
+            client_id: add.oauth_client_id,
+        }),
+    };
+    let settings = Settings {
+        auth: if settings.oauth.is_some() && add.auth == AuthMethod::Automatic {
+            AuthMethod::OAuth2
+        } else {
+            settings.auth
+        },
+        ..settings
     };
     let name = settings.name.clone();
     let store = Store::open(&paths.database())?;
@@ -238,14 +254,12 @@ fn list(paths: &Paths, json: bool) -> Result<()> {
 fn test(paths: &Paths, name: &str, password_stdin: bool) -> Result<()> {
     let store = Store::open(&paths.database())?;
     let account = store.account(name)?;
+    let runtime = super::runtime()?;
     let password = if password_stdin {
         read_password_line()?
     } else {
-        Keyring::open(&store)?
-            .get(&account)
-            .context("use --password-stdin")?
+        super::login_secret(&store, &account, &runtime)?
     };
-    let runtime = super::runtime()?;
     let info = runtime.block_on(sync::test_account(
         &account.settings,
         &password,

@@ -20,14 +20,12 @@ pub fn download_rest(paths: &Paths, id: i64, password_stdin: bool) -> Result<()>
         .into_iter()
         .find(|a| a.id == account_id)
         .context("the account of this message was removed")?;
+    let runtime = super::runtime()?;
     let password = if password_stdin {
         read_password_line()?
     } else {
-        Keyring::open(&store)?
-            .get(&account)
-            .context("use --password-stdin")?
+        super::login_secret(&store, &account, &runtime)?
     };
-    let runtime = super::runtime()?;
     runtime.block_on(sync::download_rest(paths, &account, &password, id))?;
     println!("Message {id} is now complete.");
     Ok(())
@@ -72,6 +70,22 @@ pub fn fetch(
     let mut failures = 0;
     for account in &accounts {
         let name = &account.settings.name;
+        if account.settings.auth.is_oauth() && given_password.is_none() {
+            let result = runtime.block_on(async {
+                tokio::select! {
+                    r = sync::fetch_signed_in(paths, account, &keyring, &options, |_| {}) => Some(r),
+                    _ = tokio::signal::ctrl_c() => None,
+                }
+            });
+            let Some(result) = result else {
+                eprintln!("{name}: cancelled; everything downloaded so far is stored");
+                std::process::exit(130);
+            };
+            if !told(name, result) {
+                failures += 1;
+            }
+            continue;
+        }
         let password = match &given_password {
             Some(p) => p.clone(),
             None => match keyring.get(account) {

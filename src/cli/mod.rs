@@ -17,6 +17,7 @@ mod account;
 mod backup;
 mod fetch;
 mod list;
+mod login;
 mod messages;
 mod rule;
 mod send;
@@ -190,6 +191,9 @@ pub enum AccountCommand {
         #[arg(long)]
         allow_pinned: bool,
     },
+    /// Sign in an account that logs in with OAuth2: opens the sign-in page in the
+    /// browser ($BROWSER, else the system's) and keeps the tokens in the system keyring
+    Login { name: String },
     /// Connect and log in, and show what the server offers; changes nothing
     Test {
         name: String,
@@ -230,9 +234,19 @@ pub struct AddAccount {
     /// Read the password from standard input and store it in the system keyring
     #[arg(long)]
     pub password_stdin: bool,
-    /// auto, cram-md5, apop, plain, login or user
+    /// auto, cram-md5, apop, plain, login, user, or oauth2 (sign in with
+    /// --oauth-provider, then `poplar account login NAME`)
     #[arg(long, default_value = "auto", value_parser = parse_auth)]
     pub auth: AuthMethod,
+    /// microsoft, google or custom (with --auth oauth2)
+    #[arg(long, value_name = "P", value_parser = parse_provider)]
+    pub oauth_provider: Option<crate::accounts::oauth::Provider>,
+    /// A custom issuer's address (https://, or http:// on this computer)
+    #[arg(long, value_name = "URL", requires = "oauth_provider")]
+    pub oauth_issuer: Option<String>,
+    /// The app's client id at a custom issuer
+    #[arg(long, value_name = "ID", requires = "oauth_provider")]
+    pub oauth_client_id: Option<String>,
     /// Store messages larger than this as headers only (bytes, or with K or M; 1K to 4096M)
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub size_limit: Option<u64>,
@@ -278,6 +292,10 @@ fn parse_format(s: &str) -> Result<crate::transfer::Format, String> {
 }
 
 fn parse_auth(s: &str) -> Result<AuthMethod, String> {
+    s.parse()
+}
+
+fn parse_provider(s: &str) -> Result<crate::accounts::oauth::Provider, String> {
     s.parse()
 }
 
@@ -388,6 +406,27 @@ pub(crate) fn read_password_line() -> Result<String> {
 }
 
 /// A runtime for one command's network work.
+/// What `account` logs in with when no password is given on standard input: its
+/// password from the keyring, or for an account that signs in with OAuth2 its access
+/// token (renewed first when about to expire).
+fn login_secret(
+    store: &crate::store::Store,
+    account: &crate::accounts::Account,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<String> {
+    let keyring = crate::secrets::Keyring::open(store)?;
+    if account.settings.auth.is_oauth() {
+        let now = crate::store::now();
+        return Ok(runtime.block_on(crate::oauth::account::access_token(
+            account, &keyring, now, false,
+        ))?);
+    }
+    keyring
+        .get(account)
+        .map_err(anyhow::Error::from)
+        .map_err(|e| e.context("use --password-stdin"))
+}
+
 fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -4,6 +4,8 @@
 //! OAUTHBEARER from RFC 7628). Tokens are secrets: they live in the keyring or in memory,
 //! never in the database, account files, backups or logs (`Debug` hides them).
 
+pub mod account;
+pub mod flow;
 pub mod http;
 pub mod pkce;
 pub mod redirect;
@@ -23,6 +25,8 @@ pub struct Endpoints {
 pub struct Client {
     pub endpoints: Endpoints,
     pub client_id: String,
+    /// Google's desktop apps have one, which is not secret; sent when there is one.
+    pub client_secret: Option<String>,
     pub scopes: Vec<String>,
 }
 
@@ -72,6 +76,9 @@ pub enum Error {
     Protocol(String),
     #[error("network error talking to the issuer: {0}")]
     Io(String),
+    /// This build has no app id for the provider (the packager sets it at build time).
+    #[error("sign-in with {0} is not configured in this build of Poplar")]
+    NotConfigured(crate::accounts::oauth::Provider),
 }
 
 /// The token endpoint's JSON answer (RFC 6749 §5.1 and §5.2).

@@ -68,6 +68,7 @@ fn the_sign_in_address() {
             token: "https://login.example.com/token".into(),
         },
         client_id: "app id".into(),
+        client_secret: None,
         scopes: vec![
             "https://outlook.office.com/POP.AccessAsUser.All".into(),
             "offline_access".into(),

@@ -21,6 +21,13 @@ pub enum AuthMethod {
     Plain,
     Login,
     CramMd5,
+    /// A bearer token from signing in (OAuth2): XOAUTH2 or OAUTHBEARER, whichever the
+    /// server offers.
+    OAuth2,
+    /// The token with XOAUTH2 only (Google's and Microsoft's mechanism).
+    XOAuth2,
+    /// The token with OAUTHBEARER only (RFC 7628).
+    OAuthBearer,
 }
 
 impl AuthMethod {
@@ -41,7 +48,18 @@ impl AuthMethod {
             AuthMethod::Plain => "plain",
             AuthMethod::Login => "login",
             AuthMethod::CramMd5 => "cram-md5",
+            AuthMethod::OAuth2 => "oauth2",
+            AuthMethod::XOAuth2 => "xoauth2",
+            AuthMethod::OAuthBearer => "oauthbearer",
         }
+    }
+
+    /// True for the methods that log in with a token from signing in, not a password.
+    pub fn is_oauth(self) -> bool {
+        matches!(
+            self,
+            AuthMethod::OAuth2 | AuthMethod::XOAuth2 | AuthMethod::OAuthBearer
+        )
     }
 }
 
@@ -54,6 +72,9 @@ impl fmt::Display for AuthMethod {
             AuthMethod::Plain => "PLAIN",
             AuthMethod::Login => "LOGIN",
             AuthMethod::CramMd5 => "CRAM-MD5",
+            AuthMethod::OAuth2 => "OAuth2",
+            AuthMethod::XOAuth2 => "XOAUTH2",
+            AuthMethod::OAuthBearer => "OAUTHBEARER",
         })
     }
 }
@@ -69,8 +90,11 @@ impl FromStr for AuthMethod {
             "plain" => Ok(AuthMethod::Plain),
             "login" => Ok(AuthMethod::Login),
             "cram-md5" | "crammd5" => Ok(AuthMethod::CramMd5),
+            "oauth2" | "oauth" => Ok(AuthMethod::OAuth2),
+            "xoauth2" => Ok(AuthMethod::XOAuth2),
+            "oauthbearer" => Ok(AuthMethod::OAuthBearer),
             other => Err(format!(
-                "unknown login method '{other}': use auto, cram-md5, apop, plain, login or user"
+                "unknown login method '{other}': use auto, cram-md5, apop, plain, login, user or oauth2"
             )),
         }
     }
@@ -103,6 +127,23 @@ pub fn candidates(
             // Servers often support USER without listing it; it is the last resort.
             list.push(AuthMethod::UserPass);
             list
+        }
+        // Whichever token mechanism the server lists; both (XOAUTH2 first, as Microsoft
+        // and Google use it) when it lists neither or says nothing.
+        AuthMethod::OAuth2 => {
+            let offered: Vec<AuthMethod> = [
+                ("XOAUTH2", AuthMethod::XOAuth2),
+                ("OAUTHBEARER", AuthMethod::OAuthBearer),
+            ]
+            .into_iter()
+            .filter(|(name, _)| offers_sasl(name))
+            .map(|(_, m)| m)
+            .collect();
+            if offered.is_empty() {
+                vec![AuthMethod::XOAuth2, AuthMethod::OAuthBearer]
+            } else {
+                offered
+            }
         }
         fixed => vec![fixed],
     }

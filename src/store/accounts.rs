@@ -147,13 +147,14 @@ const SELECT_ACCOUNT: &str = "a.id, a.name, a.email, a.host, a.port, a.security,
      a.keep_mode, a.keep_days, a.ca_file, a.auth, a.size_limit, a.check_on_startup, \
      a.check_every_minutes, a.delete_on_server_when_deleted, a.include_in_get_all, \
      a.pinned_cert, s.host, s.port, s.security, s.username, s.login, s.ca_file, \
-     s.own_password, s.charset, s.signature \
+     s.own_password, s.charset, s.signature, a.oauth_provider, a.oauth_issuer, a.oauth_client_id \
      FROM accounts a LEFT JOIN smtp_servers s ON s.account_id = a.id";
 
 /// The account columns written from `Settings`, in the order of [`account_values`].
 const ACCOUNT_COLUMNS: &str = "name, email, host, port, security, username, keep_mode, keep_days, \
      ca_file, auth, size_limit, check_on_startup, check_every_minutes, \
-     delete_on_server_when_deleted, include_in_get_all, pinned_cert";
+     delete_on_server_when_deleted, include_in_get_all, pinned_cert, oauth_provider, oauth_issuer, \
+     oauth_client_id";
 
 /// The columns `keep_mode` and `keep_days` of a retention. Days outside
 /// [`KEEP_DAYS`](crate::accounts::KEEP_DAYS) are clamped into it, as the database allows
@@ -211,6 +212,17 @@ fn account_values(s: &Settings) -> Vec<rusqlite::types::Value> {
         s.delete_on_server_when_deleted.into(),
         s.include_in_get_all.into(),
         s.pinned_cert.clone().map_or(Value::Null, Value::from),
+        s.oauth
+            .as_ref()
+            .map_or(Value::Null, |o| o.provider.as_str().to_string().into()),
+        s.oauth
+            .as_ref()
+            .and_then(|o| o.issuer.clone())
+            .map_or(Value::Null, Value::from),
+        s.oauth
+            .as_ref()
+            .and_then(|o| o.client_id.clone())
+            .map_or(Value::Null, Value::from),
     ]
 }
 
@@ -252,6 +264,16 @@ fn account_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Account>> 
                 include_in_get_all: r.get(15)?,
                 pinned_cert: r.get(16)?,
                 smtp: super::outbox::smtp_from_row(r, 17)?,
+                oauth: match r.get::<_, Option<String>>(26)? {
+                    Some(provider) => Some(crate::accounts::oauth::OAuth {
+                        provider: provider
+                            .parse()
+                            .map_err(|_| bad("oauth_provider", provider.clone()))?,
+                        issuer: r.get(27)?,
+                        client_id: r.get(28)?,
+                    }),
+                    None => None,
+                },
             },
         })
     })();

@@ -27,6 +27,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0017_drafts.sql"),
     include_str!("../../migrations/0018_rules.sql"),
     include_str!("../../migrations/0019_junk.sql"),
+    include_str!("../../migrations/0020_oauth.sql"),
 ];
 
 /// The schema this version of Poplar reads and writes.

@@ -23,6 +23,7 @@ mod requests;
 mod rest;
 pub mod retention;
 mod screen;
+mod signed_in;
 mod sorter;
 mod writer;
 
@@ -40,6 +41,7 @@ use plan::Policy;
 pub use probe::{ServerInfo, test_account};
 use requests::{Run, list};
 pub use rest::download_rest;
+pub use signed_in::fetch_signed_in;
 
 /// Commands kept in flight when the server offers PIPELINING.
 pub const PIPELINE_WINDOW: usize = 64;
@@ -73,6 +75,9 @@ pub enum Error {
     GoneFromServer,
     #[error("a backup is being restored into this data folder; fetch again when it is done")]
     Restoring,
+    /// The account's sign-in (OAuth2) could not give a token.
+    #[error("{0}")]
+    SignIn(#[from] crate::oauth::account::TokenError),
 }
 
 impl Error {

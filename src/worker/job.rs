@@ -45,14 +45,20 @@ pub(super) async fn run_job(
         Job::Fetch(account) => {
             let progress_events = events.clone();
             let progress_name = name.clone();
-            let report = sync::fetch_account(&paths, &account, &password, move |progress| {
+            let on_progress = move |progress| {
                 let _ = progress_events.send(Event::Progress {
                     account: id,
                     name: progress_name.clone(),
                     progress,
                 });
-            })
-            .await;
+            };
+            let report = if account.settings.auth.is_oauth() {
+                signed_in_fetch(&paths, &account, on_progress).await
+            } else {
+                sync::fetch_account(&paths, &account, &password, on_progress)
+                    .await
+                    .map_err(FetchError::from)
+            };
             match report {
                 Ok(report) => {
                     let _ = events.send(Event::Finished {
@@ -68,7 +74,7 @@ pub(super) async fn run_job(
                 Err(e) => Event::Failed {
                     account: Some(id),
                     name,
-                    error: e.into(),
+                    error: e,
                 },
             }
         }
@@ -96,14 +102,38 @@ pub(super) async fn run_job(
     let _ = events.send(event);
 }
 
-/// The account's password from the keyring.
+/// The account's password from the keyring; for one that signs in with OAuth2, its
+/// access token (renewed first when about to expire).
 async fn stored_password(paths: &Paths, account: Account) -> Result<String, FetchError> {
+    let keyring = keyring(paths).await?;
+    if account.settings.auth.is_oauth() {
+        let now = crate::store::now();
+        return crate::oauth::account::access_token(&account, &keyring, now, false)
+            .await
+            .map_err(|e| FetchError::Sync(e.into()));
+    }
+    tokio::task::spawn_blocking(move || Ok(keyring.get(&account)?))
+        .await
+        .unwrap_or(Err(FetchError::Crashed))
+}
+
+async fn keyring(paths: &Paths) -> Result<secrets::Keyring, FetchError> {
     let database = paths.database();
     tokio::task::spawn_blocking(move || {
         let store = Store::open(&database)?;
-        let keyring = secrets::Keyring::open(&store)?;
-        Ok(keyring.get(&account)?)
+        Ok(secrets::Keyring::open(&store)?)
     })
     .await
     .unwrap_or(Err(FetchError::Crashed))
+}
+
+/// A fetch that logs in with the account's token, renewed once if the server refuses it.
+async fn signed_in_fetch(
+    paths: &Paths,
+    account: &Account,
+    on_progress: impl FnMut(sync::Progress),
+) -> Result<sync::Report, FetchError> {
+    let keyring = keyring(paths).await?;
+    let options = sync::FetchOptions::default();
+    Ok(sync::fetch_signed_in(paths, account, &keyring, &options, on_progress).await?)
 }

@@ -36,7 +36,10 @@ pub async fn connect_and_login(
             session = Session::connect(options).await?;
             reconnect = false;
         }
-        match session.try_mechanism(mechanism, user, password).await {
+        match session
+            .try_mechanism(mechanism, user, password, options.port)
+            .await
+        {
             Ok((status, _)) if status.ok => return Ok(session),
             Ok((status, credentials_sent)) => match status.code {
                 Some(RespCode::Auth) => {
@@ -97,6 +100,7 @@ impl Session {
         mechanism: AuthMethod,
         user: &str,
         password: &str,
+        port: u16,
     ) -> Result<(Status, bool), Error> {
         let refused = |text: String| Status {
             ok: false,
@@ -104,7 +108,23 @@ impl Session {
             text,
         };
         match mechanism {
-            AuthMethod::Automatic => Ok((refused("no mechanism chosen".into()), false)),
+            AuthMethod::Automatic | AuthMethod::OAuth2 => {
+                Ok((refused("no mechanism chosen".into()), false))
+            }
+            // `password` is the access token. A refusal comes as a challenge with the
+            // reasons, which is answered with an empty response (XOAUTH2) or %x01
+            // (OAUTHBEARER, RFC 7628 §3.2.3) to get the final -ERR.
+            AuthMethod::XOAuth2 => {
+                let message = crate::oauth::sasl::xoauth2(user, password);
+                self.token_login("XOAUTH2", message.into_bytes(), Vec::new())
+                    .await
+            }
+            AuthMethod::OAuthBearer => {
+                let host = self.host.clone();
+                let message = crate::oauth::sasl::oauthbearer(user, &host, port, password);
+                self.token_login("OAUTHBEARER", message.into_bytes(), vec![1])
+                    .await
+            }
             AuthMethod::UserPass => {
                 self.send_line(&format!("USER {user}")).await?;
                 let status = self.read_status(Step::LoggingIn).await?;
@@ -142,6 +162,46 @@ impl Session {
                 .await
             }
         }
+    }
+
+    /// Logs in with a bearer token: `message` (already base64) as the initial response
+    /// on the AUTH line (RFC 5034). A server that refuses that form at once, without a
+    /// challenge about the token, gets the message again as the answer to its first
+    /// challenge. `on_error` answers a challenge that carries the server's reasons.
+    async fn token_login(
+        &mut self,
+        mechanism: &str,
+        message: Vec<u8>,
+        on_error: Vec<u8>,
+    ) -> Result<(Status, bool), Error> {
+        let encoded = String::from_utf8_lossy(&message).into_owned();
+        self.send_secret(&format!("AUTH {mechanism} "), &encoded)
+            .await?;
+        let mut challenged = false;
+        let status = loop {
+            self.read_line(Step::LoggingIn).await?;
+            if response::parse_continuation(&self.line).is_none() {
+                break self.parse_line()?;
+            }
+            if challenged {
+                return Err(self.protocol(Malformed::EndlessLogin));
+            }
+            challenged = true;
+            self.send_secret("", &auth::encode(&on_error)).await?;
+        };
+        if status.ok || challenged || status.code.is_some() || status.try_later() {
+            return Ok((status, true));
+        }
+        tracing::debug!(mechanism, text = %status.text, "initial response refused; sending it as a continuation");
+        let token = auth::decode(&message).unwrap_or_default();
+        self.sasl(mechanism, |step, _| {
+            Some(if step == 0 {
+                token.clone()
+            } else {
+                on_error.clone()
+            })
+        })
+        .await
     }
 
     /// Runs a SASL exchange (RFC 5034). `respond(step, challenge)` gives each response;

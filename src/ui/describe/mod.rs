@@ -264,6 +264,22 @@ pub fn sync(error: &sync::Error) -> String {
         sync::Error::Busy(account) => t!("error-busy", account = account.clone()),
         sync::Error::GoneFromServer => t!("error-gone-from-server"),
         sync::Error::Restoring => t!("error-restoring"),
+        sync::Error::SignIn(e) => sign_in(e),
+    }
+}
+
+/// Why an account that signs in with OAuth2 has no token to log in with.
+pub fn sign_in(error: &crate::oauth::account::TokenError) -> String {
+    use crate::oauth::account::TokenError;
+    match error {
+        TokenError::SignInAgain(account) => t!("error-sign-in-again", account = account.clone()),
+        TokenError::Keyring(e) => password(e),
+        TokenError::Issuer { name, error } => t!(
+            "error-sign-in-issuer",
+            account = name.clone(),
+            detail = error.to_string()
+        ),
+        TokenError::NotOAuth(account) => t!("error-no-password", account = account.clone()),
     }
 }
 
