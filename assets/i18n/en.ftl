@@ -377,6 +377,7 @@ invalid-sign-in-mismatch = Signing in with Microsoft, Google or your own issuer 
 invalid-sign-in-issuer-missing = Type the issuer's address (https://…).
 invalid-sign-in-issuer = The issuer's address must begin with https:// (http:// only for this computer).
 invalid-sign-in-client-id = Type the app's client id, as the issuer registered it.
+invalid-smtp-sign-in = An account that signs in (OAuth2) sends with the login "OAuth2", or with an outgoing password of its own; only such an account can send with "OAuth2".
 sign-in-page-done = You are signed in. You can close this page and go back to Poplar.
 sign-in-page-failed = The sign-in did not finish. Go back to Poplar to try again.
 error-sign-in-again = { $account }: sign in again. Open the account's settings and choose "Sign in".

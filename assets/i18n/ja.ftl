@@ -354,6 +354,7 @@ invalid-sign-in-mismatch = Microsoft・Google・自社の発行者でのサイ�
 invalid-sign-in-issuer-missing = 発行者のアドレス (https://…) を入力してください。
 invalid-sign-in-issuer = 発行者のアドレスは https:// で始めてください (http:// はこのコンピューターの場合のみ)。
 invalid-sign-in-client-id = 発行者に登録したアプリのクライアント ID を入力してください。
+invalid-smtp-sign-in = サインイン (OAuth2) するアカウントは、送信ログイン「OAuth2」か送信専用のパスワードで送信します。「OAuth2」で送信できるのはサインインするアカウントだけです。
 sign-in-page-done = サインインしました。このページを閉じて Poplar に戻ってください。
 sign-in-page-failed = サインインが完了しませんでした。Poplar に戻ってもう一度お試しください。
 error-sign-in-again = { $account }: もう一度サインインしてください。アカウントの設定を開き「サインイン」を選んでください。

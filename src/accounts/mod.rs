@@ -259,6 +259,17 @@ impl Settings {
         }
         if let Some(smtp) = &self.smtp {
             found.extend(smtp_problems(smtp));
+            // The token is the account's sign-in: OAuth2 sending needs one, and an
+            // account that signs in has no password for a password login to send.
+            let signs_in = self.auth.is_oauth();
+            let token = smtp.login == smtp::SmtpLogin::OAuth2;
+            let logs_in = !matches!(
+                smtp.login,
+                smtp::SmtpLogin::None | smtp::SmtpLogin::PopBeforeSmtp
+            );
+            if token != signs_in && logs_in && !(signs_in && smtp.own_password) {
+                found.push(Problem::SmtpSignIn);
+            }
             if email.is_empty() {
                 found.push(Problem::EmailNeededToSend);
             }

@@ -101,6 +101,9 @@ pub enum Problem {
     SignInIssuerInvalid,
     /// A custom sign-in without the app's client id.
     SignInClientIdMissing,
+    /// Sending with OAuth2 without the account's sign-in, or an account that signs in
+    /// sending with a password it does not have.
+    SmtpSignIn,
 }
 
 impl Problem {
@@ -127,6 +130,7 @@ impl Problem {
             | Problem::SignInIssuerMissing
             | Problem::SignInIssuerInvalid
             | Problem::SignInClientIdMissing => Field::SignIn,
+            Problem::SmtpSignIn => Field::SmtpPassword,
         }
     }
 
@@ -159,6 +163,7 @@ impl Problem {
             Problem::SignInIssuerMissing => t!("invalid-sign-in-issuer-missing"),
             Problem::SignInIssuerInvalid => t!("invalid-sign-in-issuer"),
             Problem::SignInClientIdMissing => t!("invalid-sign-in-client-id"),
+            Problem::SmtpSignIn => t!("invalid-smtp-sign-in"),
         }
     }
 }

@@ -17,6 +17,8 @@ pub enum SmtpLogin {
     Plain,
     Login,
     CramMd5,
+    /// The account's OAuth2 sign-in (its token), XOAUTH2 or OAUTHBEARER.
+    OAuth2,
     /// No login at all.
     None,
     /// Log in to the account's POP3 server first; the provider then takes mail from this
@@ -25,11 +27,12 @@ pub enum SmtpLogin {
 }
 
 impl SmtpLogin {
-    pub const ALL: [SmtpLogin; 6] = [
+    pub const ALL: [SmtpLogin; 7] = [
         SmtpLogin::Automatic,
         SmtpLogin::Plain,
         SmtpLogin::Login,
         SmtpLogin::CramMd5,
+        SmtpLogin::OAuth2,
         SmtpLogin::None,
         SmtpLogin::PopBeforeSmtp,
     ];
@@ -41,6 +44,7 @@ impl SmtpLogin {
             SmtpLogin::Plain => "plain",
             SmtpLogin::Login => "login",
             SmtpLogin::CramMd5 => "cram-md5",
+            SmtpLogin::OAuth2 => "oauth2",
             SmtpLogin::None => "none",
             SmtpLogin::PopBeforeSmtp => "pop-before-smtp",
         }
@@ -53,6 +57,7 @@ impl SmtpLogin {
             SmtpLogin::Plain => Login::Plain,
             SmtpLogin::Login => Login::Login,
             SmtpLogin::CramMd5 => Login::CramMd5,
+            SmtpLogin::OAuth2 => Login::OAuth2,
             SmtpLogin::None | SmtpLogin::PopBeforeSmtp => Login::None,
         }
     }

@@ -110,6 +110,7 @@ fn every_problem() -> Vec<Problem> {
         Problem::SignInIssuerMissing,
         Problem::SignInIssuerInvalid,
         Problem::SignInClientIdMissing,
+        Problem::SmtpSignIn,
     ];
     for problem in &all {
         match problem {
@@ -136,7 +137,8 @@ fn every_problem() -> Vec<Problem> {
             | Problem::SignInMismatch
             | Problem::SignInIssuerMissing
             | Problem::SignInIssuerInvalid
-            | Problem::SignInClientIdMissing => {}
+            | Problem::SignInClientIdMissing
+            | Problem::SmtpSignIn => {}
         }
     }
     all
@@ -150,7 +152,21 @@ fn problems_are_said_in_the_interface_language() {
         let said = problem.sentence();
         let english_word = said
             .split(|c: char| !c.is_ascii_alphabetic())
-            .find(|w| w.len() > 3 && !["home", "name", "example"].contains(w));
+            // Names are names in Japanese too.
+            .find(|w| {
+                w.len() > 3
+                    && ![
+                        "home",
+                        "name",
+                        "example",
+                        "Microsoft",
+                        "Google",
+                        "OAuth",
+                        "https",
+                        "http",
+                    ]
+                    .contains(w)
+            });
         assert!(english_word.is_none(), "{problem:?}: {said}");
     }
     let e = "days:0".parse::<Keep>().unwrap_err();
@@ -231,4 +247,31 @@ fn a_sign_in_goes_with_the_oauth2_login_only() {
     }
     let local = custom(Some("http://127.0.0.1:8080/realm"), Some("id"));
     assert_eq!(with(AuthMethod::OAuth2, Some(local)).validate(), Ok(()));
+    // Sending: the token only with a sign-in; a sign-in without a password of its own
+    // for the outgoing server sends with the token.
+    let sending = |auth, oauth, login, own_password| Settings {
+        email: "a@example.com".into(),
+        smtp: Some(smtp::SmtpServer {
+            login,
+            own_password,
+            ..smtp::SmtpServer::new("smtp.example.com")
+        }),
+        ..with(auth, oauth)
+    };
+    let google = || Some(OAuth::new(Provider::Google));
+    use smtp::SmtpLogin as L;
+    for (auth, oauth, login, own, ok) in [
+        (AuthMethod::OAuth2, google(), L::OAuth2, false, true),
+        (AuthMethod::OAuth2, google(), L::Plain, true, true),
+        (AuthMethod::OAuth2, google(), L::Plain, false, false),
+        (AuthMethod::OAuth2, google(), L::None, false, true),
+        (AuthMethod::Automatic, None, L::OAuth2, false, false),
+        (AuthMethod::Automatic, None, L::Plain, false, true),
+    ] {
+        let result = sending(auth, oauth, login, own).validate();
+        assert_eq!(result.is_ok(), ok, "{login:?} {own} {result:?}");
+        if !ok {
+            assert_eq!(result, Err(Problem::SmtpSignIn));
+        }
+    }
 }

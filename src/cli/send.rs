@@ -132,6 +132,11 @@ fn password(
     if let Some(given) = given {
         return Ok(Some(given.to_string()));
     }
+    if server.login == crate::accounts::smtp::SmtpLogin::OAuth2 {
+        // The account's sign-in token (renewed first when about to expire).
+        let runtime = super::runtime()?;
+        return Ok(Some(super::login_secret(store, account, &runtime)?));
+    }
     let keyring = Keyring::open(store)?;
     if server.uses_own_password() {
         let name = &account.settings.name;

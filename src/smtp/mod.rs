@@ -50,6 +50,9 @@ pub enum Login {
     Plain,
     Login,
     CramMd5,
+    /// A bearer token from signing in (the account's OAuth2 sign-in), as the password:
+    /// XOAUTH2, or OAUTHBEARER where only that is offered.
+    OAuth2,
     /// No login (a server that knows its users by address, or POP before SMTP).
     None,
 }
@@ -256,6 +259,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             Login::Plain if clear_ok => Login::Plain,
             Login::Login if clear_ok => Login::Login,
             Login::CramMd5 => Login::CramMd5,
+            // The token works only inside TLS; a server that lists neither mechanism is
+            // tried with XOAUTH2 (Microsoft's and Google's).
+            Login::OAuth2 if clear_ok => Login::OAuth2,
             _ => {
                 return Err(Error::NoLoginMethod {
                     offered: offered.join(" "),
@@ -266,6 +272,23 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             Login::Plain => {
                 let token = BASE64.encode(crate::pop3::auth::plain(user, password));
                 self.secret_command(&format!("AUTH PLAIN {token}")).await?
+            }
+            Login::OAuth2 => {
+                let bearer = has("OAUTHBEARER") && !has("XOAUTH2");
+                let (first, on_error) = if bearer {
+                    let message = crate::oauth::sasl::oauthbearer(user, None, password);
+                    (format!("AUTH OAUTHBEARER {message}"), "AQ==")
+                } else {
+                    let message = crate::oauth::sasl::xoauth2(user, password);
+                    (format!("AUTH XOAUTH2 {message}"), "")
+                };
+                let reply = self.secret_command(&first).await?;
+                if reply.code == 334 {
+                    // The reasons for a refusal, as a challenge: answered to get the 535.
+                    self.secret_command(on_error).await?
+                } else {
+                    reply
+                }
             }
             Login::Login => {
                 let first = self.command("AUTH LOGIN", Step::LoggingIn).await?;

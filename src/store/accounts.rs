@@ -10,11 +10,14 @@ impl Store {
     pub fn add_account(&self, s: &Settings) -> Result<Account> {
         let mut values = account_values(s);
         values.push(now().into());
+        let placeholders = (1..=values.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         in_savepoint(&self.conn, || {
             let result = self.conn.execute(
                 &format!(
-                    "INSERT INTO accounts ({ACCOUNT_COLUMNS}, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+                    "INSERT INTO accounts ({ACCOUNT_COLUMNS}, created_at) VALUES ({placeholders})"
                 ),
                 rusqlite::params_from_iter(values),
             );
@@ -43,9 +46,12 @@ impl Store {
             .join(", ");
         let mut values = account_values(s);
         values.push(id.0.into());
+        let id_at = values.len();
         in_savepoint(&self.conn, || {
             let result = self.conn.execute(
-                &format!("UPDATE accounts SET {assignments} WHERE id = ?17 AND removed_at IS NULL"),
+                &format!(
+                    "UPDATE accounts SET {assignments} WHERE id = ?{id_at} AND removed_at IS NULL"
+                ),
                 rusqlite::params_from_iter(values),
             );
             match result {

@@ -121,7 +121,7 @@ impl Session {
             }
             AuthMethod::OAuthBearer => {
                 let host = self.host.clone();
-                let message = crate::oauth::sasl::oauthbearer(user, &host, port, password);
+                let message = crate::oauth::sasl::oauthbearer(user, Some((&host, port)), password);
                 self.token_login("OAUTHBEARER", message.into_bytes(), vec![1])
                     .await
             }

@@ -146,6 +146,7 @@ fn smtp_login_label(login: SmtpLogin) -> String {
         SmtpLogin::Plain => "PLAIN".into(),
         SmtpLogin::Login => "LOGIN".into(),
         SmtpLogin::CramMd5 => "CRAM-MD5".into(),
+        SmtpLogin::OAuth2 => "OAuth2".into(),
         SmtpLogin::None => t!("smtp-login-none"),
         SmtpLogin::PopBeforeSmtp => t!("smtp-login-pop-before-smtp"),
     }
