@@ -1,0 +1,137 @@
+//! Logging in with a sign-in token (XOAUTH2, OAUTHBEARER) against a scripted server, for
+//! what Dovecot does not do: the continuation form, mechanisms listed or not, and the
+//! exact lines sent when the token is refused.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::fake::{FakeServer, Options, Reply, err, ok};
+use poplar::accounts::{AuthMethod, Security};
+use poplar::oauth::sasl;
+use poplar::pop3::{self, ConnectOptions};
+
+const USER: &str = "alice@example.com";
+const TOKEN: &str = "ya29.token-for-alice";
+
+fn server_options(sasl: &str) -> Options {
+    Options {
+        capa: Some(vec!["USER".into(), format!("SASL {sasl}")]),
+        ..Options::default()
+    }
+}
+
+async fn log_in(
+    server_options: Options,
+    answer: impl Fn(&str) -> Option<Reply> + Send + Sync + 'static,
+) -> (Result<(), pop3::Error>, Vec<String>, u16) {
+    let server = FakeServer::start(vec![], server_options, move |_, line| answer(line)).await;
+    let mut o = ConnectOptions::new("127.0.0.1", server.port, Security::Plain);
+    o.timeout = Duration::from_millis(500);
+    let result = match pop3::connect_and_login(&o, USER, TOKEN, AuthMethod::OAuth2).await {
+        Ok(session) => session.quit().await.map_err(Into::into),
+        Err(e) => Err(e),
+    };
+    (result, server.commands(), server.port)
+}
+
+#[tokio::test]
+async fn xoauth2_goes_as_an_initial_response() {
+    let xoauth2 = sasl::xoauth2(USER, TOKEN);
+    let line = format!("AUTH XOAUTH2 {xoauth2}");
+    let expected = line.clone();
+    let (result, commands, _) = log_in(server_options("PLAIN XOAUTH2"), move |l| {
+        (l == expected).then(|| ok("in"))
+    })
+    .await;
+    result.unwrap();
+    assert_eq!(commands, ["CAPA", line.as_str(), "QUIT"]);
+}
+
+#[tokio::test]
+async fn oauthbearer_when_only_that_is_offered() {
+    let (result, commands, port) = log_in(server_options("OAUTHBEARER"), |l| {
+        l.starts_with("AUTH OAUTHBEARER ").then(|| ok("in"))
+    })
+    .await;
+    result.unwrap();
+    let bearer = sasl::oauthbearer(USER, Some(("127.0.0.1", port)), TOKEN);
+    assert_eq!(commands[1], format!("AUTH OAUTHBEARER {bearer}"));
+}
+
+/// A server that takes no initial response gets the token as the answer to its empty
+/// challenge, on the same connection.
+#[tokio::test]
+async fn a_server_that_wants_a_continuation_gets_one() {
+    let xoauth2 = sasl::xoauth2(USER, TOKEN);
+    let token_line = xoauth2.clone();
+    let (result, commands, _) = log_in(server_options("XOAUTH2"), move |l| match l {
+        "AUTH XOAUTH2" => Some(Reply::Send(b"+ \r\n".to_vec())),
+        _ if l == token_line => Some(ok("in")),
+        _ if l.starts_with("AUTH XOAUTH2 ") => Some(err("initial response not allowed")),
+        _ => None,
+    })
+    .await;
+    result.unwrap();
+    let first = format!("AUTH XOAUTH2 {xoauth2}");
+    assert_eq!(
+        commands,
+        [
+            "CAPA",
+            first.as_str(),
+            "AUTH XOAUTH2",
+            xoauth2.as_str(),
+            "QUIT"
+        ]
+    );
+}
+
+/// A refused token: the reasons come as a challenge, answered with an empty line (XOAUTH2)
+/// to get the final -ERR; one clear error, and the token is not sent again in another form.
+#[tokio::test]
+async fn a_refused_token_is_one_clear_error() {
+    // The fake asks about an empty line for the greeting too: only the one after the
+    // challenge is the client's answer.
+    let challenged = std::sync::atomic::AtomicBool::new(false);
+    let (result, commands, _) = log_in(server_options("XOAUTH2"), move |l| {
+        use std::sync::atomic::Ordering::SeqCst;
+        if l.starts_with("AUTH XOAUTH2 ") {
+            challenged.store(true, SeqCst);
+            // {"status":"401","schemes":"bearer"}
+            Some(Reply::Send(
+                b"+ eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIn0=\r\n".to_vec(),
+            ))
+        } else if l.is_empty() && challenged.load(SeqCst) {
+            Some(err("[AUTH] token refused"))
+        } else {
+            None
+        }
+    })
+    .await;
+    let e = result.unwrap_err();
+    assert!(matches!(e, pop3::Error::LoginFailed { .. }), "{e:?}");
+    assert_eq!(commands.len(), 3, "{commands:?}");
+    assert_eq!(commands[2], "");
+    assert!(!format!("{e}").contains(TOKEN), "{e}");
+}
+
+/// OAUTHBEARER's error challenge is answered with %x01 (RFC 7628 §3.2.3).
+#[tokio::test]
+async fn a_refused_bearer_token_is_answered_with_the_dummy_response() {
+    let (result, commands, _) = log_in(server_options("OAUTHBEARER"), |l| {
+        if l.starts_with("AUTH OAUTHBEARER ") {
+            Some(Reply::Send(b"+ eyJzdGF0dXMiOiI0MDEifQ==\r\n".to_vec()))
+        } else if l == "AQ==" {
+            Some(err("[AUTH] no"))
+        } else {
+            None
+        }
+    })
+    .await;
+    assert!(matches!(
+        result.unwrap_err(),
+        pop3::Error::LoginFailed { .. }
+    ));
+    assert_eq!(commands[2], "AQ==");
+}
