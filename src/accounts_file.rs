@@ -522,6 +522,7 @@ pub fn add_planned(store: &crate::store::Store, accounts: &[Settings]) -> Result
         id: None,
         settings: settings.clone(),
         password: None,
+        tokens: None,
         outgoing_password: None,
         if_keyring_fails: save::IfKeyringFails::Undo,
     });

@@ -30,7 +30,7 @@ async fn log_in(
     let mut o = ConnectOptions::new("127.0.0.1", server.port, Security::Plain);
     o.timeout = Duration::from_millis(500);
     let result = match pop3::connect_and_login(&o, USER, TOKEN, AuthMethod::OAuth2).await {
-        Ok(session) => session.quit().await.map_err(Into::into),
+        Ok(session) => session.quit().await,
         Err(e) => Err(e),
     };
     (result, server.commands(), server.port)

@@ -104,6 +104,8 @@ pub enum Problem {
     /// Sending with OAuth2 without the account's sign-in, or an account that signs in
     /// sending with a password it does not have.
     SmtpSignIn,
+    /// A new account that signs in was not signed in yet (the dialog).
+    NotSignedIn,
 }
 
 impl Problem {
@@ -131,6 +133,7 @@ impl Problem {
             | Problem::SignInIssuerInvalid
             | Problem::SignInClientIdMissing => Field::SignIn,
             Problem::SmtpSignIn => Field::SmtpPassword,
+            Problem::NotSignedIn => Field::SignIn,
         }
     }
 
@@ -164,6 +167,7 @@ impl Problem {
             Problem::SignInIssuerInvalid => t!("invalid-sign-in-issuer"),
             Problem::SignInClientIdMissing => t!("invalid-sign-in-client-id"),
             Problem::SmtpSignIn => t!("invalid-smtp-sign-in"),
+            Problem::NotSignedIn => t!("invalid-not-signed-in"),
         }
     }
 }

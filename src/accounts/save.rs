@@ -56,6 +56,9 @@ pub struct Request {
     /// A password of the outgoing server's own, for the keyring's second entry (the
     /// settings say it has one). None: a stored one stays.
     pub outgoing_password: Option<String>,
+    /// The tokens of a sign-in made in the dialog (OAuth2), for the keyring. None: a
+    /// stored sign-in stays.
+    pub tokens: Option<crate::oauth::Tokens>,
     pub if_keyring_fails: IfKeyringFails,
 }
 
@@ -69,6 +72,9 @@ pub struct Saved {
     /// The keyring did not take the outgoing server's password (the account is saved;
     /// sending says it has no password until one is stored).
     pub outgoing_refused: Option<secrets::Error>,
+    /// The keyring did not take the sign-in's tokens (the account is saved; it asks to
+    /// sign in again).
+    pub tokens_refused: Option<secrets::Error>,
 }
 
 /// What is wrong with settings about to be saved as account `id` (None: a new one),
@@ -89,6 +95,7 @@ pub fn save(store: &Store, request: Request) -> Result<Saved, Error> {
         settings,
         password,
         outgoing_password,
+        tokens,
         if_keyring_fails,
     } = request;
     check(store, id, &settings)?;
@@ -123,6 +130,17 @@ pub fn save(store: &Store, request: Request) -> Result<Saved, Error> {
         }
         _ => None,
     };
+    let tokens_refused = match &tokens {
+        Some(tokens) => match keyring.set_tokens(&account, tokens) {
+            Ok(()) => None,
+            Err(e) if id.is_none() && if_keyring_fails == IfKeyringFails::Undo => {
+                store.remove_account(&account.settings.name, true)?;
+                return Err(Error::PasswordRefused(e));
+            }
+            Err(e) => Some(e),
+        },
+        None => None,
+    };
     // The entry is keyed by the account's id, not its name: a rename leaves it alone.
     let Some(password) = password else {
         return Ok(Saved {
@@ -130,6 +148,7 @@ pub fn save(store: &Store, request: Request) -> Result<Saved, Error> {
             unsaved_password: None,
             password_stored: false,
             outgoing_refused,
+            tokens_refused,
         });
     };
     match keyring.set(&account, &password) {
@@ -138,6 +157,7 @@ pub fn save(store: &Store, request: Request) -> Result<Saved, Error> {
             unsaved_password: None,
             password_stored: true,
             outgoing_refused,
+            tokens_refused,
         }),
         Err(e) if id.is_none() && if_keyring_fails == IfKeyringFails::Undo => {
             store.remove_account(&account.settings.name, true)?;
@@ -148,6 +168,7 @@ pub fn save(store: &Store, request: Request) -> Result<Saved, Error> {
             unsaved_password: Some((password, e)),
             password_stored: false,
             outgoing_refused,
+            tokens_refused,
         }),
     }
 }
@@ -237,6 +258,7 @@ mod tests {
             settings,
             password: None,
             outgoing_password: None,
+            tokens: None,
             if_keyring_fails: IfKeyringFails::Undo,
         }
     }

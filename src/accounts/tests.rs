@@ -111,6 +111,7 @@ fn every_problem() -> Vec<Problem> {
         Problem::SignInIssuerInvalid,
         Problem::SignInClientIdMissing,
         Problem::SmtpSignIn,
+        Problem::NotSignedIn,
     ];
     for problem in &all {
         match problem {
@@ -138,7 +139,8 @@ fn every_problem() -> Vec<Problem> {
             | Problem::SignInIssuerMissing
             | Problem::SignInIssuerInvalid
             | Problem::SignInClientIdMissing
-            | Problem::SmtpSignIn => {}
+            | Problem::SmtpSignIn
+            | Problem::NotSignedIn => {}
         }
     }
     all

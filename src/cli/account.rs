@@ -202,6 +202,7 @@ fn add(paths: &Paths, add: AddAccount) -> Result<()> {
         settings,
         password,
         // No account half made: the password was asked for with it.
+        tokens: None,
         outgoing_password: None,
         if_keyring_fails: IfKeyringFails::Undo,
     };

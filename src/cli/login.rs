@@ -34,7 +34,9 @@ pub fn login(paths: &Paths, name: &str) -> Result<()> {
         let hint = (!email.is_empty()).then_some(email.as_str());
         flow::sign_in(&client, hint, &pages, store::now, |url| {
             eprintln!("Sign in to \"{name}\" in your browser; if it does not open, open this address:\n{url}");
-            open_browser(url);
+            if let Err(e) = flow::open_browser(url) {
+                eprintln!("poplar: the browser could not be opened ({e}); open the address above");
+            }
         })
         .await
     });
@@ -53,23 +55,5 @@ pub fn not_configured(provider: Provider) -> String {
         _ => format!(
             "sign-in with {provider} is not configured in this build of Poplar; use a build whose packager registered it (packaging/README.md)"
         ),
-    }
-}
-
-/// Opens `url` with $BROWSER (the address its only argument) or the system's opener.
-/// The sign-in goes on whatever happens here: the address is printed too.
-fn open_browser(url: &str) {
-    let opened = match std::env::var_os("BROWSER").filter(|b| !b.is_empty()) {
-        Some(browser) => std::process::Command::new(browser)
-            .arg(url)
-            .spawn()
-            .map(|mut child| {
-                // Reaped when it ends, without holding up the wait for the sign-in.
-                std::thread::spawn(move || child.wait());
-            }),
-        None => open::that_detached(url),
-    };
-    if let Err(e) = opened {
-        eprintln!("poplar: the browser could not be opened ({e}); open the address above");
     }
 }

@@ -196,3 +196,17 @@ async fn token_request(
     let answer = call(&url, Some(&super::form(fields))).await?;
     read_tokens(answer.status, &answer.body, now, previous_refresh)
 }
+
+/// Opens `url` with $BROWSER (the address its only argument) or the system's opener.
+pub fn open_browser(url: &str) -> std::io::Result<()> {
+    match std::env::var_os("BROWSER").filter(|b| !b.is_empty()) {
+        Some(browser) => std::process::Command::new(browser)
+            .arg(url)
+            .spawn()
+            .map(|mut child| {
+                // Reaped when it ends, without holding up the wait for the sign-in.
+                std::thread::spawn(move || child.wait());
+            }),
+        None => open::that_detached(url),
+    }
+}

@@ -39,8 +39,13 @@ impl AddAccount {
         if self.security == Security::Plain && !self.plain_confirmed {
             refuse(Problem::PlainUnconfirmed);
         }
-        if self.password.is_empty() && self.editing.is_none() {
+        let signs_in = self.auth.is_oauth();
+        if self.password.is_empty() && self.editing.is_none() && !signs_in {
             refuse(Problem::PasswordMissing);
+        }
+        // A new account that signs in is saved signed in.
+        if signs_in && self.editing.is_none() && self.sign_in.tokens().is_none() {
+            refuse(Problem::NotSignedIn);
         }
         let keep = match self.keep {
             KeepChoice::Delete => Keep::Delete,
@@ -99,6 +104,7 @@ impl AddAccount {
             include_in_get_all: self.include_in_get_all,
             pinned_cert: self.pinned.clone(),
             smtp: self.sending.read(&mut problems),
+            oauth: signs_in.then(|| self.sign_in.settings()),
             ..base
         };
         (settings, problems)

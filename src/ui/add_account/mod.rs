@@ -14,6 +14,7 @@ use crate::t;
 
 mod form;
 mod sending;
+mod sign_in;
 mod tasks;
 mod testing;
 mod view;
@@ -55,6 +56,7 @@ pub fn security_label(security: Security) -> String {
 fn login_label(method: AuthMethod) -> String {
     match method {
         AuthMethod::Automatic => t!("login-automatic"),
+        AuthMethod::OAuth2 => t!("login-oauth2"),
         other => other.to_string(),
     }
 }
@@ -125,6 +127,8 @@ pub struct AddAccount {
     timeout: std::time::Duration,
     /// The outgoing server.
     sending: sending::Sending,
+    /// Signing in, for the OAuth2 login.
+    sign_in: sign_in::SignIn,
     /// Which half of the dialog is shown.
     page: Page,
 }
@@ -183,6 +187,7 @@ impl AddAccount {
             offered_certificate: None,
             pinned: s.pinned_cert.clone(),
             sending: sending::Sending::from_settings(s.smtp.as_ref(), editing.is_some()),
+            sign_in: sign_in::SignIn::from_settings(s.oauth.as_ref()),
             page: Page::Receiving,
             editing,
             timeout: crate::sync::FetchOptions::default().timeout,
@@ -249,6 +254,15 @@ pub enum Message {
     /// "Find settings": from the provider table, or by probing the address's domain.
     Detect,
     Detected(Option<crate::detect::Found>),
+    /// Who signs the account in (the OAuth2 login), a custom issuer's fields.
+    OAuthProvider(crate::accounts::oauth::Provider),
+    OAuthIssuer(String),
+    OAuthClientId(String),
+    /// "Sign in": the browser opens at the issuer's page.
+    SignIn,
+    /// Cancel while waiting for the browser.
+    CancelSignIn,
+    SignedIn(Box<Result<crate::oauth::Tokens, String>>),
     /// "Cancel" was pressed.
     Cancel,
     /// The account was written (and whether the keyring took the password).
@@ -271,7 +285,10 @@ fn digits(v: &str) -> String {
 impl AddAccount {
     pub fn update(&mut self, message: Message, paths: &Paths) -> (Task<Message>, Option<Event>) {
         match message {
-            Message::Cancel => return (Task::none(), Some(Event::Cancelled)),
+            Message::Cancel => {
+                self.cancel_sign_in();
+                return (Task::none(), Some(Event::Cancelled));
+            }
             Message::Save => return (self.save(paths), None),
             Message::Test => return (self.test(paths), None),
             Message::Tested(tested) => self.on_tested(&tested),
@@ -281,6 +298,9 @@ impl AddAccount {
             }
             Message::Detect => return (self.detect(), None),
             Message::Detected(found) => self.on_detected(found),
+            Message::SignIn => return (self.start_sign_in(), None),
+            Message::CancelSignIn => self.cancel_sign_in(),
+            Message::SignedIn(result) => self.on_signed_in(*result),
             Message::Saved(result) => return (Task::none(), self.on_saved(*result)),
             edit => self.change(edit),
         }
@@ -311,6 +331,12 @@ impl AddAccount {
             }
             Message::ConfirmPlain(yes) => self.plain_confirmed = yes,
             Message::Login(method) => self.auth = method,
+            Message::OAuthProvider(p) => {
+                self.sign_in.provider = Some(p);
+                self.cancel_sign_in();
+            }
+            Message::OAuthIssuer(v) => self.sign_in.issuer = v,
+            Message::OAuthClientId(v) => self.sign_in.client_id = v,
             Message::User(v) => self.user = v,
             Message::Password(v) => self.password = v,
             Message::Keep(k) => self.keep = k,

@@ -27,6 +27,7 @@ impl AddAccount {
             // Left empty while editing, the stored password stays.
             password: (!self.password.is_empty()).then(|| self.password.clone()),
             // The window keeps a password the keyring refuses until it closes, and says so.
+            tokens: self.sign_in.tokens().cloned(),
             outgoing_password: self.sending.typed_password(),
             if_keyring_fails: IfKeyringFails::KeepAccount,
         };
@@ -78,6 +79,10 @@ impl AddAccount {
                     port = found.port,
                     security = security_label(found.security)
                 );
+                if found.oauth2_only() {
+                    self.auth = crate::accounts::AuthMethod::OAuth2;
+                    self.sign_in.provider = Some(crate::accounts::oauth::Provider::Microsoft);
+                }
                 if let Some(hint) = found.note() {
                     note.push(' ');
                     note.push_str(hint);

@@ -13,7 +13,7 @@ use crate::accounts::{AuthMethod, Field, Problem, Security};
 use crate::t;
 
 /// What is wrong, by field (empty until the user tries to save or test).
-type Problems = BTreeMap<Field, Problem>;
+pub(super) type Problems = BTreeMap<Field, Problem>;
 
 impl AddAccount {
     pub fn view(&self) -> Element<'_, Message> {
@@ -138,10 +138,11 @@ impl AddAccount {
         server: Column<'static, Message>,
         problems: &Problems,
     ) -> Column<'static, Message> {
-        let logins: Vec<Choice<AuthMethod>> = AuthMethod::ALL
+        let mut logins: Vec<Choice<AuthMethod>> = AuthMethod::ALL
             .map(|m| Choice::new(m, login_label))
             .to_vec();
-        server
+        logins.push(Choice::new(AuthMethod::OAuth2, login_label));
+        let server = server
             .push(field(
                 t!("field-port"),
                 input("995", &self.port, Message::Port, "port")
@@ -159,6 +160,7 @@ impl AddAccount {
                 .into(),
                 Some(explain(match self.auth {
                     AuthMethod::Automatic => t!("login-automatic-explained"),
+                    method if method.is_oauth() => t!("login-oauth2-explained"),
                     _ => t!("login-fixed-explained"),
                 })),
             ))
@@ -172,23 +174,26 @@ impl AddAccount {
                 )
                 .into(),
                 problem(problems, Field::User),
-            ))
-            .push(field(
-                t!("field-password"),
-                input(
-                    &if self.editing.is_some() {
-                        t!("placeholder-password-kept")
-                    } else {
-                        String::new()
-                    },
-                    &self.password,
-                    Message::Password,
-                    "password",
-                )
-                .secure(true)
-                .into(),
-                problem(problems, Field::Password),
-            ))
+            ));
+        if self.auth.is_oauth() {
+            return self.sign_in_fields(server, problems);
+        }
+        server.push(field(
+            t!("field-password"),
+            input(
+                &if self.editing.is_some() {
+                    t!("placeholder-password-kept")
+                } else {
+                    String::new()
+                },
+                &self.password,
+                Message::Password,
+                "password",
+            )
+            .secure(true)
+            .into(),
+            problem(problems, Field::Password),
+        ))
     }
 
     /// What happens to the server's copies: the keep mode, its days, deleting there what
