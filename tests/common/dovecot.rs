@@ -102,6 +102,34 @@ impl Dovecot {
     /// A started server; fails when Dovecot cannot run here (for the benchmarks, which
     /// are run by hand).
     pub fn start() -> Dovecot {
+        Dovecot::start_with(&Login::Password)
+    }
+
+    /// A started server whose logins are OAuth2 bearer tokens, checked by Dovecot's oauth2
+    /// passdb against `issuer`'s introspection endpoint, offering exactly `mechanisms`
+    /// (of `xoauth2`, `oauthbearer`, and the password ones, `plain login cram-md5 apop`,
+    /// which still take [`PASSWORD`]); or `None` when Dovecot cannot run here, as
+    /// [`Dovecot::start_or_skip`].
+    pub fn start_oauth_or_skip(
+        issuer: &super::oauth::MockIssuer,
+        mechanisms: &[&str],
+    ) -> Option<Dovecot> {
+        if let Some(reason) = missing() {
+            super::skip(&reason);
+            return None;
+        }
+        Some(Dovecot::start_oauth(issuer, mechanisms))
+    }
+
+    /// [`Dovecot::start_oauth_or_skip`], failing when Dovecot cannot run here.
+    pub fn start_oauth(issuer: &super::oauth::MockIssuer, mechanisms: &[&str]) -> Dovecot {
+        Dovecot::start_with(&Login::OAuth {
+            introspection_url: issuer.introspection_url(),
+            mechanisms: mechanisms.iter().map(|m| m.to_ascii_lowercase()).collect(),
+        })
+    }
+
+    fn start_with(login: &Login) -> Dovecot {
         if let Some(reason) = missing() {
             panic!("{reason}");
         }
@@ -136,54 +164,7 @@ impl Dovecot {
 
         let plain_port = free_port();
         let tls_port = free_port();
-        let dh = if Path::new("/usr/share/dovecot/dh.pem").exists() {
-            "ssl_dh = </usr/share/dovecot/dh.pem\n"
-        } else {
-            ""
-        };
-        let r = root.display();
-        let config = format!(
-            r#"protocols = pop3
-listen = 127.0.0.1
-base_dir = {r}/run
-state_dir = {r}/state
-log_path = {r}/dovecot.log
-instance_name = poplar-test-{plain_port}
-ssl = yes
-ssl_cert = <{r}/cert.pem
-ssl_key = <{r}/key.pem
-{dh}ssl_min_protocol = TLSv1.2
-disable_plaintext_auth = no
-auth_mechanisms = plain login cram-md5 apop
-auth_failure_delay = 0
-mail_location = maildir:~/Maildir
-first_valid_uid = {uid}
-last_valid_uid = {uid}
-first_valid_gid = {gid}
-last_valid_gid = {gid}
-mail_max_userip_connections = 100
-default_internal_user = dovecot
-default_login_user = dovenull
-pop3_uidl_format = %08Xu%08Xv
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {r}/passwd
-}}
-userdb {{
-  driver = static
-  args = uid={uid} gid={gid} home={r}/mail/%u
-}}
-service pop3-login {{
-  inet_listener pop3 {{
-    port = {plain_port}
-  }}
-  inet_listener pop3s {{
-    port = {tls_port}
-    ssl = yes
-  }}
-}}
-"#
-        );
+        let config = config(&root, login, (uid, gid), (plain_port, tls_port));
         let conf = root.join("dovecot.conf");
         std::fs::write(&conf, config).unwrap();
         let output = std::fs::File::create(root.join("dovecot.out")).unwrap();
@@ -325,6 +306,130 @@ service pop3-login {{
             .map(|sub| std::fs::read_dir(self.maildir.join(sub)).unwrap().count())
             .sum()
     }
+}
+
+/// How a test server checks logins.
+enum Login {
+    /// [`USER`] and [`PASSWORD`], by every password mechanism.
+    Password,
+    /// Bearer tokens, asked about at `introspection_url`, by these SASL mechanisms.
+    OAuth {
+        introspection_url: String,
+        mechanisms: Vec<String>,
+    },
+}
+
+const PASSWORD_MECHANISMS: [&str; 4] = ["plain", "login", "cram-md5", "apop"];
+
+/// The authentication part of the configuration: `auth_mechanisms` and the passdbs. For
+/// OAuth2 it also writes the oauth2 passdb's own file into `root`.
+fn auth_config(root: &Path, login: &Login) -> String {
+    let r = root.display();
+    let passwd = |mechanisms: &str| {
+        format!(
+            "passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {r}/passwd\n{mechanisms}}}\n"
+        )
+    };
+    let (introspection_url, mechanisms) = match login {
+        Login::Password => {
+            let all = PASSWORD_MECHANISMS.join(" ");
+            return format!("auth_mechanisms = {all}\n{}", passwd(""));
+        }
+        Login::OAuth {
+            introspection_url,
+            mechanisms,
+        } => (introspection_url, mechanisms),
+    };
+    let oauth2 = root.join("dovecot-oauth2.conf.ext");
+    std::fs::write(
+        &oauth2,
+        format!(
+            "introspection_mode = post
+introspection_url = {introspection_url}
+tokeninfo_url =
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+"
+        ),
+    )
+    .unwrap();
+    // Dovecot delays every login from an address after a failed one (anvil's "auth
+    // penalty": 4 s after one failure, up to 15 s); a listener with mode 0 is not made, and
+    // without it the penalty is off, so that a test's failed login does not slow the next.
+    let mut config = format!(
+        "auth_mechanisms = {}\nauth_verbose = yes\n\
+         service anvil {{\n  unix_listener anvil-auth-penalty {{\n    mode = 0\n  }}\n}}\n",
+        mechanisms.join(" ")
+    );
+    config.push_str(&format!(
+        "passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {}\n}}\n",
+        oauth2.display()
+    ));
+    let password: Vec<&str> = mechanisms
+        .iter()
+        .map(String::as_str)
+        .filter(|m| PASSWORD_MECHANISMS.contains(m))
+        .collect();
+    if !password.is_empty() {
+        config.push_str(&passwd(&format!("  mechanisms = {}\n", password.join(" "))));
+    }
+    config
+}
+
+/// The whole dovecot.conf for a server in `root`, as Dovecot's (`uid`, `gid`), on these
+/// (plain, TLS) ports.
+fn config(
+    root: &Path,
+    login: &Login,
+    (uid, gid): (u32, u32),
+    (plain_port, tls_port): (u16, u16),
+) -> String {
+    let dh = if Path::new("/usr/share/dovecot/dh.pem").exists() {
+        "ssl_dh = </usr/share/dovecot/dh.pem\n"
+    } else {
+        ""
+    };
+    let auth = auth_config(root, login);
+    let r = root.display();
+    format!(
+        r#"protocols = pop3
+listen = 127.0.0.1
+base_dir = {r}/run
+state_dir = {r}/state
+log_path = {r}/dovecot.log
+instance_name = poplar-test-{plain_port}
+ssl = yes
+ssl_cert = <{r}/cert.pem
+ssl_key = <{r}/key.pem
+{dh}ssl_min_protocol = TLSv1.2
+disable_plaintext_auth = no
+{auth}auth_failure_delay = 0
+mail_location = maildir:~/Maildir
+first_valid_uid = {uid}
+last_valid_uid = {uid}
+first_valid_gid = {gid}
+last_valid_gid = {gid}
+mail_max_userip_connections = 100
+default_internal_user = dovecot
+default_login_user = dovenull
+pop3_uidl_format = %08Xu%08Xv
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={r}/mail/%u
+}}
+service pop3-login {{
+  inet_listener pop3 {{
+    port = {plain_port}
+  }}
+  inet_listener pop3s {{
+    port = {tls_port}
+    ssl = yes
+  }}
+}}
+"#
+    )
 }
 
 impl Drop for Dovecot {

@@ -9,6 +9,7 @@
 pub mod dovecot;
 pub mod fake;
 pub mod junk_corpus;
+pub mod oauth;
 pub mod smtp;
 pub mod window;
 
