@@ -164,11 +164,12 @@ impl AddAccount {
                     None,
                 ));
         }
-        fields.push(field(
-            String::new(),
-            self.sign_in_state(),
-            problem(problems, Field::SignIn),
-        ))
+        // Waiting or signed in, "sign in first" is being done or done.
+        let below = match self.sign_in.state {
+            State::Idle | State::Failed(_) => problem(problems, Field::SignIn),
+            State::Waiting(_) | State::SignedIn(_) => None,
+        };
+        fields.push(field(String::new(), self.sign_in_state(), below))
     }
 
     fn sign_in_state(&self) -> Element<'static, Message> {
@@ -184,8 +185,9 @@ impl AddAccount {
                 .spacing(4)
                 .into(),
             State::Idle => sign_in.into(),
+            // The words wrap beside Cancel: both fit the dialog's column.
             State::Waiting(_) => row![
-                text(t!("sign-in-waiting")).size(13),
+                text(t!("sign-in-waiting")).size(13).width(iced::Fill),
                 button(text(t!("button-cancel")))
                     .on_press(Message::CancelSignIn)
                     .style(button::secondary),

@@ -272,13 +272,12 @@ pub fn sync(error: &sync::Error) -> String {
 pub fn sign_in(error: &crate::oauth::account::TokenError) -> String {
     use crate::oauth::account::TokenError;
     match error {
-        TokenError::SignInAgain(account) => t!("error-sign-in-again", account = account.clone()),
+        // The window names the account before what it says.
+        TokenError::SignInAgain(_) => t!("error-sign-in-again"),
         TokenError::Keyring(e) => password(e),
-        TokenError::Issuer { name, error } => t!(
-            "error-sign-in-issuer",
-            account = name.clone(),
-            detail = error.to_string()
-        ),
+        TokenError::Issuer { error, .. } => {
+            t!("error-sign-in-issuer", detail = error.to_string())
+        }
         TokenError::NotOAuth(account) => t!("error-no-password", account = account.clone()),
     }
 }
