@@ -249,3 +249,72 @@ fn no_token_is_written(data: &Path, issuer: &MockIssuer) {
         }
     }
 }
+
+/// `account add` takes every provider in any build and contacts no one; a build without
+/// Microsoft's or Google's app id says so plainly at `account login` (Google: the
+/// app-password way), and an issuer must be https (http only on this computer).
+#[test]
+fn providers_this_build_cannot_sign_in_with_are_said_plainly() {
+    let data = tempfile::tempdir().unwrap();
+    let add = |name: &str, extra: &[&str]| {
+        let mut args = vec![
+            "account",
+            "add",
+            name,
+            "--host",
+            "127.0.0.1",
+            "--user",
+            "u",
+            "--email",
+            "u@example.com",
+        ];
+        args.extend_from_slice(extra);
+        poplar(data.path(), &args)
+    };
+    for provider in ["microsoft", "google"] {
+        let (ok, _, err) = add(provider, &["--oauth-provider", provider]);
+        assert!(ok, "{err}");
+        let (ok, _, err) = poplar(data.path(), &["account", "login", provider]);
+        if std::env::var_os(format!(
+            "POPLAR_OAUTH_{}_CLIENT_ID",
+            provider.to_uppercase()
+        ))
+        .is_none()
+        {
+            assert!(!ok && err.contains("not configured in this build"), "{err}");
+        }
+        if provider == "google" {
+            assert!(err.contains("app password"), "{err}");
+        }
+    }
+    let (ok, _, err) = add(
+        "far",
+        &[
+            "--oauth-provider",
+            "custom",
+            "--oauth-issuer",
+            "http://issuer.example.com",
+            "--oauth-client-id",
+            "x",
+        ],
+    );
+    assert!(!ok && err.contains("https://"), "{err}");
+    let (ok, _, err) = add("none", &["--oauth-provider", "custom"]);
+    assert!(!ok && err.contains("issuer"), "{err}");
+    // A password account is not signed in: it says how to store its password.
+    let (ok, _, err) = add("plain", &[]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = poplar(data.path(), &["account", "login", "plain"]);
+    assert!(!ok && err.contains("account password plain"), "{err}");
+    let (ok, out, _) = poplar(data.path(), &["account", "list", "--json"]);
+    assert!(ok, "{out}");
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    let sign_in: Vec<(&str, &serde_json::Value)> = listed
+        .iter()
+        .map(|a| (a["name"].as_str().unwrap(), &a["sign_in"]))
+        .collect();
+    assert_eq!(sign_in[0].1["provider"], "google", "{out}");
+    assert_eq!(sign_in[1].1["provider"], "microsoft", "{out}");
+    assert_eq!(listed[0]["auth"], "oauth2");
+    assert!(sign_in[2].1.is_null(), "{out}");
+}

@@ -224,6 +224,10 @@ fn list(paths: &Paths, json: bool) -> Result<()> {
                     "port": s.port, "security": s.security.as_str(), "user": s.user,
                     "keep": s.keep.to_string(), "auth": s.auth.as_str(), "size_limit": s.size_limit,
                     "ca_file": s.ca_file.as_ref().map(|p| p.display().to_string()),
+                    "sign_in": s.oauth.as_ref().map(|o| serde_json::json!({
+                        "provider": o.provider.as_str(), "issuer": o.issuer,
+                        "client_id": o.client_id,
+                    })),
                 })
             })
             .collect();

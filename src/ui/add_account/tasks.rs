@@ -89,7 +89,12 @@ impl AddAccount {
                 }
                 note
             }
-            None => t!("detect-none"),
+            // A provider known to offer no POP (iCloud) says so instead.
+            None => crate::detect::domain_of(&self.email)
+                .and_then(|domain| crate::detect::provider_auth(&domain))
+                .filter(|p| !p.offers_pop)
+                .and_then(|p| p.note().map(str::to_string))
+                .unwrap_or_else(|| t!("detect-none")),
         });
     }
 }
