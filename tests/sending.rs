@@ -624,3 +624,60 @@ fn test_connection_tests_the_outgoing_server_too() {
     }
     assert!(smtpd.received().is_empty(), "a test sends nothing");
 }
+
+/// `--smtp-auth oauth2`: the account's sign-in token goes with XOAUTH2 (here given on
+/// standard input, as a fresh token would come from the keyring); a token the server
+/// refuses keeps the message and says the login failed.
+#[test]
+fn an_account_that_signs_in_sends_with_its_token() {
+    let Some(smtpd) = Smtpd::start_or_skip() else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let port = smtpd.tls_port.to_string();
+    let (status, _, err) = poplar(
+        data.path(),
+        &[
+            "account",
+            "add",
+            "home",
+            "--host",
+            "127.0.0.1",
+            "--user",
+            common::smtp::USER,
+            "--email",
+            "alice@example.jp",
+            "--oauth-provider",
+            "custom",
+            "--oauth-issuer",
+            "http://127.0.0.1:9",
+            "--oauth-client-id",
+            "x",
+            "--smtp-host",
+            "localhost",
+            "--smtp-port",
+            &port,
+            "--smtp-security",
+            "tls",
+            "--smtp-auth",
+            "oauth2",
+            "--smtp-ca-file",
+            smtpd.cert.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(status.success(), "{err}");
+    let (code, err) = send_to(data.path(), "taro@example.jp", "a-dead-token");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("login"), "{err}");
+    assert!(!err.contains("a-dead-token"), "{err}");
+    let (code, err) = send_to(data.path(), "jiro@example.jp", PASSWORD);
+    assert_eq!(code, Some(0), "{err}");
+    // The message the dead token kept goes too, with the good one.
+    let received = smtpd.wait_for(2);
+    assert_eq!(received.len(), 2);
+    assert!(
+        received.iter().all(|r| r.authenticated),
+        "logged in with the token"
+    );
+}

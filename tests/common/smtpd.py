@@ -2,7 +2,7 @@
 
 Listens on loopback on ports the system picks: one with STARTTLS (offered, and required
 before AUTH), one with TLS from the first byte (like 465). Logins need USER/PASSWORD
-(PLAIN or LOGIN). Every message accepted is written to DIR as N.eml (the bytes exactly as
+(PLAIN or LOGIN), or XOAUTH2 with the password as the token. Every message accepted is written to DIR as N.eml (the bytes exactly as
 received, dot-unstuffed) and N.json (the envelope). Recipients whose address starts with
 "temp-fail" get 451, with "perm-fail" get 550, to test what the client does with them.
 
@@ -13,6 +13,7 @@ its standard input closes (the test's handle is dropped).
 """
 
 import argparse
+import base64
 import warnings
 import asyncio
 import json
@@ -22,14 +23,38 @@ import sys
 import threading
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword
 
 
 class Handler:
-    def __init__(self, directory):
+    def __init__(self, directory, user, token):
         self.directory = directory
         self.count = 0
         self.lock = threading.Lock()
+        self.user = user
+        self.token = token
+
+    async def auth_XOAUTH2(self, server, args):
+        """XOAUTH2 (Google's and Microsoft's): the test's password stands for a live
+        token. A wrong one gets the reasons as a challenge, as Gmail sends them, which the
+        client answers with an empty line before the 535."""
+        if len(args) == 1:
+            blob = await server.challenge_auth("")
+            if blob is MISSING:
+                return AuthResult(success=False, handled=True)
+        else:
+            try:
+                blob = base64.b64decode(args[1], validate=True)
+            except Exception:
+                return AuthResult(success=False, handled=False)
+        expected = f"user={self.user}\x01auth=Bearer {self.token}\x01\x01".encode()
+        if blob == expected:
+            return AuthResult(success=True, auth_data=self.user)
+        answer = await server.challenge_auth('{"status":"401","schemes":"bearer"}')
+        if answer is MISSING:
+            return AuthResult(success=False, handled=True)
+        # handled=False: aiosmtpd answers 535 itself.
+        return AuthResult(success=False, handled=False)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("temp-fail"):
@@ -100,7 +125,7 @@ def main():
 
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(args.cert, args.key)
-    handler = Handler(args.dir)
+    handler = Handler(args.dir, args.user, args.password)
     common = dict(
         authenticator=authenticator(args.user, args.password),
         auth_required=True,
