@@ -19,6 +19,7 @@ mod fetch;
 mod list;
 mod login;
 mod messages;
+mod remote;
 mod rule;
 mod send;
 
@@ -133,6 +134,9 @@ pub enum Command {
     /// Sorting rules (振り分け), applied to new mail as it is stored
     #[command(subcommand)]
     Rule(rule::RuleCommand),
+    /// The server's mailbox: list it (headers only), or fetch or delete chosen messages
+    #[command(subcommand)]
+    Remote(remote::RemoteCommand),
     /// List the messages waiting in the Outbox, or (outbox send) send them
     Outbox {
         #[command(subcommand)]
@@ -377,6 +381,7 @@ pub fn run(paths: &Paths, command: Command) -> Result<()> {
         Command::Show { id, raw } => messages::show(paths, id, raw),
         Command::Send(args) => send::send(paths, &args).map(exit_with),
         Command::Rule(command) => rule::run(paths, command),
+        Command::Remote(command) => remote::run(paths, command),
         Command::Outbox { action: None, json } => send::list(paths, json).map(exit_with),
         Command::Outbox {
             action: Some(OutboxCommand::Send { password_stdin }),

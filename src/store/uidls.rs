@@ -178,4 +178,18 @@ impl Store {
         let rows = stmt.query_map([account_id], |r| r.get::<_, Uidl>(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+
+    /// What is stored here under each UIDL of the account: (stored as headers only,
+    /// still here). A message deleted for good here keeps its record without a message.
+    pub fn stored_under_uidls(&self, account_id: AccountId) -> Result<HashMap<Uidl, (bool, bool)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT u.uidl, u.partial, m.id IS NOT NULL
+             FROM uidls u LEFT JOIN messages m ON m.id = u.message_id
+             WHERE u.account_id = ?1",
+        )?;
+        let rows = stmt.query_map([account_id], |r| {
+            Ok((r.get::<_, Uidl>(0)?, (r.get(1)?, r.get(2)?)))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
 }

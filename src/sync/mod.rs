@@ -19,6 +19,7 @@ mod identify;
 mod lock;
 pub mod plan;
 mod probe;
+pub mod remote;
 mod requests;
 mod rest;
 pub mod retention;
@@ -240,35 +241,17 @@ pub async fn fetch_account_with(
     on_progress: impl FnMut(Progress),
 ) -> Result<Report, Error> {
     let s = &account.settings;
-    // Two sessions of one account never overlap, also not across processes.
-    let _lock = AccountLock::acquire(paths, account)?;
-    let options = fetch.connect_options(s);
-    let mut session = pop3::connect_and_login(&options, &s.user, password, s.auth).await?;
-    let listed = list(&mut session, s.keep).await?;
-
-    let database = paths.database();
     let account_id = account.id;
-    let Opened {
-        mut store,
+    let Prepared {
+        _lock,
+        mut session,
+        store,
+        listed,
         records,
         queued,
         rules,
         sorter,
-    } = blocking(move || open_for_fetch(&database, account_id)).await??;
-    let (listed, records, store_back) =
-        identify::identify(&mut session, listed, records, store, account_id).await?;
-    let (records, store_back) =
-        identify::verify_returning(&mut session, &listed, records, store_back, account_id).await?;
-    store = store_back;
-
-    let seen: Vec<Uidl> = listed.iter().filter_map(|m| m.uidl.clone()).collect();
-    let store = blocking(move || -> Result<Store, store::Error> {
-        let seen: Vec<&Uidl> = seen.iter().collect();
-        store.note_server_uidls(account_id, &seen)?;
-        Ok(store)
-    })
-    .await??;
-
+    } = prepare(paths, account, password, fetch).await?;
     let policy = Policy {
         keep: s.keep,
         size_limit: s.size_limit,
@@ -293,6 +276,88 @@ pub async fn fetch_account_with(
         .iter()
         .map(|&(n, size)| (n, SkipReason::TooLarge(size)))
         .collect();
+    let (mut report, mut store, _) = carry_out(run, plan, account_id).await?;
+    report.kept = listed.len().saturating_sub(report.deleted);
+    blocking(move || {
+        // Old junk is emptied into the Trash as mail comes in (a preference).
+        if let Some(days) = crate::preferences::Preferences::load(&store).empty_junk
+            && let Err(e) = store.empty_old_junk(days, store::now())
+        {
+            tracing::warn!("old junk could not be emptied: {e}");
+        }
+    })
+    .await?;
+    Ok(report)
+}
+
+/// A session logged in and the store read, ready to plan: what a fetch and the remote
+/// view's actions share.
+struct Prepared {
+    /// Two sessions of one account never overlap, also not across processes.
+    _lock: AccountLock,
+    session: pop3::Session,
+    store: Store,
+    listed: Vec<plan::Listed>,
+    records: std::collections::HashMap<Uidl, plan::Record>,
+    queued: std::collections::HashSet<Uidl>,
+    rules: Vec<crate::rules::Compiled>,
+    sorter: Option<sorter::Sorter>,
+}
+
+/// Logs in, lists the server, and tells its messages apart from what is stored (UIDLs a
+/// server gave twice, messages that went and came back).
+async fn prepare(
+    paths: &Paths,
+    account: &Account,
+    password: &str,
+    fetch: &FetchOptions,
+) -> Result<Prepared, Error> {
+    let s = &account.settings;
+    let lock = AccountLock::acquire(paths, account)?;
+    let options = fetch.connect_options(s);
+    let mut session = pop3::connect_and_login(&options, &s.user, password, s.auth).await?;
+    let listed = list(&mut session, s.keep).await?;
+    let database = paths.database();
+    let account_id = account.id;
+    let Opened {
+        store,
+        records,
+        queued,
+        rules,
+        sorter,
+    } = blocking(move || open_for_fetch(&database, account_id)).await??;
+    let (listed, records, store) =
+        identify::identify(&mut session, listed, records, store, account_id).await?;
+    let (records, store) =
+        identify::verify_returning(&mut session, &listed, records, store, account_id).await?;
+    let seen: Vec<Uidl> = listed.iter().filter_map(|m| m.uidl.clone()).collect();
+    let store = blocking(move || -> Result<Store, store::Error> {
+        let mut store = store;
+        let seen: Vec<&Uidl> = seen.iter().collect();
+        store.note_server_uidls(account_id, &seen)?;
+        Ok(store)
+    })
+    .await??;
+    Ok(Prepared {
+        _lock: lock,
+        session,
+        store,
+        listed,
+        records,
+        queued,
+        rules,
+        sorter,
+    })
+}
+
+/// Carries out `plan`, then QUIT (which makes the DELEs final) and records what the
+/// server deleted. On an error there is no QUIT: the server deletes nothing, and what
+/// was downloaded is committed.
+async fn carry_out<P: FnMut(Progress)>(
+    mut run: Run<'_, P>,
+    plan: plan::Plan,
+    account_id: crate::accounts::AccountId,
+) -> Result<(Report, Store, Vec<Uidl>), Error> {
     let outcome = run.go(plan).await;
     let Run {
         session,
@@ -302,7 +367,6 @@ pub async fn fetch_account_with(
         ..
     } = run;
     if let Err(e) = outcome {
-        // Whatever was downloaded is kept; without QUIT the server deletes nothing.
         if let Some(e) = writer.err() {
             tracing::warn!(error = %e, "the last downloads could not be stored");
         }
@@ -310,22 +374,14 @@ pub async fn fetch_account_with(
     }
     let mut store = writer.into_store().await?;
     session.quit().await?;
-    let mut report = report;
-    report.kept = listed.len().saturating_sub(report.deleted);
-    blocking(move || -> Result<(), store::Error> {
+    let (store, deleted_uidls) = blocking(move || -> Result<_, store::Error> {
         if !deleted_uidls.is_empty() {
             store.mark_deleted_on_server(account_id, &deleted_uidls)?;
         }
-        // Old junk is emptied into the Trash as mail comes in (a preference).
-        if let Some(days) = crate::preferences::Preferences::load(&store).empty_junk
-            && let Err(e) = store.empty_old_junk(days, store::now())
-        {
-            tracing::warn!("old junk could not be emptied: {e}");
-        }
-        Ok(())
+        Ok((store, deleted_uidls))
     })
     .await??;
-    Ok(report)
+    Ok((report, store, deleted_uidls))
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Error> {
