@@ -79,6 +79,11 @@ impl Paths {
         self.locks().join(format!("account-{account}.lock"))
     }
 
+    /// The lock held while one account's sign-in (OAuth2) is renewed.
+    pub fn sign_in_lock(&self, account: AccountId) -> PathBuf {
+        self.locks().join(format!("sign-in-{account}.lock"))
+    }
+
     /// The lock held while one account's Outbox is delivered.
     pub fn send_lock(&self, account: AccountId) -> PathBuf {
         self.locks().join(format!("send-{account}.lock"))

@@ -29,12 +29,18 @@ use crate::store::{self, Store};
 
 pub const SERVICE: &str = "poplar";
 
-/// Sign-in tokens as the keyring keeps them (one entry, JSON).
+/// The characters of one keyring entry of the tokens (Windows takes at most 1,280).
+const PART_CHARS: usize = 1000;
+/// More entries than this are not read (a damaged count).
+const MAX_PARTS: usize = 64;
+
+/// Sign-in tokens as the keyring keeps them (JSON, in one entry or several).
 #[derive(serde::Deserialize)]
 struct StoredTokens {
     access: String,
     refresh: Option<String>,
     expires_at: i64,
+    refresh_at: Option<i64>,
 }
 
 /// The settings key of this data folder's id in the keyring.
@@ -138,11 +144,8 @@ impl Keyring {
     /// Removes the account's passwords (and only its own); a missing entry is not an
     /// error.
     pub fn delete(&self, account: &Account) -> Result<(), Error> {
-        for entry in [
-            self.entry(account.id)?,
-            self.outgoing_entry(account)?,
-            self.tokens_entry(account)?,
-        ] {
+        self.delete_tokens(account)?;
+        for entry in [self.entry(account.id)?, self.outgoing_entry(account)?] {
             match entry.delete_credential_serial() {
                 Ok(()) | Err(keyring::Error::NoEntry) => {}
                 Err(e) => return Err(unavailable(e)),
@@ -172,18 +175,44 @@ impl Keyring {
             .map_err(unavailable)
     }
 
-    /// The entry of an account's sign-in tokens (OAuth2).
-    fn tokens_entry(&self, account: &Account) -> Result<keyring::Entry, Error> {
-        let user = format!("{}/oauth", self.user(account.id));
+    /// The entries of an account's sign-in tokens (OAuth2): the first, then the
+    /// continuations (`part` 1, 2, …).
+    fn tokens_entry(&self, account: &Account, part: usize) -> Result<keyring::Entry, Error> {
+        let user = match part {
+            0 => format!("{}/oauth", self.user(account.id)),
+            n => format!("{}/oauth/{n}", self.user(account.id)),
+        };
         keyring::Entry::new(SERVICE, &user).map_err(unavailable)
+    }
+
+    /// One entry's text; None when there is none.
+    fn read_part(&self, account: &Account, part: usize) -> Result<Option<String>, Error> {
+        match self.tokens_entry(account, part)?.get_password_serial() {
+            Ok(text) => Ok(Some(text)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(unavailable(e)),
+        }
     }
 
     /// The account's sign-in tokens; None when it has not signed in here.
     pub fn get_tokens(&self, account: &Account) -> Result<Option<Tokens>, Error> {
-        let text = match self.tokens_entry(account)?.get_password_serial() {
-            Ok(text) => text,
-            Err(keyring::Error::NoEntry) => return Ok(None),
-            Err(e) => return Err(unavailable(e)),
+        let Some(first) = self.read_part(account, 0)? else {
+            return Ok(None);
+        };
+        // "N\n" then the first piece: the text is in N entries.
+        let text = match first.split_once('\n') {
+            Some((count, piece)) if count.bytes().all(|b| b.is_ascii_digit()) => {
+                let count: usize = count.parse().unwrap_or(1).min(MAX_PARTS);
+                let mut text = piece.to_string();
+                for part in 1..count {
+                    match self.read_part(account, part)? {
+                        Some(piece) => text.push_str(&piece),
+                        None => return Ok(None),
+                    }
+                }
+                text
+            }
+            _ => first,
         };
         // An entry that cannot be read is as good as none: signing in again mends it.
         Ok(serde_json::from_str::<StoredTokens>(&text)
@@ -192,27 +221,72 @@ impl Keyring {
                 access: t.access,
                 refresh: t.refresh,
                 expires_at: t.expires_at,
+                refresh_at: t
+                    .refresh_at
+                    .unwrap_or(t.expires_at - crate::oauth::REFRESH_EARLY_SECS),
             }))
     }
 
+    /// Stores the tokens, in pieces: Windows' Credential Manager takes at most 1,280
+    /// characters a secret, and Microsoft's tokens together are longer.
     pub fn set_tokens(&self, account: &Account, tokens: &Tokens) -> Result<(), Error> {
         let text = serde_json::json!({
             "access": tokens.access,
             "refresh": tokens.refresh,
             "expires_at": tokens.expires_at,
+            "refresh_at": tokens.refresh_at,
         })
         .to_string();
-        self.tokens_entry(account)?
-            .set_password_serial(&text)
-            .map_err(unavailable)
+        // The JSON of tokens is ASCII: pieces split at any byte are whole characters.
+        let pieces: Vec<&str> = text
+            .as_bytes()
+            .chunks(PART_CHARS)
+            .map(|c| std::str::from_utf8(c).unwrap_or_default())
+            .collect();
+        let old = self.part_count(account)?;
+        // The continuations first, the first entry (which says how many) last.
+        for (part, piece) in pieces.iter().enumerate().skip(1) {
+            self.tokens_entry(account, part)?
+                .set_password_serial(piece)
+                .map_err(unavailable)?;
+        }
+        let first = format!("{}\n{}", pieces.len(), pieces.first().unwrap_or(&""));
+        self.tokens_entry(account, 0)?
+            .set_password_serial(&first)
+            .map_err(unavailable)?;
+        for part in pieces.len()..old {
+            self.delete_part(account, part)?;
+        }
+        Ok(())
+    }
+
+    /// How many entries the stored tokens take (0: none).
+    fn part_count(&self, account: &Account) -> Result<usize, Error> {
+        Ok(match self.read_part(account, 0)? {
+            None => 0,
+            Some(first) => first
+                .split_once('\n')
+                .and_then(|(n, _)| n.parse().ok())
+                .unwrap_or(1usize)
+                .min(MAX_PARTS),
+        })
+    }
+
+    fn delete_part(&self, account: &Account, part: usize) -> Result<(), Error> {
+        match self.tokens_entry(account, part)?.delete_credential_serial() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(unavailable(e)),
+        }
     }
 
     /// Forgets the account's sign-in (a refresh token the issuer no longer takes).
     pub fn delete_tokens(&self, account: &Account) -> Result<(), Error> {
-        match self.tokens_entry(account)?.delete_credential_serial() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(unavailable(e)),
+        let count = self.part_count(account)?;
+        // The first entry last: until it goes, the others are still found and removed.
+        for part in (1..count).rev() {
+            self.delete_part(account, part)?;
         }
+        self.delete_part(account, 0)
     }
 
     /// Copies old name-keyed entries to their account's key. What the keyring cannot do

@@ -590,3 +590,58 @@ fn the_outgoing_servers_own_password_is_used_to_send() {
     );
     keyring.delete(&account).unwrap();
 }
+
+/// Sign-in tokens longer than one Windows credential (Microsoft's are) go in several
+/// entries and come back whole; shorter ones replace them without leftovers; removing the
+/// account removes them all.
+#[test]
+fn long_sign_in_tokens_are_kept_in_pieces() {
+    use poplar::oauth::Tokens;
+    let Some(_serial) = secret_service_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("poplar.sqlite3")).unwrap();
+    let account = store
+        .add_account(&Settings {
+            name: "tokens".into(),
+            host: "pop.example.com".into(),
+            user: "u".into(),
+            ..Settings::default()
+        })
+        .unwrap();
+    let keyring = Keyring::open(&store).unwrap();
+    let long = Tokens {
+        access: "a".repeat(3000) + "-end",
+        refresh: Some("r".repeat(2500) + "-end"),
+        expires_at: 100,
+        refresh_at: 50,
+    };
+    keyring.set_tokens(&account, &long).unwrap();
+    assert_eq!(keyring.get_tokens(&account).unwrap(), Some(long));
+    let user = keyring.user(account.id);
+    let part =
+        |n: usize| keyring::Entry::new(secrets::SERVICE, &format!("{user}/oauth/{n}")).unwrap();
+    assert!(part(5).get_password().is_ok(), "six pieces");
+    let short = Tokens {
+        access: "short".into(),
+        refresh: None,
+        expires_at: 1,
+        refresh_at: 0,
+    };
+    keyring.set_tokens(&account, &short).unwrap();
+    assert_eq!(keyring.get_tokens(&account).unwrap(), Some(short));
+    assert!(part(1).get_password().is_err(), "no piece left behind");
+    keyring
+        .set_tokens(
+            &account,
+            &Tokens {
+                access: "x".repeat(2100),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    keyring.delete(&account).unwrap();
+    assert_eq!(keyring.get_tokens(&account).unwrap(), None);
+    assert!(part(1).get_password().is_err() && part(2).get_password().is_err());
+}

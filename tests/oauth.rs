@@ -199,10 +199,12 @@ fn a_token_about_to_expire_is_renewed_first_over_oauthbearer() {
     server.deliver(&common::message("a@example.com", "hello", "x"));
     let data = tempfile::tempdir().unwrap();
     add_account(data.path(), &server, &issuer);
-    // Lives a minute: less than the five minutes Poplar renews ahead.
-    issuer.set_access_lifetime(60);
+    // The sign-in's token expires as it is given: Poplar must renew it before use (and
+    // the issuer gives the renewed one an hour).
+    issuer.set_access_lifetime(0);
     let (ok, _, err) = poplar(data.path(), &["account", "login", "work"]);
     assert!(ok, "login: {err}");
+    issuer.set_access_lifetime(3600);
     let first = issuer.issued_access_tokens();
     let (ok, out, err) = poplar(data.path(), &["fetch", "work"]);
     assert!(ok && out.contains("1 new"), "{out} {err}");
@@ -317,4 +319,44 @@ fn providers_this_build_cannot_sign_in_with_are_said_plainly() {
     assert_eq!(sign_in[1].1["provider"], "microsoft", "{out}");
     assert_eq!(listed[0]["auth"], "oauth2");
     assert!(sign_in[2].1.is_null(), "{out}");
+}
+
+/// Two processes renewing one sign-in at once, at an issuer that rotates refresh tokens
+/// (the second use of one is refused): one renews, the other waits and uses its result;
+/// the sign-in survives.
+#[test]
+fn two_renewals_at_once_keep_the_sign_in() {
+    let issuer = MockIssuer::start();
+    let Some(server) = Dovecot::start_oauth_or_skip(&issuer, &["xoauth2"]) else {
+        return;
+    };
+    let Some(_turn) = keyring_or_skip() else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    add_account(data.path(), &server, &issuer);
+    issuer.set_rotate_refresh_tokens(true);
+    issuer.set_access_lifetime(0);
+    let (ok, _, err) = poplar(data.path(), &["account", "login", "work"]);
+    assert!(ok, "login: {err}");
+    issuer.set_access_lifetime(3600);
+    let start = || {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_poplar"));
+        command
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(["account", "test", "work"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        command.spawn().unwrap()
+    };
+    let (a, b) = (start(), start());
+    for child in [a, b] {
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{err}");
+    }
+    assert_eq!(issuer.token_requests("refresh_token"), 1, "renewed once");
+    let (ok, _, err) = poplar(data.path(), &["fetch", "work"]);
+    assert!(ok, "the sign-in survived: {err}");
 }

@@ -17,7 +17,7 @@ const TOKEN: &str = "ya29.token-for-alice";
 
 fn server_options(sasl: &str) -> Options {
     Options {
-        capa: Some(vec!["USER".into(), format!("SASL {sasl}")]),
+        capa: Some(vec!["STLS".into(), "USER".into(), format!("SASL {sasl}")]),
         ..Options::default()
     }
 }
@@ -26,14 +26,29 @@ async fn log_in(
     server_options: Options,
     answer: impl Fn(&str) -> Option<Reply> + Send + Sync + 'static,
 ) -> (Result<(), pop3::Error>, Vec<String>, u16) {
+    log_in_with(server_options, Security::StartTls, answer).await
+}
+
+/// The exchange after STARTTLS (the commands before it are CAPA, STLS, CAPA).
+async fn log_in_with(
+    server_options: Options,
+    security: Security,
+    answer: impl Fn(&str) -> Option<Reply> + Send + Sync + 'static,
+) -> (Result<(), pop3::Error>, Vec<String>, u16) {
     let server = FakeServer::start(vec![], server_options, move |_, line| answer(line)).await;
-    let mut o = ConnectOptions::new("127.0.0.1", server.port, Security::Plain);
+    let mut o = ConnectOptions::new("127.0.0.1", server.port, security);
+    o.ca_file = Some(server.cert.clone());
     o.timeout = Duration::from_millis(500);
     let result = match pop3::connect_and_login(&o, USER, TOKEN, AuthMethod::OAuth2).await {
         Ok(session) => session.quit().await,
         Err(e) => Err(e),
     };
-    (result, server.commands(), server.port)
+    let mut commands = server.commands();
+    if security == Security::StartTls {
+        assert_eq!(commands[..3], ["CAPA", "STLS", "CAPA"]);
+        commands.drain(..2);
+    }
+    (result, commands, server.port)
 }
 
 #[tokio::test]
@@ -134,4 +149,48 @@ async fn a_refused_bearer_token_is_answered_with_the_dummy_response() {
         pop3::Error::LoginFailed { .. }
     ));
     assert_eq!(commands[2], "AQ==");
+}
+
+/// A token is never sent over a connection without encryption: the login fails without
+/// an AUTH line.
+#[tokio::test]
+async fn no_token_goes_in_the_clear() {
+    let (result, commands, _) = log_in_with(
+        server_options("XOAUTH2 OAUTHBEARER"),
+        Security::Plain,
+        |_| Some(ok("in")),
+    )
+    .await;
+    assert!(result.is_err());
+    assert!(
+        !commands.iter().any(|c| c.starts_with("AUTH")),
+        "{commands:?}"
+    );
+}
+
+/// A token too long for the AUTH line (RFC 5034: 255 octets) goes as the answer to the
+/// server's first challenge instead.
+#[tokio::test]
+async fn a_long_token_goes_as_a_continuation() {
+    let long = "t".repeat(2000);
+    let expected = sasl::xoauth2(USER, &long);
+    let token_line = expected.clone();
+    let server_options = server_options("XOAUTH2");
+    let server = FakeServer::start(vec![], server_options, move |_, l| match l {
+        "AUTH XOAUTH2" => Some(Reply::Send(b"+ \r\n".to_vec())),
+        _ if l == token_line => Some(ok("in")),
+        _ => None,
+    })
+    .await;
+    let mut o = ConnectOptions::new("127.0.0.1", server.port, Security::StartTls);
+    o.ca_file = Some(server.cert.clone());
+    o.timeout = Duration::from_millis(500);
+    let session = pop3::connect_and_login(&o, USER, &long, AuthMethod::OAuth2)
+        .await
+        .unwrap();
+    session.quit().await.unwrap();
+    assert_eq!(
+        server.commands()[3..],
+        ["AUTH XOAUTH2", expected.as_str(), "QUIT"]
+    );
 }

@@ -379,6 +379,7 @@ invalid-sign-in-issuer = The issuer's address must begin with https:// (http:// 
 invalid-sign-in-client-id = Type the app's client id, as the issuer registered it.
 invalid-smtp-sign-in = An account that signs in (OAuth2) sends with the login "OAuth2", or with an outgoing password of its own; only such an account can send with "OAuth2".
 invalid-not-signed-in = Sign in before adding the account.
+invalid-sign-in-unencrypted = A sign-in goes only over an encrypted connection: choose SSL/TLS or STARTTLS.
 login-oauth2 = Sign in (OAuth2)
 login-oauth2-explained = You sign in at your provider's page in the browser; Poplar keeps no password, only the sign-in, in the system keyring.
 field-issuer = Issuer

@@ -356,6 +356,7 @@ invalid-sign-in-issuer = 発行者のアドレスは https:// で始めてくだ
 invalid-sign-in-client-id = 発行者に登録したアプリのクライアント ID を入力してください。
 invalid-smtp-sign-in = サインイン (OAuth2) するアカウントは、送信ログイン「OAuth2」か送信専用のパスワードで送信します。「OAuth2」で送信できるのはサインインするアカウントだけです。
 invalid-not-signed-in = アカウントを追加する前にサインインしてください。
+invalid-sign-in-unencrypted = サインインは暗号化した接続でのみ使えます。SSL/TLS か STARTTLS を選んでください。
 login-oauth2 = サインイン (OAuth2)
 login-oauth2-explained = ブラウザーでプロバイダーのページからサインインします。Poplar はパスワードを保存せず、サインイン情報だけをシステムのキーリングに保存します。
 field-issuer = 発行者

@@ -267,12 +267,22 @@ impl Settings {
                 smtp.login,
                 smtp::SmtpLogin::None | smtp::SmtpLogin::PopBeforeSmtp
             );
-            if token != signs_in && logs_in && !(signs_in && smtp.own_password) {
+            let own = signs_in && smtp.own_password && !token;
+            if (token != signs_in && logs_in && !own) || (token && smtp.own_password) {
                 found.push(Problem::SmtpSignIn);
             }
             if email.is_empty() {
                 found.push(Problem::EmailNeededToSend);
             }
+        }
+        if self.auth.is_oauth() && self.security == Security::Plain {
+            found.push(Problem::SignInUnencrypted(Field::Security));
+        }
+        if let Some(smtp) = &self.smtp
+            && smtp.login == smtp::SmtpLogin::OAuth2
+            && smtp.security == Security::Plain
+        {
+            found.push(Problem::SignInUnencrypted(Field::SmtpSecurity));
         }
         match (self.auth.is_oauth(), &self.oauth) {
             (true, Some(oauth)) => found.extend(oauth.problem()),

@@ -106,6 +106,8 @@ pub enum Problem {
     SmtpSignIn,
     /// A new account that signs in was not signed in yet (the dialog).
     NotSignedIn,
+    /// A sign-in token over a connection without encryption (this field's server).
+    SignInUnencrypted(Field),
 }
 
 impl Problem {
@@ -134,6 +136,7 @@ impl Problem {
             | Problem::SignInClientIdMissing => Field::SignIn,
             Problem::SmtpSignIn => Field::SmtpPassword,
             Problem::NotSignedIn => Field::SignIn,
+            Problem::SignInUnencrypted(field) => *field,
         }
     }
 
@@ -168,6 +171,7 @@ impl Problem {
             Problem::SignInClientIdMissing => t!("invalid-sign-in-client-id"),
             Problem::SmtpSignIn => t!("invalid-smtp-sign-in"),
             Problem::NotSignedIn => t!("invalid-not-signed-in"),
+            Problem::SignInUnencrypted(_) => t!("invalid-sign-in-unencrypted"),
         }
     }
 }

@@ -112,6 +112,7 @@ fn every_problem() -> Vec<Problem> {
         Problem::SignInClientIdMissing,
         Problem::SmtpSignIn,
         Problem::NotSignedIn,
+        Problem::SignInUnencrypted(Field::Security),
     ];
     for problem in &all {
         match problem {
@@ -140,7 +141,8 @@ fn every_problem() -> Vec<Problem> {
             | Problem::SignInIssuerInvalid
             | Problem::SignInClientIdMissing
             | Problem::SmtpSignIn
-            | Problem::NotSignedIn => {}
+            | Problem::NotSignedIn
+            | Problem::SignInUnencrypted(_) => {}
         }
     }
     all

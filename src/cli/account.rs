@@ -263,7 +263,7 @@ fn test(paths: &Paths, name: &str, password_stdin: bool) -> Result<()> {
     let password = if password_stdin {
         read_password_line()?
     } else {
-        super::login_secret(&store, &account, &runtime)?
+        super::login_secret(paths, &store, &account, &runtime)?
     };
     let info = runtime.block_on(sync::test_account(
         &account.settings,

@@ -24,7 +24,7 @@ pub fn download_rest(paths: &Paths, id: i64, password_stdin: bool) -> Result<()>
     let password = if password_stdin {
         read_password_line()?
     } else {
-        super::login_secret(&store, &account, &runtime)?
+        super::login_secret(paths, &store, &account, &runtime)?
     };
     runtime.block_on(sync::download_rest(paths, &account, &password, id))?;
     println!("Message {id} is now complete.");

@@ -415,6 +415,7 @@ pub(crate) fn read_password_line() -> Result<String> {
 /// password from the keyring, or for an account that signs in with OAuth2 its access
 /// token (renewed first when about to expire).
 fn login_secret(
+    paths: &crate::paths::Paths,
     store: &crate::store::Store,
     account: &crate::accounts::Account,
     runtime: &tokio::runtime::Runtime,
@@ -423,7 +424,7 @@ fn login_secret(
     if account.settings.auth.is_oauth() {
         let now = crate::store::now();
         return Ok(runtime.block_on(crate::oauth::account::access_token(
-            account, &keyring, now, false,
+            paths, account, &keyring, now, None,
         ))?);
     }
     keyring

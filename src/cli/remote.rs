@@ -78,7 +78,7 @@ fn list(paths: &Paths, name: &str, json: bool, password_stdin: bool) -> Result<(
     let store = Store::open(&paths.database())?;
     let account = store.account(name)?;
     let runtime = super::runtime()?;
-    let password = secret(&store, &account, &runtime, password_stdin)?;
+    let password = secret(paths, &store, &account, &runtime, password_stdin)?;
     let options = FetchOptions::default();
     let rows = runtime.block_on(remote::list_remote(paths, &account, &password, &options))?;
     let mut out = std::io::stdout().lock();
@@ -131,7 +131,7 @@ fn apply(
     let store = Store::open(&paths.database())?;
     let account = store.account(name)?;
     let runtime = super::runtime()?;
-    let password = secret(&store, &account, &runtime, password_stdin)?;
+    let password = secret(paths, &store, &account, &runtime, password_stdin)?;
     let uidls: Vec<Uidl> = uidls.iter().map(|u| Uidl::from(u.as_str())).collect();
     let options = FetchOptions::default();
     let applied = runtime.block_on(remote::apply_remote(
@@ -164,6 +164,7 @@ fn apply(
 
 /// The password (or sign-in token) to log in with.
 fn secret(
+    paths: &Paths,
     store: &Store,
     account: &crate::accounts::Account,
     runtime: &tokio::runtime::Runtime,
@@ -172,5 +173,5 @@ fn secret(
     if password_stdin {
         return read_password_line();
     }
-    super::login_secret(store, account, runtime)
+    super::login_secret(paths, store, account, runtime)
 }

@@ -121,6 +121,7 @@ fn draft(store: &Store, account: &Account, args: &SendArgs) -> Result<Draft> {
 
 /// The outgoing server's password: given on standard input, or from the keyring.
 fn password(
+    paths: &Paths,
     store: &Store,
     account: &Account,
     server: &SmtpServer,
@@ -135,7 +136,7 @@ fn password(
     if server.login == crate::accounts::smtp::SmtpLogin::OAuth2 {
         // The account's sign-in token (renewed first when about to expire).
         let runtime = super::runtime()?;
-        return Ok(Some(super::login_secret(store, account, &runtime)?));
+        return Ok(Some(super::login_secret(paths, store, account, &runtime)?));
     }
     let keyring = Keyring::open(store)?;
     if server.uses_own_password() {
@@ -177,7 +178,7 @@ pub fn send(paths: &Paths, args: &SendArgs) -> Result<i32> {
     let draft = draft(&store, &account, args)?;
     let id = send::queue(&mut store, &account, &server, &draft)?;
     println!("Message {id} is in the Outbox.");
-    let password = match password(&store, &account, &server, given.as_deref()) {
+    let password = match password(paths, &store, &account, &server, given.as_deref()) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("poplar: {e:#}; message {id} stays in the Outbox");
@@ -259,16 +260,17 @@ pub fn send_queued(paths: &Paths, password_stdin: bool) -> Result<i32> {
             .map(|q| q.id)
             .collect();
         let server = store.smtp_server(account.id)?;
-        let password =
-            match server.map(|server| password(&store, account, &server, given.as_deref())) {
-                Some(Ok(password)) => password,
-                Some(Err(e)) => {
-                    eprintln!("poplar: {}: {e:#}", account.settings.name);
-                    code = code.max(QUEUED);
-                    continue;
-                }
-                None => None,
-            };
+        let password = match server
+            .map(|server| password(paths, &store, account, &server, given.as_deref()))
+        {
+            Some(Ok(password)) => password,
+            Some(Err(e)) => {
+                eprintln!("poplar: {}: {e:#}", account.settings.name);
+                code = code.max(QUEUED);
+                continue;
+            }
+            None => None,
+        };
         let this = match deliver(paths, account, password.as_deref(), &retry)? {
             Ok(delivery) => report(&delivery),
             Err(e) => {

@@ -36,11 +36,22 @@ impl Url {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, "/"),
         };
-        let (host, port) = match authority.rsplit_once(':') {
-            Some((h, p)) if !h.ends_with(']') || p.is_empty() => (h, p.parse().map_err(|_| bad())?),
-            _ => (authority, if tls { 443 } else { 80 }),
+        let default = if tls { 443 } else { 80 };
+        // An IPv6 literal is in brackets: its colons are not the port's.
+        let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
+            let (literal, after) = rest.split_once(']').ok_or_else(bad)?;
+            let port = match after.strip_prefix(':') {
+                Some(p) => p.parse().map_err(|_| bad())?,
+                None if after.is_empty() => default,
+                None => return Err(bad()),
+            };
+            (literal, port)
+        } else {
+            match authority.rsplit_once(':') {
+                Some((h, p)) => (h, p.parse().map_err(|_| bad())?),
+                None => (authority, default),
+            }
         };
-        let host = host.trim_start_matches('[').trim_end_matches(']');
         let plain_ok = matches!(host, "127.0.0.1" | "::1" | "localhost");
         let clean = |s: &str| s.bytes().all(|b| b.is_ascii_graphic()) && !s.is_empty();
         if (!tls && !plain_ok) || !clean(host) || !clean(path) || host.contains(['@', '/']) {
@@ -52,6 +63,24 @@ impl Url {
             port,
             path: path.to_string(),
         })
+    }
+}
+
+impl Url {
+    /// The Host header's value: the port too when it is not the scheme's own, an IPv6
+    /// literal in brackets (RFC 7230 §5.4).
+    pub fn authority(&self) -> String {
+        let host = if self.host.contains(':') {
+            format!("[{}]", self.host)
+        } else {
+            self.host.clone()
+        };
+        let default = if self.tls { 443 } else { 80 };
+        if self.port == default {
+            host
+        } else {
+            format!("{host}:{}", self.port)
+        }
     }
 }
 
@@ -72,7 +101,8 @@ pub async fn request<S: AsyncRead + AsyncWrite + Unpin>(
     let method = if form.is_some() { "POST" } else { "GET" };
     let mut head = format!(
         "{method} {} HTTP/1.1\r\nHost: {}\r\nAccept: application/json\r\nUser-Agent: Poplar\r\nConnection: close\r\n",
-        url.path, url.host
+        url.path,
+        url.authority()
     );
     if let Some(form) = form {
         head.push_str(&format!(
@@ -173,7 +203,8 @@ async fn read_chunked<R: AsyncRead + Unpin>(stream: &mut BufReader<R>) -> Result
         if size == 0 {
             return Ok(body);
         }
-        if body.len() + size > MOST_BODY {
+        // Subtracted, not added: a hostile size must not wrap around.
+        if size > MOST_BODY - body.len() {
             return Err(Error::Protocol("an answer larger than 1 MB".into()));
         }
         let start = body.len();
@@ -236,6 +267,9 @@ mod tests {
             &b"SMTP 220 hello\r\n\r\n"[..],
             b"HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n",
             b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFF\r\n",
+            // A second chunk whose size would wrap the sum around.
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\nFFFFFFFFFFFFFFFF\r\n",
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\nFFFFFFFFFFFFFFFF\r\nx",
             b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
             b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",
             b"HTTP/1.1 200 OK\r\n",
@@ -255,6 +289,20 @@ mod tests {
         assert_eq!(u.path, "/common/oauth2/v2.0/token");
         let u = Url::parse("http://127.0.0.1:8080").unwrap();
         assert_eq!((u.tls, u.port, u.path.as_str()), (false, 8080, "/"));
+        assert_eq!(u.authority(), "127.0.0.1:8080");
+        let u = Url::parse("http://[::1]:8443/realm").unwrap();
+        assert_eq!(
+            (u.host.as_str(), u.port, u.authority()),
+            ("::1", 8443, "[::1]:8443".into())
+        );
+        let u = Url::parse("https://[::1]/").unwrap();
+        assert_eq!((u.port, u.authority()), (443, "[::1]".into()));
+        assert_eq!(
+            Url::parse("https://sso.example.com:8443/x")
+                .unwrap()
+                .authority(),
+            "sso.example.com:8443"
+        );
         for bad in [
             "http://issuer.example.com/token",
             "ftp://x/",
@@ -263,6 +311,9 @@ mod tests {
             "https://user@evil.example/",
             "https://host:notaport/",
             "https://host/pa th",
+            "http://[::1",
+            "http://[::1]x/",
+            "http://[2001:db8::1]:80/",
         ] {
             assert!(Url::parse(bad).is_err(), "{bad}");
         }

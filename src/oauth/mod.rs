@@ -31,13 +31,16 @@ pub struct Client {
 }
 
 /// The tokens of one account.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct Tokens {
     pub access: String,
     /// None when the issuer gave none (then signing in again is the only renewal).
     pub refresh: Option<String>,
     /// Seconds since the epoch when the access token stops working.
     pub expires_at: i64,
+    /// When to renew it: [`REFRESH_EARLY_SECS`] before it expires, or halfway through
+    /// a shorter life (an issuer's five-minute tokens are not renewed at every use).
+    pub refresh_at: i64,
 }
 
 impl std::fmt::Debug for Tokens {
@@ -46,6 +49,7 @@ impl std::fmt::Debug for Tokens {
             .field("access", &"…")
             .field("refresh", &self.refresh.as_ref().map(|_| "…"))
             .field("expires_at", &self.expires_at)
+            .field("refresh_at", &self.refresh_at)
             .finish()
     }
 }
@@ -56,7 +60,13 @@ pub const REFRESH_EARLY_SECS: i64 = 300;
 impl Tokens {
     /// True when the access token should be renewed before use at `now`.
     pub fn needs_refresh(&self, now: i64) -> bool {
-        now + REFRESH_EARLY_SECS >= self.expires_at
+        now >= self.refresh_at
+    }
+
+    /// When tokens that expire at `expires_at` after a life of `lifetime` seconds are
+    /// renewed.
+    pub fn refresh_time(expires_at: i64, lifetime: i64) -> i64 {
+        expires_at.saturating_sub(REFRESH_EARLY_SECS.min(lifetime / 2))
     }
 }
 
@@ -86,9 +96,20 @@ pub enum Error {
 struct TokenAnswer {
     access_token: Option<String>,
     refresh_token: Option<String>,
+    /// A number, or (some issuers) a number in a string.
+    #[serde(default, deserialize_with = "seconds")]
     expires_in: Option<i64>,
     error: Option<String>,
     error_description: Option<String>,
+}
+
+/// `expires_in` as a number or as a string holding one; anything else is no lifetime.
+fn seconds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    })
 }
 
 /// Reads a token endpoint's answer (`status`, `body`) at `now`. A refresh that gets no
@@ -115,12 +136,14 @@ pub fn read_tokens(
         .ok_or_else(|| Error::Protocol(format!("HTTP {status} without an access token")))?;
     // An answer without a lifetime is treated as an hour (the common one).
     let lifetime = answer.expires_in.unwrap_or(3600).clamp(0, 365 * 86_400);
+    let expires_at = now.saturating_add(lifetime);
     Ok(Tokens {
         access,
         refresh: answer
             .refresh_token
             .or_else(|| previous_refresh.map(str::to_string)),
-        expires_at: now.saturating_add(lifetime),
+        expires_at,
+        refresh_at: Tokens::refresh_time(expires_at, lifetime),
     })
 }
 

@@ -14,6 +14,16 @@ fn token_answers() {
         ("A", Some("R"), 4600)
     );
     assert!(!t.needs_refresh(1000) && t.needs_refresh(4600 - REFRESH_EARLY_SECS));
+    assert!(!t.needs_refresh(4600 - REFRESH_EARLY_SECS - 1));
+    // A five-minute token is renewed halfway, not at once; a lifetime in a string counts.
+    let t = read_tokens(200, br#"{"access_token":"A","expires_in":"300"}"#, 0, None).unwrap();
+    assert_eq!((t.expires_at, t.refresh_at), (300, 150));
+    assert!(!t.needs_refresh(0) && t.needs_refresh(150));
+    let t = read_tokens(200, br#"{"access_token":"A","expires_in":-5}"#, 0, None).unwrap();
+    assert!(
+        t.needs_refresh(0),
+        "a lifetime in the past is renewed at once"
+    );
     // A refresh without a new refresh token keeps the old one.
     let t = read_tokens(200, br#"{"access_token":"B"}"#, 0, Some("R")).unwrap();
     assert_eq!((t.refresh.as_deref(), t.expires_at), (Some("R"), 3600));
@@ -55,6 +65,7 @@ fn tokens_never_show_in_debug() {
         access: "secret-access".into(),
         refresh: Some("secret-refresh".into()),
         expires_at: 1,
+        refresh_at: 0,
     };
     let shown = format!("{t:?}");
     assert!(!shown.contains("secret"), "{shown}");

@@ -259,9 +259,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             Login::Plain if clear_ok => Login::Plain,
             Login::Login if clear_ok => Login::Login,
             Login::CramMd5 => Login::CramMd5,
-            // The token works only inside TLS; a server that lists neither mechanism is
-            // tried with XOAUTH2 (Microsoft's and Google's).
-            Login::OAuth2 if clear_ok => Login::OAuth2,
+            // The token goes only inside TLS (whatever the account allows for passwords);
+            // a server that lists neither mechanism is tried with XOAUTH2.
+            Login::OAuth2 if self.encrypted => Login::OAuth2,
             _ => {
                 return Err(Error::NoLoginMethod {
                     offered: offered.join(" "),
@@ -282,7 +282,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
                     let message = crate::oauth::sasl::xoauth2(user, password);
                     (format!("AUTH XOAUTH2 {message}"), "")
                 };
-                let reply = self.secret_command(&first).await?;
+                // RFC 4954 §4: an initial response only where the command line stays
+                // within 512 octets; a longer token answers the first (empty) challenge.
+                let reply = if first.len() + 2 > 512 {
+                    let (command, token) = first.split_at(first.rfind(' ').unwrap_or(0));
+                    let challenge = self.command(command, Step::LoggingIn).await?;
+                    self.expect_login(challenge, 334)?;
+                    self.secret_command(token.trim_start()).await?
+                } else {
+                    self.secret_command(&first).await?
+                };
                 if reply.code == 334 {
                     // The reasons for a refusal, as a challenge: answered to get the 535.
                     self.secret_command(on_error).await?

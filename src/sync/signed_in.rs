@@ -17,11 +17,12 @@ pub async fn fetch_signed_in(
     fetch: &FetchOptions,
     mut on_progress: impl FnMut(Progress),
 ) -> Result<Report, Error> {
-    let token = access_token(account, keyring, crate::store::now(), false).await?;
+    let token = access_token(paths, account, keyring, crate::store::now(), None).await?;
     match fetch_account_with(paths, account, &token, fetch, &mut on_progress).await {
         Err(Error::Pop3(crate::pop3::Error::LoginFailed { .. })) => {
             tracing::info!(account = %account.settings.name, "the server refused the token; renewing it once");
-            let token = access_token(account, keyring, crate::store::now(), true).await?;
+            let refused = Some(token.as_str());
+            let token = access_token(paths, account, keyring, crate::store::now(), refused).await?;
             fetch_account_with(paths, account, &token, fetch, &mut on_progress).await
         }
         other => other,

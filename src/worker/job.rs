@@ -108,7 +108,7 @@ async fn stored_password(paths: &Paths, account: Account) -> Result<String, Fetc
     let keyring = keyring(paths).await?;
     if account.settings.auth.is_oauth() {
         let now = crate::store::now();
-        return crate::oauth::account::access_token(&account, &keyring, now, false)
+        return crate::oauth::account::access_token(paths, &account, &keyring, now, None)
             .await
             .map_err(|e| FetchError::Sync(e.into()));
     }

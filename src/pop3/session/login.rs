@@ -111,6 +111,11 @@ impl Session {
             AuthMethod::Automatic | AuthMethod::OAuth2 => {
                 Ok((refused("no mechanism chosen".into()), false))
             }
+            // A bearer token opens the mailbox for anyone who reads it: never in the clear.
+            AuthMethod::XOAuth2 | AuthMethod::OAuthBearer if !self.encrypted => Ok((
+                refused("a sign-in token is sent only over an encrypted connection".into()),
+                false,
+            )),
             // `password` is the access token. A refusal comes as a challenge with the
             // reasons, which is answered with an empty response (XOAUTH2) or %x01
             // (OAUTHBEARER, RFC 7628 §3.2.3) to get the final -ERR.
@@ -165,7 +170,8 @@ impl Session {
     }
 
     /// Logs in with a bearer token: `message` (already base64) as the initial response
-    /// on the AUTH line (RFC 5034). A server that refuses that form at once, without a
+    /// on the AUTH line (RFC 5034) when it fits there, else as the answer to the first
+    /// challenge. A server that refuses the initial response at once, without a
     /// challenge about the token, gets the message again as the answer to its first
     /// challenge. `on_error` answers a challenge that carries the server's reasons.
     async fn token_login(
@@ -175,6 +181,20 @@ impl Session {
         on_error: Vec<u8>,
     ) -> Result<(Status, bool), Error> {
         let encoded = String::from_utf8_lossy(&message).into_owned();
+        let token = auth::decode(&message).unwrap_or_default();
+        // RFC 5034 §4: an initial response only where the line stays within 255 octets;
+        // most tokens are longer, and go as the answer to the first challenge.
+        if "AUTH  \r\n".len() + mechanism.len() + encoded.len() > 255 {
+            return self
+                .sasl(mechanism, |step, _| {
+                    Some(if step == 0 {
+                        token.clone()
+                    } else {
+                        on_error.clone()
+                    })
+                })
+                .await;
+        }
         self.send_secret(&format!("AUTH {mechanism} "), &encoded)
             .await?;
         let mut challenged = false;
@@ -193,7 +213,6 @@ impl Session {
             return Ok((status, true));
         }
         tracing::debug!(mechanism, text = %status.text, "initial response refused; sending it as a continuation");
-        let token = auth::decode(&message).unwrap_or_default();
         self.sasl(mechanism, |step, _| {
             Some(if step == 0 {
                 token.clone()

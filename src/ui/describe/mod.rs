@@ -279,6 +279,7 @@ pub fn sign_in(error: &crate::oauth::account::TokenError) -> String {
             t!("error-sign-in-issuer", detail = error.to_string())
         }
         TokenError::NotOAuth(account) => t!("error-no-password", account = account.clone()),
+        TokenError::Lock(detail) => t!("error-fetch-lock", detail = detail.clone()),
     }
 }
 
