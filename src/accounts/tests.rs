@@ -168,6 +168,7 @@ fn problems_are_said_in_the_interface_language() {
                         "OAuth",
                         "https",
                         "http",
+                        "STARTTLS",
                     ]
                     .contains(w)
             });
