@@ -373,6 +373,14 @@ pub fn import(path: &Path) -> Result<Vec<Settings>, Error> {
                 pinned_cert,
                 smtp: e.smtp.as_ref().map(Outgoing::server).transpose().map_err(invalid)?,
                 oauth: match &e.sign_in {
+                    // A file from someone else names an issuer over TLS only (the
+                    // command line and the dialog also take one on this computer).
+                    Some(s) if s.issuer.as_deref().is_some_and(|i| !i.trim().starts_with("https://")) => {
+                        return Err(invalid(format!(
+                            "the sign-in issuer \"{}\" is not https://",
+                            s.issuer.as_deref().unwrap_or_default().escape_debug()
+                        )));
+                    }
                     Some(s) => Some(OAuth {
                         provider: s.provider.parse().map_err(invalid)?,
                         issuer: s.issuer.clone(),

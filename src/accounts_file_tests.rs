@@ -295,3 +295,32 @@ fn the_outgoing_server_travels_with_its_account() {
     let error = import(&path).unwrap_err().to_string();
     assert!(error.contains("shift_jis"), "{error}");
 }
+
+/// A sign-in travels (provider, issuer, client id; never a token); an issuer in a file
+/// must be https.
+#[test]
+fn a_sign_in_travels_and_its_issuer_must_be_https() {
+    use crate::accounts::oauth::{OAuth, Provider};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("office.json");
+    let accounts = vec![Settings {
+        name: "work".into(),
+        host: "pop.example.co.jp".into(),
+        user: "w".into(),
+        auth: AuthMethod::OAuth2,
+        oauth: Some(OAuth {
+            provider: Provider::Custom,
+            issuer: Some("https://sso.example.co.jp/realms/office".into()),
+            client_id: Some("poplar".into()),
+        }),
+        ..Settings::default()
+    }];
+    export(&path, &accounts).unwrap();
+    assert_eq!(import(&path).unwrap(), accounts);
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("https://sso.example.co.jp", "http://127.0.0.1:8080");
+    std::fs::write(&path, text).unwrap();
+    let error = import(&path).unwrap_err().to_string();
+    assert!(error.contains("not https://"), "{error}");
+}

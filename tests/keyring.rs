@@ -645,3 +645,71 @@ fn long_sign_in_tokens_are_kept_in_pieces() {
     assert_eq!(keyring.get_tokens(&account).unwrap(), None);
     assert!(part(1).get_password().is_err() && part(2).get_password().is_err());
 }
+
+/// A sign-in changed to another issuer without signing in there forgets the old tokens
+/// (they must never reach the new issuer); saving the same sign-in keeps them.
+#[test]
+fn a_changed_issuer_signs_the_account_out() {
+    use poplar::accounts::AuthMethod;
+    use poplar::accounts::oauth::{OAuth, Provider};
+    use poplar::accounts::save::{self, IfKeyringFails, Request};
+    use poplar::oauth::Tokens;
+    let Some(_serial) = secret_service_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("poplar.sqlite3")).unwrap();
+    let custom = |issuer: &str| OAuth {
+        provider: Provider::Custom,
+        issuer: Some(issuer.into()),
+        client_id: Some("app".into()),
+    };
+    let settings = Settings {
+        name: "moved".into(),
+        host: "pop.example.com".into(),
+        user: "u".into(),
+        auth: AuthMethod::OAuth2,
+        oauth: Some(custom("https://a.example.com")),
+        ..Settings::default()
+    };
+    let request = |id, settings: Settings, tokens| Request {
+        id,
+        settings,
+        password: None,
+        outgoing_password: None,
+        tokens,
+        if_keyring_fails: IfKeyringFails::Undo,
+    };
+    let tokens = Tokens {
+        access: "from-a".into(),
+        ..Tokens::default()
+    };
+    let saved = save::save(
+        &store,
+        request(None, settings.clone(), Some(tokens.clone())),
+    )
+    .unwrap();
+    let id = Some(saved.account.id);
+    let keyring = Keyring::open(&store).unwrap();
+    assert_eq!(
+        keyring.get_tokens(&saved.account).unwrap(),
+        Some(tokens.clone())
+    );
+    save::save(&store, request(id, settings.clone(), None)).unwrap();
+    assert_eq!(
+        keyring.get_tokens(&saved.account).unwrap(),
+        Some(tokens),
+        "kept"
+    );
+    let moved = Settings {
+        oauth: Some(custom("https://b.example.com")),
+        ..settings
+    };
+    save::save(&store, request(id, moved, None)).unwrap();
+    assert_eq!(
+        keyring.get_tokens(&saved.account).unwrap(),
+        None,
+        "signed out"
+    );
+    keyring.delete(&saved.account).unwrap();
+}

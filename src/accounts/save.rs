@@ -107,8 +107,19 @@ pub fn save(store: &Store, request: Request) -> Result<Saved, Error> {
     let keyring = Keyring::open(store).map_err(Error::Keyring)?;
     let account = match id {
         Some(id) => {
+            let before = store.accounts()?.into_iter().find(|a| a.id == id);
             store.update_account(id, &settings)?;
-            Account { id, settings }
+            let account = Account { id, settings };
+            // Tokens from another issuer (or app) must never be sent to this one: a
+            // changed sign-in without a new one is signed out.
+            let moved = before.is_some_and(|b| b.settings.oauth != account.settings.oauth);
+            if moved
+                && tokens.is_none()
+                && let Err(e) = keyring.delete_tokens(&account)
+            {
+                tracing::warn!("the old sign-in could not be forgotten: {e}");
+            }
+            account
         }
         None => {
             let account = store.add_account(&settings)?;

@@ -82,6 +82,7 @@ fn built_in(id: Option<&str>, provider: Provider) -> Result<String, Error> {
 
 #[derive(Deserialize)]
 struct Discovery {
+    issuer: Option<String>,
     authorization_endpoint: String,
     token_endpoint: String,
 }
@@ -99,6 +100,14 @@ pub async fn discover(issuer: &str) -> Result<Endpoints, Error> {
     }
     let found: Discovery = serde_json::from_slice(&answer.body)
         .map_err(|e| Error::Protocol(format!("the issuer's discovery document: {e}")))?;
+    // The document speaks for the issuer asked (OpenID Connect Discovery §4.3).
+    if let Some(said) = &found.issuer
+        && said.trim_end_matches('/') != base
+    {
+        return Err(Error::Protocol(format!(
+            "the discovery document is for another issuer ({said})"
+        )));
+    }
     // Both must be addresses Poplar would use (https, or http on this computer).
     Url::parse(&found.authorization_endpoint)?;
     Url::parse(&found.token_endpoint)?;

@@ -13,6 +13,8 @@ use super::Error;
 
 const MOST_REQUEST: usize = 8 * 1024;
 const PER_CONNECTION: Duration = Duration::from_secs(5);
+/// Connections served at once.
+const MOST_AT_ONCE: usize = 32;
 
 pub struct Listener {
     listener: TcpListener,
@@ -45,14 +47,32 @@ impl Listener {
 
     /// Waits for the browser to come back with `state`: the authorization code, or why
     /// the issuer said no. Runs until then; the caller sets the overall time limit.
+    /// Connections are served side by side (at most [`MOST_AT_ONCE`]), so that idle ones
+    /// opened by another program cannot keep the browser's answer waiting.
     pub async fn wait(self, state: &str, pages: &Pages) -> Result<String, Error> {
+        let mut serving = tokio::task::JoinSet::new();
         loop {
-            let Ok((stream, _)) = self.listener.accept().await else {
-                continue;
-            };
-            let answer = tokio::time::timeout(PER_CONNECTION, serve(stream, state, pages)).await;
-            if let Ok(Some(result)) = answer {
-                return result;
+            tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok((stream, _)) if serving.len() < MOST_AT_ONCE => {
+                        let (state, pages) = (state.to_string(), pages.clone());
+                        serving.spawn(async move {
+                            tokio::time::timeout(PER_CONNECTION, serve(stream, &state, &pages))
+                                .await
+                                .ok()
+                                .flatten()
+                        });
+                    }
+                    // Too many at once: this one is closed unanswered.
+                    Ok(_) => {}
+                    // Out of file descriptors, say: try again shortly, not in a busy loop.
+                    Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+                },
+                Some(done) = serving.join_next(), if !serving.is_empty() => {
+                    if let Ok(Some(result)) = done {
+                        return result;
+                    }
+                }
             }
         }
     }
@@ -192,6 +212,51 @@ mod tests {
         let page = get(port, "/?code=abc%2Fdef&state=s1").await;
         assert!(page.starts_with("HTTP/1.1 200") && page.contains("Signed in &lt;ok&gt;"));
         assert_eq!(waiting.await.unwrap(), Ok("abc/def".to_string()));
+    }
+
+    /// Idle connections (more than are served at once) do not keep the answer waiting
+    /// for their five seconds each.
+    #[tokio::test]
+    async fn idle_connections_do_not_hold_up_the_answer() {
+        let listener = Listener::bind().await.unwrap();
+        let port: u16 = listener.redirect_uri()[17..]
+            .trim_end_matches('/')
+            .parse()
+            .unwrap();
+        let waiting = tokio::spawn(async move { listener.wait("s1", &pages()).await });
+        let mut idle = Vec::new();
+        for _ in 0..40 {
+            idle.push(TcpStream::connect(("127.0.0.1", port)).await.unwrap());
+        }
+        let started = std::time::Instant::now();
+        // Closed unanswered while all are busy (the read fails or is empty).
+        async fn try_get(port: u16, target: &str) -> String {
+            let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)).await else {
+                return String::new();
+            };
+            let request = format!("GET {target} HTTP/1.1\r\nHost: x\r\n\r\n");
+            if s.write_all(request.as_bytes()).await.is_err() {
+                return String::new();
+            }
+            let mut answer = String::new();
+            let _ = s.read_to_string(&mut answer).await;
+            answer
+        }
+        let page = loop {
+            // The browser tries again as the idle ones go.
+            let answer = try_get(port, "/?code=c&state=s1").await;
+            if !answer.is_empty() {
+                break answer;
+            }
+            drop(idle.pop());
+        };
+        assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+        assert_eq!(waiting.await.unwrap(), Ok("c".to_string()));
+        assert!(
+            started.elapsed() < PER_CONNECTION,
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[tokio::test]

@@ -104,7 +104,7 @@ pub(super) async fn run_job(
 
 /// The account's password from the keyring; for one that signs in with OAuth2, its
 /// access token (renewed first when about to expire).
-async fn stored_password(paths: &Paths, account: Account) -> Result<String, FetchError> {
+pub(super) async fn stored_password(paths: &Paths, account: Account) -> Result<String, FetchError> {
     let keyring = keyring(paths).await?;
     if account.settings.auth.is_oauth() {
         let now = crate::store::now();

@@ -45,12 +45,20 @@ pub(super) async fn deliver_after_check(
         .await
         .ok()??;
     let result = match password {
-        // The incoming password, which the blocking task above did not see.
+        // The incoming password, which the blocking task above did not see; a sign-in's
+        // token as it is now (it may have been renewed during the check, or be about to
+        // expire).
         Ok(Some(p)) if p.is_empty() => {
+            let current = match account.settings.auth.is_oauth() {
+                true => super::job::stored_password(paths, account.clone())
+                    .await
+                    .ok(),
+                false => None,
+            };
             send::deliver(
                 paths,
                 account,
-                Some(incoming),
+                Some(current.as_deref().unwrap_or(incoming)),
                 &[],
                 send::Options::default(),
             )

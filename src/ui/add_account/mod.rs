@@ -335,8 +335,15 @@ impl AddAccount {
                 self.sign_in.provider = Some(p);
                 self.cancel_sign_in();
             }
-            Message::OAuthIssuer(v) => self.sign_in.issuer = v,
-            Message::OAuthClientId(v) => self.sign_in.client_id = v,
+            // A sign-in made at another issuer (or for another app) is not this one's.
+            Message::OAuthIssuer(v) => {
+                self.sign_in.issuer = v;
+                self.cancel_sign_in();
+            }
+            Message::OAuthClientId(v) => {
+                self.sign_in.client_id = v;
+                self.cancel_sign_in();
+            }
             Message::User(v) => self.user = v,
             Message::Password(v) => self.password = v,
             Message::Keep(k) => self.keep = k,
