@@ -17,13 +17,13 @@ const COUNT: usize = 5_000;
 const FETCHED: usize = 300;
 
 fn message(n: usize) -> Vec<u8> {
-    let subject = if n % 7 == 0 {
+    let subject = if n.is_multiple_of(7) {
         format!("=?UTF-8?B?{}?=", base64(&format!("会議の件 {n}")))
     } else {
         format!("message {n}")
     };
     // Every 15th of the first ones is large: stored as headers only (the size limit).
-    let body = if n < FETCHED && n % 15 == 0 {
+    let body = if n < FETCHED && n.is_multiple_of(15) {
         "large line of the attachment\r\n".repeat(2_000)
     } else {
         // About 9 KB, as a message with a short HTML part is.
@@ -59,7 +59,10 @@ fn last_session(server: &Dovecot) -> (u64, u64, u64, u64, u64) {
     let line = log.lines().rev().find(|l| l.contains("retr=")).unwrap();
     let field = |name: &str| -> (u64, u64) {
         let rest = &line[line.find(&format!("{name}=")).unwrap() + name.len() + 1..];
-        let value: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == '/').collect();
+        let value: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '/')
+            .collect();
         let mut parts = value.split('/').map(|p| p.parse::<u64>().unwrap_or(0));
         (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
     };
@@ -95,7 +98,11 @@ fn the_servers_mailbox_listed_pruned_and_fetched_from() {
         server.deliver(&message(n));
     }
     let data = tempfile::tempdir().unwrap();
-    server.add_account(data.path(), "work", &["--keep", "forever", "--size-limit", "32K"]);
+    server.add_account(
+        data.path(),
+        "work",
+        &["--keep", "forever", "--size-limit", "32K"],
+    );
     let (ok, out, err) = run(data.path(), &["fetch"]);
     assert!(ok && out.contains(&format!("{FETCHED} new")), "{out} {err}");
     for n in FETCHED..COUNT {
@@ -108,7 +115,10 @@ fn the_servers_mailbox_listed_pruned_and_fetched_from() {
     assert_eq!(rows.len(), COUNT);
     let (top, top_bytes, retr, del, size) = last_session(&server);
     assert_eq!((top, retr, del), (COUNT as u64, 0, 0), "TOP only");
-    assert!(top_bytes * 20 < size, "{top_bytes} of {size} bytes: under 5%");
+    assert!(
+        top_bytes * 20 < size,
+        "{top_bytes} of {size} bytes: under 5%"
+    );
     // Stored as the store says, row by row; decoded headers.
     let here = stored(data.path());
     let mut by_number = HashMap::new();
@@ -122,7 +132,7 @@ fn the_servers_mailbox_listed_pruned_and_fetched_from() {
         assert_eq!(row["stored"], expected, "{row}");
         let subject = row["subject"].as_str().unwrap();
         let n = number_of(subject);
-        if n % 7 == 0 {
+        if n.is_multiple_of(7) {
             assert!(subject.starts_with("会議の件"), "{subject}");
         }
         assert_eq!(row["from"], format!("sender{n}@example.jp"));
@@ -132,7 +142,10 @@ fn the_servers_mailbox_listed_pruned_and_fetched_from() {
     assert_eq!((count("whole"), count("partial")), (FETCHED - 20, 20));
 
     // Delete 100: half stored here, half not; no RETR; nothing else touched.
-    let chosen: Vec<usize> = (0..50).map(|i| i * 5 + 1).chain((0..50).map(|i| FETCHED + i * 80)).collect();
+    let chosen: Vec<usize> = (0..50)
+        .map(|i| i * 5 + 1)
+        .chain((0..50).map(|i| FETCHED + i * 80))
+        .collect();
     let before = server.mailbox();
     let mut args = vec!["remote", "delete", "work"];
     args.extend(chosen.iter().map(|n| by_number[n].as_str()));
@@ -160,7 +173,11 @@ fn the_servers_mailbox_listed_pruned_and_fetched_from() {
     let here = stored(data.path());
     assert_eq!(here.len(), FETCHED + 10);
     for n in &wanted {
-        assert_eq!(here.get(&by_number[n]), Some(&false), "{n} stored whole once");
+        assert_eq!(
+            here.get(&by_number[n]),
+            Some(&false),
+            "{n} stored whole once"
+        );
     }
     assert_eq!(server.count(), COUNT - 100, "fetching deletes nothing");
 }

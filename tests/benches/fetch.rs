@@ -4,7 +4,7 @@
 //!
 //!     packaging/setup-debian.sh bench && cargo bench --bench fetch
 //!
-//! Cases (POPLAR_BENCH_CASES=small,rules,recheck,mixed,memory picks some; all by default;
+//! Cases (POPLAR_BENCH_CASES=small,rules,recheck,remote,mixed,memory picks some; all by default;
 //! POPLAR_BENCH_BIN runs another build of Poplar, an earlier commit's, in its place;
 //! POPLAR_BENCH_DATA puts Poplar's data folders under another folder, such as a tmpfs):
 //! 10,000 messages of ~5 KB in keep and delete mode; the same in keep mode with 100
@@ -249,6 +249,68 @@ fn with_and_without_rules(server: &Dovecot, count: usize) {
     );
 }
 
+/// The remote view's listing (`poplar remote list`: UIDL, LIST, TOP n 0 for every
+/// message) of a mailbox kept on the server and all stored here, against a re-check of
+/// the same mailbox, alternating; and the bytes it takes, as Dovecot counts them.
+fn remote_listing(messages: &[Vec<u8>]) {
+    let mut server = Dovecot::start();
+    for m in messages {
+        server.deliver(m);
+    }
+    let count = messages.len();
+    println!("remote list of {count} messages, all stored here, against a re-check");
+    let data = poplar_account(&server, "forever");
+    fetch(data.path(), count, false);
+    let (mut listing, mut recheck) = (Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let (status, _, stderr) = common::run(
+            poplar_command(data.path(), &["fetch", "--password-stdin"], None),
+            Some(&password_line()),
+        );
+        recheck.push(start.elapsed());
+        assert!(status.success(), "{stderr}");
+        let start = Instant::now();
+        let (status, out, stderr) = common::run(
+            poplar_command(
+                data.path(),
+                &["remote", "list", "bench", "--json", "--password-stdin"],
+                None,
+            ),
+            Some(&password_line()),
+        );
+        listing.push(start.elapsed());
+        assert!(status.success(), "{stderr}");
+        let rows: Vec<serde_json::Value> = serde_json::from_slice(&out).unwrap();
+        assert_eq!(rows.len(), count);
+    }
+    let log = server.log();
+    let line = log.lines().rev().find(|l| l.contains("top=")).unwrap();
+    let figure = |name: &str| -> u64 {
+        let rest = &line[line.find(&format!("{name}=")).unwrap() + name.len() + 1..];
+        rest.split('/')
+            .nth(usize::from(name == "top"))
+            .unwrap()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap()
+    };
+    let (top_bytes, size) = (figure("top"), figure("size"));
+    let (l, r) = (median(listing), median(recheck));
+    println!(
+        "{:<34} remote list {:>8.1} ms   re-check {:>8.1} ms   ratio {:.2}   TOP answers {} of {} bytes ({:.1}%)",
+        format!("{count} messages"),
+        ms(l),
+        ms(r),
+        l.as_secs_f64() / r.as_secs_f64(),
+        top_bytes,
+        size,
+        100.0 * top_bytes as f64 / size as f64
+    );
+}
+
 /// An mpop configuration delivering into a fresh Maildir; (its folder, the file).
 fn mpop_setup(server: &Dovecot, keep: bool) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -406,7 +468,7 @@ fn main() {
         return;
     }
     let cases = std::env::var("POPLAR_BENCH_CASES")
-        .unwrap_or_else(|_| "small,rules,recheck,mixed,memory".into());
+        .unwrap_or_else(|_| "small,rules,recheck,remote,mixed,memory".into());
     let wanted = |case: &str| cases.split(',').any(|c| c == case);
     let count: usize = std::env::var("POPLAR_BENCH_MESSAGES")
         .ok()
@@ -480,6 +542,10 @@ fn main() {
             "background indexing",
             ms(started.elapsed())
         );
+    }
+
+    if wanted("remote") {
+        remote_listing(&messages);
     }
 
     if wanted("mixed") {
