@@ -641,3 +641,24 @@ preferences-junk-learning = It starts sorting new mail into Junk once it knows {
 preferences-junk-active = It sorts new mail into Junk.
 preferences-junk-status = { $trained } { $state }
 preferences-junk-empty = Move junk older than { $days } days to the Trash
+
+## The server's mailbox (remote view)
+account-on-server = On the server
+remote-title = On the server: { $account }
+remote-download = Download
+remote-download-delete = Download, then delete there
+remote-delete = Delete on the server
+remote-refresh = Refresh
+remote-listing = Reading the list from the server (headers only)…
+remote-applying = Working on the server…
+remote-summary = { $count } messages, { $size } on the server; { $chosen } chosen.
+remote-confirm = Delete { $count } messages on the server?
+remote-confirm-not-here = { $count } of them are not stored here (or only their headers): they will be gone for good.
+remote-confirm-button = Yes, delete them there
+remote-column-here = Here
+remote-here = Stored here
+remote-here-until = Here; server copy until { $date }
+remote-here-next-fetch = Here; deleted there at the next check
+remote-here-partial = Headers only
+remote-not-here = Not here
+remote-applied = { $stored } stored here, { $deleted } deleted on the server ({ $gone } of them had no copy here).

@@ -603,3 +603,24 @@ preferences-junk-learning = それぞれ { $ready } 通を学習すると、新�
 preferences-junk-active = 新着メールを迷惑メールフォルダーに振り分けています。
 preferences-junk-status = { $trained }{ $state }
 preferences-junk-empty = { $days } 日を過ぎた迷惑メールをごみ箱に移動する
+
+## サーバー上のメール (リモート表示)
+account-on-server = サーバー上のメール
+remote-title = サーバー上のメール: { $account }
+remote-download = 受信する
+remote-download-delete = 受信してサーバーから削除
+remote-delete = サーバーから削除
+remote-refresh = 更新
+remote-listing = サーバーから一覧を読んでいます (ヘッダーのみ)…
+remote-applying = サーバーで処理しています…
+remote-summary = サーバーに { $count } 通、{ $size }。{ $chosen } 通を選択中。
+remote-confirm = サーバーから { $count } 通を削除しますか?
+remote-confirm-not-here = そのうち { $count } 通はここに保存されていません (またはヘッダーのみ)。削除すると元に戻せません。
+remote-confirm-button = はい、削除します
+remote-column-here = 保存
+remote-here = 保存済み
+remote-here-until = 保存済み。サーバーには { $date } まで
+remote-here-next-fetch = 保存済み。次回の確認でサーバーから削除
+remote-here-partial = ヘッダーのみ
+remote-not-here = 未保存
+remote-applied = { $stored } 通を保存し、サーバーから { $deleted } 通を削除しました (うち { $gone } 通はここに保存されていませんでした)。

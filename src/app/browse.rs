@@ -20,6 +20,7 @@ impl App {
             }
             Some(mailbox::Event::EditAccount(id)) => self.edit_account(id),
             Some(mailbox::Event::RemoveAccount(id)) => self.open_remove_account(id),
+            Some(mailbox::Event::OnServer(id)) => self.open_remote(id),
         };
         Task::batch([task, then])
     }

@@ -223,6 +223,28 @@ impl App {
         }
     }
 
+    pub(super) fn open_remote(&mut self, id: AccountId) -> Task<Message> {
+        let Some(account) = self.snapshot.accounts.iter().find(|a| a.id == id) else {
+            return Task::none();
+        };
+        let (view, task) = ui::remote::RemoteView::open(account, &self.paths);
+        self.modal = Some(Modal::Remote(Box::new(view)));
+        task.map(Message::Remote)
+    }
+
+    pub(super) fn remote_view(&mut self, message: ui::remote::Message) -> Task<Message> {
+        let Some(Modal::Remote(view)) = &mut self.modal else {
+            return Task::none();
+        };
+        let (task, event) = view.update(message, &self.paths);
+        let task = task.map(Message::Remote);
+        match event {
+            None => task,
+            Some(ui::remote::Event::Stored) => Task::batch([task, self.reload()]),
+            Some(ui::remote::Event::Closed) => Task::batch([task, self.close_modal()]),
+        }
+    }
+
     pub(super) fn preferences_dialog(&mut self, message: preferences::Message) -> Task<Message> {
         // A save that answers after the dialog closed is heard all the same: the answer
         // needs nothing of the dialog.

@@ -92,6 +92,7 @@ impl App {
             // What is being written is saved as a draft, and the screen closes.
             Some(Modal::Compose(_)) => self.compose_message(ui::compose::Message::Close),
             Some(Modal::Rules(_)) => self.rules_dialog(ui::rules::Message::Close),
+            Some(Modal::Remote(_)) => self.remote_view(ui::remote::Message::Close),
             Some(Modal::Account(_) | Modal::Backups(_) | Modal::Transfer(_)) | None => Task::none(),
         }
     }

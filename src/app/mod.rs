@@ -127,6 +127,8 @@ pub enum Modal {
     Compose(Box<ui::compose::Compose>),
     /// The sorting rules.
     Rules(ui::rules::Dialog),
+    /// What is on an account's server.
+    Remote(Box<ui::remote::RemoteView>),
 }
 
 #[derive(Debug, Clone)]
@@ -168,6 +170,9 @@ pub enum Message {
     Preferences(preferences::Message),
     /// The rules dialog's own messages.
     Rules(ui::rules::Message),
+    /// The remote view of an account's server: opened, and its own messages.
+    OpenRemote(AccountId),
+    Remote(ui::remote::Message),
     /// "New rule…" on a message: (its sender's address, its subject).
     NewRule(String, String),
     /// The mark-as-read delay for this message has passed.
@@ -319,6 +324,8 @@ impl App {
             Message::OpenPreferences => self.open_preferences(),
             Message::Preferences(message) => self.preferences_dialog(message),
             Message::Rules(message) => self.rules_dialog(message),
+            Message::OpenRemote(id) => self.open_remote(id),
+            Message::Remote(message) => self.remote_view(message),
             Message::NewRule(sender, subject) => self.open_new_rule(&sender, &subject),
             Message::MarkReadDue(id) => self.mark_read_due(id),
             Message::Changed(result) => self.changed(result),

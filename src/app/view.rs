@@ -65,6 +65,7 @@ impl App {
             Some(Modal::Password) => self.passwords.view().map(Message::Password),
             Some(Modal::Compose(screen)) => screen.view().map(Message::Compose),
             Some(Modal::Rules(dialog)) => dialog.view().map(Message::Rules),
+            Some(Modal::Remote(view)) => view.view().map(Message::Remote),
         };
         ui::modal(window, dialog)
     }

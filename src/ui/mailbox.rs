@@ -119,6 +119,8 @@ pub enum Message {
     EditAccount(AccountId),
     /// "Remove" on the selected account.
     RemoveAccount(AccountId),
+    /// "On the server" on the selected account.
+    OnServer(AccountId),
     /// A folder was saved or deleted (or not: why).
     Saved(Result<(), Failure>),
 }
@@ -136,6 +138,7 @@ pub enum Event {
     Say(String),
     EditAccount(AccountId),
     RemoveAccount(AccountId),
+    OnServer(AccountId),
 }
 
 impl Mailbox {
@@ -277,6 +280,7 @@ impl Mailbox {
             Message::Saved(result) => (Task::none(), Some(Event::Changed(result))),
             Message::EditAccount(id) => (Task::none(), Some(Event::EditAccount(id))),
             Message::RemoveAccount(id) => (Task::none(), Some(Event::RemoveAccount(id))),
+            Message::OnServer(id) => (Task::none(), Some(Event::OnServer(id))),
         }
     }
 
@@ -413,6 +417,7 @@ impl Mailbox {
         match self.folder {
             Folder::Account(id) => {
                 tools = tools
+                    .push(tool(t!("account-on-server"), Message::OnServer(id)))
                     .push(tool(t!("account-edit"), Message::EditAccount(id)))
                     .push(tool(t!("account-remove"), Message::RemoveAccount(id)));
             }

@@ -10,6 +10,7 @@ pub mod message_list;
 pub mod password_prompt;
 pub mod preferences;
 pub mod reader;
+pub mod remote;
 pub mod remove_account;
 pub mod rules;
 pub mod sending;

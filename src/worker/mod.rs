@@ -23,6 +23,15 @@ mod outbox;
 use job::run_job;
 pub use messages::{Command, Event, FetchError};
 
+/// What `account` logs in with: its password from the keyring, or its sign-in's token
+/// (renewed first when about to expire). For the window's own sessions (the remote view).
+pub async fn login_secret(
+    paths: &crate::paths::Paths,
+    account: crate::accounts::Account,
+) -> Result<String, FetchError> {
+    job::stored_password(paths, account).await
+}
+
 /// Accounts fetched at the same time, at most.
 const CONCURRENT_FETCHES: usize = 4;
 

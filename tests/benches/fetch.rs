@@ -291,7 +291,11 @@ fn remote_listing(messages: &[Vec<u8>]) {
         answers.push(top_answers(&server, count));
     }
     let log = server.log();
-    let line = log.lines().rev().find(|l| l.contains("top=") && !l.contains("top=0/")).unwrap();
+    let line = log
+        .lines()
+        .rev()
+        .find(|l| l.contains("top=") && !l.contains("top=0/"))
+        .unwrap();
     let figure = |name: &str| -> u64 {
         let rest = &line[line.find(&format!("{name}=")).unwrap() + name.len() + 1..];
         rest.split('/')
@@ -351,7 +355,13 @@ fn top_answers(server: &Dovecot, count: usize) -> Duration {
             let requests: Vec<Request> = chunk.iter().map(|&n| Request::Top(n, 0)).collect();
             session.send_commands(&requests).await.unwrap();
             for _ in &requests {
-                assert!(session.read_status(Step::ReceivingHeaders).await.unwrap().ok);
+                assert!(
+                    session
+                        .read_status(Step::ReceivingHeaders)
+                        .await
+                        .unwrap()
+                        .ok
+                );
                 session.read_message(|_| {}).await.unwrap();
             }
         }
