@@ -85,6 +85,9 @@ fn the_servers_list_with_a_large_message_chosen_and_deleted() {
         let before = server.count();
         w.click(&t!("remote-delete"));
         w.expect(&t!("remote-confirm-not-here", count = 1));
+        // Named: which one would be gone for good.
+        let named = format!("・山田 <sender{number}@example.jp> — 図面の送付（大きい）");
+        w.expect(&named);
         w.click(&t!("remote-confirm-button"));
         assert_eq!(server.count(), before - 1, "deleted on the server");
         assert!(!w.shows("図面の送付（大きい）"), "listed again without it");

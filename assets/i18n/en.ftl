@@ -654,6 +654,7 @@ remote-applying = Working on the server…
 remote-summary = { $count } messages, { $size } on the server; { $chosen } chosen.
 remote-confirm = Delete { $count } messages on the server?
 remote-confirm-not-here = { $count } of them are not stored here (or only their headers): they will be gone for good.
+remote-confirm-more = and { $count } more.
 remote-confirm-button = Yes, delete them there
 remote-column-here = Here
 remote-here = Stored here

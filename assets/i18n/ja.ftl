@@ -616,6 +616,7 @@ remote-applying = サーバーで処理しています…
 remote-summary = サーバーに { $count } 通、{ $size }。{ $chosen } 通を選択中。
 remote-confirm = サーバーから { $count } 通を削除しますか?
 remote-confirm-not-here = そのうち { $count } 通はここに保存されていません (またはヘッダーのみ)。削除すると元に戻せません。
+remote-confirm-more = ほか { $count } 通。
 remote-confirm-button = はい、削除します
 remote-column-here = 保存
 remote-here = 保存済み

@@ -208,11 +208,14 @@ impl RemoteView {
 
     /// The chosen messages that are not stored here: deleting them loses them for good.
     fn chosen_not_here(&self) -> usize {
+        self.not_here().count()
+    }
+
+    fn not_here(&self) -> impl Iterator<Item = &RemoteMessage> {
         self.rows
             .iter()
             .filter(|r| r.stored != Stored::Whole)
             .filter(|r| r.uidl.as_ref().is_some_and(|u| self.chosen.contains(u)))
-            .count()
     }
 }
 

@@ -84,6 +84,14 @@ impl RemoteView {
         if not_here > 0 && action == Action::Delete {
             words = words
                 .push(text(t!("remote-confirm-not-here", count = not_here)).style(text::danger));
+            // Which they are: the first few, by sender and subject.
+            for r in self.not_here().take(5) {
+                let line = format!("・{} — {}", shorten(&r.from, 30), shorten(&r.subject, 60));
+                words = words.push(text(line).size(12).style(text::danger));
+            }
+            if not_here > 5 {
+                words = words.push(text(t!("remote-confirm-more", count = not_here - 5)).size(12));
+            }
         }
         container(
             row![
