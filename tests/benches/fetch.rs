@@ -331,23 +331,7 @@ fn top_answers(server: &Dovecot, count: usize) -> Duration {
     use poplar::pop3::{Request, Step};
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        let settings = poplar::accounts::Settings {
-            name: "probe".into(),
-            host: "127.0.0.1".into(),
-            port: server.tls_port,
-            user: dovecot::USER.into(),
-            ca_file: Some(server.cert.clone()),
-            auth: poplar::accounts::AuthMethod::UserPass,
-            ..Default::default()
-        };
-        let mut session = poplar::pop3::connect_and_login(
-            &settings.connect_options(),
-            &settings.user,
-            dovecot::PASSWORD,
-            settings.auth,
-        )
-        .await
-        .unwrap();
+        let mut session = logged_in(server).await;
         session.stat().await.unwrap();
         let start = Instant::now();
         let numbers: Vec<u32> = (1..=count as u32).collect();
@@ -442,29 +426,34 @@ fn run_mpop(server: &Dovecot, keep: bool, expected: usize, no_sync: bool) -> Dur
 fn stat_after_login(server: &Dovecot) -> Duration {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        let settings = poplar::accounts::Settings {
-            name: "probe".into(),
-            host: "127.0.0.1".into(),
-            port: server.tls_port,
-            user: dovecot::USER.into(),
-            ca_file: Some(server.cert.clone()),
-            auth: poplar::accounts::AuthMethod::UserPass,
-            ..Default::default()
-        };
-        let mut session = poplar::pop3::connect_and_login(
-            &settings.connect_options(),
-            &settings.user,
-            dovecot::PASSWORD,
-            settings.auth,
-        )
-        .await
-        .unwrap();
+        let mut session = logged_in(server).await;
         let start = Instant::now();
         session.stat().await.unwrap();
         let elapsed = start.elapsed();
         let _ = session.quit().await;
         elapsed
     })
+}
+
+/// A session of the benchmark's own on `server`, logged in (USER/PASS over TLS).
+async fn logged_in(server: &Dovecot) -> poplar::pop3::Session {
+    let settings = poplar::accounts::Settings {
+        name: "probe".into(),
+        host: "127.0.0.1".into(),
+        port: server.tls_port,
+        user: dovecot::USER.into(),
+        ca_file: Some(server.cert.clone()),
+        auth: poplar::accounts::AuthMethod::UserPass,
+        ..Default::default()
+    };
+    poplar::pop3::connect_and_login(
+        &settings.connect_options(),
+        &settings.user,
+        dovecot::PASSWORD,
+        settings.auth,
+    )
+    .await
+    .unwrap()
 }
 
 fn ms(d: Duration) -> f64 {
