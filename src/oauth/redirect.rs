@@ -202,15 +202,25 @@ mod tests {
         answer
     }
 
-    /// Strays are answered and ignored; the answer with this sign-in's state counts.
-    #[tokio::test]
-    async fn only_this_sign_ins_answer_counts() {
+    /// A listener waiting for the answer with `state`: its port, and the wait.
+    async fn waiting_for(
+        state: &'static str,
+    ) -> (u16, tokio::task::JoinHandle<Result<String, Error>>) {
         let listener = Listener::bind().await.unwrap();
         let port: u16 = listener.redirect_uri()[17..]
             .trim_end_matches('/')
             .parse()
             .unwrap();
-        let waiting = tokio::spawn(async move { listener.wait("s1", &pages()).await });
+        (
+            port,
+            tokio::spawn(async move { listener.wait(state, &pages()).await }),
+        )
+    }
+
+    /// Strays are answered and ignored; the answer with this sign-in's state counts.
+    #[tokio::test]
+    async fn only_this_sign_ins_answer_counts() {
+        let (port, waiting) = waiting_for("s1").await;
         // Someone connects and says nothing, then goes: the sign-in is not held up.
         drop(TcpStream::connect(("127.0.0.1", port)).await.unwrap());
         assert!(get(port, "/favicon.ico").await.starts_with("HTTP/1.1 404"));
@@ -228,12 +238,7 @@ mod tests {
     /// for their five seconds each.
     #[tokio::test]
     async fn idle_connections_do_not_hold_up_the_answer() {
-        let listener = Listener::bind().await.unwrap();
-        let port: u16 = listener.redirect_uri()[17..]
-            .trim_end_matches('/')
-            .parse()
-            .unwrap();
-        let waiting = tokio::spawn(async move { listener.wait("s1", &pages()).await });
+        let (port, waiting) = waiting_for("s1").await;
         let mut idle = Vec::new();
         for _ in 0..40 {
             idle.push(TcpStream::connect(("127.0.0.1", port)).await.unwrap());
@@ -258,12 +263,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_refusal_is_said() {
-        let listener = Listener::bind().await.unwrap();
-        let port: u16 = listener.redirect_uri()[17..]
-            .trim_end_matches('/')
-            .parse()
-            .unwrap();
-        let waiting = tokio::spawn(async move { listener.wait("s", &pages()).await });
+        let (port, waiting) = waiting_for("s").await;
         get(
             port,
             "/?error=access_denied&error_description=The+user+said+no&state=s",
