@@ -62,18 +62,27 @@ pub async fn list_remote(
     password: &str,
     fetch: &FetchOptions,
 ) -> Result<Vec<RemoteMessage>, Error> {
+    let mut all = Vec::new();
+    list_remote_as_it_comes(paths, account, password, fetch, |rows| all.extend(rows)).await?;
+    Ok(all)
+}
+
+/// [`list_remote`], giving the rows to `rows` as the server's answers come in (a few
+/// dozen at a time, in the server's order), so that a window can show them at once.
+/// Returns how many there were.
+pub async fn list_remote_as_it_comes(
+    paths: &Paths,
+    account: &Account,
+    password: &str,
+    fetch: &FetchOptions,
+    mut rows: impl FnMut(Vec<RemoteMessage>),
+) -> Result<usize, Error> {
     let s = &account.settings;
     let _lock = AccountLock::acquire(paths, account)?;
     let options = fetch.connect_options(s);
     let mut session = pop3::connect_and_login(&options, &s.user, password, s.auth).await?;
     // A server without UIDL can still be listed: nothing can be told stored then.
     let listed = list(&mut session, Keep::Delete).await?;
-    let numbers: Vec<u32> = listed.iter().map(|m| m.number).collect();
-    let headers = identify::header_blocks(&mut session, &numbers, |_, block| {
-        crate::mail::summarize(block)
-    })
-    .await?;
-    session.quit().await?;
     let database = paths.database();
     let account_id = account.id;
     let (stored, records, queued) = blocking(move || -> Result<_, store::Error> {
@@ -86,32 +95,50 @@ pub async fn list_remote(
     })
     .await??;
     let keep = s.keep;
-    Ok(listed
-        .into_iter()
-        .zip(headers)
-        .map(|(m, summary)| {
-            let summary = summary.unwrap_or_default();
-            let here = m.uidl.as_ref().and_then(|u| stored.get(u)).copied();
-            let stored = match here {
-                Some((true, true)) => Stored::Partial,
-                Some((false, true)) => Stored::Whole,
-                _ => Stored::No,
-            };
-            let record = m.uidl.as_ref().and_then(|u| records.get(u));
-            let queued = m.uidl.as_ref().is_some_and(|u| queued.contains(u));
-            RemoteMessage {
-                deletion: deletion(keep, stored, record, queued),
-                number: m.number,
-                uidl: m.uidl,
-                size: m.size,
-                from: summary.from,
-                subject: summary.subject,
-                date: summary.date,
-                stored,
-            }
-        })
-        .collect())
+    let row = |m: &plan::Listed, summary: crate::mail::Summary| {
+        let here = m.uidl.as_ref().and_then(|u| stored.get(u)).copied();
+        let stored = match here {
+            Some((true, true)) => Stored::Partial,
+            Some((false, true)) => Stored::Whole,
+            _ => Stored::No,
+        };
+        let record = m.uidl.as_ref().and_then(|u| records.get(u));
+        let queued = m.uidl.as_ref().is_some_and(|u| queued.contains(u));
+        RemoteMessage {
+            deletion: deletion(keep, stored, record, queued),
+            number: m.number,
+            uidl: m.uidl.clone(),
+            size: m.size,
+            from: summary.from,
+            subject: summary.subject,
+            date: summary.date,
+            stored,
+        }
+    };
+    let numbers: Vec<u32> = listed.iter().map(|m| m.number).collect();
+    let mut ready = Vec::with_capacity(GIVEN_AT_ONCE);
+    let answered = identify::header_blocks(&mut session, &numbers, |i, block| {
+        ready.push(row(&listed[i], crate::mail::summarize(block)));
+        if ready.len() == GIVEN_AT_ONCE {
+            rows(std::mem::take(&mut ready));
+        }
+    })
+    .await?;
+    session.quit().await?;
+    // Those the server would not give headers of (no TOP) are listed without them.
+    for (i, m) in listed.iter().enumerate() {
+        if answered[i].is_none() {
+            ready.push(row(m, crate::mail::Summary::default()));
+        }
+    }
+    if !ready.is_empty() {
+        rows(ready);
+    }
+    Ok(listed.len())
 }
+
+/// Rows are given this many at a time.
+const GIVEN_AT_ONCE: usize = 64;
 
 /// When the retention deletes a server copy, from what the store knows of it.
 fn deletion(keep: Keep, stored: Stored, record: Option<&plan::Record>, queued: bool) -> Deletion {

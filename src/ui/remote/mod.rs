@@ -55,7 +55,10 @@ pub struct RemoteView {
 
 #[derive(Debug, Clone)]
 pub enum Message {
-    Listed(Result<Vec<RemoteMessage>, String>),
+    /// Rows as the server's answers come in.
+    Rows(Vec<RemoteMessage>),
+    /// The listing is over: how many there are, or why it failed.
+    Listed(Result<usize, String>),
     Refresh,
     Sort(Column),
     /// A row was clicked: chosen, or not any more.
@@ -93,28 +96,42 @@ impl RemoteView {
         (view, task)
     }
 
+    /// Lists the server; the rows come in as its answers do, so that the list can be
+    /// looked at, sorted and chosen from while it grows.
     fn list(&self, paths: &Paths) -> Task<Message> {
         let (paths, account) = (paths.clone(), self.account.clone());
-        Task::perform(
+        let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+        let listing = Task::perform(
             async move {
                 let password = secret(&paths, &account).await?;
                 let options = FetchOptions::default();
-                remote::list_remote(&paths, &account, &password, &options)
+                let give = |rows| {
+                    let _ = sender.send(rows);
+                };
+                remote::list_remote_as_it_comes(&paths, &account, &password, &options, give)
                     .await
                     .map_err(|e| crate::ui::describe::sync(&e))
             },
             Message::Listed,
-        )
+        );
+        // Ends when the listing is over (its sender dropped).
+        let rows = iced::futures::stream::unfold(receiver, |mut receiver| async move {
+            receiver.recv().await.map(|rows| (rows, receiver))
+        });
+        Task::batch([Task::run(rows, Message::Rows), listing])
     }
 
     pub fn update(&mut self, message: Message, paths: &Paths) -> (Task<Message>, Option<Event>) {
         match message {
-            Message::Listed(Ok(rows)) => {
-                self.rows = rows;
+            Message::Rows(rows) => {
+                self.rows.extend(rows);
+                self.sort_rows();
+            }
+            // The last rows may come after this: they are added as they arrive.
+            Message::Listed(Ok(_)) => {
                 let here: BTreeSet<&Uidl> =
                     self.rows.iter().filter_map(|r| r.uidl.as_ref()).collect();
                 self.chosen.retain(|u| here.contains(u));
-                self.sort_rows();
                 self.state = State::Ready;
             }
             Message::Listed(Err(why)) | Message::Applied(Err(why)) => {
@@ -123,6 +140,7 @@ impl RemoteView {
             Message::Refresh => {
                 self.state = State::Listing;
                 self.said = None;
+                self.rows.clear();
                 return (self.list(paths), None);
             }
             Message::Sort(column) => {
@@ -154,6 +172,7 @@ impl RemoteView {
             Message::Applied(Ok(applied)) => {
                 self.said = Some(said(&applied));
                 self.chosen.clear();
+                self.rows.clear();
                 self.state = State::Listing;
                 let stored = (applied.fetched > 0).then_some(Event::Stored);
                 return (self.list(paths), stored);

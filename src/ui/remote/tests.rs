@@ -20,12 +20,16 @@ fn view() -> RemoteView {
     };
     let dir = std::env::temp_dir();
     let (mut view, _) = RemoteView::open(&account, &Paths::at(&dir));
-    let rows = vec![
+    let rows = [
         row(1, 500, Stored::Whole, "b"),
         row(2, 40 << 20, Stored::No, "a"),
         row(3, 900, Stored::Partial, "c"),
     ];
-    let _ = view.update(Message::Listed(Ok(rows)), &Paths::at(&dir));
+    // Rows come in two parts, the listing ends: all are there, sorted.
+    let (first, rest) = rows.split_at(2);
+    let _ = view.update(Message::Rows(rest.to_vec()), &Paths::at(&dir));
+    let _ = view.update(Message::Rows(first.to_vec()), &Paths::at(&dir));
+    let _ = view.update(Message::Listed(Ok(3)), &Paths::at(&dir));
     view
 }
 
@@ -75,4 +79,34 @@ fn deleting_asks_and_says_what_is_not_here() {
     assert!(matches!(v.state, State::Applying(Action::Delete)));
     let _ = v.update(Message::ChooseAll(true), &paths);
     assert_eq!(v.chosen.len(), 3);
+}
+
+/// The list is there while it loads: rows that came in can be sorted and chosen; rows that
+/// come after the listing's end are added too.
+#[test]
+fn the_list_is_usable_while_it_loads() {
+    let account = Account {
+        id: crate::accounts::AccountId(1),
+        settings: crate::accounts::Settings::default(),
+    };
+    let paths = Paths::at(std::env::temp_dir());
+    let (mut v, _) = RemoteView::open(&account, &paths);
+    let _ = v.update(
+        Message::Rows(vec![
+            row(2, 10, Stored::No, "x"),
+            row(1, 99, Stored::No, "y"),
+        ]),
+        &paths,
+    );
+    assert!(matches!(v.state, State::Listing));
+    assert_eq!(numbers(&v), [1, 2]);
+    let _ = v.update(Message::Sort(Column::Size), &paths);
+    let _ = v.update(Message::Sort(Column::Size), &paths);
+    assert_eq!(numbers(&v), [1, 2], "largest first");
+    let _ = v.update(Message::Toggle(Uidl::from("u2")), &paths);
+    assert_eq!(v.chosen.len(), 1);
+    let _ = v.update(Message::Listed(Ok(3)), &paths);
+    let _ = v.update(Message::Rows(vec![row(3, 50, Stored::Whole, "z")]), &paths);
+    assert_eq!(numbers(&v), [1, 3, 2], "the late row in its place");
+    assert_eq!(v.chosen.len(), 1, "the choice kept");
 }
