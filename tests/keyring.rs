@@ -431,7 +431,7 @@ async fn a_full_session_leaves_the_password_nowhere_on_disk() {
 #[test]
 fn a_password_corrected_in_the_dialog_is_used_at_once() {
     use common::window::Window;
-    use poplar::app::{Message, Modal, WorkerMessage};
+    use poplar::app::{Message, Modal};
     use poplar::ui::add_account::Message as Form;
     use poplar::ui::password_prompt::Message as Prompt;
     use poplar::worker::Event;
@@ -451,33 +451,23 @@ fn a_password_corrected_in_the_dialog_is_used_at_once() {
         .unwrap()
         .add_account(&common::fake_account(&server, &name))
         .unwrap();
-    let (handle, mut events) = {
-        let _enter = w.runtime.enter();
-        poplar::worker::spawn(paths.clone(), poplar::worker::Schedule::OnCommand)
-    };
-    w.send([Message::Worker(WorkerMessage::Ready(handle))]);
+    let mut events = w.start_worker(&paths);
     w.send([Message::Mailbox(mailbox::Message::SelectFolder(
         poplar::app::Folder::AllInboxes,
     ))]);
-    // Feeds the worker's events to the window until one that ends a fetch.
-    let mut until_done = |w: &mut Window| loop {
-        let event = w.runtime.block_on(events.recv()).unwrap();
-        let done = matches!(event, Event::Finished { .. } | Event::Failed { .. });
-        w.send([Message::Worker(WorkerMessage::Event(event.clone()))]);
-        if done {
-            return event;
-        }
-    };
 
     w.send([Message::GetMail]);
-    assert!(matches!(until_done(&mut w), Event::Failed { .. }));
+    assert!(matches!(
+        w.until_fetch_done(&mut events),
+        Event::Failed { .. }
+    ));
     assert!(matches!(w.app.modal, Some(Modal::Password)), "asked");
     w.send([
         Message::Password(Prompt::Typed("wrong".into())),
         Message::Password(Prompt::Submit),
     ]);
     assert!(
-        matches!(until_done(&mut w), Event::Failed { .. }),
+        matches!(w.until_fetch_done(&mut events), Event::Failed { .. }),
         "the wrong password is refused"
     );
 
@@ -485,7 +475,7 @@ fn a_password_corrected_in_the_dialog_is_used_at_once() {
     w.send([Message::AddAccount(Form::Password(fake::PASSWORD.into()))]);
     w.click("Save");
     w.send([Message::GetMail]);
-    let event = until_done(&mut w);
+    let event = w.until_fetch_done(&mut events);
     assert!(
         matches!(&event, Event::Finished { report, .. } if report.new == 1),
         "{event:?}"

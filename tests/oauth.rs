@@ -11,7 +11,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::dovecot::{self, Dovecot};
+use common::dovecot::Dovecot;
 use common::oauth::MockIssuer;
 
 /// One test at a time at the keyring (GNOME Keyring drops connections under load).
@@ -53,36 +53,20 @@ fn poplar(data: &Path, args: &[&str]) -> (bool, String, String) {
 }
 
 fn add_account(data: &Path, server: &Dovecot, issuer: &MockIssuer) {
-    let port = server.tls_port.to_string();
-    let cert = server.cert.display().to_string();
     let url = issuer.url();
-    let (ok, _, err) = poplar(
-        data,
-        &[
-            "account",
-            "add",
-            "work",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            &port,
-            "--user",
-            dovecot::USER,
-            "--email",
-            "work@example.com",
-            "--ca-file",
-            &cert,
-            "--keep",
-            "forever",
-            "--oauth-provider",
-            "custom",
-            "--oauth-issuer",
-            &url,
-            "--oauth-client-id",
-            CLIENT_ID,
-        ],
-    );
-    assert!(ok, "account add: {err}");
+    let extra = [
+        "--email",
+        "work@example.com",
+        "--keep",
+        "forever",
+        "--oauth-provider",
+        "custom",
+        "--oauth-issuer",
+        &url,
+        "--oauth-client-id",
+        CLIENT_ID,
+    ];
+    server.add_account(data, "work", &extra);
 }
 
 fn listed(data: &Path) -> usize {

@@ -13,7 +13,7 @@ use common::oauth::MockIssuer;
 use common::window::{Window, matches_snapshot};
 use poplar::accounts::oauth::Provider;
 use poplar::accounts::{AuthMethod, Security};
-use poplar::app::{Message, WorkerMessage};
+use poplar::app::Message;
 use poplar::i18n::Language;
 use poplar::paths::Paths;
 use poplar::secrets::Keyring;
@@ -98,21 +98,9 @@ fn signing_in_from_the_dialog_then_fetching_then_signing_in_again() {
         );
 
         // The worker fetches with the token.
-        let (handle, mut events) = {
-            let _enter = w.runtime.enter();
-            poplar::worker::spawn(paths.clone(), poplar::worker::Schedule::OnCommand)
-        };
-        w.send([Message::Worker(WorkerMessage::Ready(handle))]);
-        let mut until_done = |w: &mut Window| loop {
-            let event = w.runtime.block_on(events.recv()).unwrap();
-            let done = matches!(event, Event::Finished { .. } | Event::Failed { .. });
-            w.send([Message::Worker(WorkerMessage::Event(event.clone()))]);
-            if done {
-                return event;
-            }
-        };
+        let mut events = w.start_worker(&paths);
         w.send([Message::GetMail]);
-        let event = until_done(&mut w);
+        let event = w.until_fetch_done(&mut events);
         assert!(
             matches!(&event, Event::Finished { report, .. } if report.new == 1),
             "{event:?}"
@@ -122,7 +110,7 @@ fn signing_in_from_the_dialog_then_fetching_then_signing_in_again() {
         issuer.expire_access_tokens();
         issuer.revoke_refresh_tokens();
         w.send([Message::GetMail]);
-        let event = until_done(&mut w);
+        let event = w.until_fetch_done(&mut events);
         assert!(matches!(&event, Event::Failed { .. }), "{event:?}");
         let again = format!("仕事: {}", poplar::t!("error-sign-in-again"));
         w.expect(&again);

@@ -37,29 +37,9 @@ fn the_servers_list_with_a_large_message_chosen_and_deleted() {
         let dir = tempfile::tempdir().unwrap();
         let paths = Paths::at(dir.path());
         // The password goes to the keyring: the window's own session finds it there.
-        let port = server.tls_port.to_string();
-        let cert = server.cert.display().to_string();
-        let (status, _, err) = common::poplar(
-            dir.path(),
-            &[
-                "account",
-                "add",
-                "work",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                &port,
-                "--user",
-                dovecot::USER,
-                "--ca-file",
-                &cert,
-                "--keep",
-                "forever",
-                "--password-stdin",
-            ],
-            Some(&format!("{}\n", dovecot::PASSWORD)),
-        );
-        assert!(status.success(), "{err}");
+        let password = format!("{}\n", dovecot::PASSWORD);
+        let extra = ["--keep", "forever", "--password-stdin"];
+        server.add_account_with(dir.path(), "work", &extra, Some(&password));
         server.fetch_into(dir.path());
         let big = "=?UTF-8?B?5Zuz6Z2i44Gu6YCB5LuY77yI5aSn44GN44GE77yJ?="; // 図面の送付（大きい）
         let number = server.count();

@@ -222,6 +222,12 @@ impl Dovecot {
     /// trusting this server's certificate), with `extra` options such as `--keep delete`.
     #[allow(dead_code)]
     pub fn add_account(&self, data: &Path, name: &str, extra: &[&str]) {
+        self.add_account_with(data, name, extra, None);
+    }
+
+    /// [`Dovecot::add_account`] with `stdin` given to the command (`--password-stdin`).
+    #[allow(dead_code)]
+    pub fn add_account_with(&self, data: &Path, name: &str, extra: &[&str], stdin: Option<&str>) {
         let port = self.tls_port.to_string();
         let cert = self.cert.display().to_string();
         let mut args = vec![
@@ -238,7 +244,7 @@ impl Dovecot {
             &cert,
         ];
         args.extend_from_slice(extra);
-        let (status, _, err) = super::poplar(data, &args, None);
+        let (status, _, err) = super::poplar(data, &args, stdin);
         assert!(status.success(), "account add: {err}");
     }
 

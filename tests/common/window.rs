@@ -132,6 +132,40 @@ impl Window {
         self.simulator().find(text).is_ok()
     }
 
+    /// Starts the background worker on `paths` for the window (checks only on command):
+    /// its events, for [`Window::until_fetch_done`].
+    #[allow(dead_code)]
+    pub fn start_worker(
+        &mut self,
+        paths: &Paths,
+    ) -> tokio::sync::mpsc::UnboundedReceiver<poplar::worker::Event> {
+        let (handle, events) = {
+            let _enter = self.runtime.enter();
+            poplar::worker::spawn(paths.clone(), poplar::worker::Schedule::OnCommand)
+        };
+        self.send([Message::Worker(poplar::app::WorkerMessage::Ready(handle))]);
+        events
+    }
+
+    /// Feeds the worker's events to the window until one that ends a fetch: that one.
+    #[allow(dead_code)]
+    pub fn until_fetch_done(
+        &mut self,
+        events: &mut tokio::sync::mpsc::UnboundedReceiver<poplar::worker::Event>,
+    ) -> poplar::worker::Event {
+        use poplar::worker::Event;
+        loop {
+            let event = self.runtime.block_on(events.recv()).unwrap();
+            let done = matches!(event, Event::Finished { .. } | Event::Failed { .. });
+            self.send([Message::Worker(poplar::app::WorkerMessage::Event(
+                event.clone(),
+            ))]);
+            if done {
+                return event;
+            }
+        }
+    }
+
     /// Panics, naming the text, when the view does not show it.
     pub fn expect(&self, text: &str) {
         assert!(self.shows(text), "the window does not show {text:?}");
