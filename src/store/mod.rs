@@ -276,10 +276,7 @@ fn configure(conn: &Connection, path: &Path) -> Result<()> {
         loop {
             match conn.execute_batch("PRAGMA journal_mode = WAL;") {
                 Ok(()) => break,
-                Err(e)
-                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
-                        && attempts < 200 =>
-                {
+                Err(e) if racing(&e) && attempts < 200 => {
                     attempts += 1;
                     std::thread::sleep(Duration::from_millis(5));
                 }
@@ -293,6 +290,19 @@ fn configure(conn: &Connection, path: &Path) -> Result<()> {
         Ok(())
     };
     setup().map_err(opening(path))
+}
+
+/// An error of switching a new database to WAL while another connection does the same:
+/// busy, or the rollback journal the other one already deleted (SQLite's
+/// IOERR_DELETE_NOENT, seen when four connections open a new database at once).
+fn racing(e: &rusqlite::Error) -> bool {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) => {
+            f.code == rusqlite::ErrorCode::DatabaseBusy
+                || f.extended_code == rusqlite::ffi::SQLITE_IOERR_DELETE_NOENT
+        }
+        _ => false,
+    }
 }
 
 pub(crate) fn now() -> i64 {
