@@ -214,8 +214,8 @@ impl RemoteView {
         self.rows.sort_by(|a, b| {
             let order = match column {
                 Column::Number => a.number.cmp(&b.number),
-                Column::From => a.from.to_lowercase().cmp(&b.from.to_lowercase()),
-                Column::Subject => a.subject.to_lowercase().cmp(&b.subject.to_lowercase()),
+                Column::From => caseless(&a.from, &b.from),
+                Column::Subject => caseless(&a.subject, &b.subject),
                 Column::Date => a.date.cmp(&b.date),
                 Column::Size => a.size.cmp(&b.size),
                 Column::Stored => stored_rank(a.stored).cmp(&stored_rank(b.stored)),
@@ -236,6 +236,14 @@ impl RemoteView {
             .filter(|r| r.stored != Stored::Whole)
             .filter(|r| r.uidl.as_ref().is_some_and(|u| self.chosen.contains(u)))
     }
+}
+
+/// `a` against `b` ignoring case, without making lower-case copies: the rows are sorted
+/// again as each part of a long listing comes in.
+fn caseless(a: &str, b: &str) -> std::cmp::Ordering {
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .cmp(b.chars().flat_map(char::to_lowercase))
 }
 
 fn stored_rank(stored: Stored) -> u8 {

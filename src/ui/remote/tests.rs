@@ -110,3 +110,12 @@ fn the_list_is_usable_while_it_loads() {
     assert_eq!(numbers(&v), [1, 3, 2], "the late row in its place");
     assert_eq!(v.chosen.len(), 1, "the choice kept");
 }
+
+#[test]
+fn names_are_compared_without_case() {
+    use std::cmp::Ordering::*;
+    assert_eq!(caseless("abc", "ABC"), Equal);
+    assert_eq!(caseless("Ärger", "ärger"), Equal);
+    assert_eq!(caseless("a", "B"), Less);
+    assert_eq!(caseless("会議", "会議の件"), Less);
+}
