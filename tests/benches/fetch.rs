@@ -6,7 +6,9 @@
 //!
 //! Cases (POPLAR_BENCH_CASES=small,rules,recheck,remote,mixed,memory picks some; all by default;
 //! POPLAR_BENCH_BIN runs another build of Poplar, an earlier commit's, in its place;
-//! POPLAR_BENCH_DATA puts Poplar's data folders under another folder, such as a tmpfs):
+//! POPLAR_BENCH_DATA puts Poplar's data folders and mpop's Maildirs under another folder,
+//! such as a tmpfs, so that only the protocol, parsing and storing path counts;
+//! POPLAR_BENCH_RUNS sets how many runs each case makes):
 //! 10,000 messages of ~5 KB in keep and delete mode; the same in keep mode with 100
 //! sorting rules against none; a re-check of those 10,000 kept
 //! messages with nothing new; 200 MB of mixed mail (multi-MB attachments among ordinary
@@ -26,7 +28,24 @@ use std::time::{Duration, Instant};
 
 use common::dovecot::{self, Dovecot};
 
+/// Runs per case, unless POPLAR_BENCH_RUNS says otherwise.
 const RUNS: usize = 5;
+
+fn runs(default: usize) -> usize {
+    std::env::var("POPLAR_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A fresh folder for one program's data: under POPLAR_BENCH_DATA (a tmpfs, say) when
+/// it is set, for Poplar and mpop alike.
+fn scratch() -> tempfile::TempDir {
+    match std::env::var_os("POPLAR_BENCH_DATA") {
+        Some(parent) => tempfile::tempdir_in(parent).unwrap(),
+        None => tempfile::tempdir().unwrap(),
+    }
+}
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -106,12 +125,7 @@ fn poplar_command(data: &Path, args: &[&str], time_to: Option<&Path>) -> Command
 
 /// A Poplar data folder with one account on `server`.
 fn poplar_account(server: &Dovecot, keep: &str) -> tempfile::TempDir {
-    // POPLAR_BENCH_DATA: where Poplar's data folders are made (e.g. /dev/shm, a tmpfs:
-    // only the protocol, parsing and storing path counts, not this disk's moods).
-    let data = match std::env::var_os("POPLAR_BENCH_DATA") {
-        Some(parent) => tempfile::tempdir_in(parent).unwrap(),
-        None => tempfile::tempdir().unwrap(),
-    };
+    let data = scratch();
     let port = server.tls_port.to_string();
     let cert = server.cert.display().to_string();
     let (status, _, stderr) = common::run(
@@ -142,27 +156,37 @@ fn poplar_account(server: &Dovecot, keep: &str) -> tempfile::TempDir {
 
 /// One fetch into `data`; the time ends when every message is committed and
 /// `poplar list` shows it. With `memory`, also the fetch's peak resident memory in MB.
-fn fetch(data: &Path, expected: usize, memory: bool) -> (Duration, Option<f64>) {
+/// What one `poplar fetch` took: its wall time, its CPU time (user and system), and its
+/// peak memory in MB when asked for.
+struct Fetched {
+    elapsed: Duration,
+    cpu: Duration,
+    peak: Option<f64>,
+}
+
+fn fetch(data: &Path, expected: usize, memory: bool) -> Fetched {
     fetch_listing(data, expected, memory, false)
 }
 
 /// [`fetch`], the messages counted in every folder (`list --all`) when `all`.
-fn fetch_listing(data: &Path, expected: usize, memory: bool, all: bool) -> (Duration, Option<f64>) {
+fn fetch_listing(data: &Path, expected: usize, memory: bool, all: bool) -> Fetched {
     let report = data.join("time.txt");
-    let start = Instant::now();
     let fetch = poplar_command(
         data,
         &["fetch", "--password-stdin"],
         memory.then_some(report.as_path()),
     );
+    // The fetch process alone is timed, as mpop's is: the listing below only checks that
+    // every message arrived, as counting mpop's Maildir does.
+    let (start, cpu) = (Instant::now(), children_cpu());
     let (status, _, stderr) = common::run(fetch, Some(&password_line()));
+    let (elapsed, cpu) = (start.elapsed(), children_cpu() - cpu);
     let listing: &[&str] = if all {
         &["list", "--all", "--json"]
     } else {
         &["list", "--json"]
     };
     let (_, listed, _) = common::run(poplar_command(data, listing, None), None);
-    let elapsed = start.elapsed();
     assert!(status.success(), "{stderr}");
     let listed: Vec<serde_json::Value> = serde_json::from_slice(&listed).unwrap();
     assert_eq!(listed.len(), expected);
@@ -174,13 +198,13 @@ fn fetch_listing(data: &Path, expected: usize, memory: bool, all: bool) -> (Dura
             .unwrap();
         kb / 1024.0
     });
-    (elapsed, peak)
+    Fetched { elapsed, cpu, peak }
 }
 
 /// One Poplar fetch into a fresh data folder.
-fn run_poplar(server: &Dovecot, keep: &str, expected: usize) -> Duration {
+fn run_poplar(server: &Dovecot, keep: &str, expected: usize) -> Fetched {
     let data = poplar_account(server, keep);
-    fetch(data.path(), expected, false).0
+    fetch(data.path(), expected, false)
 }
 
 /// 100 sorting rules as an office might have them: 80 on the subject, the sender, To/Cc or
@@ -216,18 +240,15 @@ fn add_rules(data: &Path) {
 fn with_and_without_rules(server: &Dovecot, count: usize) {
     // Single runs vary by a third (on a tmpfs too: the server's side varies): many more
     // runs than the other cases, or the medians move by more than the rules cost.
-    let runs = std::env::var("POPLAR_BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(4 * RUNS + 1);
+    let runs = runs(4 * RUNS + 1);
     let (mut plain, mut ruled) = (Vec::new(), Vec::new());
     for _ in 0..runs {
         // Both counted in every folder: the rules file some messages away from the inbox.
         let data = poplar_account(server, "forever");
-        plain.push(fetch_listing(data.path(), count, false, true).0);
+        plain.push(fetch_listing(data.path(), count, false, true).elapsed);
         let data = poplar_account(server, "forever");
         add_rules(data.path());
-        ruled.push(fetch_listing(data.path(), count, false, true).0);
+        ruled.push(fetch_listing(data.path(), count, false, true).elapsed);
     }
     let ratios: Vec<f64> = ruled
         .iter()
@@ -262,7 +283,7 @@ fn remote_listing(messages: &[Vec<u8>]) {
     let data = poplar_account(&server, "forever");
     fetch(data.path(), count, false);
     let (mut listing, mut recheck) = (Vec::new(), Vec::new());
-    for _ in 0..RUNS {
+    for _ in 0..runs(RUNS) {
         let start = Instant::now();
         let (status, _, stderr) = common::run(
             poplar_command(data.path(), &["fetch", "--password-stdin"], None),
@@ -287,7 +308,7 @@ fn remote_listing(messages: &[Vec<u8>]) {
     // What the server alone takes to answer TOP n 0 for every message, pipelined 64 at
     // a time, over a session of our own that is already logged in.
     let mut answers = Vec::new();
-    for _ in 0..RUNS {
+    for _ in 0..runs(RUNS) {
         answers.push(top_answers(&server, count));
     }
     let log = server.log();
@@ -357,7 +378,7 @@ fn top_answers(server: &Dovecot, count: usize) -> Duration {
 
 /// An mpop configuration delivering into a fresh Maildir; (its folder, the file).
 fn mpop_setup(server: &Dovecot, keep: bool) -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = scratch();
     let maildir = dir.path().join("Maildir");
     for sub in ["new", "cur", "tmp"] {
         std::fs::create_dir_all(maildir.join(sub)).unwrap();
@@ -387,7 +408,7 @@ fn mpop_setup(server: &Dovecot, keep: bool) -> (tempfile::TempDir, std::path::Pa
 }
 
 /// One mpop run with `config`; with `no_sync`, under eatmydata.
-fn mpop(dir: &Path, config: &Path, expected: usize, no_sync: bool) -> Duration {
+fn mpop(dir: &Path, config: &Path, expected: usize, no_sync: bool) -> Fetched {
     let mut command = if no_sync {
         let mut c = Command::new("eatmydata");
         c.arg("mpop");
@@ -395,7 +416,7 @@ fn mpop(dir: &Path, config: &Path, expected: usize, no_sync: bool) -> Duration {
     } else {
         Command::new("mpop")
     };
-    let start = Instant::now();
+    let (start, cpu) = (Instant::now(), children_cpu());
     let out = command
         .arg("--file")
         .arg(config)
@@ -403,7 +424,7 @@ fn mpop(dir: &Path, config: &Path, expected: usize, no_sync: bool) -> Duration {
         .arg("bench")
         .output()
         .expect("mpop and eatmydata are installed (packaging/setup-debian.sh bench)");
-    let elapsed = start.elapsed();
+    let (elapsed, cpu) = (start.elapsed(), children_cpu() - cpu);
     assert!(
         out.status.success(),
         "{}",
@@ -413,11 +434,15 @@ fn mpop(dir: &Path, config: &Path, expected: usize, no_sync: bool) -> Duration {
         std::fs::read_dir(dir.join("Maildir/new")).unwrap().count(),
         expected
     );
-    elapsed
+    Fetched {
+        elapsed,
+        cpu,
+        peak: None,
+    }
 }
 
 /// One mpop run into a fresh Maildir.
-fn run_mpop(server: &Dovecot, keep: bool, expected: usize, no_sync: bool) -> Duration {
+fn run_mpop(server: &Dovecot, keep: bool, expected: usize, no_sync: bool) -> Fetched {
     let (dir, config) = mpop_setup(server, keep);
     mpop(dir.path(), &config, expected, no_sync)
 }
@@ -456,31 +481,51 @@ async fn logged_in(server: &Dovecot) -> poplar::pop3::Session {
     .unwrap()
 }
 
+/// The CPU time (user and system) of the child processes waited for so far.
+fn children_cpu() -> Duration {
+    // SAFETY: getrusage fills the struct it is given and reads nothing else.
+    let usage = unsafe {
+        let mut usage = std::mem::zeroed::<libc::rusage>();
+        assert_eq!(libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage), 0);
+        usage
+    };
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    time(usage.ru_utime) + time(usage.ru_stime)
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn report(what: &str, poplar: Vec<Duration>, mpop: Vec<Duration>, unsynced: Vec<Duration>) {
+fn report(what: &str, poplar: Vec<Fetched>, mpop: Vec<Fetched>, unsynced: Vec<Fetched>) {
     let ratios: Vec<f64> = poplar
         .iter()
         .zip(&mpop)
-        .map(|(p, m)| p.as_secs_f64() / m.as_secs_f64())
+        .map(|(p, m)| p.elapsed.as_secs_f64() / m.elapsed.as_secs_f64())
         .collect();
     let mut sorted = ratios.clone();
     sorted.sort_by(f64::total_cmp);
+    let wall = |runs: &[Fetched]| ms(median(runs.iter().map(|r| r.elapsed).collect()));
+    let cpu = |runs: &[Fetched]| ms(median(runs.iter().map(|r| r.cpu).collect()));
     let mut line = format!(
         "{what:<34} poplar {:>8.1} ms   mpop {:>8.1} ms   ratio (median of runs) {:.2}",
-        ms(median(poplar)),
-        ms(median(mpop)),
+        wall(&poplar),
+        wall(&mpop),
         sorted[sorted.len() / 2]
     );
     if !unsynced.is_empty() {
         line.push_str(&format!(
             "   (mpop without fsync {:.1} ms)",
-            ms(median(unsynced))
+            wall(&unsynced)
         ));
     }
     println!("{line}");
+    println!(
+        "{:<34} poplar {:>8.1} ms   mpop {:>8.1} ms   (CPU time, user and system, medians)",
+        "",
+        cpu(&poplar),
+        cpu(&mpop)
+    );
 }
 
 /// Keep and delete mode over `messages`, alternating Poplar and mpop run by run.
@@ -493,14 +538,14 @@ fn side_by_side(server: &mut Dovecot, messages: &[Vec<u8>], label: &str) {
         }
     };
     let (mut p, mut m, mut u) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..RUNS {
+    for _ in 0..runs(RUNS) {
         p.push(run_poplar(server, "forever", count));
         m.push(run_mpop(server, true, count, false));
         u.push(run_mpop(server, true, count, true));
     }
     report(&format!("{label}, keep on server"), p, m, u);
     let (mut p, mut m, mut u) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..RUNS {
+    for _ in 0..runs(RUNS) {
         p.push(run_poplar(server, "delete", count));
         refill(server);
         m.push(run_mpop(server, false, count, false));
@@ -530,7 +575,10 @@ fn main() {
         for m in &messages {
             server.deliver(m);
         }
-        println!("{count} messages of about 5 KB over TLS, {RUNS} runs each, alternating");
+        println!(
+            "{count} messages of about 5 KB over TLS, {} runs each, alternating",
+            runs(RUNS)
+        );
         side_by_side(&mut server, &messages, "fetch");
     }
 
@@ -554,14 +602,18 @@ fn main() {
         let (dir, config) = mpop_setup(&server, true);
         mpop(dir.path(), &config, count, false);
         let (mut p, mut m) = (Vec::new(), Vec::new());
-        for _ in 0..RUNS {
+        for _ in 0..runs(RUNS) {
             // Nothing new to list: the time is the `poplar fetch` process alone.
-            let start = Instant::now();
+            let (start, cpu) = (Instant::now(), children_cpu());
             let (status, _, stderr) = common::run(
                 poplar_command(data.path(), &["fetch", "--password-stdin"], None),
                 Some(&password_line()),
             );
-            p.push(start.elapsed());
+            p.push(Fetched {
+                elapsed: start.elapsed(),
+                cpu: children_cpu() - cpu,
+                peak: None,
+            });
             assert!(status.success(), "{stderr}");
             m.push(mpop(dir.path(), &config, count, false));
         }
@@ -569,7 +621,7 @@ fn main() {
         // What the server alone takes: log in and ask for the message count (STAT), the
         // first thing any client asks, over a session of our own.
         let mut first_answer = Vec::new();
-        for _ in 0..RUNS {
+        for _ in 0..runs(RUNS) {
             first_answer.push(stat_after_login(&server));
         }
         println!(
@@ -605,9 +657,10 @@ fn main() {
             server.deliver(m);
         }
         println!(
-            "{} messages, {:.0} MB of mixed mail over TLS, {RUNS} runs each, alternating",
+            "{} messages, {:.0} MB of mixed mail over TLS, {} runs each, alternating",
             mixed.len(),
-            total as f64 / 1e6
+            total as f64 / 1e6,
+            runs(RUNS)
         );
         side_by_side(&mut server, &mixed, "200 MB mixed");
     }
@@ -618,7 +671,7 @@ fn main() {
             server.deliver(m);
         }
         let data = poplar_account(&server, "forever");
-        let (_, peak) = fetch(data.path(), count, true);
+        let peak = fetch(data.path(), count, true).peak;
         println!(
             "{:<34} {:.1} MB",
             format!("peak memory, {count} messages"),
@@ -627,11 +680,11 @@ fn main() {
         let mut server = Dovecot::start();
         server.deliver(&with_attachment(0, 150 << 20));
         let data = poplar_account(&server, "forever");
-        let (_, big) = fetch(data.path(), 1, true);
+        let big = fetch(data.path(), 1, true).peak;
         let mut server = Dovecot::start();
         server.deliver(&message(0, 5_000));
         let data = poplar_account(&server, "forever");
-        let (_, small) = fetch(data.path(), 1, true);
+        let small = fetch(data.path(), 1, true).peak;
         println!(
             "{:<34} {:.1} MB (one small message: {:.1} MB)",
             "peak memory, one 200 MB message",
