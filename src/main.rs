@@ -34,6 +34,8 @@ fn upgrade_for(paths: &Paths, command: &Command) -> anyhow::Result<()> {
 }
 
 fn main() {
+    // Before anything else, while this is the only thread: it sets environment variables.
+    poplar::pop3::roots::prefer_hashed_directory();
     #[cfg(windows)]
     attach_parent_console();
     tracing_subscriber::fmt()

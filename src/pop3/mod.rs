@@ -8,6 +8,7 @@ mod error;
 pub mod lines;
 mod request;
 pub mod response;
+pub mod roots;
 mod session;
 
 pub use auth::AuthMethod;
