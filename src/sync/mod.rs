@@ -315,29 +315,42 @@ async fn prepare(
     let s = &account.settings;
     let lock = AccountLock::acquire(paths, account)?;
     let options = fetch.connect_options(s);
-    let mut session = pop3::connect_and_login(&options, &s.user, password, s.auth).await?;
-    let listed = list(&mut session, s.keep).await?;
+    // The store is read while the server logs in and lists (most of that is the server
+    // opening the mailbox): the account's lock keeps other fetches from changing it.
     let database = paths.database();
     let account_id = account.id;
+    let opening = tokio::task::spawn_blocking(move || open_for_fetch(&database, account_id));
+    let mut session = pop3::connect_and_login(&options, &s.user, password, s.auth).await?;
+    let listed = list(&mut session, s.keep).await?;
     let Opened {
         store,
         records,
         queued,
         rules,
         sorter,
-    } = blocking(move || open_for_fetch(&database, account_id)).await??;
+    } = opening.await.map_err(Interrupted::from)??;
     let (listed, records, store) =
         identify::identify(&mut session, listed, records, store, account_id).await?;
     let (records, store) =
         identify::verify_returning(&mut session, &listed, records, store, account_id).await?;
-    let seen: Vec<Uidl> = listed.iter().filter_map(|m| m.uidl.clone()).collect();
-    let store = blocking(move || -> Result<Store, store::Error> {
-        let mut store = store;
-        let seen: Vec<&Uidl> = seen.iter().collect();
-        store.note_server_uidls(account_id, &seen)?;
-        Ok(store)
-    })
-    .await??;
+    // `records` is the account's UIDL records as stored (identify renamed both alike): when
+    // the server lists every one of them and every queued deletion, there is nothing to
+    // mark missing, prune or drop, and the store is not written.
+    let on_server: std::collections::HashSet<&Uidl> =
+        listed.iter().filter_map(|m| m.uidl.as_ref()).collect();
+    let all_listed = records.keys().chain(&queued).all(|u| on_server.contains(u));
+    let store = if all_listed {
+        store
+    } else {
+        let seen: Vec<Uidl> = on_server.into_iter().cloned().collect();
+        blocking(move || -> Result<Store, store::Error> {
+            let mut store = store;
+            let seen: Vec<&Uidl> = seen.iter().collect();
+            store.note_server_uidls(account_id, &seen)?;
+            Ok(store)
+        })
+        .await??
+    };
     Ok(Prepared {
         _lock: lock,
         session,
