@@ -120,7 +120,7 @@ pub async fn read_line<R: AsyncBufRead + Unpin>(
 }
 
 fn memchr_nl(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'\n')
+    memchr::memchr(b'\n', bytes)
 }
 
 /// Where the reader of a multi-line answer stands.

@@ -99,6 +99,18 @@ impl Spool {
         }
     }
 
+    /// Makes room for a message the server says is `size` bytes (LIST), so that it is
+    /// not copied again and again as it grows. The server's figure is only a hint: at
+    /// most [`Spool::RESERVE`] is taken on its word, and [`Spool::finish`] gives back
+    /// what a smaller message left unused.
+    pub fn reserve(&mut self, size: Option<u64>) {
+        let want = size.unwrap_or(0).min(self.limit).min(Self::RESERVE as u64);
+        self.memory.reserve(usize::try_from(want).unwrap_or(0));
+    }
+
+    /// The most [`Spool::reserve`] takes on the server's word.
+    const RESERVE: usize = 1 << 20;
+
     /// The bytes that arrived, when more than the limit did.
     pub fn too_large(&self) -> Option<u64> {
         (self.len > self.limit).then_some(self.len)
@@ -155,7 +167,14 @@ impl Spool {
         }
         let digest = self.hasher.finalize().into();
         match self.file {
-            None => Ok((Body::Memory(self.memory), digest)),
+            None => {
+                let mut memory = self.memory;
+                // A server that said more than it sent leaves no room held in a batch.
+                if memory.capacity() - memory.len() > 4096 {
+                    memory.shrink_to_fit();
+                }
+                Ok((Body::Memory(memory), digest))
+            }
             Some(file) => {
                 let mut file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
                 file.seek(SeekFrom::Start(0))?;
@@ -283,6 +302,36 @@ mod tests {
         let mut h = HeaderCapture::default();
         h.push(b"A: b\n\nbody");
         assert_eq!(h.bytes(), b"A: b\n\n");
+    }
+
+    #[test]
+    fn a_reserved_spool_gives_back_what_a_smaller_message_left() {
+        let dir = tempfile::tempdir().unwrap();
+        // The server said 1 GB and sent 7 bytes: at most 1 MB was taken on its word, and
+        // none of it is kept.
+        let mut spool = Spool::new(dir.path());
+        spool.reserve(Some(1 << 30));
+        assert!(spool.memory.capacity() <= Spool::RESERVE);
+        spool.write(b"hello\r\n");
+        let (body, digest) = spool.finish().unwrap();
+        assert_eq!(digest, fingerprint(b"hello\r\n"));
+        match body {
+            Body::Memory(v) => {
+                assert_eq!(v, b"hello\r\n");
+                assert!(v.capacity() < 4096, "capacity {}", v.capacity());
+            }
+            Body::File { .. } => panic!("a small message stays in memory"),
+        }
+        // What the server said, when it is true, is taken whole, and kept.
+        let mut spool = Spool::new(dir.path());
+        spool.reserve(Some(5000));
+        let capacity = spool.memory.capacity();
+        spool.write(&[b'x'; 5000]);
+        assert_eq!(spool.memory.capacity(), capacity, "no growing");
+        // A limit smaller than the claim bounds the room too.
+        let mut spool = Spool::with_limit(dir.path(), 10);
+        spool.reserve(Some(5000));
+        assert!(spool.memory.capacity() < 5000);
     }
 
     #[test]

@@ -16,7 +16,8 @@ use super::{Error, FetchOptions, PIPELINE_WINDOW, Progress, Report, SkipReason};
 
 /// The server's listing: every message with its UIDL (when the server has UIDL) and size.
 pub(super) async fn list(session: &mut Session, keep: Keep) -> Result<Vec<Listed>, Error> {
-    let uidls = match session.uidl_all().await {
+    let (uidls, sizes) = session.uidl_and_list().await?;
+    let uidls = match uidls {
         Ok(list) => Some(list),
         Err(pop3::Error::NoUidl { host }) => {
             if keep.keeps_on_server() {
@@ -26,7 +27,7 @@ pub(super) async fn list(session: &mut Session, keep: Keep) -> Result<Vec<Listed
         }
         Err(e) => return Err(e.into()),
     };
-    let sizes = sizes(session).await?;
+    let sizes: HashMap<u32, Option<u64>> = sizes.into_iter().map(|e| (e.number, e.size)).collect();
     let size = |n: u32| sizes.get(&n).copied().flatten();
     Ok(match uidls {
         Some(list) => list
@@ -264,6 +265,9 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
         }
         let server_size = (d.get == Get::Headers).then(|| d.size.unwrap_or(0));
         let mut spool = Spool::with_limit(&self.spool_dir, self.fetch.max_message);
+        if d.get == Get::Whole {
+            spool.reserve(d.size);
+        }
         let mut headers = HeaderCapture::default();
         self.session
             .read_message(|piece| {

@@ -32,6 +32,32 @@ impl Session {
     /// never a reason to fetch without ids.
     pub async fn uidl_all(&mut self) -> Result<Vec<UidlEntry>, Error> {
         self.send_command(Request::Uidl).await?;
+        self.read_uidl_answer().await
+    }
+
+    /// UIDL and LIST for every message, sent together when the server allows pipelining
+    /// (LIST's answer is then ready as soon as UIDL's is read). The answer to UIDL is as
+    /// [`Session::uidl_all`]'s; when it is an error, LIST's answer may be left unread, and
+    /// the session should not be used for more than QUIT.
+    pub async fn uidl_and_list(
+        &mut self,
+    ) -> Result<(Result<Vec<UidlEntry>, Error>, Vec<ListEntry>), Error> {
+        if !self.pipelining() {
+            let uidls = self.uidl_all().await;
+            if matches!(&uidls, Err(e) if !matches!(e, Error::NoUidl { .. })) {
+                return Ok((uidls, Vec::new()));
+            }
+            return Ok((uidls, self.list_all().await?));
+        }
+        self.send_commands(&[Request::Uidl, Request::List]).await?;
+        let uidls = self.read_uidl_answer().await;
+        if matches!(&uidls, Err(e) if !matches!(e, Error::NoUidl { .. })) {
+            return Ok((uidls, Vec::new()));
+        }
+        Ok((uidls, self.read_list_answer().await?))
+    }
+
+    async fn read_uidl_answer(&mut self) -> Result<Vec<UidlEntry>, Error> {
         let status = self.read_status(Step::ListingIds).await?;
         if !status.ok {
             let offered = self.capabilities.as_ref().is_some_and(|c| c.uidl);
@@ -67,7 +93,13 @@ impl Session {
 
     /// LIST for every message. A size that is not believable is None.
     pub async fn list_all(&mut self) -> Result<Vec<ListEntry>, Error> {
-        self.command(Request::List, Step::Listing).await?;
+        self.send_command(Request::List).await?;
+        self.read_list_answer().await
+    }
+
+    async fn read_list_answer(&mut self) -> Result<Vec<ListEntry>, Error> {
+        let status = self.read_status(Step::Listing).await?;
+        self.require_ok(Request::List, status)?;
         let mut entries = Vec::new();
         let mut bad = None;
         self.read_listing(|line| match listing_entry(line) {
