@@ -34,10 +34,15 @@ fn upgrade_for(paths: &Paths, command: &Command) -> anyhow::Result<()> {
 }
 
 fn main() {
-    // Before anything else, while this is the only thread: it sets environment variables.
-    poplar::pop3::roots::prefer_hashed_directory();
     #[cfg(windows)]
     attach_parent_console();
+    let cli = Cli::parse();
+    // While this is the only thread (it sets environment variables), and only for the
+    // commands that start no other program (src/pop3/roots.rs).
+    let lazy_roots = matches!(
+        cli.command,
+        Some(Command::Fetch { .. } | Command::Remote(_))
+    ) && poplar::pop3::roots::prefer_hashed_directory();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("POPLAR_LOG")
@@ -45,8 +50,10 @@ fn main() {
         )
         .with_writer(std::io::stderr)
         .init();
+    if lazy_roots {
+        tracing::debug!("trusted roots read from the system's hashed directory, not its bundle");
+    }
 
-    let cli = Cli::parse();
     let result = Paths::resolve(cli.data_dir.as_deref())
         .map_err(anyhow::Error::from)
         .and_then(|paths| match cli.command {

@@ -7,10 +7,16 @@
 //! CPU time (BENCHMARKS.md). A hashed directory of the same roots (`c_rehash`, kept by the
 //! system's trust tools beside the bundle) lets OpenSSL read only the one root a server's
 //! chain names, when it needs it. [`prefer_hashed_directory`] points OpenSSL there
-//! instead of at the bundle, at start-up, when the bundle is the system's own and the
-//! directory holds at least as many roots: the same roots are trusted, and nothing is
-//! trusted that was not. A user's own `SSL_CERT_FILE` or `SSL_CERT_DIR` is left alone.
+//! instead of at the bundle, at start-up, when the bundle is the system's own and every
+//! root in it is in the directory too: nothing is trusted that was not, and nothing that
+//! was is lost. A bundle or directory the user named (`SSL_CERT_FILE`, `SSL_CERT_DIR`)
+//! other than the system's is left alone.
+//!
+//! The environment it changes is inherited by programs a process starts, so only the
+//! commands that start none (`poplar fetch`, `poplar remote`) ask for it; the window,
+//! which opens links, attachments and a browser to sign in, keeps OpenSSL's defaults.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 /// Whether `name` is a hash link of a certificate (`5ad8a5d6.0`), as OpenSSL looks them up;
@@ -26,37 +32,78 @@ fn is_hash_link(name: &str) -> bool {
         && n.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Whether the hashed directory `dir` holds at least as many roots as the PEM `bundle`.
+/// The certificates of a PEM text, each as its base64 text without white space (the same
+/// certificate gives the same text however its lines are wrapped); None when the text
+/// holds a block of another kind (OpenSSL's TRUSTED CERTIFICATE, say) or an unended one.
+#[cfg_attr(not(all(unix, not(target_vendor = "apple"))), allow(dead_code))]
+fn certificates(pem: &[u8]) -> Option<Vec<Vec<u8>>> {
+    const BEGIN: &[u8] = b"-----BEGIN ";
+    const CERTIFICATE: &[u8] = b"-----BEGIN CERTIFICATE-----";
+    const END: &[u8] = b"-----END CERTIFICATE-----";
+    let mut found = Vec::new();
+    let mut rest = pem;
+    while let Some(at) = memchr::memmem::find(rest, BEGIN) {
+        rest = &rest[at..];
+        if !rest.starts_with(CERTIFICATE) {
+            return None;
+        }
+        rest = &rest[CERTIFICATE.len()..];
+        let end = memchr::memmem::find(rest, END)?;
+        let body: Vec<u8> = rest[..end]
+            .iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect();
+        found.push(body);
+        rest = &rest[end + END.len()..];
+    }
+    Some(found)
+}
+
+/// Whether every certificate of the PEM `bundle` is in the hashed directory `dir`.
 #[cfg_attr(not(all(unix, not(target_vendor = "apple"))), allow(dead_code))]
 fn covers(dir: &Path, bundle: &Path) -> bool {
+    // A root is a few KB; a larger file in the directory is not one.
+    const MAX: u64 = 1 << 20;
+    let Some(wanted) = std::fs::read(bundle)
+        .ok()
+        .and_then(|pem| certificates(&pem))
+    else {
+        return false;
+    };
     let Ok(entries) = std::fs::read_dir(dir) else {
         return false;
     };
-    let links = entries
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_str().is_some_and(is_hash_link))
-        .count();
-    let Ok(pem) = std::fs::read(bundle) else {
-        return false;
-    };
-    let roots = memchr::memmem::find_iter(&pem, b"-----BEGIN CERTIFICATE-----").count();
-    roots > 0 && links >= roots
+    let mut held = HashSet::new();
+    for entry in entries.filter_map(Result::ok) {
+        if !entry.file_name().to_str().is_some_and(is_hash_link) {
+            continue;
+        }
+        let path = entry.path();
+        if std::fs::metadata(&path).map_or(true, |m| m.len() > MAX) {
+            continue;
+        }
+        // A link in another format only fails to count: the bundle is then not covered.
+        if let Some(found) = std::fs::read(&path).ok().and_then(|pem| certificates(&pem)) {
+            held.extend(found);
+        }
+    }
+    !wanted.is_empty() && wanted.iter().all(|c| held.contains(c))
 }
 
 /// Points OpenSSL at the system's hashed directory of roots instead of its bundle (see the
 /// module's comment), when every bundle it would read is the system's own (OpenSSL's
-/// default, which `SSL_CERT_FILE` may name too; a user who named another file, or another
-/// directory in `SSL_CERT_DIR`, keeps it) and the system's directory holds as many roots.
-/// Call it first thing in `main`, while the process has one thread: it sets environment
-/// variables.
+/// default, which `SSL_CERT_FILE` may name too) and every root of it is in the system's
+/// directory. True when it did. Call it first thing in `main`, while the process has one
+/// thread: it sets environment variables.
 #[cfg(all(unix, not(target_vendor = "apple")))]
-pub fn prefer_hashed_directory() {
+pub fn prefer_hashed_directory() -> bool {
     const FILE: &str = "SSL_CERT_FILE";
     const DIR: &str = "SSL_CERT_DIR";
     // OPENSSLDIR: "/usr/lib/ssl", where the default bundle (cert.pem) and directory are.
     let version = openssl::version::dir();
     let Some(openssl_dir) = version.split('"').nth(1).map(Path::new) else {
-        return;
+        return false;
     };
     let (bundle, dir) = (openssl_dir.join("cert.pem"), openssl_dir.join("certs"));
     let chosen = |var: &str, system: &Path| {
@@ -69,16 +116,22 @@ pub fn prefer_hashed_directory() {
         || !probed.is_some_and(|p| same(&p, &bundle))
         || !covers(&dir, &bundle)
     {
-        return;
+        return false;
     }
     // SAFETY: called at the start of `main`, before any thread is started, so nothing
     // reads the environment while it changes. An empty file in place of the bundle: the
-    // roots come from the directory. Programs started from Poplar inherit both, and
-    // OpenSSL finds the same roots for them in the directory.
+    // roots come from the directory.
     unsafe {
         std::env::set_var(FILE, "/dev/null");
         std::env::set_var(DIR, &dir);
     }
+    true
+}
+
+/// Elsewhere the system's TLS (SChannel, Security.framework) reads its own store.
+#[cfg(not(all(unix, not(target_vendor = "apple"))))]
+pub fn prefer_hashed_directory() -> bool {
+    false
 }
 
 /// Whether two paths name the same file or directory (through links).
@@ -90,15 +143,9 @@ fn same(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Elsewhere the system's TLS (SChannel, Security.framework) reads its own store.
-#[cfg(not(all(unix, not(target_vendor = "apple"))))]
-pub fn prefer_hashed_directory() {}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const PEM: &str = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
 
     #[test]
     fn hash_links_are_told_from_other_names() {
@@ -118,30 +165,50 @@ mod tests {
         }
     }
 
+    fn pem(body: &str) -> String {
+        format!("-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n")
+    }
+
     #[test]
-    fn a_directory_covers_a_bundle_only_with_as_many_roots() {
+    fn a_directory_covers_a_bundle_only_when_it_holds_every_root() {
         let dir = tempfile::tempdir().unwrap();
         let bundle = dir.path().join("bundle.crt");
-        std::fs::write(&bundle, PEM.repeat(3)).unwrap();
-        // Other files (the roots under their own names, the bundle, CRLs) do not count.
-        for name in [
-            "a.pem",
-            "b.pem",
-            "c.pem",
-            "5ad8a5d6.r0",
-            "01234567.0",
-            "89abcdef.0",
-        ] {
-            std::fs::write(dir.path().join(name), PEM).unwrap();
-        }
-        assert!(!covers(dir.path(), &bundle), "two links for three roots");
-        std::fs::write(dir.path().join("01234567.1"), PEM).unwrap();
+        // The bundle's lines are wrapped otherwise than the directory's files: the same.
+        std::fs::write(&bundle, format!("{}{}", pem("AAAA\nBBBB"), pem("CCCC"))).unwrap();
+        std::fs::write(dir.path().join("01234567.0"), pem("AAAABBBB")).unwrap();
+        // As many links as roots, but one of them another root (a stale directory).
+        std::fs::write(dir.path().join("89abcdef.0"), pem("DDDD")).unwrap();
+        // Files that are not hash links do not count, nor do CRLs.
+        std::fs::write(dir.path().join("c.pem"), pem("CCCC")).unwrap();
+        std::fs::write(dir.path().join("5ad8a5d6.r0"), pem("CCCC")).unwrap();
+        assert!(!covers(dir.path(), &bundle), "CCCC is only in the bundle");
+        std::fs::write(dir.path().join("89abcdef.1"), pem("CCCC")).unwrap();
         assert!(covers(dir.path(), &bundle));
-        // No bundle, an empty one, or no directory: nothing is changed.
-        assert!(!covers(dir.path(), &dir.path().join("missing.crt")));
+        // A bundle in another format, an empty one, none, or no directory: not covered.
+        std::fs::write(
+            &bundle,
+            "-----BEGIN TRUSTED CERTIFICATE-----\nAAAABBBB\n-----END TRUSTED CERTIFICATE-----\n",
+        )
+        .unwrap();
+        assert!(!covers(dir.path(), &bundle));
         std::fs::write(&bundle, b"").unwrap();
         assert!(!covers(dir.path(), &bundle));
+        assert!(!covers(dir.path(), &dir.path().join("missing.crt")));
+        std::fs::write(&bundle, pem("AAAABBBB")).unwrap();
+        assert!(covers(dir.path(), &bundle));
         assert!(!covers(&dir.path().join("missing"), &bundle));
+    }
+
+    #[test]
+    fn certificates_are_read_as_their_text() {
+        assert_eq!(certificates(b""), Some(vec![]));
+        assert_eq!(
+            certificates(format!("junk\n{}{}", pem("AB\r\nCD"), pem("EF")).as_bytes()),
+            Some(vec![b"ABCD".to_vec(), b"EF".to_vec()])
+        );
+        // Unended, or of another kind: not read.
+        assert_eq!(certificates(b"-----BEGIN CERTIFICATE-----\nAB"), None);
+        assert_eq!(certificates(b"-----BEGIN PRIVATE KEY-----\nAB"), None);
     }
 
     #[cfg(unix)]
@@ -149,8 +216,8 @@ mod tests {
     fn the_same_file_is_known_through_a_link() {
         let dir = tempfile::tempdir().unwrap();
         let (file, other) = (dir.path().join("cert.pem"), dir.path().join("other.pem"));
-        std::fs::write(&file, PEM).unwrap();
-        std::fs::write(&other, PEM).unwrap();
+        std::fs::write(&file, pem("AAAA")).unwrap();
+        std::fs::write(&other, pem("AAAA")).unwrap();
         let link = dir.path().join("link.pem");
         std::os::unix::fs::symlink(&file, &link).unwrap();
         assert!(same(&link, &file));

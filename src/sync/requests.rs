@@ -16,7 +16,7 @@ use super::{Error, FetchOptions, PIPELINE_WINDOW, Progress, Report, SkipReason};
 
 /// The server's listing: every message with its UIDL (when the server has UIDL) and size.
 pub(super) async fn list(session: &mut Session, keep: Keep) -> Result<Vec<Listed>, Error> {
-    let (uidls, sizes) = session.uidl_and_list().await?;
+    let (uidls, sizes) = session.uidl_and_list(!keep.keeps_on_server()).await?;
     let uidls = match uidls {
         Ok(list) => Some(list),
         Err(pop3::Error::NoUidl { host }) => {

@@ -154,8 +154,6 @@ fn poplar_account(server: &Dovecot, keep: &str) -> tempfile::TempDir {
     data
 }
 
-/// One fetch into `data`; the time ends when every message is committed and
-/// `poplar list` shows it. With `memory`, also the fetch's peak resident memory in MB.
 /// What one `poplar fetch` took: its wall time, its CPU time (user and system), and its
 /// peak memory in MB when asked for.
 struct Fetched {
@@ -164,6 +162,9 @@ struct Fetched {
     peak: Option<f64>,
 }
 
+/// One `poplar fetch` into `data`, timed alone (it returns once every message is
+/// committed); then `poplar list` must show every message. With `memory`, also its peak
+/// resident memory.
 fn fetch(data: &Path, expected: usize, memory: bool) -> Fetched {
     fetch_listing(data, expected, memory, false)
 }
@@ -497,10 +498,10 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn report(what: &str, poplar: Vec<Fetched>, mpop: Vec<Fetched>, unsynced: Vec<Fetched>) {
+fn report(what: &str, poplar: &[Fetched], mpop: &[Fetched], unsynced: &[Fetched]) {
     let ratios: Vec<f64> = poplar
         .iter()
-        .zip(&mpop)
+        .zip(mpop)
         .map(|(p, m)| p.elapsed.as_secs_f64() / m.elapsed.as_secs_f64())
         .collect();
     let mut sorted = ratios.clone();
@@ -509,22 +510,19 @@ fn report(what: &str, poplar: Vec<Fetched>, mpop: Vec<Fetched>, unsynced: Vec<Fe
     let cpu = |runs: &[Fetched]| ms(median(runs.iter().map(|r| r.cpu).collect()));
     let mut line = format!(
         "{what:<34} poplar {:>8.1} ms   mpop {:>8.1} ms   ratio (median of runs) {:.2}",
-        wall(&poplar),
-        wall(&mpop),
+        wall(poplar),
+        wall(mpop),
         sorted[sorted.len() / 2]
     );
     if !unsynced.is_empty() {
-        line.push_str(&format!(
-            "   (mpop without fsync {:.1} ms)",
-            wall(&unsynced)
-        ));
+        line.push_str(&format!("   (mpop without fsync {:.1} ms)", wall(unsynced)));
     }
     println!("{line}");
     println!(
         "{:<34} poplar {:>8.1} ms   mpop {:>8.1} ms   (CPU time, user and system, medians)",
         "",
-        cpu(&poplar),
-        cpu(&mpop)
+        cpu(poplar),
+        cpu(mpop)
     );
 }
 
@@ -543,7 +541,7 @@ fn side_by_side(server: &mut Dovecot, messages: &[Vec<u8>], label: &str) {
         m.push(run_mpop(server, true, count, false));
         u.push(run_mpop(server, true, count, true));
     }
-    report(&format!("{label}, keep on server"), p, m, u);
+    report(&format!("{label}, keep on server"), &p, &m, &u);
     let (mut p, mut m, mut u) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs(RUNS) {
         p.push(run_poplar(server, "delete", count));
@@ -553,7 +551,7 @@ fn side_by_side(server: &mut Dovecot, messages: &[Vec<u8>], label: &str) {
         u.push(run_mpop(server, false, count, true));
         refill(server);
     }
-    report(&format!("{label}, delete from server"), p, m, u);
+    report(&format!("{label}, delete from server"), &p, &m, &u);
 }
 
 fn main() {
@@ -617,7 +615,7 @@ fn main() {
             assert!(status.success(), "{stderr}");
             m.push(mpop(dir.path(), &config, count, false));
         }
-        report("re-check, nothing new", p, m, Vec::new());
+        report("re-check, nothing new", &p, &m, &[]);
         // What the server alone takes: log in and ask for the message count (STAT), the
         // first thing any client asks, over a session of our own.
         let mut first_answer = Vec::new();

@@ -37,22 +37,30 @@ impl Session {
 
     /// UIDL and LIST for every message, sent together when the server allows pipelining
     /// (LIST's answer is then ready as soon as UIDL's is read). The answer to UIDL is as
-    /// [`Session::uidl_all`]'s; when it is an error, LIST's answer may be left unread, and
+    /// [`Session::uidl_all`]'s; when it is an error (or, unless `list_without_uidl`, the
+    /// server has no UIDL), the sizes are not read: LIST's answer may be left unread, and
     /// the session should not be used for more than QUIT.
     pub async fn uidl_and_list(
         &mut self,
+        list_without_uidl: bool,
     ) -> Result<(Result<Vec<UidlEntry>, Error>, Vec<ListEntry>), Error> {
-        if !self.pipelining() {
-            let uidls = self.uidl_all().await;
-            if matches!(&uidls, Err(e) if !matches!(e, Error::NoUidl { .. })) {
-                return Ok((uidls, Vec::new()));
-            }
-            return Ok((uidls, self.list_all().await?));
+        let pipelined = self.pipelining();
+        if pipelined {
+            self.send_commands(&[Request::Uidl, Request::List]).await?;
+        } else {
+            self.send_command(Request::Uidl).await?;
         }
-        self.send_commands(&[Request::Uidl, Request::List]).await?;
         let uidls = self.read_uidl_answer().await;
-        if matches!(&uidls, Err(e) if !matches!(e, Error::NoUidl { .. })) {
+        let go_on = match &uidls {
+            Ok(_) => true,
+            Err(Error::NoUidl { .. }) => list_without_uidl,
+            Err(_) => false,
+        };
+        if !go_on {
             return Ok((uidls, Vec::new()));
+        }
+        if !pipelined {
+            self.send_command(Request::List).await?;
         }
         Ok((uidls, self.read_list_answer().await?))
     }
