@@ -30,7 +30,7 @@ impl Store {
         let mut body = Body::Memory(bytes.to_vec());
         let now = now();
         let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
-        let digest = fingerprint(bytes);
+        let digest = body_digest(bytes);
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;

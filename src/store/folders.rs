@@ -82,18 +82,22 @@ impl Store {
 
     /// The id of a stored message with exactly these bytes, if there is one.
     pub fn find_identical(&self, raw: &[u8], digest: &Fingerprint) -> Result<Option<i64>> {
-        // By fingerprint; messages stored before fingerprints existed, by size. Either way
-        // the bytes themselves decide.
+        // By digest (BLAKE3, or MD5 for messages stored before it); messages stored before
+        // digests existed, by size. Either way the bytes themselves decide.
+        let legacy = fingerprint(raw);
         let mut stmt = self.conn.prepare_cached(
             "SELECT m.id FROM messages m JOIN message_bodies b ON b.message_id = m.id
-             WHERE m.digest = ?1 AND b.raw = ?3
+             WHERE m.digest IN (?1, ?4) AND b.raw = ?3
              UNION ALL
              SELECT m.id FROM messages m JOIN message_bodies b ON b.message_id = m.id
              WHERE m.digest IS NULL AND m.size = ?2 AND m.partial = 0 AND b.raw = ?3
              LIMIT 1",
         )?;
         Ok(stmt
-            .query_row(params![&digest[..], raw.len() as i64, raw], |r| r.get(0))
+            .query_row(
+                params![&digest[..], raw.len() as i64, raw, &legacy[..]],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 }

@@ -21,7 +21,7 @@ impl Store {
             body: Body::Memory(raw.to_vec()),
             summary: summary.clone(),
             server_size: None,
-            digest: fingerprint(raw),
+            digest: body_digest(raw),
             dedupe: false,
             duplicate: false,
             sorted: None,
@@ -72,7 +72,7 @@ impl Store {
             )?;
             let mut same = tx.prepare_cached(
                 "SELECT m.id FROM messages m JOIN message_bodies b ON b.message_id = m.id
-                 WHERE m.account_id = ?1 AND m.digest = ?2 AND m.size = ?3 AND m.partial = ?4
+                 WHERE m.account_id = ?1 AND m.digest IN (?2, ?6) AND m.size = ?3 AND m.partial = ?4
                    AND (?5 IS NULL OR b.raw = ?5)
                  LIMIT 1",
             )?;
@@ -81,6 +81,8 @@ impl Store {
                 if m.dedupe
                     && let Some(account_id) = account_id
                 {
+                    // Messages stored before BLAKE3 digests have MD5 ones.
+                    let legacy = legacy_digest(&mut m.body)?;
                     let bytes = match &m.body {
                         Body::Memory(bytes) => Some(&bytes[..]),
                         Body::File { .. } => None,
@@ -91,7 +93,8 @@ impl Store {
                         &m.digest[..],
                         size,
                         m.server_size.is_some(),
-                        bytes
+                        bytes,
+                        &legacy[..]
                     ];
                     if let Some(id) = same.query_row(params, |r| r.get::<_, i64>(0)).optional()? {
                         // The server sent again a message stored here: keep the one copy.
@@ -201,6 +204,34 @@ impl Store {
     }
 }
 
+/// The MD5 digest of a message's bytes, as messages were stored with before BLAKE3
+/// ([`fingerprint`]): asked only for a message that may be a duplicate. A body in a file
+/// is read through and left at its start.
+fn legacy_digest(body: &mut Body) -> Result<Fingerprint> {
+    use md5::{Digest, Md5};
+    use std::io::{Read, Seek, SeekFrom};
+    match body {
+        Body::Memory(bytes) => Ok(fingerprint(bytes)),
+        Body::File { file, .. } => {
+            let mut read = || -> std::io::Result<Fingerprint> {
+                file.seek(SeekFrom::Start(0))?;
+                let mut hasher = Md5::new();
+                let mut buf = vec![0; 256 << 10];
+                loop {
+                    let n = file.read(&mut buf)?;
+                    if n == 0 {
+                        break;
+                    }
+                    hasher.update(&buf[..n]);
+                }
+                file.seek(SeekFrom::Start(0))?;
+                Ok(hasher.finalize().into())
+            };
+            read().map_err(Error::io(IoAction::WriteMessage))
+        }
+    }
+}
+
 /// Writes (or replaces) a message's bytes. A body spilled to a file is streamed in with
 /// incremental BLOB I/O: the zero-filled placeholder is the row's last column, which
 /// SQLite does not build in memory, so a 200 MB message never sits in memory here.
@@ -221,4 +252,95 @@ pub(super) fn write_body(tx: &rusqlite::Transaction<'_>, id: i64, body: &mut Bod
         std::io::copy(file, &mut blob).map_err(Error::io(IoAction::WriteMessage))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::Settings;
+
+    fn store() -> (tempfile::TempDir, Store, AccountId) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("mail.db")).unwrap();
+        let account = store
+            .add_account(&Settings {
+                name: "home".into(),
+                host: "pop.example.jp".into(),
+                user: "alice".into(),
+                ..Settings::default()
+            })
+            .unwrap();
+        (dir, store, account.id)
+    }
+
+    /// A message the server sends again under no UIDL, held as a fetch holds it: in
+    /// memory, or in a temporary file as a large one is.
+    fn again(raw: &[u8], in_file: bool) -> NewMessage {
+        let mut m = NewMessage::from_bytes(None, raw.to_vec());
+        m.dedupe = true;
+        if in_file {
+            let mut file = tempfile::tempfile().unwrap();
+            std::io::Write::write_all(&mut file, raw).unwrap();
+            std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(0)).unwrap();
+            m.body = Body::File {
+                file,
+                len: raw.len() as u64,
+            };
+        }
+        m
+    }
+
+    #[test]
+    fn a_message_stored_with_an_md5_digest_is_still_found_again() {
+        let (_dir, mut store, account) = store();
+        let raw = b"Subject: once\r\n\r\nstored before BLAKE3\r\n";
+        let other = b"Subject: twice\r\n\r\nstored before BLAKE3\r\n";
+        let id = store
+            .insert_batch(account, &mut [again(raw, false)])
+            .unwrap()[0];
+        // As an earlier release stored it.
+        store
+            .conn
+            .execute(
+                "UPDATE messages SET digest = ?2 WHERE id = ?1",
+                params![id, &fingerprint(raw)[..]],
+            )
+            .unwrap();
+        for in_file in [false, true] {
+            let mut batch = [again(raw, in_file), again(other, in_file)];
+            let ids = store.insert_batch(account, &mut batch).unwrap();
+            assert_eq!(ids[0], id, "in a file: {in_file}");
+            assert!(batch[0].duplicate);
+            assert!(!batch[1].duplicate, "the same size, other bytes");
+            // The file is read from its start again to be stored.
+            assert_eq!(store.raw_message(ids[1]).unwrap(), other);
+            store
+                .conn
+                .execute("DELETE FROM messages WHERE id = ?1", [ids[1]])
+                .unwrap();
+        }
+        assert_eq!(
+            store.find_identical(raw, &body_digest(raw)).unwrap(),
+            Some(id)
+        );
+        // Stored now, with a BLAKE3 digest, and found by it.
+        let new = b"Subject: new\r\n\r\nstored with BLAKE3\r\n";
+        let id = store
+            .insert_batch(account, &mut [again(new, true)])
+            .unwrap()[0];
+        let digest: Vec<u8> = store
+            .conn
+            .query_row("SELECT digest FROM messages WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(digest, body_digest(new));
+        let mut batch = [again(new, true)];
+        assert_eq!(store.insert_batch(account, &mut batch).unwrap(), [id]);
+        assert!(batch[0].duplicate);
+        assert_eq!(
+            store.find_identical(new, &body_digest(new)).unwrap(),
+            Some(id)
+        );
+    }
 }

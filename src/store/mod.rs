@@ -33,7 +33,7 @@ pub use error::{Error, IoAction, Result};
 pub use migrations::{setting_before_upgrade, upgrade};
 pub use outbox::{Outgoing, Queued, Role};
 use serde::Serialize;
-pub use spool::{Body, Fingerprint, HeaderCapture, Spool, fingerprint};
+pub use spool::{Body, Fingerprint, HeaderCapture, Spool, body_digest, fingerprint};
 
 use crate::accounts::{Account, AccountId, AuthMethod, Keep, Security, Settings};
 use crate::mail::Summary;
@@ -165,7 +165,7 @@ impl NewMessage {
         NewMessage {
             uidl,
             summary: crate::mail::summarize(&raw),
-            digest: fingerprint(&raw),
+            digest: body_digest(&raw),
             body: Body::Memory(raw),
             server_size: None,
             dedupe: false,

@@ -161,7 +161,7 @@ impl Store {
                 summary.subject,
                 summary.date.unwrap_or(now),
                 now,
-                &fingerprint(&built.bytes)[..],
+                &body_digest(&built.bytes)[..],
             ],
         )?;
         let id = tx.last_insert_rowid();

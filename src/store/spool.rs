@@ -7,11 +7,30 @@ use std::path::{Path, PathBuf};
 
 use md5::{Digest, Md5};
 
-/// The MD5 digest of a message's bytes (for finding duplicates, not for security).
+/// A digest of bytes, 16 of them.
 pub type Fingerprint = [u8; 16];
 
+/// The MD5 digest of `bytes`: what messages were stored with before [`body_digest`] (their
+/// rows keep it, and a duplicate of one is found by it), and the digest of a message's
+/// headers that names a message by UIDL, size and headers (`sync::plan::composite`) in
+/// records kept since.
 pub fn fingerprint(bytes: &[u8]) -> Fingerprint {
     Md5::digest(bytes).into()
+}
+
+/// The digest a message is stored with, for finding it again by its bytes: the first 16
+/// bytes of its BLAKE3 hash. A few times faster than MD5 (which took a tenth of a fetch's
+/// CPU time, a fifth of 200 MB of mail's), and no one can make two messages share it,
+/// which someone can with MD5: a message stored from a temporary file is taken for a
+/// duplicate by its digest and size alone.
+pub fn body_digest(bytes: &[u8]) -> Fingerprint {
+    truncated(blake3::hash(bytes))
+}
+
+fn truncated(hash: blake3::Hash) -> Fingerprint {
+    let mut digest = [0; 16];
+    digest.copy_from_slice(&hash.as_bytes()[..16]);
+    digest
 }
 
 /// Messages up to this size stay in memory.
@@ -69,7 +88,7 @@ pub struct Spool {
     memory: Vec<u8>,
     file: Option<BufWriter<File>>,
     len: u64,
-    hasher: Md5,
+    hasher: blake3::Hasher,
     error: Option<io::Error>,
     /// The most this spool keeps; beyond it the message only counts its bytes.
     limit: u64,
@@ -84,7 +103,7 @@ impl Spool {
             memory: Vec::new(),
             file: None,
             len: 0,
-            hasher: Md5::new(),
+            hasher: blake3::Hasher::new(),
             error: None,
             limit: u64::MAX,
         }
@@ -153,8 +172,8 @@ impl Spool {
         }
     }
 
-    /// The collected bytes and their fingerprint, or the first write error (a full disk,
-    /// say).
+    /// The collected bytes and their [`body_digest`], or the first write error (a full
+    /// disk, say).
     pub fn finish(self) -> io::Result<(Body, Fingerprint)> {
         if let Some(len) = self.too_large() {
             return Err(io::Error::new(
@@ -165,7 +184,7 @@ impl Spool {
         if let Some(e) = self.error {
             return Err(e);
         }
-        let digest = self.hasher.finalize().into();
+        let digest = truncated(self.hasher.finalize());
         match self.file {
             None => {
                 let mut memory = self.memory;
@@ -249,7 +268,8 @@ mod tests {
         small.write(b"hello\r\n");
         let (body, digest) = small.finish().unwrap();
         assert!(matches!(body, Body::Memory(v) if v == b"hello\r\n"));
-        assert_eq!(digest, fingerprint(b"hello\r\n"));
+        assert_eq!(digest, body_digest(b"hello\r\n"));
+        assert_ne!(digest, fingerprint(b"hello\r\n"));
 
         let mut big = Spool::new(dir.path());
         let line = vec![b'x'; 1000];
@@ -259,7 +279,7 @@ mod tests {
             expected.extend_from_slice(&line);
         }
         let (body, digest) = big.finish().unwrap();
-        assert_eq!(digest, fingerprint(&expected));
+        assert_eq!(digest, body_digest(&expected));
         match body {
             Body::File { mut file, len } => {
                 assert_eq!(len, expected.len() as u64);
@@ -314,7 +334,7 @@ mod tests {
         assert!(spool.memory.capacity() <= Spool::RESERVE);
         spool.write(b"hello\r\n");
         let (body, digest) = spool.finish().unwrap();
-        assert_eq!(digest, fingerprint(b"hello\r\n"));
+        assert_eq!(digest, body_digest(b"hello\r\n"));
         match body {
             Body::Memory(v) => {
                 assert_eq!(v, b"hello\r\n");
