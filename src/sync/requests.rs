@@ -217,10 +217,18 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
         wanted: &mut impl Iterator<Item = Download>,
     ) -> Result<(), Error> {
         let mut requests = Vec::new();
+        // While a commit runs, what arrives waits in memory: a quarter of a batch's room at
+        // most, so that a writer short of CPU time holds the downloads back instead of
+        // letting memory grow (peak memory, BENCHMARKS.md).
+        let room = if matches!(self.writer, Writer::Committing(_)) {
+            BATCH_MEMORY / 4
+        } else {
+            BATCH_MEMORY
+        };
         while self.in_flight.len() < window {
             let next = match self.to_send.pop_front() {
                 Some(command) => Some(command),
-                None if self.batch_memory < BATCH_MEMORY => wanted.next().map(Command::Get),
+                None if self.batch_memory < room => wanted.next().map(Command::Get),
                 None => None,
             };
             let Some(mut command) = next else { break };
