@@ -257,21 +257,8 @@ pub(super) fn write_body(tx: &rusqlite::Transaction<'_>, id: i64, body: &mut Bod
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::Settings;
 
-    fn store() -> (tempfile::TempDir, Store, AccountId) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("mail.db")).unwrap();
-        let account = store
-            .add_account(&Settings {
-                name: "home".into(),
-                host: "pop.example.jp".into(),
-                user: "alice".into(),
-                ..Settings::default()
-            })
-            .unwrap();
-        (dir, store, account.id)
-    }
+    use crate::store::test_store as store;
 
     /// A message the server sends again under no UIDL, held as a fetch holds it: in
     /// memory, or in a temporary file as a large one is.

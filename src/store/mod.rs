@@ -311,3 +311,19 @@ pub(crate) fn now() -> i64 {
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
 }
+
+/// A store in a temporary folder with one account ("home"), for tests.
+#[cfg(test)]
+pub(crate) fn test_store() -> (tempfile::TempDir, Store, AccountId) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("mail.db")).unwrap();
+    let account = store
+        .add_account(&Settings {
+            name: "home".into(),
+            host: "pop.example.jp".into(),
+            user: "alice".into(),
+            ..Settings::default()
+        })
+        .unwrap();
+    (dir, store, account.id)
+}

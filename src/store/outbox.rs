@@ -400,19 +400,7 @@ mod tests {
     use crate::accounts::{Security, Settings};
     use crate::compose::Charset;
 
-    fn store() -> (tempfile::TempDir, Store, AccountId) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("mail.db")).unwrap();
-        let account = store
-            .add_account(&Settings {
-                name: "home".into(),
-                host: "pop.example.jp".into(),
-                user: "alice".into(),
-                ..Settings::default()
-            })
-            .unwrap();
-        (dir, store, account.id)
-    }
+    use crate::store::test_store as store;
 
     fn built(subject: &str) -> Built {
         let bytes = format!(

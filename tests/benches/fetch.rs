@@ -7,7 +7,8 @@
 //! Cases (POPLAR_BENCH_CASES=small,rules,recheck,remote,mixed,memory picks some; all by default;
 //! POPLAR_BENCH_BIN runs another build of Poplar, an earlier commit's, in its place;
 //! POPLAR_BENCH_DATA puts Poplar's data folders and mpop's Maildirs under another folder,
-//! such as a tmpfs, so that only the protocol, parsing and storing path counts;
+//! such as a tmpfs, so that only the protocol, parsing and storing path counts (TMPDIR
+//! puts the server's Maildir there too, as BENCHMARKS.md's issue 20 figures do);
 //! POPLAR_BENCH_RUNS sets how many runs each case makes):
 //! 10,000 messages of ~5 KB in keep and delete mode; the same in keep mode with 100
 //! sorting rules against none; a re-check of those 10,000 kept
