@@ -98,18 +98,9 @@ impl Store {
             let mut dequeue = tx.prepare_cached(
                 "DELETE FROM server_deletions WHERE account_id = ?1 AND uidl = ?2",
             )?;
-            // Usually nothing was queued (a fetch in delete mode deletes what it stores):
-            // then there is nothing to take off the queue for each of thousands of UIDLs.
-            let queued: bool = tx
-                .prepare_cached(
-                    "SELECT EXISTS (SELECT 1 FROM server_deletions WHERE account_id = ?1)",
-                )?
-                .query_row([account_id], |r| r.get(0))?;
             for uidl in uidls {
                 mark.execute(params![account_id, uidl])?;
-                if queued {
-                    dequeue.execute(params![account_id, uidl])?;
-                }
+                dequeue.execute(params![account_id, uidl])?;
             }
         }
         tx.commit()?;
