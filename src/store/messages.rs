@@ -73,8 +73,7 @@ impl Store {
             let mut same = tx.prepare_cached(
                 "SELECT m.id FROM messages m JOIN message_bodies b ON b.message_id = m.id
                  WHERE m.account_id = ?1 AND m.digest IN (?2, ?6) AND m.size = ?3 AND m.partial = ?4
-                   AND (?5 IS NULL OR b.raw = ?5)
-                 LIMIT 1",
+                   AND (?5 IS NULL OR b.raw = ?5)",
             )?;
             for m in batch.iter_mut() {
                 let len = m.body.len();
@@ -96,7 +95,19 @@ impl Store {
                         bytes,
                         &legacy[..]
                     ];
-                    if let Some(id) = same.query_row(params, |r| r.get::<_, i64>(0)).optional()? {
+                    // A body in memory is compared in the query; one in a file, stored
+                    // row by stored row: a digest and a size alone are not the bytes.
+                    let candidates = same
+                        .query_map(params, |r| r.get::<_, i64>(0))?
+                        .collect::<rusqlite::Result<Vec<_>>>()?;
+                    let mut found = None;
+                    for id in candidates {
+                        if stored_bytes_are(&tx, id, &mut m.body)? {
+                            found = Some(id);
+                            break;
+                        }
+                    }
+                    if let Some(id) = found {
                         // The server sent again a message stored here: keep the one copy.
                         if let Some(uidl) = &m.uidl {
                             record.execute(params![
@@ -232,6 +243,39 @@ fn legacy_digest(body: &mut Body) -> Result<Fingerprint> {
     }
 }
 
+/// Whether the stored message `id` has exactly the bytes of `body`. A body in memory was
+/// compared by the query that found `id`; one in a file is read through against the
+/// stored bytes, a piece at a time, and left at its start.
+fn stored_bytes_are(tx: &rusqlite::Transaction<'_>, id: i64, body: &mut Body) -> Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    let Body::File { file, len } = body else {
+        return Ok(true);
+    };
+    let mut stored = tx.blob_open(rusqlite::MAIN_DB, c"message_bodies", c"raw", id, true)?;
+    if stored.len() as u64 != *len {
+        return Ok(false);
+    }
+    let mut compare = || -> std::io::Result<bool> {
+        file.seek(SeekFrom::Start(0))?;
+        let mut ours = vec![0; 64 << 10];
+        let mut theirs = vec![0; 64 << 10];
+        let same = loop {
+            let n = file.read(&mut ours)?;
+            if n == 0 {
+                // The file ended where the stored bytes do (the lengths are equal).
+                break stored.stream_position()? == *len;
+            }
+            let got = &mut theirs[..n];
+            if stored.read_exact(got).is_err() || got[..] != ours[..n] {
+                break false;
+            }
+        };
+        file.seek(SeekFrom::Start(0))?;
+        Ok(same)
+    };
+    compare().map_err(Error::io(IoAction::WriteMessage))
+}
+
 /// Writes (or replaces) a message's bytes. A body spilled to a file is streamed in with
 /// incremental BLOB I/O: the zero-filled placeholder is the row's last column, which
 /// SQLite does not build in memory, so a 200 MB message never sits in memory here.
@@ -329,5 +373,40 @@ mod tests {
             store.find_identical(new, &body_digest(new)).unwrap(),
             Some(id)
         );
+    }
+
+    #[test]
+    fn a_file_with_the_digest_and_size_of_a_stored_message_but_other_bytes_is_stored() {
+        let (_dir, mut store, account) = store();
+        let raw = b"Subject: one\r\n\r\nthe first message\r\n";
+        let other = b"Subject: two\r\n\r\nthe other message\r\n";
+        assert_eq!(raw.len(), other.len());
+        let id = store
+            .insert_batch(account, &mut [again(raw, false)])
+            .unwrap()[0];
+        // A digest collision, as a stranger could make with MD5 against a message stored
+        // before BLAKE3: the same digest and size, other bytes, held in a file as a large
+        // message is.
+        for digest in [body_digest(raw), fingerprint(raw)] {
+            let mut colliding = again(other, true);
+            colliding.digest = digest;
+            let mut batch = [colliding];
+            let ids = store.insert_batch(account, &mut batch).unwrap();
+            assert!(
+                !batch[0].duplicate,
+                "taken for a copy of the stored message"
+            );
+            assert_ne!(ids[0], id);
+            assert_eq!(store.raw_message(ids[0]).unwrap(), other);
+            assert_eq!(store.raw_message(id).unwrap(), raw);
+        }
+        // The true copy, in a file, is still found, and its file is left at its start.
+        let mut batch = [again(raw, true)];
+        assert_eq!(store.insert_batch(account, &mut batch).unwrap(), [id]);
+        assert!(batch[0].duplicate);
+        let Body::File { file, .. } = &mut batch[0].body else {
+            panic!("in a file");
+        };
+        assert_eq!(std::io::Seek::stream_position(file).unwrap(), 0);
     }
 }
