@@ -239,3 +239,92 @@ async fn two_sessions_of_one_account_never_overlap() {
     held.unlock().unwrap();
     assert_eq!(c.fetch().await.unwrap().new, 2);
 }
+
+/// A message of about 100 KB.
+fn hundred_kb(n: usize) -> Vec<u8> {
+    let mut m = format!("From: s{n}@example.org\r\nSubject: Heavy {n}\r\n\r\n").into_bytes();
+    while m.len() < 100_000 {
+        m.extend_from_slice(b"a line of text in a message of a hundred kilobytes, or so\r\n");
+    }
+    m
+}
+
+#[tokio::test]
+async fn downloads_wait_for_a_slow_writer_instead_of_piling_up_in_memory() {
+    // 40 MB of mail, and a writer that cannot commit: another connection holds the
+    // database's write lock from the moment the downloads begin. The session must stop
+    // asking for messages once a batch is committing and a quarter batch (4 MB) waits
+    // behind it, then wait: the client's NOOP, sent when nothing is in flight and a commit
+    // is awaited, shows the waiting, and lets the writer go.
+    let originals: Vec<Vec<u8>> = (1..=400).map(hundred_kb).collect();
+    let size = originals[0].len();
+    let lock: std::sync::Arc<std::sync::Mutex<Option<rusqlite::Connection>>> =
+        std::sync::Arc::default();
+    let released = lock.clone();
+    let options = Options {
+        capa: Some(vec![
+            "USER".into(),
+            "UIDL".into(),
+            "TOP".into(),
+            "PIPELINING".into(),
+        ]),
+        ..Options::default()
+    };
+    let server = FakeServer::start(originals.clone(), options, move |_, command| {
+        if command == "NOOP" {
+            released.lock().unwrap().take();
+        }
+        None
+    })
+    .await;
+    let c = client(&server, |s| s.keep = Keep::Delete);
+    let database = c.paths.database();
+    let options = FetchOptions {
+        timeout: Duration::from_secs(20),
+        keepalive: Duration::from_millis(50),
+        ..FetchOptions::default()
+    };
+    let mut locked = false;
+    let report = sync::fetch_account_with(
+        &c.paths,
+        &c.account,
+        fake::PASSWORD,
+        &options,
+        |_progress| {
+            if !std::mem::replace(&mut locked, true) {
+                let conn = rusqlite::Connection::open(&database).unwrap();
+                conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+                *lock.lock().unwrap() = Some(conn);
+            }
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.new, 400);
+
+    let commands = server.log().concat();
+    let waited_at = commands
+        .iter()
+        .position(|c| c == "NOOP")
+        .expect("the session waited for the writer");
+    let asked = commands[..waited_at]
+        .iter()
+        .filter(|c| c.starts_with("RETR"))
+        .count();
+    // One batch (16 MB) committing, a quarter batch behind it, and the last window of 64
+    // commands sent before the quarter filled.
+    let bound = ((16 << 20) + (4 << 20)) / size + 64;
+    assert!(
+        asked <= bound,
+        "{asked} messages of {size} bytes asked for while the writer was stalled (at most {bound})"
+    );
+    // Nothing lost or doubled once the writer went on.
+    let store = c.store();
+    let rows = store.list(View::Inbox(None), 1000, 0).unwrap();
+    assert_eq!(rows.len(), 400);
+    for row in rows {
+        let n: usize = row.subject.trim_start_matches("Heavy ").parse().unwrap();
+        assert_eq!(store.raw_message(row.id).unwrap(), originals[n - 1]);
+    }
+    assert!(server.mailbox().is_empty());
+}
