@@ -320,3 +320,31 @@ fn a_setting_is_read_before_the_upgrade_without_changing_anything() {
     assert_eq!(read(&missing, "ui.language"), None);
     assert!(!missing.exists());
 }
+
+/// A new database has 16 KB pages; one made with SQLite's 4 KB keeps them, and upgrades
+/// and opens as before.
+#[test]
+fn new_databases_have_16_kb_pages_and_old_ones_keep_theirs() {
+    let dir = tempfile::tempdir().unwrap();
+    let page_size = |path: &std::path::Path| -> i64 {
+        Connection::open(path)
+            .unwrap()
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap()
+    };
+    let new = dir.path().join("new.db");
+    upgrade(&new).unwrap();
+    assert_eq!(page_size(&new), 16384);
+    let fresh = dir.path().join("fresh.db");
+    drop(Store::open(&fresh).unwrap());
+    assert_eq!(page_size(&fresh), 16384);
+
+    let old = dir.path().join("old.db");
+    drop(database_at(&old, 14));
+    assert_eq!(page_size(&old), 4096);
+    upgrade(&old).unwrap();
+    let store = Store::open(&old).unwrap();
+    assert_eq!(store.count(super::View::Inbox(None)).unwrap(), 0);
+    drop(store);
+    assert_eq!(page_size(&old), 4096);
+}

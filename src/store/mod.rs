@@ -272,6 +272,11 @@ fn configure(conn: &Connection, path: &Path) -> Result<()> {
         // Switching a new database to WAL needs it to itself, and SQLite does not wait for
         // that with the busy timeout: when another connection is opening the same new
         // database at this moment, try again shortly.
+        // A new database gets 16 KB pages (an existing one keeps its own; this changes
+        // nothing in it): a large message takes a quarter of the pages, each written to the
+        // WAL and then the database, and whole-list reads walk fewer pages
+        // (BENCHMARKS.md, issue 20).
+        conn.execute_batch("PRAGMA page_size = 16384;")?;
         let mut attempts = 0;
         loop {
             match conn.execute_batch("PRAGMA journal_mode = WAL;") {

@@ -206,6 +206,33 @@ fn main() {
         },
     );
 
+    // A fetch into the full mailbox: batches of 256 new messages, as the fetch commits
+    // them, stored into a copy of the 100,000 (synchronous=FULL, on the disk of target/).
+    {
+        let copy = tempfile::tempdir_in(db.parent().unwrap()).unwrap();
+        for suffix in ["", "-wal"] {
+            let from = PathBuf::from(format!("{}{suffix}", db.display()));
+            if from.exists() {
+                let name = from.file_name().unwrap();
+                std::fs::copy(&from, copy.path().join(name)).unwrap();
+            }
+        }
+        let mut full = Store::open(&copy.path().join(db.file_name().unwrap())).unwrap();
+        let account = full.accounts().unwrap()[0].id;
+        let mut next = MESSAGES;
+        measure(
+            "store a fetched batch of 256 new messages into the 100,000",
+            10,
+            || {
+                let mut batch: Vec<NewMessage> = (next..next + 256)
+                    .map(|i| NewMessage::from_bytes(Some(format!("uid-{i}").into()), message(i)))
+                    .collect();
+                next += 256;
+                full.insert_batch(account, &mut batch).unwrap();
+            },
+        );
+    }
+
     // The window: state as after start-up, then the view built from it.
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let _enter = runtime.enter();
