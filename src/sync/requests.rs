@@ -152,7 +152,11 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
             .collect();
         let mut wanted = plan.download.into_iter();
         let result = self.pump(&mut wanted).await;
-        if result.is_err() && !self.batch.is_empty() {
+        // A commit under way is waited for even when nothing else waits to be stored: left
+        // running, it would store its messages after the fetch ended and gave the account
+        // back, and a fetch started at once would not know them and store them again.
+        let committing = matches!(self.writer, Writer::Committing(_));
+        if result.is_err() && (committing || !self.batch.is_empty()) {
             self.save_after_error().await;
         }
         result

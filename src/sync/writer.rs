@@ -111,7 +111,9 @@ impl<P: FnMut(Progress)> Run<'_, P> {
         if matches!(self.writer, Writer::Committing(_)) && self.finish_commit_quietly().await {
             return;
         }
-        if let Writer::Idle(_) = self.writer {
+        if let Writer::Idle(_) = self.writer
+            && !self.batch.is_empty()
+        {
             self.start_commit();
             self.finish_commit_quietly().await;
         }
