@@ -293,7 +293,19 @@ pub(super) fn write_body(tx: &rusqlite::Transaction<'_>, id: i64, body: &mut Bod
         .execute(params![id, value])?;
     if let Body::File { file, .. } = body {
         let mut blob = tx.blob_open(rusqlite::MAIN_DB, c"message_bodies", c"raw", id, false)?;
-        std::io::copy(file, &mut blob).map_err(Error::io(IoAction::WriteMessage))?;
+        // In large pieces: each read is a system call, each write a walk into the BLOB.
+        let mut copy = || -> std::io::Result<()> {
+            use std::io::{Read, Write};
+            let mut piece = vec![0; 256 << 10];
+            loop {
+                let n = file.read(&mut piece)?;
+                if n == 0 {
+                    return Ok(());
+                }
+                blob.write_all(&piece[..n])?;
+            }
+        };
+        copy().map_err(Error::io(IoAction::WriteMessage))?;
     }
     Ok(())
 }

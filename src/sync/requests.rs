@@ -208,7 +208,11 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
                 }
             }
             let full = self.batch.len() >= BATCH_MESSAGES || self.batch_memory >= BATCH_MEMORY;
-            if full && matches!(self.writer, Writer::Idle(_)) {
+            // Once every download is asked for, what has arrived is committed whenever the
+            // writer is free: it stores while the last window arrives, and the commit the
+            // fetch ends waiting for is a small one.
+            let asked_all = wanted.size_hint().1 == Some(0) && !self.batch.is_empty();
+            if (full || asked_all) && matches!(self.writer, Writer::Idle(_)) {
                 self.start_commit();
             }
         }
