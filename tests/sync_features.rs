@@ -328,3 +328,82 @@ async fn downloads_wait_for_a_slow_writer_instead_of_piling_up_in_memory() {
     }
     assert!(server.mailbox().is_empty());
 }
+
+#[tokio::test]
+async fn a_fetch_cancelled_while_it_commits_keeps_the_account_until_the_commit_ends() {
+    // The commit cannot end while another connection holds the database's write lock
+    // (taken as the downloads begin). The server hears the client's NOOP once everything
+    // is downloaded and the session waits for that commit: then the fetch is dropped, as
+    // the window's Cancel drops it.
+    let lock: std::sync::Arc<std::sync::Mutex<Option<rusqlite::Connection>>> =
+        std::sync::Arc::default();
+    let waiting = std::sync::Arc::new(tokio::sync::Notify::new());
+    let heard = waiting.clone();
+    let options = Options {
+        capa: Some(vec![
+            "USER".into(),
+            "UIDL".into(),
+            "TOP".into(),
+            "PIPELINING".into(),
+        ]),
+        ..Options::default()
+    };
+    let server = FakeServer::start(mails(300), options, move |_, command| {
+        if command == "NOOP" {
+            heard.notify_one();
+        }
+        None
+    })
+    .await;
+    let c = client(&server, |_| {});
+    let database = c.paths.database();
+    let options = FetchOptions {
+        timeout: Duration::from_secs(20),
+        keepalive: Duration::from_millis(50),
+        ..FetchOptions::default()
+    };
+    let mut locked = false;
+    let on_progress = |_progress| {
+        if !std::mem::replace(&mut locked, true) {
+            let conn = rusqlite::Connection::open(&database).unwrap();
+            conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+            *lock.lock().unwrap() = Some(conn);
+        }
+    };
+    tokio::select! {
+        result = sync::fetch_account_with(&c.paths, &c.account, fake::PASSWORD, &options, on_progress) => {
+            panic!("the fetch ended with its commit stalled: {result:?}")
+        }
+        () = waiting.notified() => {}
+    }
+
+    // The abandoned commit still runs: the account is busy, nothing is fetched twice.
+    let error = c.fetch().await.unwrap_err();
+    assert!(matches!(error, sync::Error::Busy(_)), "{error:?}");
+
+    // Once the commit can end, it ends, and gives the account back.
+    lock.lock().unwrap().take();
+    let lock_path = c
+        .paths
+        .data_dir()
+        .join("locks")
+        .join(format!("account-{}.lock", c.account.id));
+    tokio::task::spawn_blocking(move || {
+        let file = std::fs::File::open(lock_path).unwrap();
+        file.lock().unwrap();
+    })
+    .await
+    .unwrap();
+    c.fetch().await.unwrap();
+    let store = c.store();
+    let rows = store.list(View::Inbox(None), 1000, 0).unwrap();
+    assert_eq!(rows.len(), 300, "every message stored once");
+    let mut uidls: Vec<_> = store
+        .known_uidls(c.account.id)
+        .unwrap()
+        .into_iter()
+        .collect();
+    uidls.sort();
+    uidls.dedup();
+    assert_eq!(uidls.len(), 300);
+}

@@ -260,11 +260,13 @@ fn stored_bytes_are(tx: &rusqlite::Transaction<'_>, id: i64, body: &mut Body) ->
         let mut ours = vec![0; 64 << 10];
         let mut theirs = vec![0; 64 << 10];
         let same = loop {
-            let n = file.read(&mut ours)?;
-            if n == 0 {
-                // The file ended where the stored bytes do (the lengths are equal).
-                break stored.stream_position()? == *len;
-            }
+            let n = match file.read(&mut ours) {
+                // The file ended: where the stored bytes do?
+                Ok(0) => break stored.stream_position()? == *len,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
             let got = &mut theirs[..n];
             if stored.read_exact(got).is_err() || got[..] != ours[..n] {
                 break false;
@@ -273,7 +275,7 @@ fn stored_bytes_are(tx: &rusqlite::Transaction<'_>, id: i64, body: &mut Body) ->
         file.seek(SeekFrom::Start(0))?;
         Ok(same)
     };
-    compare().map_err(Error::io(IoAction::WriteMessage))
+    compare().map_err(Error::io(IoAction::ReadMessage))
 }
 
 /// Writes (or replaces) a message's bytes. A body spilled to a file is streamed in with
@@ -298,10 +300,12 @@ pub(super) fn write_body(tx: &rusqlite::Transaction<'_>, id: i64, body: &mut Bod
             use std::io::{Read, Write};
             let mut piece = vec![0; 256 << 10];
             loop {
-                let n = file.read(&mut piece)?;
-                if n == 0 {
-                    return Ok(());
-                }
+                let n = match file.read(&mut piece) {
+                    Ok(0) => return Ok(()),
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
+                };
                 blob.write_all(&piece[..n])?;
             }
         };
@@ -398,8 +402,20 @@ mod tests {
             .unwrap()[0];
         // A digest collision, as a stranger could make with MD5 against a message stored
         // before BLAKE3: the same digest and size, other bytes, held in a file as a large
-        // message is.
-        for digest in [body_digest(raw), fingerprint(raw)] {
+        // message is. First against the row's BLAKE3 digest, then against an MD5 one.
+        for legacy in [false, true] {
+            let digest = if legacy {
+                store
+                    .conn
+                    .execute(
+                        "UPDATE messages SET digest = ?2 WHERE id = ?1",
+                        params![id, &fingerprint(raw)[..]],
+                    )
+                    .unwrap();
+                fingerprint(raw)
+            } else {
+                body_digest(raw)
+            };
             let mut colliding = again(other, true);
             colliding.digest = digest;
             let mut batch = [colliding];
@@ -420,5 +436,35 @@ mod tests {
             panic!("in a file");
         };
         assert_eq!(std::io::Seek::stream_position(file).unwrap(), 0);
+    }
+
+    #[test]
+    fn a_copy_is_found_behind_a_stored_message_with_its_digest_and_other_bytes() {
+        let (_dir, mut store, account) = store();
+        let raw = b"Subject: one\r\n\r\nthe first message\r\n";
+        let other = b"Subject: two\r\n\r\nthe other message\r\n";
+        // Stored first, so found first: another message that took the copy's digest.
+        let first = store
+            .insert_batch(account, &mut [again(other, false)])
+            .unwrap()[0];
+        store
+            .conn
+            .execute(
+                "UPDATE messages SET digest = ?2 WHERE id = ?1",
+                params![first, &body_digest(raw)[..]],
+            )
+            .unwrap();
+        let id = store
+            .insert_batch(account, &mut [again(raw, false)])
+            .unwrap()[0];
+        for in_file in [false, true] {
+            let mut batch = [again(raw, in_file)];
+            assert_eq!(
+                store.insert_batch(account, &mut batch).unwrap(),
+                [id],
+                "in a file: {in_file}"
+            );
+            assert!(batch[0].duplicate);
+        }
     }
 }

@@ -267,16 +267,16 @@ fn connect(path: &Path) -> Result<Connection> {
 /// Sets a connection up as the store uses it: WAL, synchronous=FULL, foreign keys on.
 fn configure(conn: &Connection, path: &Path) -> Result<()> {
     let setup = || -> Result<()> {
-        // synchronous=FULL: a commit is on disk (WAL fsynced) before it returns, which is
-        // what allows a DELE to follow it.
-        // Switching a new database to WAL needs it to itself, and SQLite does not wait for
-        // that with the busy timeout: when another connection is opening the same new
-        // database at this moment, try again shortly.
         // A new database gets 16 KB pages (an existing one keeps its own; this changes
         // nothing in it): a large message takes a quarter of the pages, each written to the
         // WAL and then the database, and whole-list reads walk fewer pages
         // (BENCHMARKS.md, issue 20).
         conn.execute_batch("PRAGMA page_size = 16384;")?;
+        // synchronous=FULL: a commit is on disk (WAL fsynced) before it returns, which is
+        // what allows a DELE to follow it.
+        // Switching a new database to WAL needs it to itself, and SQLite does not wait for
+        // that with the busy timeout: when another connection is opening the same new
+        // database at this moment, try again shortly.
         let mut attempts = 0;
         loop {
             match conn.execute_batch("PRAGMA journal_mode = WAL;") {

@@ -270,6 +270,7 @@ pub async fn fetch_account_with(
         on_progress,
     );
     run.sorter = sorter;
+    run.lock = Some(_lock.clone());
     run.report.left_by_rules = screened.left;
     run.report.skipped = plan
         .too_large
@@ -293,8 +294,10 @@ pub async fn fetch_account_with(
 /// A session logged in and the store read, ready to plan: what a fetch and the remote
 /// view's actions share.
 struct Prepared {
-    /// Two sessions of one account never overlap, also not across processes.
-    _lock: AccountLock,
+    /// Two sessions of one account never overlap, also not across processes. Shared
+    /// with every commit of the fetch, so that a fetch abandoned while it commits (the
+    /// user cancelled) keeps the account until the commit has ended.
+    _lock: std::sync::Arc<AccountLock>,
     session: pop3::Session,
     store: Store,
     listed: Vec<plan::Listed>,
@@ -352,7 +355,7 @@ async fn prepare(
         .await??
     };
     Ok(Prepared {
-        _lock: lock,
+        _lock: std::sync::Arc::new(lock),
         session,
         store,
         listed,

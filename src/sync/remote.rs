@@ -247,6 +247,7 @@ pub async fn apply_remote(
         Action::Fetch | Action::Delete => Keep::Forever,
     };
     let mut run = Run::new(session, store, account_id, keep, paths, fetch, on_progress);
+    run.lock = Some(_lock.clone());
     run.sorter = sorter;
     let (report, _store, deleted) = carry_out(run, plan, account_id).await?;
     applied.fetched = report.new;

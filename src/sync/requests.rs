@@ -100,6 +100,8 @@ pub(super) struct Run<'a, P: FnMut(Progress)> {
     pub(super) batch: Vec<(u32, Get, NewMessage)>,
     pub(super) batch_memory: usize,
     pub(super) deleted_uidls: Vec<Uidl>,
+    /// The account's lock, held by every commit until it ends (see `Prepared`).
+    pub(super) lock: Option<std::sync::Arc<super::lock::AccountLock>>,
 }
 
 impl<'a, P: FnMut(Progress)> Run<'a, P> {
@@ -128,6 +130,7 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
             batch: Vec::new(),
             batch_memory: 0,
             deleted_uidls: Vec::new(),
+            lock: None,
         }
     }
 

@@ -64,20 +64,32 @@ impl<P: FnMut(Progress)> Run<'_, P> {
             store,
             self.account_id,
             std::mem::take(&mut self.batch),
+            self.lock.clone(),
         ));
         self.batch_memory = 0;
     }
 
     /// Waits for the running commit, then queues the DELEs its messages allow.
     pub(super) async fn finish_commit(&mut self) -> Result<(), Error> {
-        let Writer::Committing(commit) = std::mem::replace(&mut self.writer, Writer::Taken) else {
+        let Writer::Committing(mut commit) = std::mem::replace(&mut self.writer, Writer::Taken)
+        else {
             return Ok(());
         };
-        // With nothing in flight the session would sit idle: keep it alive.
+        // With nothing in flight the session would sit idle: keep it alive. When that
+        // fails, the commit is still under way: it stays the writer's, so that the fetch
+        // waits for it before it ends (`Run::go`).
         let joined = if self.in_flight.is_empty() {
-            self.session
-                .keep_alive_during(self.fetch.keepalive, commit)
-                .await?
+            match self
+                .session
+                .keep_alive_during(self.fetch.keepalive, &mut commit)
+                .await
+            {
+                Ok(joined) => joined,
+                Err(e) => {
+                    self.writer = Writer::Committing(commit);
+                    return Err(e.into());
+                }
+            }
         } else {
             commit.await
         };
@@ -140,12 +152,17 @@ impl<P: FnMut(Progress)> Run<'_, P> {
     }
 }
 
+/// Commits `batch` on a blocking thread. `lock` is held until the commit has ended, also
+/// when the fetch that started it is gone: a fetch started meanwhile would not know the
+/// messages it stores, and would store them again.
 fn start_commit(
     mut store: Store,
     account_id: AccountId,
     batch: Vec<(u32, Get, NewMessage)>,
+    lock: Option<std::sync::Arc<super::lock::AccountLock>>,
 ) -> Commit {
     tokio::task::spawn_blocking(move || {
+        let _lock = lock;
         let mut numbers = Vec::with_capacity(batch.len());
         let mut messages = Vec::with_capacity(batch.len());
         for (number, get, message) in batch {
