@@ -312,12 +312,8 @@ fn export_then_import_is_byte_exact_and_adds_no_duplicates() {
 fn a_damaged_database_is_reported_and_kept() {
     let (_dir, paths) = paths();
     fill(&paths, 5);
-    // Overwrite the middle of the file with garbage.
-    let mut bytes = std::fs::read(paths.database()).unwrap();
-    for b in bytes.iter_mut().skip(200).take(4000) {
-        *b = 0xAB;
-    }
-    std::fs::write(paths.database(), &bytes).unwrap();
+    // Overwrite the schema's pages with garbage.
+    let bytes = common::damage_database(&paths.database(), 0xAB);
     let _ = std::fs::remove_file(format!("{}-wal", paths.database().display()));
 
     assert!(matches!(backup::check_health(&paths), Health::Damaged(_)));
@@ -343,11 +339,7 @@ fn a_damaged_snapshot_is_refused_and_said_in_the_window_language() {
     let (dir, paths) = paths();
     fill(&paths, 5);
     let snapshot = backup::back_up(&paths, Some(&dir.path().join("backups"))).unwrap();
-    let mut bytes = std::fs::read(&snapshot.path).unwrap();
-    for b in bytes.iter_mut().skip(200).take(4000) {
-        *b = 0xAB;
-    }
-    std::fs::write(&snapshot.path, &bytes).unwrap();
+    common::damage_database(&snapshot.path, 0xAB);
     let before = std::fs::read(paths.database()).unwrap();
 
     let error = backup::restore(&paths, &snapshot.path).unwrap_err();

@@ -422,11 +422,7 @@ fn a_damaged_database_offers_the_latest_backup_and_keeps_the_damaged_file() {
     poplar::backup::back_up(&paths, None).unwrap();
 
     // Damage the database.
-    let mut bytes = std::fs::read(paths.database()).unwrap();
-    for b in bytes.iter_mut().skip(100).take(5000) {
-        *b = 0x5A;
-    }
-    std::fs::write(paths.database(), &bytes).unwrap();
+    let bytes = common::damage_database(&paths.database(), 0x5A);
 
     let (mut app, boot) = start(paths.clone());
     drive(&runtime, &mut app, boot);

@@ -227,3 +227,20 @@ pub fn closed_port() -> ClosedPort {
         port,
     }
 }
+
+/// Damages the SQLite database file at `path`: everything after the 100-byte header
+/// through the first two pages (whatever the page size), so SQLite cannot read its
+/// schema. Returns the damaged bytes as written.
+pub fn damage_database(path: &Path, with: u8) -> Vec<u8> {
+    let mut bytes = std::fs::read(path).unwrap();
+    let page = match u16::from_be_bytes([bytes[16], bytes[17]]) {
+        1 => 65536,
+        n => usize::from(n),
+    };
+    let end = (2 * page).min(bytes.len());
+    for b in &mut bytes[100..end] {
+        *b = with;
+    }
+    std::fs::write(path, &bytes).unwrap();
+    bytes
+}
