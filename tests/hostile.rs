@@ -455,15 +455,7 @@ async fn a_returning_uidl_is_checked_by_its_headers() {
     for top in [true, false] {
         let options = if top {
             // Both TOPs in flight at once.
-            Options {
-                capa: Some(vec![
-                    "USER".into(),
-                    "UIDL".into(),
-                    "TOP".into(),
-                    "PIPELINING".into(),
-                ]),
-                ..Options::default()
-            }
+            Options::pipelining()
         } else {
             Options {
                 capa: Some(vec!["USER".into(), "UIDL".into()]),

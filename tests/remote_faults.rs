@@ -35,15 +35,7 @@ fn chosen() -> Vec<Uidl> {
 }
 
 fn options() -> Options {
-    Options {
-        capa: Some(vec![
-            "USER".into(),
-            "UIDL".into(),
-            "TOP".into(),
-            "PIPELINING".into(),
-        ]),
-        ..Options::default()
-    }
+    Options::pipelining()
 }
 
 struct Client {

@@ -240,6 +240,39 @@ async fn two_sessions_of_one_account_never_overlap() {
     assert_eq!(c.fetch().await.unwrap().new, 2);
 }
 
+/// Holds the database's write lock from a fetch's first progress event until released, so
+/// that the fetch's commits wait.
+#[derive(Clone, Default)]
+struct Stall(std::sync::Arc<std::sync::Mutex<Option<rusqlite::Connection>>>);
+
+impl Stall {
+    fn lock_at_first_progress(&self, database: std::path::PathBuf) -> impl FnMut(sync::Progress) {
+        let held = self.0.clone();
+        let mut locked = false;
+        move |_| {
+            if !std::mem::replace(&mut locked, true) {
+                let conn = rusqlite::Connection::open(&database).unwrap();
+                conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+                *held.lock().unwrap() = Some(conn);
+            }
+        }
+    }
+
+    fn release(&self) {
+        self.0.lock().unwrap().take();
+    }
+
+    /// A keep-alive NOOP soon after the session starts waiting for a commit: what the
+    /// tests watch for.
+    fn options() -> FetchOptions {
+        FetchOptions {
+            timeout: Duration::from_secs(20),
+            keepalive: Duration::from_millis(50),
+            ..FetchOptions::default()
+        }
+    }
+}
+
 /// A message of about 100 KB.
 fn hundred_kb(n: usize) -> Vec<u8> {
     let mut m = format!("From: s{n}@example.org\r\nSubject: Heavy {n}\r\n\r\n").into_bytes();
@@ -258,45 +291,26 @@ async fn downloads_wait_for_a_slow_writer_instead_of_piling_up_in_memory() {
     // is awaited, shows the waiting, and lets the writer go.
     let originals: Vec<Vec<u8>> = (1..=400).map(hundred_kb).collect();
     let size = originals[0].len();
-    let lock: std::sync::Arc<std::sync::Mutex<Option<rusqlite::Connection>>> =
-        std::sync::Arc::default();
-    let released = lock.clone();
-    let options = Options {
-        capa: Some(vec![
-            "USER".into(),
-            "UIDL".into(),
-            "TOP".into(),
-            "PIPELINING".into(),
-        ]),
-        ..Options::default()
-    };
-    let server = FakeServer::start(originals.clone(), options, move |_, command| {
-        if command == "NOOP" {
-            released.lock().unwrap().take();
-        }
-        None
-    })
+    let stall = Stall::default();
+    let released = stall.clone();
+    let server = FakeServer::start(
+        originals.clone(),
+        Options::pipelining(),
+        move |_, command| {
+            if command == "NOOP" {
+                released.release();
+            }
+            None
+        },
+    )
     .await;
     let c = client(&server, |s| s.keep = Keep::Delete);
-    let database = c.paths.database();
-    let options = FetchOptions {
-        timeout: Duration::from_secs(20),
-        keepalive: Duration::from_millis(50),
-        ..FetchOptions::default()
-    };
-    let mut locked = false;
     let report = sync::fetch_account_with(
         &c.paths,
         &c.account,
         fake::PASSWORD,
-        &options,
-        |_progress| {
-            if !std::mem::replace(&mut locked, true) {
-                let conn = rusqlite::Connection::open(&database).unwrap();
-                conn.execute_batch("BEGIN IMMEDIATE").unwrap();
-                *lock.lock().unwrap() = Some(conn);
-            }
-        },
+        &Stall::options(),
+        stall.lock_at_first_progress(c.paths.database()),
     )
     .await
     .unwrap();
@@ -335,20 +349,10 @@ async fn a_fetch_cancelled_while_it_commits_keeps_the_account_until_the_commit_e
     // (taken as the downloads begin). The server hears the client's NOOP once everything
     // is downloaded and the session waits for that commit: then the fetch is dropped, as
     // the window's Cancel drops it.
-    let lock: std::sync::Arc<std::sync::Mutex<Option<rusqlite::Connection>>> =
-        std::sync::Arc::default();
+    let stall = Stall::default();
     let waiting = std::sync::Arc::new(tokio::sync::Notify::new());
     let heard = waiting.clone();
-    let options = Options {
-        capa: Some(vec![
-            "USER".into(),
-            "UIDL".into(),
-            "TOP".into(),
-            "PIPELINING".into(),
-        ]),
-        ..Options::default()
-    };
-    let server = FakeServer::start(mails(300), options, move |_, command| {
+    let server = FakeServer::start(mails(300), Options::pipelining(), move |_, command| {
         if command == "NOOP" {
             heard.notify_one();
         }
@@ -356,20 +360,8 @@ async fn a_fetch_cancelled_while_it_commits_keeps_the_account_until_the_commit_e
     })
     .await;
     let c = client(&server, |_| {});
-    let database = c.paths.database();
-    let options = FetchOptions {
-        timeout: Duration::from_secs(20),
-        keepalive: Duration::from_millis(50),
-        ..FetchOptions::default()
-    };
-    let mut locked = false;
-    let on_progress = |_progress| {
-        if !std::mem::replace(&mut locked, true) {
-            let conn = rusqlite::Connection::open(&database).unwrap();
-            conn.execute_batch("BEGIN IMMEDIATE").unwrap();
-            *lock.lock().unwrap() = Some(conn);
-        }
-    };
+    let options = Stall::options();
+    let on_progress = stall.lock_at_first_progress(c.paths.database());
     tokio::select! {
         result = sync::fetch_account_with(&c.paths, &c.account, fake::PASSWORD, &options, on_progress) => {
             panic!("the fetch ended with its commit stalled: {result:?}")
@@ -382,7 +374,7 @@ async fn a_fetch_cancelled_while_it_commits_keeps_the_account_until_the_commit_e
     assert!(matches!(error, sync::Error::Busy(_)), "{error:?}");
 
     // Once the commit can end, it ends, and gives the account back.
-    lock.lock().unwrap().take();
+    stall.release();
     let lock_path = c
         .paths
         .data_dir()

@@ -337,6 +337,18 @@ mod tests {
         m
     }
 
+    /// Gives a stored message another digest: as an earlier release stored it, or as a
+    /// collision would.
+    fn set_digest(store: &Store, id: i64, digest: &Fingerprint) {
+        store
+            .conn
+            .execute(
+                "UPDATE messages SET digest = ?2 WHERE id = ?1",
+                params![id, &digest[..]],
+            )
+            .unwrap();
+    }
+
     #[test]
     fn a_message_stored_with_an_md5_digest_is_still_found_again() {
         let (_dir, mut store, account) = store();
@@ -346,13 +358,7 @@ mod tests {
             .insert_batch(account, &mut [again(raw, false)])
             .unwrap()[0];
         // As an earlier release stored it.
-        store
-            .conn
-            .execute(
-                "UPDATE messages SET digest = ?2 WHERE id = ?1",
-                params![id, &fingerprint(raw)[..]],
-            )
-            .unwrap();
+        set_digest(&store, id, &fingerprint(raw));
         for in_file in [false, true] {
             let mut batch = [again(raw, in_file), again(other, in_file)];
             let ids = store.insert_batch(account, &mut batch).unwrap();
@@ -405,13 +411,7 @@ mod tests {
         // message is. First against the row's BLAKE3 digest, then against an MD5 one.
         for legacy in [false, true] {
             let digest = if legacy {
-                store
-                    .conn
-                    .execute(
-                        "UPDATE messages SET digest = ?2 WHERE id = ?1",
-                        params![id, &fingerprint(raw)[..]],
-                    )
-                    .unwrap();
+                set_digest(&store, id, &fingerprint(raw));
                 fingerprint(raw)
             } else {
                 body_digest(raw)
@@ -447,13 +447,7 @@ mod tests {
         let first = store
             .insert_batch(account, &mut [again(other, false)])
             .unwrap()[0];
-        store
-            .conn
-            .execute(
-                "UPDATE messages SET digest = ?2 WHERE id = ?1",
-                params![first, &body_digest(raw)[..]],
-            )
-            .unwrap();
+        set_digest(&store, first, &body_digest(raw));
         let id = store
             .insert_batch(account, &mut [again(raw, false)])
             .unwrap()[0];

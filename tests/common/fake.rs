@@ -76,6 +76,17 @@ pub struct Options {
     pub apop: bool,
 }
 
+impl Options {
+    /// The default capabilities and PIPELINING.
+    pub fn pipelining() -> Options {
+        let mut options = Options::default();
+        if let Some(capa) = &mut options.capa {
+            capa.push("PIPELINING".into());
+        }
+        options
+    }
+}
+
 impl Default for Options {
     fn default() -> Self {
         Options {
