@@ -79,49 +79,21 @@ impl Store {
                 let len = m.body.len();
                 if m.dedupe
                     && let Some(account_id) = account_id
+                    && let Some(id) = stored_copy(&tx, &mut same, account_id, m)?
                 {
-                    // Messages stored before BLAKE3 digests have MD5 ones.
-                    let legacy = legacy_digest(&mut m.body)?;
-                    let bytes = match &m.body {
-                        Body::Memory(bytes) => Some(&bytes[..]),
-                        Body::File { .. } => None,
-                    };
-                    let size = m.server_size.unwrap_or(len) as i64;
-                    let params = params![
-                        account_id,
-                        &m.digest[..],
-                        size,
-                        m.server_size.is_some(),
-                        bytes,
-                        &legacy[..]
-                    ];
-                    // A body in memory is compared in the query; one in a file, stored
-                    // row by stored row: a digest and a size alone are not the bytes.
-                    let candidates = same
-                        .query_map(params, |r| r.get::<_, i64>(0))?
-                        .collect::<rusqlite::Result<Vec<_>>>()?;
-                    let mut found = None;
-                    for id in candidates {
-                        if stored_bytes_are(&tx, id, &mut m.body)? {
-                            found = Some(id);
-                            break;
-                        }
+                    // The server sent again a message stored here: keep the one copy.
+                    if let Some(uidl) = &m.uidl {
+                        record.execute(params![
+                            account_id,
+                            uidl,
+                            id,
+                            now,
+                            m.server_size.is_some()
+                        ])?;
                     }
-                    if let Some(id) = found {
-                        // The server sent again a message stored here: keep the one copy.
-                        if let Some(uidl) = &m.uidl {
-                            record.execute(params![
-                                account_id,
-                                uidl,
-                                id,
-                                now,
-                                m.server_size.is_some()
-                            ])?;
-                        }
-                        m.duplicate = true;
-                        ids.push(id);
-                        continue;
-                    }
+                    m.duplicate = true;
+                    ids.push(id);
+                    continue;
                 }
                 let size = i64::try_from(m.server_size.unwrap_or(len)).unwrap_or(i64::MAX);
                 // The rules' decision goes in with the message: filed, marked, and never
@@ -241,6 +213,42 @@ fn legacy_digest(body: &mut Body) -> Result<Fingerprint> {
             read().map_err(Error::io(IoAction::WriteMessage))
         }
     }
+}
+
+/// The stored message of `account_id` with the bytes of `m`, if there is one: found by
+/// its digest and size, then compared byte for byte (in the query `same` for a body in
+/// memory; stored row by stored row for one in a file, since a digest and a size alone are
+/// not the bytes).
+fn stored_copy(
+    tx: &rusqlite::Transaction<'_>,
+    same: &mut rusqlite::CachedStatement<'_>,
+    account_id: AccountId,
+    m: &mut NewMessage,
+) -> Result<Option<i64>> {
+    // Messages stored before BLAKE3 digests have MD5 ones.
+    let legacy = legacy_digest(&mut m.body)?;
+    let bytes = match &m.body {
+        Body::Memory(bytes) => Some(&bytes[..]),
+        Body::File { .. } => None,
+    };
+    let size = m.server_size.unwrap_or(m.body.len()) as i64;
+    let params = params![
+        account_id,
+        &m.digest[..],
+        size,
+        m.server_size.is_some(),
+        bytes,
+        &legacy[..]
+    ];
+    let candidates = same
+        .query_map(params, |r| r.get::<_, i64>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for id in candidates {
+        if stored_bytes_are(tx, id, &mut m.body)? {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
 }
 
 /// Whether the stored message `id` has exactly the bytes of `body`. A body in memory was
