@@ -192,27 +192,43 @@ impl Store {
 /// is read through and left at its start.
 fn legacy_digest(body: &mut Body) -> Result<Fingerprint> {
     use md5::{Digest, Md5};
-    use std::io::{Read, Seek, SeekFrom};
     match body {
         Body::Memory(bytes) => Ok(fingerprint(bytes)),
         Body::File { file, .. } => {
-            let mut read = || -> std::io::Result<Fingerprint> {
-                file.seek(SeekFrom::Start(0))?;
-                let mut hasher = Md5::new();
-                let mut buf = vec![0; 256 << 10];
-                loop {
-                    let n = file.read(&mut buf)?;
-                    if n == 0 {
-                        break;
-                    }
-                    hasher.update(&buf[..n]);
-                }
-                file.seek(SeekFrom::Start(0))?;
-                Ok(hasher.finalize().into())
-            };
-            read().map_err(Error::io(IoAction::WriteMessage))
+            let mut hasher = Md5::new();
+            read_pieces(file, |piece| {
+                hasher.update(piece);
+                Ok(true)
+            })
+            .map_err(Error::io(IoAction::WriteMessage))?;
+            Ok(hasher.finalize().into())
         }
     }
+}
+
+/// Reads a body held in a file from its start, in pieces of 256 KB (each read is a system
+/// call), handing each to `each` until it says to stop; the file is left at its start
+/// again. Whether every piece was taken.
+fn read_pieces(
+    file: &mut std::fs::File,
+    mut each: impl FnMut(&[u8]) -> std::io::Result<bool>,
+) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    file.seek(SeekFrom::Start(0))?;
+    let mut piece = vec![0; 256 << 10];
+    let all = loop {
+        let n = match file.read(&mut piece) {
+            Ok(0) => break true,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if !each(&piece[..n])? {
+            break false;
+        }
+    };
+    file.seek(SeekFrom::Start(0))?;
+    Ok(all)
 }
 
 /// The stored message of `account_id` with the bytes of `m`, if there is one: found by
@@ -255,7 +271,7 @@ fn stored_copy(
 /// compared by the query that found `id`; one in a file is read through against the
 /// stored bytes, a piece at a time, and left at its start.
 fn stored_bytes_are(tx: &rusqlite::Transaction<'_>, id: i64, body: &mut Body) -> Result<bool> {
-    use std::io::{Read, Seek, SeekFrom};
+    use std::io::{Read, Seek};
     let Body::File { file, len } = body else {
         return Ok(true);
     };
@@ -264,24 +280,13 @@ fn stored_bytes_are(tx: &rusqlite::Transaction<'_>, id: i64, body: &mut Body) ->
         return Ok(false);
     }
     let mut compare = || -> std::io::Result<bool> {
-        file.seek(SeekFrom::Start(0))?;
-        let mut ours = vec![0; 64 << 10];
-        let mut theirs = vec![0; 64 << 10];
-        let same = loop {
-            let n = match file.read(&mut ours) {
-                // The file ended: where the stored bytes do?
-                Ok(0) => break stored.stream_position()? == *len,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            let got = &mut theirs[..n];
-            if stored.read_exact(got).is_err() || got[..] != ours[..n] {
-                break false;
-            }
-        };
-        file.seek(SeekFrom::Start(0))?;
-        Ok(same)
+        let mut theirs = vec![0; 256 << 10];
+        let all = read_pieces(file, |ours| {
+            let got = &mut theirs[..ours.len()];
+            Ok(stored.read_exact(got).is_ok() && got[..] == *ours)
+        })?;
+        // The file ended: where the stored bytes do?
+        Ok(all && stored.stream_position()? == *len)
     };
     compare().map_err(Error::io(IoAction::ReadMessage))
 }
@@ -303,21 +308,11 @@ pub(super) fn write_body(tx: &rusqlite::Transaction<'_>, id: i64, body: &mut Bod
         .execute(params![id, value])?;
     if let Body::File { file, .. } = body {
         let mut blob = tx.blob_open(rusqlite::MAIN_DB, c"message_bodies", c"raw", id, false)?;
-        // In large pieces: each read is a system call, each write a walk into the BLOB.
-        let mut copy = || -> std::io::Result<()> {
-            use std::io::{Read, Write};
-            let mut piece = vec![0; 256 << 10];
-            loop {
-                let n = match file.read(&mut piece) {
-                    Ok(0) => return Ok(()),
-                    Ok(n) => n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(e),
-                };
-                blob.write_all(&piece[..n])?;
-            }
-        };
-        copy().map_err(Error::io(IoAction::WriteMessage))?;
+        // In large pieces: each write is a walk into the BLOB.
+        read_pieces(file, |piece| {
+            std::io::Write::write_all(&mut blob, piece).map(|()| true)
+        })
+        .map_err(Error::io(IoAction::WriteMessage))?;
     }
     Ok(())
 }
