@@ -85,7 +85,7 @@ impl Store {
                 id
             }
         };
-        super::messages::write_body(&tx, id, &mut body)?;
+        super::bodies::replace_body(&tx, id, &mut body)?;
         if let Some(files) = files {
             tx.execute("DELETE FROM draft_files WHERE message_id = ?1", [id])?;
             let mut insert = tx.prepare_cached(

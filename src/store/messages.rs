@@ -4,6 +4,7 @@ use rusqlite::{OptionalExtension, params};
 
 use crate::rules::Decision;
 
+use super::bodies::{read_pieces, replace_body, write_body};
 use super::*;
 
 impl Store {
@@ -66,10 +67,6 @@ impl Store {
                 "INSERT INTO messages (account_id, uidl, size, from_addr, to_addr, subject, date, received_at, partial, server_size, folder_id, digest, read, flagged, trashed_at, junk_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             )?;
-            let mut record = tx.prepare_cached(
-                "INSERT OR REPLACE INTO uidls (account_id, uidl, message_id, downloaded_at, partial)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
             let mut same = tx.prepare_cached(
                 "SELECT m.id FROM messages m JOIN message_bodies b ON b.message_id = m.id
                  WHERE m.account_id = ?1 AND m.digest IN (?2, ?6) AND m.size = ?3 AND m.partial = ?4
@@ -83,13 +80,7 @@ impl Store {
                 {
                     // The server sent again a message stored here: keep the one copy.
                     if let Some(uidl) = &m.uidl {
-                        record.execute(params![
-                            account_id,
-                            uidl,
-                            id,
-                            now,
-                            m.server_size.is_some()
-                        ])?;
+                        record_uidl(&tx, account_id, uidl, id, now, m.server_size.is_some())?;
                     }
                     m.duplicate = true;
                     ids.push(id);
@@ -123,7 +114,7 @@ impl Store {
                 let id = tx.last_insert_rowid();
                 write_body(&tx, id, &mut m.body)?;
                 if let (Some(account_id), Some(uidl)) = (account_id, &m.uidl) {
-                    record.execute(params![account_id, uidl, id, now, m.server_size.is_some()])?;
+                    record_uidl(&tx, account_id, uidl, id, now, m.server_size.is_some())?;
                 }
                 ids.push(id);
             }
@@ -161,7 +152,7 @@ impl Store {
         if changed == 0 {
             return Err(Error::NoSuchMessage(id));
         }
-        write_body(&tx, id, body)?;
+        replace_body(&tx, id, body)?;
         // The whole is here now: the retention applies, counted from this download.
         tx.execute(
             "UPDATE uidls SET partial = 0, downloaded_at = ?2 WHERE message_id = ?1",
@@ -204,31 +195,6 @@ fn legacy_digest(body: &mut Body) -> Result<Fingerprint> {
             Ok(hasher.finalize().into())
         }
     }
-}
-
-/// Reads a body held in a file from its start, in pieces of 256 KB (each read is a system
-/// call), handing each to `each` until it says to stop; the file is left at its start
-/// again. Whether every piece was taken.
-fn read_pieces(
-    file: &mut std::fs::File,
-    mut each: impl FnMut(&[u8]) -> std::io::Result<bool>,
-) -> std::io::Result<bool> {
-    use std::io::{Read, Seek, SeekFrom};
-    file.seek(SeekFrom::Start(0))?;
-    let mut piece = vec![0; 256 << 10];
-    let all = loop {
-        let n = match file.read(&mut piece) {
-            Ok(0) => break true,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if !each(&piece[..n])? {
-            break false;
-        }
-    };
-    file.seek(SeekFrom::Start(0))?;
-    Ok(all)
 }
 
 /// The stored message of `account_id` with the bytes of `m`, if there is one: found by
@@ -291,28 +257,34 @@ fn stored_bytes_are(tx: &rusqlite::Transaction<'_>, id: i64, body: &mut Body) ->
     compare().map_err(Error::io(IoAction::ReadMessage))
 }
 
-/// Writes (or replaces) a message's bytes. A body spilled to a file is streamed in with
-/// incremental BLOB I/O: the zero-filled placeholder is the row's last column, which
-/// SQLite does not build in memory, so a 200 MB message never sits in memory here.
-pub(super) fn write_body(tx: &rusqlite::Transaction<'_>, id: i64, body: &mut Body) -> Result<()> {
-    let len = body.len();
-    let value = match &*body {
-        Body::Memory(bytes) => {
-            rusqlite::types::ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Blob(bytes))
-        }
-        Body::File { .. } => rusqlite::types::ToSqlOutput::ZeroBlob(
-            i32::try_from(len).map_err(|_| Error::TooLarge(len))?,
-        ),
-    };
-    tx.prepare_cached("INSERT OR REPLACE INTO message_bodies (message_id, raw) VALUES (?1, ?2)")?
-        .execute(params![id, value])?;
-    if let Body::File { file, .. } = body {
-        let mut blob = tx.blob_open(rusqlite::MAIN_DB, c"message_bodies", c"raw", id, false)?;
-        // In large pieces: each write is a walk into the BLOB.
-        read_pieces(file, |piece| {
-            std::io::Write::write_all(&mut blob, piece).map(|()| true)
-        })
-        .map_err(Error::io(IoAction::WriteMessage))?;
+/// Records that `uidl` of `account_id` is stored as message `id` (a new record, or one
+/// that replaces what was recorded under that UIDL: its download time, partial flag and
+/// deletion bookkeeping start again).
+///
+/// Two statements, not INSERT OR REPLACE: a REPLACE into a table with foreign keys opens a
+/// statement journal, and SQLite then copies each page the statement changes (a 16 KB leaf
+/// of the records) into it first, for every message stored.
+fn record_uidl(
+    tx: &rusqlite::Transaction<'_>,
+    account_id: AccountId,
+    uidl: &Uidl,
+    id: i64,
+    now: i64,
+    partial: bool,
+) -> Result<()> {
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO uidls (account_id, uidl, message_id, downloaded_at, partial)
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (account_id, uidl) DO NOTHING",
+        )?
+        .execute(params![account_id, uidl, id, now, partial])?;
+    if inserted == 0 {
+        tx.prepare_cached(
+            "UPDATE uidls SET message_id = ?3, downloaded_at = ?4, partial = ?5,
+                              deleted_on_server = 0, missing_since = NULL
+             WHERE account_id = ?1 AND uidl = ?2",
+        )?
+        .execute(params![account_id, uidl, id, now, partial])?;
     }
     Ok(())
 }
@@ -350,6 +322,38 @@ mod tests {
                 params![id, &digest[..]],
             )
             .unwrap();
+    }
+
+    #[test]
+    fn a_uidl_stored_again_starts_its_record_afresh() {
+        let (_dir, mut store, account) = store();
+        let record = |store: &Store| -> (i64, bool, bool, Option<i64>) {
+            store
+                .conn
+                .query_row(
+                    "SELECT message_id, partial, deleted_on_server, missing_since FROM uidls
+                     WHERE account_id = ?1 AND uidl = 'u1'",
+                    [account],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .unwrap()
+        };
+        let mut headers = NewMessage::from_bytes(Some("u1".into()), b"Subject: a\r\n\r\n".to_vec());
+        headers.server_size = Some(5_000);
+        let first = store.insert_batch(account, &mut [headers]).unwrap()[0];
+        assert_eq!(record(&store), (first, true, false, None));
+        store
+            .conn
+            .execute(
+                "UPDATE uidls SET deleted_on_server = 1, missing_since = 7",
+                [],
+            )
+            .unwrap();
+        let whole =
+            NewMessage::from_bytes(Some("u1".into()), b"Subject: a\r\n\r\nall\r\n".to_vec());
+        let second = store.insert_batch(account, &mut [whole]).unwrap()[0];
+        assert_ne!(first, second);
+        assert_eq!(record(&store), (second, false, false, None));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! `trash` (and deleting for good).
 
 mod accounts;
+mod bodies;
 mod drafts;
 mod error;
 mod folders;

@@ -165,7 +165,7 @@ impl Store {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        super::messages::write_body(&tx, id, &mut body)?;
+        super::bodies::write_body(&tx, id, &mut body)?;
         tx.execute(
             "INSERT INTO outgoing (message_id, sender, recipients, bcc, message_id_header,
                                    queued_at)
