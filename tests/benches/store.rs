@@ -233,6 +233,8 @@ fn main() {
         );
     }
 
+    large_messages();
+
     // The window: state as after start-up, then the view built from it.
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let _enter = runtime.enter();
@@ -254,6 +256,65 @@ fn main() {
     );
     drop(store);
     window(&paths);
+}
+
+/// Messages with attachments of 2, 4 and 6 MB, held in temporary files as a fetch spools
+/// anything over 4 MB, stored in one batch into a new database in the temporary folder
+/// (TMPDIR=/dev/shm leaves only the work of storing; the storing half of the fetch
+/// benchmark's mixed mail, without the server). The time includes writing the files.
+fn large_messages() {
+    use std::io::Write;
+    let raw: Vec<Vec<u8>> = (0..3usize)
+        .map(|n| {
+            use base64::Engine;
+            let data: Vec<u8> = (0..(2 + 2 * n) << 20).map(|i| (i * 7 + n) as u8).collect();
+            let encoded = base64::engine::general_purpose::STANDARD.encode(&data);
+            let mut m = format!(
+                "From: photos{n}@example.org\r\nSubject: Photos {n}\r\nMIME-Version: 1.0\r\nContent-Type: image/jpeg\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            )
+            .into_bytes();
+            for line in encoded.as_bytes().chunks(76) {
+                m.extend_from_slice(line);
+                m.extend_from_slice(b"\r\n");
+            }
+            m
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("large.sqlite")).unwrap();
+    let account = store
+        .add_account(&poplar::accounts::Settings {
+            name: "large".into(),
+            host: "pop.example.org".into(),
+            user: "u".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let mut next = 0;
+    measure(
+        "store a batch of 3 messages of 2, 4 and 6 MB (held in files)",
+        10,
+        || {
+            let mut batch: Vec<NewMessage> = raw
+                .iter()
+                .map(|bytes| {
+                    let mut m =
+                        NewMessage::from_bytes(Some(format!("big-{next}").into()), Vec::new());
+                    next += 1;
+                    m.digest = poplar::store::body_digest(bytes);
+                    m.summary = poplar::mail::summarize(bytes);
+                    let mut file = tempfile::tempfile_in(dir.path()).unwrap();
+                    file.write_all(bytes).unwrap();
+                    m.body = poplar::store::Body::File {
+                        file,
+                        len: bytes.len() as u64,
+                    };
+                    m
+                })
+                .collect();
+            store.insert_batch(account.id, &mut batch).unwrap();
+        },
+    );
 }
 
 /// The real window under Xvfb: process start to the first frame with the populated list,
