@@ -63,6 +63,21 @@ impl Watch {
         &mut self,
         reader: &'a mut R,
     ) -> Result<&'a [u8], LineError> {
+        // Bytes already buffered, or readable at once, need no clock and no timer: a
+        // listing of 10,000 lines arrives in a few large reads, and reading the clock
+        // and arming a timer for every line took a tenth of a re-check's CPU time. Only
+        // a wait is timed: a slow server always makes the reader wait.
+        let ready = std::future::poll_fn(|cx| {
+            std::task::Poll::Ready(match std::pin::Pin::new(&mut *reader).poll_fill_buf(cx) {
+                std::task::Poll::Ready(read) => Some(read.map(<[u8]>::len)),
+                std::task::Poll::Pending => None,
+            })
+        })
+        .await;
+        if let Some(read) = ready {
+            self.in_window += read.map_err(LineError::Io)? as u64;
+            return reader.fill_buf().await.map_err(LineError::Io);
+        }
         let idle_deadline = Instant::now() + self.idle;
         let arrived = loop {
             let now = Instant::now();
