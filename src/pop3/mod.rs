@@ -118,6 +118,17 @@ pub(crate) fn plausible_size(word: &[u8]) -> Option<u64> {
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Uidl(Vec<u8>);
 
+/// The hasher of maps and sets keyed by UIDL: foldhash, seeded at random for each
+/// process, so a server cannot choose UIDLs that collide. SipHash, the standard one, took
+/// a tenth of a re-check's CPU time over 10,000 UIDLs.
+pub type UidlHasher = foldhash::fast::RandomState;
+
+/// A map keyed by UIDL (see [`UidlHasher`]).
+pub type UidlMap<V> = std::collections::HashMap<Uidl, V, UidlHasher>;
+
+/// A set of UIDLs (see [`UidlHasher`]).
+pub type UidlSet = std::collections::HashSet<Uidl, UidlHasher>;
+
 impl Uidl {
     /// Ids longer than this are kept as `sha256:` and the hex digest of their bytes.
     pub const MAX_KEPT: usize = 256;

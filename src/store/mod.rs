@@ -23,7 +23,6 @@ pub mod spool;
 mod trash;
 mod uidls;
 
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::Duration;
 

@@ -4,15 +4,16 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::*;
+use crate::pop3::{UidlMap, UidlSet};
 
 impl Store {
     /// Every UIDL ever downloaded for the account.
-    pub fn known_uidls(&self, account_id: AccountId) -> Result<HashSet<Uidl>> {
+    pub fn known_uidls(&self, account_id: AccountId) -> Result<UidlSet> {
         Ok(self.uidl_records(account_id)?.into_keys().collect())
     }
 
     /// What the store remembers of every UIDL downloaded for the account.
-    pub fn uidl_records(&self, account_id: AccountId) -> Result<HashMap<Uidl, Record>> {
+    pub fn uidl_records(&self, account_id: AccountId) -> Result<UidlMap<Record>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT uidl, downloaded_at, partial, deleted_on_server, missing_since IS NOT NULL
              FROM uidls WHERE account_id = ?1",
@@ -171,7 +172,7 @@ impl Store {
     }
 
     /// UIDLs whose server copy is to be deleted at the next fetch.
-    pub fn queued_server_deletions(&self, account_id: AccountId) -> Result<HashSet<Uidl>> {
+    pub fn queued_server_deletions(&self, account_id: AccountId) -> Result<UidlSet> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT uidl FROM server_deletions WHERE account_id = ?1")?;
@@ -181,7 +182,7 @@ impl Store {
 
     /// What is stored here under each UIDL of the account: (stored as headers only,
     /// still here). A message deleted for good here keeps its record without a message.
-    pub fn stored_under_uidls(&self, account_id: AccountId) -> Result<HashMap<Uidl, (bool, bool)>> {
+    pub fn stored_under_uidls(&self, account_id: AccountId) -> Result<UidlMap<(bool, bool)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT u.uidl, u.partial, m.id IS NOT NULL
              FROM uidls u LEFT JOIN messages m ON m.id = u.message_id

@@ -1,12 +1,12 @@
 //! Telling messages apart by their headers (TOP n 0) where the UIDL alone cannot: a UIDL
 //! the server gives to several messages, and a UIDL that went away and came back.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::plan::{self, Listed, Record};
 use super::{Error, PIPELINE_WINDOW, blocking};
 use crate::accounts::AccountId;
-use crate::pop3::{Request, Session, Uidl};
+use crate::pop3::{Request, Session, Uidl, UidlMap};
 use crate::store::{self, Fingerprint, HeaderCapture, Store};
 
 /// Tells apart messages whose server gives one UIDL to several of them (popa3d derives
@@ -17,10 +17,10 @@ use crate::store::{self, Fingerprint, HeaderCapture, Store};
 pub(super) async fn identify(
     session: &mut Session,
     mut listed: Vec<Listed>,
-    mut records: HashMap<Uidl, Record>,
+    mut records: UidlMap<Record>,
     mut store: Store,
     account_id: AccountId,
-) -> Result<(Vec<Listed>, HashMap<Uidl, Record>, Store), Error> {
+) -> Result<(Vec<Listed>, UidlMap<Record>, Store), Error> {
     let ambiguous = plan::ambiguous(&listed, &records);
     if ambiguous.is_empty() {
         return Ok((listed, records, store));
@@ -61,10 +61,10 @@ pub(super) async fn identify(
 pub(super) async fn verify_returning(
     session: &mut Session,
     listed: &[Listed],
-    mut records: HashMap<Uidl, Record>,
+    mut records: UidlMap<Record>,
     mut store: Store,
     account_id: AccountId,
-) -> Result<(HashMap<Uidl, Record>, Store), Error> {
+) -> Result<(UidlMap<Record>, Store), Error> {
     let returning = listed.iter().filter_map(|m| {
         let uidl = m.uidl.as_ref()?;
         let r = records.get(uidl)?;

@@ -203,8 +203,8 @@ pub async fn fetch_account(
 /// it arrives (the rules and the junk filter, read once for the whole fetch).
 struct Opened {
     store: Store,
-    records: std::collections::HashMap<Uidl, plan::Record>,
-    queued: std::collections::HashSet<Uidl>,
+    records: crate::pop3::UidlMap<plan::Record>,
+    queued: crate::pop3::UidlSet,
     rules: Vec<crate::rules::Compiled>,
     sorter: Option<sorter::Sorter>,
 }
@@ -301,8 +301,8 @@ struct Prepared {
     session: pop3::Session,
     store: Store,
     listed: Vec<plan::Listed>,
-    records: std::collections::HashMap<Uidl, plan::Record>,
-    queued: std::collections::HashSet<Uidl>,
+    records: crate::pop3::UidlMap<plan::Record>,
+    queued: crate::pop3::UidlSet,
     rules: Vec<crate::rules::Compiled>,
     sorter: Option<sorter::Sorter>,
 }
@@ -339,7 +339,7 @@ async fn prepare(
     // `records` is the account's UIDL records as stored (identify renamed both alike): when
     // the server lists every one of them and every queued deletion, there is nothing to
     // mark missing, prune or drop, and the store is not written.
-    let on_server: std::collections::HashSet<&Uidl> =
+    let on_server: std::collections::HashSet<&Uidl, crate::pop3::UidlHasher> =
         listed.iter().filter_map(|m| m.uidl.as_ref()).collect();
     let all_listed = records.keys().chain(&queued).all(|u| on_server.contains(u));
     let store = if all_listed {

@@ -2,10 +2,10 @@
 //! Pure, so that every combination of settings (retention × size limit × what the store
 //! already holds) is tested without a server.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::accounts::Keep;
-use crate::pop3::Uidl;
+use crate::pop3::{Uidl, UidlHasher, UidlMap, UidlSet};
 
 pub use super::retention::{delete_once_stored, is_due};
 
@@ -75,8 +75,8 @@ pub struct Plan {
 /// Decides what to download and which server copies to delete.
 pub fn plan(
     listed: &[Listed],
-    records: &HashMap<Uidl, Record>,
-    queued: &HashSet<Uidl>,
+    records: &UidlMap<Record>,
+    queued: &UidlSet,
     policy: &Policy,
 ) -> Plan {
     let mut plan = Plan::default();
@@ -136,14 +136,14 @@ pub fn composite_base(id: &Uidl) -> Option<Uidl> {
 
 /// The listed messages whose UIDL does not tell them apart: the UIDL repeats in this
 /// listing, or messages stored earlier under it needed a composite id.
-pub fn ambiguous(listed: &[Listed], records: &HashMap<Uidl, Record>) -> Vec<usize> {
-    let mut count: HashMap<&Uidl, usize> = HashMap::new();
+pub fn ambiguous(listed: &[Listed], records: &UidlMap<Record>) -> Vec<usize> {
+    let mut count: HashMap<&Uidl, usize, UidlHasher> = HashMap::default();
     for m in listed {
         if let Some(u) = &m.uidl {
             *count.entry(u).or_default() += 1;
         }
     }
-    let composite_bases: HashSet<Uidl> = records.keys().filter_map(composite_base).collect();
+    let composite_bases: UidlSet = records.keys().filter_map(composite_base).collect();
     listed
         .iter()
         .enumerate()
@@ -198,7 +198,7 @@ mod tests {
             for limit in [None, Some(10_000)] {
                 let p = policy(keep, limit);
                 let server = [listed(1, "small", 5_000), listed(2, "big", 50_000)];
-                let first = plan(&server, &HashMap::new(), &HashSet::new(), &p);
+                let first = plan(&server, &UidlMap::default(), &UidlSet::default(), &p);
                 assert!(first.delete.is_empty());
                 let gets: Vec<Get> = first.download.iter().map(|d| d.get).collect();
                 let want_big = if limit.is_some() {
@@ -210,11 +210,11 @@ mod tests {
                 assert!(!delete_once_stored(keep, want_big) || limit.is_none());
 
                 // Long after: the partial one is still not due.
-                let records = HashMap::from([
+                let records = UidlMap::from_iter([
                     ("small".into(), record(400, false)),
                     ("big".into(), record(400, limit.is_some())),
                 ]);
-                let later = plan(&server, &records, &HashSet::new(), &p);
+                let later = plan(&server, &records, &UidlSet::default(), &p);
                 let deleted: Vec<u32> = later.delete.iter().map(|d| d.0).collect();
                 let want: Vec<u32> = match (keep, limit) {
                     (Keep::Forever, _) => vec![],
@@ -229,8 +229,8 @@ mod tests {
 
     #[test]
     fn a_partial_message_deleted_here_for_good_is_deleted_there() {
-        let records = HashMap::from([("big".into(), record(0, true))]);
-        let queued = HashSet::from(["big".into()]);
+        let records = UidlMap::from_iter([("big".into(), record(0, true))]);
+        let queued = UidlSet::from_iter(["big".into()]);
         for keep in KEEPS {
             let p = plan(
                 &[listed(1, "big", 50_000)],
@@ -245,14 +245,14 @@ mod tests {
     #[test]
     fn keep_for_days_counts_from_the_download() {
         let server = [listed(1, "a", 10), listed(2, "b", 10)];
-        let records = HashMap::from([
+        let records = UidlMap::from_iter([
             ("a".into(), record(3, false)),
             ("b".into(), record(1, false)),
         ]);
         let p = plan(
             &server,
             &records,
-            &HashSet::new(),
+            &UidlSet::default(),
             &policy(Keep::Days(2), None),
         );
         assert_eq!(p.delete, vec![(1, "a".into())]);
@@ -265,7 +265,7 @@ mod tests {
             listed(2, "back", 10),
             listed(3, "here", 10),
         ];
-        let records = HashMap::from([
+        let records = UidlMap::from_iter([
             (
                 "gone".into(),
                 Record {
@@ -285,7 +285,7 @@ mod tests {
         let p = plan(
             &server,
             &records,
-            &HashSet::new(),
+            &UidlSet::default(),
             &policy(Keep::Delete, None),
         );
         assert_eq!(p.delete, vec![(3, "here".into())]);
@@ -302,8 +302,8 @@ mod tests {
         }];
         let p = plan(
             &server,
-            &HashMap::new(),
-            &HashSet::new(),
+            &UidlMap::default(),
+            &UidlSet::default(),
             &policy(Keep::Delete, None),
         );
         assert!(p.download[0].dedupe);
@@ -321,8 +321,8 @@ mod tests {
         ];
         let p = plan(
             &server,
-            &HashMap::new(),
-            &HashSet::new(),
+            &UidlMap::default(),
+            &UidlSet::default(),
             &policy(Keep::Delete, Some(100)),
         );
         assert_eq!(p.too_large, vec![(1, 5_000_000)]);
@@ -345,7 +345,7 @@ mod tests {
             listed(4, "y", 1),
         ];
         let records =
-            HashMap::from([(composite(&"y".into(), Some(1), &[0; 16]), record(0, false))]);
+            UidlMap::from_iter([(composite(&"y".into(), Some(1), &[0; 16]), record(0, false))]);
         assert_eq!(ambiguous(&server, &records), vec![0, 1, 3]);
     }
 }
