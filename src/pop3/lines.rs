@@ -75,11 +75,11 @@ impl Watch {
         })
         .await;
         if let Some(read) = ready {
-            self.in_window += read.map_err(LineError::Io)? as u64;
+            read.map_err(LineError::Io)?;
             return reader.fill_buf().await.map_err(LineError::Io);
         }
         let idle_deadline = Instant::now() + self.idle;
-        let arrived = loop {
+        loop {
             let now = Instant::now();
             if now >= self.window_start + self.pace.window {
                 if self.in_window < self.pace.min_bytes {
@@ -90,16 +90,23 @@ impl Watch {
             }
             let deadline = idle_deadline.min(self.window_start + self.pace.window);
             match tokio::time::timeout_at(deadline, reader.fill_buf()).await {
-                Ok(Ok(bytes)) => break bytes.len(),
+                Ok(Ok(_)) => break,
                 Ok(Err(e)) => return Err(LineError::Io(e)),
                 Err(_) if Instant::now() >= idle_deadline => return Err(LineError::Idle),
                 // The pace's window ended first: judged at the top of the loop.
                 Err(_) => {}
             }
-        };
-        self.in_window += arrived as u64;
+        }
         // Already buffered, so this returns at once.
         reader.fill_buf().await.map_err(LineError::Io)
+    }
+
+    /// Counts `n` bytes taken from the reader towards the pace. Bytes count when they are
+    /// taken, not each time they are seen in the buffer: counted at every fill, a burst
+    /// of short lines counted again for each line that followed it (500 bytes of 2-byte
+    /// lines made 62 KB, a minute's pace).
+    pub fn consumed(&mut self, n: usize) {
+        self.in_window += n as u64;
     }
 }
 
@@ -128,6 +135,7 @@ pub async fn read_line<R: AsyncBufRead + Unpin>(
         }
         out.extend_from_slice(&available[..take]);
         reader.consume(take);
+        watch.consumed(take);
         if done {
             return Ok(());
         }
@@ -213,10 +221,12 @@ pub async fn read_multiline<R: AsyncBufRead + Unpin>(
         }
         if ended {
             reader.consume(i);
+            watch.consumed(i);
             return Ok(());
         }
         sink(&buf[start..i]);
         reader.consume(i);
+        watch.consumed(i);
     }
 }
 
@@ -391,6 +401,46 @@ mod tests {
         let mut watch = Watch::new(pace, Duration::from_secs(5));
         let r = read_line(&mut reader, &mut Vec::new(), 1 << 20, &mut watch).await;
         assert!(matches!(r, Err(LineError::Slow)), "{r:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_of_short_lines_counts_each_byte_once_towards_the_pace() {
+        let (client, mut server) = tokio::io::duplex(64 * 1024);
+        tokio::spawn(async move {
+            // 500 bytes of 2-byte lines every 30 s: 1,000 bytes a minute, under the pace
+            // of 1,024, but 62 KB if the buffer were counted again for every line.
+            loop {
+                if tokio::io::AsyncWriteExt::write_all(&mut server, &b"x\n".repeat(250))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            }
+        });
+        let mut reader = tokio::io::BufReader::new(client);
+        let pace = Pace {
+            window: Duration::from_secs(60),
+            min_bytes: 1024,
+        };
+        let mut watch = Watch::new(pace, Duration::from_secs(40));
+        let started = tokio::time::Instant::now();
+        // Judged within two windows: at most 1,000 lines. Ten times that ends the test
+        // (as a failure) if the pace is not judged.
+        let mut result = None;
+        for _ in 0..10_000 {
+            if let Err(e) = read_line(&mut reader, &mut Vec::new(), 100, &mut watch).await {
+                result = Some(e);
+                break;
+            }
+        }
+        assert!(matches!(result, Some(LineError::Slow)), "{result:?}");
+        assert!(
+            started.elapsed() <= Duration::from_secs(121),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[tokio::test(start_paused = true)]
