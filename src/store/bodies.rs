@@ -53,10 +53,23 @@ pub(super) fn write_body(tx: &rusqlite::Transaction<'_>, id: i64, body: &mut Bod
     let written = match body {
         Body::Memory(bytes) => std::io::Write::write_all(&mut blob, bytes),
         // In large pieces: each write is a walk into the BLOB.
-        Body::File { file, .. } => read_pieces(file, |piece| {
-            std::io::Write::write_all(&mut blob, piece).map(|()| true)
-        })
-        .map(drop),
+        Body::File { file, .. } => {
+            let mut copied = 0u64;
+            read_pieces(file, |piece| {
+                copied += piece.len() as u64;
+                std::io::Write::write_all(&mut blob, piece).map(|()| true)
+            })
+            .and_then(|_| {
+                // A file shorter than the message it holds would leave zeros in the row
+                // (a longer one fails to fit the placeholder).
+                (copied == len).then_some(()).ok_or_else(|| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        format!("the temporary file held {copied} of {len} bytes"),
+                    )
+                })
+            })
+        }
     };
     written.map_err(Error::io(IoAction::WriteMessage))
 }
@@ -70,9 +83,15 @@ struct GrownCache<'a> {
 impl<'a> GrownCache<'a> {
     fn new(tx: &'a rusqlite::Transaction<'a>, len: u64) -> Result<GrownCache<'a>> {
         let before: i64 = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        // In KiB (negative), whatever `before` is counted in: the body and 2 MB for the
-        // pages the rest of the batch touches.
-        let kib = i64::try_from(len >> 10).unwrap_or(i64::MAX / 2) + 2048;
+        // `before` is in KiB when negative, in pages when positive. The body and 2 MB
+        // for the pages the rest of the batch touches, and never less than before.
+        let page: i64 = tx.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        let had = if before < 0 {
+            -before
+        } else {
+            before.saturating_mul(page) >> 10
+        };
+        let kib = (i64::try_from(len >> 10).unwrap_or(i64::MAX / 2) + 2048).max(had);
         tx.pragma_update(None, "cache_size", -kib)?;
         Ok(GrownCache { tx, before })
     }
@@ -167,6 +186,25 @@ mod tests {
                 assert_eq!(cache_size(&store), before, "{len} bytes");
             }
         }
+    }
+
+    #[test]
+    fn a_temporary_file_shorter_than_its_message_is_refused_and_nothing_is_stored() {
+        let (_dir, mut store, account) = store();
+        let raw = bytes(300_000);
+        let mut file = tempfile::tempfile().unwrap();
+        std::io::Write::write_all(&mut file, &raw).unwrap();
+        let mut m = NewMessage::from_bytes(Some("short".into()), vec![]);
+        m.body = Body::File {
+            file,
+            len: raw.len() as u64 + 10,
+        };
+        assert!(store.insert_batch(account, &mut [m]).is_err());
+        let stored: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM message_bodies", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(stored, 0);
     }
 
     #[test]
