@@ -29,26 +29,28 @@ const CACHED: u64 = 32 << 20;
 /// does not build in memory, so a 200 MB message never sits in memory here.
 pub(super) fn write_body(tx: &rusqlite::Transaction<'_>, id: i64, body: &mut Body) -> Result<()> {
     let len = body.len();
-    if let Body::Memory(bytes) = &*body
-        && len <= STREAMED
-    {
-        tx.prepare_cached("INSERT INTO message_bodies (message_id, raw) VALUES (?1, ?2)")?
-            .execute(params![id, bytes])?;
-        return Ok(());
-    }
-    let zeros = rusqlite::types::ToSqlOutput::ZeroBlob(
-        i32::try_from(len).map_err(|_| Error::TooLarge(len))?,
-    );
+    let value = match &*body {
+        Body::Memory(bytes) if len <= STREAMED => {
+            rusqlite::types::ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Blob(bytes))
+        }
+        _ => rusqlite::types::ToSqlOutput::ZeroBlob(
+            i32::try_from(len).map_err(|_| Error::TooLarge(len))?,
+        ),
+    };
+    let streamed = matches!(value, rusqlite::types::ToSqlOutput::ZeroBlob(_));
     // SQLite's page cache (2 MB) is smaller than a large body: the placeholder's pages
     // would be written to the WAL as the cache fills, then each read back to be filled in
     // and written again. Grown to hold the body, the cache writes each page once, at
     // commit. It is shrunk back right after; the pages written stay in it until the
     // commit or the next spill writes them out, once.
-    let _grown = (len <= CACHED)
+    let _grown = (streamed && len <= CACHED)
         .then(|| GrownCache::new(tx, len))
         .transpose()?;
     tx.prepare_cached("INSERT INTO message_bodies (message_id, raw) VALUES (?1, ?2)")?
-        .execute(params![id, zeros])?;
+        .execute(params![id, value])?;
+    if !streamed {
+        return Ok(());
+    }
     let mut blob = tx.blob_open(rusqlite::MAIN_DB, c"message_bodies", c"raw", id, false)?;
     let written = match body {
         Body::Memory(bytes) => std::io::Write::write_all(&mut blob, bytes),
