@@ -100,6 +100,13 @@ impl Paths {
         self.data.join("backup-folder.txt")
     }
 
+    /// Where `poplar fetch` remembers whether the system's hashed directory of trusted
+    /// roots holds every root of its bundle, and for which versions of the two
+    /// (src/pop3/roots.rs): reading them all takes longer than the rest of its start.
+    pub fn trusted_roots_checked(&self) -> PathBuf {
+        self.data.join("trusted-roots-checked.txt")
+    }
+
     /// The private copies of attachments written so that the system's program can open
     /// them: one folder per message (removed with the message), one per attachment in it.
     pub fn opened(&self) -> PathBuf {

@@ -19,7 +19,7 @@ pub use lines::Pace;
 pub use request::Request;
 pub use session::{
     ConnectOptions, MAX_LINE, MAX_LISTING_BYTES, MAX_LISTING_ENTRIES, MAX_REJECTED_LOGINS, Session,
-    connect_and_login,
+    connect_and_login, warm_up_tls,
 };
 pub(crate) use session::{open_tcp, secure};
 

@@ -12,6 +12,14 @@
 //! was is lost. A bundle or directory the user named (`SSL_CERT_FILE`, `SSL_CERT_DIR`)
 //! other than the system's is left alone.
 //!
+//! Reading the directory's files to compare them with the bundle takes a few ms of every
+//! start (about 4 ms for Debian's 145 roots), so the answer is remembered in the data
+//! folder with the identity, size and change times of the bundle and the directory it
+//! was found for ([`covers_remembered`]). The system's trust tools rewrite the bundle and
+//! the directory's links whenever a root is added or removed, which changes those times:
+//! the directory is then read again. Anything in the record that does not match,
+//! including a damaged record, means reading again.
+//!
 //! The environment it changes is inherited by programs a process starts, so only the
 //! commands that start none (`poplar fetch`, `poplar remote`) ask for it; the window,
 //! which opens links, attachments and a browser to sign in, keeps OpenSSL's defaults.
@@ -91,13 +99,73 @@ fn covers(dir: &Path, bundle: &Path) -> bool {
     !wanted.is_empty() && wanted.iter().all(|c| held.contains(c))
 }
 
+/// What the answer of [`covers`] for `dir` and `bundle` depends on, as one line: each
+/// one's device, inode, size and change times (through links: the files themselves).
+/// None when either cannot be read.
+#[cfg(all(unix, not(target_vendor = "apple")))]
+fn stamp(dir: &Path, bundle: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let of = |path: &Path| -> Option<String> {
+        let m = std::fs::metadata(path).ok()?;
+        Some(format!(
+            "{:?} {} {} {} {}.{} {}.{}",
+            path,
+            m.dev(),
+            m.ino(),
+            m.len(),
+            m.mtime(),
+            m.mtime_nsec(),
+            m.ctime(),
+            m.ctime_nsec()
+        ))
+    };
+    Some(format!("{} | {}", of(bundle)?, of(dir)?))
+}
+
+/// The first line of a record of [`covers_remembered`]; another first line (a record of
+/// another kind, or of a later version of it) is not read.
+#[cfg_attr(not(all(unix, not(target_vendor = "apple"))), allow(dead_code))]
+const RECORD: &str = "poplar: trusted roots checked, 1";
+
+/// [`covers`], remembered in the file `record` for the versions of `dir` and `bundle` it
+/// was found for (see the module's comment). The stamp is taken before the directory is
+/// read: a change while it is read leaves a record that does not match next time.
+#[cfg(all(unix, not(target_vendor = "apple")))]
+fn covers_remembered(dir: &Path, bundle: &Path, record: &Path) -> bool {
+    let Some(stamp) = stamp(dir, bundle) else {
+        return covers(dir, bundle);
+    };
+    if let Ok(text) = std::fs::read_to_string(record) {
+        let mut lines = text.lines();
+        if lines.next() == Some(RECORD) && lines.next() == Some(stamp.as_str()) {
+            match (lines.next(), lines.next()) {
+                (Some("covered"), None) => return true,
+                (Some("not covered"), None) => return false,
+                _ => {}
+            }
+        }
+    }
+    let covered = covers(dir, bundle);
+    let answer = if covered { "covered" } else { "not covered" };
+    // Written whole under another name, then renamed over the record: a reader finds the
+    // old record or the new one. A record that cannot be written is only not remembered.
+    let written = record.with_extension("new");
+    if std::fs::write(&written, format!("{RECORD}\n{stamp}\n{answer}\n")).is_ok()
+        && std::fs::rename(&written, record).is_err()
+    {
+        let _ = std::fs::remove_file(&written);
+    }
+    covered
+}
+
 /// Points OpenSSL at the system's hashed directory of roots instead of its bundle (see the
 /// module's comment), when every bundle it would read is the system's own (OpenSSL's
 /// default, which `SSL_CERT_FILE` may name too) and every root of it is in the system's
 /// directory. True when it did. Call it first thing in `main`, while the process has one
-/// thread: it sets environment variables.
+/// thread: it sets environment variables. With `record`, the answer is remembered there
+/// ([`covers_remembered`]).
 #[cfg(all(unix, not(target_vendor = "apple")))]
-pub fn prefer_hashed_directory() -> bool {
+pub fn prefer_hashed_directory(record: Option<&Path>) -> bool {
     const FILE: &str = "SSL_CERT_FILE";
     const DIR: &str = "SSL_CERT_DIR";
     // OPENSSLDIR: "/usr/lib/ssl", where the default bundle (cert.pem) and directory are.
@@ -114,7 +182,10 @@ pub fn prefer_hashed_directory() -> bool {
     if !chosen(FILE, &bundle)
         || !chosen(DIR, &dir)
         || !probed.is_some_and(|p| same(&p, &bundle))
-        || !covers(&dir, &bundle)
+        || !match record {
+            Some(record) => covers_remembered(&dir, &bundle, record),
+            None => covers(&dir, &bundle),
+        }
     {
         return false;
     }
@@ -130,7 +201,7 @@ pub fn prefer_hashed_directory() -> bool {
 
 /// Elsewhere the system's TLS (SChannel, Security.framework) reads its own store.
 #[cfg(not(all(unix, not(target_vendor = "apple"))))]
-pub fn prefer_hashed_directory() -> bool {
+pub fn prefer_hashed_directory(_record: Option<&Path>) -> bool {
     false
 }
 
@@ -197,6 +268,91 @@ mod tests {
         std::fs::write(&bundle, pem("AAAABBBB")).unwrap();
         assert!(covers(dir.path(), &bundle));
         assert!(!covers(&dir.path().join("missing"), &bundle));
+    }
+
+    /// Sets the modification time of `path` (a file or a directory) to `secs` after 1970,
+    /// the way a tool rewriting it changes it (the clock may not move between two writes
+    /// of a test).
+    #[cfg(all(unix, not(target_vendor = "apple")))]
+    fn touch(path: &Path, secs: u64) {
+        let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+        std::fs::File::open(path)
+            .unwrap()
+            .set_modified(time)
+            .unwrap();
+    }
+
+    #[cfg(all(unix, not(target_vendor = "apple")))]
+    #[test]
+    fn the_answer_is_remembered_until_the_bundle_or_the_directory_changes() {
+        let root = tempfile::tempdir().unwrap();
+        let (dir, bundle) = (root.path().join("certs"), root.path().join("cert.pem"));
+        let record = root.path().join("data").join("checked.txt");
+        std::fs::create_dir_all(record.parent().unwrap()).unwrap();
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(&bundle, format!("{}{}", pem("AAAA"), pem("BBBB"))).unwrap();
+        std::fs::write(dir.join("01234567.0"), pem("AAAA")).unwrap();
+        std::fs::write(dir.join("89abcdef.0"), pem("BBBB")).unwrap();
+        touch(&dir, 1_000);
+
+        assert!(covers_remembered(&dir, &bundle, &record));
+        let text = std::fs::read_to_string(&record).unwrap();
+        assert!(
+            text.starts_with(RECORD) && text.ends_with("\ncovered\n"),
+            "{text}"
+        );
+        // The record is believed while nothing changed: one saying otherwise is taken at
+        // its word (the directory is not read again).
+        std::fs::write(&record, text.replace("\ncovered\n", "\nnot covered\n")).unwrap();
+        assert!(!covers_remembered(&dir, &bundle, &record));
+
+        // A link taken out of the directory changes it: read again, not covered.
+        std::fs::write(&record, &text).unwrap();
+        std::fs::remove_file(dir.join("89abcdef.0")).unwrap();
+        touch(&dir, 2_000);
+        assert!(!covers_remembered(&dir, &bundle, &record));
+        assert!(
+            std::fs::read_to_string(&record)
+                .unwrap()
+                .ends_with("\nnot covered\n")
+        );
+
+        // Put back, and a root added to the bundle (a longer file): read again each time.
+        std::fs::write(dir.join("89abcdef.0"), pem("BBBB")).unwrap();
+        touch(&dir, 3_000);
+        assert!(covers_remembered(&dir, &bundle, &record));
+        std::fs::write(
+            &bundle,
+            format!("{}{}{}", pem("AAAA"), pem("BBBB"), pem("CC")),
+        )
+        .unwrap();
+        assert!(!covers_remembered(&dir, &bundle, &record));
+
+        // A damaged record, or one of another version, is not believed.
+        std::fs::write(&bundle, format!("{}{}", pem("AAAA"), pem("BBBB"))).unwrap();
+        touch(&bundle, 4_000);
+        let now = stamp(&dir, &bundle).unwrap();
+        for damaged in [
+            String::new(),
+            "not covered\n".to_string(),
+            format!("poplar: trusted roots checked, 0\n{now}\nnot covered\n"),
+            format!("{RECORD}\nsomething else\nnot covered\n"),
+            format!("{RECORD}\n{now}\nnot covered\nand more\n"),
+            format!("{RECORD}\n{now}\nperhaps\n"),
+        ] {
+            std::fs::write(&record, &damaged).unwrap();
+            assert!(covers_remembered(&dir, &bundle, &record), "{damaged:?}");
+        }
+        assert_eq!(
+            std::fs::read_to_string(&record).unwrap(),
+            format!("{RECORD}\n{now}\ncovered\n")
+        );
+        // Where no record can be written, the answer is still right.
+        let nowhere = root.path().join("missing").join("checked.txt");
+        assert!(covers_remembered(&dir, &bundle, &nowhere));
+        std::fs::remove_file(dir.join("89abcdef.0")).unwrap();
+        touch(&dir, 5_000);
+        assert!(!covers_remembered(&dir, &bundle, &nowhere));
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub use connect::ConnectOptions;
 pub(crate) use connect::open_tcp;
 pub use login::{MAX_REJECTED_LOGINS, connect_and_login};
 pub(crate) use tls::secure;
+pub use tls::warm_up as warm_up_tls;
 
 /// The longest line accepted from a server. RFC 1939 allows 512 octets for status lines,
 /// and RFC 5322 998 for message lines; real mail exceeds both, so leave generous room
