@@ -500,3 +500,41 @@ async fn a_returning_uidl_is_checked_by_its_headers() {
         );
     }
 }
+
+/// Whether each stored UIDL is recorded as deleted on the server.
+fn deleted_on_server(c: &Client) -> Vec<bool> {
+    let store = Store::open(&c.paths.database()).unwrap();
+    let records = store.uidl_records(c.account.id).unwrap();
+    let mut marks: Vec<(Vec<u8>, bool)> = records
+        .iter()
+        .map(|(u, r)| (u.as_bytes().to_vec(), r.deleted_on_server))
+        .collect();
+    marks.sort();
+    marks.into_iter().map(|(_, d)| d).collect()
+}
+
+/// The deletions are written while the server answers QUIT and kept once it says +OK: a
+/// refused QUIT leaves them unrecorded, and an answer slower than the store's write lock
+/// is held for has them written after it.
+#[tokio::test]
+async fn deletions_are_recorded_after_a_slow_quit_and_not_after_a_refused_one() {
+    let server = FakeServer::start(mails(2), Options::default(), |ctx, line| {
+        (ctx.connection == 0 && line == "QUIT").then(|| fake::err("cannot expunge"))
+    })
+    .await;
+    let c = client(&server, |s| s.keep = Keep::Delete);
+    fetch(&c).await.unwrap_err();
+    assert_eq!(stored(&c).len(), 2);
+    assert_eq!(deleted_on_server(&c), [false, false]);
+
+    // Nine bytes, 200 ms apart: the answer takes longer than the lock is held (1 s).
+    let slow = FakeServer::start(mails(3), Options::default(), |_, line| {
+        (line == "QUIT")
+            .then(|| Reply::Trickle(b"+OK bye\r\n".to_vec(), Duration::from_millis(200)))
+    })
+    .await;
+    let c = client(&slow, |s| s.keep = Keep::Delete);
+    let report = fetch(&c).await.unwrap();
+    assert_eq!((report.new, report.deleted), (3, 3));
+    assert_eq!(deleted_on_server(&c), [true, true, true]);
+}

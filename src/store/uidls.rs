@@ -87,8 +87,17 @@ impl Store {
     }
 
     /// Records that the server confirmed (by a successful QUIT) these deletions, and
-    /// forgets them from the queue of deletions asked for here.
-    pub fn mark_deleted_on_server(&mut self, account_id: AccountId, uidls: &[Uidl]) -> Result<()> {
+    /// forgets them from the queue of deletions asked for here. The changes are written
+    /// first and committed only when `confirmed` then says so: a fetch writes them while
+    /// the server is still answering QUIT (Dovecot takes hundreds of ms to expunge), and
+    /// keeps them only if the QUIT succeeded. Otherwise they are rolled back and false
+    /// is returned. The store's write lock is held until `confirmed` returns.
+    pub fn mark_deleted_on_server(
+        &mut self,
+        account_id: AccountId,
+        uidls: &[Uidl],
+        confirmed: impl FnOnce() -> bool,
+    ) -> Result<bool> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -96,16 +105,28 @@ impl Store {
             let mut mark = tx.prepare_cached(
                 "UPDATE uidls SET deleted_on_server = 1 WHERE account_id = ?1 AND uidl = ?2",
             )?;
+            // Deletions are queued from the server's view of the mailbox, seldom: without
+            // any, there is nothing to forget for each UIDL.
+            let queued: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM server_deletions WHERE account_id = ?1)",
+                params![account_id],
+                |r| r.get(0),
+            )?;
             let mut dequeue = tx.prepare_cached(
                 "DELETE FROM server_deletions WHERE account_id = ?1 AND uidl = ?2",
             )?;
             for uidl in uidls {
                 mark.execute(params![account_id, uidl])?;
-                dequeue.execute(params![account_id, uidl])?;
+                if queued {
+                    dequeue.execute(params![account_id, uidl])?;
+                }
             }
         }
+        if !confirmed() {
+            return Ok(false);
+        }
         tx.commit()?;
-        Ok(())
+        Ok(true)
     }
 
     /// Notes which recorded UIDLs the server lists now. A record absent for 30 days (and
@@ -192,5 +213,84 @@ impl Store {
             Ok((r.get::<_, Uidl>(0)?, (r.get(1)?, r.get(2)?)))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::test_store as store;
+
+    /// Each recorded UIDL and whether it is marked deleted on the server, and the queue of
+    /// deletions, as another connection (committed changes only) reads them.
+    fn seen(path: &std::path::Path) -> (Vec<(String, bool)>, Vec<String>) {
+        let other = rusqlite::Connection::open(path).unwrap();
+        let records = other
+            .prepare("SELECT CAST(uidl AS TEXT), deleted_on_server FROM uidls ORDER BY uidl")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let queue = other
+            .prepare("SELECT CAST(uidl AS TEXT) FROM server_deletions ORDER BY uidl")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        (records, queue)
+    }
+
+    #[test]
+    fn deletions_are_recorded_only_once_the_quit_is_confirmed() {
+        let (dir, mut store, account) = store();
+        let path = dir.path().join("mail.db");
+        let mut batch: Vec<NewMessage> = ["u1", "u2", "u3"]
+            .iter()
+            .map(|u| {
+                let raw = format!("Subject: {u}\r\n\r\nbody\r\n").into_bytes();
+                NewMessage::from_bytes(Some((*u).into()), raw)
+            })
+            .collect();
+        store.insert_batch(account, &mut batch).unwrap();
+        // u3 was also queued for deletion in the server's view of the mailbox.
+        store
+            .conn
+            .execute(
+                "INSERT INTO server_deletions (account_id, uidl, queued_at) VALUES (?1, 'u3', 0)",
+                [account],
+            )
+            .unwrap();
+        let deleted: Vec<Uidl> = vec!["u1".into(), "u3".into()];
+        let before = (
+            vec![
+                ("u1".to_string(), false),
+                ("u2".to_string(), false),
+                ("u3".to_string(), false),
+            ],
+            vec!["u3".to_string()],
+        );
+        assert_eq!(seen(&path), before);
+
+        // The QUIT failed: nothing is recorded, and the queue is kept.
+        let written = store.mark_deleted_on_server(account, &deleted, || false);
+        assert!(!written.unwrap());
+        assert_eq!(seen(&path), before);
+
+        // While the answer is awaited, the changes are not committed; once it is +OK, they are.
+        let mut while_waiting = None;
+        let written = store.mark_deleted_on_server(account, &deleted, || {
+            while_waiting = Some(seen(&path));
+            true
+        });
+        assert!(written.unwrap());
+        assert_eq!(while_waiting, Some(before));
+        let after = vec![
+            ("u1".to_string(), true),
+            ("u2".to_string(), false),
+            ("u3".to_string(), true),
+        ];
+        assert_eq!(seen(&path), (after, vec![]));
     }
 }

@@ -388,16 +388,46 @@ async fn carry_out<P: FnMut(Progress)>(
         }
         return Err(e);
     }
-    let mut store = writer.into_store().await?;
-    session.quit().await?;
-    let (store, deleted_uidls) = blocking(move || -> Result<_, store::Error> {
-        if !deleted_uidls.is_empty() {
-            store.mark_deleted_on_server(account_id, &deleted_uidls)?;
-        }
-        Ok((store, deleted_uidls))
-    })
-    .await??;
+    let store = writer.into_store().await?;
+    // The deletions are written while the server answers QUIT, and committed once it has
+    // answered it with +OK (only then are they final).
+    let (answer, answered) = std::sync::mpsc::channel();
+    let marking = tokio::task::spawn_blocking(move || {
+        mark_when_quit(store, account_id, deleted_uidls, &answered)
+    });
+    let quit = session.quit().await;
+    let _ = answer.send(quit.is_ok());
+    let marked = marking.await.map_err(Interrupted::from)?;
+    quit?;
+    let (store, deleted_uidls) = marked?;
     Ok((report, store, deleted_uidls))
+}
+
+/// How long the deletions, written, wait for the answer to QUIT holding the store's
+/// write lock. A server slower than this has them written again once it has answered,
+/// so that the window's own changes (and the indexer's) are not kept waiting for it.
+const QUIT_OVERLAP: Duration = Duration::from_secs(1);
+
+/// Records `deleted` as deleted on the server if `answered` says the QUIT succeeded
+/// (nothing is recorded when it failed or its sender went away: the fetch was dropped).
+fn mark_when_quit(
+    mut store: Store,
+    account_id: crate::accounts::AccountId,
+    deleted: Vec<Uidl>,
+    answered: &std::sync::mpsc::Receiver<bool>,
+) -> Result<(Store, Vec<Uidl>), store::Error> {
+    if deleted.is_empty() {
+        return Ok((store, deleted));
+    }
+    let mut answer = None;
+    let written = store.mark_deleted_on_server(account_id, &deleted, || {
+        answer = answered.recv_timeout(QUIT_OVERLAP).ok();
+        answer == Some(true)
+    })?;
+    if !written && answer.is_none() && answered.recv() == Ok(true) {
+        store.mark_deleted_on_server(account_id, &deleted, || true)?;
+    }
+    Ok((store, deleted))
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Error> {
