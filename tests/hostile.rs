@@ -515,7 +515,7 @@ fn deleted_on_server(c: &Client) -> Vec<bool> {
 
 /// The deletions are written while the server answers QUIT and kept once it says +OK: a
 /// refused QUIT leaves them unrecorded, and an answer slower than the store's write lock
-/// is held for has them written after it.
+/// is held for (1 s) has them written after it, or not at all when it is a refusal.
 #[tokio::test]
 async fn deletions_are_recorded_after_a_slow_quit_and_not_after_a_refused_one() {
     let server = FakeServer::start(mails(2), Options::default(), |ctx, line| {
@@ -537,4 +537,15 @@ async fn deletions_are_recorded_after_a_slow_quit_and_not_after_a_refused_one() 
     let report = fetch(&c).await.unwrap();
     assert_eq!((report.new, report.deleted), (3, 3));
     assert_eq!(deleted_on_server(&c), [true, true, true]);
+
+    // As slow, and refused: nothing recorded, neither while waiting nor after.
+    let refused = FakeServer::start(mails(2), Options::default(), |_, line| {
+        (line == "QUIT")
+            .then(|| Reply::Trickle(b"-ERR no\r\n".to_vec(), Duration::from_millis(200)))
+    })
+    .await;
+    let c = client(&refused, |s| s.keep = Keep::Delete);
+    fetch(&c).await.unwrap_err();
+    assert_eq!(stored(&c).len(), 2);
+    assert_eq!(deleted_on_server(&c), [false, false]);
 }

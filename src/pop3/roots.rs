@@ -135,7 +135,7 @@ fn covers_remembered(dir: &Path, bundle: &Path, record: &Path) -> bool {
     let Some(stamp) = stamp(dir, bundle) else {
         return covers(dir, bundle);
     };
-    if let Ok(text) = std::fs::read_to_string(record) {
+    if let Some(text) = read_record(record) {
         let mut lines = text.lines();
         if lines.next() == Some(RECORD) && lines.next() == Some(stamp.as_str()) {
             match (lines.next(), lines.next()) {
@@ -149,13 +149,37 @@ fn covers_remembered(dir: &Path, bundle: &Path, record: &Path) -> bool {
     let answer = if covered { "covered" } else { "not covered" };
     // Written whole under another name, then renamed over the record: a reader finds the
     // old record or the new one. A record that cannot be written is only not remembered.
+    // The other name is made afresh (a file or link left there is removed, not written
+    // through).
     let written = record.with_extension("new");
-    if std::fs::write(&written, format!("{RECORD}\n{stamp}\n{answer}\n")).is_ok()
-        && std::fs::rename(&written, record).is_err()
-    {
+    let _ = std::fs::remove_file(&written);
+    let made = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&written)
+        .and_then(|mut f| {
+            std::io::Write::write_all(&mut f, format!("{RECORD}\n{stamp}\n{answer}\n").as_bytes())
+        });
+    if made.is_err() || std::fs::rename(&written, record).is_err() {
         let _ = std::fs::remove_file(&written);
     }
     covered
+}
+
+/// The text of the record at `path` when it is a regular file (not followed through a
+/// link) of at most 4 KB: a record is a few hundred bytes, and anything else there (a
+/// pipe, a link to a device) is not read.
+#[cfg(all(unix, not(target_vendor = "apple")))]
+fn read_record(path: &Path) -> Option<String> {
+    const MAX: u64 = 4 << 10;
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX {
+        return None;
+    }
+    let file = std::fs::File::open(path).ok()?;
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut std::io::Read::take(file, MAX), &mut text).ok()?;
+    Some(text)
 }
 
 /// Points OpenSSL at the system's hashed directory of roots instead of its bundle (see the
@@ -347,6 +371,18 @@ mod tests {
             std::fs::read_to_string(&record).unwrap(),
             format!("{RECORD}\n{now}\ncovered\n")
         );
+        // A record that is a link is not followed, nor is a link left where the new
+        // record is written first: the file it points to is left as it was.
+        let elsewhere = root.path().join("elsewhere.txt");
+        let lie = format!("{RECORD}\n{now}\nnot covered\n");
+        std::fs::write(&elsewhere, &lie).unwrap();
+        std::fs::remove_file(&record).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &record).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, record.with_extension("new")).unwrap();
+        assert!(covers_remembered(&dir, &bundle, &record));
+        assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), lie);
+        assert!(std::fs::symlink_metadata(&record).unwrap().is_file());
+
         // Where no record can be written, the answer is still right.
         let nowhere = root.path().join("missing").join("checked.txt");
         assert!(covers_remembered(&dir, &bundle, &nowhere));

@@ -380,6 +380,7 @@ async fn carry_out<P: FnMut(Progress)>(
         report,
         deleted_uidls,
         writer,
+        lock,
         ..
     } = run;
     if let Err(e) = outcome {
@@ -390,9 +391,11 @@ async fn carry_out<P: FnMut(Progress)>(
     }
     let store = writer.into_store().await?;
     // The deletions are written while the server answers QUIT, and committed once it has
-    // answered it with +OK (only then are they final).
+    // answered it with +OK (only then are they final). The account stays locked until
+    // they are, also when the fetch is dropped meanwhile.
     let (answer, answered) = std::sync::mpsc::channel();
     let marking = tokio::task::spawn_blocking(move || {
+        let _lock = lock;
         mark_when_quit(store, account_id, deleted_uidls, &answered)
     });
     let quit = session.quit().await;

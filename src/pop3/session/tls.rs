@@ -43,7 +43,9 @@ pub fn warm_up() {
     let _ = std::thread::Builder::new()
         .name("tls-warm-up".into())
         .spawn(|| {
-            let context = openssl::ssl::SslConnector::builder(openssl::ssl::SslMethod::tls());
+            // A context without roots: its configuration and providers are what the
+            // first connection would wait for; the roots are the connection's own.
+            let context = openssl::ssl::SslContext::builder(openssl::ssl::SslMethod::tls());
             drop(context);
         });
 }
