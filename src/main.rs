@@ -38,18 +38,21 @@ fn main() {
     attach_parent_console();
     let cli = Cli::parse();
     let paths = Paths::resolve(cli.data_dir.as_deref());
-    // While this is the only thread (it sets environment variables), and only for the
-    // commands that start no other program (src/pop3/roots.rs).
-    let lazy_roots = matches!(
+    // The commands that connect at once, and start no other program.
+    let connects = matches!(
         cli.command,
         Some(Command::Fetch { .. } | Command::Remote(_))
-    ) && poplar::pop3::roots::prefer_hashed_directory(
-        paths
-            .as_ref()
-            .ok()
-            .map(Paths::trusted_roots_checked)
-            .as_deref(),
     );
+    // While this is the only thread (it sets environment variables), and only for the
+    // commands that start no other program (src/pop3/roots.rs).
+    let lazy_roots = connects
+        && poplar::pop3::roots::prefer_hashed_directory(
+            paths
+                .as_ref()
+                .ok()
+                .map(Paths::trusted_roots_checked)
+                .as_deref(),
+        );
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("POPLAR_LOG")
@@ -60,11 +63,8 @@ fn main() {
     if lazy_roots {
         tracing::debug!("trusted roots read from the system's hashed directory, not its bundle");
     }
-    // The commands that connect at once: OpenSSL sets itself up while the store opens.
-    if matches!(
-        cli.command,
-        Some(Command::Fetch { .. } | Command::Remote(_))
-    ) {
+    // OpenSSL sets itself up while the store opens.
+    if connects {
         poplar::pop3::warm_up_tls();
     }
 
