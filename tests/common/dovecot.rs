@@ -259,12 +259,21 @@ impl Dovecot {
     }
 
     /// Puts a message into the Maildir (as a mail delivery agent would).
+    ///
+    /// The file is named as a delivery agent names it (seconds, microseconds, process,
+    /// counter, host), with microseconds that vary from one message to the next. Dovecot
+    /// keys its Maildir index by these names with an ELF-style hash, and names that
+    /// differed only in a counter (`1700000001.M1P1.host`, ...) fell into about 1,000
+    /// hash values for 10,000 messages: its mailbox sync turned quadratic, a quarter of
+    /// the machine's time in a benchmark went to comparing file names, and that was
+    /// most of each session's wait (BENCHMARKS.md, issue 20, fifth day).
     pub fn deliver(&mut self, bytes: &[u8]) {
         self.delivered += 1;
+        let n = self.delivered;
         let name = format!(
-            "{}.M{}P1.poplar-test",
-            1_700_000_000 + self.delivered,
-            self.delivered
+            "{}.M{}P4242Q{n}.poplar-test",
+            1_700_000_000 + n,
+            n * 7_919 % 1_000_000
         );
         let tmp = self.maildir.join("tmp").join(&name);
         std::fs::write(&tmp, bytes).unwrap();
