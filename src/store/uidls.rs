@@ -293,4 +293,29 @@ mod tests {
         ];
         assert_eq!(seen(&path), (after, vec![]));
     }
+
+    /// A checkpoint copies what was committed from the WAL into the database file (a
+    /// fetch does it while the server answers QUIT, instead of leaving it to the close).
+    #[test]
+    fn a_checkpoint_copies_the_wal_into_the_database_file() {
+        let (dir, mut store, account) = store();
+        let path = dir.path().join("mail.db");
+        let size = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+        let mut batch: Vec<NewMessage> = (0..200)
+            .map(|n| {
+                let raw = format!("Subject: {n}\r\n\r\n{}\r\n", "body ".repeat(400));
+                NewMessage::from_bytes(Some(format!("u{n}").as_str().into()), raw.into_bytes())
+            })
+            .collect();
+        store.insert_batch(account, &mut batch).unwrap();
+        let (database, wal) = (size(&path), size(&dir.path().join("mail.db-wal")));
+        assert!(wal > 400_000, "the batch is in the WAL: {wal} bytes");
+        store.checkpoint().unwrap();
+        assert!(
+            size(&path) >= database + 400_000,
+            "the database file grew from {database} to {} bytes",
+            size(&path)
+        );
+        assert_eq!(store.known_uidls(account).unwrap().len(), 200);
+    }
 }
