@@ -59,10 +59,11 @@ pub fn fetch(
         None
     };
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    // One thread runs the session and waits for the socket itself; the commits run on
+    // blocking threads. On a runtime with workers, the session ran on this thread while a
+    // worker waited for the socket and woke it for every read: the two cores sat idle a
+    // quarter of a fetch (BENCHMARKS.md, issue 20, fifth day).
+    let runtime = super::runtime()?;
     let options = sync::FetchOptions {
         pipelining: !no_pipelining,
         ..sync::FetchOptions::default()
