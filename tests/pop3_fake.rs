@@ -156,6 +156,49 @@ async fn pipelining_keeps_several_retr_in_flight() {
     assert!(server.mailbox().is_empty());
 }
 
+/// Small messages are asked for further ahead than PIPELINE_WINDOW, so that the server
+/// has work queued while the client stores (a window of 64 small answers left Dovecot
+/// idle a quarter of a fetch); large ones are not, and neither are more than 512 commands
+/// (about 6 KB of them, inside any TCP window).
+#[tokio::test]
+async fn the_window_follows_the_listed_sizes() {
+    let pipelining = || Options {
+        capa: Some(vec!["USER".into(), "UIDL".into(), "PIPELINING".into()]),
+        ..Options::default()
+    };
+    let server = FakeServer::start(mails(1_500), pipelining(), no_overrides).await;
+    let c = client(&server, Keep::Forever, AuthMethod::UserPass);
+    let report = c.fetch().await.unwrap();
+    assert_eq!(report.new, 1_500);
+    assert_eq!(report.max_in_flight, 512, "{report:?}");
+    let stored: Vec<Vec<u8>> = c.stored().into_iter().map(|(_, m, _)| m).collect();
+    assert_eq!(
+        stored,
+        mails(1_500),
+        "answers matched to their commands in order"
+    );
+
+    // 100 KB each: 2 MB ahead is 21 of them, fewer than the window of 64.
+    let large: Vec<Vec<u8>> = (1..=100)
+        .map(|n| {
+            let mut m = mail(n);
+            m.extend([b"x".repeat(98), b"\r\n".to_vec()].concat().repeat(1_000));
+            m
+        })
+        .collect();
+    let server = FakeServer::start(large.clone(), pipelining(), no_overrides).await;
+    let c = client(&server, Keep::Forever, AuthMethod::UserPass);
+    let report = c.fetch().await.unwrap();
+    assert_eq!(report.new, 100);
+    assert_eq!(
+        report.max_in_flight,
+        poplar::sync::PIPELINE_WINDOW,
+        "{report:?}"
+    );
+    let stored: Vec<Vec<u8>> = c.stored().into_iter().map(|(_, m, _)| m).collect();
+    assert_eq!(stored, large);
+}
+
 #[tokio::test]
 async fn without_pipelining_one_command_at_a_time() {
     let server = FakeServer::start(mails(5), Options::default(), no_overrides).await;

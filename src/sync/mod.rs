@@ -44,8 +44,17 @@ use requests::{Run, list};
 pub use rest::download_rest;
 pub use signed_in::fetch_signed_in;
 
-/// Commands kept in flight when the server offers PIPELINING.
+/// Commands kept in flight when the server offers PIPELINING, at least.
 pub const PIPELINE_WINDOW: usize = 64;
+/// A fetch asks for more while the answers it has asked for are expected (from LIST) to
+/// come to less than this: small messages would otherwise leave the server little to do
+/// ahead of the client (64 of 5 KB are a few milliseconds of its time), and it sat idle
+/// whenever the client paused (BENCHMARKS.md, issue 20, fifth day). The answers wait in
+/// the socket's buffers, not in Poplar's memory.
+const AHEAD_BYTES: u64 = 2 << 20;
+/// The most commands a fetch keeps in flight: about 6 KB of them, well inside any TCP
+/// window, so that the server is never kept from reading them (RFC 2449's caution).
+const MAX_IN_FLIGHT: usize = 512;
 /// How often a NOOP is sent while the session waits for local work.
 const KEEPALIVE: Duration = Duration::from_secs(20);
 

@@ -12,7 +12,9 @@ use crate::store::{HeaderCapture, NewMessage, Spool, Store};
 use super::plan::{self, Download, Get, Listed};
 use super::sorter::Sorter;
 use super::writer::{BATCH_MEMORY, BATCH_MESSAGES, Writer};
-use super::{Error, FetchOptions, PIPELINE_WINDOW, Progress, Report, SkipReason};
+use super::{
+    AHEAD_BYTES, Error, FetchOptions, MAX_IN_FLIGHT, PIPELINE_WINDOW, Progress, Report, SkipReason,
+};
 
 /// The server's listing: every message with its UIDL (when the server has UIDL) and size.
 pub(super) async fn list(session: &mut Session, keep: Keep) -> Result<Vec<Listed>, Error> {
@@ -72,6 +74,17 @@ impl Command {
             Command::Dele { number, .. } => Request::Dele(*number),
         }
     }
+
+    /// How many bytes its answer is expected to take: the listed size of a whole
+    /// message, nothing for the rest (headers, deletions, a size the server did not give).
+    /// Capped at AHEAD_BYTES, so that a sum over the window cannot overflow, whatever
+    /// sizes a server lists.
+    fn expected(&self) -> u64 {
+        match self {
+            Command::Get(d) if d.get == Get::Whole => d.size.unwrap_or(0).min(AHEAD_BYTES),
+            _ => 0,
+        }
+    }
 }
 
 /// TOP n 0 for the headers only, RETR n for the whole.
@@ -97,6 +110,8 @@ pub(super) struct Run<'a, P: FnMut(Progress)> {
     pub(super) report: Report,
     pub(super) to_send: VecDeque<Command>,
     pub(super) in_flight: VecDeque<Command>,
+    /// The bytes the answers in flight are expected to take ([`Command::expected`]).
+    pub(super) ahead: u64,
     pub(super) batch: Vec<(u32, Get, NewMessage)>,
     pub(super) batch_memory: usize,
     pub(super) deleted_uidls: Vec<Uidl>,
@@ -127,6 +142,7 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
             report: Report::default(),
             to_send: VecDeque::new(),
             in_flight: VecDeque::new(),
+            ahead: 0,
             batch: Vec::new(),
             batch_memory: 0,
             deleted_uidls: Vec::new(),
@@ -166,18 +182,10 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
     }
 
     async fn pump(&mut self, wanted: &mut impl Iterator<Item = Download>) -> Result<(), Error> {
-        let window = if self.session.pipelining() {
-            PIPELINE_WINDOW
-        } else {
-            1
-        };
-        // The window is refilled once it is half empty, all at once: a few large writes
-        // (and TLS records) instead of one per command, which costs the server's TLS
-        // proxy less.
-        let refill_below = (window / 2).max(1);
+        let pipelined = self.session.pipelining();
         loop {
-            if self.in_flight.len() < refill_below {
-                self.refill(window, wanted).await?;
+            if self.wants_refill(pipelined) {
+                self.refill(pipelined, wanted).await?;
             }
             self.report.max_in_flight = self.report.max_in_flight.max(self.in_flight.len());
             let committing = matches!(self.writer, Writer::Committing(_));
@@ -193,6 +201,7 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
                 self.start_commit();
                 continue;
             };
+            self.ahead -= command.expected();
             match command {
                 Command::Get(d) => self.receive(d).await?,
                 Command::Dele { number, uidl } => {
@@ -221,10 +230,32 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
         }
     }
 
+    /// Whether the window is to be refilled. It is refilled once it is half empty, all at
+    /// once: a few large writes (and TLS records) instead of one per command, which costs
+    /// the server's TLS proxy less. Without PIPELINING, one command at a time.
+    fn wants_refill(&self, pipelined: bool) -> bool {
+        let n = self.in_flight.len();
+        if !pipelined {
+            return n == 0;
+        }
+        n < PIPELINE_WINDOW / 2
+            || (n + PIPELINE_WINDOW / 2 <= MAX_IN_FLIGHT && self.ahead < AHEAD_BYTES / 2)
+    }
+
+    /// Whether the window has room for one more command: PIPELINE_WINDOW commands, and
+    /// more while their answers are expected to be small (AHEAD_BYTES, MAX_IN_FLIGHT).
+    fn has_room(&self, pipelined: bool) -> bool {
+        let n = self.in_flight.len();
+        if !pipelined {
+            return n == 0;
+        }
+        n < PIPELINE_WINDOW || (n < MAX_IN_FLIGHT && self.ahead < AHEAD_BYTES)
+    }
+
     /// Fills the window: deletions first, then downloads while the batch has room.
     async fn refill(
         &mut self,
-        window: usize,
+        pipelined: bool,
         wanted: &mut impl Iterator<Item = Download>,
     ) -> Result<(), Error> {
         let mut requests = Vec::new();
@@ -236,7 +267,7 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
         } else {
             BATCH_MEMORY
         };
-        while self.in_flight.len() < window {
+        while self.has_room(pipelined) {
             let next = match self.to_send.pop_front() {
                 Some(command) => Some(command),
                 None if self.batch_memory < room => wanted.next().map(Command::Get),
@@ -250,6 +281,7 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
                 d.get = Get::Whole;
             }
             requests.push(command.request());
+            self.ahead += command.expected();
             self.in_flight.push_back(command);
         }
         self.session.send_commands(&requests).await?;
