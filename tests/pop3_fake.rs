@@ -158,34 +158,41 @@ async fn pipelining_keeps_several_retr_in_flight() {
 
 /// Small messages are asked for further ahead than PIPELINE_WINDOW, so that the server
 /// has work queued while the client stores (a window of 64 small answers left Dovecot
-/// idle a quarter of a fetch); large ones are not, and neither are more than 512 commands
-/// (about 6 KB of them, inside any TCP window).
+/// idle a quarter of a fetch), all through the session; large ones are not, and neither
+/// are more than 512 commands (at most about 9 KB of them, inside any TCP window).
 #[tokio::test]
 async fn the_window_follows_the_listed_sizes() {
     let pipelining = || Options {
         capa: Some(vec!["USER".into(), "UIDL".into(), "PIPELINING".into()]),
         ..Options::default()
     };
-    let server = FakeServer::start(mails(1_500), pipelining(), no_overrides).await;
+    let padded = |n: usize, lines: usize| {
+        let mut m = mail(n);
+        m.extend([b"x".repeat(98), b"\r\n".to_vec()].concat().repeat(lines));
+        m
+    };
+    // 3,000 of about 3 KB: 9 MB, the 2 MB ahead passed several times over.
+    let small: Vec<Vec<u8>> = (1..=3_000).map(|n| padded(n, 30)).collect();
+    let server = FakeServer::start(small.clone(), pipelining(), no_overrides).await;
     let c = client(&server, Keep::Forever, AuthMethod::UserPass);
     let report = c.fetch().await.unwrap();
-    assert_eq!(report.new, 1_500);
+    assert_eq!(report.new, 3_000);
     assert_eq!(report.max_in_flight, 512, "{report:?}");
     let stored: Vec<Vec<u8>> = c.stored().into_iter().map(|(_, m, _)| m).collect();
-    assert_eq!(
-        stored,
-        mails(1_500),
-        "answers matched to their commands in order"
+    assert_eq!(stored, small, "answers matched to their commands in order");
+    // Late in the session (after 6 MB), the server still finds more than the old window
+    // of 64 commands queued behind the one it reads: the window is refilled by what has
+    // been read, not only once.
+    let queued = server.queued();
+    let late = &queued[queued.len() - 1_000..queued.len() - 100];
+    let most = late.iter().max().copied().unwrap_or(0);
+    assert!(
+        most > 100,
+        "at most {most} commands queued late in the session"
     );
 
     // 100 KB each: 2 MB ahead is 21 of them, fewer than the window of 64.
-    let large: Vec<Vec<u8>> = (1..=100)
-        .map(|n| {
-            let mut m = mail(n);
-            m.extend([b"x".repeat(98), b"\r\n".to_vec()].concat().repeat(1_000));
-            m
-        })
-        .collect();
+    let large: Vec<Vec<u8>> = (1..=100).map(|n| padded(n, 1_000)).collect();
     let server = FakeServer::start(large.clone(), pipelining(), no_overrides).await;
     let c = client(&server, Keep::Forever, AuthMethod::UserPass);
     let report = c.fetch().await.unwrap();
@@ -197,6 +204,39 @@ async fn the_window_follows_the_listed_sizes() {
     );
     let stored: Vec<Vec<u8>> = c.stored().into_iter().map(|(_, m, _)| m).collect();
     assert_eq!(stored, large);
+}
+
+/// A server that lists every message as 1 byte and sends 100 KB for each gets the
+/// widest window; what it sends is stored whole all the same, in order.
+#[tokio::test]
+async fn sizes_listed_too_small_lose_nothing() {
+    let big: Vec<Vec<u8>> = (1..=600)
+        .map(|n| {
+            let mut m = mail(n);
+            m.extend([b"z".repeat(98), b"\r\n".to_vec()].concat().repeat(1_000));
+            m
+        })
+        .collect();
+    let count = big.len();
+    let server = FakeServer::start(
+        big.clone(),
+        Options {
+            capa: Some(vec!["USER".into(), "UIDL".into(), "PIPELINING".into()]),
+            ..Options::default()
+        },
+        move |_, line| {
+            (line == "LIST").then(|| {
+                let listing: String = (1..=count).map(|n| format!("{n} 1\r\n")).collect();
+                Reply::Send(multiline("+OK", listing.as_bytes()))
+            })
+        },
+    )
+    .await;
+    let c = client(&server, Keep::Forever, AuthMethod::UserPass);
+    let report = c.fetch().await.unwrap();
+    assert_eq!((report.new, report.max_in_flight), (600, 512), "{report:?}");
+    let stored: Vec<Vec<u8>> = c.stored().into_iter().map(|(_, m, _)| m).collect();
+    assert_eq!(stored, big);
 }
 
 #[tokio::test]

@@ -50,10 +50,11 @@ pub const PIPELINE_WINDOW: usize = 64;
 /// come to less than this: small messages would otherwise leave the server little to do
 /// ahead of the client (64 of 5 KB are a few milliseconds of its time), and it sat idle
 /// whenever the client paused (BENCHMARKS.md, issue 20, fifth day). The answers wait in
-/// the socket's buffers, not in Poplar's memory.
+/// the socket's buffers until they are read, and they are not read into a batch that is
+/// full while the one before it commits, whatever a server sends.
 const AHEAD_BYTES: u64 = 2 << 20;
-/// The most commands a fetch keeps in flight: about 6 KB of them, well inside any TCP
-/// window, so that the server is never kept from reading them (RFC 2449's caution).
+/// The most commands a fetch keeps in flight: at most about 9 KB of them, well inside any
+/// TCP window, so that the server is never kept from reading them (RFC 2449's caution).
 const MAX_IN_FLIGHT: usize = 512;
 /// How often a NOOP is sent while the session waits for local work.
 const KEEPALIVE: Duration = Duration::from_secs(20);

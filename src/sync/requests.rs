@@ -76,12 +76,14 @@ impl Command {
     }
 
     /// How many bytes its answer is expected to take: the listed size of a whole
-    /// message, nothing for the rest (headers, deletions, a size the server did not give).
-    /// Capped at AHEAD_BYTES, so that a sum over the window cannot overflow, whatever
-    /// sizes a server lists.
+    /// message, all of AHEAD_BYTES for one whose size the server did not give (so that
+    /// those do not widen the window), nothing for headers and deletions. Capped at
+    /// AHEAD_BYTES, so that a sum over the window cannot overflow.
     fn expected(&self) -> u64 {
         match self {
-            Command::Get(d) if d.get == Get::Whole => d.size.unwrap_or(0).min(AHEAD_BYTES),
+            Command::Get(d) if d.get == Get::Whole => {
+                d.size.unwrap_or(AHEAD_BYTES).min(AHEAD_BYTES)
+            }
             _ => 0,
         }
     }
@@ -190,7 +192,11 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
             self.report.max_in_flight = self.report.max_in_flight.max(self.in_flight.len());
             let committing = matches!(self.writer, Writer::Committing(_));
             let finished = matches!(&self.writer, Writer::Committing(c) if c.is_finished());
-            if finished || (self.in_flight.is_empty() && committing) {
+            // A full batch waiting for a running commit is not added to: the answers in
+            // flight (up to MAX_IN_FLIGHT, more than a server's listed sizes promised)
+            // stay in the socket until the commit is done, instead of in memory.
+            let over = committing && self.batch_memory >= BATCH_MEMORY;
+            if finished || over || (self.in_flight.is_empty() && committing) {
                 self.finish_commit().await?;
                 continue;
             }

@@ -106,6 +106,10 @@ struct Shared {
     log: Mutex<Vec<Vec<String>>>,
     /// Per connection: did a command arrive while an earlier one was unanswered?
     pipelined: Mutex<Vec<bool>>,
+    /// For every command of every connection, in order: how many more whole commands
+    /// had already arrived behind it when it was read (the client's window, as the
+    /// server sees it).
+    queued: Mutex<Vec<usize>>,
     options: Options,
     overrides: Box<Override>,
     tls: Option<async_native_tls::TlsAcceptor>,
@@ -153,6 +157,7 @@ impl FakeServer {
             ),
             log: Mutex::new(Vec::new()),
             pipelined: Mutex::new(Vec::new()),
+            queued: Mutex::new(Vec::new()),
             options,
             overrides: Box::new(overrides),
             tls: Some(tls.into()),
@@ -195,6 +200,11 @@ impl FakeServer {
 
     pub fn pipelined(&self) -> Vec<bool> {
         self.shared.pipelined.lock().unwrap().clone()
+    }
+
+    /// For every command, in order: how many more had already arrived behind it.
+    pub fn queued(&self) -> Vec<usize> {
+        self.shared.queued.lock().unwrap().clone()
     }
 
     /// Removes message `n` (1-based) from the server, as the provider's expiry would.
@@ -280,6 +290,8 @@ async fn serve(shared: Arc<Shared>, stream: Box<dyn Stream>, connection: usize) 
         if !io.buffer().is_empty() {
             shared.pipelined.lock().unwrap()[connection] = true;
         }
+        let behind = io.buffer().iter().filter(|&&b| b == b'\n').count();
+        shared.queued.lock().unwrap().push(behind);
         shared.log.lock().unwrap()[connection].push(line.clone());
         let ctx = Ctx { connection, index };
         index += 1;
