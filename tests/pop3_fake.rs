@@ -239,6 +239,36 @@ async fn sizes_listed_too_small_lose_nothing() {
     assert_eq!(stored, big);
 }
 
+/// Junk that has been in the Junk folder longer than the preference's days (30 unless
+/// changed) is emptied into the Trash by a fetch, also by one that finds nothing new.
+#[tokio::test]
+async fn a_fetch_empties_old_junk_into_the_trash() {
+    let server = FakeServer::start(mails(2), Options::default(), no_overrides).await;
+    let c = client(&server, Keep::Forever, AuthMethod::UserPass);
+    c.fetch().await.unwrap();
+    let database = c.paths.database();
+    let mut store = Store::open(&database).unwrap();
+    let rows = store.list_messages(None, 10, 0).unwrap();
+    let first = rows.iter().map(|r| r.id).min().unwrap();
+    store
+        .train_junk(&[first], poplar::junk::Kind::Junk)
+        .unwrap();
+    let trash = |store: &Store| store.count(poplar::store::View::Trash).unwrap();
+    c.fetch().await.unwrap();
+    assert_eq!(trash(&store), 0, "junk of today stays in the Junk folder");
+    // It became junk 31 days ago.
+    let changed = rusqlite::Connection::open(&database)
+        .unwrap()
+        .execute(
+            "UPDATE messages SET junk_at = junk_at - 31 * 86400 WHERE junk_at IS NOT NULL",
+            [],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    c.fetch().await.unwrap();
+    assert_eq!(trash(&store), 1, "emptied into the Trash by the fetch");
+}
+
 #[tokio::test]
 async fn without_pipelining_one_command_at_a_time() {
     let server = FakeServer::start(mails(5), Options::default(), no_overrides).await;
