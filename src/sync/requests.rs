@@ -184,10 +184,9 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
     }
 
     async fn pump(&mut self, wanted: &mut impl Iterator<Item = Download>) -> Result<(), Error> {
-        let pipelined = self.session.pipelining();
         loop {
-            if self.wants_refill(pipelined) {
-                self.refill(pipelined, wanted).await?;
+            if self.wants_refill() {
+                self.refill(wanted).await?;
             }
             self.report.max_in_flight = self.report.max_in_flight.max(self.in_flight.len());
             let committing = matches!(self.writer, Writer::Committing(_));
@@ -239,9 +238,9 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
     /// Whether the window is to be refilled. It is refilled once it is half empty, all at
     /// once: a few large writes (and TLS records) instead of one per command, which costs
     /// the server's TLS proxy less. Without PIPELINING, one command at a time.
-    fn wants_refill(&self, pipelined: bool) -> bool {
+    fn wants_refill(&self) -> bool {
         let n = self.in_flight.len();
-        if !pipelined {
+        if !self.session.pipelining() {
             return n == 0;
         }
         n < PIPELINE_WINDOW / 2
@@ -250,20 +249,16 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
 
     /// Whether the window has room for one more command: PIPELINE_WINDOW commands, and
     /// more while their answers are expected to be small (AHEAD_BYTES, MAX_IN_FLIGHT).
-    fn has_room(&self, pipelined: bool) -> bool {
+    fn has_room(&self) -> bool {
         let n = self.in_flight.len();
-        if !pipelined {
+        if !self.session.pipelining() {
             return n == 0;
         }
         n < PIPELINE_WINDOW || (n < MAX_IN_FLIGHT && self.ahead < AHEAD_BYTES)
     }
 
     /// Fills the window: deletions first, then downloads while the batch has room.
-    async fn refill(
-        &mut self,
-        pipelined: bool,
-        wanted: &mut impl Iterator<Item = Download>,
-    ) -> Result<(), Error> {
+    async fn refill(&mut self, wanted: &mut impl Iterator<Item = Download>) -> Result<(), Error> {
         let mut requests = Vec::new();
         // While a commit runs, what arrives waits in memory: a quarter of a batch's room at
         // most, so that a writer short of CPU time holds the downloads back instead of
@@ -273,7 +268,7 @@ impl<'a, P: FnMut(Progress)> Run<'a, P> {
         } else {
             BATCH_MEMORY
         };
-        while self.has_room(pipelined) {
+        while self.has_room() {
             let next = match self.to_send.pop_front() {
                 Some(command) => Some(command),
                 None if self.batch_memory < room => wanted.next().map(Command::Get),
