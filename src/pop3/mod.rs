@@ -10,6 +10,7 @@ mod request;
 pub mod response;
 pub mod roots;
 mod session;
+mod uidl;
 
 pub use auth::AuthMethod;
 pub use capa::Capabilities;
@@ -22,6 +23,7 @@ pub use session::{
     connect_and_login, warm_up_tls,
 };
 pub(crate) use session::{open_tcp, secure};
+pub use uidl::Uidl;
 
 use std::fmt;
 use std::str::FromStr;
@@ -110,14 +112,6 @@ pub(crate) fn plausible_size(word: &[u8]) -> Option<u64> {
         .filter(|&n| n <= MAX_PLAUSIBLE_SIZE)
 }
 
-/// A message's unique id exactly as the server sent it. Two ids are the same only when
-/// every byte is: an id that is not UTF-8 is never folded into another by a lossy
-/// conversion. RFC 1939 asks for 1 to 70 printable ASCII characters; ids outside that
-/// are still used (and logged), and very long ones are kept as a digest so that a
-/// hostile server cannot make every record a megabyte.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Uidl(Vec<u8>);
-
 /// The hasher of maps and sets keyed by UIDL: foldhash, much faster than the standard
 /// SipHash (which took a tenth of a re-check's CPU time over 10,000 UIDLs), with its seeds
 /// drawn from the standard library's random keys (the system's random source) rather
@@ -152,86 +146,6 @@ pub type UidlMap<V> = std::collections::HashMap<Uidl, V, UidlHasher>;
 
 /// A set of UIDLs (see [`UidlHasher`]).
 pub type UidlSet = std::collections::HashSet<Uidl, UidlHasher>;
-
-impl Uidl {
-    /// Ids longer than this are kept as `sha256:` and the hex digest of their bytes.
-    pub const MAX_KEPT: usize = 256;
-
-    /// The id from the bytes of a UIDL line.
-    pub fn from_wire(bytes: &[u8]) -> Uidl {
-        if bytes.len() > Self::MAX_KEPT {
-            use sha2::Digest;
-            let digest = sha2::Sha256::digest(bytes);
-            let mut kept = b"sha256:".to_vec();
-            for b in digest {
-                kept.extend_from_slice(format!("{b:02x}").as_bytes());
-            }
-            return Uidl(kept);
-        }
-        Uidl(bytes.to_vec())
-    }
-
-    pub fn from_bytes(bytes: Vec<u8>) -> Uidl {
-        Uidl(bytes)
-    }
-
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
-    }
-
-    /// True for what RFC 1939 allows: 1 to 70 characters from 0x21 to 0x7E.
-    pub fn is_standard(&self) -> bool {
-        (1..=70).contains(&self.0.len()) && self.0.iter().all(|b| (0x21..=0x7e).contains(b))
-    }
-
-    /// The id as text for people: UTF-8 as it is, other bytes and control characters
-    /// as `\xNN`. Distinct ids can look alike here; never compare this form.
-    pub fn display(&self) -> String {
-        match std::str::from_utf8(&self.0) {
-            Ok(s) if !s.chars().any(char::is_control) => s.to_string(),
-            _ => {
-                let mut out = String::new();
-                for chunk in self.0.utf8_chunks() {
-                    for c in chunk.valid().chars() {
-                        if c.is_control() {
-                            out.push_str(&format!("\\x{:02x}", c as u32));
-                        } else {
-                            out.push(c);
-                        }
-                    }
-                    for b in chunk.invalid() {
-                        out.push_str(&format!("\\x{b:02x}"));
-                    }
-                }
-                out
-            }
-        }
-    }
-}
-
-impl fmt::Debug for Uidl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Uidl({:?})", self.display())
-    }
-}
-
-impl fmt::Display for Uidl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.display())
-    }
-}
-
-impl From<&str> for Uidl {
-    fn from(s: &str) -> Uidl {
-        Uidl(s.as_bytes().to_vec())
-    }
-}
-
-impl From<String> for Uidl {
-    fn from(s: String) -> Uidl {
-        Uidl(s.into_bytes())
-    }
-}
 
 #[cfg(test)]
 mod tests {

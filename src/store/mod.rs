@@ -66,7 +66,7 @@ impl rusqlite::types::FromSql for Uidl {
     fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
         use rusqlite::types::{FromSqlError, ValueRef};
         match value {
-            ValueRef::Text(b) | ValueRef::Blob(b) => Ok(Uidl::from_bytes(b.to_vec())),
+            ValueRef::Text(b) | ValueRef::Blob(b) => Ok(Uidl::from_slice(b)),
             _ => Err(FromSqlError::InvalidType),
         }
     }

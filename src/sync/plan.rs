@@ -131,7 +131,7 @@ pub fn composite_base(id: &Uidl) -> Option<Uidl> {
     let at = bytes
         .windows(COMPOSITE.len())
         .rposition(|w| w == COMPOSITE)?;
-    Some(Uidl::from_bytes(bytes[..at].to_vec()))
+    Some(Uidl::from_slice(&bytes[..at]))
 }
 
 /// The listed messages whose UIDL does not tell them apart: the UIDL repeats in this
