@@ -664,6 +664,42 @@ async fn messages_over_the_size_limit_are_stored_as_headers_with_top() {
     );
 }
 
+/// LIST in another order than UIDL: each size still goes with its own message's number
+/// (paired by position, the big message's size would fall on the small one).
+#[tokio::test]
+async fn sizes_go_with_their_numbers_whatever_order_list_gives() {
+    let big = big_mail().len();
+    let small = mail(1).len();
+    let server = FakeServer::start(
+        vec![mail(1), big_mail()],
+        Options::default(),
+        move |_, line| {
+            (line == "LIST").then(|| {
+                Reply::Send(multiline(
+                    "+OK list",
+                    format!("2 {big}\r\n1 {small}\r\n").as_bytes(),
+                ))
+            })
+        },
+    )
+    .await;
+    let c = client_with(&server, |s| {
+        s.size_limit = Some(1000);
+        s.auth = AuthMethod::UserPass;
+    });
+    let report = c.fetch().await.unwrap();
+    assert_eq!((report.new, report.partial), (2, 1));
+    let commands = server.commands();
+    assert!(commands.contains(&"RETR 1".to_string()), "{commands:?}");
+    assert!(commands.contains(&"TOP 2 0".to_string()), "{commands:?}");
+    let stored = c.stored();
+    assert_eq!(
+        (stored[0].1.as_slice(), stored[0].2),
+        (mail(1).as_slice(), false)
+    );
+    assert!(stored[1].2, "the big one is stored as headers");
+}
+
 #[tokio::test]
 async fn when_top_fails_retr_is_used_for_the_rest_of_the_session() {
     let server = FakeServer::start(

@@ -349,8 +349,9 @@ async fn prepare(
     // `records` is the account's UIDL records as stored (identify renamed both alike): when
     // the server lists every one of them and every queued deletion, there is nothing to
     // mark missing, prune or drop, and the store is not written.
-    let on_server: std::collections::HashSet<&Uidl, crate::pop3::UidlHasher> =
-        listed.iter().filter_map(|m| m.uidl.as_ref()).collect();
+    let mut on_server: std::collections::HashSet<&Uidl, crate::pop3::UidlHasher> =
+        std::collections::HashSet::with_capacity_and_hasher(listed.len(), Default::default());
+    on_server.extend(listed.iter().filter_map(|m| m.uidl.as_ref()));
     let all_listed = records.keys().chain(&queued).all(|u| on_server.contains(u));
     let store = if all_listed {
         store

@@ -137,7 +137,8 @@ pub fn composite_base(id: &Uidl) -> Option<Uidl> {
 /// The listed messages whose UIDL does not tell them apart: the UIDL repeats in this
 /// listing, or messages stored earlier under it needed a composite id.
 pub fn ambiguous(listed: &[Listed], records: &UidlMap<Record>) -> Vec<usize> {
-    let mut count: HashMap<&Uidl, usize, UidlHasher> = HashMap::default();
+    let mut count: HashMap<&Uidl, usize, UidlHasher> =
+        HashMap::with_capacity_and_hasher(listed.len(), UidlHasher::default());
     for m in listed {
         if let Some(u) = &m.uidl {
             *count.entry(u).or_default() += 1;

@@ -29,6 +29,23 @@ pub(super) async fn list(session: &mut Session, keep: Keep) -> Result<Vec<Listed
         }
         Err(e) => return Err(e.into()),
     };
+    // Servers list both answers by number, in the same order: then they pair up in one
+    // pass, without a map of 10,000 numbers (BENCHMARKS.md, issue 20, sixth day).
+    let paired = uidls.as_ref().is_some_and(|list| {
+        list.len() == sizes.len() && list.iter().zip(&sizes).all(|(u, s)| u.number == s.number)
+    });
+    if paired {
+        return Ok(uidls
+            .unwrap_or_default()
+            .into_iter()
+            .zip(sizes)
+            .map(|(e, s)| Listed {
+                number: e.number,
+                size: s.size,
+                uidl: Some(e.uidl),
+            })
+            .collect());
+    }
     let sizes: HashMap<u32, Option<u64>> = sizes.into_iter().map(|e| (e.number, e.size)).collect();
     let size = |n: u32| sizes.get(&n).copied().flatten();
     Ok(match uidls {
