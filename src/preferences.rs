@@ -64,6 +64,15 @@ const MARK_READ: &str = "ui.mark_read";
 const NOTIFY: &str = "ui.notify";
 const LANGUAGE: &str = "ui.language";
 const EMPTY_JUNK: &str = "junk.empty_days";
+
+/// Days after which junk goes to the Trash, from the setting's text: None for "never",
+/// the default for anything unreadable.
+fn empty_junk(setting: &str) -> Option<u32> {
+    match setting {
+        "never" => None,
+        s => Some(s.parse::<u32>().map_or(JUNK_DAYS, |n| n.clamp(1, 3650))),
+    }
+}
 /// Junk older than this many days is emptied into the Trash, unless turned off.
 pub const JUNK_DAYS: u32 = 30;
 
@@ -97,11 +106,14 @@ impl Preferences {
             },
             notify: get(NOTIFY) != "off",
             language: language(&get(LANGUAGE)),
-            empty_junk: match get(EMPTY_JUNK).as_str() {
-                "never" => None,
-                s => Some(s.parse::<u32>().map_or(JUNK_DAYS, |n| n.clamp(1, 3650))),
-            },
+            empty_junk: empty_junk(&get(EMPTY_JUNK)),
         }
+    }
+
+    /// [`Preferences::empty_junk`] alone, as a fetch needs it: one setting read instead
+    /// of every preference.
+    pub fn empty_junk_of(store: &Store) -> Option<u32> {
+        empty_junk(&store.setting(EMPTY_JUNK).ok().flatten().unwrap_or_default())
     }
 
     /// The interface language saved in the database at `database`, read before start-up
@@ -172,6 +184,7 @@ mod tests {
         };
         p.save(&store).unwrap();
         assert_eq!(Preferences::load(&store), p);
+        assert_eq!(Preferences::empty_junk_of(&store), None);
         store.set_setting(MARK_READ, "banana").unwrap();
         store.set_setting(THEME, "purple").unwrap();
         store.set_setting(LANGUAGE, "klingon").unwrap();
@@ -181,6 +194,9 @@ mod tests {
         assert_eq!(loaded.appearance, Appearance::System);
         assert_eq!(loaded.language, None);
         assert_eq!(loaded.empty_junk, Some(JUNK_DAYS));
+        assert_eq!(Preferences::empty_junk_of(&store), Some(JUNK_DAYS));
+        store.set_setting(EMPTY_JUNK, "7").unwrap();
+        assert_eq!(Preferences::empty_junk_of(&store), Some(7));
         store.set_setting(MARK_READ, "99999").unwrap();
         assert_eq!(Preferences::load(&store).mark_read, MarkRead::After(60));
     }

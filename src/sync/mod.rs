@@ -291,7 +291,7 @@ pub async fn fetch_account_with(
     report.kept = listed.len().saturating_sub(report.deleted);
     blocking(move || {
         // Old junk is emptied into the Trash as mail comes in (a preference).
-        if let Some(days) = crate::preferences::Preferences::load(&store).empty_junk
+        if let Some(days) = crate::preferences::Preferences::empty_junk_of(&store)
             && let Err(e) = store.empty_old_junk(days, store::now())
         {
             tracing::warn!("old junk could not be emptied: {e}");
