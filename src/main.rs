@@ -21,12 +21,16 @@ fn attach_parent_console() {
 }
 
 /// Brings an existing database up to the current schema once, before a command opens it
-/// (a missing one is made at the current schema by the first open). `restore` replaces
+/// (a missing one is made at the current schema by the first open, and one whose header
+/// says it is current is left to the command's own open to check). `restore` replaces
 /// the database, and upgrades what it restores: a damaged or outdated one is no
 /// obstacle to it.
 fn upgrade_for(paths: &Paths, command: &Command) -> anyhow::Result<()> {
     let database = paths.database();
-    if matches!(command, Command::Restore { .. }) || !database.exists() {
+    if matches!(command, Command::Restore { .. })
+        || !database.exists()
+        || poplar::store::is_current(&database)
+    {
         return Ok(());
     }
     poplar::store::upgrade(&database)?;

@@ -3,7 +3,7 @@
 
 use rusqlite::Connection;
 
-use super::migrations::{MIGRATIONS, SCHEMA, apply, upgrade};
+use super::migrations::{MIGRATIONS, SCHEMA, apply, is_current, upgrade};
 use super::{Error, Store};
 use crate::accounts::Keep;
 
@@ -129,6 +129,35 @@ fn open_refuses_an_outdated_database_and_leaves_it_as_it_was() {
     upgrade(&path).unwrap();
     let store = Store::open(&path).unwrap();
     assert_eq!(store.account("old").unwrap().settings.keep, Keep::Days(7));
+}
+
+#[test]
+fn the_header_tells_a_current_database_from_one_to_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    assert!(!is_current(&path), "no file");
+    drop(database_at(&path, 14));
+    assert!(!is_current(&path), "schema 14");
+    upgrade(&path).unwrap();
+    assert!(is_current(&path), "upgraded");
+    // A newer schema is not current: the upgrade then refuses it.
+    let newer = dir.path().join("newer.db");
+    drop(database_at(&newer, SCHEMA as usize));
+    Connection::open(&newer)
+        .unwrap()
+        .pragma_update(None, "user_version", SCHEMA + 1)
+        .unwrap();
+    assert!(!is_current(&newer));
+    assert!(matches!(upgrade(&newer), Err(Error::TooNew { .. })));
+    // Not a database, or too short to hold a header.
+    let other = dir.path().join("other.db");
+    let mut bytes = b"SQLite format 2\0".to_vec();
+    bytes.resize(4096, 0);
+    bytes[60..64].copy_from_slice(&(SCHEMA as i32).to_be_bytes());
+    std::fs::write(&other, &bytes).unwrap();
+    assert!(!is_current(&other));
+    std::fs::write(&other, b"SQLite format 3\0").unwrap();
+    assert!(!is_current(&other));
 }
 
 #[test]

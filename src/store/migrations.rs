@@ -48,6 +48,25 @@ pub fn upgrade(path: &Path) -> Result<()> {
     result.map_err(super::opening(path))
 }
 
+/// Whether the database file at `path` says it is at the current schema, read from its
+/// header (the user version, bytes 60..64) without opening it. A command then skips
+/// [`upgrade`], which opens, configures and closes the database once more before the
+/// command opens it (about a millisecond of every start: BENCHMARKS.md, issue 20, sixth
+/// day). The file can only lag the truth: a migration's new version may still be in the
+/// WAL, never an older one. So false (an older schema, a damaged header, no file) means
+/// [`upgrade`] runs as before, and true is checked again by
+/// [`Store::open`](super::Store::open), which refuses a schema newer than this one.
+pub fn is_current(path: &Path) -> bool {
+    use std::io::Read;
+    let mut header = [0u8; 100];
+    let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut header));
+    read.is_ok()
+        && header.starts_with(b"SQLite format 3\0")
+        && i64::from(i32::from_be_bytes([
+            header[60], header[61], header[62], header[63],
+        ])) == SCHEMA
+}
+
 /// A setting of the database at `path` read before the upgrade, at whatever schema the
 /// database is (the settings table came with schema 5): opened read-only, nothing
 /// migrated, made or changed. None when there is no database, no settings table, no

@@ -30,7 +30,7 @@ use accounts::keep_from_columns;
 use rusqlite::Connection;
 
 pub use error::{Error, IoAction, Result};
-pub use migrations::{setting_before_upgrade, upgrade};
+pub use migrations::{is_current, setting_before_upgrade, upgrade};
 pub use outbox::{Outgoing, Queued, Role};
 use serde::Serialize;
 pub use spool::{Body, Fingerprint, HeaderCapture, Spool, body_digest, fingerprint};
