@@ -628,6 +628,12 @@ async fn without_uidl_delete_mode_works_and_keep_modes_are_refused() {
 
 // ----- TOP -----
 
+/// The size-limit tests' account: headers only above 1,000 bytes.
+fn size_limit_1000(s: &mut Settings) {
+    s.size_limit = Some(1000);
+    s.auth = AuthMethod::UserPass;
+}
+
 fn big_mail() -> Vec<u8> {
     let mut m = b"From: big@example.org\r\nSubject: Big one\r\n\r\n".to_vec();
     m.extend(std::iter::repeat_n(b"0123456789".as_slice(), 200).flatten());
@@ -639,10 +645,7 @@ fn big_mail() -> Vec<u8> {
 async fn messages_over_the_size_limit_are_stored_as_headers_with_top() {
     let server =
         FakeServer::start(vec![mail(1), big_mail()], Options::default(), no_overrides).await;
-    let c = client_with(&server, |s| {
-        s.size_limit = Some(1000);
-        s.auth = AuthMethod::UserPass;
-    });
+    let c = client_with(&server, size_limit_1000);
     let report = c.fetch().await.unwrap();
     assert_eq!((report.new, report.partial), (2, 1));
     assert!(server.commands().contains(&"TOP 2 0".to_string()));
@@ -683,10 +686,7 @@ async fn sizes_go_with_their_numbers_whatever_order_list_gives() {
         },
     )
     .await;
-    let c = client_with(&server, |s| {
-        s.size_limit = Some(1000);
-        s.auth = AuthMethod::UserPass;
-    });
+    let c = client_with(&server, size_limit_1000);
     let report = c.fetch().await.unwrap();
     assert_eq!((report.new, report.partial), (2, 1));
     let commands = server.commands();
@@ -708,10 +708,7 @@ async fn when_top_fails_retr_is_used_for_the_rest_of_the_session() {
         |_, line| line.starts_with("TOP").then(|| err("TOP not supported")),
     )
     .await;
-    let c = client_with(&server, |s| {
-        s.size_limit = Some(1000);
-        s.auth = AuthMethod::UserPass;
-    });
+    let c = client_with(&server, size_limit_1000);
     let report = c.fetch().await.unwrap();
     assert_eq!((report.new, report.partial), (2, 0));
     let commands = server.commands();
