@@ -68,6 +68,8 @@ pub fn fetch(
         pipelining: !no_pipelining,
         ..sync::FetchOptions::default()
     };
+    // The first fetch with a password goes on this connection rather than a second one.
+    let mut spare = Some(store);
     let mut failures = 0;
     for account in &accounts {
         let name = &account.settings.name;
@@ -100,7 +102,7 @@ pub fn fetch(
         };
         let result = runtime.block_on(async {
             tokio::select! {
-                r = sync::fetch_account_with(paths, account, &password, &options, |_| {}) => Some(r),
+                r = sync::fetch_account_in(spare.take(), paths, account, &password, &options, |_| {}) => Some(r),
                 _ = tokio::signal::ctrl_c() => None,
             }
         });

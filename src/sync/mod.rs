@@ -220,10 +220,14 @@ struct Opened {
 }
 
 fn open_for_fetch(
+    given: Option<Store>,
     database: &std::path::Path,
     account_id: crate::accounts::AccountId,
 ) -> Result<Opened, store::Error> {
-    let mut store = Store::open(database)?;
+    let mut store = match given {
+        Some(store) => store,
+        None => Store::open(database)?,
+    };
     let records = store.uidl_records(account_id)?;
     let queued = store.queued_server_deletions(account_id)?;
     let all = store.compiled_rules()?;
@@ -250,6 +254,20 @@ pub async fn fetch_account_with(
     fetch: &FetchOptions,
     on_progress: impl FnMut(Progress),
 ) -> Result<Report, Error> {
+    fetch_account_in(None, paths, account, password, fetch, on_progress).await
+}
+
+/// [`fetch_account_with`], on `store` when given: a connection to the store under `paths`
+/// that the caller (the command line) already has open, so that the fetch does not open,
+/// configure and close a second one (BENCHMARKS.md, issue 20, sixth day).
+pub async fn fetch_account_in(
+    store: Option<Store>,
+    paths: &Paths,
+    account: &Account,
+    password: &str,
+    fetch: &FetchOptions,
+    on_progress: impl FnMut(Progress),
+) -> Result<Report, Error> {
     let s = &account.settings;
     let account_id = account.id;
     let Prepared {
@@ -261,7 +279,7 @@ pub async fn fetch_account_with(
         queued,
         rules,
         sorter,
-    } = prepare(paths, account, password, fetch).await?;
+    } = prepare(store, paths, account, password, fetch).await?;
     let policy = Policy {
         keep: s.keep,
         size_limit: s.size_limit,
@@ -318,8 +336,10 @@ struct Prepared {
 }
 
 /// Logs in, lists the server, and tells its messages apart from what is stored (UIDLs a
-/// server gave twice, messages that went and came back).
+/// server gave twice, messages that went and came back). The store is read on `given`
+/// when there is one, else on a connection of its own.
 async fn prepare(
+    given: Option<Store>,
     paths: &Paths,
     account: &Account,
     password: &str,
@@ -332,7 +352,7 @@ async fn prepare(
     // opening the mailbox): the account's lock keeps other fetches from changing it.
     let database = paths.database();
     let account_id = account.id;
-    let opening = tokio::task::spawn_blocking(move || open_for_fetch(&database, account_id));
+    let opening = tokio::task::spawn_blocking(move || open_for_fetch(given, &database, account_id));
     let mut session = pop3::connect_and_login(&options, &s.user, password, s.auth).await?;
     let listed = list(&mut session, s.keep).await?;
     let Opened {

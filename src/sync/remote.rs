@@ -203,7 +203,7 @@ pub async fn apply_remote(
         listed,
         sorter,
         ..
-    } = prepare(paths, account, password, fetch).await?;
+    } = prepare(None, paths, account, password, fetch).await?;
     let database = paths.database();
     let here = blocking(move || Store::open(&database)?.stored_under_uidls(account_id)).await??;
     let on_server: HashMap<&Uidl, &plan::Listed> = listed
