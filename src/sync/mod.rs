@@ -348,12 +348,14 @@ async fn prepare(
     let s = &account.settings;
     let lock = AccountLock::acquire(paths, account)?;
     let options = fetch.connect_options(s);
-    // The store is read while the server logs in and lists (most of that is the server
-    // opening the mailbox): the account's lock keeps other fetches from changing it.
+    // The store is read while the server lists (most of that is the server opening the
+    // mailbox): the account's lock keeps other fetches from changing it. Not earlier:
+    // read during the handshake and login, it took CPU time from them on two cores, and a
+    // re-check was 5-15% slower (BENCHMARKS.md, issue 20, sixth day).
     let database = paths.database();
     let account_id = account.id;
-    let opening = tokio::task::spawn_blocking(move || open_for_fetch(given, &database, account_id));
     let mut session = pop3::connect_and_login(&options, &s.user, password, s.auth).await?;
+    let opening = tokio::task::spawn_blocking(move || open_for_fetch(given, &database, account_id));
     let listed = list(&mut session, s.keep).await?;
     let Opened {
         store,
