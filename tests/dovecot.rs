@@ -93,6 +93,24 @@ async fn login_and_fetch(security: Security) {
     let report = local.fetch(dovecot::PASSWORD).await.unwrap();
     assert_eq!(report.new, 3, "{security:?}");
     assert_eq!(local.stored(), delivered);
+    // Inside TLS the automatic login is PLAIN (one round trip); in the clear it keeps
+    // the password off the wire with CRAM-MD5. Dovecot's log says which it saw.
+    let log = server.log();
+    let method = log
+        .lines()
+        .filter_map(|l| {
+            l.split_once("Login: user=<alice>, method=")?
+                .1
+                .split(',')
+                .next()
+        })
+        .next_back()
+        .unwrap_or_else(|| panic!("no login in Dovecot's log:\n{log}"));
+    let expected = match security {
+        Security::Plain => "CRAM-MD5",
+        Security::Tls | Security::StartTls => "PLAIN",
+    };
+    assert_eq!(method, expected, "{security:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

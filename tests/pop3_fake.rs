@@ -319,8 +319,8 @@ async fn login_commands(auth: AuthMethod, server_options: Options) -> Vec<String
         let reply = match line {
             "AUTH PLAIN" | "AUTH LOGIN" => Reply::Send(b"+ \r\n".to_vec()),
             "AUTH CRAM-MD5" => Reply::Send(b"+ PDEyMzQ1QGV4YW1wbGUub3JnPg==\r\n".to_vec()),
-            // PLAIN: "\0alice\0s3cret"
-            "AGFsaWNlAHMzY3JldA==" => ok("logged in"),
+            // PLAIN: "\0alice\0s3cret", as the initial response or the answer to "+ "
+            "AUTH PLAIN AGFsaWNlAHMzY3JldA==" | "AGFsaWNlAHMzY3JldA==" => ok("logged in"),
             // LOGIN: user, then password
             "YWxpY2U=" => Reply::Send(b"+ UGFzc3dvcmQ6\r\n".to_vec()),
             "czNjcmV0" => ok("logged in"),
@@ -377,10 +377,7 @@ async fn each_fixed_login_method_sends_exactly_its_exchange() {
     );
     let cases: [(AuthMethod, Vec<&str>); 5] = [
         (AuthMethod::UserPass, vec!["USER alice", "PASS s3cret"]),
-        (
-            AuthMethod::Plain,
-            vec!["AUTH PLAIN", "AGFsaWNlAHMzY3JldA=="],
-        ),
+        (AuthMethod::Plain, vec!["AUTH PLAIN AGFsaWNlAHMzY3JldA=="]),
         (
             AuthMethod::Login,
             vec!["AUTH LOGIN", "YWxpY2U=", "czNjcmV0"],
@@ -414,6 +411,96 @@ async fn automatic_picks_the_strongest_offered() {
     )
     .await;
     assert!(commands[1].starts_with("APOP alice "), "{commands:?}");
+}
+
+/// A server that takes PLAIN only in two steps: "-ERR" for an initial response (as
+/// servers of RFC 1734's time answer), "+ " for the command alone.
+fn two_step_plain(_: &Ctx, line: &str) -> Option<Reply> {
+    Some(match line {
+        "AUTH PLAIN" => Reply::Send(b"+ \r\n".to_vec()),
+        _ if line.starts_with("AUTH PLAIN ") => err("syntax error"),
+        "AGFsaWNlAHMzY3JldA==" => ok("logged in"),
+        _ if line.starts_with("AUTH") => err("not offered"),
+        _ => return None,
+    })
+}
+
+#[tokio::test]
+async fn plain_is_given_in_two_steps_when_the_initial_response_is_refused() {
+    let server = FakeServer::start(vec![], sasl_server(), two_step_plain).await;
+    let o = options(server.port, Security::Plain);
+    let session = pop3::connect_and_login(&o, fake::USER, fake::PASSWORD, AuthMethod::Plain)
+        .await
+        .unwrap();
+    session.quit().await.unwrap();
+    assert_eq!(
+        server.commands(),
+        [
+            "CAPA",
+            "AUTH PLAIN AGFsaWNlAHMzY3JldA==",
+            "AUTH PLAIN",
+            "AGFsaWNlAHMzY3JldA==",
+            "QUIT"
+        ]
+    );
+
+    // A wrong password there is refused twice, and that is the limit: no third try
+    // ("\0alice\0wrong" is AGFsaWNlAHdyb25n).
+    let server = FakeServer::start(vec![], sasl_server(), two_step_plain).await;
+    let o = options(server.port, Security::Plain);
+    let error = pop3::connect_and_login(&o, fake::USER, "wrong", AuthMethod::Plain)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, pop3::Error::LoginFailed { .. }),
+        "{error:?}"
+    );
+    let sent = server
+        .commands()
+        .iter()
+        .filter(|c| c.ends_with("AGFsaWNlAHdyb25n"))
+        .count();
+    assert_eq!(sent, pop3::MAX_REJECTED_LOGINS, "{:?}", server.commands());
+}
+
+#[tokio::test]
+async fn plain_asked_again_after_its_initial_response_is_given_once_more() {
+    // "+ " after an initial response: the server wants it as an answer.
+    let server = FakeServer::start(vec![], sasl_server(), |_, line| {
+        Some(match line {
+            "AUTH PLAIN AGFsaWNlAHMzY3JldA==" => Reply::Send(b"+ \r\n".to_vec()),
+            "AGFsaWNlAHMzY3JldA==" => ok("logged in"),
+            _ => return None,
+        })
+    })
+    .await;
+    let o = options(server.port, Security::Plain);
+    let session = pop3::connect_and_login(&o, fake::USER, fake::PASSWORD, AuthMethod::Plain)
+        .await
+        .unwrap();
+    session.quit().await.unwrap();
+    assert_eq!(
+        server.commands(),
+        [
+            "CAPA",
+            "AUTH PLAIN AGFsaWNlAHMzY3JldA==",
+            "AGFsaWNlAHMzY3JldA==",
+            "QUIT"
+        ]
+    );
+
+    // A server that keeps asking is left, not answered forever.
+    let server = FakeServer::start(vec![], sasl_server(), |_, line| {
+        (line.starts_with("AUTH PLAIN ") || line == "AGFsaWNlAHMzY3JldA==")
+            .then(|| Reply::Send(b"+ \r\n".to_vec()))
+    })
+    .await;
+    let o = options(server.port, Security::Plain);
+    let error = pop3::connect_and_login(&o, fake::USER, fake::PASSWORD, AuthMethod::Plain)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("login"), "{error}");
+    assert!(server.commands().len() <= 4, "{:?}", server.commands());
 }
 
 #[tokio::test]

@@ -12,6 +12,17 @@ pub const MAX_REJECTED_LOGINS: usize = 2;
 
 /// Challenges a SASL exchange answers at most; no mechanism here needs more than two.
 const MAX_SASL_STEPS: usize = 4;
+
+/// One login attempt of [`connect_and_login`].
+#[derive(Debug, Clone, Copy)]
+struct Attempt {
+    mechanism: AuthMethod,
+    /// Tried again on a new connection after the server hung up.
+    retried: bool,
+    /// PLAIN as a command and an answer to the server's challenge, after the initial
+    /// response was refused.
+    two_step: bool,
+}
 /// Connects, secures the connection and logs in, trying mechanisms in turn when the
 /// method is automatic. A wrong password ends in one `LoginFailed`.
 pub async fn connect_and_login(
@@ -25,19 +36,26 @@ pub async fn connect_and_login(
         method,
         session.capabilities(),
         session.apop_timestamp.is_some(),
+        session.encrypted,
     );
     let mut last = String::new();
     let mut reconnect = false;
     let mut rejected = 0;
-    let mut queue: std::collections::VecDeque<(AuthMethod, bool)> =
-        candidates.into_iter().map(|m| (m, false)).collect();
-    while let Some((mechanism, retried)) = queue.pop_front() {
+    let mut queue: std::collections::VecDeque<Attempt> = candidates
+        .into_iter()
+        .map(|mechanism| Attempt {
+            mechanism,
+            retried: false,
+            two_step: false,
+        })
+        .collect();
+    while let Some(attempt) = queue.pop_front() {
         if reconnect {
             session = Session::connect(options).await?;
             reconnect = false;
         }
         match session
-            .try_mechanism(mechanism, user, password, options.port)
+            .try_mechanism(attempt, user, password, options.port)
             .await
         {
             Ok((status, _)) if status.ok => return Ok(session),
@@ -62,13 +80,22 @@ pub async fn connect_and_login(
                     });
                 }
                 _ => {
-                    tracing::debug!(%mechanism, text = %status.text, "login mechanism refused");
+                    tracing::debug!(mechanism = %attempt.mechanism, text = %status.text, "login mechanism refused");
                     last = status.text;
                     if credentials_sent {
                         rejected += 1;
                         if rejected >= MAX_REJECTED_LOGINS {
                             break;
                         }
+                    }
+                    // A server of RFC 1734's time may refuse PLAIN's initial response
+                    // without a word about the password: PLAIN once more, in two
+                    // steps. Each try counts against the limit above.
+                    if attempt.mechanism == AuthMethod::Plain && !attempt.two_step {
+                        queue.push_front(Attempt {
+                            two_step: true,
+                            ..attempt
+                        });
                     }
                 }
             },
@@ -78,8 +105,11 @@ pub async fn connect_and_login(
             Err(Error::Closed { .. }) => {
                 last = "the server closed the connection".into();
                 reconnect = true;
-                if !retried {
-                    queue.push_front((mechanism, true));
+                if !attempt.retried {
+                    queue.push_front(Attempt {
+                        retried: true,
+                        ..attempt
+                    });
                 }
             }
             Err(e) => return Err(e),
@@ -97,7 +127,7 @@ impl Session {
     /// only that the mechanism is not offered).
     async fn try_mechanism(
         &mut self,
-        mechanism: AuthMethod,
+        attempt: Attempt,
         user: &str,
         password: &str,
         port: u16,
@@ -107,7 +137,7 @@ impl Session {
             code: None,
             text,
         };
-        match mechanism {
+        match attempt.mechanism {
             AuthMethod::Automatic | AuthMethod::OAuth2 => {
                 Ok((refused("no mechanism chosen".into()), false))
             }
@@ -149,8 +179,25 @@ impl Session {
             }
             AuthMethod::Plain => {
                 let message = auth::plain(user, password);
-                self.sasl("PLAIN", |step, _| (step == 0).then(|| message.clone()))
-                    .await
+                let encoded = auth::encode(&message);
+                // RFC 5034 §4: an initial response only where the line stays within
+                // 255 octets.
+                if attempt.two_step || "AUTH PLAIN \r\n".len() + encoded.len() > 255 {
+                    return self
+                        .sasl("PLAIN", |step, _| (step == 0).then(|| message.clone()))
+                        .await;
+                }
+                self.send_secret("AUTH PLAIN ", &encoded).await?;
+                self.read_line(Step::LoggingIn).await?;
+                if response::parse_continuation(&self.line).is_some() {
+                    // The server asks again for what it was given: given once more.
+                    self.send_secret("", &encoded).await?;
+                    self.read_line(Step::LoggingIn).await?;
+                    if response::parse_continuation(&self.line).is_some() {
+                        return Err(self.protocol(Malformed::EndlessLogin));
+                    }
+                }
+                Ok((self.parse_line()?, true))
             }
             AuthMethod::Login => {
                 self.sasl("LOGIN", |step, _| match step {
