@@ -37,26 +37,37 @@ fn upgrade_for(paths: &Paths, command: &Command) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// For the commands that connect at once and start no other program: points OpenSSL at
+/// the system's hashed directory of roots (src/pop3/roots.rs) and starts its set-up on a
+/// thread of its own. While this is the only thread: it sets environment variables.
+/// True when the roots come from the directory.
+fn prepare_tls(paths: Option<&Paths>) -> bool {
+    let lazy_roots = poplar::pop3::roots::prefer_hashed_directory(
+        paths.map(Paths::trusted_roots_checked).as_deref(),
+    );
+    poplar::pop3::warm_up_tls();
+    lazy_roots
+}
+
 fn main() {
     #[cfg(windows)]
     attach_parent_console();
-    let cli = Cli::parse();
+    // Before clap when the arguments say plainly that the command connects: OpenSSL sets
+    // itself up while the arguments are parsed and the store opens.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let early = poplar::cli::early::connecting_command(&args)
+        .map(|dir| prepare_tls(Paths::resolve(dir.as_deref()).ok().as_ref()));
+    let cli = Cli::parse_from(args);
     let paths = Paths::resolve(cli.data_dir.as_deref());
     // The commands that connect at once, and start no other program.
     let connects = matches!(
         cli.command,
         Some(Command::Fetch { .. } | Command::Remote(_))
     );
-    // While this is the only thread (it sets environment variables), and only for the
-    // commands that start no other program (src/pop3/roots.rs).
-    let lazy_roots = connects
-        && poplar::pop3::roots::prefer_hashed_directory(
-            paths
-                .as_ref()
-                .ok()
-                .map(Paths::trusted_roots_checked)
-                .as_deref(),
-        );
+    let lazy_roots = match early {
+        Some(lazy_roots) => lazy_roots,
+        None => connects && prepare_tls(paths.as_ref().ok()),
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("POPLAR_LOG")
@@ -66,10 +77,6 @@ fn main() {
         .init();
     if lazy_roots {
         tracing::debug!("trusted roots read from the system's hashed directory, not its bundle");
-    }
-    // OpenSSL sets itself up while the store opens.
-    if connects {
-        poplar::pop3::warm_up_tls();
     }
 
     let result = paths

@@ -15,6 +15,7 @@ use crate::paths::Paths;
 
 mod account;
 mod backup;
+pub mod early;
 mod fetch;
 mod list;
 mod login;
