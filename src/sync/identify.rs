@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use super::plan::{self, Listed, Record};
 use super::{Error, PIPELINE_WINDOW, blocking};
 use crate::accounts::AccountId;
-use crate::pop3::{Request, Session, Uidl, UidlMap};
+use crate::pop3::{Request, Session, Uidl, UidlMap, UidlSet};
 use crate::store::{self, Fingerprint, HeaderCapture, Store};
 
 /// Tells apart messages whose server gives one UIDL to several of them (popa3d derives
@@ -14,16 +14,20 @@ use crate::store::{self, Fingerprint, HeaderCapture, Store};
 /// (TOP n 0). A message stored earlier under the UIDL alone is recognised by its stored
 /// headers and its record renamed. A message that cannot be told apart (no TOP) is
 /// fetched as one without UIDL: downloaded and compared with what is stored.
+///
+/// The last of the answer says whether the listing's UIDLs were all distinct and none
+/// needed telling apart: then each listed UIDL names one message.
 pub(super) async fn identify(
     session: &mut Session,
     mut listed: Vec<Listed>,
     mut records: UidlMap<Record>,
+    composite_bases: &UidlSet,
     mut store: Store,
     account_id: AccountId,
-) -> Result<(Vec<Listed>, UidlMap<Record>, Store), Error> {
-    let ambiguous = plan::ambiguous(&listed, &records);
+) -> Result<(Vec<Listed>, UidlMap<Record>, Store, bool), Error> {
+    let ambiguous = plan::ambiguous(&listed, composite_bases);
     if ambiguous.is_empty() {
-        return Ok((listed, records, store));
+        return Ok((listed, records, store, true));
     }
     let numbers: Vec<u32> = ambiguous.iter().map(|&i| listed[i].number).collect();
     let digests = header_digests(session, &numbers).await?;
@@ -50,7 +54,33 @@ pub(super) async fn identify(
         }
         m.uidl = Some(id);
     }
-    Ok((listed, records, store))
+    Ok((listed, records, store, false))
+}
+
+/// What one pass over the listing finds in the records: how many listed messages are
+/// known there, and those (number, UIDL) marked as having come back after going missing
+/// (for [`verify_returning`]).
+pub(super) struct Known {
+    pub listed: usize,
+    pub returning: Vec<(u32, Uidl)>,
+}
+
+pub(super) fn known(listed: &[Listed], records: &UidlMap<Record>) -> Known {
+    let mut known = Known {
+        listed: 0,
+        returning: Vec::new(),
+    };
+    for m in listed {
+        if let Some(uidl) = &m.uidl
+            && let Some(r) = records.get(uidl)
+        {
+            known.listed += 1;
+            if r.reappeared && !r.deleted_on_server {
+                known.returning.push((m.number, uidl.clone()));
+            }
+        }
+    }
+    known
 }
 
 /// Checks each UIDL that went missing from an earlier listing and is back: the server may
@@ -58,22 +88,23 @@ pub(super) async fn identify(
 /// it that message again, known as before, and nothing is downloaded; other headers leave
 /// it marked, so it is downloaded whole as a new message. Without TOP, or without the
 /// stored message, it stays marked too, and is downloaded and compared whole.
+///
+/// `returning` is [`Known::returning`] of the listing.
 pub(super) async fn verify_returning(
     session: &mut Session,
-    listed: &[Listed],
+    returning: Vec<(u32, Uidl)>,
     mut records: UidlMap<Record>,
     mut store: Store,
     account_id: AccountId,
 ) -> Result<(UidlMap<Record>, Store), Error> {
-    let returning = listed.iter().filter_map(|m| {
-        let uidl = m.uidl.as_ref()?;
-        let r = records.get(uidl)?;
-        (r.reappeared && !r.deleted_on_server).then_some((m.number, uidl.clone()))
-    });
+    if returning.is_empty() {
+        return Ok((records, store));
+    }
     // A composite id holds the digest of the headers just read: the same id is the same
     // headers, already compared.
-    let (mut same, to_check): (Vec<_>, Vec<_>) =
-        returning.partition(|(_, uidl)| plan::composite_base(uidl).is_some());
+    let (mut same, to_check): (Vec<_>, Vec<_>) = returning
+        .into_iter()
+        .partition(|(_, uidl)| plan::composite_base(uidl).is_some());
     if !to_check.is_empty() {
         let numbers: Vec<u32> = to_check.iter().map(|(n, _)| *n).collect();
         let read = header_digests(session, &numbers).await?;

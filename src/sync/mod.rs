@@ -214,6 +214,7 @@ pub async fn fetch_account(
 struct Opened {
     store: Store,
     records: crate::pop3::UidlMap<plan::Record>,
+    composite_bases: crate::pop3::UidlSet,
     queued: crate::pop3::UidlSet,
     rules: Vec<crate::rules::Compiled>,
     sorter: Option<sorter::Sorter>,
@@ -229,6 +230,7 @@ fn open_for_fetch(
         None => Store::open(database)?,
     };
     let records = store.uidl_records(account_id)?;
+    let composite_bases = plan::composite_bases(&records);
     let queued = store.queued_server_deletions(account_id)?;
     let all = store.compiled_rules()?;
     // A filter that cannot be read leaves the mail unjudged, not unfetched.
@@ -241,6 +243,7 @@ fn open_for_fetch(
     Ok(Opened {
         store,
         records,
+        composite_bases,
         queued,
         rules,
         sorter,
@@ -287,6 +290,9 @@ pub async fn fetch_account_in(
         now: store::now(),
     };
     let mut plan = plan::plan(&listed, &records, &queued, &policy);
+    let listed_count = listed.len();
+    // What the plan was made from is let go of on a blocking thread, not after QUIT.
+    tokio::task::spawn_blocking(move || drop((listed, records, queued)));
     let screened = screen::screen(&mut session, &mut plan, &rules, account_id).await?;
     let mut run = Run::new(
         session,
@@ -305,18 +311,18 @@ pub async fn fetch_account_in(
         .iter()
         .map(|&(n, size)| (n, SkipReason::TooLarge(size)))
         .collect();
-    let (mut report, mut store, _) = carry_out(run, plan, account_id).await?;
-    report.kept = listed.len().saturating_sub(report.deleted);
-    blocking(move || {
-        // Old junk is emptied into the Trash as mail comes in (a preference).
-        if let Some(days) = crate::preferences::Preferences::empty_junk_of(&store)
-            && let Err(e) = store.empty_old_junk(days, store::now())
-        {
-            tracing::warn!("old junk could not be emptied: {e}");
-        }
-    })
-    .await?;
+    let (mut report, _) = carry_out(run, plan, account_id, empty_old_junk).await?;
+    report.kept = listed_count.saturating_sub(report.deleted);
     Ok(report)
+}
+
+/// Old junk is emptied into the Trash as mail comes in (a preference).
+fn empty_old_junk(store: &mut Store) {
+    if let Some(days) = crate::preferences::Preferences::empty_junk_of(store)
+        && let Err(e) = store.empty_old_junk(days, store::now())
+    {
+        tracing::warn!("old junk could not be emptied: {e}");
+    }
 }
 
 /// A session logged in and the store read, ready to plan: what a fetch and the remote
@@ -360,21 +366,36 @@ async fn prepare(
     let Opened {
         store,
         records,
+        composite_bases,
         queued,
         rules,
         sorter,
     } = opening.await.map_err(Interrupted::from)??;
-    let (listed, records, store) =
-        identify::identify(&mut session, listed, records, store, account_id).await?;
+    let (listed, records, store, distinct) = identify::identify(
+        &mut session,
+        listed,
+        records,
+        &composite_bases,
+        store,
+        account_id,
+    )
+    .await?;
+    let known = identify::known(&listed, &records);
     let (records, store) =
-        identify::verify_returning(&mut session, &listed, records, store, account_id).await?;
+        identify::verify_returning(&mut session, known.returning, records, store, account_id)
+            .await?;
     // `records` is the account's UIDL records as stored (identify renamed both alike): when
     // the server lists every one of them and every queued deletion, there is nothing to
-    // mark missing, prune or drop, and the store is not written.
+    // mark missing, prune or drop, and the store is not written. With distinct UIDLs and
+    // nothing queued, the count of records listed says so without a set of the listing.
+    let mut all_listed = distinct && queued.is_empty() && known.listed == records.len();
     let mut on_server: std::collections::HashSet<&Uidl, crate::pop3::UidlHasher> =
-        std::collections::HashSet::with_capacity_and_hasher(listed.len(), Default::default());
-    on_server.extend(listed.iter().filter_map(|m| m.uidl.as_ref()));
-    let all_listed = records.keys().chain(&queued).all(|u| on_server.contains(u));
+        Default::default();
+    if !all_listed {
+        on_server.reserve(listed.len());
+        on_server.extend(listed.iter().filter_map(|m| m.uidl.as_ref()));
+        all_listed = records.keys().chain(&queued).all(|u| on_server.contains(u));
+    }
     let store = if all_listed {
         store
     } else {
@@ -400,13 +421,16 @@ async fn prepare(
 }
 
 /// Carries out `plan`, then QUIT (which makes the DELEs final) and records what the
-/// server deleted. On an error there is no QUIT: the server deletes nothing, and what
-/// was downloaded is committed.
+/// server deleted; `meanwhile` is local work done with the store while the server
+/// answers QUIT, whatever it answers. On an error there is no QUIT: the server deletes
+/// nothing, and what was downloaded is committed. The store is closed before this
+/// returns, on a blocking thread.
 async fn carry_out<P: FnMut(Progress)>(
     mut run: Run<'_, P>,
     plan: plan::Plan,
     account_id: crate::accounts::AccountId,
-) -> Result<(Report, Store, Vec<Uidl>), Error> {
+    meanwhile: fn(&mut Store),
+) -> Result<(Report, Vec<Uidl>), Error> {
     let outcome = run.go(plan).await;
     let Run {
         session,
@@ -429,14 +453,13 @@ async fn carry_out<P: FnMut(Progress)>(
     let (answer, answered) = std::sync::mpsc::channel();
     let marking = tokio::task::spawn_blocking(move || {
         let _lock = lock;
-        mark_when_quit(store, account_id, deleted_uidls, &answered)
+        mark_when_quit(store, account_id, deleted_uidls, &answered, meanwhile)
     });
     let quit = session.quit().await;
     let _ = answer.send(quit.is_ok());
     let marked = marking.await.map_err(Interrupted::from)?;
     quit?;
-    let (store, deleted_uidls) = marked?;
-    Ok((report, store, deleted_uidls))
+    Ok((report, marked?))
 }
 
 /// How long the deletions, written, wait for the answer to QUIT holding the store's
@@ -444,23 +467,26 @@ async fn carry_out<P: FnMut(Progress)>(
 /// so that the window's own changes (and the indexer's) are not kept waiting for it.
 const QUIT_OVERLAP: Duration = Duration::from_secs(1);
 
-/// Checkpoints the store, then records `deleted` as deleted on the server if `answered`
-/// says the QUIT succeeded (nothing is recorded when it failed or its sender went away:
-/// the fetch was dropped).
+/// Checkpoints the store and does `meanwhile`, then records `deleted` as deleted on the
+/// server if `answered` says the QUIT succeeded (nothing is recorded when it failed or
+/// its sender went away: the fetch was dropped). The store is closed here, while the
+/// server answers when nothing waits for its answer.
 fn mark_when_quit(
     mut store: Store,
     account_id: crate::accounts::AccountId,
     deleted: Vec<Uidl>,
     answered: &std::sync::mpsc::Receiver<bool>,
-) -> Result<(Store, Vec<Uidl>), store::Error> {
+    meanwhile: fn(&mut Store),
+) -> Result<Vec<Uidl>, store::Error> {
     // What the fetch wrote is copied from the WAL into the database while the server
     // answers, rather than after, when the last connection closes (BENCHMARKS.md, issue
     // 20, fifth day). It waits for no one, and failing leaves that copying to SQLite.
     if let Err(e) = store.checkpoint() {
         tracing::debug!("no checkpoint while QUIT was answered: {e}");
     }
+    meanwhile(&mut store);
     if deleted.is_empty() {
-        return Ok((store, deleted));
+        return Ok(deleted);
     }
     let mut answer = None;
     let written = store.mark_deleted_on_server(account_id, &deleted, || {
@@ -470,7 +496,7 @@ fn mark_when_quit(
     if !written && answer.is_none() && answered.recv() == Ok(true) {
         store.mark_deleted_on_server(account_id, &deleted, || true)?;
     }
-    Ok((store, deleted))
+    Ok(deleted)
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Error> {

@@ -134,17 +134,28 @@ pub fn composite_base(id: &Uidl) -> Option<Uidl> {
     Some(Uidl::from_slice(&bytes[..at]))
 }
 
+/// The UIDLs that composite ids among `records` were made from (see [`ambiguous`]).
+pub fn composite_bases(records: &UidlMap<Record>) -> UidlSet {
+    records.keys().filter_map(composite_base).collect()
+}
+
 /// The listed messages whose UIDL does not tell them apart: the UIDL repeats in this
-/// listing, or messages stored earlier under it needed a composite id.
-pub fn ambiguous(listed: &[Listed], records: &UidlMap<Record>) -> Vec<usize> {
+/// listing, or messages stored earlier under it needed a composite id (its base is in
+/// `composite_bases`, from [`composite_bases`]). Empty, after one pass, when neither is so.
+pub fn ambiguous(listed: &[Listed], composite_bases: &UidlSet) -> Vec<usize> {
     let mut count: HashMap<&Uidl, usize, UidlHasher> =
         HashMap::with_capacity_and_hasher(listed.len(), UidlHasher::default());
+    let mut repeated = false;
     for m in listed {
         if let Some(u) = &m.uidl {
-            *count.entry(u).or_default() += 1;
+            let n = count.entry(u).or_default();
+            *n += 1;
+            repeated |= *n > 1;
         }
     }
-    let composite_bases: UidlSet = records.keys().filter_map(composite_base).collect();
+    if !repeated && composite_bases.is_empty() {
+        return Vec::new();
+    }
     listed
         .iter()
         .enumerate()
@@ -347,6 +358,14 @@ mod tests {
         ];
         let records =
             UidlMap::from_iter([(composite(&"y".into(), Some(1), &[0; 16]), record(0, false))]);
-        assert_eq!(ambiguous(&server, &records), vec![0, 1, 3]);
+        assert_eq!(
+            ambiguous(&server, &composite_bases(&records)),
+            vec![0, 1, 3]
+        );
+        // Neither a repeat nor a composite id: nothing, from either way of finding out.
+        let distinct = [listed(1, "a", 1), listed(2, "b", 1)];
+        assert!(ambiguous(&distinct, &composite_bases(&records)).is_empty());
+        assert!(ambiguous(&distinct, &UidlSet::default()).is_empty());
+        assert_eq!(ambiguous(&server, &UidlSet::default()), vec![0, 1]);
     }
 }

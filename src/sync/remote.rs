@@ -249,7 +249,7 @@ pub async fn apply_remote(
     let mut run = Run::new(session, store, account_id, keep, paths, fetch, on_progress);
     run.lock = Some(_lock.clone());
     run.sorter = sorter;
-    let (report, _store, deleted) = carry_out(run, plan, account_id).await?;
+    let (report, deleted) = carry_out(run, plan, account_id, |_| {}).await?;
     applied.fetched = report.new;
     applied.deleted = report.deleted;
     // Named only when the server did delete them.
