@@ -425,16 +425,24 @@ fn two_step_plain(_: &Ctx, line: &str) -> Option<Reply> {
     })
 }
 
-#[tokio::test]
-async fn plain_is_given_in_two_steps_when_the_initial_response_is_refused() {
-    let server = FakeServer::start(vec![], sasl_server(), two_step_plain).await;
+/// The commands a PLAIN login with the right password sends to a server answering as
+/// `overrides` says, QUIT included.
+async fn plain_login(
+    overrides: impl Fn(&Ctx, &str) -> Option<Reply> + Send + Sync + 'static,
+) -> Vec<String> {
+    let server = FakeServer::start(vec![], sasl_server(), overrides).await;
     let o = options(server.port, Security::Plain);
     let session = pop3::connect_and_login(&o, fake::USER, fake::PASSWORD, AuthMethod::Plain)
         .await
         .unwrap();
     session.quit().await.unwrap();
+    server.commands()
+}
+
+#[tokio::test]
+async fn plain_is_given_in_two_steps_when_the_initial_response_is_refused() {
     assert_eq!(
-        server.commands(),
+        plain_login(two_step_plain).await,
         [
             "CAPA",
             "AUTH PLAIN AGFsaWNlAHMzY3JldA==",
@@ -466,21 +474,15 @@ async fn plain_is_given_in_two_steps_when_the_initial_response_is_refused() {
 #[tokio::test]
 async fn plain_asked_again_after_its_initial_response_is_given_once_more() {
     // "+ " after an initial response: the server wants it as an answer.
-    let server = FakeServer::start(vec![], sasl_server(), |_, line| {
+    let asks_again = |_: &Ctx, line: &str| {
         Some(match line {
             "AUTH PLAIN AGFsaWNlAHMzY3JldA==" => Reply::Send(b"+ \r\n".to_vec()),
             "AGFsaWNlAHMzY3JldA==" => ok("logged in"),
             _ => return None,
         })
-    })
-    .await;
-    let o = options(server.port, Security::Plain);
-    let session = pop3::connect_and_login(&o, fake::USER, fake::PASSWORD, AuthMethod::Plain)
-        .await
-        .unwrap();
-    session.quit().await.unwrap();
+    };
     assert_eq!(
-        server.commands(),
+        plain_login(asks_again).await,
         [
             "CAPA",
             "AUTH PLAIN AGFsaWNlAHMzY3JldA==",
