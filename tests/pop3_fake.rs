@@ -543,6 +543,43 @@ async fn a_server_that_hangs_up_after_a_failure_is_reconnected() {
 }
 
 #[tokio::test]
+async fn a_hang_up_after_the_password_counts_as_its_refusal() {
+    // Every line that carries a secret is answered by hanging up: each is a refused
+    // password, and two end the login, whatever mechanisms are left.
+    let server = FakeServer::start(vec![], sasl_server(), |_, line| {
+        Some(match line {
+            // "" is the greeting.
+            "" | "CAPA" => return None,
+            "AUTH CRAM-MD5" | "AUTH PLAIN" | "AUTH LOGIN" => {
+                Reply::Send(b"+ PDFAeD4=\r\n".to_vec())
+            }
+            _ if line.starts_with("USER ") => ok("send PASS"),
+            _ => Reply::Close,
+        })
+    })
+    .await;
+    let o = options(server.port, Security::Plain);
+    let error = pop3::connect_and_login(&o, fake::USER, "wrong", AuthMethod::Automatic)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, pop3::Error::LoginFailed { .. }),
+        "{error:?}"
+    );
+    let secrets = server
+        .commands()
+        .into_iter()
+        .filter(|c| c != "CAPA" && !c.starts_with("AUTH ") && !c.starts_with("USER "))
+        .count();
+    assert_eq!(
+        secrets,
+        pop3::MAX_REJECTED_LOGINS,
+        "{:?}",
+        server.commands()
+    );
+}
+
+#[tokio::test]
 async fn a_wrong_password_is_one_clear_error_not_a_loop() {
     // [AUTH] says the credentials are wrong: no other mechanism is tried.
     let server = FakeServer::start(vec![], sasl_server(), |_, line| {

@@ -52,6 +52,8 @@ pub struct Session {
     top_failed: bool,
     /// The server's certificate (DER), on an encrypted connection.
     certificate: Option<Vec<u8>>,
+    /// A secret (password, token) went to the server in the current login attempt.
+    secret_sent: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -154,6 +156,7 @@ impl Session {
     /// Sends `prefix` + `secret`, logging the secret masked.
     async fn send_secret(&mut self, prefix: &str, secret: &str) -> Result<(), Error> {
         tracing::debug!(target: "poplar::pop3", host = %self.host, "C: {prefix}<masked>");
+        self.secret_sent = true;
         let mut line = Vec::with_capacity(prefix.len() + secret.len() + 2);
         line.extend_from_slice(prefix.as_bytes());
         line.extend_from_slice(secret.as_bytes());

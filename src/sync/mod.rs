@@ -421,8 +421,8 @@ async fn prepare(
 }
 
 /// Carries out `plan`, then QUIT (which makes the DELEs final) and records what the
-/// server deleted; `meanwhile` is local work done with the store while the server
-/// answers QUIT, whatever it answers. On an error there is no QUIT: the server deletes
+/// server deleted; `meanwhile` is local work done with the store after that (while the
+/// server answers QUIT when there is nothing to record), whatever QUIT's answer. On an error there is no QUIT: the server deletes
 /// nothing, and what was downloaded is committed. The store is closed before this
 /// returns, on a blocking thread.
 async fn carry_out<P: FnMut(Progress)>(
@@ -467,10 +467,10 @@ async fn carry_out<P: FnMut(Progress)>(
 /// so that the window's own changes (and the indexer's) are not kept waiting for it.
 const QUIT_OVERLAP: Duration = Duration::from_secs(1);
 
-/// Checkpoints the store and does `meanwhile`, then records `deleted` as deleted on the
-/// server if `answered` says the QUIT succeeded (nothing is recorded when it failed or
-/// its sender went away: the fetch was dropped). The store is closed here, while the
-/// server answers when nothing waits for its answer.
+/// Checkpoints the store, records `deleted` as deleted on the server if `answered` says
+/// the QUIT succeeded (nothing is recorded when it failed or its sender went away: the
+/// fetch was dropped), then does `meanwhile`. With nothing to record, `meanwhile` and
+/// the store's close happen while the server answers.
 fn mark_when_quit(
     mut store: Store,
     account_id: crate::accounts::AccountId,
@@ -484,19 +484,30 @@ fn mark_when_quit(
     if let Err(e) = store.checkpoint() {
         tracing::debug!("no checkpoint while QUIT was answered: {e}");
     }
-    meanwhile(&mut store);
-    if deleted.is_empty() {
-        return Ok(deleted);
+    if !deleted.is_empty() {
+        mark_deleted(&mut store, account_id, &deleted, answered)?;
     }
+    // After the deletions are recorded: nothing done here can keep them from the store.
+    meanwhile(&mut store);
+    Ok(deleted)
+}
+
+/// Records `deleted` as deleted on the server once `answered` says the QUIT succeeded.
+fn mark_deleted(
+    store: &mut Store,
+    account_id: crate::accounts::AccountId,
+    deleted: &[Uidl],
+    answered: &std::sync::mpsc::Receiver<bool>,
+) -> Result<(), store::Error> {
     let mut answer = None;
-    let written = store.mark_deleted_on_server(account_id, &deleted, || {
+    let written = store.mark_deleted_on_server(account_id, deleted, || {
         answer = answered.recv_timeout(QUIT_OVERLAP).ok();
         answer == Some(true)
     })?;
     if !written && answer.is_none() && answered.recv() == Ok(true) {
-        store.mark_deleted_on_server(account_id, &deleted, || true)?;
+        store.mark_deleted_on_server(account_id, deleted, || true)?;
     }
-    Ok(deleted)
+    Ok(())
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Error> {

@@ -109,6 +109,7 @@ impl Session {
             pipelining_allowed: options.pipelining,
             top_failed: false,
             certificate: certificate_der,
+            secret_sent: false,
         };
         let greeting = session.read_status(Step::Greeting).await?;
         if !greeting.ok {

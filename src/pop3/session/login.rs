@@ -100,11 +100,19 @@ pub async fn connect_and_login(
                 }
             },
             // Some servers hang up after a failed attempt: continue on a new connection.
-            // The hang-up may have come before this mechanism was really tried, so it gets
-            // one more go there.
+            // A hang-up after the password went counts as its refusal (a server that
+            // hangs up on every password sees no more of them than one that refuses
+            // them); the hang-up may also have come before this mechanism was really
+            // tried, so it gets one more go there.
             Err(Error::Closed { .. }) => {
                 last = "the server closed the connection".into();
                 reconnect = true;
+                if session.secret_sent {
+                    rejected += 1;
+                    if rejected >= MAX_REJECTED_LOGINS {
+                        break;
+                    }
+                }
                 if !attempt.retried {
                     queue.push_front(Attempt {
                         retried: true,
@@ -132,6 +140,7 @@ impl Session {
         password: &str,
         port: u16,
     ) -> Result<(Status, bool), Error> {
+        self.secret_sent = false;
         let refused = |text: String| Status {
             ok: false,
             code: None,
