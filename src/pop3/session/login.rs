@@ -59,27 +59,9 @@ pub async fn connect_and_login(
             .await
         {
             Ok((status, _)) if status.ok => return Ok(session),
-            Ok((status, credentials_sent)) => match status.code {
-                Some(RespCode::Auth) => {
-                    return Err(Error::LoginFailed {
-                        user: user.into(),
-                        host: options.host.clone(),
-                        server: status.text,
-                    });
-                }
-                _ if status.try_later() => {
-                    return Err(Error::TryLater {
-                        host: options.host.clone(),
-                        server: status.text,
-                    });
-                }
-                Some(RespCode::SysPerm) => {
-                    return Err(Error::ServerRefused {
-                        host: options.host.clone(),
-                        server: status.text,
-                    });
-                }
-                _ => {
+            Ok((status, credentials_sent)) => match final_refusal(&status, user, &options.host) {
+                Some(error) => return Err(error),
+                None => {
                     tracing::debug!(mechanism = %attempt.mechanism, text = %status.text, "login mechanism refused");
                     last = status.text;
                     if credentials_sent {
@@ -129,6 +111,22 @@ pub async fn connect_and_login(
         server: last,
     })
 }
+/// The error that ends the login after `status` refused it, when its response code says
+/// that trying another mechanism is no use (RFC 3206, RFC 2449).
+fn final_refusal(status: &Status, user: &str, host: &str) -> Option<Error> {
+    let (host, server) = (host.to_string(), status.text.clone());
+    match status.code {
+        Some(RespCode::Auth) => Some(Error::LoginFailed {
+            user: user.into(),
+            host,
+            server,
+        }),
+        _ if status.try_later() => Some(Error::TryLater { host, server }),
+        Some(RespCode::SysPerm) => Some(Error::ServerRefused { host, server }),
+        _ => None,
+    }
+}
+
 impl Session {
     /// Logs in with one mechanism; returns the server's final answer (ok or not), and
     /// whether the credentials had been sent when it came (a refusal before that says
