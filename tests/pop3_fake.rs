@@ -439,6 +439,24 @@ async fn plain_login(
     server.commands()
 }
 
+/// The commands a login with a wrong password sends to a server answering as `overrides`
+/// says; the login must fail as a wrong password.
+async fn wrong_password_commands(
+    method: AuthMethod,
+    overrides: impl Fn(&Ctx, &str) -> Option<Reply> + Send + Sync + 'static,
+) -> Vec<String> {
+    let server = FakeServer::start(vec![], sasl_server(), overrides).await;
+    let o = options(server.port, Security::Plain);
+    let error = pop3::connect_and_login(&o, fake::USER, "wrong", method)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, pop3::Error::LoginFailed { .. }),
+        "{error:?}"
+    );
+    server.commands()
+}
+
 #[tokio::test]
 async fn plain_is_given_in_two_steps_when_the_initial_response_is_refused() {
     assert_eq!(
@@ -454,21 +472,12 @@ async fn plain_is_given_in_two_steps_when_the_initial_response_is_refused() {
 
     // A wrong password there is refused twice, and that is the limit: no third try
     // ("\0alice\0wrong" is AGFsaWNlAHdyb25n).
-    let server = FakeServer::start(vec![], sasl_server(), two_step_plain).await;
-    let o = options(server.port, Security::Plain);
-    let error = pop3::connect_and_login(&o, fake::USER, "wrong", AuthMethod::Plain)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(error, pop3::Error::LoginFailed { .. }),
-        "{error:?}"
-    );
-    let sent = server
-        .commands()
+    let commands = wrong_password_commands(AuthMethod::Plain, two_step_plain).await;
+    let sent = commands
         .iter()
         .filter(|c| c.ends_with("AGFsaWNlAHdyb25n"))
         .count();
-    assert_eq!(sent, pop3::MAX_REJECTED_LOGINS, "{:?}", server.commands());
+    assert_eq!(sent, pop3::MAX_REJECTED_LOGINS, "{commands:?}");
 }
 
 #[tokio::test]
@@ -546,7 +555,7 @@ async fn a_server_that_hangs_up_after_a_failure_is_reconnected() {
 async fn a_hang_up_after_the_password_counts_as_its_refusal() {
     // Every line that carries a secret is answered by hanging up: each is a refused
     // password, and two end the login, whatever mechanisms are left.
-    let server = FakeServer::start(vec![], sasl_server(), |_, line| {
+    let commands = wrong_password_commands(AuthMethod::Automatic, |_, line| {
         Some(match line {
             // "" is the greeting.
             "" | "CAPA" => return None,
@@ -558,25 +567,11 @@ async fn a_hang_up_after_the_password_counts_as_its_refusal() {
         })
     })
     .await;
-    let o = options(server.port, Security::Plain);
-    let error = pop3::connect_and_login(&o, fake::USER, "wrong", AuthMethod::Automatic)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(error, pop3::Error::LoginFailed { .. }),
-        "{error:?}"
-    );
-    let secrets = server
-        .commands()
-        .into_iter()
-        .filter(|c| c != "CAPA" && !c.starts_with("AUTH ") && !c.starts_with("USER "))
+    let secrets = commands
+        .iter()
+        .filter(|c| *c != "CAPA" && !c.starts_with("AUTH ") && !c.starts_with("USER "))
         .count();
-    assert_eq!(
-        secrets,
-        pop3::MAX_REJECTED_LOGINS,
-        "{:?}",
-        server.commands()
-    );
+    assert_eq!(secrets, pop3::MAX_REJECTED_LOGINS, "{commands:?}");
 }
 
 #[tokio::test]
