@@ -422,9 +422,9 @@ async fn prepare(
 
 /// Carries out `plan`, then QUIT (which makes the DELEs final) and records what the
 /// server deleted; `meanwhile` is local work done with the store after that (while the
-/// server answers QUIT when there is nothing to record), whatever QUIT's answer. On an error there is no QUIT: the server deletes
-/// nothing, and what was downloaded is committed. The store is closed before this
-/// returns, on a blocking thread.
+/// server answers QUIT when there is nothing to record), whatever QUIT's answer. On an
+/// error there is no QUIT: the server deletes nothing, and what was downloaded is
+/// committed. The store is closed before this returns, on a blocking thread.
 async fn carry_out<P: FnMut(Progress)>(
     mut run: Run<'_, P>,
     plan: plan::Plan,
